@@ -1,0 +1,126 @@
+/** The executable graph the engine runs: one per BPMN process, built once at deploy. */
+import type { Expr } from '../feel/index.js';
+
+export type ElementType =
+  | 'startEvent'
+  | 'endEvent'
+  | 'intermediateThrowEvent'
+  | 'intermediateCatchEvent'
+  | 'boundaryEvent'
+  | 'task'
+  | 'manualTask'
+  | 'serviceTask'
+  | 'sendTask'
+  | 'scriptTask'
+  | 'businessRuleTask'
+  | 'userTask'
+  | 'receiveTask'
+  | 'exclusiveGateway'
+  | 'parallelGateway'
+  | 'inclusiveGateway'
+  | 'eventBasedGateway'
+  | 'subProcess'
+  | 'callActivity';
+
+/** Zeebe's BpmnElementType names, used in events and the /v2 API. */
+export const ZEEBE_ELEMENT_TYPE: Record<ElementType | 'process', string> = {
+  process: 'PROCESS',
+  startEvent: 'START_EVENT',
+  endEvent: 'END_EVENT',
+  intermediateThrowEvent: 'INTERMEDIATE_THROW_EVENT',
+  intermediateCatchEvent: 'INTERMEDIATE_CATCH_EVENT',
+  boundaryEvent: 'BOUNDARY_EVENT',
+  task: 'TASK',
+  manualTask: 'MANUAL_TASK',
+  serviceTask: 'SERVICE_TASK',
+  sendTask: 'SEND_TASK',
+  scriptTask: 'SCRIPT_TASK',
+  businessRuleTask: 'BUSINESS_RULE_TASK',
+  userTask: 'USER_TASK',
+  receiveTask: 'RECEIVE_TASK',
+  exclusiveGateway: 'EXCLUSIVE_GATEWAY',
+  parallelGateway: 'PARALLEL_GATEWAY',
+  inclusiveGateway: 'INCLUSIVE_GATEWAY',
+  eventBasedGateway: 'EVENT_BASED_GATEWAY',
+  subProcess: 'SUB_PROCESS',
+  callActivity: 'CALL_ACTIVITY',
+};
+
+export interface Mapping {
+  source: Expr;
+  /** Variable name, or a dotted path into a context (`a.b.c`). */
+  target: string;
+}
+
+export interface JobDefinition {
+  type: Expr;
+  retries: Expr;
+  headers: Record<string, string>;
+}
+
+export interface UserTaskDefinition {
+  assignee?: Expr;
+  candidateGroups?: Expr;
+  candidateUsers?: Expr;
+  dueDate?: Expr;
+  followUpDate?: Expr;
+  formKey?: string;
+}
+
+export interface FlowNode {
+  id: string;
+  type: ElementType;
+  name?: string;
+  /** Id of the process or sub-process that contains it. */
+  scope: string;
+  incoming: string[];
+  outgoing: string[];
+  defaultFlow?: string;
+  inputs: Mapping[];
+  /** Undefined: no output mappings, every result variable propagates (Zeebe's rule). */
+  outputs?: Mapping[];
+  job?: JobDefinition;
+  userTask?: UserTaskDefinition;
+  /** Script task evaluated by the engine (zeebe:script). */
+  script?: { expression: Expr; resultVariable: string };
+  /** End event with a terminate event definition. */
+  terminate?: boolean;
+}
+
+export interface SequenceFlow {
+  id: string;
+  name?: string;
+  source: string;
+  target: string;
+  condition?: Expr;
+}
+
+export interface ExecutableProcess {
+  id: string;
+  name?: string;
+  versionTag?: string;
+  elements: Record<string, FlowNode>;
+  flows: Record<string, SequenceFlow>;
+  /** Id of the none start event of the process scope. */
+  noneStart: string;
+}
+
+/** One element-specific problem found at deploy. */
+export interface BpmnProblem {
+  elementId: string;
+  elementType: string;
+  message: string;
+}
+
+export class BpmnValidationError extends Error {
+  constructor(
+    readonly resourceName: string,
+    readonly problems: BpmnProblem[],
+  ) {
+    super(
+      `${resourceName}: ` +
+        problems.map((p) => `${p.elementType} '${p.elementId}': ${p.message}`).join('; '),
+    );
+    this.name = 'BpmnValidationError';
+  }
+}

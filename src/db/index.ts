@@ -1,0 +1,185 @@
+/**
+ * One database for the whole service: PostgreSQL when a connection string is given, otherwise
+ * embedded PGlite. Both are reached through one knex instance (query builder, migrations) and,
+ * for the engine's hot paths, through `query`/`tx`, which run parameterised SQL straight on a
+ * connection borrowed from knex's pool — so on PGlite's single connection nothing interleaves.
+ */
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { migrate } from './migrate.js';
+
+const require = createRequire(import.meta.url);
+
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Anything that runs one parameterised statement ($1, $2, … placeholders). */
+export interface Queryable {
+  query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  readonly knex: Knex;
+  /** Runs `fn` in one transaction; rolls back when it throws. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** Calls `cb` for each NOTIFY on `channel`; returns the unsubscribe function. */
+  listen(channel: string, cb: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://… — PostgreSQL. Absent: embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory; absent with no databaseUrl: in memory. */
+  dataDir?: string;
+  /** Pool size on PostgreSQL. */
+  poolMax?: number;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+}
+
+// int8 stays a string (keys are 64-bit; JavaScript numbers are not), as node-postgres does.
+const INT8 = 20;
+pg.types.setTypeParser(INT8, (v: string) => v);
+
+export async function openDb(opts: DbOptions): Promise<Db> {
+  const db = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolMax ?? 10) : await openPglite(opts.dataDir);
+  if (opts.migrate !== false) await migrate(db.knex);
+  return db;
+}
+
+function openPostgres(url: string, poolMax: number): Db {
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: poolMax },
+  });
+  const acquire = () => knex.client.acquireConnection() as Promise<pg.PoolClient>;
+  const release = (c: unknown) => knex.client.releaseConnection(c);
+  const listeners = new Map<string, Set<(p: string) => void>>();
+  let listenClient: pg.Client | undefined;
+
+  const db: Db = {
+    kind: 'postgres',
+    knex,
+    async query(sql, params) {
+      const c = await acquire();
+      try {
+        const r = await c.query(sql, params as any[]);
+        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+      } finally {
+        await release(c);
+      }
+    },
+    async tx(fn) {
+      const c = await acquire();
+      const q: Queryable = {
+        async query(sql, params) {
+          const r = await c.query(sql, params as any[]);
+          return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+        },
+      };
+      try {
+        await c.query('BEGIN');
+        const out = await fn(q);
+        await c.query('COMMIT');
+        return out;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        await release(c);
+      }
+    },
+    async listen(channel, cb) {
+      if (!listenClient) {
+        listenClient = new pg.Client({ connectionString: url });
+        await listenClient.connect();
+        listenClient.on('notification', (n) => {
+          for (const f of listeners.get(n.channel) ?? []) f(n.payload ?? '');
+        });
+        // A lost LISTEN connection only costs latency: workers fall back to polling.
+        listenClient.on('error', () => {
+          listenClient = undefined;
+        });
+      }
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        await listenClient.query(`LISTEN ${quoteIdent(channel)}`);
+      }
+      set.add(cb);
+      return async () => {
+        set!.delete(cb);
+      };
+    },
+    async close() {
+      const lc = listenClient;
+      listenClient = undefined;
+      if (lc) await lc.end().catch(() => undefined);
+      await knex.destroy();
+    },
+  };
+  return db;
+}
+
+async function openPglite(dataDir?: string): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite({ dataDir, parsers: { [INT8]: (v: string) => v } });
+  await pglite.waitReady;
+  const ClientPGLite = require('knex-pglite');
+  const knex = knexFactory({ client: ClientPGLite, connection: { pglite } } as Knex.Config);
+  const acquire = () => knex.client.acquireConnection();
+  const release = (c: unknown) => knex.client.releaseConnection(c);
+  const run = async (c: any, sql: string, params?: unknown[]) => {
+    const r = await c.query(sql, params);
+    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+  };
+
+  return {
+    kind: 'pglite',
+    knex,
+    async query(sql, params) {
+      const c = await acquire();
+      try {
+        return await run(c, sql, params);
+      } finally {
+        await release(c);
+      }
+    },
+    async tx(fn) {
+      const c = await acquire();
+      try {
+        await c.query('BEGIN');
+        const out = await fn({ query: (sql, params) => run(c, sql, params) });
+        await c.query('COMMIT');
+        return out;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        await release(c);
+      }
+    },
+    async listen(channel, cb) {
+      const unsub = await pglite.listen(channel, cb);
+      return async () => {
+        await unsub();
+      };
+    },
+    async close() {
+      await knex.destroy(); // closes the PGlite instance too
+    },
+  };
+}
+
+function quoteIdent(s: string): string {
+  return '"' + s.replace(/"/g, '""') + '"';
+}

@@ -1,0 +1,28 @@
+/**
+ * Numbered migrations, each in its own transaction, recorded by knex in engine.knex_migrations.
+ * They are listed here rather than read from disk so the same code runs from src/ under jest
+ * and from dist/ in production.
+ */
+import type { Knex } from 'knex';
+import * as m001 from './migrations/001_engine.js';
+import * as m002 from './migrations/002_domain.js';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+const MIGRATIONS: Record<string, Migration> = {
+  '001_engine': m001,
+  '002_domain': m002,
+};
+
+const source: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name],
+};
+
+export async function migrate(knex: Knex): Promise<void> {
+  await knex.raw('create schema if not exists engine');
+  await knex.migrate.latest({ migrationSource: source, schemaName: 'engine', tableName: 'knex_migrations' });
+}

@@ -1,0 +1,81 @@
+/**
+ * Claims up to N jobs of one type in one statement: ready jobs first, then activated jobs whose
+ * deadline has passed (a timed-out job goes to the next worker without spending a retry).
+ * SKIP LOCKED lets many workers and processes claim side by side without waiting on each other;
+ * the ACTIVATED / TIMED_OUT events are written by the same statement.
+ */
+import type { Queryable } from '../../../db/index.js';
+
+export interface ClaimedJob {
+  key: string;
+  type: string;
+  process_instance_key: string;
+  element_instance_key: string;
+  element_id: string;
+  bpmn_process_id: string;
+  definition_key: string;
+  version: number;
+  retries: number;
+  custom_headers: Record<string, string>;
+  deadline_ms: number;
+  timed_out: boolean;
+}
+
+const SQL = `
+with ready as (
+  select key, false as timed_out from engine.jobs
+   where type = $1 and state = 'ACTIVATABLE' and activatable_at <= to_timestamp($2 / 1000.0)
+   order by activatable_at, key
+   limit $3
+   for update skip locked
+),
+expired as (
+  select key, true as timed_out from engine.jobs
+   where type = $1 and state = 'ACTIVATED' and deadline <= to_timestamp($2 / 1000.0)
+   order by deadline
+   limit $3
+   for update skip locked
+),
+claim as (
+  select * from (select * from ready union all select * from expired) c limit $3
+),
+upd as (
+  update engine.jobs j set state = 'ACTIVATED', worker = $4, deadline = to_timestamp($5 / 1000.0)
+    from claim where j.key = claim.key
+  returning j.*, claim.timed_out
+),
+ev as (
+  insert into engine.events (at, value_type, intent, process_instance_key, element_instance_key,
+    element_id, bpmn_process_id, payload)
+  select to_timestamp($2 / 1000.0), 'JOB', i.intent, upd.process_instance_key, upd.element_instance_key,
+    upd.element_id, upd.bpmn_process_id, jsonb_build_object('jobKey', upd.key::text, 'worker', $4::text)
+  from upd cross join lateral (
+    select 'TIMED_OUT' as intent where upd.timed_out
+    union all select 'ACTIVATED'
+  ) i
+)
+select key::text, type, process_instance_key::text, element_instance_key::text, element_id,
+  bpmn_process_id, definition_key::text, version, retries, custom_headers, timed_out,
+  $5::float8 as deadline_ms
+from upd order by key`;
+
+export async function activateJobs(
+  q: Queryable,
+  type: string,
+  worker: string,
+  max: number,
+  now: number,
+  deadline: number,
+): Promise<ClaimedJob[]> {
+  const { rows } = await q.query<ClaimedJob>(SQL, [type, now, max, worker, deadline]);
+  return rows;
+}
+
+/** Root and scope variables of the instances the claimed jobs belong to. */
+export async function instanceDocs(q: Queryable, keys: string[]): Promise<Map<string, any>> {
+  const { rows } = await q.query<{ key: string; doc: any }>(
+    `select key::text, doc from engine.process_instances where key = any($1::bigint[])`,
+    [keys],
+  );
+  return new Map(rows.map((r) => [r.key, r.doc]));
+}

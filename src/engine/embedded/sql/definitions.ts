@@ -1,0 +1,62 @@
+/** Process definitions: versions per bpmnProcessId, looked up by key, id, or id and version. */
+import type { Queryable } from '../../../db/index.js';
+
+export interface DefinitionRow {
+  key: string;
+  bpmn_process_id: string;
+  version: number;
+  version_tag: string | null;
+  name: string | null;
+  resource_name: string;
+  checksum: string;
+  deployment_key: string;
+}
+
+const COLS = `key::text, bpmn_process_id, version, version_tag, name, resource_name, checksum, deployment_key::text`;
+
+export async function latestDefinition(q: Queryable, bpmnProcessId: string): Promise<DefinitionRow | undefined> {
+  const { rows } = await q.query<DefinitionRow>(
+    `select ${COLS} from engine.definitions where bpmn_process_id = $1 order by version desc limit 1`,
+    [bpmnProcessId],
+  );
+  return rows[0];
+}
+
+export async function definitionByVersion(q: Queryable, bpmnProcessId: string, version: number): Promise<DefinitionRow | undefined> {
+  const { rows } = await q.query<DefinitionRow>(
+    `select ${COLS} from engine.definitions where bpmn_process_id = $1 and version = $2`,
+    [bpmnProcessId, version],
+  );
+  return rows[0];
+}
+
+export async function definitionByKey(q: Queryable, key: string): Promise<DefinitionRow | undefined> {
+  const { rows } = await q.query<DefinitionRow>(`select ${COLS} from engine.definitions where key = $1`, [key]);
+  return rows[0];
+}
+
+export async function definitionXml(q: Queryable, key: string): Promise<string | undefined> {
+  const { rows } = await q.query<{ xml: string }>(`select xml from engine.definitions where key = $1`, [key]);
+  return rows[0]?.xml;
+}
+
+export async function insertDeployment(q: Queryable, key: string, at: number): Promise<void> {
+  await q.query(`insert into engine.deployments (key, created_at) values ($1, to_timestamp($2 / 1000.0))`, [key, at]);
+}
+
+export async function insertDefinition(
+  q: Queryable,
+  d: Omit<DefinitionRow, 'key'> & { key: string; xml: string; deployedAt: number },
+): Promise<void> {
+  await q.query(
+    `insert into engine.definitions (key, bpmn_process_id, version, version_tag, name, resource_name,
+       checksum, xml, deployment_key, deployed_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0))`,
+    [d.key, d.bpmn_process_id, d.version, d.version_tag, d.name, d.resource_name, d.checksum, d.xml, d.deployment_key, d.deployedAt],
+  );
+}
+
+/** Serialises deployments of one process id, so versions never collide. */
+export async function lockProcessId(q: Queryable, bpmnProcessId: string): Promise<void> {
+  await q.query(`select pg_advisory_xact_lock(hashtext('engine.definitions:' || $1))`, [bpmnProcessId]);
+}

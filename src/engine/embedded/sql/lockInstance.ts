@@ -1,0 +1,41 @@
+/** Loads and locks process instances for a command: commands on one instance run one at a time. */
+import type { Queryable } from '../../../db/index.js';
+import type { InstanceRow } from '../state.js';
+
+const COLUMNS = `key::text, definition_key::text as "definitionKey", bpmn_process_id as "bpmnProcessId",
+  version, state, doc, parent_process_instance_key::text as "parentProcessInstanceKey",
+  parent_element_instance_key::text as "parentElementInstanceKey", has_incident as "hasIncident",
+  (extract(epoch from started_at) * 1000)::float8 as "startedAt",
+  (extract(epoch from ended_at) * 1000)::float8 as "endedAt"`;
+
+export async function lockInstance(q: Queryable, key: string): Promise<InstanceRow | undefined> {
+  const { rows } = await q.query<InstanceRow>(
+    `select ${COLUMNS} from engine.process_instances where key = $1 for update`,
+    [key],
+  );
+  return rows[0];
+}
+
+/** The instance that owns a job, locked; undefined when the job does not exist. */
+export async function lockInstanceOfJob(q: Queryable, jobKey: string): Promise<InstanceRow | undefined> {
+  const { rows } = await q.query<InstanceRow>(
+    `select ${COLUMNS} from engine.process_instances
+      where key = (select process_instance_key from engine.jobs where key = $1) for update`,
+    [jobKey],
+  );
+  return rows[0];
+}
+
+export async function lockInstanceOfIncident(q: Queryable, incidentKey: string): Promise<InstanceRow | undefined> {
+  const { rows } = await q.query<InstanceRow>(
+    `select ${COLUMNS} from engine.process_instances
+      where key = (select process_instance_key from engine.incidents where key = $1) for update`,
+    [incidentKey],
+  );
+  return rows[0];
+}
+
+export async function readInstance(q: Queryable, key: string): Promise<InstanceRow | undefined> {
+  const { rows } = await q.query<InstanceRow>(`select ${COLUMNS} from engine.process_instances where key = $1`, [key]);
+  return rows[0];
+}

@@ -1,0 +1,102 @@
+/**
+ * The state of one process instance, stored as the jsonb `doc` of its row. Only what is still
+ * live is kept: completed element instances leave the document (their story is in
+ * engine.events).
+ */
+
+export type JoinArrivals = Record<string, Record<string, number>>; // gateway id → flow id → tokens
+
+export interface ElementInstance {
+  key: string;
+  /** BPMN element id. */
+  id: string;
+  /** Key of the flow scope: the process instance key, or a sub-process's element instance key. */
+  scope: string;
+  state: 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING';
+  /** Local variables (input mappings, local set-variables, result variables before output mapping). */
+  vars?: Record<string, unknown>;
+  /** The job this element waits for. */
+  job?: string;
+  /** The job ran out of retries (its incident is `incident`). */
+  jobFailed?: boolean;
+  /** An active incident on this element; resolving it retries `retry`. */
+  incident?: string;
+  retry?: 'activate' | 'complete';
+  /** Variables of the completion that raised the incident, to replay on resolution. */
+  pending?: Record<string, unknown>;
+  /** Join arrivals inside this element (when it is a scope). */
+  joins?: JoinArrivals;
+}
+
+export interface InstanceDoc {
+  vars: Record<string, unknown>;
+  els: Record<string, ElementInstance>;
+  joins?: JoinArrivals;
+}
+
+export interface InstanceRow {
+  key: string;
+  definitionKey: string;
+  bpmnProcessId: string;
+  version: number;
+  state: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+  doc: InstanceDoc;
+  parentProcessInstanceKey?: string | null;
+  parentElementInstanceKey?: string | null;
+  hasIncident: boolean;
+  startedAt: number;
+  endedAt?: number | null;
+}
+
+/** Variables visible from a scope: its own, then each enclosing scope's, then the root's. */
+export function visibleVariables(doc: InstanceDoc, scopeKey: string): Record<string, unknown> {
+  const chain: Record<string, unknown>[] = [];
+  let k: string | undefined = scopeKey;
+  while (k && doc.els[k]) {
+    const el: ElementInstance = doc.els[k];
+    if (el.vars) chain.push(el.vars);
+    k = el.scope;
+  }
+  const out: Record<string, unknown> = { ...doc.vars };
+  for (let i = chain.length - 1; i >= 0; i--) Object.assign(out, chain[i]);
+  return out;
+}
+
+/**
+ * Zeebe's propagation rule: a variable goes to the nearest scope, starting at `fromScope`, that
+ * already holds a variable of that name; if none does, it is created in the root scope.
+ */
+export function propagate(doc: InstanceDoc, fromScope: string, vars: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(vars)) {
+    let k: string | undefined = fromScope;
+    let placed = false;
+    while (k && doc.els[k]) {
+      const el: ElementInstance = doc.els[k];
+      if (el.vars && Object.prototype.hasOwnProperty.call(el.vars, name)) {
+        el.vars[name] = value;
+        placed = true;
+        break;
+      }
+      k = el.scope;
+    }
+    if (!placed) doc.vars[name] = value;
+  }
+}
+
+/** Sets `value` at a dotted path inside `target`, merging into contexts that already exist there. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown, base?: Record<string, unknown>): void {
+  const parts = path.split('.');
+  if (parts.length === 1) {
+    target[path] = value;
+    return;
+  }
+  const [head, ...rest] = parts;
+  const existing = head in target ? target[head] : base?.[head];
+  const obj = isPlainObject(existing) ? structuredClone(existing) : {};
+  target[head] = obj;
+  setPath(obj, rest.join('.'), value);
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,151 @@
+/**
+ * The workflow port: Zeebe's gateway commands with Zeebe's meaning. Everything above engine/
+ * talks to this interface only, and never knows whether the embedded engine or a Zeebe cluster
+ * runs underneath. Keys are 64-bit and carried as decimal strings.
+ */
+
+export type Variables = Record<string, unknown>;
+
+export interface Resource {
+  name: string;
+  content: string | Buffer;
+}
+
+export interface ProcessMetadata {
+  bpmnProcessId: string;
+  version: number;
+  processDefinitionKey: string;
+  resourceName: string;
+  versionTag?: string;
+}
+
+export interface DeploymentResult {
+  deploymentKey: string;
+  processes: ProcessMetadata[];
+}
+
+export interface CreateProcessInstanceRequest {
+  /** Either the process id (latest version, or `version`) or a definition key. */
+  bpmnProcessId?: string;
+  version?: number;
+  processDefinitionKey?: string;
+  variables?: Variables;
+}
+
+export interface ProcessInstanceCreated {
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  bpmnProcessId: string;
+  version: number;
+}
+
+export interface ActivateJobsRequest {
+  type: string;
+  worker: string;
+  maxJobsToActivate: number;
+  /** How long the jobs stay reserved for this worker, in ms. */
+  timeout: number;
+  /** Only these variables (all when absent). */
+  fetchVariable?: string[];
+}
+
+export interface ActivatedJob {
+  key: string;
+  type: string;
+  processInstanceKey: string;
+  bpmnProcessId: string;
+  processDefinitionVersion: number;
+  processDefinitionKey: string;
+  elementId: string;
+  elementInstanceKey: string;
+  customHeaders: Record<string, string>;
+  worker: string;
+  retries: number;
+  /** Epoch ms after which the job may be handed to another worker. */
+  deadline: number;
+  variables: Variables;
+}
+
+export interface CompleteJobRequest {
+  jobKey: string;
+  variables?: Variables;
+}
+
+export interface FailJobRequest {
+  jobKey: string;
+  retries: number;
+  errorMessage?: string;
+  /** Wait this many ms before the job may be activated again. */
+  retryBackOff?: number;
+  variables?: Variables;
+}
+
+export interface ThrowErrorRequest {
+  jobKey: string;
+  errorCode: string;
+  errorMessage?: string;
+  variables?: Variables;
+}
+
+export interface PublishMessageRequest {
+  name: string;
+  correlationKey: string;
+  /** ms; 0 = correlate now or drop. */
+  timeToLive?: number;
+  messageId?: string;
+  variables?: Variables;
+}
+
+export interface SetVariablesRequest {
+  elementInstanceKey: string;
+  variables: Variables;
+  local?: boolean;
+}
+
+export interface WorkflowEngine {
+  deployResources(resources: Resource[]): Promise<DeploymentResult>;
+  createProcessInstance(req: CreateProcessInstanceRequest): Promise<ProcessInstanceCreated>;
+  cancelProcessInstance(processInstanceKey: string): Promise<void>;
+  publishMessage(req: PublishMessageRequest): Promise<{ key: string }>;
+  setVariables(req: SetVariablesRequest): Promise<void>;
+  activateJobs(req: ActivateJobsRequest): Promise<ActivatedJob[]>;
+  completeJob(req: CompleteJobRequest): Promise<void>;
+  failJob(req: FailJobRequest): Promise<void>;
+  throwError(req: ThrowErrorRequest): Promise<void>;
+  updateJobRetries(jobKey: string, retries: number): Promise<void>;
+  updateJobTimeout(jobKey: string, timeout: number): Promise<void>;
+  resolveIncident(incidentKey: string): Promise<void>;
+  /** An in-process worker for one job type (see JobWorker). */
+  createWorker(options: WorkerOptions): JobWorker;
+  close(): Promise<void>;
+}
+
+/** What a handler does with its job: exactly one of these, once. */
+export interface JobActions {
+  complete(variables?: Variables): Promise<JobOutcome>;
+  fail(errorMessage: string, retries?: number, retryBackOff?: number): Promise<JobOutcome>;
+  error(errorCode: string, errorMessage?: string, variables?: Variables): Promise<JobOutcome>;
+}
+export type JobOutcome = { readonly done: true };
+export type JobHandler = (job: ActivatedJob & JobActions) => Promise<JobOutcome | Variables | void>;
+
+export interface WorkerOptions {
+  type: string;
+  handler: JobHandler;
+  /** Jobs handled at once (default 8). */
+  concurrency?: number;
+  /** Job reservation, ms (default 30 000). */
+  timeout?: number;
+  worker?: string;
+  fetchVariable?: string[];
+  /** Fallback poll interval when no notification arrives, ms (default 1 000). */
+  pollInterval?: number;
+  /** Called when the handler or a command fails; defaults to silence. */
+  onError?: (err: unknown, job?: ActivatedJob) => void;
+}
+
+export interface JobWorker {
+  readonly type: string;
+  /** Stops activating, waits for the jobs in hand to finish. */
+  close(): Promise<void>;
+}
