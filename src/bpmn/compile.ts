@@ -3,8 +3,10 @@
  * run exactly as Zeebe does. Each problem names the element id and its BPMN type.
  */
 import { FeelSyntaxError, toExpr, toFeel, type Expr } from '../feel/index.js';
+import { checkTimer } from './timers.js';
 import {
   BpmnValidationError,
+  type TimerDefinition,
   type BpmnProblem,
   type ElementType,
   type ExecutableProcess,
@@ -27,11 +29,19 @@ const TYPES: Record<string, ElementType> = {
   'bpmn:ExclusiveGateway': 'exclusiveGateway',
   'bpmn:ParallelGateway': 'parallelGateway',
   'bpmn:InclusiveGateway': 'inclusiveGateway',
+  'bpmn:EventBasedGateway': 'eventBasedGateway',
+  'bpmn:IntermediateCatchEvent': 'intermediateCatchEvent',
+  'bpmn:BoundaryEvent': 'boundaryEvent',
+  'bpmn:ReceiveTask': 'receiveTask',
+  'bpmn:SubProcess': 'subProcess',
+  'bpmn:CallActivity': 'callActivity',
 };
+
+/** Activities: what boundary events attach to and multi-instance applies to. */
+const ACTIVITIES = new Set<ElementType>(['task', 'manualTask', 'serviceTask', 'sendTask', 'scriptTask', 'businessRuleTask', 'userTask', 'receiveTask', 'subProcess', 'callActivity']);
 
 /** Elements that are work for a job worker (zeebe:taskDefinition). */
 const JOB_TASKS = new Set<ElementType>(['serviceTask', 'sendTask', 'scriptTask', 'businessRuleTask']);
-const GATEWAYS = new Set<ElementType>(['exclusiveGateway', 'inclusiveGateway', 'parallelGateway']);
 /** Flow elements that carry no token and need no executing. */
 const ARTIFACTS = new Set(['bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference', 'bpmn:Group']);
 
@@ -60,20 +70,56 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
     elements: {},
     flows: {},
     noneStart: '',
+    messageStarts: [],
+    timerStarts: [],
   };
   const problem = (el: any, message: string) =>
     problems.push({ elementId: el?.id ?? '(no id)', elementType: el?.$type ?? 'unknown', message });
-
   if (!proc.id) problem(proc, 'a process needs an id');
-  const flowEls: any[] = proc.flowElements ?? [];
+  const raw = new Map<string, any>();
+  compileScope(proc, proc.id, true, out, raw, problem);
+
+  // Boundary events know their host; hosts learn their boundary events.
+  for (const el of Object.values(out.elements)) {
+    if (el.type !== 'boundaryEvent') continue;
+    const host = el.attachedTo ? out.elements[el.attachedTo] : undefined;
+    if (!host || !ACTIVITIES.has(host.type)) problem(raw.get(el.id), 'a boundary event must be attached to an activity of the same process');
+    else host.boundaries.push(el.id);
+  }
+  // Event-based gateways: every outgoing flow leads to a message or timer catch event.
+  for (const el of Object.values(out.elements)) {
+    if (el.type !== 'eventBasedGateway') continue;
+    if (el.outgoing.length < 2) problem(raw.get(el.id), 'an event-based gateway needs at least two outgoing flows');
+    for (const f of el.outgoing) {
+      const t = out.elements[out.flows[f].target];
+      if (!t || t.type !== 'intermediateCatchEvent' || (t.event?.kind !== 'message' && t.event?.kind !== 'timer')) {
+        problem(raw.get(el.id), `flow '${f}' of an event-based gateway must lead to a message or timer intermediate catch event`);
+      } else if (t.incoming.length > 1) {
+        problem(raw.get(t.id), 'an event after an event-based gateway may have only that one incoming flow');
+      }
+    }
+  }
+  return out;
+}
+
+/** One flow scope: the process or a sub-process, with its elements and flows. */
+function compileScope(
+  container: any,
+  scopeId: string,
+  isProcess: boolean,
+  out: ExecutableProcess,
+  raw: Map<string, any>,
+  problem: (el: any, m: string) => void,
+): void {
+  const flowEls: any[] = container.flowElements ?? [];
   const nodes = flowEls.filter((e) => e.$type !== 'bpmn:SequenceFlow' && !ARTIFACTS.has(e.$type));
   const flows = flowEls.filter((e) => e.$type === 'bpmn:SequenceFlow');
   const nodeIds = new Set(nodes.map((n) => n.id));
 
   for (const f of flows) {
     const flow: SequenceFlow = { id: f.id, name: f.name, source: f.sourceRef?.id, target: f.targetRef?.id };
-    if (!f.sourceRef || !nodeIds.has(f.sourceRef.id)) problem(f, 'dangling sequence flow: its source is missing or outside this process');
-    if (!f.targetRef || !nodeIds.has(f.targetRef.id)) problem(f, 'dangling sequence flow: its target is missing or outside this process');
+    if (!f.sourceRef || !nodeIds.has(f.sourceRef.id)) problem(f, 'dangling sequence flow: its source is missing or outside its scope');
+    if (!f.targetRef || !nodeIds.has(f.targetRef.id)) problem(f, 'dangling sequence flow: its target is missing or outside its scope');
     if (f.conditionExpression) {
       const body = String(f.conditionExpression.body ?? '').trim();
       const c = feel(f, 'condition', body, problem, true);
@@ -82,77 +128,245 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
     out.flows[f.id] = flow;
   }
 
+  const starts: FlowNode[] = [];
   for (const n of nodes) {
+    raw.set(n.id, n);
+    if (n.$type === 'bpmn:SubProcess' && n.triggeredByEvent) {
+      problem(n, 'event sub-processes are not supported');
+      continue;
+    }
+    if (n.$type === 'bpmn:Transaction' || n.$type === 'bpmn:AdHocSubProcess') {
+      problem(n, `unsupported element: the embedded engine does not execute ${n.$type.replace('bpmn:', '')}`);
+      continue;
+    }
     const type = TYPES[n.$type];
     if (!type) {
       problem(n, `unsupported element: the embedded engine does not execute ${n.$type.replace('bpmn:', '')}`);
       continue;
     }
+    if (out.elements[n.id]) problem(n, 'duplicate element id');
     const node: FlowNode = {
       id: n.id,
       type,
       name: n.name,
-      scope: proc.id,
-      incoming: (n.incoming ?? []).map((f: any) => f.id).filter((id: string) => out.flows[id]),
-      outgoing: (n.outgoing ?? []).map((f: any) => f.id).filter((id: string) => out.flows[id]),
+      scope: scopeId,
+      incoming: flows.filter((f) => f.targetRef?.id === n.id).map((f) => f.id),
+      outgoing: flows.filter((f) => f.sourceRef?.id === n.id).map((f) => f.id),
       inputs: [],
+      boundaries: [],
     };
-    // moddle fills incoming/outgoing from the flows' refs; fall back to the flows themselves.
-    if (!node.incoming.length) node.incoming = flows.filter((f) => f.targetRef?.id === n.id).map((f) => f.id);
-    if (!node.outgoing.length) node.outgoing = flows.filter((f) => f.sourceRef?.id === n.id).map((f) => f.id);
     if (n.default) node.defaultFlow = n.default.id;
-
-    const eventDefs: any[] = n.eventDefinitions ?? [];
-    if (type === 'startEvent' || type === 'intermediateThrowEvent') {
-      if (eventDefs.length) problem(n, `unsupported event definition ${eventDefs[0].$type.replace('bpmn:', '')}`);
-    }
-    if (type === 'endEvent') {
-      if (eventDefs.length === 1 && eventDefs[0].$type === 'bpmn:TerminateEventDefinition') node.terminate = true;
-      else if (eventDefs.length) problem(n, `unsupported event definition ${eventDefs[0].$type.replace('bpmn:', '')}`);
-    }
-    if (n.loopCharacteristics) problem(n, 'multi-instance and loop characteristics are not supported yet');
-
+    compileEvent(n, node, isProcess, problem);
     compileMappings(n, node, problem);
-    if (JOB_TASKS.has(type)) compileJobTask(n, node, problem);
+    if (n.loopCharacteristics) compileLoop(n, node, problem);
+    if (JOB_TASKS.has(type) || isMessageThrow(n, type)) compileJobTask(n, node, problem);
     if (type === 'userTask') compileUserTask(n, node, problem);
+    if (type === 'callActivity') compileCall(n, node, problem);
+    if (type === 'boundaryEvent') {
+      node.attachedTo = n.attachedToRef?.id;
+      node.cancelActivity = n.cancelActivity !== false;
+      if (node.event?.kind === 'error' && !node.cancelActivity) problem(n, 'an error boundary event is always interrupting');
+    }
     out.elements[n.id] = node;
+    if (type === 'startEvent') starts.push(node);
+    if (type === 'subProcess') compileScope(n, n.id, false, out, raw, problem);
   }
 
-  // Structural rules.
-  const starts = Object.values(out.elements).filter((e) => e.type === 'startEvent');
-  if (starts.length === 0) problem(proc, 'a process needs a none start event');
-  if (starts.length > 1) problem(starts[1] && nodes.find((n) => n.id === starts[1].id), 'a process may have only one none start event');
-  out.noneStart = starts[0]?.id ?? '';
+  // A scope starts at one none start event; a process may instead start by message or timer.
+  const none = starts.filter((s) => !s.event);
+  if (none.length > 1) problem(raw.get(none[1].id), 'a scope may have only one none start event');
+  if (isProcess) {
+    out.noneStart = none[0]?.id ?? '';
+    for (const s of starts) {
+      if (s.event?.kind === 'message') {
+        const name = s.event.message.name;
+        if ('feel' in name) problem(raw.get(s.id), 'a message start event needs a static message name');
+        else out.messageStarts.push({ elementId: s.id, messageName: name.static });
+      } else if (s.event?.kind === 'timer') {
+        out.timerStarts.push({ elementId: s.id, timer: s.event.timer });
+      }
+    }
+    if (starts.length === 0) problem(container, 'a process needs a start event');
+  } else {
+    const sub = out.elements[scopeId];
+    if (none.length !== 1 || starts.length !== 1) problem(container, 'an embedded sub-process needs exactly one none start event');
+    if (sub && none[0]) sub.noneStart = none[0].id;
+  }
 
-  for (const el of Object.values(out.elements)) {
-    const raw = nodes.find((n) => n.id === el.id);
-    if (el.type === 'startEvent' && el.incoming.length) problem(raw, 'a start event cannot have incoming sequence flows');
-    if (el.type !== 'startEvent' && el.incoming.length === 0) problem(raw, 'has no incoming sequence flow, so no token can ever reach it');
-    if (el.type === 'endEvent' && el.outgoing.length) problem(raw, 'an end event cannot have outgoing sequence flows');
-    if (el.defaultFlow && !el.outgoing.includes(el.defaultFlow)) problem(raw, `default flow '${el.defaultFlow}' is not one of its outgoing flows`);
+  for (const n of nodes) {
+    const el = out.elements[n.id];
+    if (!el || el.scope !== scopeId) continue;
+    checkStructure(n, el, out, flows, problem);
+  }
+}
 
-    const conditional = el.outgoing.filter((id) => out.flows[id]?.condition);
-    if (el.type === 'exclusiveGateway' || el.type === 'inclusiveGateway') {
-      if (el.outgoing.length > 1) {
-        for (const id of el.outgoing) {
-          if (id !== el.defaultFlow && !out.flows[id]?.condition) {
-            const f = flows.find((x) => x.id === id);
-            problem(f, `unconditioned sequence flow leaving ${el.type} '${el.id}': give it a condition or make it the default flow`);
-          }
+function checkStructure(raw: any, el: FlowNode, out: ExecutableProcess, flows: any[], problem: (el: any, m: string) => void): void {
+  if (el.type === 'startEvent' && el.incoming.length) problem(raw, 'a start event cannot have incoming sequence flows');
+  if (el.type === 'boundaryEvent' && el.incoming.length) problem(raw, 'a boundary event cannot have incoming sequence flows');
+  if (el.type !== 'startEvent' && el.type !== 'boundaryEvent' && el.incoming.length === 0) {
+    problem(raw, 'has no incoming sequence flow, so no token can ever reach it');
+  }
+  if (el.type === 'endEvent' && el.outgoing.length) problem(raw, 'an end event cannot have outgoing sequence flows');
+  if (el.defaultFlow && !el.outgoing.includes(el.defaultFlow)) problem(raw, `default flow '${el.defaultFlow}' is not one of its outgoing flows`);
+  const conditional = el.outgoing.filter((id) => out.flows[id]?.condition);
+  if (el.type === 'exclusiveGateway' || el.type === 'inclusiveGateway') {
+    if (el.outgoing.length > 1) {
+      for (const id of el.outgoing) {
+        if (id !== el.defaultFlow && !out.flows[id]?.condition) {
+          const f = flows.find((x) => x.id === id);
+          problem(f, `unconditioned sequence flow leaving ${el.type} '${el.id}': give it a condition or make it the default flow`);
         }
       }
-      if (el.defaultFlow && out.flows[el.defaultFlow]?.condition) {
-        problem(flows.find((x) => x.id === el.defaultFlow), 'a default flow cannot have a condition');
-      }
-    } else if (conditional.length) {
-      for (const id of conditional) {
-        problem(flows.find((x) => x.id === id), `conditional sequence flows may only leave exclusive or inclusive gateways, not ${el.type} '${el.id}'`);
-      }
     }
-    if (el.defaultFlow && !GATEWAYS.has(el.type)) problem(raw, 'only exclusive and inclusive gateways may have a default flow');
-    if (el.type === 'parallelGateway' && el.defaultFlow) problem(raw, 'a parallel gateway cannot have a default flow');
+    if (el.defaultFlow && out.flows[el.defaultFlow]?.condition) {
+      problem(flows.find((x) => x.id === el.defaultFlow), 'a default flow cannot have a condition');
+    }
+  } else {
+    for (const id of conditional) {
+      problem(flows.find((x) => x.id === id), `conditional sequence flows may only leave exclusive or inclusive gateways, not ${el.type} '${el.id}'`);
+    }
+    if (el.defaultFlow) problem(raw, 'only exclusive and inclusive gateways may have a default flow');
   }
-  return out;
+}
+
+/** Event definitions, by element kind; anything the engine cannot run is a deploy error. */
+function compileEvent(n: any, node: FlowNode, isProcessScope: boolean, problem: (el: any, m: string) => void): void {
+  const defs: any[] = n.eventDefinitions ?? [];
+  if (node.type === 'receiveTask') {
+    const m = compileMessage(n, n.messageRef, true, problem);
+    if (m) node.event = { kind: 'message', message: m };
+    return;
+  }
+  if (!defs.length) {
+    if (node.type === 'intermediateCatchEvent') problem(n, 'an intermediate catch event needs a message or timer definition');
+    if (node.type === 'boundaryEvent') problem(n, 'a boundary event needs a timer, message or error definition');
+    return;
+  }
+  if (defs.length > 1) {
+    problem(n, 'multiple event definitions on one event are not supported');
+    return;
+  }
+  const d = defs[0];
+  const kind = String(d.$type).replace('bpmn:', '');
+  const allowed: Record<string, string[]> = {
+    startEvent: isProcessScope ? ['MessageEventDefinition', 'TimerEventDefinition'] : [],
+    endEvent: ['TerminateEventDefinition', 'ErrorEventDefinition', 'MessageEventDefinition'],
+    intermediateThrowEvent: ['MessageEventDefinition'],
+    intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition'],
+    boundaryEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition'],
+  };
+  if (!(allowed[node.type] ?? []).includes(kind)) {
+    problem(n, `unsupported event definition ${kind} on ${node.type}${node.type === 'startEvent' && !isProcessScope ? ' inside a sub-process' : ''}`);
+    return;
+  }
+  if (kind === 'TerminateEventDefinition') {
+    node.terminate = true;
+    node.event = { kind: 'terminate' };
+  } else if (kind === 'TimerEventDefinition') {
+    const t = compileTimer(n, d, node, problem);
+    if (t) node.event = { kind: 'timer', timer: t };
+  } else if (kind === 'ErrorEventDefinition') {
+    const code = d.errorRef?.errorCode;
+    if (node.type === 'endEvent' && !code) problem(n, 'an error end event needs an error with an error code');
+    if (code && /^=/.test(code)) problem(n, 'error codes must be static');
+    node.event = { kind: 'error', errorCode: code || undefined };
+  } else if (kind === 'MessageEventDefinition') {
+    if (node.type === 'endEvent' || node.type === 'intermediateThrowEvent') {
+      // Zeebe: a message throw event is work for a job worker.
+      return;
+    }
+    const m = compileMessage(n, d.messageRef, node.type !== 'startEvent', problem);
+    if (m) node.event = { kind: 'message', message: m };
+  }
+}
+
+function compileMessage(n: any, ref: any, needsKey: boolean, problem: (el: any, m: string) => void) {
+  if (!ref || !ref.name) {
+    problem(n, 'needs a message with a name');
+    return undefined;
+  }
+  const name = feel(n, 'message name', ref.name, problem);
+  const sub = ext(ref, 'zeebe:Subscription');
+  let correlationKey: Expr | undefined;
+  if (needsKey) {
+    if (!sub?.correlationKey) {
+      problem(n, `message '${ref.name}' needs a correlation key (zeebe:subscription correlationKey)`);
+      return undefined;
+    }
+    correlationKey = feel(n, 'correlation key', sub.correlationKey, problem);
+  }
+  return name ? { name, correlationKey } : undefined;
+}
+
+function compileTimer(n: any, d: any, node: FlowNode, problem: (el: any, m: string) => void): TimerDefinition | undefined {
+  const kinds = [
+    ['date', d.timeDate],
+    ['duration', d.timeDuration],
+    ['cycle', d.timeCycle],
+  ].filter(([, v]) => v && String(v.body ?? '').trim()) as ['date' | 'duration' | 'cycle', any][];
+  if (kinds.length !== 1) {
+    problem(n, 'a timer needs exactly one of timeDate, timeDuration or timeCycle');
+    return undefined;
+  }
+  const [kind, v] = kinds[0];
+  if (kind === 'cycle' && node.type === 'intermediateCatchEvent') problem(n, 'a timer catch event cannot have a cycle');
+  if (kind === 'cycle' && node.type === 'boundaryEvent' && n.cancelActivity !== false) problem(n, 'an interrupting timer boundary event cannot have a cycle');
+  const expression = feel(n, `timer ${kind}`, String(v.body).trim(), problem);
+  if (!expression) return undefined;
+  if ('static' in expression) {
+    const err = checkTimer(kind, expression.static);
+    if (err) {
+      problem(n, `invalid timer ${kind} '${expression.static}': ${err}`);
+      return undefined;
+    }
+  }
+  return { kind, expression };
+}
+
+function compileLoop(n: any, node: FlowNode, problem: (el: any, m: string) => void): void {
+  const lc = n.loopCharacteristics;
+  if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics') {
+    problem(n, 'standard loops are not supported; use multi-instance');
+    return;
+  }
+  if (!ACTIVITIES.has(node.type)) {
+    problem(n, 'multi-instance applies to activities only');
+    return;
+  }
+  const z = ext(lc, 'zeebe:LoopCharacteristics');
+  if (!z?.inputCollection) {
+    problem(n, 'multi-instance needs zeebe:loopCharacteristics inputCollection');
+    return;
+  }
+  const inputCollection = feel(n, 'inputCollection', z.inputCollection, problem, true);
+  const outputElement = z.outputElement ? feel(n, 'outputElement', z.outputElement, problem, true) : undefined;
+  const body = lc.completionCondition?.body ? String(lc.completionCondition.body).trim() : '';
+  const completionCondition = body ? feel(n, 'completionCondition', body, problem, true) : undefined;
+  if (z.outputCollection && !z.outputElement) problem(n, 'outputCollection needs an outputElement');
+  if (!inputCollection) return;
+  node.loop = {
+    sequential: !!lc.isSequential,
+    inputCollection,
+    inputElement: z.inputElement || undefined,
+    outputCollection: z.outputCollection || undefined,
+    outputElement,
+    completionCondition,
+  };
+}
+
+function compileCall(n: any, node: FlowNode, problem: (el: any, m: string) => void): void {
+  const c = ext(n, 'zeebe:CalledElement');
+  if (!c?.processId) {
+    problem(n, 'a call activity needs zeebe:calledElement processId');
+    return;
+  }
+  const processId = feel(n, 'called processId', c.processId, problem);
+  if (!processId) return;
+  node.called = {
+    processId,
+    propagateAllChildVariables: c.propagateAllChildVariables !== false,
+    propagateAllParentVariables: c.propagateAllParentVariables !== false,
+  };
 }
 
 function compileJobTask(n: any, node: FlowNode, problem: (el: any, m: string) => void): void {
@@ -211,6 +425,10 @@ function compileMappings(n: any, node: FlowNode, problem: (el: any, m: string) =
   node.inputs = (io.inputParameters ?? []).map((p: any) => map(p, 'input')).filter(Boolean) as Mapping[];
   const outs = (io.outputParameters ?? []).map((p: any) => map(p, 'output')).filter(Boolean) as Mapping[];
   if ((io.outputParameters ?? []).length) node.outputs = outs;
+}
+
+function isMessageThrow(n: any, type: ElementType): boolean {
+  return (type === 'endEvent' || type === 'intermediateThrowEvent') && (n.eventDefinitions ?? []).some((d: any) => d.$type === 'bpmn:MessageEventDefinition');
 }
 
 function headers(n: any): Record<string, string> {

@@ -67,6 +67,40 @@ export interface UserTaskDefinition {
   formKey?: string;
 }
 
+/** When a timer is due: at a date, after a duration, or on a cycle (ISO repetitions or cron). */
+export interface TimerDefinition {
+  kind: 'date' | 'duration' | 'cycle';
+  expression: Expr;
+}
+
+export interface MessageDefinition {
+  name: Expr;
+  /** Absent on message start events (they are not correlated by key). */
+  correlationKey?: Expr;
+}
+
+export type EventDefinition =
+  | { kind: 'timer'; timer: TimerDefinition }
+  | { kind: 'message'; message: MessageDefinition }
+  /** errorCode absent: a catch-all error catch event. */
+  | { kind: 'error'; errorCode?: string }
+  | { kind: 'terminate' };
+
+export interface LoopDefinition {
+  sequential: boolean;
+  inputCollection: Expr;
+  inputElement?: string;
+  outputCollection?: string;
+  outputElement?: Expr;
+  completionCondition?: Expr;
+}
+
+export interface CallDefinition {
+  processId: Expr;
+  propagateAllChildVariables: boolean;
+  propagateAllParentVariables: boolean;
+}
+
 export interface FlowNode {
   id: string;
   type: ElementType;
@@ -85,6 +119,17 @@ export interface FlowNode {
   script?: { expression: Expr; resultVariable: string };
   /** End event with a terminate event definition. */
   terminate?: boolean;
+  /** Timer, message or error definition of an event (or a receive task's message). */
+  event?: EventDefinition;
+  /** Boundary events: the activity they are attached to, and whether they interrupt it. */
+  attachedTo?: string;
+  cancelActivity?: boolean;
+  /** Ids of the boundary events attached to this activity. */
+  boundaries: string[];
+  /** Sub-process: its none start event. */
+  noneStart?: string;
+  called?: CallDefinition;
+  loop?: LoopDefinition;
 }
 
 export interface SequenceFlow {
@@ -101,8 +146,10 @@ export interface ExecutableProcess {
   versionTag?: string;
   elements: Record<string, FlowNode>;
   flows: Record<string, SequenceFlow>;
-  /** Id of the none start event of the process scope. */
+  /** Id of the none start event of the process scope ('' when it starts only by message or timer). */
   noneStart: string;
+  messageStarts: { elementId: string; messageName: string }[];
+  timerStarts: { elementId: string; timer: TimerDefinition }[];
 }
 
 /** One element-specific problem found at deploy. */

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import * as m001 from './migrations/001_engine.js';
 import * as m002 from './migrations/002_domain.js';
+import * as m003 from './migrations/003_engine_waits.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   '001_engine': m001,
   '002_domain': m002,
+  '003_engine_waits': m003,
 };
 
 const source: Knex.MigrationSource<string> = {

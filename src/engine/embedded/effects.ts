@@ -54,6 +54,33 @@ export interface EngineEvent {
   payload?: unknown;
 }
 
+export interface TimerRow {
+  key: string;
+  due_at: number;
+  process_instance_key: string | null;
+  element_instance_key: string | null;
+  element_id: string;
+  target_element_id: string;
+  definition_key: string;
+  bpmn_process_id: string;
+  repetitions: number;
+  cycle: string | null;
+  created_at: number;
+}
+
+export interface SubscriptionRow {
+  key: string;
+  message_name: string;
+  correlation_key: string;
+  process_instance_key: string;
+  element_instance_key: string;
+  element_id: string;
+  target_element_id: string;
+  bpmn_process_id: string;
+  interrupting: boolean;
+  created_at: number;
+}
+
 export class Effects {
   readonly events: EngineEvent[] = [];
   readonly newJobs = new Map<string, JobRow>();
@@ -61,6 +88,13 @@ export class Effects {
   readonly jobUpdates = new Map<string, JobUpdate>();
   readonly newIncidents: IncidentRow[] = [];
   readonly resolvedIncidents = new Map<string, number>();
+  readonly newTimers = new Map<string, TimerRow>();
+  readonly timerUpdates = new Map<string, { key: string; due_at: number; repetitions: number }>();
+  readonly deletedTimers = new Set<string>();
+  readonly newSubscriptions = new Map<string, SubscriptionRow>();
+  readonly deletedSubscriptions = new Set<string>();
+  /** Element instances that ended: their timers and subscriptions go with them. */
+  readonly leftElements = new Set<string>();
   /** Instances loaded (and locked) or created by this command. */
   readonly instances = new Map<string, { row: InstanceRow; isNew: boolean }>();
 
@@ -87,6 +121,27 @@ export class Effects {
     const idx = this.newIncidents.findIndex((i) => i.key === key);
     if (idx >= 0) this.newIncidents.splice(idx, 1);
     else this.resolvedIncidents.set(key, at);
+  }
+  createTimer(t: TimerRow): void {
+    this.newTimers.set(t.key, t);
+  }
+  deleteTimer(key: string): void {
+    if (!this.newTimers.delete(key)) this.deletedTimers.add(key);
+    this.timerUpdates.delete(key);
+  }
+  rescheduleTimer(key: string, dueAt: number, repetitions: number): void {
+    const created = this.newTimers.get(key);
+    if (created) Object.assign(created, { due_at: dueAt, repetitions });
+    else this.timerUpdates.set(key, { key, due_at: dueAt, repetitions });
+  }
+  openSubscription(s: SubscriptionRow): void {
+    this.newSubscriptions.set(s.key, s);
+  }
+  /** An element instance ended: what it waited for is removed, written or not. */
+  leave(elementInstanceKey: string): void {
+    for (const [k, t] of this.newTimers) if (t.element_instance_key === elementInstanceKey) this.newTimers.delete(k);
+    for (const [k, s] of this.newSubscriptions) if (s.element_instance_key === elementInstanceKey) this.newSubscriptions.delete(k);
+    this.leftElements.add(elementInstanceKey);
   }
   track(row: InstanceRow, isNew: boolean): void {
     this.instances.set(row.key, { row, isNew });

@@ -5,9 +5,10 @@
  * command or the state after it, and a restart simply goes on.
  */
 import { createHash } from 'node:crypto';
-import { BpmnValidationError, compileBpmn, type ExecutableProcess } from '../../bpmn/index.js';
+import { BpmnValidationError, compileBpmn, scheduleTimer, type ExecutableProcess } from '../../bpmn/index.js';
 import type { Db, Queryable } from '../../db/index.js';
 import { Conflict, Invalid, NotFound } from '../../errors.js';
+import { evaluateExpr } from '../../feel/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import type {
   ActivateJobsRequest,
@@ -29,7 +30,10 @@ import type {
 } from '../port.js';
 import { Effects } from './effects.js';
 import { KeyGenerator, KeysExhausted } from './keys.js';
-import { Runtime } from './runtime.js';
+import { Runtime, type Pending } from './runtime.js';
+import * as msgs from './sql/messages.js';
+import { claimDueTimers, deleteStartTimers, nextDueAt, type DueTimer } from './sql/timers.js';
+import { lockInstancesSkipLocked } from './sql/lockInstance.js';
 import { activateJobs, instanceDocs } from './sql/activateJobs.js';
 import * as defs from './sql/definitions.js';
 import { lockInstance, lockInstanceOfIncident, lockInstanceOfJob } from './sql/lockInstance.js';
@@ -39,6 +43,10 @@ import { EmbeddedJobWorker } from './worker.js';
 
 export interface EmbeddedEngineOptions {
   clock?: Clock;
+  /** Fire due timers and expire messages in the background (default true; tests drive `tick()`). */
+  scheduler?: boolean;
+  /** Timers fired per transaction. */
+  timerBatch?: number;
 }
 
 export class EmbeddedEngine implements WorkflowEngine {
@@ -48,12 +56,17 @@ export class EmbeddedEngine implements WorkflowEngine {
   private readonly workers = new Set<EmbeddedJobWorker>();
   private jobListeners = new Set<(type: string) => void>();
   private unlisten?: () => Promise<void>;
+  private readonly options: EmbeddedEngineOptions;
+  private schedulerTimer?: NodeJS.Timeout;
+  private schedulerRunning = false;
+  private closed = false;
 
   constructor(
     readonly db: Db,
     options: EmbeddedEngineOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.options = options;
   }
 
   /** Subscribes to new-job notifications (workers and long-polling activations use them). */
@@ -62,6 +75,44 @@ export class EmbeddedEngine implements WorkflowEngine {
     this.unlisten = await this.db.listen('engine_jobs', (type) => {
       for (const l of this.jobListeners) l(type);
     });
+    if (this.options.scheduler !== false) this.scheduleTick(0);
+  }
+
+  /**
+   * The scheduler: fires due timers in batches and drops expired messages, then sleeps until the
+   * next timer is due (at most a second, so timers created by other processes are seen).
+   */
+  private scheduleTick(delay: number): void {
+    if (this.closed) return;
+    clearTimeout(this.schedulerTimer);
+    this.schedulerTimer = setTimeout(() => void this.runScheduler(), Math.max(0, delay));
+    this.schedulerTimer.unref();
+  }
+
+  private async runScheduler(): Promise<void> {
+    if (this.schedulerRunning || this.closed) return;
+    this.schedulerRunning = true;
+    let delay = 1000;
+    try {
+      const fired = await this.tick();
+      if (fired.timers >= (this.options.timerBatch ?? 500)) delay = 0;
+      else {
+        const next = await nextDueAt(this.db);
+        if (next !== undefined) delay = Math.min(1000, Math.max(0, next - this.clock.now()));
+      }
+    } catch {
+      // A failed round (e.g. the database restarting) is retried on the next one.
+    } finally {
+      this.schedulerRunning = false;
+      this.scheduleTick(delay);
+    }
+  }
+
+  /** One scheduler round: due timers (one batch) and expired messages. */
+  async tick(): Promise<{ timers: number; expiredMessages: number }> {
+    const timers = await this.fireDueTimers(this.options.timerBatch ?? 500);
+    const expiredMessages = await msgs.expireMessages(this.db, this.clock.now());
+    return { timers, expiredMessages };
   }
 
   onJobCreated(listener: (type: string) => void): () => void {
@@ -70,6 +121,8 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.schedulerTimer);
     await Promise.all([...this.workers].map((w) => w.close()));
     await this.unlisten?.();
     this.unlisten = undefined;
@@ -102,7 +155,7 @@ export class EmbeddedEngine implements WorkflowEngine {
     }
     const now = this.clock.now();
     return this.db.tx(async (q) => {
-      const keys = await this.keys.take(q, 1 + seen.size);
+      const keys = await this.keys.take(q, 1 + seen.size * 16);
       const deploymentKey = keys.next();
       await defs.insertDeployment(q, deploymentKey, now);
       const out: ProcessMetadata[] = [];
@@ -129,6 +182,18 @@ export class EmbeddedEngine implements WorkflowEngine {
           };
           await defs.insertDefinition(q, row);
           this.compiled.set(row.key, p);
+          // Start events follow the latest version: the previous version's are replaced.
+          await msgs.replaceMessageStarts(q, p.id, row.key, p.messageStarts);
+          await deleteStartTimers(q, p.id);
+          for (const t of p.timerStarts) {
+            const text = 'static' in t.timer.expression ? t.timer.expression.static : String(evaluateExpr(t.timer.expression, {}));
+            const schedule = scheduleTimer(t.timer.kind, text, now);
+            await q.query(
+              `insert into engine.timers (key, due_at, element_id, target_element_id, definition_key, bpmn_process_id, repetitions, cycle, created_at)
+               values ($1, to_timestamp($2 / 1000.0), $3, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0))`,
+              [keys.next(), schedule.dueAt, t.elementId, row.key, p.id, schedule.repetitions, schedule.cycle ?? null, now],
+            );
+          }
           out.push(meta(row));
           await q.query(
             `insert into engine.events (at, value_type, intent, bpmn_process_id, payload)
@@ -142,11 +207,11 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   /** The compiled graph of a deployed definition (compiled once per process lifetime). */
-  async definition(key: string): Promise<ExecutableProcess> {
+  async definition(key: string, q: Queryable = this.db): Promise<ExecutableProcess> {
     let p = this.compiled.get(key);
     if (p) return p;
-    const row = await defs.definitionByKey(this.db, key);
-    const xml = row && (await defs.definitionXml(this.db, key));
+    const row = await defs.definitionByKey(q, key);
+    const xml = row && (await defs.definitionXml(q, key));
     if (!row || !xml) throw new NotFound(`process definition ${key} not found`);
     p = (await compileBpmn(xml, row.resource_name)).find((x) => x.id === row.bpmn_process_id);
     if (!p) throw new NotFound(`process definition ${key} not found`);
@@ -207,6 +272,11 @@ export class EmbeddedEngine implements WorkflowEngine {
   async cancelProcessInstance(processInstanceKey: string): Promise<void> {
     await this.command(async (q, rt, fx) => {
       const inst = await this.lockActive(q, isKey(processInstanceKey) ? await lockInstance(q, processInstanceKey) : undefined, `process instance ${processInstanceKey}`);
+      if (inst.parentProcessInstanceKey) {
+        throw new Conflict(
+          `process instance ${processInstanceKey} was created by a call activity of process instance ${inst.parentProcessInstanceKey}; cancel that root instance instead`,
+        );
+      }
       fx.track(inst, false);
       rt.runtime.cancel(inst);
       await q.query(`update engine.incidents set state = 'RESOLVED', resolved_at = to_timestamp($2 / 1000.0)
@@ -248,8 +318,138 @@ export class EmbeddedEngine implements WorkflowEngine {
     });
   }
 
-  async publishMessage(_req: PublishMessageRequest): Promise<{ key: string }> {
-    throw new Invalid('message correlation is not supported by the embedded engine yet');
+  /**
+   * Zeebe's message semantics: correlate to the open subscriptions with this name and key (at
+   * most one per process id), start instances of processes with a message start event, and
+   * buffer the message for its time to live so subscriptions opened later can take it.
+   */
+  async publishMessage(req: PublishMessageRequest): Promise<{ key: string }> {
+    const variables = checkVariables(req.variables);
+    if (typeof req.name !== 'string' || !req.name) throw new Invalid('name is required');
+    if (req.correlationKey !== undefined && typeof req.correlationKey !== 'string') throw new Invalid('correlationKey must be a string');
+    const ttl = req.timeToLive ?? 0;
+    if (!Number.isFinite(ttl) || ttl < 0) throw new Invalid('timeToLive must be a non-negative number of milliseconds');
+    const correlationKey = req.correlationKey ?? '';
+    return this.command(async (q, rt, fx) => {
+      const now = this.clock.now();
+      if (req.messageId && (await msgs.messageIdTaken(q, req.name, req.messageId, now))) {
+        throw new Conflict(`a message named '${req.name}' with id '${req.messageId}' is already published and buffered`);
+      }
+      const messageKey = rt.keys.next();
+      const done = new Set<string>();
+      for (const sub of await msgs.findSubscriptions(q, req.name, correlationKey)) {
+        if (done.has(sub.bpmn_process_id)) continue;
+        const inst = await this.load(q, fx, sub.process_instance_key);
+        if (!inst || inst.state !== 'ACTIVE') continue;
+        const target = (await this.definition(inst.definitionKey, q)).elements[sub.target_element_id];
+        if (!inst.doc.els[sub.element_instance_key]) continue;
+        if (!(await msgs.claimCorrelation(q, messageKey, sub.bpmn_process_id))) continue;
+        done.add(sub.bpmn_process_id);
+        this.correlateEvent(fx, inst, sub.element_instance_key, req.name, correlationKey, messageKey, now);
+        rt.runtime.trigger(inst, sub.element_instance_key, sub.target_element_id, variables, target?.cancelActivity !== false);
+      }
+      for (const start of await msgs.messageStarts(q, req.name)) {
+        if (done.has(start.bpmn_process_id)) continue;
+        if (correlationKey && (await msgs.activeStartedWithKey(q, start.bpmn_process_id, correlationKey))) continue;
+        if (!(await msgs.claimCorrelation(q, messageKey, start.bpmn_process_id))) continue;
+        done.add(start.bpmn_process_id);
+        const inst = await this.newInstance(q, rt.keys, start.definition_key, fx);
+        inst.startCorrelationKey = correlationKey || null;
+        rt.runtime.startBy(inst, start.element_id, variables);
+        this.correlateEvent(fx, inst, inst.key, req.name, correlationKey, messageKey, now);
+      }
+      if (ttl > 0) {
+        await msgs.bufferMessage(q, { key: messageKey, name: req.name, correlationKey, messageId: req.messageId ?? null, variables, now, ttl });
+      }
+      fx.event({ valueType: 'MESSAGE', intent: 'PUBLISHED', at: now, payload: { messageKey, name: req.name, correlationKey, timeToLive: ttl, correlatedTo: [...done] } });
+      return { key: messageKey };
+    });
+  }
+
+  /**
+   * Correlates a message now (Zeebe's CorrelateMessage): like publish with no time to live, but
+   * it is an error when nothing correlates.
+   */
+  async correlateMessage(req: Omit<PublishMessageRequest, 'timeToLive' | 'messageId'>): Promise<{ messageKey: string; processInstanceKey: string }> {
+    const { key } = await this.publishMessage({ ...req, timeToLive: 0 });
+    const { rows } = await this.db.query<{ k: string | null }>(
+      `select process_instance_key::text as k from engine.events
+        where value_type = 'MESSAGE' and intent = 'CORRELATED' and payload->>'messageKey' = $1 order by position limit 1`,
+      [key],
+    );
+    if (!rows[0]) {
+      throw new NotFound(`no process instance waits for message '${req.name}' with correlation key '${req.correlationKey ?? ''}' (and no process starts with it)`);
+    }
+    return { messageKey: key, processInstanceKey: rows[0].k ?? '' };
+  }
+
+  private correlateEvent(fx: Effects, inst: InstanceRow, elementInstanceKey: string, name: string, correlationKey: string, messageKey: string, now: number): void {
+    fx.event({
+      valueType: 'MESSAGE',
+      intent: 'CORRELATED',
+      at: now,
+      processInstanceKey: inst.key,
+      elementInstanceKey,
+      elementId: inst.doc.els[elementInstanceKey]?.id ?? null,
+      bpmnProcessId: inst.bpmnProcessId,
+      payload: { messageKey, name, correlationKey },
+    });
+  }
+
+  // ---- timers -------------------------------------------------------------------------------
+
+  /** Fires up to `limit` due timers in one transaction; returns how many were claimed. */
+  async fireDueTimers(limit = 500): Promise<number> {
+    return this.command(
+      async (q, rt, fx) => {
+        const now = this.clock.now();
+        const due = await claimDueTimers(q, now, limit);
+        if (!due.length) return 0;
+        const instanceKeys = [...new Set(due.map((t) => t.process_instance_key).filter((k): k is string => !!k))];
+        const locked = new Map((await lockInstancesSkipLocked(q, instanceKeys)).map((r) => [r.key, r]));
+        for (const r of locked.values()) {
+          await this.definition(r.definitionKey, q);
+          fx.track(r, false);
+        }
+        for (const t of due) await this.fire(q, t, locked, rt, fx, now);
+        return due.length;
+      },
+      Math.min(100_000, 256 + limit * 64),
+    );
+  }
+
+  private async fire(q: Queryable, t: DueTimer, locked: Map<string, InstanceRow>, rt: { runtime: Runtime; keys: import('./keys.js').KeyRange }, fx: Effects, now: number): Promise<void> {
+    const event = (inst: InstanceRow | null, intent: string) =>
+      fx.event({
+        valueType: 'TIMER',
+        intent,
+        at: now,
+        processInstanceKey: inst?.key ?? null,
+        elementInstanceKey: t.element_instance_key,
+        elementId: t.element_id,
+        bpmnProcessId: t.bpmn_process_id,
+        payload: { timerKey: t.key, targetElementId: t.target_element_id, dueDate: new Date(t.due_at).toISOString() },
+      });
+    if (!t.process_instance_key) {
+      // A timer start event: a new instance of that version, then the next repetition.
+      const inst = await this.newInstance(q, rt.keys, t.definition_key, fx);
+      event(inst, 'TRIGGERED');
+      rt.runtime.startBy(inst, t.element_id, {});
+      rt.runtime.rescheduleOrDrop(t);
+      return;
+    }
+    const inst = locked.get(t.process_instance_key);
+    if (!inst) {
+      // The instance is busy with another command: this timer stays due for the next round.
+      return;
+    }
+    const def = this.compiled.get(inst.definitionKey)!;
+    const target = def.elements[t.target_element_id];
+    const interrupting = !(target?.type === 'boundaryEvent' && target.cancelActivity === false);
+    event(inst, 'TRIGGERED');
+    const fired = inst.state === 'ACTIVE' && rt.runtime.trigger(inst, t.element_instance_key!, t.target_element_id, {}, interrupting);
+    if (fired && !interrupting) rt.runtime.rescheduleOrDrop(t);
+    else fx.deleteTimer(t.key);
   }
 
   // ---- jobs ---------------------------------------------------------------------------------
@@ -323,20 +523,13 @@ export class EmbeddedEngine implements WorkflowEngine {
     await this.jobCommand(req.jobKey, async (q, rt, inst, el, fx) => {
       const job = await jobRow(q, req.jobKey);
       if (job.state !== 'ACTIVATED' && job.state !== 'ACTIVATABLE') throw new Conflict(`job ${req.jobKey} is ${job.state}`);
-      if (Object.keys(variables).length) el.vars = { ...(el.vars ?? {}), ...variables };
       rt.runtime.jobEvent(inst, el, req.jobKey, 'ERROR_THROWN', { errorCode: req.errorCode, errorMessage: req.errorMessage ?? '' });
-      // No error catch events yet: an error nobody catches is an incident, as in Zeebe.
+      // Should nobody catch it, the job waits (failed) for its incident to be resolved; if a
+      // boundary event catches it, the element and its job are gone and this update with it.
       fx.updateJob({ key: req.jobKey, state: 'FAILED', retries: job.retries, activatable_at: this.clock.now(), deadline: null, worker: null, error_message: req.errorMessage ?? null });
       el.jobFailed = true;
-      rt.runtime.raiseIncident(
-        inst,
-        el,
-        'UNHANDLED_ERROR_EVENT',
-        `Expected to throw an error event with the code '${req.errorCode}'${req.errorMessage ? ` with message '${req.errorMessage}'` : ''}, but it was not caught.`,
-        undefined,
-        undefined,
-        req.jobKey,
-      );
+      el.errorJob = req.jobKey;
+      rt.runtime.throwError(inst, el, req.errorCode, req.errorMessage ?? '', variables);
     });
   }
 
@@ -367,7 +560,7 @@ export class EmbeddedEngine implements WorkflowEngine {
       );
       const inc = rows[0];
       if (!inc || inc.state !== 'ACTIVE' || !inst || inst.state !== 'ACTIVE') throw new NotFound(`incident ${incidentKey} not found or already resolved`);
-      await this.definition(inst.definitionKey);
+      await this.definition(inst.definitionKey, q);
       fx.track(inst, false);
       const el = inst.doc.els[inc.element_instance_key];
       fx.resolveIncident(incidentKey, this.clock.now());
@@ -387,6 +580,7 @@ export class EmbeddedEngine implements WorkflowEngine {
           const job = await jobRow(q, inc.job_key);
           fx.updateJob({ ...job, state: 'ACTIVATABLE', activatable_at: this.clock.now(), deadline: null, worker: null });
           delete el.jobFailed;
+          delete el.errorJob;
           delete el.incident;
         } else {
           rt.runtime.retry(inst, el);
@@ -409,8 +603,10 @@ export class EmbeddedEngine implements WorkflowEngine {
   /** One command, one transaction; it runs again with more keys if it ran out. */
   private async command<T>(
     fn: (q: Queryable, rt: { runtime: Runtime; keys: import('./keys.js').KeyRange }, fx: Effects) => Promise<T>,
+    keys = 256,
   ): Promise<T> {
-    let want = 256;
+    let want = keys;
+    let attempts = 0;
     for (;;) {
       try {
         return await this.db.tx(async (q) => {
@@ -427,14 +623,18 @@ export class EmbeddedEngine implements WorkflowEngine {
             },
           });
           const out = await fn(q, { runtime, keys }, fx);
+          while (runtime.pending.length) await this.resolve(q, runtime, keys, fx, runtime.pending.shift()!);
           await writeEffects(q, fx);
           return out;
         });
       } catch (e) {
         if (e instanceof KeysExhausted && want < 100_000) {
-          want *= 8;
+          want = Math.min(100_000, want * 8);
           continue;
         }
+        // Two commands locking the same instances in opposite order: PostgreSQL aborts one; run it again.
+        const code = (e as { code?: string }).code;
+        if ((code === '40P01' || code === '40001') && ++attempts < 5) continue;
         throw e;
       }
     }
@@ -451,15 +651,99 @@ export class EmbeddedEngine implements WorkflowEngine {
       const el = inst?.state === 'ACTIVE' ? Object.values(inst.doc.els).find((e) => e.job === jobKey) : undefined;
       // The document is read under the instance lock: a job completed meanwhile is gone from it.
       if (!inst || !el) throw new NotFound(`job ${jobKey} not found (it may have been completed or cancelled)`);
-      await this.definition(inst.definitionKey);
+      await this.definition(inst.definitionKey, q);
       fx.track(inst, false);
       await fn(q, rt, inst, el, fx);
     });
   }
 
+  /** Work the runtime handed back because it needs the database: calls, children, buffered messages. */
+  private async resolve(q: Queryable, runtime: Runtime, keys: import('./keys.js').KeyRange, fx: Effects, p: Pending): Promise<void> {
+    const now = this.clock.now();
+    switch (p.kind) {
+      case 'call': {
+        const el = p.inst.doc.els[p.elementKey];
+        if (!el || p.inst.state !== 'ACTIVE') return;
+        const def = await defs.latestDefinition(q, p.processId);
+        if (!def) {
+          runtime.raiseIncident(p.inst, el, 'CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${p.processId}' to be deployed, but not found.`, 'activate');
+          return;
+        }
+        const child = await this.newInstance(q, keys, def.key, fx);
+        runtime.startChild(p.inst, p.elementKey, child);
+        return;
+      }
+      case 'childDone': {
+        const parent = await this.load(q, fx, p.child.parentProcessInstanceKey!);
+        if (parent?.state === 'ACTIVE') runtime.completeCallActivity(parent, p.child.parentElementInstanceKey!, p.child.doc.vars);
+        return;
+      }
+      case 'childError': {
+        // The error travels up the call hierarchy until a boundary event catches it.
+        let child = p.child;
+        while (child.parentProcessInstanceKey) {
+          const parent = await this.load(q, fx, child.parentProcessInstanceKey);
+          const callEl = parent?.doc.els[child.parentElementInstanceKey!];
+          if (!parent || parent.state !== 'ACTIVE' || !callEl) break;
+          if (runtime.catchError(parent, callEl, p.errorCode, p.variables)) {
+            runtime.resume();
+            return;
+          }
+          child = parent;
+        }
+        const el = p.child.doc.els[p.elementKey];
+        if (el) runtime.raiseUncaught(p.child, el, p.errorCode, p.errorMessage);
+        return;
+      }
+      case 'cancelChild': {
+        const child = await this.load(q, fx, p.childKey);
+        if (child?.state === 'ACTIVE') runtime.cancel(child);
+        return;
+      }
+      case 'subscribed': {
+        if (!fx.newSubscriptions.has(p.sub.key) || p.inst.state !== 'ACTIVE') return;
+        for (const m of await msgs.bufferedFor(q, p.sub.message_name, p.sub.correlation_key, p.inst.bpmnProcessId, now)) {
+          if (!(await msgs.claimCorrelation(q, m.key, p.inst.bpmnProcessId))) continue;
+          this.correlateEvent(fx, p.inst, p.sub.element_instance_key, p.sub.message_name, p.sub.correlation_key, m.key, now);
+          runtime.trigger(p.inst, p.sub.element_instance_key, p.sub.target_element_id, m.variables ?? {}, p.sub.interrupting);
+          return;
+        }
+        return;
+      }
+    }
+  }
+
+  /** An instance this command already holds, or locks it now. */
+  private async load(q: Queryable, fx: Effects, key: string): Promise<InstanceRow | undefined> {
+    const held = fx.instances.get(key);
+    if (held) return held.row;
+    const row = await lockInstance(q, key);
+    if (!row) return undefined;
+    await this.definition(row.definitionKey, q);
+    fx.track(row, false);
+    return row;
+  }
+
+  private async newInstance(q: Queryable, keys: import('./keys.js').KeyRange, definitionKey: string, fx: Effects): Promise<InstanceRow> {
+    const def = await this.definition(definitionKey, q);
+    const { rows } = await q.query<{ version: number }>(`select version from engine.definitions where key = $1`, [definitionKey]);
+    const row: InstanceRow = {
+      key: keys.next(),
+      definitionKey,
+      bpmnProcessId: def.id,
+      version: rows[0]?.version ?? 1,
+      state: 'ACTIVE',
+      doc: { vars: {}, els: {} },
+      hasIncident: false,
+      startedAt: this.clock.now(),
+    };
+    fx.track(row, true);
+    return row;
+  }
+
   private async lockActive(q: Queryable, inst: InstanceRow | undefined, what: string): Promise<InstanceRow> {
     if (!inst || inst.state !== 'ACTIVE') throw new NotFound(`${what} not found or no longer active`);
-    await this.definition(inst.definitionKey);
+    await this.definition(inst.definitionKey, q);
     return inst;
   }
 }

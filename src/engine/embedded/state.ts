@@ -26,6 +26,22 @@ export interface ElementInstance {
   pending?: Record<string, unknown>;
   /** Join arrivals inside this element (when it is a scope). */
   joins?: JoinArrivals;
+  /** Multi-instance: the body's bookkeeping, or the inner instance's marker. */
+  mi?: MultiInstanceState;
+  inner?: boolean;
+  /** The job whose thrown error nobody caught (its incident makes it activatable again). */
+  errorJob?: string;
+  /** Call activity: the child process instance. */
+  child?: string;
+}
+
+export interface MultiInstanceState {
+  items: unknown[];
+  /** Index of the next item to start (sequential) — parallel starts all at once. */
+  next: number;
+  active: number;
+  completed: number;
+  terminated: number;
 }
 
 export interface InstanceDoc {
@@ -44,6 +60,7 @@ export interface InstanceRow {
   parentProcessInstanceKey?: string | null;
   parentElementInstanceKey?: string | null;
   hasIncident: boolean;
+  startCorrelationKey?: string | null;
   startedAt: number;
   endedAt?: number | null;
 }

@@ -39,3 +39,13 @@ export async function readInstance(q: Queryable, key: string): Promise<InstanceR
   const { rows } = await q.query<InstanceRow>(`select ${COLUMNS} from engine.process_instances where key = $1`, [key]);
   return rows[0];
 }
+
+/** Locks the instances that are free now; busy ones are left for the next round. */
+export async function lockInstancesSkipLocked(q: Queryable, keys: string[]): Promise<InstanceRow[]> {
+  if (!keys.length) return [];
+  const { rows } = await q.query<InstanceRow>(
+    `select ${COLUMNS} from engine.process_instances where key = any($1::bigint[]) order by key for update skip locked`,
+    [keys],
+  );
+  return rows;
+}

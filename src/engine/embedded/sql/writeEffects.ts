@@ -32,14 +32,15 @@ upd_jobs as (
 ),
 ins_pi as (
   insert into engine.process_instances (key, definition_key, bpmn_process_id, version, state, doc,
-    parent_process_instance_key, parent_element_instance_key, has_incident, started_at, ended_at)
+    parent_process_instance_key, parent_element_instance_key, has_incident, started_at, ended_at,
+    start_correlation_key)
   select x.key, x.definition_key, x.bpmn_process_id, x.version, x.state, x.doc,
     x.parent_process_instance_key, x.parent_element_instance_key, x.has_incident,
-    to_timestamp(x.started_at / 1000.0), to_timestamp(x.ended_at / 1000.0)
+    to_timestamp(x.started_at / 1000.0), to_timestamp(x.ended_at / 1000.0), x.start_correlation_key
   from input, jsonb_to_recordset(j->'newInstances') as x(key bigint, definition_key bigint,
     bpmn_process_id text, version int, state text, doc jsonb, parent_process_instance_key bigint,
     parent_element_instance_key bigint, has_incident boolean, started_at double precision,
-    ended_at double precision)
+    ended_at double precision, start_correlation_key text)
 ),
 upd_pi as (
   update engine.process_instances t set state = x.state, doc = x.doc, has_incident = x.has_incident,
@@ -62,6 +63,39 @@ res_inc as (
   update engine.incidents t set state = 'RESOLVED', resolved_at = to_timestamp(x.at / 1000.0)
   from input, jsonb_to_recordset(j->'resolvedIncidents') as x(key bigint, at double precision)
   where t.key = x.key and t.state = 'ACTIVE'
+),
+del_timers as (
+  delete from engine.timers where key in (select jsonb_array_elements_text(j->'deletedTimers')::bigint from input)
+     or element_instance_key in (select jsonb_array_elements_text(j->'leftElements')::bigint from input)
+),
+ins_timers as (
+  insert into engine.timers (key, due_at, process_instance_key, element_instance_key, element_id,
+    target_element_id, definition_key, bpmn_process_id, repetitions, cycle, created_at)
+  select x.key, to_timestamp(x.due_at / 1000.0), x.process_instance_key, x.element_instance_key,
+    x.element_id, x.target_element_id, x.definition_key, x.bpmn_process_id, x.repetitions, x.cycle,
+    to_timestamp(x.created_at / 1000.0)
+  from input, jsonb_to_recordset(j->'newTimers') as x(key bigint, due_at double precision,
+    process_instance_key bigint, element_instance_key bigint, element_id text, target_element_id text,
+    definition_key bigint, bpmn_process_id text, repetitions int, cycle text, created_at double precision)
+),
+upd_timers as (
+  update engine.timers t set due_at = to_timestamp(x.due_at / 1000.0), repetitions = x.repetitions
+  from input, jsonb_to_recordset(j->'timerUpdates') as x(key bigint, due_at double precision, repetitions int)
+  where t.key = x.key
+),
+del_subs as (
+  delete from engine.message_subscriptions
+   where key in (select jsonb_array_elements_text(j->'deletedSubscriptions')::bigint from input)
+      or element_instance_key in (select jsonb_array_elements_text(j->'leftElements')::bigint from input)
+),
+ins_subs as (
+  insert into engine.message_subscriptions (key, message_name, correlation_key, process_instance_key,
+    element_instance_key, element_id, target_element_id, bpmn_process_id, interrupting, created_at)
+  select x.key, x.message_name, x.correlation_key, x.process_instance_key, x.element_instance_key,
+    x.element_id, x.target_element_id, x.bpmn_process_id, x.interrupting, to_timestamp(x.created_at / 1000.0)
+  from input, jsonb_to_recordset(j->'newSubscriptions') as x(key bigint, message_name text,
+    correlation_key text, process_instance_key bigint, element_instance_key bigint, element_id text,
+    target_element_id text, bpmn_process_id text, interrupting boolean, created_at double precision)
 ),
 ins_ev as (
   insert into engine.events (at, value_type, intent, process_instance_key, element_instance_key,
@@ -89,6 +123,7 @@ export async function writeEffects(q: Queryable, fx: Effects): Promise<void> {
         parent_process_instance_key: row.parentProcessInstanceKey ?? null,
         parent_element_instance_key: row.parentElementInstanceKey ?? null,
         started_at: row.startedAt,
+        start_correlation_key: row.startCorrelationKey ?? null,
       });
     } else instances.push(base);
   }
@@ -100,6 +135,12 @@ export async function writeEffects(q: Queryable, fx: Effects): Promise<void> {
     instances,
     newIncidents: fx.newIncidents,
     resolvedIncidents: [...fx.resolvedIncidents].map(([key, at]) => ({ key, at })),
+    deletedTimers: [...fx.deletedTimers],
+    leftElements: [...fx.leftElements],
+    newTimers: [...fx.newTimers.values()],
+    timerUpdates: [...fx.timerUpdates.values()],
+    deletedSubscriptions: [...fx.deletedSubscriptions],
+    newSubscriptions: [...fx.newSubscriptions.values()],
     events: fx.events.map((e, seq) => ({ ...e, seq })),
   };
   await q.query(SQL, [JSON.stringify(payload)]);

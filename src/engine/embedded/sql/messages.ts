@@ -1,0 +1,131 @@
+/** Message buffering and correlation SQL. */
+import type { Queryable } from '../../../db/index.js';
+
+export interface SubscriptionCandidate {
+  key: string;
+  process_instance_key: string;
+  element_instance_key: string;
+  target_element_id: string;
+  bpmn_process_id: string;
+  interrupting: boolean;
+}
+
+/** Open subscriptions for a name and key, oldest first. */
+export async function findSubscriptions(q: Queryable, name: string, correlationKey: string): Promise<SubscriptionCandidate[]> {
+  const { rows } = await q.query<SubscriptionCandidate>(
+    `select key::text, process_instance_key::text, element_instance_key::text, target_element_id,
+            bpmn_process_id, interrupting
+       from engine.message_subscriptions
+      where message_name = $1 and correlation_key = $2
+      order by key`,
+    [name, correlationKey],
+  );
+  return rows;
+}
+
+/**
+ * Records that a message correlated to a process; false when it already had (Zeebe: a message
+ * correlates at most once per bpmnProcessId). Concurrent claims serialise on the primary key.
+ */
+export async function claimCorrelation(q: Queryable, messageKey: string, bpmnProcessId: string): Promise<boolean> {
+  const { rows } = await q.query(
+    `insert into engine.message_correlations (message_key, bpmn_process_id) values ($1, $2)
+     on conflict do nothing returning 1 as ok`,
+    [messageKey, bpmnProcessId],
+  );
+  return rows.length === 1;
+}
+
+export interface BufferedMessage {
+  key: string;
+  variables: Record<string, unknown>;
+}
+
+/** Buffered messages a newly opened subscription may take, first published first. */
+export async function bufferedFor(
+  q: Queryable,
+  name: string,
+  correlationKey: string,
+  bpmnProcessId: string,
+  now: number,
+): Promise<BufferedMessage[]> {
+  const { rows } = await q.query<BufferedMessage>(
+    `select m.key::text, m.variables from engine.messages m
+      where m.name = $1 and m.correlation_key = $2 and m.expires_at > to_timestamp($4 / 1000.0)
+        and not exists (select 1 from engine.message_correlations c
+                         where c.message_key = m.key and c.bpmn_process_id = $3)
+      order by m.key
+      limit 10`,
+    [name, correlationKey, bpmnProcessId, now],
+  );
+  return rows;
+}
+
+export async function bufferMessage(
+  q: Queryable,
+  m: { key: string; name: string; correlationKey: string; messageId: string | null; variables: unknown; now: number; ttl: number },
+): Promise<void> {
+  await q.query(
+    `insert into engine.messages (key, name, correlation_key, message_id, variables, published_at, expires_at)
+     values ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), to_timestamp(($6 + $7) / 1000.0))`,
+    [m.key, m.name, m.correlationKey, m.messageId, JSON.stringify(m.variables), m.now, m.ttl],
+  );
+}
+
+/** True when a message with this id is still buffered (Zeebe: ALREADY_EXISTS). Expired ones are cleared. */
+export async function messageIdTaken(q: Queryable, name: string, messageId: string, now: number): Promise<boolean> {
+  await q.query(
+    `delete from engine.messages where name = $1 and message_id = $2 and expires_at <= to_timestamp($3 / 1000.0)`,
+    [name, messageId, now],
+  );
+  const { rows } = await q.query(`select 1 from engine.messages where name = $1 and message_id = $2`, [name, messageId]);
+  return rows.length > 0;
+}
+
+/** Drops messages whose time to live is over; returns how many. */
+export async function expireMessages(q: Queryable, now: number, limit = 1000): Promise<number> {
+  const { rowCount } = await q.query(
+    `with gone as (
+       delete from engine.messages where key in (
+         select key from engine.messages where expires_at <= to_timestamp($1 / 1000.0)
+          order by expires_at limit $2 for update skip locked)
+       returning key)
+     delete from engine.message_correlations where message_key in (select key from gone)`,
+    [now, limit],
+  );
+  return rowCount;
+}
+
+export interface MessageStart {
+  bpmn_process_id: string;
+  definition_key: string;
+  element_id: string;
+}
+
+export async function messageStarts(q: Queryable, name: string): Promise<MessageStart[]> {
+  const { rows } = await q.query<MessageStart>(
+    `select bpmn_process_id, definition_key::text, element_id from engine.message_start_subscriptions
+      where message_name = $1 order by bpmn_process_id`,
+    [name],
+  );
+  return rows;
+}
+
+export async function replaceMessageStarts(q: Queryable, bpmnProcessId: string, definitionKey: string, starts: { elementId: string; messageName: string }[]): Promise<void> {
+  await q.query(`delete from engine.message_start_subscriptions where bpmn_process_id = $1`, [bpmnProcessId]);
+  for (const s of starts) {
+    await q.query(
+      `insert into engine.message_start_subscriptions (message_name, bpmn_process_id, definition_key, element_id) values ($1, $2, $3, $4)`,
+      [s.messageName, bpmnProcessId, definitionKey, s.elementId],
+    );
+  }
+}
+
+/** Zeebe: no second instance by message start while one started with the same key is active. */
+export async function activeStartedWithKey(q: Queryable, bpmnProcessId: string, correlationKey: string): Promise<boolean> {
+  const { rows } = await q.query(
+    `select 1 from engine.process_instances where bpmn_process_id = $1 and start_correlation_key = $2 and state = 'ACTIVE' limit 1`,
+    [bpmnProcessId, correlationKey],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,47 @@
+/**
+ * The timer scheduler's SQL. Due timers are claimed with SKIP LOCKED so several schedulers (or
+ * processes) share the work; their instances are locked with SKIP LOCKED too, so a scheduler
+ * never waits behind a command (an instance busy now gets its timer on the next round).
+ */
+import type { Queryable } from '../../../db/index.js';
+
+export interface DueTimer {
+  key: string;
+  due_at: number;
+  process_instance_key: string | null;
+  element_instance_key: string | null;
+  element_id: string;
+  target_element_id: string;
+  definition_key: string;
+  bpmn_process_id: string;
+  repetitions: number;
+  cycle: string | null;
+}
+
+export async function claimDueTimers(q: Queryable, now: number, limit: number): Promise<DueTimer[]> {
+  const { rows } = await q.query<DueTimer>(
+    `select key::text, (extract(epoch from due_at) * 1000)::float8 as due_at,
+            process_instance_key::text, element_instance_key::text, element_id, target_element_id,
+            definition_key::text, bpmn_process_id, repetitions, cycle
+       from engine.timers
+      where due_at <= to_timestamp($1 / 1000.0)
+      order by due_at
+      limit $2
+      for update skip locked`,
+    [now, limit],
+  );
+  return rows;
+}
+
+/** When the next timer is due (to sleep until then), or undefined when none is waiting. */
+export async function nextDueAt(q: Queryable): Promise<number | undefined> {
+  const { rows } = await q.query<{ t: number | null }>(
+    `select (extract(epoch from min(due_at)) * 1000)::float8 as t from engine.timers`,
+  );
+  return rows[0]?.t ?? undefined;
+}
+
+/** Timer start events of a process: replaced whenever a new version is deployed. */
+export async function deleteStartTimers(q: Queryable, bpmnProcessId: string): Promise<void> {
+  await q.query(`delete from engine.timers where bpmn_process_id = $1 and process_instance_key is null`, [bpmnProcessId]);
+}
