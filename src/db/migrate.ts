@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import * as m001 from './migrations/001_engine.js';
 import * as m002 from './migrations/002_domain.js';
 import * as m003 from './migrations/003_engine_waits.js';
+import * as m004 from './migrations/004_calendar.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_engine': m001,
   '002_domain': m002,
   '003_engine_waits': m003,
+  '004_calendar': m004,
 };
 
 const source: Knex.MigrationSource<string> = {
