@@ -8,6 +8,7 @@ import * as m001 from './migrations/001_engine.js';
 import * as m002 from './migrations/002_domain.js';
 import * as m003 from './migrations/003_engine_waits.js';
 import * as m004 from './migrations/004_calendar.js';
+import * as m005 from './migrations/005_audit.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_domain': m002,
   '003_engine_waits': m003,
   '004_calendar': m004,
+  '005_audit': m005,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -1,0 +1,123 @@
+/**
+ * Appending to and verifying the hash-chained audit log. An entry is appended in the caller's
+ * transaction, so a domain action and its audit row commit together or not at all; appends are
+ * serialised by a transaction-scoped advisory lock, so the chain has no forks.
+ */
+import type { Queryable } from '../db/index.js';
+import { canonicalJson, sha256 } from './canonical.js';
+
+export const GENESIS = '0'.repeat(64);
+const CHAIN_LOCK = 7_345_102_001; // any constant; names the audit chain's advisory lock
+
+export interface AuditEntry {
+  actor: string;
+  role: string;
+  agency?: string | null;
+  dossierCode?: string | null;
+  action: string;
+  payload?: Record<string, unknown>;
+  /** Defaults to now. */
+  at?: Date;
+}
+
+export interface AuditRow {
+  seq: string;
+  at: string;
+  actor: string;
+  role: string;
+  agency: string | null;
+  dossierCode: string | null;
+  action: string;
+  payload: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** What the hash covers: every column but the hash itself. */
+function content(r: Omit<AuditRow, 'hash'>): string {
+  return canonicalJson({
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    role: r.role,
+    agency: r.agency,
+    dossierCode: r.dossierCode,
+    action: r.action,
+    payload: r.payload,
+    prevHash: r.prevHash,
+  });
+}
+
+export function hashRow(r: Omit<AuditRow, 'hash'>): string {
+  return sha256(content(r));
+}
+
+export async function appendAudit(q: Queryable, e: AuditEntry): Promise<AuditRow> {
+  await q.query(`select pg_advisory_xact_lock($1)`, [CHAIN_LOCK]);
+  const { rows: last } = await q.query<{ seq: string; hash: string }>(
+    `select seq::text, hash from domain.audit_log order by seq desc limit 1`,
+  );
+  const row: Omit<AuditRow, 'hash'> = {
+    seq: String(BigInt(last[0]?.seq ?? '0') + 1n),
+    at: (e.at ?? new Date()).toISOString(),
+    actor: e.actor,
+    role: e.role,
+    agency: e.agency ?? null,
+    dossierCode: e.dossierCode ?? null,
+    action: e.action,
+    // Stored as jsonb, which does not keep key order: the hash is over canonical JSON anyway.
+    payload: JSON.parse(JSON.stringify(e.payload ?? {})),
+    prevHash: last[0]?.hash ?? GENESIS,
+  };
+  const hash = hashRow(row);
+  await q.query(
+    `insert into domain.audit_log (seq, at, actor, role, agency, dossier_code, action, payload, prev_hash, hash)
+     values ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [row.seq, row.at, row.actor, row.role, row.agency, row.dossierCode, row.action, JSON.stringify(row.payload), row.prevHash, hash],
+  );
+  return { ...row, hash };
+}
+
+const SELECT = `select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor, role, agency,
+  dossier_code as "dossierCode", action, payload, prev_hash as "prevHash", hash from domain.audit_log`;
+
+export async function auditForDossier(q: Queryable, dossierCode: string): Promise<AuditRow[]> {
+  const { rows } = await q.query<AuditRow>(`${SELECT} where dossier_code = $1 order by seq`, [dossierCode]);
+  return rows;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  rowsChecked: number;
+  /** The first row whose content or link does not match. */
+  brokenAt?: { seq: string; reason: string };
+  lastHash: string;
+}
+
+/** Walks the whole chain in order, recomputing every hash; names the first broken row. */
+export async function verifyAudit(q: Queryable, batch = 5000): Promise<VerifyResult> {
+  let prev = GENESIS;
+  let after = '0';
+  let checked = 0;
+  let expectedSeq = 1n;
+  for (;;) {
+    const { rows } = await q.query<AuditRow>(`${SELECT} where seq > $1 order by seq limit $2`, [after, batch]);
+    for (const r of rows) {
+      checked++;
+      if (BigInt(r.seq) !== expectedSeq) {
+        return { ok: false, rowsChecked: checked, brokenAt: { seq: r.seq, reason: `row ${expectedSeq} is missing` }, lastHash: prev };
+      }
+      if (r.prevHash !== prev) {
+        return { ok: false, rowsChecked: checked, brokenAt: { seq: r.seq, reason: 'its link to the previous row does not match' }, lastHash: prev };
+      }
+      if (hashRow(r) !== r.hash) {
+        return { ok: false, rowsChecked: checked, brokenAt: { seq: r.seq, reason: 'its content does not match its hash (altered)' }, lastHash: prev };
+      }
+      prev = r.hash;
+      expectedSeq++;
+    }
+    if (rows.length < batch) break;
+    after = rows[rows.length - 1].seq;
+  }
+  return { ok: true, rowsChecked: checked, lastHash: prev };
+}
