@@ -124,6 +124,7 @@ function compileScope(
       const body = String(f.conditionExpression.body ?? '').trim();
       const c = feel(f, 'condition', body, problem, true);
       if (c) flow.condition = c;
+      else flow.conditionInvalid = true;
     }
     out.flows[f.id] = flow;
   }
@@ -212,15 +213,14 @@ function checkStructure(raw: any, el: FlowNode, out: ExecutableProcess, flows: a
   if (el.type === 'exclusiveGateway' || el.type === 'inclusiveGateway') {
     if (el.outgoing.length > 1) {
       for (const id of el.outgoing) {
-        if (id !== el.defaultFlow && !out.flows[id]?.condition) {
+        if (id !== el.defaultFlow && !out.flows[id]?.condition && !out.flows[id]?.conditionInvalid) {
           const f = flows.find((x) => x.id === id);
           problem(f, `unconditioned sequence flow leaving ${el.type} '${el.id}': give it a condition or make it the default flow`);
         }
       }
     }
-    if (el.defaultFlow && out.flows[el.defaultFlow]?.condition) {
-      problem(flows.find((x) => x.id === el.defaultFlow), 'a default flow cannot have a condition');
-    }
+    // BPMN 10.5.2 and Zeebe (8.2+): a condition on the default flow is ignored.
+    if (el.defaultFlow) delete out.flows[el.defaultFlow].condition;
   } else {
     for (const id of conditional) {
       problem(flows.find((x) => x.id === id), `conditional sequence flows may only leave exclusive or inclusive gateways, not ${el.type} '${el.id}'`);

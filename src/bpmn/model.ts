@@ -138,6 +138,8 @@ export interface SequenceFlow {
   source: string;
   target: string;
   condition?: Expr;
+  /** Its condition did not parse (already reported; not also "unconditioned"). */
+  conditionInvalid?: boolean;
 }
 
 export interface ExecutableProcess {

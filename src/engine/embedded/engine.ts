@@ -34,7 +34,7 @@ import { Runtime, type Pending } from './runtime.js';
 import * as msgs from './sql/messages.js';
 import { claimDueTimers, deleteStartTimers, nextDueAt, type DueTimer } from './sql/timers.js';
 import { lockInstancesSkipLocked } from './sql/lockInstance.js';
-import { activateJobs, instanceDocs } from './sql/activateJobs.js';
+import { activateJobs, instanceDocs, timeOutJobs } from './sql/activateJobs.js';
 import * as defs from './sql/definitions.js';
 import { lockInstance, lockInstanceOfIncident, lockInstanceOfJob } from './sql/lockInstance.js';
 import { writeEffects } from './sql/writeEffects.js';
@@ -109,10 +109,11 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   /** One scheduler round: due timers (one batch) and expired messages. */
-  async tick(): Promise<{ timers: number; expiredMessages: number }> {
+  async tick(): Promise<{ timers: number; expiredMessages: number; timedOutJobs: number }> {
     const timers = await this.fireDueTimers(this.options.timerBatch ?? 500);
     const expiredMessages = await msgs.expireMessages(this.db, this.clock.now());
-    return { timers, expiredMessages };
+    const timedOutJobs = await timeOutJobs(this.db, this.clock.now());
+    return { timers, expiredMessages, timedOutJobs };
   }
 
   onJobCreated(listener: (type: string) => void): () => void {
@@ -163,7 +164,7 @@ export class EmbeddedEngine implements WorkflowEngine {
         for (const p of c.processes) {
           await defs.lockProcessId(q, p.id);
           const latest = await defs.latestDefinition(q, p.id);
-          if (latest && latest.checksum === c.checksum) {
+          if (latest && latest.checksum === c.checksum && latest.resource_name === c.resource.name) {
             // Zeebe: the same resource again is not a new version.
             out.push(meta(latest));
             continue;
@@ -576,8 +577,10 @@ export class EmbeddedEngine implements WorkflowEngine {
       });
       if (el) {
         if (inc.job_key) {
-          // The job goes back to the workers with the retries it has (update them first, as in Zeebe).
           const job = await jobRow(q, inc.job_key);
+          if (job.retries <= 0) {
+            throw new Conflict(`job ${inc.job_key} of incident ${incidentKey} has no retries left: update the job's retries, then resolve the incident`);
+          }
           fx.updateJob({ ...job, state: 'ACTIVATABLE', activatable_at: this.clock.now(), deadline: null, worker: null });
           delete el.jobFailed;
           delete el.errorJob;

@@ -222,9 +222,9 @@ export class Runtime {
 
   /** Cancels the whole instance: every element instance terminates, then the process. */
   cancel(inst: InstanceRow): void {
+    this.processEvent(inst, 'ELEMENT_TERMINATING');
     this.terminateChildren(inst, inst.key);
     inst.doc.joins = undefined;
-    this.processEvent(inst, 'ELEMENT_TERMINATING');
     this.processEvent(inst, 'ELEMENT_TERMINATED');
     inst.state = 'TERMINATED';
     inst.endedAt = this.ctx.now;
@@ -756,7 +756,8 @@ export class Runtime {
     const context = visibleVariables(inst.doc, el.key);
     for (const m of node.inputs) {
       const value = this.evalMapping(m.source, { ...context, ...local }, 'input', m.target);
-      setPath(local, m.target, value, context);
+      // Zeebe: a nested input target builds a fresh context; only output mappings merge.
+      setPath(local, m.target, value);
     }
     el.vars = { ...(el.vars ?? {}), ...local };
   }

@@ -63,7 +63,7 @@ export class EmbeddedJobWorker implements JobWorker {
       this.again = true;
       return;
     }
-    if (this.active > this.concurrency * 0.3) return;
+    if (this.active > Math.round(this.concurrency * 0.3)) return;
     void this.fetch();
   }
 

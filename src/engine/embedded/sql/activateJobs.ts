@@ -79,3 +79,32 @@ export async function instanceDocs(q: Queryable, keys: string[]): Promise<Map<st
   );
   return new Map(rows.map((r) => [r.key, r.doc]));
 }
+
+/**
+ * Zeebe times a job out at its deadline whether or not a worker is polling: the job becomes
+ * activatable again (no retry spent), TIMED_OUT is logged, and workers of its type are woken.
+ */
+export async function timeOutJobs(q: Queryable, now: number, limit = 1000): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `with expired as (
+       select key from engine.jobs where state = 'ACTIVATED' and deadline <= to_timestamp($1 / 1000.0)
+        order by deadline limit $2 for update skip locked
+     ),
+     upd as (
+       update engine.jobs j set state = 'ACTIVATABLE', worker = null, deadline = null
+         from expired where j.key = expired.key
+       returning j.*
+     ),
+     ev as (
+       insert into engine.events (at, value_type, intent, process_instance_key, element_instance_key,
+         element_id, bpmn_process_id, payload)
+       select to_timestamp($1 / 1000.0), 'JOB', 'TIMED_OUT', process_instance_key, element_instance_key,
+         element_id, bpmn_process_id, jsonb_build_object('jobKey', key::text)
+       from upd
+     ),
+     wake as (select distinct type from upd)
+     select (select count(*) from upd)::int as n, (select count(pg_notify('engine_jobs', type)) from wake) as woken`,
+    [now, limit],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,214 @@
+/**
+ * The read side of the workflow engine: what Camunda 8's REST API v2 answers from its secondary
+ * storage (Operate's data). Field names are Camunda's, so the HTTP layer passes items through and
+ * a Zeebe adapter can implement this interface over a cluster's own search endpoints. Keys are
+ * decimal strings; dates are ISO 8601 strings in UTC.
+ *
+ * Lookups of one thing throw `NotFound` when it does not exist; searches return what matches.
+ */
+
+export const DEFAULT_TENANT = '<default>';
+
+export type SortOrder = 'ASC' | 'DESC';
+
+export interface SearchQuery<Filter, Field extends string> {
+  filter?: Filter;
+  /** Offset pagination: skip `from` items, return at most `limit` (default 100). */
+  page?: { from?: number; limit?: number };
+  /** Applied in order; the key breaks remaining ties. */
+  sort?: { field: Field; order?: SortOrder }[];
+}
+
+export interface SearchResult<T> {
+  items: T[];
+  /** All items matching the filter, regardless of the page. */
+  totalItems: number;
+}
+
+// ---- Camunda's filter properties: a plain value means equality ------------------------------
+
+interface Existence {
+  /** true: the property has a value; false: it has none. */
+  $exists?: boolean;
+}
+export type KeyFilter = string | (Existence & { $eq?: string; $neq?: string; $in?: string[]; $notIn?: string[] });
+/** `$like`: `*` any run of characters, `?` one character, `\` escapes either. */
+export type StringFilter =
+  | string
+  | (Existence & { $eq?: string; $neq?: string; $in?: string[]; $notIn?: string[]; $like?: string });
+export type IntegerFilter =
+  | number
+  | (Existence & { $eq?: number; $neq?: number; $gt?: number; $gte?: number; $lt?: number; $lte?: number; $in?: number[] });
+/** ISO 8601 date-times. */
+export type DateTimeFilter =
+  | string
+  | (Existence & { $eq?: string; $neq?: string; $gt?: string; $gte?: string; $lt?: string; $lte?: string; $in?: string[] });
+export type EnumFilter<E extends string> = E | (Existence & { $eq?: E; $neq?: E; $in?: E[]; $notIn?: E[]; $like?: string });
+
+// ---- process instances ---------------------------------------------------------------------
+
+export type ProcessInstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+
+export interface ProcessInstanceItem {
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  /** The process's name, or its id when it has none. */
+  processDefinitionName: string;
+  processDefinitionVersion: number;
+  processDefinitionVersionTag?: string;
+  startDate: string;
+  endDate?: string;
+  state: ProcessInstanceState;
+  hasIncident: boolean;
+  tenantId: string;
+  parentProcessInstanceKey?: string;
+  parentElementInstanceKey?: string;
+}
+
+export interface ProcessInstanceFilterFields {
+  processInstanceKey?: KeyFilter;
+  processDefinitionKey?: KeyFilter;
+  processDefinitionId?: StringFilter;
+  processDefinitionName?: StringFilter;
+  processDefinitionVersion?: IntegerFilter;
+  processDefinitionVersionTag?: StringFilter;
+  parentProcessInstanceKey?: KeyFilter;
+  parentElementInstanceKey?: KeyFilter;
+  startDate?: DateTimeFilter;
+  endDate?: DateTimeFilter;
+  state?: EnumFilter<ProcessInstanceState>;
+  hasIncident?: boolean;
+  tenantId?: StringFilter;
+}
+export interface ProcessInstanceFilter extends ProcessInstanceFilterFields {
+  /** Any one of these must match as well (AND with the fields above). */
+  $or?: ProcessInstanceFilterFields[];
+}
+export type ProcessInstanceSortField =
+  | 'processInstanceKey'
+  | 'processDefinitionId'
+  | 'processDefinitionName'
+  | 'processDefinitionVersion'
+  | 'processDefinitionVersionTag'
+  | 'processDefinitionKey'
+  | 'parentProcessInstanceKey'
+  | 'parentElementInstanceKey'
+  | 'startDate'
+  | 'endDate'
+  | 'state'
+  | 'hasIncident'
+  | 'tenantId';
+
+/** A sequence flow a process instance has taken at least once. */
+export interface SequenceFlowItem {
+  /** `<processInstanceKey>_<flow id>`, as Camunda names it. */
+  sequenceFlowId: string;
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  /** The flow's id in the BPMN. */
+  elementId: string;
+  tenantId: string;
+}
+
+// ---- incidents -----------------------------------------------------------------------------
+
+export type IncidentState = 'ACTIVE' | 'RESOLVED';
+
+export interface IncidentItem {
+  incidentKey: string;
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  processInstanceKey: string;
+  errorType: string;
+  errorMessage: string;
+  elementId: string;
+  elementInstanceKey: string;
+  creationTime: string;
+  state: IncidentState;
+  jobKey?: string;
+  tenantId: string;
+}
+
+export interface IncidentFilter {
+  incidentKey?: KeyFilter;
+  processDefinitionKey?: KeyFilter;
+  processDefinitionId?: StringFilter;
+  processInstanceKey?: KeyFilter;
+  errorType?: StringFilter;
+  errorMessage?: StringFilter;
+  elementId?: StringFilter;
+  elementInstanceKey?: KeyFilter;
+  creationTime?: DateTimeFilter;
+  state?: EnumFilter<IncidentState>;
+  jobKey?: KeyFilter;
+  tenantId?: StringFilter;
+}
+export type IncidentSortField =
+  | 'incidentKey'
+  | 'processDefinitionKey'
+  | 'processDefinitionId'
+  | 'processInstanceKey'
+  | 'errorType'
+  | 'errorMessage'
+  | 'elementId'
+  | 'elementInstanceKey'
+  | 'creationTime'
+  | 'state'
+  | 'jobKey'
+  | 'tenantId';
+
+// ---- process definitions -------------------------------------------------------------------
+
+export interface ProcessDefinitionItem {
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  name?: string;
+  resourceName: string;
+  version: number;
+  versionTag?: string;
+  tenantId: string;
+  hasStartForm: boolean;
+}
+
+export interface ProcessDefinitionFilter {
+  processDefinitionKey?: KeyFilter;
+  processDefinitionId?: StringFilter;
+  name?: StringFilter;
+  resourceName?: StringFilter;
+  version?: IntegerFilter;
+  versionTag?: StringFilter;
+  /** Only the newest version of each process id (true) or only the older ones (false). */
+  isLatestVersion?: boolean;
+  hasStartForm?: boolean;
+  tenantId?: StringFilter;
+}
+export type ProcessDefinitionSortField =
+  | 'processDefinitionKey'
+  | 'name'
+  | 'resourceName'
+  | 'version'
+  | 'versionTag'
+  | 'processDefinitionId'
+  | 'tenantId';
+
+// ---- the interface ------------------------------------------------------------------------
+
+export interface EngineQueries {
+  searchProcessInstances(
+    query: SearchQuery<ProcessInstanceFilter, ProcessInstanceSortField>,
+  ): Promise<SearchResult<ProcessInstanceItem>>;
+  getProcessInstance(processInstanceKey: string): Promise<ProcessInstanceItem>;
+  /** The distinct flows taken, in the order first taken. */
+  getSequenceFlows(processInstanceKey: string): Promise<SequenceFlowItem[]>;
+
+  searchIncidents(query: SearchQuery<IncidentFilter, IncidentSortField>): Promise<SearchResult<IncidentItem>>;
+  getIncident(incidentKey: string): Promise<IncidentItem>;
+
+  searchProcessDefinitions(
+    query: SearchQuery<ProcessDefinitionFilter, ProcessDefinitionSortField>,
+  ): Promise<SearchResult<ProcessDefinitionItem>>;
+  getProcessDefinition(processDefinitionKey: string): Promise<ProcessDefinitionItem>;
+  getProcessDefinitionXml(processDefinitionKey: string): Promise<string>;
+}
