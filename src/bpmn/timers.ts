@@ -19,18 +19,20 @@ export interface TimerSchedule {
   cycle?: string;
 }
 
-const DURATION = /^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+const DURATION = /^-?P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 
 /** Adds an ISO 8601 duration to an instant (years and months on the calendar, in UTC). */
 export function addDuration(at: number, duration: string): number {
   const m = DURATION.exec(duration.trim());
   if (!m) throw new TimerError(`'${duration}' is not an ISO 8601 duration (e.g. PT15M, P3D)`);
   const [, y, mo, w, d, h, mi, s] = m;
+  // A negative duration (a deadline already past) counts backwards; the timer is then due at once.
+  const sign = duration.trim().startsWith('-') ? -1 : 1;
   const t = new Date(at);
-  if (y || mo) t.setUTCMonth(t.getUTCMonth() + Number(y ?? 0) * 12 + Number(mo ?? 0));
+  if (y || mo) t.setUTCMonth(t.getUTCMonth() + sign * (Number(y ?? 0) * 12 + Number(mo ?? 0)));
   let ms = t.getTime();
-  ms += (Number(w ?? 0) * 7 + Number(d ?? 0)) * 86_400_000;
-  ms += Number(h ?? 0) * 3_600_000 + Number(mi ?? 0) * 60_000 + Math.round(Number((s ?? '0').replace(',', '.')) * 1000);
+  ms += sign * (Number(w ?? 0) * 7 + Number(d ?? 0)) * 86_400_000;
+  ms += sign * (Number(h ?? 0) * 3_600_000 + Number(mi ?? 0) * 60_000 + Math.round(Number((s ?? '0').replace(',', '.')) * 1000));
   return ms;
 }
 
@@ -64,7 +66,7 @@ export function scheduleTimer(kind: 'date' | 'duration' | 'cycle', text: string,
     const count = rep[1] === '' ? -1 : Number(rep[1]);
     if (count === 0) throw new TimerError(`'${s}' repeats zero times`);
     const interval = rep[3];
-    addDuration(0, interval); // validates
+    if (interval.startsWith('-') || addDuration(0, interval) <= 0) throw new TimerError(`the interval of '${s}' must be positive`);
     const dueAt = rep[2] ? parseDateTime(rep[2]) : addDuration(now, interval);
     return { dueAt, repetitions: count < 0 ? -1 : count - 1, cycle: interval };
   }

@@ -50,8 +50,8 @@ export async function up(knex: Knex): Promise<void> {
     );
     create index messages_lookup on engine.messages (name, correlation_key, key);
     create index messages_expiry on engine.messages (expires_at);
-    -- Zeebe: a message id is unique among the buffered messages of a name.
-    create unique index messages_id on engine.messages (name, message_id) where message_id is not null;
+    -- Zeebe: a message id is unique among the buffered messages of a name and correlation key.
+    create unique index messages_id on engine.messages (name, correlation_key, message_id) where message_id is not null;
 
     -- Zeebe: a message correlates at most once per process (bpmnProcessId, all versions).
     create table engine.message_correlations (

@@ -333,8 +333,8 @@ export class EmbeddedEngine implements WorkflowEngine {
     const correlationKey = req.correlationKey ?? '';
     return this.command(async (q, rt, fx) => {
       const now = this.clock.now();
-      if (req.messageId && (await msgs.messageIdTaken(q, req.name, req.messageId, now))) {
-        throw new Conflict(`a message named '${req.name}' with id '${req.messageId}' is already published and buffered`);
+      if (req.messageId && (await msgs.messageIdTaken(q, req.name, correlationKey, req.messageId, now))) {
+        throw new Conflict(`a message named '${req.name}' with correlation key '${correlationKey}' and id '${req.messageId}' is already published and buffered`);
       }
       const messageKey = rt.keys.next();
       const done = new Set<string>();
@@ -701,6 +701,21 @@ export class EmbeddedEngine implements WorkflowEngine {
       case 'cancelChild': {
         const child = await this.load(q, fx, p.childKey);
         if (child?.state === 'ACTIVE') runtime.cancel(child);
+        return;
+      }
+      case 'messageStartFreed': {
+        // Zeebe: a message buffered while an instance with its key was active starts the next one.
+        const key = p.inst.startCorrelationKey!;
+        for (const start of await msgs.messageStartsOf(q, p.inst.bpmnProcessId)) {
+          for (const m of await msgs.bufferedFor(q, start.message_name, key, p.inst.bpmnProcessId, now)) {
+            if (!(await msgs.claimCorrelation(q, m.key, p.inst.bpmnProcessId))) continue;
+            const next = await this.newInstance(q, keys, start.definition_key, fx);
+            next.startCorrelationKey = key;
+            runtime.startBy(next, start.element_id, m.variables ?? {});
+            this.correlateEvent(fx, next, next.key, start.message_name, key, m.key, now);
+            return;
+          }
+        }
         return;
       }
       case 'subscribed': {

@@ -55,7 +55,9 @@ export type Pending =
   | { kind: 'childDone'; child: InstanceRow }
   | { kind: 'childError'; child: InstanceRow; elementKey: string; errorCode: string; errorMessage: string; variables: Record<string, unknown> }
   | { kind: 'cancelChild'; childKey: string }
-  | { kind: 'subscribed'; inst: InstanceRow; sub: SubscriptionRow };
+  | { kind: 'subscribed'; inst: InstanceRow; sub: SubscriptionRow }
+  /** An instance started by a message ended: a buffered message with its key may start the next. */
+  | { kind: 'messageStartFreed'; inst: InstanceRow };
 
 class IncidentSignal extends Error {
   constructor(
@@ -125,7 +127,9 @@ export class Runtime {
     if (!el || !el.child) return;
     delete el.child;
     const node = this.node(parent, el.id);
-    this.queue.push({ kind: 'complete', inst: parent, key: el.key, result: node.called!.propagateAllChildVariables ? childVars : {} });
+    // Zeebe: output mappings always see the child's variables; without them, all propagate only if asked.
+    const result = node.called!.propagateAllChildVariables || node.outputs ? childVars : {};
+    this.queue.push({ kind: 'complete', inst: parent, key: el.key, result });
     this.drain();
   }
 
@@ -229,6 +233,7 @@ export class Runtime {
     inst.state = 'TERMINATED';
     inst.endedAt = this.ctx.now;
     inst.hasIncident = false;
+    if (inst.startCorrelationKey) this.pending.push({ kind: 'messageStartFreed', inst });
   }
 
   /** Moves the tokens queued by a call made from outside (catchError, cancel). */
@@ -266,6 +271,10 @@ export class Runtime {
       // Zeebe: each inner instance has loopCounter and the input element as local variables.
       el.vars = { loopCounter: inner.index + 1 };
       if (node.loop!.inputElement) el.vars[node.loop!.inputElement] = inner.item;
+      // Zeebe: an outputElement that names a variable makes it local to the inner instance
+      // (null until set), so results never leak between instances or into the parent.
+      const out = node.loop!.outputElement;
+      if (out && 'feel' in out && /^\s*[A-Za-z_$][\w$]*\s*$/.test(out.feel)) el.vars[out.feel.trim()] = null;
     }
     inst.doc.els[el.key] = el;
     this.elementEvent(inst, el, node, 'ELEMENT_ACTIVATING', !!node.loop && !inner);
@@ -712,6 +721,7 @@ export class Runtime {
       inst.endedAt = this.ctx.now;
       inst.hasIncident = false;
       if (inst.parentProcessInstanceKey) this.pending.push({ kind: 'childDone', child: inst });
+      if (inst.startCorrelationKey) this.pending.push({ kind: 'messageStartFreed', inst });
       return;
     }
     const container = inst.doc.els[scope];
@@ -780,7 +790,9 @@ export class Runtime {
       const value = this.evalMapping(m.source, context, 'output', m.target);
       setPath(mapped, m.target, value, { ...outer, ...mapped });
     }
-    propagate(inst.doc, el.scope, mapped);
+    // An inner multi-instance activity maps into its own locals first (its outputElement
+    // variable lives there), so parallel instances never race on a shared variable.
+    propagate(inst.doc, el.inner ? el.key : el.scope, mapped);
   }
 
   private evalMapping(source: Expr, vars: Record<string, unknown>, kind: string, target: string): unknown {

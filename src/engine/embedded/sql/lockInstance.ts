@@ -5,6 +5,7 @@ import type { InstanceRow } from '../state.js';
 const COLUMNS = `key::text, definition_key::text as "definitionKey", bpmn_process_id as "bpmnProcessId",
   version, state, doc, parent_process_instance_key::text as "parentProcessInstanceKey",
   parent_element_instance_key::text as "parentElementInstanceKey", has_incident as "hasIncident",
+  start_correlation_key as "startCorrelationKey",
   (extract(epoch from started_at) * 1000)::float8 as "startedAt",
   (extract(epoch from ended_at) * 1000)::float8 as "endedAt"`;
 

@@ -73,27 +73,31 @@ export async function bufferMessage(
 }
 
 /** True when a message with this id is still buffered (Zeebe: ALREADY_EXISTS). Expired ones are cleared. */
-export async function messageIdTaken(q: Queryable, name: string, messageId: string, now: number): Promise<boolean> {
+export async function messageIdTaken(q: Queryable, name: string, correlationKey: string, messageId: string, now: number): Promise<boolean> {
   await q.query(
-    `delete from engine.messages where name = $1 and message_id = $2 and expires_at <= to_timestamp($3 / 1000.0)`,
-    [name, messageId, now],
+    `delete from engine.messages where name = $1 and correlation_key = $2 and message_id = $3 and expires_at <= to_timestamp($4 / 1000.0)`,
+    [name, correlationKey, messageId, now],
   );
-  const { rows } = await q.query(`select 1 from engine.messages where name = $1 and message_id = $2`, [name, messageId]);
+  const { rows } = await q.query(
+    `select 1 from engine.messages where name = $1 and correlation_key = $2 and message_id = $3`,
+    [name, correlationKey, messageId],
+  );
   return rows.length > 0;
 }
 
 /** Drops messages whose time to live is over; returns how many. */
 export async function expireMessages(q: Queryable, now: number, limit = 1000): Promise<number> {
-  const { rowCount } = await q.query(
+  const { rows } = await q.query<{ n: number }>(
     `with gone as (
        delete from engine.messages where key in (
          select key from engine.messages where expires_at <= to_timestamp($1 / 1000.0)
           order by expires_at limit $2 for update skip locked)
-       returning key)
-     delete from engine.message_correlations where message_key in (select key from gone)`,
+       returning key),
+     corr as (delete from engine.message_correlations where message_key in (select key from gone))
+     select count(*)::int as n from gone`,
     [now, limit],
   );
-  return rowCount;
+  return rows[0]?.n ?? 0;
 }
 
 export interface MessageStart {
@@ -107,6 +111,15 @@ export async function messageStarts(q: Queryable, name: string): Promise<Message
     `select bpmn_process_id, definition_key::text, element_id from engine.message_start_subscriptions
       where message_name = $1 order by bpmn_process_id`,
     [name],
+  );
+  return rows;
+}
+
+export async function messageStartsOf(q: Queryable, bpmnProcessId: string): Promise<(MessageStart & { message_name: string })[]> {
+  const { rows } = await q.query<MessageStart & { message_name: string }>(
+    `select message_name, bpmn_process_id, definition_key::text, element_id from engine.message_start_subscriptions
+      where bpmn_process_id = $1 order by message_name, element_id`,
+    [bpmnProcessId],
   );
   return rows;
 }
