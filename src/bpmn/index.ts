@@ -6,6 +6,7 @@ import type { ExecutableProcess } from './model.js';
 export * from './model.js';
 export { USER_TASK_JOB_TYPE } from './compile.js';
 export * from './timers.js';
+export { parseBpmnXml } from './parse.js';
 
 /** Parses and compiles every executable process of one BPMN resource; throws BpmnValidationError. */
 export async function compileBpmn(xml: string, resourceName = 'process.bpmn'): Promise<ExecutableProcess[]> {

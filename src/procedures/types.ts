@@ -1,0 +1,136 @@
+/**
+ * The shape of `processes/<code>/procedure.json`, as `schemas/procedure.schema.json` defines it.
+ * Everything that is a rule lives in a version, because a dossier keeps the version in force on
+ * the day it was received.
+ */
+
+export interface Text {
+  vi: string;
+  en: string;
+}
+
+/** Where a figure of law comes from; `confirmed` only when checked against that text. */
+export interface Legal {
+  source: string;
+  confirmed: boolean;
+  /** Required when not confirmed: what is uncertain. */
+  note?: string;
+}
+
+export type LimitUnit = 'working_days' | 'working_hours';
+
+export interface TimeLimit extends Legal {
+  value: number;
+  unit: LimitUnit;
+}
+
+export interface CutOff extends Legal {
+  /** 'HH:MM', Asia/Ho_Chi_Minh. */
+  after: string;
+  countFrom: 'next_working_day';
+}
+
+export interface Step {
+  id: string;
+  /** The BPMN user task that performs it. */
+  elementId: string;
+  name: Text;
+  limit: TimeLimit;
+}
+
+export interface Agency {
+  /** Also the candidate group of its user tasks. */
+  code: string;
+  name: Text;
+  level: 'province' | 'commune';
+  note?: string;
+  steps: Step[];
+}
+
+export interface DocumentRequirement extends Legal {
+  code: string;
+  name: Text;
+  form: 'original' | 'copy';
+  count: number;
+  /** Absent: always required. */
+  condition?: Text;
+}
+
+export interface Fee extends Legal {
+  code: string;
+  name: Text;
+  kind: 'fixed' | 'percent' | 'set_by_province' | 'exempt';
+  /** VND for `fixed`, percent for `percent`; absent otherwise. */
+  value?: number;
+  base?: Text;
+  payer?: Text;
+}
+
+export interface Threshold extends Legal {
+  code: string;
+  name: Text;
+  value: number;
+  unit: 'years' | 'months' | 'calendar_days' | 'working_days' | 'working_hours';
+}
+
+export interface SupplementPolicy {
+  maxRequests: Legal & { value: number | null };
+  clock: Legal & { value: 'pause' | 'restart' };
+}
+
+export interface ProcessVariable {
+  name: string;
+  type: 'string' | 'number' | 'boolean' | 'list' | 'context' | 'date-time' | 'duration';
+  required: boolean;
+  /** dossier | task:<elementId> | worker:<job type> | message:<name> */
+  providedBy: string;
+  description: Text;
+  example?: unknown;
+}
+
+export interface ProcessRef {
+  bpmnProcessId: string;
+  file: string;
+  calledProcesses?: { bpmnProcessId: string; file: string }[];
+  variables: ProcessVariable[];
+  jobTypes: string[];
+  messages: { name: string; correlationKey: string; description: Text }[];
+}
+
+export type Channel = 'counter' | 'online' | 'postal';
+
+export interface RuleVersion {
+  version: string;
+  /** 'YYYY-MM-DD', first day in force (Asia/Ho_Chi_Minh). */
+  effectiveFrom: string;
+  /** 'YYYY-MM-DD', last day in force; null until replaced. */
+  effectiveTo: string | null;
+  effectiveBasis?: Legal;
+  legalBasis: { document: string; title: Text }[];
+  channels: Channel[];
+  process: ProcessRef;
+  agencies: Agency[];
+  totalLimit: TimeLimit;
+  cutOff: CutOff | null;
+  documents: DocumentRequirement[];
+  fees: Fee[];
+  thresholds?: Threshold[];
+  supplement: SupplementPolicy;
+}
+
+export interface Procedure {
+  code: string;
+  name: Text;
+  field: { code: string; vi: string; en: string };
+  versions: RuleVersion[];
+}
+
+/** A procedure as loaded from the catalog, with where it came from. */
+export interface LoadedProcedure extends Procedure {
+  readonly location: {
+    /** Absolute folder of the procedure. */
+    dir: string;
+    /** Path of procedure.json as shown in messages (relative to the catalog's parent). */
+    file: string;
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * A procedure.json is checked twice: against its JSON Schema (shape), then for what a schema
+ * cannot say (the folder is the code, versions do not overlap, the BPMN files exist, codes are
+ * unique). Every problem names the file and the JSON pointer of what is wrong.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Invalid } from '../errors.js';
+import type { Procedure } from './types.js';
+
+// ajv-formats is CommonJS with `exports.default`; NodeNext types see the module object.
+const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+
+export const PROCEDURE_SCHEMA_ID = 'lienthong:/schemas/procedure.schema.json';
+
+export interface CatalogProblem {
+  /** procedure.json as shown to people, e.g. `processes/birth-registration-group/procedure.json`. */
+  file: string;
+  /** JSON pointer into the file ('' for the whole file). */
+  path: string;
+  message: string;
+}
+
+/** The catalog cannot be loaded; `details` lists every problem found. */
+export class ProcedureCatalogError extends Invalid {
+  constructor(readonly problems: CatalogProblem[]) {
+    super(
+      problems
+        .slice(0, 5)
+        .map((p) => `${p.file}: ${p.path || '(root)'} ${p.message}`)
+        .join('; ') + (problems.length > 5 ? `; … (${problems.length} problems)` : ''),
+      problems,
+    );
+  }
+}
+
+let compiled: ValidateFunction | undefined;
+
+function schemaValidator(): ValidateFunction {
+  if (compiled) return compiled;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  addFormats(ajv);
+  const schema = JSON.parse(readFileSync(schemaFile(), 'utf8'));
+  if (schema.$id !== PROCEDURE_SCHEMA_ID) throw new Error(`${schemaFile()} must have $id ${PROCEDURE_SCHEMA_ID}`);
+  compiled = ajv.compile(schema);
+  return compiled;
+}
+
+/** Shape problems of one parsed procedure.json (empty: valid). */
+export function schemaProblems(value: unknown, file: string): CatalogProblem[] {
+  const validate = schemaValidator();
+  if (validate(value)) return [];
+  const out: CatalogProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    if (e.keyword === 'if' || e.keyword === 'anyOf') continue; // their branches say it better
+    const message = messageOf(e);
+    const key = `${e.instancePath}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file, path: e.instancePath, message });
+  }
+  return out;
+}
+
+/** What the schema cannot check; `dir` is the procedure's folder. */
+export function semanticProblems(p: Procedure, dir: string, file: string): CatalogProblem[] {
+  const out: CatalogProblem[] = [];
+  const problem = (path: string, message: string) => out.push({ file, path, message });
+
+  if (p.code !== basename(dir)) problem('/code', `must equal the folder name '${basename(dir)}'`);
+
+  const versions = new Set<string>();
+  p.versions.forEach((v, i) => {
+    const at = `/versions/${i}`;
+    if (versions.has(v.version)) problem(`${at}/version`, `duplicate version '${v.version}'`);
+    versions.add(v.version);
+    if (v.effectiveTo !== null && v.effectiveTo < v.effectiveFrom) problem(`${at}/effectiveTo`, `must not be before effectiveFrom (${v.effectiveFrom})`);
+    const next = p.versions[i + 1];
+    if (next) {
+      if (next.effectiveFrom <= v.effectiveFrom) problem(`/versions/${i + 1}/effectiveFrom`, 'versions must be listed oldest first');
+      else if (v.effectiveTo === null || v.effectiveTo >= next.effectiveFrom) {
+        problem(`${at}/effectiveTo`, `must end before the next version starts (${next.effectiveFrom}); versions may not overlap`);
+      }
+    }
+
+    const files = [{ path: `${at}/process/file`, file: v.process.file }, ...(v.process.calledProcesses ?? []).map((c, j) => ({ path: `${at}/process/calledProcesses/${j}/file`, file: c.file }))];
+    for (const f of files) if (!existsSync(join(dir, f.file))) problem(f.path, `BPMN file '${f.file}' does not exist in ${basename(dir)}/`);
+
+    unique(v.agencies.map((a) => a.code), (k, j) => problem(`${at}/agencies/${j}/code`, `duplicate agency code '${k}'`));
+    v.agencies.forEach((a, j) => unique(a.steps.map((s) => s.id), (k, n) => problem(`${at}/agencies/${j}/steps/${n}/id`, `duplicate step id '${k}' for agency '${a.code}'`)));
+    // Several agencies may share a step (a multi-instance task), but then on the same element.
+    const elementOf = new Map<string, string>();
+    v.agencies.forEach((a, j) =>
+      a.steps.forEach((s, n) => {
+        const prev = elementOf.get(s.id);
+        if (prev !== undefined && prev !== s.elementId) problem(`${at}/agencies/${j}/steps/${n}/elementId`, `step '${s.id}' is on element '${prev}' for another agency`);
+        elementOf.set(s.id, s.elementId);
+      }),
+    );
+    unique(v.documents.map((d) => d.code), (k, j) => problem(`${at}/documents/${j}/code`, `duplicate document code '${k}'`));
+    unique(v.fees.map((f) => f.code), (k, j) => problem(`${at}/fees/${j}/code`, `duplicate fee code '${k}'`));
+    unique((v.thresholds ?? []).map((t) => t.code), (k, j) => problem(`${at}/thresholds/${j}/code`, `duplicate threshold code '${k}'`));
+    unique(v.process.variables.map((x) => x.name), (k, j) => problem(`${at}/process/variables/${j}/name`, `duplicate variable '${k}'`));
+  });
+  return out;
+}
+
+function unique(keys: string[], dup: (key: string, index: number) => void): void {
+  const seen = new Set<string>();
+  keys.forEach((k, i) => {
+    if (seen.has(k)) dup(k, i);
+    seen.add(k);
+  });
+}
+
+function messageOf(e: ErrorObject): string {
+  const p = e.params as Record<string, any>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `must NOT have the property '${p.additionalProperty}'`;
+    case 'unevaluatedProperties':
+      return `must NOT have the property '${p.unevaluatedProperty}'`;
+    case 'required':
+      return `must have the property '${p.missingProperty}'`;
+    case 'enum':
+      return `must be one of ${p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** `schemas/procedure.schema.json` at the project root, found from src/ and from dist/src/. */
+function schemaFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const f = join(dir, 'schemas', 'procedure.schema.json');
+    if (existsSync(join(dir, 'package.json')) && existsSync(f)) return f;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find schemas/procedure.schema.json above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * lienthong.notify-citizen — composes the notice to the citizen for a template named by the
+ * model's `template` header. For now it only computes the text (sending by SMS, e-mail or the
+ * portal comes with the notification channel); an unknown template fails the job, so a model
+ * error surfaces as an incident rather than a silent non-notice.
+ */
+import { formatVn } from '../calendar/index.js';
+import type { ActivatedJob } from '../engine/port.js';
+import type { JobHandlerSpec } from './types.js';
+import { dossierCode, text } from './types.js';
+
+type Template = (job: ActivatedJob, code: string) => string;
+
+const TEMPLATES: Record<string, Template> = {
+  'result-ready': (job, code) => `${greeting(job)}hồ sơ ${code} đã có kết quả. Mời ông/bà đến Bộ phận Một cửa nhận kết quả${appointment(job)}.`,
+  'tax-notice': (job, code) => {
+    const notice = (job.variables.taxNotice ?? {}) as { number?: unknown; amount?: unknown };
+    const amount = typeof notice.amount === 'number' ? ` với số tiền ${formatVnd(notice.amount)} đồng` : '';
+    const number = text(notice.number) ? ` số ${text(notice.number)}` : '';
+    return `${greeting(job)}cơ quan thuế đã ban hành Thông báo nộp thuế${number}${amount} cho hồ sơ ${code}. Đề nghị ông/bà nộp trong thời hạn ghi trên thông báo; quá hạn, hồ sơ sẽ bị dừng giải quyết.`;
+  },
+  'permit-decision': (job, code) =>
+    job.variables.decision === 'granted'
+      ? `${greeting(job)}hồ sơ ${code} đã được cấp giấy phép xây dựng. Mời ông/bà đến nhận giấy phép${appointment(job)}.`
+      : `${greeting(job)}hồ sơ ${code} không được cấp giấy phép xây dựng. Mời ông/bà đến nhận văn bản trả lời nêu rõ lý do${appointment(job)}.`,
+};
+
+export const notifyCitizen: JobHandlerSpec = {
+  type: 'lienthong.notify-citizen',
+  fetchVariable: ['dossierCode', 'applicantName', 'appointmentAt', 'taxNotice', 'decision'],
+  handle(job, { log, now }) {
+    const code = dossierCode(job);
+    const template = job.customHeaders.template ?? '';
+    const compose = TEMPLATES[template];
+    if (!compose) throw new Error(`job ${job.key} at '${job.elementId}': unknown notice template '${template}' (header 'template')`);
+    const notification = { template, text: compose(job, code), at: new Date(now()).toISOString() };
+    // The text names the applicant: only the template and the code go to the log.
+    log.info({ job: job.key, dossierCode: code, template }, 'gửi thông báo cho người dân');
+    return { notification };
+  },
+};
+
+function greeting(job: ActivatedJob): string {
+  const name = text(job.variables.applicantName);
+  return name ? `Kính gửi ông/bà ${name}: ` : 'Kính gửi ông/bà: ';
+}
+
+function appointment(job: ActivatedJob): string {
+  const at = text(job.variables.appointmentAt);
+  return at && !Number.isNaN(Date.parse(at)) ? ` theo lịch hẹn ngày ${formatVn(new Date(at))}` : '';
+}
+
+function formatVnd(amount: number): string {
+  return new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 }).format(amount);
+}

@@ -1,0 +1,27 @@
+/**
+ * lienthong.stop-dossier — the notice of stopping (form 05, Circular 03/2025/TT-VPCP) when a
+ * dossier cannot go on, e.g. the tax was not paid by the deadline. The reason is a header of
+ * the model, so each stop path says why in its own words.
+ */
+import { formatVn } from '../calendar/index.js';
+import type { JobHandlerSpec } from './types.js';
+import { dossierCode } from './types.js';
+
+const REASONS: Record<string, string> = {
+  'tax-unpaid': 'quá thời hạn nộp thuế, lệ phí theo thông báo của cơ quan thuế mà người nộp hồ sơ chưa thực hiện nghĩa vụ tài chính',
+};
+
+export const stopDossier: JobHandlerSpec = {
+  type: 'lienthong.stop-dossier',
+  fetchVariable: ['dossierCode'],
+  handle(job, { log, now }) {
+    const code = dossierCode(job);
+    const reason = job.customHeaders.reason ?? '';
+    const why = REASONS[reason];
+    if (!why) throw new Error(`job ${job.key} at '${job.elementId}': unknown stop reason '${reason}' (header 'reason')`);
+    const at = new Date(now());
+    const text = `Hồ sơ ${code} dừng giải quyết kể từ ngày ${formatVn(at)} do ${why}.`;
+    log.info({ job: job.key, dossierCode: code, reason }, 'dừng giải quyết hồ sơ');
+    return { stopNotice: { form: '05', reason, text, at: at.toISOString() }, dossierOutcome: 'stopped' };
+  },
+};
