@@ -9,6 +9,7 @@ import * as m002 from './migrations/002_domain.js';
 import * as m003 from './migrations/003_engine_waits.js';
 import * as m004 from './migrations/004_calendar.js';
 import * as m005 from './migrations/005_audit.js';
+import * as m006 from './migrations/006_domain_core.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_engine_waits': m003,
   '004_calendar': m004,
   '005_audit': m005,
+  '006_domain_core': m006,
 };
 
 const source: Knex.MigrationSource<string> = {
