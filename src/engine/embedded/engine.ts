@@ -59,6 +59,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   private readonly options: EmbeddedEngineOptions;
   private schedulerTimer?: NodeJS.Timeout;
   private schedulerRunning = false;
+  private schedulerRound?: Promise<void>;
   private closed = false;
 
   constructor(
@@ -85,7 +86,9 @@ export class EmbeddedEngine implements WorkflowEngine {
   private scheduleTick(delay: number): void {
     if (this.closed) return;
     clearTimeout(this.schedulerTimer);
-    this.schedulerTimer = setTimeout(() => void this.runScheduler(), Math.max(0, delay));
+    this.schedulerTimer = setTimeout(() => {
+      this.schedulerRound = this.runScheduler();
+    }, Math.max(0, delay));
     this.schedulerTimer.unref();
   }
 
@@ -124,6 +127,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.schedulerTimer);
+    await this.schedulerRound;
     await Promise.all([...this.workers].map((w) => w.close()));
     await this.unlisten?.();
     this.unlisten = undefined;

@@ -1,0 +1,62 @@
+/**
+ * Job activation with long polling (Camunda's `requestTimeout`): activate now; when nothing is
+ * there, wait until a job of the type is created — the engine's notification, fired by the
+ * database at commit — or until a fallback poll, since jobs also become activatable by time
+ * alone (a retry back-off running out, a worker's timeout expiring) without any notification.
+ */
+import type { ActivateJobsRequest, ActivatedJob, WorkflowEngine } from '../../engine/port.js';
+
+/** What the embedded engine offers besides the port: a wake-up when a job is created. */
+export interface JobNotifier {
+  onJobCreated(listener: (type: string) => void): () => void;
+}
+
+export interface LongPollOptions {
+  /** ms to wait for a job; ≤ 0: return at once. */
+  wait: number;
+  /** Re-check at least this often while waiting, ms. */
+  pollInterval: number;
+  /** Ends the wait early (client gone, service stopping). */
+  signal: AbortSignal;
+}
+
+export async function activateWithLongPolling(
+  engine: WorkflowEngine & Partial<JobNotifier>,
+  req: ActivateJobsRequest,
+  opts: LongPollOptions,
+): Promise<ActivatedJob[]> {
+  const deadline = Date.now() + Math.max(0, opts.wait);
+  let created = false;
+  let wake: (() => void) | undefined;
+  // Subscribed before the first attempt, so a job created in between is not missed.
+  const unsubscribe = opts.wait > 0 ? engine.onJobCreated?.((type) => {
+    if (type !== req.type) return;
+    created = true;
+    wake?.();
+  }) : undefined;
+  try {
+    for (;;) {
+      created = false;
+      const jobs = await engine.activateJobs(req);
+      const left = deadline - Date.now();
+      if (jobs.length || left <= 0 || opts.signal.aborted) return jobs;
+      if (!created) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            opts.signal.removeEventListener('abort', done);
+            wake = undefined;
+            resolve();
+          };
+          const timer = setTimeout(done, Math.min(left, opts.pollInterval));
+          opts.signal.addEventListener('abort', done, { once: true });
+          wake = done;
+        });
+      }
+      // Nobody to hand jobs to any more: activating now would only park them until their timeout.
+      if (opts.signal.aborted) return [];
+    }
+  } finally {
+    unsubscribe?.();
+  }
+}

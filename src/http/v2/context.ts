@@ -1,0 +1,28 @@
+/** What the /v2 routers are built from. */
+import { DEFAULT_TENANT, type EngineQueries } from '../../engine/queries.js';
+import type { WorkflowEngine } from '../../engine/port.js';
+import type { SchemaRegistry } from '../validate.js';
+import type { JobNotifier } from './activation.js';
+
+export interface V2Context {
+  engine: WorkflowEngine & Partial<JobNotifier>;
+  queries: EngineQueries;
+  schemas: SchemaRegistry;
+  /** Aborted when the service stops: pending long polls answer at once. */
+  signal: AbortSignal;
+  limits: {
+    /** Largest BPMN file accepted in a deployment, bytes. */
+    resourceBytes: number;
+    /** Most files in one deployment. */
+    resources: number;
+  };
+  activation: {
+    /** Long-poll wait when a request gives `requestTimeout` 0 or none, ms (Camunda: 10 s). */
+    defaultRequestTimeout: number;
+    /** Fallback re-check while long polling, ms. */
+    pollInterval: number;
+  };
+}
+
+/** Multi-tenancy is not supported: everything belongs to Camunda's default tenant. */
+export const TENANT = DEFAULT_TENANT;

@@ -1,0 +1,52 @@
+/** POST /v2/deployments: multipart, one or more BPMN files in the field `resources`. */
+import { Router, type RequestHandler } from 'express';
+import multer from 'multer';
+import { Invalid } from '../../errors.js';
+import { requireRole } from '../auth.js';
+import { UnsupportedMediaType } from '../errors.js';
+import { schemaId } from '../validate.js';
+import { TENANT, type V2Context } from './context.js';
+
+export function deploymentsRouter(ctx: V2Context): Router {
+  const router = Router();
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: ctx.limits.resourceBytes, files: ctx.limits.resources, fields: 10, fieldSize: 1024, parts: ctx.limits.resources + 10 },
+    // Vietnamese file names arrive as raw UTF-8 in the part headers.
+    defParamCharset: 'utf8',
+  }).array('resources', ctx.limits.resources);
+  const fields = schemaId('v2/deployment-create.json');
+  ctx.schemas.validator(fields);
+
+  const receive: RequestHandler = (req, res, next) => {
+    if (!req.is('multipart/form-data')) {
+      throw new UnsupportedMediaType("send the resources as multipart/form-data, one or more files in the field 'resources'");
+    }
+    upload(req, res, (err?: unknown) => {
+      if (!err) return next();
+      // busboy's own errors (no boundary, truncated body…) are the caller's malformed input.
+      next(err instanceof multer.MulterError ? err : new Invalid(`malformed multipart body: ${(err as Error)?.message ?? err}`));
+    });
+  };
+
+  router.post('/deployments', requireRole('designer', 'admin'), receive, async (req, res) => {
+    ctx.schemas.check(fields, { ...(req.body ?? {}) }, 'multipart fields');
+    const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+    if (!files.length) throw new Invalid("a deployment needs at least one file in the multipart field 'resources'");
+    const result = await ctx.engine.deployResources(files.map((f) => ({ name: f.originalname, content: f.buffer })));
+    res.json({
+      deploymentKey: result.deploymentKey,
+      tenantId: TENANT,
+      deployments: result.processes.map((p) => ({
+        processDefinition: {
+          processDefinitionId: p.bpmnProcessId,
+          processDefinitionVersion: p.version,
+          processDefinitionKey: p.processDefinitionKey,
+          resourceName: p.resourceName,
+          tenantId: TENANT,
+        },
+      })),
+    });
+  });
+  return router;
+}

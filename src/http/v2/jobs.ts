@@ -1,0 +1,94 @@
+/** /v2/jobs: activation (with long polling), completion, failure, BPMN error, retries/timeout update. */
+import { Router } from 'express';
+import type { ActivatedJob } from '../../engine/port.js';
+import { requireRole } from '../auth.js';
+import { pathKey } from '../params.js';
+import { schemaId, validBody } from '../validate.js';
+import { activateWithLongPolling } from './activation.js';
+import { TENANT, type V2Context } from './context.js';
+
+interface ActivationBody {
+  type: string;
+  worker?: string;
+  timeout: number;
+  maxJobsToActivate: number;
+  fetchVariable?: string[];
+  requestTimeout?: number;
+}
+
+export function jobsRouter(ctx: V2Context): Router {
+  const router = Router();
+  const body = (name: string) => validBody(ctx.schemas, schemaId(`v2/${name}.json`));
+
+  router.post('/jobs/activation', requireRole('admin'), body('job-activation'), async (req, res) => {
+    const b = req.body as ActivationBody;
+    // Camunda: 0 or absent waits the default time, a negative value does not wait.
+    const wait = !b.requestTimeout ? ctx.activation.defaultRequestTimeout : b.requestTimeout;
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const jobs = await activateWithLongPolling(
+      ctx.engine,
+      { type: b.type, worker: b.worker ?? '', timeout: b.timeout, maxJobsToActivate: b.maxJobsToActivate, fetchVariable: b.fetchVariable },
+      { wait, pollInterval: ctx.activation.pollInterval, signal: AbortSignal.any([gone.signal, ctx.signal]) },
+    );
+    res.json({ jobs: jobs.map(toCamundaJob) });
+  });
+
+  router.post('/jobs/:jobKey/completion', requireRole('admin'), body('job-completion'), async (req, res) => {
+    await ctx.engine.completeJob({ jobKey: pathKey(req, 'jobKey'), variables: req.body?.variables ?? undefined });
+    res.status(204).end();
+  });
+
+  router.post('/jobs/:jobKey/failure', requireRole('admin'), body('job-failure'), async (req, res) => {
+    const b = (req.body ?? {}) as { retries?: number; errorMessage?: string; retryBackOff?: number; variables?: Record<string, unknown> };
+    await ctx.engine.failJob({
+      jobKey: pathKey(req, 'jobKey'),
+      retries: b.retries ?? 0,
+      errorMessage: b.errorMessage,
+      retryBackOff: b.retryBackOff,
+      variables: b.variables,
+    });
+    res.status(204).end();
+  });
+
+  router.post('/jobs/:jobKey/error', requireRole('admin'), body('job-error'), async (req, res) => {
+    const b = req.body as { errorCode: string; errorMessage?: string | null; variables?: Record<string, unknown> | null };
+    await ctx.engine.throwError({
+      jobKey: pathKey(req, 'jobKey'),
+      errorCode: b.errorCode,
+      errorMessage: b.errorMessage ?? undefined,
+      variables: b.variables ?? undefined,
+    });
+    res.status(204).end();
+  });
+  router.patch('/jobs/:jobKey', requireRole('admin'), body('job-update'), async (req, res) => {
+    const jobKey = pathKey(req, 'jobKey');
+    const { retries, timeout } = (req.body as { changeset: { retries?: number | null; timeout?: number | null } }).changeset;
+    // Two engine commands: a refused timeout (job not activated) leaves the new retries in place.
+    if (retries != null) await ctx.engine.updateJobRetries(jobKey, retries);
+    if (timeout != null) await ctx.engine.updateJobTimeout(jobKey, timeout);
+    res.status(204).end();
+  });
+  return router;
+}
+
+function toCamundaJob(j: ActivatedJob) {
+  return {
+    jobKey: j.key,
+    type: j.type,
+    processInstanceKey: j.processInstanceKey,
+    processDefinitionId: j.bpmnProcessId,
+    processDefinitionVersion: j.processDefinitionVersion,
+    processDefinitionKey: j.processDefinitionKey,
+    elementId: j.elementId,
+    elementInstanceKey: j.elementInstanceKey,
+    customHeaders: j.customHeaders,
+    worker: j.worker,
+    retries: j.retries,
+    deadline: j.deadline,
+    variables: j.variables,
+    tenantId: TENANT,
+    kind: 'BPMN_ELEMENT',
+    listenerEventType: 'UNSPECIFIED',
+  };
+}

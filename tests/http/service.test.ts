@@ -1,0 +1,192 @@
+/**
+ * Feature: the service starts from its configuration — database, engine, the BPMN files of
+ * PROCESSES_DIR, HTTP — and a restart over the same database creates no new versions.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { ConfigError, loadConfig, type Config } from '../../src/config.js';
+import { StartupError, startService } from '../../src/main.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+import { call, serviceTaskProcess, tempDir, testConfig, unsupportedProcess } from './support.js';
+
+const silent = pino({ level: 'silent' });
+
+describe('Scenario: configuration from the environment', () => {
+  test('Given an empty environment, when it is read, then the documented defaults apply', () => {
+    const c = loadConfig({}, '/srv/lienthong');
+    expect(c).toEqual({
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: '/srv/lienthong/data',
+      processesDir: '/srv/lienthong/processes',
+      processesDirExplicit: false,
+      logLevel: 'info',
+      nodeEnv: 'development',
+    });
+  });
+
+  test('Given every variable, when it is read, then each is typed', () => {
+    const c = loadConfig(
+      { PORT: '8080', DATABASE_URL: 'postgres://u@db:5432/lt', DATA_DIR: '/var/lt', PROCESSES_DIR: 'quy-trinh', LOG_LEVEL: 'DEBUG', NODE_ENV: 'production' },
+      '/srv',
+    );
+    expect(c).toEqual({
+      port: 8080,
+      databaseUrl: 'postgres://u@db:5432/lt',
+      dataDir: '/var/lt',
+      processesDir: '/srv/quy-trinh',
+      processesDirExplicit: true,
+      logLevel: 'debug',
+      nodeEnv: 'production',
+    });
+  });
+
+  const refuse = (name: string, value: string): ConfigError => {
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).variable).toBe(name);
+      expect((e as Error).message).toMatch(new RegExp(`^${name}: `));
+      return e as ConfigError;
+    }
+    throw new Error(`${name}=${value} was accepted`);
+  };
+
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['LOG_LEVEL', 'loud'],
+  ])('Given %s=%s, when it is read, then startup stops with an error naming the variable and the value', (name, value) => {
+    expect(refuse(name, value).message).toContain(JSON.stringify(value));
+  });
+
+  test('Given a DATABASE_URL that is not a PostgreSQL URL, when it is read, then the error names the variable but never echoes it (it may hold a password)', () => {
+    expect(refuse('DATABASE_URL', 'not a url').message).not.toContain('not a url');
+    expect(refuse('DATABASE_URL', 'mysql://u:bi-mat@h/db').message).not.toContain('bi-mat');
+  });
+});
+
+describe('Scenario: deploying PROCESSES_DIR at start', () => {
+  let t: TestDb | undefined;
+  let data: ReturnType<typeof tempDir>;
+  let procs: ReturnType<typeof tempDir>;
+
+  /** The same database for every start: a fresh PostgreSQL database, or a PGlite folder on disk. */
+  const config = (): Config =>
+    testConfig({ databaseUrl: t?.url, dataDir: data.path, processesDir: procs.path, processesDirExplicit: true });
+
+  beforeAll(async () => {
+    if (process.env.DATABASE_URL) t = await openTestDb();
+    data = tempDir();
+    procs = tempDir();
+    mkdirSync(join(procs.path, 'ho-tich', 'khai-sinh'), { recursive: true });
+    mkdirSync(join(procs.path, 'cu-tru'));
+    writeFileSync(join(procs.path, 'ho-tich', 'khai-sinh', 'process.bpmn'), serviceTaskProcess('dang-ky-khai-sinh', 'khai-sinh'));
+    writeFileSync(join(procs.path, 'cu-tru', 'tam-tru.bpmn'), serviceTaskProcess('dang-ky-tam-tru', 'tam-tru'));
+    writeFileSync(join(procs.path, 'cu-tru', 'procedure.json'), '{}'); // not BPMN: left alone
+  });
+  afterAll(async () => {
+    await t?.close();
+    data.remove();
+    procs.remove();
+  });
+
+  const definitions = async (url: string) =>
+    (await call(url, 'POST', '/v2/process-definitions/search', { sort: [{ field: 'processDefinitionId' }, { field: 'version' }] })).body.items.map(
+      (d: any) => `${d.processDefinitionId}:${d.version}:${d.resourceName}`,
+    );
+
+  test('Given BPMN files in nested folders, when the service starts, then each is deployed, named by its path, and serves HTTP', async () => {
+    const svc = await startService(config(), { logger: silent });
+    try {
+      expect(svc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await call(svc.url, 'GET', '/healthz')).body).toEqual({ status: 'ok', db: process.env.DATABASE_URL ? 'postgres' : 'pglite' });
+      expect(await definitions(svc.url)).toEqual(['dang-ky-khai-sinh:1:ho-tich/khai-sinh/process.bpmn', 'dang-ky-tam-tru:1:cu-tru/tam-tru.bpmn']);
+      const pi = await call(svc.url, 'POST', '/v2/process-instances', { processDefinitionId: 'dang-ky-khai-sinh' });
+      expect(pi.status).toBe(200);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  test('Given the same files, when the service starts again, then no new version is created and the instance is still there', async () => {
+    const svc = await startService(config(), { logger: silent });
+    try {
+      expect(await definitions(svc.url)).toEqual(['dang-ky-khai-sinh:1:ho-tich/khai-sinh/process.bpmn', 'dang-ky-tam-tru:1:cu-tru/tam-tru.bpmn']);
+      const active = await call(svc.url, 'POST', '/v2/process-instances/search', { filter: { processDefinitionId: 'dang-ky-khai-sinh', state: 'ACTIVE' } });
+      expect(active.body.page.totalItems).toBe(1);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  test('Given one file changed, when the service starts again, then only that process gets version 2', async () => {
+    writeFileSync(join(procs.path, 'cu-tru', 'tam-tru.bpmn'), serviceTaskProcess('dang-ky-tam-tru', 'tam-tru-v2'));
+    const svc = await startService(config(), { logger: silent });
+    try {
+      expect(await definitions(svc.url)).toEqual([
+        'dang-ky-khai-sinh:1:ho-tich/khai-sinh/process.bpmn',
+        'dang-ky-tam-tru:1:cu-tru/tam-tru.bpmn',
+        'dang-ky-tam-tru:2:cu-tru/tam-tru.bpmn',
+      ]);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  test('Given a file the engine refuses, when the service starts, then startup fails naming the file and the element, and nothing is deployed', async () => {
+    mkdirSync(join(procs.path, 'dat-dai'));
+    writeFileSync(join(procs.path, 'dat-dai', 'process.bpmn'), unsupportedProcess('cap-so-do'));
+    writeFileSync(join(procs.path, 'dat-dai', 'moi.bpmn'), serviceTaskProcess('dat-dai-moi', 'moi'));
+    let err: unknown;
+    try {
+      const svc = await startService(config(), { logger: silent });
+      await svc.close();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StartupError);
+    expect((err as Error).message).toContain('dat-dai/process.bpmn');
+    expect((err as Error).message).toMatch(/ComplexGateway 'cg'/);
+    expect((err as StartupError).details).toMatchObject({ resource: 'dat-dai/process.bpmn', problems: [expect.objectContaining({ elementId: 'cg' })] });
+
+    // The database was released and is untouched: once the file is fixed the next start deploys.
+    writeFileSync(join(procs.path, 'dat-dai', 'process.bpmn'), serviceTaskProcess('cap-so-do', 'so-do'));
+    const svc = await startService(config(), { logger: silent });
+    try {
+      const ids = await definitions(svc.url);
+      expect(ids).toEqual(expect.arrayContaining(['cap-so-do:1:dat-dai/process.bpmn', 'dat-dai-moi:1:dat-dai/moi.bpmn']));
+      expect(ids).toHaveLength(5);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  test('Given PROCESSES_DIR names a folder that does not exist, when the service starts, then startup fails naming PROCESSES_DIR', async () => {
+    const db = await openTestDb();
+    try {
+      await expect(
+        startService(testConfig({ processesDir: join(procs.path, 'khong-co'), processesDirExplicit: true }), { db: db.db, logger: silent }),
+      ).rejects.toThrow(/^PROCESSES_DIR: /);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('Given a started service, when it logs its start, then one JSON line carries the port and the kind of database', async () => {
+    const db = await openTestDb();
+    const lines: any[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const svc = await startService(testConfig(), { db: db.db, logger });
+    try {
+      expect(lines).toContainEqual(expect.objectContaining({ msg: 'lienthong listening', port: svc.port, db: db.db.kind }));
+    } finally {
+      await svc.close();
+      await db.close();
+    }
+    await expect(fetch(svc.url + '/healthz')).rejects.toThrow();
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The whole service started in-process on port 0 over a fresh database (tests/support/db.ts),
+ * called over real HTTP with Node's fetch; plus the BPMN fixtures the HTTP tests deploy.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../src/config.js';
+import { startService, type Service } from '../../src/main.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+import { pino } from 'pino';
+
+export interface TestService {
+  url: string;
+  service: Service;
+  t: TestDb;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    dataDir: join(tmpdir(), 'lienthong-unused'),
+    processesDir: join(tmpdir(), 'lienthong-no-processes-here'),
+    processesDirExplicit: false,
+    logLevel: 'silent',
+    nodeEnv: 'test',
+    ...overrides,
+  };
+}
+
+export async function startTestService(): Promise<TestService> {
+  const t = await openTestDb();
+  let service: Service;
+  try {
+    service = await startService(testConfig(), { db: t.db, logger: pino({ level: 'silent' }) });
+  } catch (e) {
+    await t.close();
+    throw e;
+  }
+  return {
+    url: service.url,
+    service,
+    t,
+    async close() {
+      await service.close();
+      await t.close();
+    },
+  };
+}
+
+export function tempDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'lienthong-test-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** JSON in, JSON (or text) out. */
+export async function call<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(base + path, init);
+  const text = await res.text();
+  let parsed: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export async function deploy(base: string, files: { name: string; xml: string }[], field = 'resources'): Promise<Reply> {
+  const form = new FormData();
+  for (const f of files) form.append(field, new Blob([f.xml], { type: 'application/octet-stream' }), f.name);
+  const res = await fetch(base + '/v2/deployments', { method: 'POST', body: form });
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
+const HEAD = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs" targetNamespace="http://bpmn.io/schema/bpmn">`;
+
+/** start → service task (job `type`) → end. */
+export function serviceTaskProcess(id: string, type: string, opts: { name?: string; retries?: number } = {}): string {
+  return `${HEAD}
+  <bpmn:process id="${id}" ${opts.name ? `name="${opts.name}"` : ''} isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="toTask" sourceRef="start" targetRef="task"/>
+    <bpmn:serviceTask id="task" name="Xử lý">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="${type}" retries="${opts.retries ?? 3}"/>
+        <zeebe:taskHeaders><zeebe:header key="agency" value="UBND-XA"/></zeebe:taskHeaders>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="toEnd" sourceRef="task" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+/** A process the embedded engine refuses: a complex gateway. */
+export function unsupportedProcess(id: string): string {
+  return `${HEAD}
+  <bpmn:process id="${id}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="cg"/>
+    <bpmn:complexGateway id="cg"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="cg" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+export const DTD_BPMN = `<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="x">&lol2;</bpmn:process></bpmn:definitions>`;
+
+export const MALFORMED_BPMN = `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="x">`;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
