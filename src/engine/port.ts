@@ -107,6 +107,8 @@ export interface WorkflowEngine {
   createProcessInstance(req: CreateProcessInstanceRequest): Promise<ProcessInstanceCreated>;
   cancelProcessInstance(processInstanceKey: string): Promise<void>;
   publishMessage(req: PublishMessageRequest): Promise<{ key: string }>;
+  /** Correlates now or fails (NotFound): no buffering. */
+  correlateMessage(req: Omit<PublishMessageRequest, 'timeToLive' | 'messageId'>): Promise<{ messageKey: string; processInstanceKey: string }>;
   setVariables(req: SetVariablesRequest): Promise<void>;
   activateJobs(req: ActivateJobsRequest): Promise<ActivatedJob[]>;
   completeJob(req: CompleteJobRequest): Promise<void>;

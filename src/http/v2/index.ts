@@ -8,6 +8,7 @@ import type { V2Context } from './context.js';
 import { deploymentsRouter } from './deployments.js';
 import { incidentsRouter } from './incidents.js';
 import { jobsRouter } from './jobs.js';
+import { messagesRouter } from './messages.js';
 import { processDefinitionsRouter } from './process-definitions.js';
 import { processInstancesRouter } from './process-instances.js';
 import { topologyRouter } from './topology.js';
@@ -21,6 +22,7 @@ export function v2Router(ctx: V2Context): Router {
   router.use(processInstancesRouter(ctx));
   router.use(jobsRouter(ctx));
   router.use(incidentsRouter(ctx));
+  router.use(messagesRouter(ctx));
   router.use(processDefinitionsRouter(ctx));
   router.use(topologyRouter());
   return router;
