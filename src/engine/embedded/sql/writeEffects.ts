@@ -9,7 +9,7 @@ import type { Effects } from '../effects.js';
 const SQL = `
 with input as (select $1::jsonb as j),
 del_jobs as (
-  delete from engine.jobs where key in (select jsonb_array_elements_text(j->'deletedJobs')::bigint from input)
+  delete from engine.jobs where key = any(array(select jsonb_array_elements_text(j->'deletedJobs')::bigint from input))
 ),
 ins_jobs as (
   insert into engine.jobs (key, type, state, process_instance_key, element_instance_key, element_id,
@@ -64,9 +64,12 @@ res_inc as (
   from input, jsonb_to_recordset(j->'resolvedIncidents') as x(key bigint, at double precision)
   where t.key = x.key and t.state = 'ACTIVE'
 ),
+-- Two deletes, not one with OR: each uses its own index (an OR across columns scans the table).
 del_timers as (
-  delete from engine.timers where key in (select jsonb_array_elements_text(j->'deletedTimers')::bigint from input)
-     or element_instance_key in (select jsonb_array_elements_text(j->'leftElements')::bigint from input)
+  delete from engine.timers where key = any(array(select jsonb_array_elements_text(j->'deletedTimers')::bigint from input))
+),
+del_element_timers as (
+  delete from engine.timers where element_instance_key = any(array(select jsonb_array_elements_text(j->'leftElements')::bigint from input))
 ),
 ins_timers as (
   insert into engine.timers (key, due_at, process_instance_key, element_instance_key, element_id,
@@ -85,8 +88,11 @@ upd_timers as (
 ),
 del_subs as (
   delete from engine.message_subscriptions
-   where key in (select jsonb_array_elements_text(j->'deletedSubscriptions')::bigint from input)
-      or element_instance_key in (select jsonb_array_elements_text(j->'leftElements')::bigint from input)
+   where key = any(array(select jsonb_array_elements_text(j->'deletedSubscriptions')::bigint from input))
+),
+del_element_subs as (
+  delete from engine.message_subscriptions
+   where element_instance_key = any(array(select jsonb_array_elements_text(j->'leftElements')::bigint from input))
 ),
 ins_subs as (
   insert into engine.message_subscriptions (key, message_name, correlation_key, process_instance_key,
