@@ -14,4 +14,4 @@ export {
   type WorkingTimeAmount,
 } from './calendar.js';
 export { OVERRIDES_SEED } from './overrides-seed.js';
-export { CalendarStore, CALENDAR_FROM_YEAR, CALENDAR_TO_YEAR } from './store.js';
+export { CalendarStore, CALENDAR_FROM_YEAR, CALENDAR_TO_YEAR, type OverrideChangeHook } from './store.js';

@@ -21,6 +21,12 @@ interface Row {
   entered_by: string;
 }
 
+/** Called inside the transaction of each change (the service appends it to the audit log). */
+export type OverrideChangeHook = (
+  q: Queryable,
+  change: { action: 'set' | 'delete'; date: string; before: Override | null; after: Override | null; actor: string },
+) => Promise<void>;
+
 export class CalendarStore {
   private current?: WorkingCalendar;
 
@@ -57,19 +63,22 @@ export class CalendarStore {
   }
 
   /** Adds or replaces the override of one date; validated by building a calendar with it first. */
-  async setOverride(o: Override, actor: string): Promise<Override> {
+  async setOverride(o: Override, actor: string, onChange?: OverrideChangeHook): Promise<Override> {
     const next = (await this.list()).filter((x) => x.date !== o.date).concat({ ...o, enteredBy: actor });
     // Throws CalendarError naming the bad field before anything is written.
     const calendar = new WorkingCalendar({ fromYear: CALENDAR_FROM_YEAR, toYear: CALENDAR_TO_YEAR, overrides: next });
     if (o.date < calendar.range.from || o.date > calendar.range.to) {
       throw new CalendarError('date', `date ${o.date} is outside ${CALENDAR_FROM_YEAR}–${CALENDAR_TO_YEAR}`);
     }
-    await this.db.tx((q) => this.write(q, { ...o, enteredBy: actor }, actor));
+    await this.db.tx(async (q) => {
+      const before = await this.write(q, { ...o, enteredBy: actor }, actor);
+      await onChange?.(q, { action: 'set', date: o.date, before, after: { ...o, enteredBy: actor }, actor });
+    });
     this.current = calendar;
     return { ...o, enteredBy: actor };
   }
 
-  async deleteOverride(date: string, actor: string): Promise<void> {
+  async deleteOverride(date: string, actor: string, onChange?: OverrideChangeHook): Promise<void> {
     await this.db.tx(async (q) => {
       const { rows } = await q.query<Row>(
         `delete from domain.calendar_overrides where date = $1::date
@@ -81,11 +90,14 @@ export class CalendarStore {
         `insert into domain.calendar_override_changes (date, action, before, after, changed_by) values ($1::date, 'delete', $2, null, $3)`,
         [date, JSON.stringify(rows[0]), actor],
       );
+      const r = rows[0];
+      await onChange?.(q, { action: 'delete', date, before: { date: r.date, kind: r.kind, reason: r.reason, source: r.source, enteredBy: r.entered_by }, after: null, actor });
     });
     await this.reload();
   }
 
-  private async write(q: Queryable, o: Override & { enteredBy: string }, actor: string): Promise<void> {
+  /** Writes one override and its history row; returns what was there before. */
+  private async write(q: Queryable, o: Override & { enteredBy: string }, actor: string): Promise<Override | null> {
     const { rows: before } = await q.query<Row>(
       `select to_char(date, 'YYYY-MM-DD') as date, kind, reason, source, entered_by from domain.calendar_overrides where date = $1::date for update`,
       [o.date],
@@ -101,5 +113,7 @@ export class CalendarStore {
       `insert into domain.calendar_override_changes (date, action, before, after, changed_by) values ($1::date, 'set', $2, $3, $4)`,
       [o.date, before[0] ? JSON.stringify(before[0]) : null, JSON.stringify({ date: o.date, kind: o.kind, reason: o.reason, source: o.source, entered_by: o.enteredBy }), actor],
     );
+    const b = before[0];
+    return b ? { date: b.date, kind: b.kind, reason: b.reason, source: b.source, enteredBy: b.entered_by } : null;
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * /api/calendar: the working-day calendar. Reads are public (a citizen checks an appointment
+ * date too); the approved override table is edited by admins only, each change audited.
+ */
+import { Router } from 'express';
+import { appendAudit } from '../audit/index.js';
+import { CalendarError, formatVn, type CalendarStore } from '../calendar/index.js';
+import { Invalid } from '../errors.js';
+import { publicRoute, requireRole } from './auth.js';
+import { schemaId, validBody, type SchemaRegistry } from './validate.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaRegistry }): Router {
+  const router = Router();
+  const cal = () => deps.calendar.calendar;
+
+  router.get('/calendar/working-days', publicRoute(), (req, res) => {
+    const from = String(req.query.from ?? '');
+    const addRaw = String(req.query.add ?? '');
+    if (!DATE.test(from)) throw new CalendarError('from', `from must be a date YYYY-MM-DD, not '${from}'`);
+    if (!/^\d+$/.test(addRaw)) throw new CalendarError('add', `add must be a whole number of working days ≥ 0, not '${addRaw}'`);
+    const date = cal().addWorkingDays(from, Number(addRaw));
+    res.json({ date, dateVn: formatVn(date) });
+  });
+
+  router.get('/calendar/overrides', requireRole('admin', 'auditor'), async (req, res) => {
+    const year = req.query.year === undefined ? undefined : yearParam(String(req.query.year));
+    res.json({ items: await deps.calendar.list(year) });
+  });
+
+  router.put('/calendar/overrides/:date', requireRole('admin'), validBody(deps.schemas, schemaId('api/calendar-override.json')), async (req, res) => {
+    const date = dateParam(req.params.date as string);
+    const user = req.user!;
+    const saved = await deps.calendar.setOverride({ date, ...req.body }, user.username, async (q, change) => {
+      await appendAudit(q, { actor: user.username, role: user.role, agency: user.agencyCode, action: 'calendar.override_set', payload: change });
+    });
+    res.json(saved);
+  });
+
+  router.delete('/calendar/overrides/:date', requireRole('admin'), async (req, res) => {
+    const date = dateParam(req.params.date as string);
+    const user = req.user!;
+    await deps.calendar.deleteOverride(date, user.username, async (q, change) => {
+      await appendAudit(q, { actor: user.username, role: user.role, agency: user.agencyCode, action: 'calendar.override_deleted', payload: change });
+    });
+    res.status(204).end();
+  });
+
+  // Last: `/calendar/:year` would otherwise swallow the paths above.
+  router.get('/calendar/:year', publicRoute(), (req, res) => {
+    const year = yearParam(req.params.year as string);
+    const days = cal()
+      .nonWorkingWeekdaysAndWorkingWeekends(year)
+      .map((d) => ({ ...d, dateVn: formatVn(d.date) }));
+    res.json({ year, days });
+  });
+  return router;
+}
+
+function yearParam(raw: string): number {
+  if (!/^\d{4}$/.test(raw)) throw new CalendarError('year', `year must be four digits, not '${raw}'`);
+  return Number(raw);
+}
+
+function dateParam(raw: string): string {
+  if (!DATE.test(raw)) throw new Invalid(`date must be YYYY-MM-DD, not '${raw}'`, { param: 'date' });
+  return raw;
+}
