@@ -20,6 +20,13 @@ export interface Config {
   processesDirExplicit: boolean;
   logLevel: LogLevel;
   nodeEnv: string;
+  /**
+   * HS256 key of the API's tokens (JWT_SECRET, at least 32 characters). Required in production;
+   * elsewhere, when unset, the service makes a random one per process (tokens then die with it).
+   */
+  jwtSecret?: string;
+  /** Lifetime of a login token, seconds (JWT_TTL_SECONDS, default 8 h: one working day). */
+  jwtTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +40,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   return {
     port: port(env.PORT),
     databaseUrl: databaseUrl(env.DATABASE_URL),
@@ -40,8 +48,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     processesDir: resolve(cwd, nonEmpty(env, 'PROCESSES_DIR') ?? './processes'),
     processesDirExplicit: nonEmpty(env, 'PROCESSES_DIR') !== undefined,
     logLevel: logLevel(env.LOG_LEVEL),
-    nodeEnv: nonEmpty(env, 'NODE_ENV') ?? 'development',
+    nodeEnv,
+    jwtSecret: jwtSecret(env.JWT_SECRET, nodeEnv),
+    jwtTtlSeconds: jwtTtl(env.JWT_TTL_SECONDS),
   };
+}
+
+function jwtSecret(v: string | undefined, nodeEnv: string): string | undefined {
+  if (v === undefined || v.trim() === '') {
+    if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET', 'required in production: the key that signs login tokens (at least 32 characters)');
+    return undefined;
+  }
+  // Never echoed: it is a secret.
+  if (v.trim().length < 32) throw new ConfigError('JWT_SECRET', 'too short: use at least 32 random characters');
+  return v.trim();
+}
+
+function jwtTtl(v: string | undefined): number {
+  if (v === undefined || v.trim() === '') return 8 * 3600;
+  const s = v.trim();
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || n < 1 || n > 7 * 24 * 3600) {
+    throw new ConfigError('JWT_TTL_SECONDS', `expected a number of seconds from 1 to 604800, got ${JSON.stringify(v)}`);
+  }
+  return n;
 }
 
 function port(v: string | undefined): number {

@@ -4,6 +4,7 @@
  * port 0); run as a program, it also handles signals and turns a failed start into one log line
  * and exit code 1.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,17 @@ import { EmbeddedEngineQueries } from './engine/embedded/queries.js';
 import type { DeploymentResult, Resource } from './engine/port.js';
 import { AppError } from './errors.js';
 import { createApp } from './http/app.js';
+import { createMetrics, instrumentEngine } from './http/metrics.js';
+import { maskingLoggerOptions } from './http/redact.js';
+import type { Router } from 'express';
+import { CalendarStore } from './calendar/index.js';
+import { DossierService, seedDemo } from './dossiers/index.js';
+import { dossiersRouter } from './http/dossiers.js';
+import { tasksRouter } from './http/tasks.js';
+import { Catalog, loadCatalog } from './procedures/index.js';
+import { SlaService } from './sla/index.js';
+import { InboxWorker, TaskService } from './tasks/index.js';
+import { registerWorkers } from './workers/index.js';
 
 export interface Service {
   /** http://127.0.0.1:<port> */
@@ -48,17 +60,32 @@ export class StartupError extends Error {
 
 export async function startService(config: Config, deps: ServiceDeps = {}): Promise<Service> {
   const logger = deps.logger ?? createLogger(config);
+  const jwtSecret = tokenKey(config, logger);
   const db = deps.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }));
-  const engine = new EmbeddedEngine(db);
+  const metrics = createMetrics({ db, defaultMetrics: true });
+  // Every room gets the counted engine, so /metrics sees the jobs of the inbox, the workers and /v2.
+  const engine = instrumentEngine(new EmbeddedEngine(db), metrics);
   const stopping = new AbortController();
   let server: Server | undefined;
+  let rooms: Rooms | undefined;
   try {
     await engine.start();
     await deployCatalogue(engine, config, logger);
-    const app = createApp({ engine, queries: new EmbeddedEngineQueries(db), db, logger, signal: stopping.signal });
+    rooms = await startRooms(db, engine, config, logger);
+    const app = createApp({
+      engine,
+      queries: new EmbeddedEngineQueries(db),
+      db,
+      logger,
+      signal: stopping.signal,
+      metrics,
+      auth: { secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds },
+      api: rooms.api,
+    });
     server = createServer(app);
     await listen(server, config.port);
   } catch (e) {
+    await rooms?.close().catch(() => undefined);
     await engine.close().catch(() => undefined);
     if (!deps.db) await db.close().catch(() => undefined);
     throw e;
@@ -83,10 +110,76 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
           // Requests still running after a grace period are cut off.
           setTimeout(() => srv.closeAllConnections(), 5_000).unref();
         });
+        await rooms!.close();
         await engine.close();
         if (!deps.db) await db.close();
       })();
       return closing;
+    },
+  };
+}
+
+interface Rooms {
+  /** The rooms' routers, mounted under /api. */
+  api: Router[];
+  tasks: TaskService;
+  close(): Promise<void>;
+}
+
+/**
+ * The rooms above the engine, wired bottom-up as DESIGN.md draws them: the procedure catalog,
+ * the working-day calendar, the SLA clocks (and their scanner), the inbox (its worker calls the
+ * dossier room's hook in the transaction that creates a task), the automated steps' workers and
+ * the dossier room (with its reconciler). On an empty database outside production, the demo
+ * agencies and users are loaded first (src/dossiers/seed.ts).
+ */
+async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger: Logger): Promise<Rooms> {
+  const { rows } = await db.query(`select 1 from domain.agencies limit 1`);
+  if (!rows.length) {
+    if (config.nodeEnv === 'production') {
+      logger.warn('no agencies in the registry: load the agencies and users (demo data is never loaded in production)');
+    } else {
+      const seeded = await seedDemo(db, { nodeEnv: config.nodeEnv });
+      if (seeded) logger.info({ agencies: seeded.agencies.length, users: seeded.users.length }, 'demo agencies and users loaded (README: demo accounts)');
+    }
+  }
+  // PROCESSES_DIR is first a folder of BPMN files to deploy; it is also the procedure catalog
+  // when it holds one. A catalog that does not load leaves the dossier room with no procedure
+  // (receipts answer 'no such procedure') and says why, once, at start.
+  const dir = config.processesDir;
+  let catalog = new Catalog(dir, [], new Map());
+  if (existsSync(dir) && statSync(dir).isDirectory()) {
+    try {
+      catalog = await loadCatalog(dir);
+    } catch (e) {
+      logger.error({ processesDir: dir, problems: (e as { details?: unknown }).details }, `no procedure catalog: ${(e as Error).message}`);
+    }
+  }
+  const calendar = new CalendarStore(db);
+  await calendar.init();
+  const log = logger.child({ room: 'sla' });
+  const sla = new SlaService({ db, calendar: () => calendar.calendar, engine, onError: (e) => log.warn({ err: e }, 'sla scan failed') });
+  const tasks = new TaskService({ db, engine, sla });
+  const queries = new EmbeddedEngineQueries(db);
+  const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, log: logger.child({ room: 'dossiers' }) });
+  const inbox = new InboxWorker(engine, {
+    db,
+    catalog,
+    sla,
+    onTaskCreated: dossiers.onTaskCreated,
+    onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
+  }).start();
+  const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }) });
+  sla.start();
+  dossiers.start();
+  return {
+    tasks,
+    api: [dossiersRouter({ dossiers }), tasksRouter({ tasks })],
+    async close() {
+      await dossiers.stopBackground();
+      await inbox.close();
+      await workers.close();
+      await sla.close();
     },
   };
 }
@@ -145,8 +238,16 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
+/** JSON lines on stdout; citizen IDs and phone numbers masked in every line (http/redact.ts). */
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({ level: config.logLevel, base: { service: 'lienthong' } }, pino.destination({ dest: 1, sync: true }));
+  return pino({ level: config.logLevel, base: { service: 'lienthong' }, ...maskingLoggerOptions }, pino.destination({ dest: 1, sync: true }));
+}
+
+/** JWT_SECRET, or (outside production, where config refuses its absence) a random key for this process. */
+function tokenKey(config: Config, logger: Logger): string | Uint8Array {
+  if (config.jwtSecret) return config.jwtSecret;
+  logger.warn('JWT_SECRET is not set: login tokens are signed with a random key and die with this process');
+  return randomBytes(32);
 }
 
 async function main(): Promise<void> {

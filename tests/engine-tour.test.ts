@@ -12,7 +12,7 @@ beforeAll(async () => { t = await openTestDb(); clock = new ManualClock(); engin
 afterAll(async () => { await engine.close(); await t.close(); });
 const state = async (k: string) => (await t.db.query(`select state, doc from engine.process_instances where key=$1`, [k])).rows[0];
 
-test('timer catch + message catch + boundary + subprocess + call + MI', async () => {
+test('Scenario: one instance passes a timer, a buffered message, an error boundary, a call activity and a multi-instance task', async () => {
   const xml = H + `
   <bpmn:message id="m1" name="paid"><bpmn:extensionElements><zeebe:subscription correlationKey="=code"/></bpmn:extensionElements></bpmn:message>
   <bpmn:error id="e1" errorCode="BAD"/>
@@ -33,7 +33,7 @@ test('timer catch + message catch + boundary + subprocess + call + MI', async ()
   const { processInstanceKey: k } = await engine.createProcessInstance({ bpmnProcessId: 'p', variables: { code: 'HS-1', items: [1, 2, 3] } });
   // message published early: buffered
   await engine.publishMessage({ name: 'paid', correlationKey: 'HS-1', timeToLive: 3_600_000 * 3, variables: { amount: 5 } });
-  expect(await engine.tick()).toEqual({ timers: 0, expiredMessages: 0 });
+  expect(await engine.tick()).toMatchObject({ timers: 0 });
   clock.advance(3_600_000);
   expect((await engine.tick()).timers).toBe(1);
   let s = await state(k);

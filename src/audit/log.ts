@@ -55,7 +55,8 @@ export function hashRow(r: Omit<AuditRow, 'hash'>): string {
 export async function appendAudit(q: Queryable, e: AuditEntry): Promise<AuditRow> {
   await q.query(`select pg_advisory_xact_lock($1)`, [CHAIN_LOCK]);
   const { rows: last } = await q.query<{ seq: string; hash: string }>(
-    `select seq::text, hash from domain.audit_log order by seq desc limit 1`,
+    // Qualified: a bare `seq` in ORDER BY would name the text output column and sort '9' after '10'.
+    `select seq::text, hash from domain.audit_log order by audit_log.seq desc limit 1`,
   );
   const row: Omit<AuditRow, 'hash'> = {
     seq: String(BigInt(last[0]?.seq ?? '0') + 1n),
@@ -82,7 +83,7 @@ const SELECT = `select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"H
   dossier_code as "dossierCode", action, payload, prev_hash as "prevHash", hash from domain.audit_log`;
 
 export async function auditForDossier(q: Queryable, dossierCode: string): Promise<AuditRow[]> {
-  const { rows } = await q.query<AuditRow>(`${SELECT} where dossier_code = $1 order by seq`, [dossierCode]);
+  const { rows } = await q.query<AuditRow>(`${SELECT} where dossier_code = $1 order by audit_log.seq`, [dossierCode]);
   return rows;
 }
 
@@ -101,7 +102,7 @@ export async function verifyAudit(q: Queryable, batch = 5000): Promise<VerifyRes
   let checked = 0;
   let expectedSeq = 1n;
   for (;;) {
-    const { rows } = await q.query<AuditRow>(`${SELECT} where seq > $1 order by seq limit $2`, [after, batch]);
+    const { rows } = await q.query<AuditRow>(`${SELECT} where seq > $1 order by audit_log.seq limit $2`, [after, batch]);
     for (const r of rows) {
       checked++;
       if (BigInt(r.seq) !== expectedSeq) {

@@ -10,6 +10,9 @@ import * as m003 from './migrations/003_engine_waits.js';
 import * as m004 from './migrations/004_calendar.js';
 import * as m005 from './migrations/005_audit.js';
 import * as m006 from './migrations/006_domain_core.js';
+import * as m007 from './migrations/007_sla.js';
+import * as m008 from './migrations/008_dossiers.js';
+import * as m009 from './migrations/009_tasks.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +25,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_calendar': m004,
   '005_audit': m005,
   '006_domain_core': m006,
+  '007_sla': m007,
+  '008_dossiers': m008,
+  '009_tasks': m009,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -1,51 +1,116 @@
 /**
- * The Express application: health, the engine's /v2 surface, one error mapper. Built from its
- * collaborators so tests and main.ts wire the same thing.
+ * The Express application, built from its collaborators so tests and main.ts wire the same
+ * thing. In order, every request meets:
+ *
+ *   request log + id, metrics → helmet → JSON body (size-limited) → authenticate (bearer token
+ *   → req.user) → the routes, each guarded by its first handler (requireRole / publicRoute) →
+ *   404 → the one error mapper (errors.ts).
+ *
+ *   /healthz, /metrics            liveness, Prometheus
+ *   /v2/…                         the engine (Camunda 8 REST v2 shapes)
+ *   /api/auth/login, /api/auth/me sign in (login.ts)
+ *   /api/audit, /api/audit/verify the audit log (audit.ts)
+ *   /api/dossiers/:code/trace     a dossier's trace (trace.ts); an auditor's every GET under /api/dossiers is audited
+ *   /api/openapi.json, /api/docs  the API's own description (openapi.ts, docs.ts)
+ *   /api/…                        the other rooms' routers (`api`: dossiers, tasks, …)
+ *
+ * Building refuses an /api or /v2 route that declares neither `requireRole` nor `publicRoute`.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Db } from '../db/index.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import type { EngineQueries } from '../engine/queries.js';
+import { SlaService } from '../sla/index.js';
+import { auditPersonalDataReads, auditRouter } from './audit.js';
+import { authenticate, createTokenService, type TokenService } from './auth.js';
+import { docsRouter } from './docs.js';
 import { errorHandler, notFound } from './errors.js';
 import { healthz } from './health.js';
-import { SchemaRegistry } from './validate.js';
+import { requestLogger } from './logging.js';
+import { LoginThrottle, type ThrottleRules } from './login-throttle.js';
+import { authRouter } from './login.js';
+import { createMetrics, httpMetrics, instrumentEngine, metricsEndpoint, type Metrics } from './metrics.js';
+import { openApiRouter } from './openapi.js';
+import { listRoutes, unguardedRoutes } from './routes.js';
+import { traceRouter, type ClockReader } from './trace.js';
+import { SchemaRegistry, schemasDir } from './validate.js';
 import type { JobNotifier } from './v2/activation.js';
 import { v2Router } from './v2/index.js';
 
 export interface AppOptions {
   engine: WorkflowEngine & Partial<JobNotifier>;
   queries: EngineQueries;
-  db: Pick<Db, 'kind' | 'query'>;
+  db: Pick<Db, 'kind' | 'query' | 'tx'>;
   logger?: Logger;
-  /** Default: every schema in the project's schemas/ folder. */
+  /** The /v2 request-body schemas. Default: every schema in schemas/v2. */
   schemas?: SchemaRegistry;
+  /** The /api request-body schemas. Default: every schema in schemas/api. */
+  apiSchemas?: SchemaRegistry;
   /** Aborting it ends pending long polls (the service is stopping). */
   signal?: AbortSignal;
   limits?: {
-    /** Largest JSON body (default 4 MB, Zeebe's default maximum message size). */
+    /** Largest JSON body under /v2 (default 4 MB, Zeebe's default maximum message size). */
     jsonBytes?: number;
+    /** Largest JSON body anywhere else (default 1 MB). */
+    apiJsonBytes?: number;
     /** Largest BPMN file in a deployment (default 4 MB). */
     resourceBytes?: number;
     /** Most files in one deployment (default 100). */
     resources?: number;
   };
   activation?: { defaultRequestTimeout?: number; pollInterval?: number };
+  auth?: {
+    /** The token key (≥ 32 bytes). Default: random for this app (tokens die with it). */
+    secret?: string | Uint8Array;
+    /** Token lifetime, seconds (default 8 h). */
+    ttlSeconds?: number;
+    /** Failed-login limits (default: 5 per username, 20 per address, per 15 minutes). */
+    throttle?: ThrottleRules;
+  };
+  /** Reads a dossier's SLA clocks for the trace. Default: the SLA room's own reader. */
+  sla?: ClockReader;
+  /** Default: a fresh registry (with the SLA gauge over `db`). */
+  metrics?: Metrics;
+  /** The other rooms' routers, mounted under /api (paths inside them start after '/api'). */
+  api?: Router[];
+  /** Express's 'trust proxy' (behind a reverse proxy, so req.ip is the citizen's address). */
+  trustProxy?: boolean | number | string;
 }
 
 const MB = 1024 * 1024;
 
 export function createApp(opts: AppOptions): Express {
   const logger = opts.logger ?? pino({ level: 'silent' });
+  const metrics = opts.metrics ?? createMetrics({ db: opts.db });
+  const engine = instrumentEngine(opts.engine, metrics);
+  const tokens: TokenService = createTokenService({
+    secret: opts.auth?.secret ?? randomBytes(32),
+    ttlSeconds: opts.auth?.ttlSeconds ?? 8 * 3600,
+  });
+  const apiSchemas = opts.apiSchemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
+  const sla: ClockReader = opts.sla ?? clockReader(opts.db);
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: opts.limits?.jsonBytes ?? 4 * MB, type: ['application/json', 'application/*+json'] }));
+  app.set('trust proxy', opts.trustProxy ?? false);
+  app.use(requestLogger(logger));
+  app.use(httpMetrics(metrics));
+  app.use(helmet());
+  const json = (limit: number) => express.json({ limit, type: ['application/json', 'application/*+json'] });
+  app.use('/v2', json(opts.limits?.jsonBytes ?? 4 * MB));
+  app.use(json(opts.limits?.apiJsonBytes ?? 1 * MB));
+  app.use(authenticate(tokens));
 
   app.get('/healthz', healthz(opts.db));
+  app.get('/metrics', metricsEndpoint(metrics));
   app.use(
     '/v2',
     v2Router({
-      engine: opts.engine,
+      engine,
       queries: opts.queries,
       schemas: opts.schemas ?? SchemaRegistry.load(),
       signal: opts.signal ?? new AbortController().signal,
@@ -57,7 +122,32 @@ export function createApp(opts: AppOptions): Express {
     }),
   );
 
+  // Before every router under /api/dossiers (the dossier room's and the trace): auditors' reads are logged.
+  app.use('/api/dossiers', auditPersonalDataReads(opts.db));
+  app.use('/api', authRouter({ db: opts.db, tokens, throttle: new LoginThrottle(opts.auth?.throttle), schemas: apiSchemas }));
+  app.use('/api', auditRouter({ db: opts.db }));
+  app.use('/api', traceRouter({ db: opts.db, sla }));
+  app.use('/api', openApiRouter(app, { title: 'lienthong', version: '0.1.0', description: 'Một cửa liên thông — one-stop inter-agency linked procedures as BPMN' }));
+  app.use('/api', docsRouter());
+  for (const router of opts.api ?? []) app.use('/api', router);
+
   app.use(notFound);
   app.use(errorHandler(logger));
+
+  const open = unguardedRoutes(listRoutes(app), ['/api', '/v2']);
+  if (open.length) {
+    throw new Error(`routes without requireRole(...) or publicRoute(): ${open.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+  }
   return app;
+}
+
+/** The SLA room's clock reader; reading needs neither the calendar nor the engine. */
+function clockReader(db: AppOptions['db']): ClockReader {
+  const sla = new SlaService({
+    db: db as Db,
+    calendar: () => {
+      throw new Error('the trace reads clocks only');
+    },
+  });
+  return { clocks: (q, code) => sla.clocks(q, code) };
 }

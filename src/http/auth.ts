@@ -1,21 +1,185 @@
 /**
- * Authorisation slot for the HTTP API.
+ * Who is calling, and may they call this route.
  *
- * >>> THIS IS WHERE THE API-SECURITY ISSUE PLUGS JWT IN. <<<
- * Today every request passes: `requireRole` only records which roles a route is meant for, so
- * the wiring (every /v2 route already declares its roles) is in place. When JWT lands, verify
- * the bearer token here, attach the principal (user, roles, agency) to the request, answer
- * `Unauthenticated` (401) without a valid token and `Forbidden` (403) when none of the roles
- * match — both through the one error mapper (http/errors.ts).
+ * - `authenticate` (global): a `Authorization: Bearer <JWT>` header becomes `req.user`. A bad or
+ *   expired token does not stop the request here — a public route (login, the citizen's lookup)
+ *   must still work with a stale token in the browser — it is remembered, and `requireRole`
+ *   answers 401 with the reason.
+ * - `requireRole(...roles)` (per route, first handler): 401 without a valid token, 403 when the
+ *   role is not listed (no roles listed: any signed-in user). Auditors are read-only: a request
+ *   other than GET/HEAD by an auditor is refused unless the route lists 'auditor' itself (the
+ *   POST searches of /v2, which read). The same holds on public routes (publicRoute).
+ * - `publicRoute()` marks a route anyone may call. Every /api and /v2 route must carry one of the
+ *   two markers: `checkRouteGuards` refuses to build an app where one has neither, so a new
+ *   route cannot be left open by forgetting.
+ *
+ * Tokens are stateless (HS256, jose): they carry username, role and agency and expire after
+ * `ttlSeconds`; a user deactivated meanwhile keeps access until then (at most one working day).
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { Forbidden, Unauthenticated } from '../errors.js';
 
 /** DESIGN.md's roles. */
 export type Role = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
+export const ROLES: readonly Role[] = ['designer', 'officer', 'counter', 'auditor', 'admin'];
 
-/** Lets the request through when the caller holds one of `roles` (today: always). */
+/** The signed-in user, as route handlers read it from `req.user`. */
+export interface Principal {
+  username: string;
+  role: Role;
+  /** Officers and counter staff belong to one agency; others have none. */
+  agencyCode: string | null;
+  fullName?: string;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by `authenticate` from a valid bearer token. */
+      user?: Principal;
+      /** Why the bearer token given was refused (answered by `requireRole`). */
+      authProblem?: string;
+      /** The request id (x-request-id), set by the request logger. */
+      id?: string;
+      /** The matched route's pattern ('/api/tasks/:id'), recorded by the route's guard for logs and metrics. */
+      routePath?: string;
+    }
+  }
+}
+
+const ISSUER = 'lienthong';
+const AUDIENCE = 'lienthong-api';
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+export interface TokenService {
+  issue(user: Principal): Promise<IssuedToken>;
+  /** The principal of a valid token; throws `Unauthenticated` (with the reason) otherwise. */
+  verify(token: string): Promise<Principal>;
+}
+
+export function createTokenService(opts: { secret: string | Uint8Array; ttlSeconds: number }): TokenService {
+  const key = typeof opts.secret === 'string' ? new TextEncoder().encode(opts.secret) : opts.secret;
+  if (key.length < 32) throw new Error('the token key must be at least 32 bytes');
+  return {
+    async issue(user) {
+      const now = Math.floor(Date.now() / 1000);
+      const exp = now + opts.ttlSeconds;
+      const claims: Record<string, unknown> = { role: user.role, agency: user.agencyCode };
+      if (user.fullName) claims.name = user.fullName;
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(user.username)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(now)
+        .setExpirationTime(exp)
+        .sign(key);
+      return { token, expiresAt: new Date(exp * 1000) };
+    },
+    async verify(token) {
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }));
+      } catch (e) {
+        if (e instanceof joseErrors.JWTExpired) throw new Unauthenticated('phiên đăng nhập đã hết hạn, hãy đăng nhập lại (the token has expired)');
+        throw new Unauthenticated('mã xác thực không hợp lệ (invalid token)');
+      }
+      const role = payload.role as Role;
+      if (typeof payload.sub !== 'string' || !payload.sub || !ROLES.includes(role)) {
+        throw new Unauthenticated('mã xác thực không hợp lệ (invalid token)');
+      }
+      const agency = typeof payload.agency === 'string' && payload.agency ? payload.agency : null;
+      const user: Principal = { username: payload.sub, role, agencyCode: agency };
+      if (typeof payload.name === 'string') user.fullName = payload.name;
+      return user;
+    },
+  };
+}
+
+/** Global middleware: a valid bearer token becomes `req.user`; anything else leaves it unset. */
+export function authenticate(tokens: TokenService): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.headers.authorization;
+    if (header === undefined || header === '') return next();
+    const m = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
+    if (!m) {
+      req.authProblem = 'tiêu đề Authorization phải có dạng "Bearer <token>" (Authorization must be "Bearer <token>")';
+      return next();
+    }
+    try {
+      req.user = await tokens.verify(m[1]);
+    } catch (e) {
+      req.authProblem = (e as Error).message;
+    }
+    next();
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The caller must be signed in and hold one of `roles` (none listed: any role). */
 export function requireRole(...roles: Role[]): RequestHandler {
-  const handler: RequestHandler = (_req, _res, next) => next();
-  Object.defineProperty(handler, 'roles', { value: Object.freeze([...roles]) });
+  const allowed = Object.freeze([...roles]);
+  const handler: RequestHandler = (req, _res, next) => {
+    notePath(req);
+    check(req, allowed);
+    next();
+  };
+  Object.defineProperty(handler, 'roles', { value: allowed });
   return handler;
+}
+
+function check(req: Request, roles: readonly Role[]): void {
+  const u = req.user;
+  if (!u) throw new Unauthenticated(req.authProblem ?? 'cần đăng nhập (sign in first: send Authorization: Bearer <token>)');
+  if (roles.length && !roles.includes(u.role)) {
+    throw new Forbidden(`vai trò '${u.role}' không được thực hiện thao tác này (role '${u.role}' may not do this; allowed: ${roles.join(', ')})`);
+  }
+  if (u.role === 'auditor' && !SAFE_METHODS.has(req.method) && !roles.includes('auditor')) {
+    throw new Forbidden('thanh tra chỉ được xem, không được thay đổi dữ liệu (auditors have read-only access)');
+  }
+}
+
+/**
+ * Marks a route anyone may call, signed in or not. Auditors stay read-only here too: a signed-in
+ * auditor's write to a public route (filing or supplementing a dossier) is refused, except on
+ * routes marked `{ signIn: true }` (the login itself).
+ */
+export function publicRoute(opts: { signIn?: boolean } = {}): RequestHandler {
+  const handler: RequestHandler = (req, _res, next) => {
+    notePath(req);
+    if (!opts.signIn && req.user?.role === 'auditor' && !SAFE_METHODS.has(req.method)) {
+      throw new Forbidden('thanh tra chỉ được xem, không được thay đổi dữ liệu (auditors have read-only access)');
+    }
+    next();
+  };
+  Object.defineProperty(handler, 'public', { value: true });
+  return handler;
+}
+
+/** Only here, in the route's own first handler, are baseUrl and route both the matched ones. */
+function notePath(req: Request): void {
+  if (req.route?.path && typeof req.route.path === 'string') req.routePath = req.baseUrl + req.route.path;
+}
+
+/** The roles a `requireRole` handler allows, or undefined for any other handler. */
+export function rolesOf(handler: unknown): readonly Role[] | undefined {
+  return (handler as { roles?: readonly Role[] } | undefined)?.roles;
+}
+
+export function isPublicMarker(handler: unknown): boolean {
+  return (handler as { public?: boolean } | undefined)?.public === true;
+}
+
+/** Whether `role` passes a route guarded by `roles` for `method` (the same rule as `requireRole`). */
+export function roleMayCall(role: Role, roles: readonly Role[], method: string): boolean {
+  if (roles.length && !roles.includes(role)) return false;
+  if (role === 'auditor' && !SAFE_METHODS.has(method.toUpperCase()) && !roles.includes('auditor')) return false;
+  return true;
 }

@@ -26,6 +26,7 @@ export interface ValidationProblem {
 
 export class SchemaRegistry {
   private readonly ajv: Ajv2020;
+  private readonly raw = new Map<string, object>();
 
   private constructor() {
     // strictRequired off: `oneOf: [{ required: [a] }, { required: [b] }]` (give a or b) names
@@ -50,11 +51,17 @@ export class SchemaRegistry {
       }
       if (typeof schema.$id !== 'string') throw new Error(`schema ${relative(dir, file)} has no $id`);
       r.ajv.addSchema(schema as object);
+      r.raw.set(schema.$id, schema);
       ids.push(schema.$id);
     }
     // Compiled now (after all are added, so $refs between files resolve): a broken one stops startup.
     for (const id of ids) r.ajv.getSchema(id);
     return r;
+  }
+
+  /** Every schema held, by `$id` (the OpenAPI document embeds them). */
+  schemasById(): ReadonlyMap<string, object> {
+    return this.raw;
   }
 
   validator(id: string): ValidateFunction {
@@ -76,14 +83,25 @@ export class SchemaRegistry {
   }
 }
 
-/** Middleware: the JSON body must match schema `id`; an absent body becomes `{}` first. */
+/**
+ * Middleware: the JSON body must match schema `id`; an absent body becomes `{}` first. The
+ * handler carries `{ schemaId, schemas }`, which the OpenAPI document reads (openapi.ts): the
+ * schema that validates a body is the one the document shows.
+ */
 export function validBody(schemas: SchemaRegistry, id: string): RequestHandler {
   schemas.validator(id); // a wrong id fails when the app is built, not on a request
-  return (req, _res, next) => {
+  const handler: RequestHandler = (req, _res, next) => {
     req.body ??= {};
     schemas.check(id, req.body);
     next();
   };
+  Object.defineProperty(handler, 'bodySchema', { value: Object.freeze({ schemaId: id, schemas }) });
+  return handler;
+}
+
+/** The body schema a `validBody` handler checks, or undefined for any other handler. */
+export function bodySchemaOf(handler: unknown): { schemaId: string; schemas: SchemaRegistry } | undefined {
+  return (handler as { bodySchema?: { schemaId: string; schemas: SchemaRegistry } } | undefined)?.bodySchema;
 }
 
 function describe(errors: ErrorObject[]): ValidationProblem[] {

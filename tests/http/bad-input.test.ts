@@ -8,12 +8,14 @@ import { pino } from 'pino';
 import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
 import { createApp } from '../../src/http/app.js';
 import {
+  adminHeaders,
   call,
   deploy,
   DTD_BPMN,
   MALFORMED_BPMN,
   serviceTaskProcess,
   startTestService,
+  TEST_JWT_SECRET,
   unsupportedProcess,
   type Reply,
   type TestService,
@@ -96,7 +98,7 @@ describe('Scenario: deployments that must be refused', () => {
   test('Given a multipart body without files, when deployed, then 400', async () => {
     const form = new FormData();
     form.append('tenantId', '<default>');
-    const res = await fetch(url + '/v2/deployments', { method: 'POST', body: form });
+    const res = await fetch(url + '/v2/deployments', { method: 'POST', body: form, headers: await adminHeaders() });
     expect4xx({ status: res.status, body: await res.json(), headers: res.headers }, 400, 'Invalid');
   });
 
@@ -104,7 +106,7 @@ describe('Scenario: deployments that must be refused', () => {
     const form = new FormData();
     form.append('tenantId', 'tinh-khac');
     form.append('resources', new Blob([serviceTaskProcess('mau3', 'x')]), 'mau3.bpmn');
-    const res = await fetch(url + '/v2/deployments', { method: 'POST', body: form });
+    const res = await fetch(url + '/v2/deployments', { method: 'POST', body: form, headers: await adminHeaders() });
     const r = { status: res.status, body: await res.json(), headers: res.headers };
     expect4xx(r, 400, 'Invalid');
     expect(r.body.details).toEqual([expect.objectContaining({ instancePath: '/tenantId' })]);
@@ -117,7 +119,7 @@ describe('Scenario: deployments that must be refused', () => {
   test('Given a truncated multipart body, when deployed, then 400', async () => {
     const res = await fetch(url + '/v2/deployments', {
       method: 'POST',
-      headers: { 'content-type': 'multipart/form-data; boundary=XYZ' },
+      headers: { 'content-type': 'multipart/form-data; boundary=XYZ', ...(await adminHeaders()) },
       body: '--XYZ\r\nContent-Disposition: form-data; name="resources"; filename="a.bpmn"\r\n\r\n<bpmn',
     });
     expect4xx({ status: res.status, body: await res.json(), headers: res.headers }, 400, 'Invalid');
@@ -285,7 +287,7 @@ describe('Scenario: a failure nobody expected', () => {
     const broken = Object.create(s.service.engine, {
       createProcessInstance: { value: async () => { throw new Error('secret internals at db.ts:42'); } },
     });
-    const app = createApp({ engine: broken, queries: new EmbeddedEngineQueries(s.t.db), db: s.t.db, logger });
+    const app = createApp({ engine: broken, queries: new EmbeddedEngineQueries(s.t.db), db: s.t.db, logger, auth: { secret: TEST_JWT_SECRET } });
     const server: Server = await new Promise((resolve) => {
       const srv = createServer(app).listen(0, () => resolve(srv));
     });

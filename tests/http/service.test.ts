@@ -23,12 +23,23 @@ describe('Scenario: configuration from the environment', () => {
       processesDirExplicit: false,
       logLevel: 'info',
       nodeEnv: 'development',
+      jwtSecret: undefined,
+      jwtTtlSeconds: 28800,
     });
   });
 
   test('Given every variable, when it is read, then each is typed', () => {
     const c = loadConfig(
-      { PORT: '8080', DATABASE_URL: 'postgres://u@db:5432/lt', DATA_DIR: '/var/lt', PROCESSES_DIR: 'quy-trinh', LOG_LEVEL: 'DEBUG', NODE_ENV: 'production' },
+      {
+        PORT: '8080',
+        DATABASE_URL: 'postgres://u@db:5432/lt',
+        DATA_DIR: '/var/lt',
+        PROCESSES_DIR: 'quy-trinh',
+        LOG_LEVEL: 'DEBUG',
+        NODE_ENV: 'production',
+        JWT_SECRET: 'k'.repeat(40),
+        JWT_TTL_SECONDS: '600',
+      },
       '/srv',
     );
     expect(c).toEqual({
@@ -39,6 +50,8 @@ describe('Scenario: configuration from the environment', () => {
       processesDirExplicit: true,
       logLevel: 'debug',
       nodeEnv: 'production',
+      jwtSecret: 'k'.repeat(40),
+      jwtTtlSeconds: 600,
     });
   });
 
@@ -59,8 +72,15 @@ describe('Scenario: configuration from the environment', () => {
     ['PORT', '70000'],
     ['PORT', '-1'],
     ['LOG_LEVEL', 'loud'],
+    ['JWT_TTL_SECONDS', '0'],
+    ['JWT_TTL_SECONDS', '8h'],
   ])('Given %s=%s, when it is read, then startup stops with an error naming the variable and the value', (name, value) => {
     expect(refuse(name, value).message).toContain(JSON.stringify(value));
+  });
+
+  test('Given production without JWT_SECRET, or a short one, when it is read, then startup stops naming JWT_SECRET and never echoes it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^JWT_SECRET: required in production/);
+    expect(refuse('JWT_SECRET', 'kort-geheim').message).not.toContain('kort-geheim');
   });
 
   test('Given a DATABASE_URL that is not a PostgreSQL URL, when it is read, then the error names the variable but never echoes it (it may hold a password)', () => {

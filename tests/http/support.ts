@@ -1,11 +1,16 @@
 /**
  * The whole service started in-process on port 0 over a fresh database (tests/support/db.ts),
  * called over real HTTP with Node's fetch; plus the BPMN fixtures the HTTP tests deploy.
+ *
+ * Every request is signed in: `call` and `deploy` send an admin's token (signed with the test
+ * key that `testConfig` gives the service) unless the caller passes its own `authorization`
+ * header — an empty one calls anonymously.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config.js';
+import { createTokenService, type Principal } from '../../src/http/auth.js';
 import { startService, type Service } from '../../src/main.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { pino } from 'pino';
@@ -17,6 +22,29 @@ export interface TestService {
   close(): Promise<void>;
 }
 
+/** The token key of every test service. */
+export const TEST_JWT_SECRET = 'lienthong-tests-only-key-0123456789abcdef';
+const testTokens = createTokenService({ secret: TEST_JWT_SECRET, ttlSeconds: 3600 });
+
+/** A token for `user`, as the service started by `testConfig` accepts it. */
+export async function tokenFor(user: Principal): Promise<string> {
+  return (await testTokens.issue(user)).token;
+}
+
+let adminToken: Promise<string> | undefined;
+/** `{ authorization: 'Bearer …' }` of an administrator. */
+export async function adminHeaders(): Promise<Record<string, string>> {
+  adminToken ??= tokenFor({ username: 'test-admin', role: 'admin', agencyCode: null });
+  return { authorization: `Bearer ${await adminToken}` };
+}
+
+async function withAuth(headers: Record<string, string>): Promise<Record<string, string>> {
+  const h = { ...headers };
+  if (!('authorization' in h)) Object.assign(h, await adminHeaders());
+  else if (!h.authorization) delete h.authorization;
+  return h;
+}
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
@@ -25,6 +53,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     processesDirExplicit: false,
     logLevel: 'silent',
     nodeEnv: 'test',
+    jwtSecret: TEST_JWT_SECRET,
+    jwtTtlSeconds: 3600,
     ...overrides,
   };
 }
@@ -62,7 +92,7 @@ export interface Reply<T = any> {
 
 /** JSON in, JSON (or text) out. */
 export async function call<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  const init: RequestInit = { method, headers: { ...headers } };
+  const init: RequestInit = { method, headers: await withAuth(headers) };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
@@ -77,7 +107,7 @@ export async function call<T = any>(base: string, method: string, path: string, 
 export async function deploy(base: string, files: { name: string; xml: string }[], field = 'resources'): Promise<Reply> {
   const form = new FormData();
   for (const f of files) form.append(field, new Blob([f.xml], { type: 'application/octet-stream' }), f.name);
-  const res = await fetch(base + '/v2/deployments', { method: 'POST', body: form });
+  const res = await fetch(base + '/v2/deployments', { method: 'POST', body: form, headers: await adminHeaders() });
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
 

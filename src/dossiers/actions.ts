@@ -1,0 +1,327 @@
+/**
+ * What staff and citizens do to a received dossier, each one transition of the state machine
+ * (lifecycle.ts) in one transaction with its event, its form, its SLA change and its audit row.
+ * The legality check runs on the locked row before anything is written, and the UPDATE repeats
+ * it; an illegal move is a Conflict (409) and changes nothing.
+ *
+ * Engine commands (cancel the instance of a refused or stopped dossier, publish a supplement
+ * message, give the process new due dates after a restart) run after the commit: the legal
+ * decision is recorded first; a command that fails is logged and retried by reconcile.
+ */
+import { appendAudit } from '../audit/index.js';
+import type { Queryable } from '../db/index.js';
+import { Conflict, Forbidden, NotFound } from '../errors.js';
+import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
+import type { Limit } from '../sla/index.js';
+import type { Actor as TaskActor } from '../tasks/index.js';
+import { verifySecret } from './code.js';
+import { checkActor, checkMayAct, offsetsOf, returnStep, versionOf, visibleDossier, type DossierDeps } from './context.js';
+import { dueDatesVariable } from './due-dates.js';
+import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
+import type { FormDoc } from './forms/model.js';
+import { APOLOGY_FROM, illegal, transition, type DossierStatus, type TransitionName } from './lifecycle.js';
+import {
+  agenciesByCode,
+  answerSupplementRequest,
+  findDossier,
+  fullNames,
+  insertEvent,
+  insertForm,
+  insertSupplementRequest,
+  moveStatus,
+  notifyApplicant,
+  openSupplementRequest,
+} from './store.js';
+import type { Actor, DossierRow } from './types.js';
+
+export interface SupplementRequestInput {
+  reasons: string[];
+  items: { name: string; note?: string }[];
+  legalBasis: string;
+}
+
+export interface DecisionInput {
+  reason: string;
+  legalBasis: string;
+}
+
+export interface ApologyInput {
+  reason: string;
+  extra: Limit;
+}
+
+export interface SupplementInput {
+  documents?: { code?: string; name: string; fileName?: string; note?: string }[];
+  note?: string;
+}
+
+/** Form context for a dossier, in the caller's transaction. */
+export async function formContext(q: Queryable, deps: DossierDeps, d: DossierRow, usernames: (string | null | undefined)[] = []): Promise<FormContext> {
+  const { procedure, version } = versionOf(deps.catalog, d);
+  const agencies = await agenciesByCode(q, [d.receivingAgency]);
+  const agency = agencies.get(d.receivingAgency)!;
+  const parent = agency.parentCode ? (await agenciesByCode(q, [agency.parentCode])).get(agency.parentCode) : undefined;
+  const names = await fullNames(q, [d.receivedBy, ...usernames]);
+  return { dossier: d, procedure, version, agency, parent, names };
+}
+
+/** Runs one staff transition: lock, scope, legality, then `apply` — all in one transaction. */
+async function staffTransition<T>(
+  deps: DossierDeps,
+  actor: Actor,
+  code: string,
+  name: TransitionName,
+  apply: (q: Queryable, d: DossierRow, to: DossierStatus, v: { procedure: LoadedProcedure; version: RuleVersion }) => Promise<T>,
+  roles?: readonly Actor['role'][],
+): Promise<T> {
+  checkActor(actor);
+  checkMayAct(actor, roles);
+  return deps.db.tx(async (q) => {
+    const d = await visibleDossier(q, actor, code, true);
+    const to = transition(name, code, d.status);
+    return apply(q, d, to, versionOf(deps.catalog, d));
+  });
+}
+
+// ---- supplement ---------------------------------------------------------------------------
+
+export async function requestSupplement(deps: DossierDeps, actor: Actor, code: string, input: SupplementRequestInput): Promise<FormDoc> {
+  const at = new Date(deps.clock.now());
+  return staffTransition(deps, actor, code, 'requestSupplement', async (q, d, to, { version }) => {
+    const max = version.supplement.maxRequests.value;
+    if (max !== null && d.supplementCount >= max) {
+      throw new Conflict(
+        `hồ sơ ${code} đã được yêu cầu bổ sung ${d.supplementCount} lần, tối đa ${max} lần theo phiên bản ${version.version} (${version.supplement.maxRequests.source}) ` +
+          `(dossier ${code} was already asked to supplement ${d.supplementCount} time(s); rule version ${version.version} allows ${max})`,
+        { dossierCode: code, supplementCount: d.supplementCount, maxRequests: max },
+      );
+    }
+    const r = await insertSupplementRequest(q, { code, at, by: actor.username, agencyCode: actor.agencyCode ?? null, reasons: input.reasons, items: input.items, legalBasis: input.legalBasis });
+    if (!(await moveStatus(q, code, [d.status], to, at, { supplement_count: d.supplementCount + 1 }))) throw illegal('requestSupplement', code, d.status, [d.status]);
+    await insertEvent(q, { code, at, from: d.status, to, actor, reason: input.reasons.join('; '), payload: { requestId: r.id, items: input.items, legalBasis: input.legalBasis, clock: version.supplement.clock.value } });
+    await deps.sla.pauseDossier(q, code, { at, reason: input.reasons.join('; '), requestedBy: actor.username, legalBasis: input.legalBasis });
+    const ctx = await formContext(q, deps, { ...d, status: to }, [actor.username]);
+    const requesterAgency = actor.agencyCode ? (await agenciesByCode(q, [actor.agencyCode])).get(actor.agencyCode) : undefined;
+    const form = form02(ctx, r, { agency: requesterAgency, username: actor.username });
+    await insertForm(q, { code, form: '02', at, by: actor.username, data: form });
+    await appendAudit(q, {
+      actor: actor.username,
+      role: actor.role,
+      agency: actor.agencyCode ?? null,
+      dossierCode: code,
+      action: 'dossier.supplement_requested',
+      at,
+      payload: { requestId: r.id, reasons: input.reasons, items: input.items, legalBasis: input.legalBasis, clock: version.supplement.clock.value, number: d.supplementCount + 1 },
+    });
+    await notifyApplicant(q, d, 'dossier.supplement_requested', at, { form: '02', items: input.items.map((i) => i.name) });
+    return form;
+  });
+}
+
+/**
+ * The citizen (with the code and the secret) — or a counter officer on their behalf — hands in
+ * what was asked. Resumes the clock per the version's policy ('pause': the rest of the time;
+ * 'restart': the whole limit from now, with a new appointment and new step due dates).
+ */
+export async function supplement(deps: DossierDeps, code: string, secret: string | undefined, input: SupplementInput, actor?: Actor): Promise<DossierRow> {
+  const at = new Date(deps.clock.now());
+  let d = await findDossier(deps.db, code);
+  if (actor) {
+    checkMayAct(actor, ['counter', 'admin']);
+    d = await visibleDossier(deps.db, actor, code);
+  } else if (!d || typeof secret !== 'string' || !(await verifySecret(secret, d.lookupSecretHash))) {
+    // Same answer for an unknown code and a wrong secret: the public learns nothing.
+    throw new NotFound(`không tìm thấy hồ sơ ${code} với mã tra cứu đã nhập (no dossier ${code} with that lookup secret)`);
+  }
+  const who: Actor = actor ?? { username: 'nguoi-nop-ho-so', role: 'system' };
+  const { procedure, version } = versionOf(deps.catalog, d!);
+  let restartedDue: Date | undefined;
+  const after = await deps.db.tx(async (q) => {
+    const now = (await findDossier(q, code, true))!;
+    const to = transition('supplement', code, now.status);
+    const open = await openSupplementRequest(q, code);
+    if (!open) throw new Conflict(`hồ sơ ${code} không có yêu cầu bổ sung nào đang chờ (no open supplement request)`);
+    await answerSupplementRequest(q, open.id, at, { ...input, by: who.username });
+    const mode = version.supplement.clock.value;
+    const { dueAt } = await deps.sla.resumeDossier(q, code, { at, mode });
+    const set: Record<string, unknown> = {};
+    if (mode === 'restart' || dueAt.getTime() !== now.appointmentAt.getTime()) set.appointment_at = dueAt.toISOString();
+    if (mode === 'restart') {
+      restartedDue = dueAt;
+      const offsets = await offsetsOf(deps.catalog, procedure, version);
+      const consulted = Array.isArray(now.data.intake.consultedAgencies) ? (now.data.intake.consultedAgencies as string[]) : undefined;
+      const dueDates = dueDatesVariable(offsets, at, dueAt, (l, s, c) => deps.sla.dueDate(l, s, c), version.cutOff ?? undefined, consulted);
+      set.data = JSON.stringify({ ...now.data, dueDates });
+    }
+    if (set.data) {
+      await q.query(`update domain.dossiers set data = $2::jsonb where code = $1`, [code, set.data]);
+      delete set.data;
+    }
+    if (!(await moveStatus(q, code, [now.status], to, at, set))) throw illegal('supplement', code, now.status, [now.status]);
+    await insertEvent(q, { code, at, from: now.status, to, actor: who, reason: input.note ?? null, payload: { requestId: open.id, documents: input.documents ?? [], clock: mode, appointmentAt: dueAt.toISOString() } });
+    await appendAudit(q, {
+      actor: who.username,
+      role: who.role,
+      agency: actor?.agencyCode ?? null,
+      dossierCode: code,
+      action: 'dossier.supplemented',
+      at,
+      payload: { requestId: open.id, documents: (input.documents ?? []).map((x) => x.code ?? x.name), clock: mode, previousAppointmentAt: now.appointmentAt.toISOString(), appointmentAt: dueAt.toISOString() },
+    });
+    return (await findDossier(q, code))!;
+  });
+
+  // After the commit: tell the process, when it waits for the answer or needs the new due dates.
+  if (after.processInstanceKey) {
+    if (version.process.messages.some((m) => m.name === SUPPLEMENTED_MESSAGE)) {
+      await deps.engine
+        .publishMessage({ name: SUPPLEMENTED_MESSAGE, correlationKey: code, messageId: `${code}:supplemented:${after.supplementCount}`, timeToLive: 86_400_000, variables: { supplementedAt: at.toISOString() } })
+        .catch((e) => deps.log.warn({ err: e, dossierCode: code }, 'publishing the supplement message failed'));
+    }
+    if (restartedDue) {
+      await deps.engine
+        .setVariables({ elementInstanceKey: after.processInstanceKey, variables: { dueDates: after.data.dueDates, appointmentAt: after.appointmentAt.toISOString() } })
+        .catch((e) => deps.log.warn({ err: e, dossierCode: code }, 'giving the process its new due dates failed (the SLA clocks are authoritative)'));
+    }
+  }
+  return after;
+}
+
+/** The message a process may wait for (declare it in procedure.json `process.messages` to receive it). */
+export const SUPPLEMENTED_MESSAGE = 'dossier-supplemented';
+
+// ---- refuse / stop ----------------------------------------------------------------------------
+
+export async function refuse(deps: DossierDeps, actor: Actor, code: string, input: DecisionInput): Promise<FormDoc> {
+  return endDossier(deps, actor, code, input, 'refuse');
+}
+
+export async function stop(deps: DossierDeps, actor: Actor, code: string, input: DecisionInput): Promise<FormDoc> {
+  return endDossier(deps, actor, code, input, 'stop');
+}
+
+/**
+ * Refusal (form 03) and stop (form 05): the dossier leaves every inbox and its process is
+ * cancelled. A refusal is a decision given, so the dossier clock is stopped and judged (early,
+ * on time, late); a stop is not a result, so the clock is cancelled and not judged.
+ */
+async function endDossier(deps: DossierDeps, actor: Actor, code: string, input: DecisionInput, name: 'refuse' | 'stop'): Promise<FormDoc> {
+  const at = new Date(deps.clock.now());
+  const { form, key } = await staffTransition(deps, actor, code, name, async (q, d, to) => {
+    const outcome = name === 'refuse' ? 'refused' : 'stopped';
+    if (!(await moveStatus(q, code, [d.status], to, at, { result: JSON.stringify({ outcome, reason: input.reason, legalBasis: input.legalBasis, at: at.toISOString(), by: actor.username }), done_at: at.toISOString() }))) {
+      throw illegal(name, code, d.status, [d.status]);
+    }
+    await insertEvent(q, { code, at, from: d.status, to, actor, reason: input.reason, payload: { legalBasis: input.legalBasis } });
+    await deps.tasks?.cancelOpenTasks(q, code, at, staff(actor));
+    if (name === 'refuse') await deps.sla.stopDossier(q, code, at);
+    else await deps.sla.cancelDossier(q, code, at);
+    const ctx = await formContext(q, deps, { ...d, status: to }, [actor.username]);
+    const form = name === 'refuse' ? form03(ctx, { at, by: actor.username, ...input }) : form05(ctx, { at, by: actor.username, ...input });
+    await insertForm(q, { code, form: name === 'refuse' ? '03' : '05', at, by: actor.username, data: form });
+    await appendAudit(q, {
+      actor: actor.username,
+      role: actor.role,
+      agency: actor.agencyCode ?? null,
+      dossierCode: code,
+      action: name === 'refuse' ? 'dossier.refused' : 'dossier.stopped',
+      at,
+      payload: { reason: input.reason, legalBasis: input.legalBasis, from: d.status },
+    });
+    await notifyApplicant(q, d, `dossier.${outcome}`, at, { form: form.form });
+    return { form, key: d.processInstanceKey };
+  });
+  if (key) await cancelInstance(deps, key, code);
+  return form;
+}
+
+/** Cancels an instance, tolerating one that already ended; failures are left to reconcile. */
+export async function cancelInstance(deps: DossierDeps, key: string, code: string): Promise<void> {
+  try {
+    await deps.engine.cancelProcessInstance(key);
+  } catch (e) {
+    if (e instanceof NotFound || e instanceof Conflict) return;
+    deps.log.warn({ err: e, dossierCode: code, processInstanceKey: key }, 'cancelling the process failed; reconcile will retry');
+  }
+}
+
+// ---- apology ----------------------------------------------------------------------------------
+
+/** Form 04: the dossier will be late; an apology and a new appointment, counted by the calendar. */
+export async function apologize(deps: DossierDeps, actor: Actor, code: string, input: ApologyInput): Promise<FormDoc> {
+  checkActor(actor);
+  checkMayAct(actor);
+  const at = new Date(deps.clock.now());
+  return deps.db.tx(async (q) => {
+    const d = await visibleDossier(q, actor, code, true);
+    if (!APOLOGY_FROM.includes(d.status)) throw illegal('apologize', code, d.status, APOLOGY_FROM);
+    const { newDueAt } = await deps.sla.extendDossier(q, code, { at, extra: input.extra, reason: input.reason, actor: actor.username });
+    await q.query(`update domain.dossiers set appointment_at = $2::timestamptz, updated_at = $3::timestamptz where code = $1`, [code, newDueAt.toISOString(), at.toISOString()]);
+    await insertEvent(q, { code, at, from: d.status, to: d.status, actor, reason: input.reason, payload: { apology: true, previousAppointmentAt: d.appointmentAt.toISOString(), appointmentAt: newDueAt.toISOString(), extra: input.extra } });
+    const ctx = await formContext(q, deps, { ...d, appointmentAt: newDueAt }, [actor.username]);
+    const form = form04(ctx, { at, by: actor.username, reason: input.reason, previousAppointment: d.appointmentAt, newAppointment: newDueAt, extra: input.extra });
+    await insertForm(q, { code, form: '04', at, by: actor.username, data: form });
+    await appendAudit(q, {
+      actor: actor.username,
+      role: actor.role,
+      agency: actor.agencyCode ?? null,
+      dossierCode: code,
+      action: 'dossier.apologized',
+      at,
+      payload: { reason: input.reason, extra: input.extra, previousAppointmentAt: d.appointmentAt.toISOString(), appointmentAt: newDueAt.toISOString() },
+    });
+    await notifyApplicant(q, d, 'dossier.apologized', at, { form: '04', appointmentAt: newDueAt.toISOString() });
+    return form;
+  });
+}
+
+// ---- return -----------------------------------------------------------------------------------
+
+/**
+ * The counter hands the result (or, for a refused or stopped dossier, the papers) back. For a
+ * done dossier this completes the process's return step through the inbox, as the counter
+ * officer — so the inbox, the engine and the dossier agree — then records the return.
+ */
+export async function returnResult(deps: DossierDeps, actor: Actor, code: string, input: { note?: string } = {}): Promise<DossierRow> {
+  checkActor(actor);
+  checkMayAct(actor, ['counter', 'admin', 'system']);
+  const d = await visibleDossier(deps.db, actor, code);
+  transition('return', code, d.status);
+  if (actor.role === 'counter' && d.receivingAgency !== actor.agencyCode) {
+    throw new Forbidden(`chỉ bộ phận một cửa đã tiếp nhận hồ sơ mới trả kết quả (only the receiving section returns the result)`);
+  }
+  if (d.status === 'done') await completeReturnStep(deps, actor, d, input);
+  return recordReturn(deps, actor, code, input.note ?? null);
+}
+
+async function completeReturnStep(deps: DossierDeps, actor: Actor, d: DossierRow, input: { note?: string }): Promise<void> {
+  const { version } = versionOf(deps.catalog, d);
+  const back = returnStep(version)!;
+  const { rows } = await deps.db.query<{ id: string; job_key: string }>(
+    `select id::text, job_key::text from domain.tasks where dossier_code = $1 and element_id = $2 and state in ('open', 'claimed') order by id desc limit 1`,
+    [d.code, back.elementId],
+  );
+  const task = rows[0];
+  if (!task) return; // already completed through the inbox (reconcile would have marked it returned)
+  const decision = { outcome: 'done', ...(input.note ? { note: input.note } : {}) };
+  const who = staff(actor);
+  if (deps.tasks && who) await deps.tasks.complete(who, task.id, decision);
+  else await deps.engine.completeJob({ jobKey: task.job_key, variables: decision });
+}
+
+export async function recordReturn(deps: DossierDeps, actor: Actor, code: string, note: string | null): Promise<DossierRow> {
+  const at = new Date(deps.clock.now());
+  return deps.db.tx(async (q) => {
+    const d = (await findDossier(q, code, true))!;
+    const to = transition('return', code, d.status);
+    if (!(await moveStatus(q, code, [d.status], to, at, { returned_at: at.toISOString() }))) throw illegal('return', code, d.status, [d.status]);
+    await insertEvent(q, { code, at, from: d.status, to, actor, reason: note, payload: { outcome: d.result?.outcome ?? 'done' } });
+    await appendAudit(q, { actor: actor.username, role: actor.role, agency: actor.agencyCode ?? d.receivingAgency, dossierCode: code, action: 'dossier.returned', at, payload: { from: d.status, note } });
+    return (await findDossier(q, code))!;
+  });
+}
+
+/** The actor as the inbox knows people; the system acts there as nobody in particular. */
+function staff(actor: Actor): TaskActor | undefined {
+  return actor.role === 'system' ? undefined : { username: actor.username, role: actor.role, agencyCode: actor.agencyCode ?? null };
+}

@@ -1,0 +1,144 @@
+/**
+ * What every part of the dossier room works with: its collaborators (database, engine port,
+ * catalog, SLA clocks, inbox), the clock, and the small rules shared by receipt, actions and
+ * sync — who may see and act on a dossier, which step returns the result, which rule version a
+ * dossier keeps.
+ */
+import { compileBpmn, type ExecutableProcess } from '../bpmn/index.js';
+import type { Db, Queryable } from '../db/index.js';
+import type { Clock } from '../engine/clock.js';
+import type { WorkflowEngine } from '../engine/port.js';
+import type { EngineQueries } from '../engine/queries.js';
+import { Forbidden, NotFound, Unauthenticated } from '../errors.js';
+import type { Catalog, LoadedProcedure, RuleVersion } from '../procedures/index.js';
+import type { SlaService } from '../sla/index.js';
+import type { TaskService } from '../tasks/index.js';
+import { stepOffsets, type StepOffsets } from './due-dates.js';
+import type { IntakeValidator } from './intake/validate.js';
+import { findDossier } from './store.js';
+import type { Actor, DossierRow } from './types.js';
+
+export type DossierEngine = Pick<WorkflowEngine, 'createProcessInstance' | 'cancelProcessInstance' | 'publishMessage' | 'setVariables' | 'completeJob'>;
+export type DossierQueries = Pick<EngineQueries, 'searchProcessInstances' | 'getSequenceFlows' | 'searchProcessDefinitions'>;
+export type DossierSla = Pick<SlaService, 'dueDate' | 'startDossierClock' | 'pauseDossier' | 'resumeDossier' | 'stopDossier' | 'cancelDossier' | 'extendDossier' | 'clocks'>;
+export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete'>;
+
+export interface DossierLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DossierDeps {
+  db: Db;
+  engine: DossierEngine;
+  /** The engine's read side: finds the definition of a version's BPMN file, and ended instances (reconcile). */
+  queries?: DossierQueries;
+  catalog: Catalog;
+  sla: DossierSla;
+  /** The inbox: cancels a refused dossier's open tasks, completes the return step. */
+  tasks?: DossierTasks;
+  intake: IntakeValidator;
+  clock: Clock;
+  log: DossierLog;
+  /** Printed on form 01: where the citizen looks the dossier up. */
+  lookupUrl?: string;
+}
+
+/**
+ * The step that hands the result back at the counter. Catalog convention (processes/README.md):
+ * every procedure version has a step with this id, performed by the one-stop section that
+ * receives its dossiers; its user task appearing means the agencies have finished (→ done), and
+ * its completion means the result was handed back (→ returned).
+ */
+export const RETURN_STEP = 'returnResult';
+
+export function returnStep(version: RuleVersion): { agencyKind: string; elementId: string } | undefined {
+  for (const a of version.agencies) {
+    const s = a.steps.find((x) => x.id === RETURN_STEP);
+    if (s) return { agencyKind: a.code, elementId: s.elementId };
+  }
+  return undefined;
+}
+
+export function versionOf(catalog: Catalog, d: Pick<DossierRow, 'procedureCode' | 'ruleVersion' | 'code'>): { procedure: LoadedProcedure; version: RuleVersion } {
+  const procedure = catalog.get(d.procedureCode);
+  const version = procedure.versions.find((v) => v.version === d.ruleVersion);
+  if (!version) throw new Error(`dossier ${d.code}: rule version ${d.ruleVersion} of ${d.procedureCode} is no longer in the catalog`);
+  return { procedure, version };
+}
+
+const offsetsCache = new WeakMap<RuleVersion, Promise<StepOffsets>>();
+const processCache = new WeakMap<RuleVersion, Promise<ExecutableProcess>>();
+
+export function offsetsOf(catalog: Catalog, procedure: LoadedProcedure, version: RuleVersion): Promise<StepOffsets> {
+  let p = offsetsCache.get(version);
+  if (!p) offsetsCache.set(version, (p = stepOffsets(catalog, procedure, version)));
+  return p;
+}
+
+export function processOf(catalog: Catalog, procedure: LoadedProcedure, version: RuleVersion): Promise<ExecutableProcess> {
+  let p = processCache.get(version);
+  if (!p) {
+    p = compileBpmn(catalog.bpmn(procedure, version.process.file), version.process.file).then((all) => {
+      const found = all.find((x) => x.id === version.process.bpmnProcessId);
+      if (!found) throw new Error(`${procedure.code}: no process ${version.process.bpmnProcessId} in ${version.process.file}`);
+      return found;
+    });
+    processCache.set(version, p);
+  }
+  return p;
+}
+
+// ---- who sees and who acts ------------------------------------------------------------------
+
+/**
+ * A predicate on domain.dossiers (alias `d`) limiting rows to those `actor` may see; `$n` is the
+ * agency parameter's position. Counter staff see what their section received; officers what
+ * their agency received or has (had) a step of; auditors and admins everything.
+ */
+export function visibleSql(actor: Actor, agencyParam: string): string {
+  switch (actor.role) {
+    case 'admin':
+    case 'auditor':
+    case 'system':
+      return 'true';
+    case 'counter':
+      return actor.agencyCode ? `d.receiving_agency = ${agencyParam}` : 'false';
+    case 'officer':
+      return actor.agencyCode
+        ? `(d.receiving_agency = ${agencyParam} or exists (select 1 from domain.tasks t where t.dossier_code = d.code and t.agency_code = ${agencyParam}))`
+        : 'false';
+    default:
+      return 'false';
+  }
+}
+
+/** The dossier if `actor` may see it; NotFound otherwise (another agency's dossier is not revealed). */
+export async function visibleDossier(q: Queryable, actor: Actor, code: string, lock = false): Promise<DossierRow> {
+  checkActor(actor);
+  const d = await findDossier(q, code, lock);
+  if (d && (await canSee(q, actor, d))) return d;
+  throw new NotFound(`không tìm thấy hồ sơ ${code} (dossier ${code} not found)`);
+}
+
+export async function canSee(q: Queryable, actor: Actor, d: Pick<DossierRow, 'code' | 'receivingAgency'>): Promise<boolean> {
+  if (actor.role === 'admin' || actor.role === 'auditor' || actor.role === 'system') return true;
+  if (!actor.agencyCode) return false;
+  if (d.receivingAgency === actor.agencyCode) return actor.role === 'counter' || actor.role === 'officer';
+  if (actor.role !== 'officer') return false;
+  const { rows } = await q.query(`select 1 from domain.tasks where dossier_code = $1 and agency_code = $2 limit 1`, [d.code, actor.agencyCode]);
+  return rows.length > 0;
+}
+
+export function checkActor(actor: Actor | undefined): Actor {
+  if (!actor || typeof actor.username !== 'string' || !actor.username || typeof actor.role !== 'string') throw new Unauthenticated('cần đăng nhập (sign in first)');
+  return actor;
+}
+
+/** Staff who may change a dossier: counter, officer, admin (auditors and designers read or nothing). */
+export function checkMayAct(actor: Actor, roles: readonly Actor['role'][] = ['counter', 'officer', 'admin', 'system']): void {
+  if (!roles.includes(actor.role)) {
+    throw new Forbidden(`vai trò '${actor.role}' không được thực hiện thao tác này trên hồ sơ (role '${actor.role}' may not do this; allowed: ${roles.filter((r) => r !== 'system').join(', ')})`);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Demo data for `npm start` on an empty database: one demo province and two communes, with a
+ * concrete office of every agency kind the four procedures name, and a user for each role and
+ * office. The names are invented ("tỉnh Thử Nghiệm") and the province code 99 is not a real one,
+ * so nothing here can be mistaken for a real registry. README lists the users and passwords.
+ *
+ * It lives in the dossier room because the dossier room is what it demonstrates: receipts need
+ * one-stop sections, the inbox needs offices of each kind in the dossier's place.
+ * Refused when NODE_ENV=production: a production registry is loaded by its administrator.
+ */
+import type { Db } from '../db/index.js';
+import { hashPassword } from '../security/passwords.js';
+
+export const DEMO_PROVINCE = { code: '99', name: 'tỉnh Thử Nghiệm' };
+export const DEMO_COMMUNES = [
+  { code: '99001', slug: 'hoa-binh', name: 'xã Hòa Bình' },
+  { code: '99002', slug: 'tan-an', name: 'xã Tân An' },
+] as const;
+
+/** One documented password per role (demo only). */
+export const DEMO_PASSWORDS = {
+  admin: 'demo-quantri-2026',
+  designer: 'demo-thietke-2026',
+  auditor: 'demo-thanhtra-2026',
+  counter: 'demo-motcua-2026',
+  officer: 'demo-canbo-2026',
+} as const;
+
+type Role = keyof typeof DEMO_PASSWORDS;
+
+interface AgencySeed {
+  code: string;
+  kind: string;
+  name: string;
+  nameEn: string;
+  level: 'province' | 'commune';
+  communeCode: string | null;
+  parentCode: string | null;
+  placeName: string;
+}
+
+interface UserSeed {
+  username: string;
+  fullName: string;
+  role: Role;
+  agencyCode: string | null;
+}
+
+export interface SeedResult {
+  agencies: AgencySeed[];
+  users: { username: string; role: Role; agencyCode: string | null; password: string }[];
+}
+
+export function demoAgencies(): AgencySeed[] {
+  const p = DEMO_PROVINCE;
+  const province = (code: string, kind: string, name: string, nameEn: string, parentCode: string | null = 'ubnd-tinh.thu-nghiem'): AgencySeed => ({
+    code, kind, name, nameEn, level: 'province', communeCode: null, parentCode, placeName: 'Thử Nghiệm',
+  });
+  const out: AgencySeed[] = [
+    province('ubnd-tinh.thu-nghiem', 'ubnd-tinh', `Ủy ban nhân dân ${p.name}`, 'Provincial People’s Committee (demo)', null),
+    province('mot-cua-tinh.thu-nghiem', 'mot-cua-tinh', `Trung tâm Phục vụ hành chính công ${p.name}`, 'Provincial public administration service centre (demo)'),
+    province('so-xay-dung.thu-nghiem', 'so-xay-dung', `Sở Xây dựng ${p.name}`, 'Department of Construction (demo)'),
+    province('canh-sat-pccc.thu-nghiem', 'canh-sat-pccc', `Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ – Công an ${p.name}`, 'Fire and rescue police (demo)', null),
+    province('so-nong-nghiep-moi-truong.thu-nghiem', 'so-nong-nghiep-moi-truong', `Sở Nông nghiệp và Môi trường ${p.name}`, 'Department of Agriculture and Environment (demo)'),
+    province('so-van-hoa-the-thao-du-lich.thu-nghiem', 'so-van-hoa-the-thao-du-lich', `Sở Văn hóa, Thể thao và Du lịch ${p.name}`, 'Department of Culture, Sports and Tourism (demo)'),
+    province('vpdkdd.thu-nghiem', 'vpdkdd', `Văn phòng Đăng ký đất đai ${p.name}`, 'Land registration office (demo)', 'so-nong-nghiep-moi-truong.thu-nghiem'),
+    province('co-quan-thue.thu-nghiem', 'co-quan-thue', `Thuế ${p.name}`, 'Provincial tax office (demo)', null),
+    province('bhxh.thu-nghiem', 'bhxh', `Bảo hiểm xã hội ${p.name}`, 'Social insurance office (demo)', null),
+  ];
+  for (const c of DEMO_COMMUNES) {
+    const commune = (kind: string, name: string, nameEn: string, parent: string | null = `ubnd-xa.${c.slug}`): AgencySeed => ({
+      code: `${kind}.${c.slug}`, kind, name, nameEn, level: 'commune', communeCode: c.code, parentCode: parent, placeName: c.name.replace(/^xã /, ''),
+    });
+    out.push(
+      commune('ubnd-xa', `Ủy ban nhân dân ${c.name}`, 'Commune People’s Committee (demo)', null),
+      commune('ubnd-xa.tu-phap-ho-tich', `Ủy ban nhân dân ${c.name} (công chức Tư pháp – Hộ tịch)`, 'Commune justice and civil status officer (demo)'),
+      commune('cong-an-xa', `Công an ${c.name}`, 'Commune police (demo)', null),
+      commune('mot-cua-xa', `Trung tâm Phục vụ hành chính công ${c.name}`, 'Commune one-stop counter (demo)'),
+    );
+  }
+  return out;
+}
+
+export function demoUsers(): UserSeed[] {
+  const users: UserSeed[] = [
+    { username: 'quantri', fullName: 'Quản Trị Hệ Thống', role: 'admin', agencyCode: null },
+    { username: 'thietke', fullName: 'Nguyễn Thị Thiết Kế', role: 'designer', agencyCode: null },
+    { username: 'thanhtra', fullName: 'Lê Văn Thanh Tra', role: 'auditor', agencyCode: null },
+    { username: 'motcua.tinh', fullName: 'Phạm Thị Một Cửa', role: 'counter', agencyCode: 'mot-cua-tinh.thu-nghiem' },
+    { username: 'xaydung', fullName: 'Trần Văn Xây', role: 'officer', agencyCode: 'so-xay-dung.thu-nghiem' },
+    { username: 'pccc', fullName: 'Đỗ Văn Phòng', role: 'officer', agencyCode: 'canh-sat-pccc.thu-nghiem' },
+    { username: 'nnmt', fullName: 'Hoàng Thị Môi', role: 'officer', agencyCode: 'so-nong-nghiep-moi-truong.thu-nghiem' },
+    { username: 'vhttdl', fullName: 'Vũ Văn Hóa', role: 'officer', agencyCode: 'so-van-hoa-the-thao-du-lich.thu-nghiem' },
+    { username: 'vpdkdd', fullName: 'Ngô Thị Đất', role: 'officer', agencyCode: 'vpdkdd.thu-nghiem' },
+    { username: 'thue', fullName: 'Bùi Văn Thuế', role: 'officer', agencyCode: 'co-quan-thue.thu-nghiem' },
+    { username: 'bhxh', fullName: 'Đặng Thị Bảo', role: 'officer', agencyCode: 'bhxh.thu-nghiem' },
+  ];
+  const people: Record<string, [string, string, string]> = {
+    'hoa-binh': ['Nguyễn Thị Hòa', 'Trần Văn Bình', 'Lê Thị Hộ'],
+    'tan-an': ['Phạm Văn Tân', 'Võ Thị An', 'Đinh Văn Tịch'],
+  };
+  for (const c of DEMO_COMMUNES) {
+    const [counter, police, civil] = people[c.slug];
+    users.push(
+      { username: `motcua.${c.slug}`, fullName: counter, role: 'counter', agencyCode: `mot-cua-xa.${c.slug}` },
+      { username: `congan.${c.slug}`, fullName: police, role: 'officer', agencyCode: `cong-an-xa.${c.slug}` },
+      { username: `hotich.${c.slug}`, fullName: civil, role: 'officer', agencyCode: `ubnd-xa.tu-phap-ho-tich.${c.slug}` },
+    );
+  }
+  return users;
+}
+
+const SEED_LOCK = 7_345_102_008;
+
+/**
+ * Inserts the demo registry when the database has no agency at all; does nothing otherwise.
+ * Throws when `nodeEnv` is 'production'.
+ */
+export async function seedDemo(db: Db, opts: { nodeEnv: string }): Promise<SeedResult | undefined> {
+  if (opts.nodeEnv === 'production') {
+    throw new Error('refusing to load demo agencies and users with NODE_ENV=production: load the real agency registry and users instead');
+  }
+  const agencies = demoAgencies();
+  const users = demoUsers();
+  // One hash per role's password (demo passwords are public anyway); scrypt is slow on purpose.
+  const hashes = Object.fromEntries(await Promise.all((Object.keys(DEMO_PASSWORDS) as Role[]).map(async (r) => [r, await hashPassword(DEMO_PASSWORDS[r])] as const)));
+  return db.tx(async (q) => {
+    await q.query(`select pg_advisory_xact_lock($1)`, [SEED_LOCK]);
+    const { rows } = await q.query(`select 1 from domain.agencies limit 1`);
+    if (rows.length) return undefined;
+    for (const a of parentsFirst(agencies)) {
+      await q.query(
+        `insert into domain.agencies (code, kind, name, name_en, level, province_code, commune_code, parent_code, place_name)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [a.code, a.kind, a.name, a.nameEn, a.level, DEMO_PROVINCE.code, a.communeCode, a.parentCode, a.placeName],
+      );
+    }
+    for (const u of users) {
+      await q.query(`insert into domain.users (username, full_name, password_hash, role, agency_code) values ($1, $2, $3, $4, $5)`, [
+        u.username,
+        u.fullName,
+        hashes[u.role],
+        u.role,
+        u.agencyCode,
+      ]);
+    }
+    return { agencies, users: users.map((u) => ({ username: u.username, role: u.role, agencyCode: u.agencyCode, password: DEMO_PASSWORDS[u.role] })) };
+  });
+}
+
+/** The agencies ordered so that each comes after its parent (the foreign key). */
+function parentsFirst(all: AgencySeed[]): AgencySeed[] {
+  const out: AgencySeed[] = [];
+  const placed = new Set<string>();
+  let rest = all;
+  while (rest.length) {
+    const ready = rest.filter((a) => !a.parentCode || placed.has(a.parentCode));
+    if (!ready.length) throw new Error(`demo agencies with unknown parents: ${rest.map((a) => a.code).join(', ')}`);
+    for (const a of ready) placed.add(a.code);
+    out.push(...ready);
+    rest = rest.filter((a) => !placed.has(a.code));
+  }
+  return out;
+}

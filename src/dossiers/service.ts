@@ -1,0 +1,133 @@
+/**
+ * The dossier room's one entry point: receive a dossier, move it through its lifecycle, read it
+ * (staff or public), print its forms; plus the inbox hook and the reconciler the composition
+ * root wires. Each method is a thin door to the module that does the work.
+ */
+import type { Db, Queryable } from '../db/index.js';
+import { systemClock, type Clock } from '../engine/clock.js';
+import type { Catalog } from '../procedures/index.js';
+import type { TaskRow } from '../tasks/index.js';
+import * as actions from './actions.js';
+import type { DossierDeps, DossierEngine, DossierLog, DossierQueries, DossierSla, DossierTasks } from './context.js';
+import type { FormDoc, FormNo } from './forms/model.js';
+import { renderHtml } from './forms/html.js';
+import { IntakeValidator } from './intake/validate.js';
+import { receive, type Receipt, type ReceiveRequest } from './receipt.js';
+import { onTaskCreated, reconcile, type ReconcileResult } from './sync.js';
+import type { Actor, DossierRow } from './types.js';
+import * as views from './views.js';
+
+export interface DossierServiceOptions {
+  db: Db;
+  engine: DossierEngine;
+  queries?: DossierQueries;
+  catalog: Catalog;
+  sla: DossierSla;
+  tasks?: DossierTasks;
+  intake?: IntakeValidator;
+  clock?: Clock;
+  log?: DossierLog;
+  lookupUrl?: string;
+}
+
+const silent: DossierLog = { info() {}, warn() {}, error() {} };
+
+export class DossierService {
+  readonly deps: DossierDeps;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(opts: DossierServiceOptions) {
+    this.deps = {
+      db: opts.db,
+      engine: opts.engine,
+      queries: opts.queries,
+      catalog: opts.catalog,
+      sla: opts.sla,
+      tasks: opts.tasks,
+      intake: opts.intake ?? IntakeValidator.load(),
+      clock: opts.clock ?? systemClock,
+      log: opts.log ?? silent,
+      lookupUrl: opts.lookupUrl,
+    };
+  }
+
+  /** Late wiring: the inbox is built after this service (it takes `onTaskCreated`). */
+  useTasks(tasks: DossierTasks): void {
+    this.deps.tasks = tasks;
+  }
+
+  receive(actor: Actor | undefined, req: ReceiveRequest): Promise<Receipt> {
+    return receive(this.deps, actor, req);
+  }
+
+  requestSupplement(actor: Actor, code: string, input: actions.SupplementRequestInput): Promise<FormDoc> {
+    return actions.requestSupplement(this.deps, actor, code, input);
+  }
+
+  /** By the citizen with the secret, or by counter staff on their behalf (`actor`). */
+  supplement(code: string, secret: string | undefined, input: actions.SupplementInput, actor?: Actor): Promise<DossierRow> {
+    return actions.supplement(this.deps, code, secret, input, actor);
+  }
+
+  refuse(actor: Actor, code: string, input: actions.DecisionInput): Promise<FormDoc> {
+    return actions.refuse(this.deps, actor, code, input);
+  }
+
+  stop(actor: Actor, code: string, input: actions.DecisionInput): Promise<FormDoc> {
+    return actions.stop(this.deps, actor, code, input);
+  }
+
+  apologize(actor: Actor, code: string, input: actions.ApologyInput): Promise<FormDoc> {
+    return actions.apologize(this.deps, actor, code, input);
+  }
+
+  returnResult(actor: Actor, code: string, input: { note?: string } = {}): Promise<DossierRow> {
+    return actions.returnResult(this.deps, actor, code, input);
+  }
+
+  get(actor: Actor, code: string): Promise<Record<string, unknown>> {
+    return views.staffView(this.deps, actor, code);
+  }
+
+  publicStatus(code: string, secret: string): Promise<views.PublicStatus> {
+    return views.publicStatus(this.deps, code, secret);
+  }
+
+  form(actor: Actor, code: string, no: FormNo): Promise<FormDoc> {
+    return views.dossierForm(this.deps, actor, code, no);
+  }
+
+  register(actor: Actor, x: { agency?: string; from: string; to: string }): Promise<FormDoc> {
+    return views.register(this.deps, actor, x);
+  }
+
+  html(doc: FormDoc): string {
+    return renderHtml(doc);
+  }
+
+  /** The tasks room's `onTaskCreated` hook. */
+  readonly onTaskCreated = (q: Queryable, task: TaskRow): Promise<void> => onTaskCreated(this.deps, q, task);
+
+  reconcile(opts?: { intakeGraceMs?: number }): Promise<ReconcileResult> {
+    return reconcile(this.deps, opts);
+  }
+
+  /** Runs reconcile every `everyMs` in the background until stop(). */
+  start(everyMs = 10_000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.reconcile()
+        .catch((e) => this.deps.log.warn({ err: e }, 'dossier reconcile failed'))
+        .finally(() => (this.running = undefined));
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  async stopBackground(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

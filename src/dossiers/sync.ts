@@ -1,0 +1,226 @@
+/**
+ * Keeping the dossier in step with its process.
+ *
+ * WHEN IS A DOSSIER DONE? When its process reaches the return step (`returnResult`, performed by
+ * the receiving one-stop section): every agency step before it is finished, and the result waits
+ * at the counter. The inbox tells us, in the transaction that creates that step's task
+ * (`onTaskCreated`, the tasks room's hook): → done, the dossier clock stopped and judged. Any
+ * other task created moves a received or supplemented dossier to in_progress (handed over).
+ * Returned is the counter's `/return`, which completes that step.
+ *
+ * What the inbox cannot see, `reconcile` finds by asking the engine about the dossiers' process
+ * instances: a process that ended without reaching the return step stopped the dossier itself
+ * (the land procedure's unpaid-tax timer → form 05); a return step completed straight from the
+ * inbox means returned; a refused or stopped dossier whose cancel did not go through is cancelled
+ * again; an instance that is not its dossier's own (a receipt recovered twice) is cancelled; and
+ * receipts interrupted between the engine and T2 are finished (receipt.ts).
+ */
+import { appendAudit } from '../audit/index.js';
+import type { ExecutableProcess } from '../bpmn/index.js';
+import type { Queryable } from '../db/index.js';
+import type { ProcessInstanceItem } from '../engine/queries.js';
+import type { RuleVersion } from '../procedures/index.js';
+import type { TaskRow } from '../tasks/index.js';
+import { cancelInstance, formContext, recordReturn } from './actions.js';
+import { processOf, returnStep, versionOf, type DossierDeps } from './context.js';
+import { form05 } from './forms/build.js';
+import { can, OPEN, type DossierStatus } from './lifecycle.js';
+import { recoverIntakes } from './receipt.js';
+import { dossiersWhere, findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
+import type { Actor, DossierRow } from './types.js';
+
+const SYSTEM: Actor = { username: 'lienthong.dossiers', role: 'system' };
+const INBOX: Actor = { username: 'lienthong.inbox', role: 'system' };
+
+/** The tasks room's hook: runs in the transaction that created `task`. Never throws for a state it does not expect. */
+export async function onTaskCreated(deps: DossierDeps, q: Queryable, task: TaskRow): Promise<void> {
+  if (!task.dossierCode) return;
+  const d = await findDossier(q, task.dossierCode, true);
+  if (!d) return;
+  const { version } = versionOf(deps.catalog, d);
+  const back = returnStep(version);
+  const at = new Date(task.createdAt);
+  const actor: Actor = { ...INBOX, agencyCode: task.agencyCode };
+  if (back && task.elementId === back.elementId) {
+    if (!can('finish', d.status)) {
+      deps.log.warn({ dossierCode: d.code, status: d.status, taskId: task.id }, 'the return step began while the dossier cannot finish; left as it is');
+      return;
+    }
+    await finish(deps, q, d, { id: task.id, agencyCode: task.agencyCode, elementId: task.elementId }, at);
+    return;
+  }
+  if (can('handOver', d.status)) {
+    await moveStatus(q, d.code, [d.status], 'in_progress', at);
+    await insertEvent(q, { code: d.code, at, from: d.status, to: 'in_progress', actor, payload: { taskId: task.id, step: task.elementId, agencyCode: task.agencyCode } });
+  }
+}
+
+/** → done: the agencies have finished; the dossier clock is stopped and judged. */
+async function finish(deps: DossierDeps, q: Queryable, d: DossierRow, task: { id: string; agencyCode: string; elementId: string }, at: Date): Promise<void> {
+  const actor: Actor = { ...INBOX, agencyCode: task.agencyCode };
+  await moveStatus(q, d.code, [d.status], 'done', at, { done_at: at.toISOString(), result: JSON.stringify({ outcome: 'done', at: at.toISOString() }) });
+  await insertEvent(q, { code: d.code, at, from: d.status, to: 'done', actor, payload: { taskId: task.id, step: task.elementId } });
+  const judged = await deps.sla.stopDossier(q, d.code, at);
+  await appendAudit(q, { actor: INBOX.username, role: 'system', agency: task.agencyCode, dossierCode: d.code, action: 'dossier.done', at, payload: { taskId: task.id, sla: judged ?? null } });
+  await notifyApplicant(q, d, 'dossier.done', at, { agency: task.agencyCode });
+}
+
+/**
+ * The safety net of the hook: a dossier still open whose return step's task exists (the hook was
+ * not wired, or its transaction was lost) is finished as the hook would have finished it.
+ */
+async function finishMissed(deps: DossierDeps): Promise<number> {
+  const { rows } = await deps.db.query<{ code: string; id: string; agency_code: string; element_id: string; created_at: Date }>(
+    `select d.code, t.id::text, t.agency_code, t.element_id, t.created_at from domain.dossiers d
+       join domain.tasks t on t.dossier_code = d.code and t.process_instance_key = d.process_instance_key
+      where d.status in ('received', 'in_progress', 'supplemented') and t.state in ('open', 'claimed', 'completing', 'completed')
+      order by t.id`,
+  );
+  let n = 0;
+  for (const r of rows) {
+    const d = await findDossier(deps.db, r.code);
+    if (!d) continue;
+    if (returnStep(versionOf(deps.catalog, d).version)?.elementId !== r.element_id) continue;
+    const done = await deps.db.tx(async (q) => {
+      const now = await findDossier(q, r.code, true);
+      if (!now || !can('finish', now.status)) return false;
+      await finish(deps, q, now, { id: r.id, agencyCode: r.agency_code, elementId: r.element_id }, new Date(r.created_at));
+      return true;
+    });
+    if (done) n++;
+  }
+  return n;
+}
+
+export interface ReconcileResult {
+  recovered: number;
+  /** Finished here because the inbox hook did not. */
+  finished: number;
+  stopped: number;
+  returned: number;
+  cancelled: number;
+}
+
+/** One pass; safe to run from several processes (every change is a guarded transition). */
+export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: number; batch?: number } = {}): Promise<ReconcileResult> {
+  const out: ReconcileResult = { recovered: await recoverIntakes(deps, opts.intakeGraceMs ?? 5 * 60_000), finished: await finishMissed(deps), stopped: 0, returned: 0, cancelled: 0 };
+  if (!deps.queries) return out;
+  const batch = opts.batch ?? 200;
+
+  // Dossiers whose process ended while the dossier still waits for it.
+  const waiting: DossierStatus[] = [...OPEN, 'done'];
+  let after = '';
+  for (;;) {
+    const ds = await dossiersWhere(deps.db, `d.status = any($1::text[]) and d.process_instance_key is not null and d.code > $2`, [waiting, after], `order by d.code limit ${batch}`);
+    if (!ds.length) break;
+    after = ds[ds.length - 1].code;
+    const ended = await instances(deps, ds.map((d) => d.processInstanceKey!), ['COMPLETED', 'TERMINATED']);
+    for (const d of ds) {
+      const pi = ended.get(d.processInstanceKey!);
+      if (!pi) continue;
+      try {
+        const r = await settleEnded(deps, d, pi);
+        if (r === 'stopped') out.stopped++;
+        if (r === 'returned') out.returned++;
+      } catch (e) {
+        deps.log.warn({ err: e, dossierCode: d.code }, 'could not settle a dossier whose process ended');
+      }
+    }
+    if (ds.length < batch) break;
+  }
+
+  // Instances that should not be running: of refused/stopped dossiers, and not their dossier's own.
+  const { rows } = await deps.db.query<{ key: string; code: string }>(
+    `select d.process_instance_key::text as key, d.code from domain.dossiers d
+      where d.status in ('refused', 'stopped') and d.process_instance_key is not null and d.updated_at > $1::timestamptz
+     union
+     select distinct t.process_instance_key::text, d.code from domain.tasks t join domain.dossiers d on d.code = t.dossier_code
+      where d.process_instance_key is not null and t.process_instance_key <> d.process_instance_key and t.state in ('open', 'claimed')`,
+    [new Date(deps.clock.now() - 7 * 86_400_000).toISOString()],
+  );
+  const active = await instances(deps, rows.map((r) => r.key), ['ACTIVE']);
+  for (const r of rows) {
+    if (!active.has(r.key)) continue;
+    await cancelInstance(deps, r.key, r.code);
+    out.cancelled++;
+  }
+  return out;
+}
+
+async function instances(deps: DossierDeps, keys: string[], states: ProcessInstanceItem['state'][]): Promise<Map<string, ProcessInstanceItem>> {
+  const out = new Map<string, ProcessInstanceItem>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const slice = keys.slice(i, i + 500);
+    const r = await deps.queries!.searchProcessInstances({ filter: { processInstanceKey: { $in: slice }, state: { $in: states } }, page: { limit: slice.length } });
+    for (const pi of r.items) out.set(pi.processInstanceKey, pi);
+  }
+  return out;
+}
+
+/** A dossier whose process instance ended: returned (the return step was completed) or stopped by the process. */
+async function settleEnded(deps: DossierDeps, d: DossierRow, pi: ProcessInstanceItem): Promise<'stopped' | 'returned' | undefined> {
+  const { procedure, version } = versionOf(deps.catalog, d);
+  const back = returnStep(version);
+  if (d.status === 'done') {
+    if (pi.state !== 'COMPLETED') return undefined;
+    const { rows } = await deps.db.query<{ completed_by: string | null; agency_code: string }>(
+      `select completed_by, agency_code from domain.tasks where dossier_code = $1 and element_id = $2 and state = 'completed' order by id desc limit 1`,
+      [d.code, back?.elementId],
+    );
+    const by: Actor = rows[0]?.completed_by ? { username: rows[0].completed_by, role: 'counter', agencyCode: rows[0].agency_code } : SYSTEM;
+    await recordReturn(deps, by, d.code, 'trả kết quả qua hộp việc của bộ phận một cửa');
+    return 'returned';
+  }
+  const def = await processOf(deps.catalog, procedure, version);
+  const flows = pi.state === 'COMPLETED' ? (await deps.queries!.getSequenceFlows(pi.processInstanceKey)).map((f) => f.elementId) : [];
+  const why = stopReason(def, version, flows, pi.state);
+  const at = new Date(pi.endDate ?? deps.clock.now());
+  const stopped = await deps.db.tx(async (q) => {
+    const now = (await findDossier(q, d.code, true))!;
+    if (!OPEN.includes(now.status)) return false;
+    const result = { outcome: 'stopped', reason: why.reason, legalBasis: why.legalBasis, at: at.toISOString(), by: 'process' };
+    if (!(await moveStatus(q, d.code, [now.status], 'stopped', at, { result: JSON.stringify(result), done_at: at.toISOString() }))) return false;
+    await insertEvent(q, { code: d.code, at, from: now.status, to: 'stopped', actor: SYSTEM, reason: why.reason, payload: { legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true } });
+    await deps.sla.cancelDossier(q, d.code, at);
+    const ctx = await formContext(q, deps, { ...now, status: 'stopped' });
+    const form = form05(ctx, { at, by: SYSTEM.username, reason: why.reason, legalBasis: why.legalBasis, byProcess: true });
+    await insertForm(q, { code: d.code, form: '05', at, by: SYSTEM.username, data: form });
+    await appendAudit(q, { actor: SYSTEM.username, role: 'system', agency: d.receivingAgency, dossierCode: d.code, action: 'dossier.stopped', at, payload: { reason: why.reason, legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true } });
+    await notifyApplicant(q, now, 'dossier.stopped', at, { form: '05' });
+    return true;
+  });
+  return stopped ? 'stopped' : undefined;
+}
+
+/**
+ * Why a process stopped, read from the model: the end event it reached and the event that led
+ * there (the timer "Hết hạn nộp thuế"); the legal basis is the threshold the timer reads, when
+ * it reads one (`=taxPaymentPeriod` → the version's `taxPaymentPeriod` and its source).
+ */
+export function stopReason(def: ExecutableProcess, version: RuleVersion, takenFlows: string[], state: ProcessInstanceItem['state']): { reason: string; legalBasis: string; endEvent: string | null } {
+  const basis = `${version.legalBasis[0]?.document ?? 'Quy định của thủ tục'} (phiên bản quy định ${version.version})`;
+  if (state === 'TERMINATED') return { reason: 'quy trình giải quyết hồ sơ bị hủy', legalBasis: basis, endEvent: null };
+  const taken = new Set(takenFlows);
+  const reached = Object.values(def.flows).filter((f) => taken.has(f.id) && def.elements[f.target]?.type === 'endEvent');
+  const end = reached.map((f) => def.elements[f.target]).find(Boolean);
+  // Walk back along taken flows to the event that caused the stop.
+  let trigger: ExecutableProcess['elements'][string] | undefined;
+  let cursor = end?.id;
+  for (let guard = 0; cursor && guard < 100; guard++) {
+    const el = def.elements[cursor];
+    if (el && (el.type === 'intermediateCatchEvent' || el.type === 'boundaryEvent')) {
+      trigger = el;
+      break;
+    }
+    const inFlow = Object.values(def.flows).find((f) => f.target === cursor && taken.has(f.id));
+    cursor = inFlow?.source ?? (el?.attachedTo && el.type === 'boundaryEvent' ? el.attachedTo : undefined);
+  }
+  const reason = [trigger?.name, end?.name].filter(Boolean).join(': ') || 'quy trình kết thúc mà không có kết quả';
+  let legalBasis = basis;
+  const ev = trigger?.event;
+  if (ev?.kind === 'timer' && 'feel' in ev.timer.expression) {
+    const t = (version.thresholds ?? []).find((x) => x.code === (ev.timer.expression as { feel: string }).feel.trim());
+    if (t) legalBasis = `${t.name.vi}: ${t.value} ${t.unit === 'calendar_days' ? 'ngày' : t.unit} (${t.source})`;
+  }
+  return { reason: reason.charAt(0).toLowerCase() + reason.slice(1), legalBasis, endEvent: end?.id ?? null };
+}

@@ -1,0 +1,244 @@
+/**
+ * What readers get: staff see the whole dossier (scoped to their agency), the public sees its
+ * status with code + secret, and forms 06 and 07 are built from the live records — the inbox's
+ * tasks, the SLA step clocks and the audit log.
+ */
+import { appendAudit, auditForDossier } from '../audit/index.js';
+import { Invalid, NotFound } from '../errors.js';
+import type { ClockView } from '../sla/index.js';
+import { formContext } from './actions.js';
+import { verifySecret } from './code.js';
+import { checkActor, returnStep, versionOf, visibleDossier, visibleSql, type DossierDeps } from './context.js';
+import { form01, form06, form07, type ControlStep, type RegisterRow, type StepResult } from './forms/build.js';
+import { address, maskId } from './forms/format.js';
+import type { FormDoc, FormNo } from './forms/model.js';
+import { statusVi } from './lifecycle.js';
+import { agenciesByCode, dossiersWhere, eventsOf, findAgency, findDossier, fullNames, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
+import type { Actor, DossierRow } from './types.js';
+
+export interface PublicStatus {
+  code: string;
+  procedure: { code: string; name: string; nameEn: string };
+  status: string;
+  statusVi: string;
+  applicant: { fullName: string; citizenId: string };
+  receivedAt: string;
+  appointmentAt: string;
+  /** What to hand in, while a supplement request is open. */
+  supplement: { requestedAt: string; reasons: string[]; items: { name: string; note?: string }[]; legalBasis: string } | null;
+  result: { outcome: string; reason?: string } | null;
+  returnedAt: string | null;
+}
+
+export async function publicStatus(deps: DossierDeps, code: string, secret: string): Promise<PublicStatus> {
+  const d = await findDossier(deps.db, code);
+  if (!d || !(await verifySecret(secret, d.lookupSecretHash))) {
+    throw new NotFound(`không tìm thấy hồ sơ ${code} với mã tra cứu đã nhập (no dossier ${code} with that lookup secret)`);
+  }
+  const { procedure } = versionOf(deps.catalog, d);
+  const open = await openSupplementRequest(deps.db, code);
+  const result = d.result as { outcome?: string; reason?: string } | null;
+  return {
+    code: d.code,
+    procedure: { code: procedure.code, name: procedure.name.vi, nameEn: procedure.name.en },
+    status: d.status,
+    statusVi: statusVi(d.status),
+    applicant: { fullName: d.applicant.fullName, citizenId: maskId(d.applicant.citizenId) },
+    receivedAt: d.receivedAt.toISOString(),
+    appointmentAt: d.appointmentAt.toISOString(),
+    supplement: open ? { requestedAt: open.requestedAt.toISOString(), reasons: open.reasons, items: open.items, legalBasis: open.legalBasis } : null,
+    result: result?.outcome ? { outcome: result.outcome, ...(result.outcome !== 'done' && result.reason ? { reason: result.reason } : {}) } : null,
+    returnedAt: d.returnedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The staff view: the dossier, its history, its clocks and its steps. An auditor's read of it is
+ * logged by the HTTP layer (http/audit.ts, every GET under /api/dossiers).
+ */
+export async function staffView(deps: DossierDeps, actor: Actor, code: string): Promise<Record<string, unknown>> {
+  const d = await visibleDossier(deps.db, actor, code);
+  const { procedure, version } = versionOf(deps.catalog, d);
+  const [events, supplements, clocks, tasks, forms] = await Promise.all([
+    eventsOf(deps.db, code),
+    supplementRequestsOf(deps.db, code),
+    deps.sla.clocks(deps.db, code),
+    deps.db.query(
+      `select id::text, element_id as "elementId", name, agency_code as "agencyCode", state, assignee, due_at as "dueAt", created_at as "createdAt",
+              completed_at as "completedAt", completed_by as "completedBy"
+         from domain.tasks where dossier_code = $1 order by id`,
+      [code],
+    ),
+    deps.db.query(`select form, max(issued_at) as "issuedAt", count(*)::int as count from domain.dossier_forms where dossier_code = $1 group by form order by form`, [code]),
+  ]);
+  const { lookupSecretHash: _hidden, ...rest } = d;
+  return {
+    ...rest,
+    statusVi: statusVi(d.status),
+    procedure: { code: procedure.code, name: procedure.name },
+    ruleVersion: { version: version.version, effectiveFrom: version.effectiveFrom, effectiveTo: version.effectiveTo },
+    events,
+    supplementRequests: supplements,
+    clocks,
+    tasks: tasks.rows,
+    forms: forms.rows,
+  };
+}
+
+/** Form `no` of a dossier: 01–05 as issued (the stored copy), 06 built now. */
+export async function dossierForm(deps: DossierDeps, actor: Actor, code: string, no: FormNo): Promise<FormDoc> {
+  const d = await visibleDossier(deps.db, actor, code);
+  if (no === '06') return controlSlip(deps, d);
+  if (no === '07') throw new Invalid('form 07 is the register of an agency: GET /api/registers/07?from&to&agency');
+  const stored = await latestForm<FormDoc>(deps.db, code, no);
+  if (stored) return stored;
+  if (no === '01') {
+    const ctx = await deps.db.tx((q) => formContext(q, deps, d));
+    return form01(ctx);
+  }
+  throw new NotFound(`hồ sơ ${code} chưa có mẫu số ${no} (form ${no} was never issued for dossier ${code})`);
+}
+
+// ---- 06 ---------------------------------------------------------------------------------------
+
+const RESULT: Record<string, StepResult> = {
+  met_early: 'early',
+  met_on_time: 'on_time',
+  met_late: 'late',
+  overdue: 'late',
+  cancelled: 'cancelled',
+  running: 'in_progress',
+  at_risk: 'in_progress',
+  paused: 'in_progress',
+};
+
+interface TaskLine {
+  id: string;
+  element_id: string;
+  name: string;
+  agency_code: string;
+  state: string;
+  assignee: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+  completed_by: string | null;
+  due_at: Date | null;
+}
+
+/** Form 06 from the inbox's tasks (who had the dossier when), the step clocks (on time?) and the audit log (who handed it over). */
+export async function controlSlip(deps: DossierDeps, d: DossierRow): Promise<FormDoc> {
+  return deps.db.tx(async (q) => {
+    const { rows: tasks } = await q.query<TaskLine>(
+      `select id::text, element_id, name, agency_code, state, assignee, created_at, completed_at, completed_by, due_at
+         from domain.tasks where dossier_code = $1 order by created_at, id`,
+      [d.code],
+    );
+    const clocks = await deps.sla.clocks(q, d.code);
+    const audit = await auditForDossier(q, d.code);
+    const byTask = new Map<string, ClockView>(clocks.filter((c) => c.kind === 'step' && c.taskId).map((c) => [c.taskId!, c]));
+    const createdAudit = new Map(audit.filter((a) => a.action === 'task.created').map((a) => [String(a.payload.taskId), a.payload]));
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    const agencies = await agenciesByCode(q, [d.receivingAgency, ...tasks.map((t) => t.agency_code)]);
+    const ctx = await formContext(q, deps, d, tasks.flatMap((t) => [t.assignee, t.completed_by]));
+    const agencyName = (c: string) => agencies.get(c)?.name ?? c;
+    const person = (u: string | null | undefined) => (u ? (ctx.names.get(u) ?? u) : '');
+
+    const steps: ControlStep[] = tasks.map((t) => {
+      const from = createdAudit.get(t.id)?.from as { agencyCode?: string; taskId?: string | null } | undefined;
+      const prev = from?.taskId ? byId.get(String(from.taskId)) : undefined;
+      const fromAgency = from?.agencyCode ?? d.receivingAgency;
+      const clock = byTask.get(t.id);
+      const notes: string[] = [];
+      for (const p of clock?.pauses ?? []) {
+        notes.push(`Tạm dừng từ ${fmt(p.pausedAt)}${p.resumedAt ? ` đến ${fmt(p.resumedAt)}` : ''}: ${p.reason}`);
+      }
+      if (t.state === 'cancelled') notes.push('Bước bị hủy');
+      const result: StepResult = t.state === 'cancelled' ? 'cancelled' : clock ? (RESULT[clock.state] ?? 'in_progress') : t.completed_at ? judgeTask(t) : 'in_progress';
+      return {
+        agency: t.agency_code,
+        agencyName: agencyName(t.agency_code),
+        step: t.element_id,
+        stepName: t.name,
+        handedOverAt: new Date(t.created_at).toISOString(),
+        from: { agency: fromAgency, agencyName: agencyName(fromAgency), person: person(prev ? prev.completed_by : d.receivedBy) },
+        to: { person: person(t.assignee ?? t.completed_by) },
+        dueAt: clock?.dueAt?.toISOString() ?? (t.due_at ? new Date(t.due_at).toISOString() : null),
+        finishedAt: t.completed_at ? new Date(t.completed_at).toISOString() : null,
+        result,
+        notes,
+      };
+    });
+    return form06(ctx, steps, new Date(deps.clock.now()));
+  });
+}
+
+function judgeTask(t: TaskLine): StepResult {
+  if (!t.due_at || !t.completed_at) return 'on_time';
+  const done = new Date(t.completed_at).getTime();
+  const due = new Date(t.due_at).getTime();
+  if (done > due) return 'late';
+  const day = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
+  return day(done) < day(due) ? 'early' : 'on_time';
+}
+
+function fmt(d: Date): string {
+  const s = new Date(d.getTime() + 7 * 3_600_000).toISOString();
+  return `${s.slice(11, 16)} ${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}`;
+}
+
+// ---- 07 ---------------------------------------------------------------------------------------
+
+/** Form 07: the register of dossiers `agency` received from `from` to `to` (days in Asia/Ho_Chi_Minh, inclusive). */
+export async function register(deps: DossierDeps, actor: Actor, x: { agency?: string; from: string; to: string }): Promise<FormDoc> {
+  checkActor(actor);
+  const agencyCode = x.agency ?? actor.agencyCode ?? undefined;
+  if (!agencyCode) throw new Invalid('cần chọn cơ quan (agency is required)', [{ path: '/agency', messageVi: 'cần chọn cơ quan', messageEn: 'agency is required' }]);
+  if (x.to < x.from) throw new Invalid('to must not be before from', [{ path: '/to', messageVi: 'ngày cuối không được trước ngày đầu', messageEn: 'must not be before from' }]);
+  const agency = await findAgency(deps.db, agencyCode);
+  if (!agency) throw new NotFound(`không có cơ quan '${agencyCode}' (no agency '${agencyCode}')`);
+  const scope = visibleSql(actor, '$4');
+  const rows = await dossiersWhere(
+    deps.db,
+    `d.receiving_agency = $1 and d.received_at >= ($2::date::timestamp at time zone 'Asia/Ho_Chi_Minh')
+       and d.received_at < (($3::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') and ${scope}`,
+    // A parameter the statement does not use has no type: pass the agency only when the scope names it.
+    scope.includes('$4') ? [agency.code, x.from, x.to, actor.agencyCode] : [agency.code, x.from, x.to],
+  );
+  const { rows: firsts } = await deps.db.query<{ dossier_code: string; at: Date; agency_code: string }>(
+    `select distinct on (dossier_code) dossier_code, created_at as at, agency_code from domain.tasks
+      where dossier_code = any($1::text[]) order by dossier_code, created_at, id`,
+    [rows.map((r) => r.code)],
+  );
+  const first = new Map(firsts.map((f) => [f.dossier_code, f]));
+  const names = await agenciesByCode(deps.db, firsts.map((f) => f.agency_code));
+  const parent = agency.parentCode ? (await agenciesByCode(deps.db, [agency.parentCode])).get(agency.parentCode) : undefined;
+  const lines: RegisterRow[] = rows.map((d) => {
+    const { procedure, version } = versionOf(deps.catalog, d);
+    const f = first.get(d.code);
+    const lead = f ? (names.get(f.agency_code)?.name ?? f.agency_code) : (version.agencies.find((a) => a.code !== returnStep(version)?.agencyKind)?.name.vi ?? '');
+    const result = d.result as { outcome?: string; reason?: string } | null;
+    return {
+      code: d.code,
+      procedureName: procedure.name.vi,
+      sets: 1,
+      applicant: d.applicant.fullName,
+      address: address(d.applicant.address),
+      phone: d.applicant.phone ?? '',
+      leadAgency: lead,
+      receivedAt: d.receivedAt.toISOString(),
+      appointmentAt: d.appointmentAt.toISOString(),
+      handedOverAt: f ? new Date(f.at).toISOString() : null,
+      resultAt: d.doneAt?.toISOString() ?? null,
+      returnedAt: d.returnedAt?.toISOString() ?? null,
+      status: d.status,
+      notes: [statusVi(d.status), result?.outcome && result.outcome !== 'done' && result.reason ? result.reason : ''].filter(Boolean).join(': '),
+    };
+  });
+  if (actor.role === 'auditor') {
+    await deps.db.tx((q) =>
+      appendAudit(q, { actor: actor.username, role: actor.role, agency: null, dossierCode: null, action: 'register.read', at: new Date(deps.clock.now()), payload: { agency: agency.code, from: x.from, to: x.to, rows: lines.length } }),
+    );
+  }
+  return form07({ agency, parent, from: x.from, to: x.to, at: new Date(deps.clock.now()), rows: lines });
+}
+

@@ -1,0 +1,175 @@
+/**
+ * The audit log over HTTP (auditors and admins), and the rule that an auditor's every read of
+ * a dossier's personal data is itself an audit row.
+ *
+ *   GET /api/audit/verify   walks the hash chain: { ok, rowsChecked, brokenAt?, lastHash }
+ *   GET /api/audit          ?dossier=&action=&from=&to=&page=&pageSize=  (oldest first)
+ */
+import { Router, type Request, type RequestHandler } from 'express';
+import { appendAudit, verifyAudit } from '../audit/index.js';
+import type { Queryable } from '../db/index.js';
+import { Invalid } from '../errors.js';
+import { requireRole } from './auth.js';
+import { describeRoute } from './routes.js';
+
+export interface AuditDeps {
+  db: Queryable & { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> };
+}
+
+const PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
+
+export function auditRouter(deps: AuditDeps): Router {
+  const router = Router();
+
+  router.get(
+    '/audit/verify',
+    requireRole('auditor', 'admin'),
+    describeRoute({ summary: 'Kiểm tra chuỗi băm của nhật ký: nêu dòng đầu tiên bị sửa (verify the audit hash chain)' }),
+    async (_req, res) => {
+      const r = await verifyAudit(deps.db);
+      res.json(r.ok ? { ok: true, rowsChecked: r.rowsChecked, lastHash: r.lastHash } : { ok: false, rowsChecked: r.rowsChecked, brokenAt: r.brokenAt, lastHash: r.lastHash });
+    },
+  );
+
+  router.get(
+    '/audit',
+    requireRole('auditor', 'admin'),
+    describeRoute({
+      summary: 'Nhật ký kiểm tra, lọc theo hồ sơ, hành động, thời gian (audit log rows, oldest first)',
+      query: {
+        dossier: { description: 'dossier code', schema: { type: 'string', maxLength: 64 } },
+        action: { description: "exact action ('auth.login') or a prefix ending in '.' ('auth.')", schema: { type: 'string', maxLength: 64 } },
+        from: { description: 'ISO 8601 instant, inclusive', schema: { type: 'string', format: 'date-time' } },
+        to: { description: 'ISO 8601 instant, exclusive', schema: { type: 'string', format: 'date-time' } },
+        page: { schema: { type: 'integer', minimum: 1, default: 1 } },
+        pageSize: { schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: PAGE_SIZE } },
+      },
+    }),
+    async (req, res) => {
+      const f = auditFilter(req);
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const p = (v: unknown) => {
+        params.push(v);
+        return `$${params.length}`;
+      };
+      if (f.dossier) where.push(`dossier_code = ${p(f.dossier)}`);
+      if (f.action) where.push(f.action.endsWith('.') ? `starts_with(action, ${p(f.action)})` : `action = ${p(f.action)}`);
+      if (f.from) where.push(`at >= ${p(f.from)}::timestamptz`);
+      if (f.to) where.push(`at < ${p(f.to)}::timestamptz`);
+      const w = where.length ? `where ${where.join(' and ')}` : '';
+      const result = await deps.db.tx(async (q) => {
+        const total = Number((await q.query<{ n: string }>(`select count(*) as n from domain.audit_log ${w}`, params)).rows[0].n);
+        const { rows } = await q.query(
+          `select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor, role, agency,
+                  dossier_code as "dossierCode", action, payload, prev_hash as "prevHash", hash
+             from domain.audit_log ${w} order by audit_log.seq limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`,
+          params,
+        );
+        if (f.dossier && req.user?.role === 'auditor') {
+          await appendAudit(q, {
+            actor: req.user.username,
+            role: req.user.role,
+            agency: req.user.agencyCode,
+            dossierCode: f.dossier,
+            action: 'audit.read_personal_data',
+            payload: { method: req.method, path: req.originalUrl.split('?')[0], what: 'audit log of the dossier', requestId: req.id },
+          });
+        }
+        return { items: rows, page: f.page, pageSize: f.pageSize, total };
+      });
+      res.json(result);
+    },
+  );
+  return router;
+}
+
+interface AuditFilter {
+  dossier?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+function auditFilter(req: Request): AuditFilter {
+  const q = req.query as Record<string, unknown>;
+  const problems: { parameter: string; message: string }[] = [];
+  const known = new Set(['dossier', 'action', 'from', 'to', 'page', 'pageSize']);
+  for (const k of Object.keys(q)) if (!known.has(k)) problems.push({ parameter: k, message: 'is not a parameter of this route' });
+  const str = (name: string, re: RegExp): string | undefined => {
+    const v = q[name];
+    if (v === undefined || v === '') return undefined;
+    if (typeof v !== 'string' || !re.test(v)) {
+      problems.push({ parameter: name, message: `must match ${re}` });
+      return undefined;
+    }
+    return v;
+  };
+  const instant = (name: string): string | undefined => {
+    const v = str(name, /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/);
+    if (v !== undefined && Number.isNaN(Date.parse(v))) problems.push({ parameter: name, message: 'is not a date' });
+    return v;
+  };
+  const int = (name: string, min: number, max: number, dflt: number): number => {
+    const v = str(name, /^\d{1,9}$/);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (n < min || n > max) problems.push({ parameter: name, message: `must be from ${min} to ${max}` });
+    return n;
+  };
+  const f: AuditFilter = {
+    dossier: str('dossier', /^[A-Za-z0-9.\-_]{1,64}$/),
+    action: str('action', /^[a-z0-9_.\-]{1,64}$/),
+    from: instant('from'),
+    to: instant('to'),
+    page: int('page', 1, 1_000_000, 1),
+    pageSize: int('pageSize', 1, MAX_PAGE_SIZE, PAGE_SIZE),
+  };
+  if (problems.length) {
+    throw new Invalid(`query string is invalid: ${problems.map((p) => `${p.parameter} ${p.message}`).join('; ')}`, problems);
+  }
+  return f;
+}
+
+/**
+ * Mounted on /api/dossiers (every route below it, whoever wrote it): when an auditor's GET
+ * succeeds (status < 400), an 'audit.read_personal_data' row naming the auditor, the dossier
+ * and the path is appended before the body leaves — if the row cannot be written, the data is
+ * not sent either. Other roles' reads, and failed reads, pass untouched.
+ */
+export function auditPersonalDataReads(db: AuditDeps['db']): RequestHandler {
+  return (req, res, next) => {
+    const user = req.user;
+    if (!user || user.role !== 'auditor' || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    // Read now: routing rewrites req.url (and so req.path) on the way to the handler.
+    const first = req.path.split('/').filter(Boolean)[0];
+    const segment = first && /^[A-Za-z0-9.\-_]{1,100}$/.test(first) ? first : null;
+    const path = req.originalUrl.split('?')[0];
+    const send = res.send.bind(res);
+    let held = false;
+    res.send = function (body?: unknown) {
+      if (held || res.statusCode >= 400) return send(body);
+      held = true;
+      db.tx(async (q) => {
+        // A segment that is not a dossier (a sub-resource of the list) names none.
+        const known = segment ? (await q.query(`select 1 from domain.dossiers where code = $1`, [segment])).rows.length > 0 : false;
+        await appendAudit(q, {
+          actor: user.username,
+          role: user.role,
+          agency: user.agencyCode,
+          dossierCode: known ? segment : null,
+          action: 'audit.read_personal_data',
+          payload: { method: req.method, path, requestId: req.id },
+        });
+      }).then(
+        () => send(body),
+        (e) => next(e),
+      );
+      return res;
+    } as typeof res.send;
+    next();
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * /api/dossiers and /api/registers: the dossier lifecycle over HTTP. Bodies and query strings are
+ * checked against schemas/api/dossier-*.json before anything runs (the intake itself against its
+ * procedure's schema, by the dossier room, with Vietnamese and English reasons); who may see and
+ * do what is decided again by DossierService from `req.user`, whatever the guards let through.
+ *
+ *   POST /api/dossiers                              receive → 201 { dossier, lookupSecret, form01 }
+ *                                                   (?format=html: form 01 as a printable page)
+ *   GET  /api/dossiers/{code}                       staff: the whole dossier; public: ?secret= (or the
+ *                                                   X-Lookup-Secret header) → status, appointment, what to supplement
+ *   POST /api/dossiers/{code}/supplement-requests   form 02
+ *   POST /api/dossiers/{code}/supplements           the applicant (with the secret) or counter staff
+ *   POST /api/dossiers/{code}/refusal               form 03
+ *   POST /api/dossiers/{code}/stop                  form 05
+ *   POST /api/dossiers/{code}/apology               form 04 (a new appointment)
+ *   POST /api/dossiers/{code}/return                returned
+ *   GET  /api/dossiers/{code}/forms/{01..06}        ?format=html|json
+ *   GET  /api/registers/07?from&to&agency           form 07
+ *
+ * Receiving and supplementing are public routes: the online portal files and supplements without
+ * an account; the handlers then require a counter officer for any other channel, and the secret
+ * from anyone not signed in.
+ */
+import { Router, type Request, type Response } from 'express';
+import { join } from 'node:path';
+import { renderHtml, type Actor, type DossierRow, type DossierService, type FormDoc, type FormNo } from '../dossiers/index.js';
+import { Forbidden, Invalid, Unauthenticated } from '../errors.js';
+import { publicRoute, requireRole, type Principal } from './auth.js';
+import { describeRoute } from './routes.js';
+import { SchemaRegistry, schemaId, schemasDir, validBody } from './validate.js';
+
+export interface DossiersRouterOptions {
+  dossiers: DossierService;
+  /** Default: the schemas in schemas/api. */
+  schemas?: SchemaRegistry;
+}
+
+const STAFF = ['officer', 'counter', 'auditor', 'admin'] as const;
+const DECIDERS = ['officer', 'counter', 'admin'] as const;
+const CODE = /^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/;
+const FORMS: readonly FormNo[] = ['01', '02', '03', '04', '05', '06'];
+
+export function dossiersRouter(opts: DossiersRouterOptions): Router {
+  const { dossiers } = opts;
+  const schemas = opts.schemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
+  const body = (name: string) => validBody(schemas, schemaId(`api/${name}.json`));
+  const QUERY = schemaId('api/dossier-query.json');
+  const REGISTER = schemaId('api/register-query.json');
+  schemas.validator(QUERY);
+  schemas.validator(REGISTER);
+  const query = (req: Request, id: string) => {
+    const q = { ...(req.query as Record<string, unknown>) };
+    schemas.check(id, q, 'query string');
+    return q as Record<string, string | undefined>;
+  };
+  const router = Router();
+
+  router.post(
+    '/dossiers',
+    publicRoute(),
+    describeRoute({ summary: 'Tiếp nhận hồ sơ (receive a dossier): counter staff, or the public for the online channel; answers form 01 with the lookup secret' }),
+    body('dossier-receive'),
+    async (req, res) => {
+      const q = query(req, QUERY);
+      const user = req.user;
+      if (user && user.role !== 'counter' && user.role !== 'admin') {
+        throw new Forbidden(`vai trò '${user.role}' không tiếp nhận hồ sơ (role '${user.role}' may not receive dossiers)`);
+      }
+      if (!user && req.body.channel !== 'online') {
+        throw new Unauthenticated('hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa tiếp nhận: cần đăng nhập (sign in to receive counter or postal dossiers)');
+      }
+      const r = await dossiers.receive(user ? actor(user) : undefined, req.body);
+      res.status(201).location(`/api/dossiers/${encodeURIComponent(r.dossier.code)}`);
+      if (q.format === 'html') return sendHtml(res, r.form01, 201);
+      res.json({ dossier: summary(r.dossier), lookupSecret: r.lookupSecret, form01: r.form01 });
+    },
+  );
+
+  router.get(
+    '/dossiers/:code',
+    publicRoute(),
+    describeRoute({
+      summary: 'Một hồ sơ: cán bộ xem toàn bộ; người dân xem tình trạng bằng mã tra cứu (staff: the dossier; public: its status with ?secret=)',
+      query: { secret: { description: 'The lookup secret printed on form 01 (or the X-Lookup-Secret header)', schema: { type: 'string' } } },
+    }),
+    async (req, res) => {
+      const q = query(req, QUERY);
+      const code = codeOf(req);
+      const secret = q.secret ?? header(req, 'x-lookup-secret');
+      if (req.user && !secret) return res.json(await dossiers.get(actor(req.user), code));
+      if (!secret) throw new Unauthenticated('cần đăng nhập, hoặc mã tra cứu in trên giấy tiếp nhận (sign in, or give the lookup secret printed on form 01)');
+      res.json(await dossiers.publicStatus(code, secret));
+    },
+  );
+
+  router.post(
+    '/dossiers/:code/supplement-requests',
+    requireRole(...DECIDERS),
+    describeRoute({ summary: 'Yêu cầu bổ sung, hoàn thiện hồ sơ (form 02); pauses or restarts the clock per the rule version' }),
+    body('dossier-supplement-request'),
+    async (req, res) => {
+      res.status(201).json(await dossiers.requestSupplement(actor(req.user!), codeOf(req), req.body));
+    },
+  );
+
+  router.post(
+    '/dossiers/:code/supplements',
+    publicRoute(),
+    describeRoute({ summary: 'Người nộp bổ sung hồ sơ (the applicant supplements, with the lookup secret; or counter staff on their behalf)' }),
+    body('dossier-supplement'),
+    async (req, res) => {
+      const { secret, ...input } = req.body as { secret?: string };
+      const code = codeOf(req);
+      if (secret) return res.json(summary(await dossiers.supplement(code, secret, input)));
+      if (!req.user) throw new Unauthenticated('cần mã tra cứu in trên giấy tiếp nhận (give the lookup secret printed on form 01)');
+      res.json(summary(await dossiers.supplement(code, undefined, input, actor(req.user))));
+    },
+  );
+
+  router.post('/dossiers/:code/refusal', requireRole(...DECIDERS), describeRoute({ summary: 'Từ chối giải quyết hồ sơ (form 03)' }), body('dossier-decision'), async (req, res) => {
+    res.status(201).json(await dossiers.refuse(actor(req.user!), codeOf(req), req.body));
+  });
+
+  router.post('/dossiers/:code/stop', requireRole(...DECIDERS), describeRoute({ summary: 'Dừng giải quyết hồ sơ (form 05)' }), body('dossier-decision'), async (req, res) => {
+    res.status(201).json(await dossiers.stop(actor(req.user!), codeOf(req), req.body));
+  });
+
+  router.post('/dossiers/:code/apology', requireRole(...DECIDERS), describeRoute({ summary: 'Xin lỗi và hẹn lại ngày trả kết quả (form 04)' }), body('dossier-apology'), async (req, res) => {
+    res.status(201).json(await dossiers.apologize(actor(req.user!), codeOf(req), req.body));
+  });
+
+  router.post('/dossiers/:code/return', requireRole('counter', 'admin'), describeRoute({ summary: 'Trả kết quả (or the papers of a refused or stopped dossier) at the counter' }), body('dossier-return'), async (req, res) => {
+    res.json(summary(await dossiers.returnResult(actor(req.user!), codeOf(req), req.body)));
+  });
+
+  router.get(
+    '/dossiers/:code/forms/:no',
+    requireRole(...STAFF),
+    describeRoute({
+      summary: 'Mẫu 01–06 của hồ sơ (forms 01–05 as issued, 06 built now), JSON or printable HTML',
+      query: { format: { schema: { enum: ['json', 'html'] } } },
+    }),
+    async (req, res) => {
+      const q = query(req, QUERY);
+      const no = req.params.no as FormNo;
+      if (!FORMS.includes(no)) {
+        throw new Invalid(`mẫu phải là 01–06; mẫu 07 là sổ theo dõi: GET /api/registers/07 (form must be 01–06; form 07 is GET /api/registers/07)`, [
+          { parameter: 'no', value: req.params.no, message: "must be one of '01'…'06'" },
+        ]);
+      }
+      const doc = await dossiers.form(actor(req.user!), codeOf(req), no);
+      if (q.format === 'html') return sendHtml(res, doc);
+      res.json(doc);
+    },
+  );
+
+  router.get(
+    '/registers/07',
+    requireRole(...STAFF),
+    describeRoute({
+      summary: 'Sổ theo dõi hồ sơ (form 07) of an agency for a period',
+      query: {
+        from: { schema: { type: 'string', format: 'date' }, required: true },
+        to: { schema: { type: 'string', format: 'date' }, required: true },
+        agency: { schema: { type: 'string' } },
+        format: { schema: { enum: ['json', 'html'] } },
+      },
+    }),
+    async (req, res) => {
+      const q = query(req, REGISTER);
+      const doc = await dossiers.register(actor(req.user!), { agency: q.agency, from: q.from!, to: q.to! });
+      if (q.format === 'html') return sendHtml(res, doc);
+      res.json(doc);
+    },
+  );
+
+  return router;
+}
+
+function actor(u: Principal): Actor {
+  return { username: u.username, role: u.role, agencyCode: u.agencyCode };
+}
+
+function codeOf(req: Request): string {
+  const v = req.params.code;
+  if (typeof v !== 'string' || !CODE.test(v)) {
+    throw new Invalid(`mã hồ sơ không hợp lệ (not a dossier code: ${JSON.stringify(v)})`, [{ parameter: 'code', value: v, message: 'must be a dossier code' }]);
+  }
+  return v;
+}
+
+function header(req: Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** A dossier as the API shows it: everything but the secret's hash. */
+function summary(d: DossierRow): Omit<DossierRow, 'lookupSecretHash'> {
+  const { lookupSecretHash: _hidden, ...rest } = d;
+  return rest;
+}
+
+function sendHtml(res: Response, doc: FormDoc, status = 200): void {
+  res.status(status).type('html').set('Cache-Control', 'no-store').send(renderHtml(doc));
+}

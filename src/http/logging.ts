@@ -1,0 +1,45 @@
+/**
+ * One JSON log line per request (pino): request id, method, path, route, status, duration in
+ * ms and who called. The id is the caller's `x-request-id` when it is a sane token, otherwise a
+ * new UUID; either way it is echoed in the response's `x-request-id` and set on `req.id`, so a
+ * complaint quoting it finds the line. Paths and queries are masked (redact.ts): a citizen ID or
+ * phone number in a URL never reaches the log, whatever logger the app was given.
+ */
+import type { RequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { routeLabel } from './metrics.js';
+import { maskPersonalData } from './redact.js';
+
+const SANE_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+
+export function requestLogger(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
+    req.id = id;
+    res.setHeader('x-request-id', id);
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
+      const line = {
+        reqId: id,
+        method: req.method,
+        path: maskPersonalData(req.originalUrl),
+        route: routeLabel(req),
+        status,
+        ms: Math.round(ms * 10) / 10,
+        user: req.user?.username,
+      };
+      if (status >= 500) logger.error(line, 'request');
+      else logger.info(line, 'request');
+    };
+    res.on('finish', end);
+    res.on('close', end);
+    next();
+  };
+}

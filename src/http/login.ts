@@ -1,0 +1,113 @@
+/**
+ * POST /api/auth/login { username, password } → { token, expiresAt, user }
+ * GET  /api/auth/me → the signed-in user as the token says
+ *
+ * Passwords are checked with scrypt (security/passwords.ts). A wrong username and a wrong
+ * password get the same 401 and take the same time (an unknown user is checked against a dummy
+ * hash), so the answer does not tell which usernames exist. Failures are throttled per username
+ * and per address (login-throttle.ts). Every attempt is an audit row — 'auth.login' or
+ * 'auth.login_failed' with the reason — never with the password.
+ */
+import { Router, type Request } from 'express';
+import { appendAudit } from '../audit/index.js';
+import type { Queryable } from '../db/index.js';
+import { TooManyRequests, Unauthenticated } from '../errors.js';
+import { hashPassword, verifyPassword } from '../security/passwords.js';
+import { publicRoute, requireRole, type Principal, type Role, type TokenService } from './auth.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { describeRoute } from './routes.js';
+import { schemaId, validBody, type SchemaRegistry } from './validate.js';
+
+export interface LoginDeps {
+  db: { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> } & Queryable;
+  tokens: TokenService;
+  throttle: LoginThrottle;
+  schemas: SchemaRegistry;
+}
+
+interface UserRow {
+  username: string;
+  fullName: string;
+  passwordHash: string;
+  role: Role;
+  agencyCode: string | null;
+  active: boolean;
+}
+
+const WRONG = 'tên đăng nhập hoặc mật khẩu không đúng (wrong username or password)';
+
+// Checked when the username is unknown, so that answer costs what a wrong password costs.
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashPassword('lienthong: no such user'));
+
+export function authRouter(deps: LoginDeps): Router {
+  const router = Router();
+
+  router.post(
+    '/auth/login',
+    publicRoute({ signIn: true }),
+    describeRoute({ summary: 'Đăng nhập: trả về mã xác thực (JWT) mang vai trò và cơ quan (sign in: a signed token with role and agency)' }),
+    validBody(deps.schemas, schemaId('api/auth-login.json')),
+    async (req, res) => {
+      const { username, password } = req.body as { username: string; password: string };
+      const ip = clientIp(req);
+      const wait = deps.throttle.retryAfterSeconds(username, ip);
+      if (wait > 0) {
+        await audit(deps.db, { actor: username, role: 'anonymous', agency: null }, 'auth.login_failed', { reason: 'rate_limited', ip, requestId: req.id });
+        res.setHeader('Retry-After', String(wait));
+        throw new TooManyRequests(`đăng nhập sai quá nhiều lần, hãy thử lại sau ${wait} giây (too many failed logins; retry after ${wait} s)`, {
+          retryAfterSeconds: wait,
+        });
+      }
+
+      const { rows } = await deps.db.query<UserRow>(
+        `select username, full_name as "fullName", password_hash as "passwordHash", role, agency_code as "agencyCode", active
+           from domain.users where username = $1`,
+        [username],
+      );
+      const user = rows[0];
+      const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummy()), false);
+      if (!user || !ok || !user.active) {
+        deps.throttle.failed(username, ip);
+        const reason = !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive';
+        const who = user ? { actor: user.username, role: user.role, agency: user.agencyCode } : { actor: username, role: 'anonymous', agency: null };
+        await audit(deps.db, who, 'auth.login_failed', { reason, ip, requestId: req.id });
+        throw new Unauthenticated(WRONG);
+      }
+
+      deps.throttle.succeeded(username);
+      const principal: Principal = { username: user.username, role: user.role, agencyCode: user.agencyCode, fullName: user.fullName };
+      const { token, expiresAt } = await deps.tokens.issue(principal);
+      await audit(deps.db, { actor: user.username, role: user.role, agency: user.agencyCode }, 'auth.login', {
+        ip,
+        expiresAt: expiresAt.toISOString(),
+        requestId: req.id,
+      });
+      res.json({
+        token,
+        tokenType: 'Bearer',
+        expiresAt: expiresAt.toISOString(),
+        user: { username: user.username, fullName: user.fullName, role: user.role, agencyCode: user.agencyCode },
+      });
+    },
+  );
+
+  router.get('/auth/me', requireRole(), describeRoute({ summary: 'Người dùng đang đăng nhập (the signed-in user)' }), (req, res) => {
+    res.json(req.user);
+  });
+
+  return router;
+}
+
+function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+async function audit(
+  db: LoginDeps['db'],
+  who: { actor: string; role: string; agency: string | null },
+  action: 'auth.login' | 'auth.login_failed',
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await db.tx((q) => appendAudit(q, { ...who, action, payload }));
+}

@@ -1,0 +1,9 @@
+/** The agency inbox: user-task jobs as inbox rows, claim / assign / complete, authorisation by agency. */
+export { TaskService, type TaskServiceOptions } from './service.js';
+export { InboxWorker, startInboxWorker, candidateGroups, NO_AGENCY, type InboxWorkerOptions, type SweepResult } from './worker.js';
+export { DecisionSchemas, DEFAULT_DECISION_SCHEMA, type DecisionProblem, type DecisionTarget } from './decisions.js';
+export { AgencyNotFound } from './resolve.js';
+export type { StepClocks } from './completion.js';
+export { isCounterKind } from './scope.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './sql/listTasks.js';
+export type * from './types.js';

@@ -1,0 +1,74 @@
+/**
+ * The inbox's vocabulary: a task (one user-task job of one agency), who acts on it, and what a
+ * list request asks for. Keys and ids are decimal strings, instants ISO 8601 in UTC.
+ */
+
+export type TaskState = 'open' | 'claimed' | 'completing' | 'completed' | 'cancelled';
+
+/** DESIGN.md's roles (the http room's `Role`, repeated here because tasks/ may not import http/). */
+export type ActorRole = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
+
+/** Whoever calls the service: the authenticated user, checked on every call. */
+export interface Actor {
+  username: string;
+  role: ActorRole;
+  /** Officers and counter staff belong to one agency. */
+  agencyCode?: string | null;
+}
+
+export interface TaskRow {
+  id: string;
+  jobKey: string;
+  dossierCode: string | null;
+  procedureCode: string | null;
+  bpmnProcessId: string | null;
+  processInstanceKey: string;
+  elementId: string;
+  elementInstanceKey: string;
+  name: string;
+  /** The concrete agency (office) whose inbox holds the task. */
+  agencyCode: string;
+  /** The candidate group it was resolved from (an agency kind such as 'cong-an-xa'). */
+  agencyKind: string | null;
+  candidateGroups: string[];
+  assignee: string | null;
+  state: TaskState;
+  formKey: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  claimedAt: string | null;
+  completedAt: string | null;
+  completedBy: string | null;
+  decision: Record<string, unknown> | null;
+  /** The job's variables for a task of no dossier; `{}` otherwise (the dossier holds the data). */
+  variables: Record<string, unknown>;
+  /** Until when the engine keeps the job reserved for the inbox; null while unknown. */
+  leaseUntil: string | null;
+}
+
+/** `state=open` is the inbox: every task still to be done (open or claimed). */
+export type ListState = 'open' | 'claimed' | 'completed' | 'cancelled';
+
+export interface ListFilter {
+  state?: ListState;
+  assignedToMe?: boolean;
+  unassigned?: boolean;
+  /** Due within this many hours from now (and not yet overdue). */
+  dueSoon?: number;
+  overdue?: boolean;
+  procedure?: string;
+  dossierCode?: string;
+  /** Auditors and admins: one agency's tasks (others only ever see their own agency). */
+  agencyCode?: string;
+  /** 1-based. */
+  page?: number;
+  pageSize?: number;
+}
+
+export interface TaskPage {
+  items: TaskRow[];
+  page: number;
+  pageSize: number;
+  /** Every task matching the filter, regardless of the page. */
+  total: number;
+}

@@ -1,0 +1,368 @@
+/**
+ * The inbox worker: turns `io.camunda.zeebe:userTask` jobs into inbox rows.
+ *
+ * A user-task job is not a unit of work to finish now: it waits, ACTIVATED, until an official
+ * decides — days, sometimes weeks. So the worker does not use the engine's JobWorker (whose
+ * handler ends in complete/fail); it activates with a SHORT timeout, persists, and only then
+ * takes the job for a LONG lease:
+ *
+ *   engine                         inbox worker                                  database
+ *   ──────                         ────────────                                  ────────
+ *   ActivateJobs(timeout 60 s) ──▶ job
+ *                                   BEGIN ─────────────────────────────────────▶ insert tasks … on conflict (job_key) do nothing
+ *                                                                                start the step's SLA clock
+ *                                                                                audit task.created (handover from → to)
+ *                                                                                onTaskCreated hook (dossier room)
+ *                                   COMMIT ────────────────────────────────────▶ ✔ the step exists
+ *   UpdateJobTimeout(30 days) ◀──── only now
+ *                                   record lease_until ────────────────────────▶
+ *
+ *   crash before COMMIT  → nothing was written; the 60 s timeout expires, the engine hands the
+ *                          job out again, the next delivery writes the row: no step is lost.
+ *   crash after COMMIT   → the row exists; the job times out after 60 s and comes back; the
+ *                          insert does nothing (same job key), the lease is extended: no step is
+ *                          duplicated, no second clock, audit row or hook call.
+ *
+ * Errors: a job whose dossier's place has no office of the task's kind fails with no retries
+ * left, so it shows as an incident naming what to add (then: resolve the incident). Any other
+ * failure (the hook threw, the database blinked) takes no action on the job at all: the
+ * transaction rolled back and the short timeout re-delivers it — exactly the crash path.
+ *
+ * LEASES. Strategy: a long lease (30 days) plus a periodic sweep (hourly) that renews, for
+ * another 30 days, every unfinished task whose lease ends within 7 days — a step may wait that
+ * long for a citizen's supplement. If the sweep does not run in time (the service was down for
+ * weeks), nothing breaks: the job times out, comes back to this worker, the insert finds the row
+ * and the lease is extended again. The sweep also finishes completions a crash interrupted
+ * (completion.ts) and withdraws tasks whose job is gone (an interrupting event or a cancelled
+ * instance), so they leave the inbox.
+ */
+import { appendAudit } from '../audit/index.js';
+import { USER_TASK_JOB_TYPE } from '../bpmn/index.js';
+import type { Db, Queryable } from '../db/index.js';
+import { systemClock, type Clock } from '../engine/clock.js';
+import type { ActivatedJob, WorkflowEngine } from '../engine/port.js';
+import { Conflict, NotFound } from '../errors.js';
+import type { Catalog } from '../procedures/index.js';
+import { INBOX_ACTOR, settleCompletion, withdraw, type StepClocks } from './completion.js';
+import { AgencyNotFound, findDossier, handedOverFrom, resolveAgency, stepOf, type AgencyRef, type DossierRef, type StepRef } from './resolve.js';
+import { insertTask } from './sql/insertTask.js';
+import { leasesEndingBefore, recordLease, stalledCompletions } from './sql/leases.js';
+import type { TaskRow } from './types.js';
+
+const DAY = 86_400_000;
+/** The agency of a task whose job names no candidate group and has no dossier. */
+export const NO_AGENCY = '-';
+
+export interface InboxWorkerOptions {
+  db: Db;
+  /** The procedure catalog: step limits and names by the dossier's rule version. */
+  catalog?: Pick<Catalog, 'find'>;
+  sla?: StepClocks;
+  clock?: Clock;
+  /** Called in the transaction that created a task (not for a re-delivered job). */
+  onTaskCreated?: (q: Queryable, task: TaskRow) => Promise<void>;
+  /** Reservation of a freshly activated job, before its row is committed, ms (default 60 s). */
+  activationTimeout?: number;
+  /** Reservation once the row is committed, ms (default 30 days). */
+  lease?: number;
+  /** The sweep renews leases ending within this, ms (default 7 days). */
+  renewBefore?: number;
+  /** Between sweeps, ms (default 1 hour); 0: no background sweep (call `sweep()`). */
+  sweepInterval?: number;
+  /** A completion begun this long ago and not finished is finished by the sweep, ms (default 60 s). */
+  stalledAfter?: number;
+  /** Fallback poll when no job notification arrives, ms (default 1 s); 0: no polling (call `poll()`). */
+  pollInterval?: number;
+  /** Jobs activated per round (default 32). */
+  batch?: number;
+  worker?: string;
+  /** The BPMN name of a job's element; default: the embedded engine's compiled definition. */
+  elementName?: (job: ActivatedJob) => Promise<string | undefined>;
+  onError?: (err: unknown, job?: ActivatedJob) => void;
+}
+
+type InboxEngine = Pick<WorkflowEngine, 'activateJobs' | 'updateJobTimeout' | 'failJob' | 'completeJob'> & {
+  onJobCreated?(listener: (type: string) => void): () => void;
+  definition?(key: string): Promise<{ elements: Record<string, { name?: string } | undefined> }>;
+};
+
+export interface SweepResult {
+  renewed: number;
+  finished: number;
+  withdrawn: number;
+}
+
+export class InboxWorker {
+  private readonly clock: Clock;
+  private readonly activationTimeout: number;
+  private readonly lease: number;
+  private readonly batch: number;
+  private readonly name: string;
+  private readonly onError: (err: unknown, job?: ActivatedJob) => void;
+  private polling?: Promise<number>;
+  private again = false;
+  private closed = false;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe?: () => void;
+  private sweeping?: Promise<SweepResult>;
+
+  constructor(
+    private readonly engine: InboxEngine,
+    private readonly opts: InboxWorkerOptions,
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.activationTimeout = opts.activationTimeout ?? 60_000;
+    this.lease = opts.lease ?? 30 * DAY;
+    this.batch = opts.batch ?? 32;
+    this.name = opts.worker ?? `lienthong-inbox-${process.pid}`;
+    this.onError = opts.onError ?? (() => undefined);
+  }
+
+  start(): this {
+    this.unsubscribe = this.engine.onJobCreated?.((type) => {
+      if (type === USER_TASK_JOB_TYPE) this.wake();
+    });
+    const every = (ms: number, f: () => void) => {
+      const t = setInterval(f, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    const pollInterval = this.opts.pollInterval ?? 1_000;
+    if (pollInterval > 0) every(pollInterval, () => this.wake());
+    const sweepInterval = this.opts.sweepInterval ?? 3_600_000;
+    if (sweepInterval > 0) {
+      every(sweepInterval, () => void this.sweep().catch((e) => this.onError(e)));
+      void this.sweep().catch((e) => this.onError(e));
+    }
+    this.wake();
+    return this;
+  }
+
+  /** Stops activating; waits for the round and sweep in progress. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.unsubscribe?.();
+    await Promise.allSettled([this.polling, this.sweeping]);
+  }
+
+  private wake(): void {
+    if (this.closed) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    void this.poll().catch((e) => this.onError(e));
+  }
+
+  /**
+   * Activates and persists user-task jobs until none are left; returns how many were handled.
+   * One round at a time: a call during a round waits for it (and then runs another).
+   */
+  async poll(): Promise<number> {
+    while (this.polling) await this.polling.catch(() => undefined);
+    this.polling = (async () => {
+      let handled = 0;
+      try {
+        do {
+          this.again = false;
+          const jobs = await this.engine.activateJobs({
+            type: USER_TASK_JOB_TYPE,
+            worker: this.name,
+            maxJobsToActivate: this.batch,
+            timeout: this.activationTimeout,
+          });
+          for (const job of jobs) {
+            await this.handle(job);
+            handled++;
+          }
+          if (jobs.length === this.batch) this.again = true;
+        } while (this.again && !this.closed);
+      } finally {
+        this.polling = undefined;
+      }
+      return handled;
+    })();
+    return this.polling;
+  }
+
+  /** Persists one activated job and then extends its lease; never throws. */
+  async handle(job: ActivatedJob): Promise<TaskRow | undefined> {
+    let task: TaskRow;
+    try {
+      task = (await this.persist(job)).task;
+    } catch (e) {
+      this.onError(e, job);
+      if (e instanceof AgencyNotFound) {
+        await this.engine.failJob({ jobKey: job.key, retries: 0, errorMessage: e.message }).catch((err) => this.onError(err, job));
+      }
+      // Anything else: no action; the activation timeout hands the job out again.
+      return undefined;
+    }
+    await this.extendLease(job.key).catch((e) => this.onError(e, job));
+    return task;
+  }
+
+  /**
+   * The transaction of the diagram above: the inbox row (idempotent on the job key), and for a
+   * new row its step clock, its audit row and the hook. Does not touch the job.
+   */
+  async persist(job: ActivatedJob): Promise<{ created: boolean; task: TaskRow }> {
+    const kinds = candidateGroups(job);
+    // Read before the transaction: on PGlite's single connection the engine cannot be asked inside it.
+    const bpmnName = await this.elementName(job).catch(() => undefined);
+    const at = new Date(this.clock.now());
+    return this.opts.db.tx(async (q) => {
+      const dossier = await findDossier(q, job);
+      let agency: AgencyRef | { code: string; kind: string | null };
+      let step: StepRef | undefined;
+      if (dossier) {
+        agency = await resolveAgency(q, kinds, dossier);
+        step = stepOf(this.opts.catalog, dossier, agency.kind!, job.elementId);
+      } else {
+        agency = { code: kinds[0] ?? NO_AGENCY, kind: kinds[0] ?? null };
+      }
+      const headerDue = job.customHeaders['io.camunda.zeebe:dueDate'];
+      const { created, task } = await insertTask(q, {
+        jobKey: job.key,
+        dossierCode: dossier?.code ?? null,
+        procedureCode: dossier?.procedureCode ?? null,
+        bpmnProcessId: job.bpmnProcessId,
+        processInstanceKey: job.processInstanceKey,
+        elementId: job.elementId,
+        elementInstanceKey: job.elementInstanceKey,
+        name: step?.name ?? bpmnName ?? job.elementId,
+        agencyCode: agency.code,
+        agencyKind: agency.kind,
+        candidateGroups: kinds,
+        assignee: job.customHeaders['io.camunda.zeebe:assignee'] || null,
+        formKey: job.customHeaders['io.camunda.zeebe:formKey'] || null,
+        dueAt: headerDue && !Number.isNaN(Date.parse(headerDue)) ? new Date(headerDue) : null,
+        createdAt: at,
+        // A dossier's data is read through the dossier (whose reads are logged), not copied here.
+        variables: dossier ? {} : job.variables,
+      });
+      if (!created) return { created, task };
+      let t = task;
+      let clockDue: Date | undefined;
+      if (dossier && step && this.opts.sla) {
+        ({ dueAt: clockDue } = await this.opts.sla.startStepClock(q, {
+          dossierCode: dossier.code,
+          taskId: t.id,
+          agencyCode: t.agencyCode,
+          step: step.id,
+          limit: step.limit,
+          startedAt: at,
+        }));
+        if (!t.dueAt && clockDue) {
+          await q.query(`update domain.tasks set due_at = $2::timestamptz where id = $1`, [t.id, clockDue.toISOString()]);
+          t = { ...t, dueAt: clockDue.toISOString() };
+        }
+      }
+      await this.auditCreated(q, t, dossier, step, at);
+      await this.opts.onTaskCreated?.(q, t);
+      return { created, task: t };
+    });
+  }
+
+  private async auditCreated(q: Queryable, t: TaskRow, dossier: DossierRef | undefined, step: StepRef | undefined, at: Date): Promise<void> {
+    const from = dossier ? await handedOverFrom(q, dossier) : null;
+    await appendAudit(q, {
+      actor: INBOX_ACTOR,
+      role: 'system',
+      agency: t.agencyCode,
+      dossierCode: t.dossierCode,
+      action: 'task.created',
+      at,
+      payload: {
+        taskId: t.id,
+        jobKey: t.jobKey,
+        processInstanceKey: t.processInstanceKey,
+        elementId: t.elementId,
+        step: step?.id ?? null,
+        name: t.name,
+        from,
+        to: { agencyCode: t.agencyCode, agencyKind: t.agencyKind, step: step?.id ?? t.elementId },
+        dueAt: t.dueAt,
+        limit: step?.limit ?? null,
+      },
+    });
+  }
+
+  /** Takes the job for the long lease and records until when. */
+  private async extendLease(jobKey: string): Promise<Date> {
+    const until = new Date(this.clock.now() + this.lease);
+    await this.engine.updateJobTimeout(jobKey, this.lease);
+    await recordLease(this.opts.db, jobKey, until);
+    return until;
+  }
+
+  /**
+   * One sweep: renews leases ending within `renewBefore`, finishes completions a crash left
+   * half-done, withdraws tasks whose job is gone.
+   */
+  sweep(): Promise<SweepResult> {
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<SweepResult> {
+    const out: SweepResult = { renewed: 0, finished: 0, withdrawn: 0 };
+    const now = this.clock.now();
+    const deps = { db: this.opts.db, engine: this.engine, sla: this.opts.sla, clock: this.clock };
+    for (const t of await stalledCompletions(this.opts.db, new Date(now - (this.opts.stalledAfter ?? 60_000)), 500)) {
+      if (this.closed) return out;
+      try {
+        await settleCompletion(deps, t, { username: t.completedBy ?? INBOX_ACTOR, role: 'admin' }, 'recovery');
+        out.finished++;
+      } catch (e) {
+        this.onError(e);
+      }
+    }
+    const before = new Date(now + (this.opts.renewBefore ?? 7 * DAY));
+    let after = '0';
+    for (;;) {
+      const due = await leasesEndingBefore(this.opts.db, before, after, 500);
+      if (!due.length || this.closed) break;
+      after = due[due.length - 1].id;
+      for (const t of due) {
+        try {
+          await this.extendLease(t.jobKey);
+          out.renewed++;
+        } catch (e) {
+          if (e instanceof NotFound) {
+            if (await withdraw(deps, t, 'lease')) out.withdrawn++;
+          } else if (!(e instanceof Conflict)) {
+            // Conflict: the job is not activated (its lease ran out); the worker takes it again.
+            this.onError(e);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private async elementName(job: ActivatedJob): Promise<string | undefined> {
+    if (this.opts.elementName) return this.opts.elementName(job);
+    if (typeof this.engine.definition !== 'function') return undefined;
+    return (await this.engine.definition(job.processDefinitionKey)).elements[job.elementId]?.name;
+  }
+}
+
+/** Starts the inbox worker on `engine` (see the module comment for its guarantees). */
+export function startInboxWorker(engine: InboxEngine, deps: InboxWorkerOptions): InboxWorker {
+  return new InboxWorker(engine, deps).start();
+}
+
+/** The job's candidate groups (agency kinds), from Zeebe's JSON-array header. */
+export function candidateGroups(job: Pick<ActivatedJob, 'customHeaders'>): string[] {
+  const raw = job.customHeaders['io.camunda.zeebe:candidateGroups'];
+  if (!raw) return [];
+  try {
+    const v = JSON.parse(raw);
+    if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x.length > 0);
+  } catch {
+    // Zeebe writes JSON; anything else is read as a comma-separated list.
+  }
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,200 @@
+/**
+ * Feature: receiving a dossier — the rule version in force on the day of receipt, the
+ * appointment (total limit + cut-off on the working-day calendar), the code and the lookup
+ * secret, the process started with the variables it expects, and no orphan left by a failure.
+ */
+import { normaliseSecret, CODE_PATTERN } from '../../src/dossiers/index.js';
+import { DossierService } from '../../src/dossiers/service.js';
+import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
+import { verifyPassword } from '../../src/security/passwords.js';
+import { rejection } from '../support/engine.js';
+import { birthIntake, deathIntake } from './fixtures.js';
+import { STAFF, useDossiers } from './support.js';
+
+const h = useDossiers();
+const BIRTH = 'birth-registration-group';
+const vn = (local: string) => new Date(`${local}+07:00`);
+
+describe('Feature: the rule version in force on the day of receipt', () => {
+  test.each([
+    ['2025-06-30T23:59:59', '2024.06'],
+    ['2025-07-01T00:00:00', '2025.07'],
+    ['2025-07-01T08:00:00', '2025.07'],
+  ])('Scenario: received at %s (Hà Nội) → version %s, kept for life', async (at, version) => {
+    h.clock.set(vn(at));
+    const intake = birthIntake();
+    intake.child.birthDate = '2025-06-01';
+    const r = await h.dossiers.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake });
+    expect(r.dossier.ruleVersion).toBe(version);
+    expect(r.form01.data).toMatchObject({ ruleVersion: version });
+    // Later, the dossier still reads its own version.
+    h.clock.set(vn('2026-03-02T09:00:00'));
+    expect(((await h.dossiers.get(STAFF.counter, r.dossier.code)) as any).ruleVersion.version).toBe(version);
+  });
+
+  test('Scenario: a procedure whose versions all start later cannot be received yet (409)', async () => {
+    h.clock.set(vn('2025-06-30T10:00:00'));
+    const e = await rejection(h.receive('land-use-right-transfer'));
+    expect(e.name).toBe('Conflict');
+    expect(e.message).toMatch(/không có phiên bản quy định nào có hiệu lực ngày 2025-06-30/);
+  });
+});
+
+describe('Feature: the appointment on form 01', () => {
+  test('Scenario: received Monday 05/01/2026 09:00, 5 working days → Monday 12/01/2026 09:00', async () => {
+    const r = await h.receive(BIRTH);
+    expect(r.dossier.appointmentAt).toEqual(vn('2026-01-12T09:00:00'));
+    const clocks = await h.sla.clocks(h.db, r.dossier.code);
+    expect(clocks[0]).toMatchObject({ kind: 'dossier', state: 'running', dueAt: vn('2026-01-12T09:00:00') });
+  });
+
+  test('Scenario: received after the 15:00 cut-off → counted from the next working day: Monday 12/01/2026 17:00', async () => {
+    h.clock.set(vn('2026-01-05T15:30:00'));
+    const r = await h.receive(BIRTH);
+    expect(r.dossier.appointmentAt).toEqual(vn('2026-01-12T17:00:00'));
+  });
+
+  test('Scenario: the step due dates given to the process follow the longest path of step limits', async () => {
+    const r = await h.receive(BIRTH);
+    expect(r.dossier.data.dueDates).toEqual({
+      birthRegistration: '2026-01-06T09:00:00+07:00', // 1 day
+      residenceRegistration: '2026-01-09T09:00:00+07:00', // 1 + 3
+      healthInsuranceCard: '2026-01-09T09:00:00+07:00', // 1 + 3, in parallel
+      returnResult: '2026-01-12T09:00:00+07:00', // limit 0: the appointment
+    });
+    const task = await h.task(r.dossier.code, 'birthRegistration');
+    expect(task.dueAt).toBe(vn('2026-01-06T09:00:00').toISOString());
+  });
+
+  test('Scenario: the process gets every variable procedure.json says the dossier provides', async () => {
+    for (const [procedure, actor] of [['death-registration-group', STAFF.counter], ['construction-permit', STAFF.counterProvince], ['land-use-right-transfer', STAFF.counter]] as const) {
+      const r = await h.receive(procedure, undefined, actor);
+      const { variables } = await h.instance(r.dossier.processInstanceKey!);
+      const version = h.catalog.get(procedure).versions.at(-1)!;
+      for (const v of version.process.variables.filter((x) => x.providedBy === 'dossier' && x.required)) expect(variables).toHaveProperty(v.name);
+      expect(variables).toMatchObject({ dossierCode: r.dossier.code, applicantName: 'Nguyễn Văn An', appointmentAt: expect.stringMatching(/\+07:00$/) });
+      if (procedure === 'death-registration-group') expect(variables.linked).toEqual(['residence_removal', 'funeral_allowance']);
+      if (procedure === 'land-use-right-transfer') expect(variables.taxPaymentPeriod).toBe('P30D');
+      if (procedure === 'construction-permit') {
+        expect(variables.consultedAgencies).toEqual(['canh-sat-pccc', 'so-nong-nghiep-moi-truong']);
+        expect(Object.keys((variables.dueDates as any).consultation)).toEqual(['canh-sat-pccc', 'so-nong-nghiep-moi-truong']);
+      }
+    }
+  });
+});
+
+describe('Feature: the dossier code and the lookup secret', () => {
+  test('Scenario: the code is the receiving section, the day (yymmdd) and the 4-digit sequence of the day', async () => {
+    const a = await h.receive(BIRTH);
+    const b = await h.receive('death-registration-group');
+    const c = await h.receive(BIRTH, undefined, STAFF.counterTanAn);
+    expect([a, b, c].map((r) => r.dossier.code)).toEqual(['MOT-CUA-XA-HOA-BINH-260105-0001', 'MOT-CUA-XA-HOA-BINH-260105-0002', 'MOT-CUA-XA-TAN-AN-260105-0001']);
+    for (const r of [a, b, c]) expect(r.dossier.code).toMatch(CODE_PATTERN);
+    h.clock.set(vn('2026-01-06T08:00:00'));
+    expect((await h.receive(BIRTH)).dossier.code).toBe('MOT-CUA-XA-HOA-BINH-260106-0001');
+  });
+
+  test('Scenario: an agency with an electronic identifier (QCVN 102:2016) uses it as the prefix', async () => {
+    await h.db.query(`update domain.agencies set identifier = '000.00.99.H99' where code = 'mot-cua-xa.tan-an'`);
+    try {
+      expect((await h.receive(BIRTH, undefined, STAFF.counterTanAn)).dossier.code).toBe('000.00.99.H99-260105-0001');
+    } finally {
+      await h.db.query(`update domain.agencies set identifier = null where code = 'mot-cua-xa.tan-an'`);
+    }
+  });
+
+  test('Scenario: 12 receipts at once at one counter get 12 different consecutive codes', async () => {
+    const receipts = await Promise.all(Array.from({ length: 12 }, () => h.receive(BIRTH)));
+    const codes = receipts.map((r) => r.dossier.code).sort();
+    expect(codes).toEqual(Array.from({ length: 12 }, (_, i) => `MOT-CUA-XA-HOA-BINH-260105-${String(i + 1).padStart(4, '0')}`));
+    const { rows } = await h.db.query(`select count(distinct process_instance_key)::int as n from domain.dossiers`);
+    expect(rows[0].n).toBe(12);
+  });
+
+  test('Scenario: the secret is printed once on form 01 and stored only as an scrypt hash', async () => {
+    const r = await h.receive(BIRTH);
+    expect(r.lookupSecret).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(r.form01.data).toMatchObject({ lookupSecret: r.lookupSecret });
+    const { rows } = await h.db.query(`select lookup_secret_hash from domain.dossiers where code = $1`, [r.dossier.code]);
+    expect(rows[0].lookup_secret_hash).toMatch(/^\$scrypt\$ln=14,r=8,p=1\$/);
+    expect(await verifyPassword(normaliseSecret(r.lookupSecret), rows[0].lookup_secret_hash)).toBe(true);
+    const stored = await h.dossiers.form(STAFF.counter, r.dossier.code, '01');
+    expect(JSON.stringify(stored)).not.toContain(r.lookupSecret);
+    // Typed in lower case, without dashes, with O for 0: still the secret.
+    const typed = r.lookupSecret.replace(/-/g, '').toLowerCase().replace(/0/g, 'o');
+    expect((await h.dossiers.publicStatus(r.dossier.code, typed)).status).toBe('received');
+  });
+});
+
+describe('Feature: a receipt is refused before anything is written', () => {
+  test('Scenario: an invalid intake, another section\'s counter, a channel the version does not take, an officer', async () => {
+    const bad = deathIntake();
+    bad.deceased.citizenId = '001150987654';
+    const e1 = await rejection(h.receive('death-registration-group', bad));
+    expect(e1.name).toBe('IntakeInvalid');
+    expect(e1.details).toEqual([expect.objectContaining({ path: '/deceased/citizenId' })]);
+    const e2 = await rejection(h.dossiers.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', receivingAgency: 'mot-cua-xa.tan-an', intake: birthIntake() }));
+    expect(e2.name).toBe('Forbidden');
+    const e3 = await rejection(h.dossiers.receive(STAFF.counterProvince, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() }));
+    expect(e3.details).toEqual([expect.objectContaining({ path: '/receivingAgency', messageEn: expect.stringContaining("a 'mot-cua-xa' section does") })]);
+    const e4 = await rejection(h.dossiers.receive(STAFF.police, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() }));
+    expect(e4.name).toBe('Forbidden');
+    const e5 = await rejection(h.dossiers.receive(undefined, { procedureCode: BIRTH, channel: 'counter', receivingAgency: 'mot-cua-xa.hoa-binh', intake: birthIntake() }));
+    expect(e5.name).toBe('Forbidden');
+    const { rows } = await h.db.query(`select (select count(*) from domain.dossiers)::int as d, (select count(*) from domain.dossier_sequences)::int as s, (select count(*) from domain.audit_log)::int as a`);
+    expect(rows[0]).toEqual({ d: 0, s: 0, a: 0 });
+  });
+
+  test('Scenario: the public portal files online, naming the section', async () => {
+    const r = await h.dossiers.receive(undefined, { procedureCode: BIRTH, channel: 'online', receivingAgency: 'mot-cua-xa.tan-an', intake: birthIntake() });
+    expect(r.dossier).toMatchObject({ channel: 'online', receivingAgency: 'mot-cua-xa.tan-an', receivedBy: null, status: 'received' });
+  });
+});
+
+describe('Feature: no orphan survives a failure between the dossier and its process', () => {
+  test('Scenario: the engine refuses to start the process → the receipt is undone, the journal and the audit log say why, the code is not reused', async () => {
+    const failing = new DossierService({
+      ...h.dossiers.deps,
+      engine: { ...h.dossiers.deps.engine, createProcessInstance: async () => { throw new Error('engine unavailable'); } } as any,
+    });
+    const e = await rejection(failing.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() }));
+    expect(e.message).toBe('engine unavailable');
+    const q = (sql: string) => h.db.query(sql).then((r) => r.rows);
+    expect(await q(`select code from domain.dossiers`)).toEqual([]);
+    expect(await q(`select code, state, error from domain.dossier_intakes`)).toEqual([{ code: 'MOT-CUA-XA-HOA-BINH-260105-0001', state: 'failed', error: 'engine unavailable' }]);
+    expect((await q(`select action from domain.audit_log order by seq`)).map((r: any) => r.action)).toEqual(['dossier.received', 'dossier.receipt_failed']);
+    expect(await q(`select count(*)::int as n from engine.process_instances`)).toEqual([{ n: 0 }]);
+    expect((await h.receive(BIRTH)).dossier.code).toBe('MOT-CUA-XA-HOA-BINH-260105-0002');
+  });
+
+  test('Scenario: linking the process fails after it started → form 01 is still given; reconcile finishes the receipt later', async () => {
+    const broken = new DossierService({
+      ...h.dossiers.deps,
+      sla: new Proxy(h.sla, { get: (t, p) => (p === 'startDossierClock' ? async () => { throw new Error('database blinked'); } : (t as any)[p].bind(t)) }),
+    });
+    const r = await broken.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });
+    expect(r.lookupSecret).toBeTruthy();
+    const journal = () => h.db.query(`select state from domain.dossier_intakes`).then((x) => x.rows[0].state);
+    expect(await journal()).toBe('starting');
+    expect(r.dossier.processInstanceKey).toBeNull();
+    await h.inbox(); // the first step reaches its inbox meanwhile
+    h.clock.advance(10 * 60_000);
+    expect((await h.dossiers.reconcile()).recovered).toBe(1);
+    expect(await journal()).toBe('received');
+    const d = await h.dossier(r.dossier.code);
+    const { rows } = await h.db.query(`select count(*)::int as n from engine.process_instances`);
+    expect(rows[0].n).toBe(1); // adopted from the inbox row, not started twice
+    expect(d.processInstanceKey).toBe((await h.db.query(`select key::text from engine.process_instances`)).rows[0].key);
+    expect((await h.sla.clocks(h.db, d.code))[0]).toMatchObject({ kind: 'dossier', state: 'running' });
+  });
+
+  test('Scenario: a second instance running for one dossier is cancelled by reconcile', async () => {
+    const r = await h.receive(BIRTH);
+    const own = r.dossier.processInstanceKey!;
+    const stray = await h.start(BIRTH, { dossierCode: r.dossier.code, dueDates: r.dossier.data.dueDates });
+    await h.inbox();
+    expect((await h.dossiers.reconcile()).cancelled).toBe(1);
+    expect((await h.instance(stray)).state).toBe('TERMINATED');
+    expect((await h.instance(own)).state).toBe('ACTIVE');
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Feature: the demo registry for `npm start` on an empty database — one province and two
+ * communes with an office of every agency kind the catalog's processes name, a user of every
+ * role, refused in production.
+ */
+import { DEMO_PASSWORDS, seedDemo } from '../../src/dossiers/index.js';
+import { loadCatalog } from '../../src/procedures/index.js';
+import { verifyPassword } from '../../src/security/passwords.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+import { PROCESSES_DIR } from '../procedures/support.js';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+test('Given NODE_ENV=production, when the demo seed is asked for, then it refuses and writes nothing', async () => {
+  await expect(seedDemo(t.db, { nodeEnv: 'production' })).rejects.toThrow(/refusing to load demo agencies and users with NODE_ENV=production/);
+  expect((await t.db.query(`select count(*)::int as n from domain.agencies`)).rows[0].n).toBe(0);
+});
+
+test('Given an empty database, when seeded, then every kind a process names has an office in each commune (or the province), and every role a user', async () => {
+  const r = await seedDemo(t.db, { nodeEnv: 'development' });
+  expect(r).toBeDefined();
+  const catalog = await loadCatalog(PROCESSES_DIR);
+  const kinds = new Set(catalog.procedures.flatMap((p) => p.versions.flatMap((v) => v.agencies.map((a) => ({ kind: a.code, level: a.level })))).map((k) => `${k.kind}|${k.level}`));
+  const { rows } = await t.db.query<{ kind: string; level: string; commune_code: string | null }>(`select kind, level, commune_code from domain.agencies`);
+  for (const k of kinds) {
+    const [kind, level] = k.split('|');
+    const offices = rows.filter((a) => a.kind === kind);
+    if (level === 'commune') expect({ kind, communes: offices.map((o) => o.commune_code).sort() }).toEqual({ kind, communes: ['99001', '99002'] });
+    else expect({ kind, offices: offices.length }).toEqual({ kind, offices: 1 });
+  }
+  const users = (await t.db.query<{ role: string; username: string; password_hash: string; agency_code: string | null }>(`select role, username, password_hash, agency_code from domain.users`)).rows;
+  expect(new Set(users.map((u) => u.role))).toEqual(new Set(['admin', 'designer', 'auditor', 'counter', 'officer']));
+  // Every office whose kind a process names (but the counters, who have counter staff) has an officer.
+  const staffed = new Set(users.map((u) => u.agency_code));
+  for (const a of (await t.db.query<{ code: string; kind: string }>(`select code, kind from domain.agencies where kind <> all(array['ubnd-xa', 'ubnd-tinh'])`)).rows) {
+    expect({ agency: a.code, staffed: staffed.has(a.code) }).toEqual({ agency: a.code, staffed: true });
+  }
+  const counter = users.find((u) => u.username === 'motcua.hoa-binh')!;
+  expect(await verifyPassword(DEMO_PASSWORDS.counter, counter.password_hash)).toBe(true);
+  expect(await verifyPassword(DEMO_PASSWORDS.officer, counter.password_hash)).toBe(false);
+});
+
+test('Given agencies already there, when seeded again, then nothing happens', async () => {
+  expect(await seedDemo(t.db, { nodeEnv: 'development' })).toBeUndefined();
+  expect((await t.db.query(`select count(*)::int as n from domain.users`)).rows[0].n).toBe(17);
+});
