@@ -162,6 +162,9 @@ async function main(): Promise<void> {
     const engine = new EmbeddedEngine(db, { scheduler: false });
     const app = createApp({ engine, queries: new EmbeddedEngineQueries(db), db, auth: { secret }, api: [tasksRouter({ tasks })] });
     const server = createServer(app);
+    // The service-only rounds leave the HTTP connections idle for seconds on PGlite; a socket the
+    // server closes just as the client reuses it would fail a request for a reason not measured.
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { token } = await createTokenService({ secret, ttlSeconds: 3600 }).issue({ username: OFFICER.username, role: 'officer', agencyCode: AGENCY });
@@ -200,7 +203,8 @@ async function main(): Promise<void> {
       console.log(`${x.name.padEnd(30)} ${x.via.padEnd(8)} ${String(x.total).padStart(8)} ${fmt(x.r.p50)} ${fmt(x.r.p99)} ${fmt(x.r.mean)} ${fmt(x.r.max)}`);
     }
     const head = results[0].r;
-    console.log(`\nthe first page uses tasks_inbox: ${usesInbox ? 'yes' : 'NO'}; p99 target < 50 ms on PostgreSQL: ${head.p99 < 50 ? 'met' : 'NOT met'}`);
+    const target = o.db === 'postgres' ? `; p99 target < 50 ms on PostgreSQL: ${head.p99 < 50 ? 'met' : 'NOT met'}` : ' (the 50 ms target is for PostgreSQL)';
+    console.log(`\nthe first page uses tasks_inbox: ${usesInbox ? 'yes' : 'NO'}${target}`);
     console.log(
       JSON.stringify({
         bench: 'tasks-inbox',
@@ -218,6 +222,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(e, (e as { cause?: unknown }).cause ?? '');
   process.exit(1);
 });

@@ -17,6 +17,8 @@ import { EmbeddedEngine } from './engine/embedded/engine.js';
 import { EmbeddedEngineQueries } from './engine/embedded/queries.js';
 import type { DeploymentResult, Resource } from './engine/port.js';
 import { AppError } from './errors.js';
+import { calendarRouter } from './http/calendar.js';
+import { SchemaRegistry, schemasDir } from './http/validate.js';
 import { createApp } from './http/app.js';
 import { createMetrics, instrumentEngine } from './http/metrics.js';
 import { maskingLoggerOptions } from './http/redact.js';
@@ -174,7 +176,7 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   dossiers.start();
   return {
     tasks,
-    api: [dossiersRouter({ dossiers }), tasksRouter({ tasks })],
+    api: [dossiersRouter({ dossiers }), tasksRouter({ tasks }), calendarRouter({ calendar, schemas: SchemaRegistry.load(join(schemasDir(), 'api')) })],
     async close() {
       await dossiers.stopBackground();
       await inbox.close();
