@@ -163,6 +163,18 @@ export class SlaService {
     }
   }
 
+  /** A step withdrawn by the process (an interrupting event, a cancelled instance): its clock stops without a verdict. */
+  async cancelStep(q: Queryable, taskId: string, at: Date): Promise<void> {
+    checkDate(at, 'at');
+    for (const c of await this.openClocks(q, `task_id = $1 and kind = 'step'`, [taskId])) {
+      await q.query(`update domain.sla_pauses set resumed_at = $2::timestamptz where clock_id = $1 and resumed_at is null`, [c.id, at.toISOString()]);
+      await q.query(
+        `update domain.sla_clocks set state = 'cancelled', stopped_at = $2::timestamptz, next_check_at = null, paused_at = null, remaining_ms = null where id = $1`,
+        [c.id, at.toISOString()],
+      );
+    }
+  }
+
   async extendDossier(q: Queryable, dossierCode: string, a: { at: Date; extra: Limit; reason: string; actor: string }): Promise<{ newDueAt: Date }> {
     const at = checkDate(a.at, 'at');
     const amount = amountOf(a.extra, 'extra', true);

@@ -76,6 +76,19 @@ describe('Scenario: the hand-back step (limit 0) is due at the appointment', () 
     expect(await h.db.tx((q) => sla().stopStep(q, taskId, vn('09/03/2026 10:00')))).toBe('met_late');
   });
 
+  test('Given a step withdrawn by the process, when its clock is cancelled, then it stops without a verdict and the scanner leaves it alone', async () => {
+    const { code } = await started();
+    const taskId = await task(h.db, code, 'ubnd-xa-a', 'returnResult');
+    await h.db.tx((q) =>
+      sla().startStepClock(q, { dossierCode: code, taskId, agencyCode: 'ubnd-xa-a', step: 'returnResult', limit: days(0), startedAt: vn('05/03/2026 09:00') }),
+    );
+    await h.db.tx((q) => sla().cancelStep(q, taskId, vn('05/03/2026 10:00')));
+    const [, s] = await sla().clocks(h.db, code);
+    expect(s.state).toBe('cancelled');
+    const { rows } = await h.db.query(`select next_check_at from domain.sla_clocks where task_id = $1`, [taskId]);
+    expect(rows[0].next_check_at).toBeNull();
+  });
+
   test('an extension of 0 is refused', async () => {
     const { code } = await started();
     await expect(h.db.tx((q) => sla().extendDossier(q, code, { at: vn('09/03/2026 09:00'), extra: days(0), reason: 'x', actor: 'cb' }))).rejects.toMatchObject({ name: 'Invalid' });
