@@ -32,7 +32,7 @@ import type { Variables } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { ruleVersionAt, type LoadedProcedure, type RuleVersion } from '../procedures/index.js';
 import { hashSecret, newLookupSecret, nextDossierCode } from './code.js';
-import { checkMayAct, offsetsOf, returnStep, versionOf, type DossierDeps } from './context.js';
+import { checkMayAct, offsetsOf, RETURN_STEP, returnStep, versionOf, type DossierDeps } from './context.js';
 import { dueDatesVariable, isoVn } from './due-dates.js';
 import { form01 } from './forms/build.js';
 import { OPEN } from './lifecycle.js';
@@ -80,7 +80,7 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
     throw bad('/channel', `phiên bản ${version.version} không nhận hồ sơ qua kênh '${req.channel}'`, `rule version ${version.version} does not accept the channel '${req.channel}' (accepts ${version.channels.join(', ')})`);
   }
   const back = returnStep(version);
-  if (!back) throw new Conflict(`${procedure.code} ${version.version}: no '${'returnResult'}' step; the dossier layer cannot tell when it is done`);
+  if (!back) throw new Conflict(`${procedure.code} ${version.version} has no '${RETURN_STEP}' step: the dossier room could not tell when its dossiers are done`);
 
   const agencyCode = req.receivingAgency ?? actor?.agencyCode ?? undefined;
   if (!agencyCode) throw bad('/receivingAgency', 'cần chọn bộ phận một cửa tiếp nhận hồ sơ', 'name the one-stop section receiving the dossier');
