@@ -2,7 +2,8 @@
  * Claims up to N jobs of one type in one statement: ready jobs first, then activated jobs whose
  * deadline has passed (a timed-out job goes to the next worker without spending a retry).
  * SKIP LOCKED lets many workers and processes claim side by side without waiting on each other;
- * the ACTIVATED / TIMED_OUT events are written by the same statement.
+ * the ACTIVATED / TIMED_OUT events are written by the same statement, which also returns each
+ * job's instance document (one round trip per activation, not two).
  */
 import type { Queryable } from '../../../db/index.js';
 
@@ -19,6 +20,8 @@ export interface ClaimedJob {
   custom_headers: Record<string, string>;
   deadline_ms: number;
   timed_out: boolean;
+  /** The owning instance's document, for the job's variables (read in the same statement). */
+  doc: any;
 }
 
 const SQL = `
@@ -54,10 +57,11 @@ ev as (
     union all select 'ACTIVATED'
   ) i
 )
-select key::text, type, process_instance_key::text, element_instance_key::text, element_id,
-  bpmn_process_id, definition_key::text, version, retries, custom_headers, timed_out,
-  $5::float8 as deadline_ms
-from upd order by key`;
+select upd.key::text, upd.type, upd.process_instance_key::text, upd.element_instance_key::text,
+  upd.element_id, upd.bpmn_process_id, upd.definition_key::text, upd.version, upd.retries,
+  upd.custom_headers, upd.timed_out, $5::float8 as deadline_ms, pi.doc
+from upd left join engine.process_instances pi on pi.key = upd.process_instance_key
+order by upd.key`;
 
 export async function activateJobs(
   q: Queryable,

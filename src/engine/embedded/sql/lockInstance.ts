@@ -50,3 +50,22 @@ export async function lockInstancesSkipLocked(q: Queryable, keys: string[]): Pro
   );
   return rows;
 }
+
+/**
+ * The instances owning these jobs, locked in key order — two batches never wait on each other in
+ * a cycle — with each job mapped to its instance (through the documents, read under the lock).
+ */
+export async function lockInstancesOfJobs(
+  q: Queryable,
+  jobKeys: string[],
+): Promise<{ instanceOfJob: Map<string, InstanceRow> }> {
+  const { rows } = await q.query<InstanceRow>(
+    `select ${COLUMNS} from engine.process_instances
+      where key = any(array(select process_instance_key from engine.jobs where key = any($1::bigint[])))
+      order by key for update`,
+    [jobKeys],
+  );
+  const instanceOfJob = new Map<string, InstanceRow>();
+  for (const r of rows) for (const el of Object.values(r.doc.els)) if (el.job) instanceOfJob.set(el.job, r);
+  return { instanceOfJob };
+}

@@ -2,122 +2,29 @@
  * Writes all of one command's effects in a single statement: data-modifying CTEs over
  * jsonb_to_recordset, so the round trips per command stay constant however many tokens moved.
  * Timestamps travel as epoch milliseconds.
+ *
+ * The statement holds only the parts this command needs — completing a job touches jobs, the
+ * instance, events, and the element's waits — and every update and delete finds its rows by
+ * `key = any($n::bigint[])`, an array the planner can see. Measured (bench/engine-throughput.ts,
+ * PostgreSQL 15, 2 cores): one fixed statement of 17 CTEs cost 2–4 ms of server CPU per command,
+ * most of it parsing and planning the unused parts; jsonb_to_recordset is estimated at 100 rows,
+ * so `t.key = x.key` hash-joined against a sequential scan of the table while it was small.
+ * Server CPU per job went from 3.1 ms to 2.1 ms (with the activation change), 1.5 ms with
+ * prepared statements.
  */
 import type { Queryable } from '../../../db/index.js';
 import type { Effects } from '../effects.js';
 
-const SQL = `
-with input as (select $1::jsonb as j),
-del_jobs as (
-  delete from engine.jobs where key = any(array(select jsonb_array_elements_text(j->'deletedJobs')::bigint from input))
-),
-ins_jobs as (
-  insert into engine.jobs (key, type, state, process_instance_key, element_instance_key, element_id,
-    bpmn_process_id, definition_key, version, retries, activatable_at, custom_headers, created_at)
-  select x.key, x.type, x.state, x.process_instance_key, x.element_instance_key, x.element_id,
-    x.bpmn_process_id, x.definition_key, x.version, x.retries, to_timestamp(x.activatable_at / 1000.0),
-    x.custom_headers, to_timestamp(x.created_at / 1000.0)
-  from input, jsonb_to_recordset(j->'newJobs') as x(key bigint, type text, state text,
-    process_instance_key bigint, element_instance_key bigint, element_id text, bpmn_process_id text,
-    definition_key bigint, version int, retries int, activatable_at double precision,
-    custom_headers jsonb, created_at double precision)
-),
-upd_jobs as (
-  update engine.jobs t set state = x.state, retries = x.retries,
-    activatable_at = to_timestamp(x.activatable_at / 1000.0),
-    deadline = to_timestamp(x.deadline / 1000.0), worker = x.worker, error_message = x.error_message
-  from input, jsonb_to_recordset(j->'jobUpdates') as x(key bigint, state text, retries int,
-    activatable_at double precision, deadline double precision, worker text, error_message text)
-  where t.key = x.key
-),
-ins_pi as (
-  insert into engine.process_instances (key, definition_key, bpmn_process_id, version, state, doc,
-    parent_process_instance_key, parent_element_instance_key, has_incident, started_at, ended_at,
-    start_correlation_key)
-  select x.key, x.definition_key, x.bpmn_process_id, x.version, x.state, x.doc,
-    x.parent_process_instance_key, x.parent_element_instance_key, x.has_incident,
-    to_timestamp(x.started_at / 1000.0), to_timestamp(x.ended_at / 1000.0), x.start_correlation_key
-  from input, jsonb_to_recordset(j->'newInstances') as x(key bigint, definition_key bigint,
-    bpmn_process_id text, version int, state text, doc jsonb, parent_process_instance_key bigint,
-    parent_element_instance_key bigint, has_incident boolean, started_at double precision,
-    ended_at double precision, start_correlation_key text)
-),
-upd_pi as (
-  update engine.process_instances t set state = x.state, doc = x.doc, has_incident = x.has_incident,
-    ended_at = to_timestamp(x.ended_at / 1000.0)
-  from input, jsonb_to_recordset(j->'instances') as x(key bigint, state text, doc jsonb,
-    has_incident boolean, ended_at double precision)
-  where t.key = x.key
-),
-ins_inc as (
-  insert into engine.incidents (key, state, error_type, error_message, process_instance_key,
-    element_instance_key, element_id, bpmn_process_id, definition_key, job_key, created_at)
-  select x.key, x.state, x.error_type, x.error_message, x.process_instance_key,
-    x.element_instance_key, x.element_id, x.bpmn_process_id, x.definition_key, x.job_key,
-    to_timestamp(x.created_at / 1000.0)
-  from input, jsonb_to_recordset(j->'newIncidents') as x(key bigint, state text, error_type text,
-    error_message text, process_instance_key bigint, element_instance_key bigint, element_id text,
-    bpmn_process_id text, definition_key bigint, job_key bigint, created_at double precision)
-),
-res_inc as (
-  update engine.incidents t set state = 'RESOLVED', resolved_at = to_timestamp(x.at / 1000.0)
-  from input, jsonb_to_recordset(j->'resolvedIncidents') as x(key bigint, at double precision)
-  where t.key = x.key and t.state = 'ACTIVE'
-),
--- Two deletes, not one with OR: each uses its own index (an OR across columns scans the table).
-del_timers as (
-  delete from engine.timers where key = any(array(select jsonb_array_elements_text(j->'deletedTimers')::bigint from input))
-),
-del_element_timers as (
-  delete from engine.timers where element_instance_key = any(array(select jsonb_array_elements_text(j->'leftElements')::bigint from input))
-),
-ins_timers as (
-  insert into engine.timers (key, due_at, process_instance_key, element_instance_key, element_id,
-    target_element_id, definition_key, bpmn_process_id, repetitions, cycle, created_at)
-  select x.key, to_timestamp(x.due_at / 1000.0), x.process_instance_key, x.element_instance_key,
-    x.element_id, x.target_element_id, x.definition_key, x.bpmn_process_id, x.repetitions, x.cycle,
-    to_timestamp(x.created_at / 1000.0)
-  from input, jsonb_to_recordset(j->'newTimers') as x(key bigint, due_at double precision,
-    process_instance_key bigint, element_instance_key bigint, element_id text, target_element_id text,
-    definition_key bigint, bpmn_process_id text, repetitions int, cycle text, created_at double precision)
-),
-upd_timers as (
-  update engine.timers t set due_at = to_timestamp(x.due_at / 1000.0), repetitions = x.repetitions
-  from input, jsonb_to_recordset(j->'timerUpdates') as x(key bigint, due_at double precision, repetitions int)
-  where t.key = x.key
-),
-del_subs as (
-  delete from engine.message_subscriptions
-   where key = any(array(select jsonb_array_elements_text(j->'deletedSubscriptions')::bigint from input))
-),
-del_element_subs as (
-  delete from engine.message_subscriptions
-   where element_instance_key = any(array(select jsonb_array_elements_text(j->'leftElements')::bigint from input))
-),
-ins_subs as (
-  insert into engine.message_subscriptions (key, message_name, correlation_key, process_instance_key,
-    element_instance_key, element_id, target_element_id, bpmn_process_id, interrupting, created_at)
-  select x.key, x.message_name, x.correlation_key, x.process_instance_key, x.element_instance_key,
-    x.element_id, x.target_element_id, x.bpmn_process_id, x.interrupting, to_timestamp(x.created_at / 1000.0)
-  from input, jsonb_to_recordset(j->'newSubscriptions') as x(key bigint, message_name text,
-    correlation_key text, process_instance_key bigint, element_instance_key bigint, element_id text,
-    target_element_id text, bpmn_process_id text, interrupting boolean, created_at double precision)
-),
-ins_ev as (
-  insert into engine.events (at, value_type, intent, process_instance_key, element_instance_key,
-    element_id, element_type, flow_scope_key, bpmn_process_id, payload)
-  select to_timestamp(x.at / 1000.0), x."valueType", x.intent, x."processInstanceKey",
-    x."elementInstanceKey", x."elementId", x."elementType", x."flowScopeKey", x."bpmnProcessId", x.payload
-  from input, jsonb_to_recordset(j->'events') as x(at double precision,
-    "valueType" text, intent text, "processInstanceKey" bigint, "elementInstanceKey" bigint,
-    "elementId" text, "elementType" text, "flowScopeKey" bigint, "bpmnProcessId" text, payload jsonb, seq int)
-  order by x.seq
-)
-select 1`;
+type Param = (value: unknown, type: 'jsonb' | 'bigint[]') => string;
+interface Part {
+  name: string;
+  rows: number;
+  sql(p: Param): string;
+}
 
 export async function writeEffects(q: Queryable, fx: Effects): Promise<void> {
-  const newInstances = [];
-  const instances = [];
+  const newInstances: object[] = [];
+  const instances: { key: string }[] = [];
   for (const { row, isNew } of fx.instances.values()) {
     const base = { key: row.key, state: row.state, doc: row.doc, has_incident: row.hasIncident, ended_at: row.endedAt ?? null };
     if (isNew) {
@@ -133,21 +40,150 @@ export async function writeEffects(q: Queryable, fx: Effects): Promise<void> {
       });
     } else instances.push(base);
   }
-  const payload = {
-    deletedJobs: [...fx.deletedJobs],
-    newJobs: [...fx.newJobs.values()],
-    jobUpdates: [...fx.jobUpdates.values()],
-    newInstances,
-    instances,
-    newIncidents: fx.newIncidents,
-    resolvedIncidents: [...fx.resolvedIncidents].map(([key, at]) => ({ key, at })),
-    deletedTimers: [...fx.deletedTimers],
-    leftElements: [...fx.leftElements],
-    newTimers: [...fx.newTimers.values()],
-    timerUpdates: [...fx.timerUpdates.values()],
-    deletedSubscriptions: [...fx.deletedSubscriptions],
-    newSubscriptions: [...fx.newSubscriptions.values()],
-    events: fx.events.map((e, seq) => ({ ...e, seq })),
+  const deletedJobs = [...fx.deletedJobs];
+  const newJobs = [...fx.newJobs.values()];
+  const jobUpdates = [...fx.jobUpdates.values()];
+  const resolved = [...fx.resolvedIncidents].map(([key, at]) => ({ key, at }));
+  const deletedTimers = [...fx.deletedTimers];
+  const left = [...fx.leftElements];
+  const newTimers = [...fx.newTimers.values()];
+  const timerUpdates = [...fx.timerUpdates.values()];
+  const deletedSubs = [...fx.deletedSubscriptions];
+  const newSubs = [...fx.newSubscriptions.values()];
+  const keys = (rows: { key: string }[]) => rows.map((r) => r.key);
+
+  const parts: Part[] = [
+    { name: 'del_jobs', rows: deletedJobs.length, sql: (p) => `delete from engine.jobs where key = any(${p(deletedJobs, 'bigint[]')})` },
+    {
+      name: 'ins_jobs',
+      rows: newJobs.length,
+      sql: (p) => `insert into engine.jobs (key, type, state, process_instance_key, element_instance_key, element_id,
+    bpmn_process_id, definition_key, version, retries, activatable_at, custom_headers, created_at)
+  select x.key, x.type, x.state, x.process_instance_key, x.element_instance_key, x.element_id,
+    x.bpmn_process_id, x.definition_key, x.version, x.retries, to_timestamp(x.activatable_at / 1000.0),
+    x.custom_headers, to_timestamp(x.created_at / 1000.0)
+  from jsonb_to_recordset(${p(newJobs, 'jsonb')}) as x(key bigint, type text, state text,
+    process_instance_key bigint, element_instance_key bigint, element_id text, bpmn_process_id text,
+    definition_key bigint, version int, retries int, activatable_at double precision,
+    custom_headers jsonb, created_at double precision)`,
+    },
+    {
+      name: 'upd_jobs',
+      rows: jobUpdates.length,
+      sql: (p) => `update engine.jobs t set state = x.state, retries = x.retries,
+    activatable_at = to_timestamp(x.activatable_at / 1000.0),
+    deadline = to_timestamp(x.deadline / 1000.0), worker = x.worker, error_message = x.error_message
+  from jsonb_to_recordset(${p(jobUpdates, 'jsonb')}) as x(key bigint, state text, retries int,
+    activatable_at double precision, deadline double precision, worker text, error_message text)
+  where t.key = any(${p(keys(jobUpdates), 'bigint[]')}) and t.key = x.key`,
+    },
+    {
+      name: 'ins_pi',
+      rows: newInstances.length,
+      sql: (p) => `insert into engine.process_instances (key, definition_key, bpmn_process_id, version, state, doc,
+    parent_process_instance_key, parent_element_instance_key, has_incident, started_at, ended_at,
+    start_correlation_key)
+  select x.key, x.definition_key, x.bpmn_process_id, x.version, x.state, x.doc,
+    x.parent_process_instance_key, x.parent_element_instance_key, x.has_incident,
+    to_timestamp(x.started_at / 1000.0), to_timestamp(x.ended_at / 1000.0), x.start_correlation_key
+  from jsonb_to_recordset(${p(newInstances, 'jsonb')}) as x(key bigint, definition_key bigint,
+    bpmn_process_id text, version int, state text, doc jsonb, parent_process_instance_key bigint,
+    parent_element_instance_key bigint, has_incident boolean, started_at double precision,
+    ended_at double precision, start_correlation_key text)`,
+    },
+    {
+      name: 'upd_pi',
+      rows: instances.length,
+      sql: (p) => `update engine.process_instances t set state = x.state, doc = x.doc, has_incident = x.has_incident,
+    ended_at = to_timestamp(x.ended_at / 1000.0)
+  from jsonb_to_recordset(${p(instances, 'jsonb')}) as x(key bigint, state text, doc jsonb,
+    has_incident boolean, ended_at double precision)
+  where t.key = any(${p(keys(instances), 'bigint[]')}) and t.key = x.key`,
+    },
+    {
+      name: 'ins_inc',
+      rows: fx.newIncidents.length,
+      sql: (p) => `insert into engine.incidents (key, state, error_type, error_message, process_instance_key,
+    element_instance_key, element_id, bpmn_process_id, definition_key, job_key, created_at)
+  select x.key, x.state, x.error_type, x.error_message, x.process_instance_key,
+    x.element_instance_key, x.element_id, x.bpmn_process_id, x.definition_key, x.job_key,
+    to_timestamp(x.created_at / 1000.0)
+  from jsonb_to_recordset(${p(fx.newIncidents, 'jsonb')}) as x(key bigint, state text, error_type text,
+    error_message text, process_instance_key bigint, element_instance_key bigint, element_id text,
+    bpmn_process_id text, definition_key bigint, job_key bigint, created_at double precision)`,
+    },
+    {
+      name: 'res_inc',
+      rows: resolved.length,
+      sql: (p) => `update engine.incidents t set state = 'RESOLVED', resolved_at = to_timestamp(x.at / 1000.0)
+  from jsonb_to_recordset(${p(resolved, 'jsonb')}) as x(key bigint, at double precision)
+  where t.key = any(${p(keys(resolved), 'bigint[]')}) and t.key = x.key and t.state = 'ACTIVE'`,
+    },
+    // Two deletes, not one with OR: each uses its own index (an OR across columns scans the table).
+    { name: 'del_timers', rows: deletedTimers.length, sql: (p) => `delete from engine.timers where key = any(${p(deletedTimers, 'bigint[]')})` },
+    {
+      name: 'del_element_timers',
+      rows: left.length,
+      sql: (p) => `delete from engine.timers where element_instance_key = any(${p(left, 'bigint[]')})`,
+    },
+    {
+      name: 'ins_timers',
+      rows: newTimers.length,
+      sql: (p) => `insert into engine.timers (key, due_at, process_instance_key, element_instance_key, element_id,
+    target_element_id, definition_key, bpmn_process_id, repetitions, cycle, created_at)
+  select x.key, to_timestamp(x.due_at / 1000.0), x.process_instance_key, x.element_instance_key,
+    x.element_id, x.target_element_id, x.definition_key, x.bpmn_process_id, x.repetitions, x.cycle,
+    to_timestamp(x.created_at / 1000.0)
+  from jsonb_to_recordset(${p(newTimers, 'jsonb')}) as x(key bigint, due_at double precision,
+    process_instance_key bigint, element_instance_key bigint, element_id text, target_element_id text,
+    definition_key bigint, bpmn_process_id text, repetitions int, cycle text, created_at double precision)`,
+    },
+    {
+      name: 'upd_timers',
+      rows: timerUpdates.length,
+      sql: (p) => `update engine.timers t set due_at = to_timestamp(x.due_at / 1000.0), repetitions = x.repetitions
+  from jsonb_to_recordset(${p(timerUpdates, 'jsonb')}) as x(key bigint, due_at double precision, repetitions int)
+  where t.key = any(${p(keys(timerUpdates), 'bigint[]')}) and t.key = x.key`,
+    },
+    {
+      name: 'del_subs',
+      rows: deletedSubs.length,
+      sql: (p) => `delete from engine.message_subscriptions where key = any(${p(deletedSubs, 'bigint[]')})`,
+    },
+    {
+      name: 'del_element_subs',
+      rows: left.length,
+      sql: (p) => `delete from engine.message_subscriptions where element_instance_key = any(${p(left, 'bigint[]')})`,
+    },
+    {
+      name: 'ins_subs',
+      rows: newSubs.length,
+      sql: (p) => `insert into engine.message_subscriptions (key, message_name, correlation_key, process_instance_key,
+    element_instance_key, element_id, target_element_id, bpmn_process_id, interrupting, created_at)
+  select x.key, x.message_name, x.correlation_key, x.process_instance_key, x.element_instance_key,
+    x.element_id, x.target_element_id, x.bpmn_process_id, x.interrupting, to_timestamp(x.created_at / 1000.0)
+  from jsonb_to_recordset(${p(newSubs, 'jsonb')}) as x(key bigint, message_name text,
+    correlation_key text, process_instance_key bigint, element_instance_key bigint, element_id text,
+    target_element_id text, bpmn_process_id text, interrupting boolean, created_at double precision)`,
+    },
+    {
+      name: 'ins_ev',
+      rows: fx.events.length,
+      sql: (p) => `insert into engine.events (at, value_type, intent, process_instance_key, element_instance_key,
+    element_id, element_type, flow_scope_key, bpmn_process_id, payload)
+  select to_timestamp(x.at / 1000.0), x."valueType", x.intent, x."processInstanceKey",
+    x."elementInstanceKey", x."elementId", x."elementType", x."flowScopeKey", x."bpmnProcessId", x.payload
+  from jsonb_to_recordset(${p(fx.events.map((e, seq) => ({ ...e, seq })), 'jsonb')}) as x(at double precision,
+    "valueType" text, intent text, "processInstanceKey" bigint, "elementInstanceKey" bigint,
+    "elementId" text, "elementType" text, "flowScopeKey" bigint, "bpmnProcessId" text, payload jsonb, seq int)
+  order by x.seq`,
+    },
+  ];
+  const params: unknown[] = [];
+  const p: Param = (value, type) => {
+    params.push(type === 'jsonb' ? JSON.stringify(value) : value);
+    return `$${params.length}::${type}`;
   };
-  await q.query(SQL, [JSON.stringify(payload)]);
+  const ctes = parts.filter((x) => x.rows > 0).map((x) => `${x.name} as (\n  ${x.sql(p)}\n)`);
+  if (ctes.length) await q.query(`with ${ctes.join(',\n')}\nselect 1`, params);
 }
