@@ -81,10 +81,9 @@ describe('WorkingCalendar: working days', () => {
     }
   });
 
-  it('given a calendar for 1900–2100, when built, then it is fast and counts a whole year in O(1)', () => {
-    const started = Date.now();
+  // How fast it builds is measured by benchmarks, never asserted in a test.
+  it('given a calendar for 1900–2100, when built, then it counts a whole year like a narrow one', () => {
     const wide = new WorkingCalendar({ fromYear: 1900, toYear: 2100 });
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(wide.workingDaysBetween('2025-12-31', '2026-12-31')).toBe(rules.workingDaysBetween('2025-12-31', '2026-12-31'));
     expect(wide.range).toEqual({ from: '1900-01-01', to: '2100-12-31' });
   });
