@@ -6,9 +6,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { RequestHandler } from 'express';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { jsonFiles, schemasDir } from '../schemas.js';
 import { Invalid } from '../errors.js';
 
 // ajv-formats is CommonJS with `exports.default`; NodeNext types see the module object.
@@ -144,23 +144,4 @@ function messageOf(e: ErrorObject): string {
   }
 }
 
-/** `schemas/` at the project root, found from this file both in src/ and in dist/src/. */
-export function schemasDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas'))) return join(dir, 'schemas');
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the schemas/ folder above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-}
-
-function jsonFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...jsonFiles(p));
-    else if (e.isFile() && e.name.endsWith('.json')) out.push(p);
-  }
-  return out.sort();
-}
+export { schemasDir } from '../schemas.js';

@@ -6,8 +6,8 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
+import { schemasDir } from '../schemas.js';
 import { Invalid } from '../errors.js';
 import type { Procedure } from './types.js';
 
@@ -135,14 +135,6 @@ function messageOf(e: ErrorObject): string {
   }
 }
 
-/** `schemas/procedure.schema.json` at the project root, found from src/ and from dist/src/. */
 function schemaFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const f = join(dir, 'schemas', 'procedure.schema.json');
-    if (existsSync(join(dir, 'package.json')) && existsSync(f)) return f;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find schemas/procedure.schema.json above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
+  return join(schemasDir(), 'procedure.schema.json');
 }

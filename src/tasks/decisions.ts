@@ -11,9 +11,9 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { jsonFiles, schemasDir } from '../schemas.js';
 import { Invalid } from '../errors.js';
 
 // ajv-formats is CommonJS with `exports.default`; NodeNext types see the module object.
@@ -46,7 +46,7 @@ export class DecisionSchemas {
   }
 
   /** Every `*.json` below `dir` (default: the project's schemas/tasks); a broken one throws. */
-  static load(dir = join(projectSchemasDir(), 'tasks')): DecisionSchemas {
+  static load(dir = join(schemasDir(), 'tasks')): DecisionSchemas {
     const s = new DecisionSchemas();
     for (const file of existsSync(dir) ? jsonFiles(dir) : []) {
       const name = relative(dir, file).split(sep).join('/').replace(/\.json$/, '');
@@ -131,25 +131,4 @@ function describe(errors: ErrorObject[]): DecisionProblem[] {
     out.push({ instancePath, message, schemaPath: e.schemaPath });
   }
   return out;
-}
-
-/** `schemas/` at the project root, found from this file both in src/ and in dist/src/. */
-function projectSchemasDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas'))) return join(dir, 'schemas');
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the schemas/ folder above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-}
-
-function jsonFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...jsonFiles(p));
-    else if (e.isFile() && e.name.endsWith('.json')) out.push(p);
-  }
-  return out.sort();
 }

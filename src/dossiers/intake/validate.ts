@@ -8,9 +8,9 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { schemasDir } from '../../schemas.js';
 import { Invalid } from '../../errors.js';
 import type { RuleVersion } from '../../procedures/index.js';
 import { citizenIdProblems, type Gender } from './citizen-id.js';
@@ -49,7 +49,7 @@ export class IntakeValidator {
   private constructor(private readonly ajv: Ajv2020) {}
 
   /** Loads and compiles every schema in `schemas/dossiers`; a broken schema throws. */
-  static load(dir = join(schemasRoot(), 'dossiers')): IntakeValidator {
+  static load(dir = join(schemasDir(), 'dossiers')): IntakeValidator {
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
     addFormats(ajv);
     ajv.addKeyword({ keyword: 'x-message', schemaType: 'object' });
@@ -232,15 +232,4 @@ function addYears(date: string, years: number): string {
   const md = date.slice(5);
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return `${String(y).padStart(4, '0')}-${md === '02-29' && !leap ? '03-01' : md}`;
-}
-
-/** `schemas/` at the project root, found from src/ and from dist/src/. */
-function schemasRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas'))) return join(dir, 'schemas');
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the schemas/ folder above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
 }
