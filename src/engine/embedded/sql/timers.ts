@@ -4,19 +4,10 @@
  * never waits behind a command (an instance busy now gets its timer on the next round).
  */
 import type { Queryable } from '../../../db/index.js';
+import type { TimerRow } from '../effects.js';
 
-export interface DueTimer {
-  key: string;
-  due_at: number;
-  process_instance_key: string | null;
-  element_instance_key: string | null;
-  element_id: string;
-  target_element_id: string;
-  definition_key: string;
-  bpmn_process_id: string;
-  repetitions: number;
-  cycle: string | null;
-}
+/** A timer row as the scheduler claims it: the row the engine wrote, less its creation time. */
+export type DueTimer = Omit<TimerRow, 'created_at'>;
 
 export async function claimDueTimers(q: Queryable, now: number, limit: number): Promise<DueTimer[]> {
   const { rows } = await q.query<DueTimer>(
