@@ -1,6 +1,8 @@
 /**
- * Feature: the linked-procedure lint rules (src/procedures/lint), each tried as bpmnlint's
- * RuleTester does: a valid model that passes, invalid ones that are reported on the right element.
+ * Feature: the linked-procedure lint rules (the bpmnlint plugin in
+ * packages/bpmnlint-plugin-lienthong, run by bpmnlint's Linter through src/procedures/lint), each
+ * tried as bpmnlint's RuleTester does: a valid model that passes, invalid ones that are reported
+ * on the right element.
  */
 import { lintVersion, RULES, type LintProblem, type Procedure, type RuleVersion } from '../../src/procedures/index.js';
 import { chain, definitions, end, exclusiveGateway, flow, node, parallelGateway, processXml, serviceTask, start, userTask } from '../support/bpmn.js';

@@ -1,6 +1,7 @@
 /** What the /v2 routers are built from. */
 import { DEFAULT_TENANT, type EngineQueries } from '../../engine/queries.js';
 import type { WorkflowEngine } from '../../engine/port.js';
+import type { DeploymentLinter } from '../../procedures/index.js';
 import type { SchemaRegistry } from '../validate.js';
 import type { JobNotifier } from './activation.js';
 
@@ -16,6 +17,11 @@ export interface V2Context {
     /** Most files in one deployment. */
     resources: number;
   };
+  /**
+   * The procedure lint (src/procedures, catalogLinter): errors refuse a deployment, warnings
+   * come back with it. Absent: deployments are not linted.
+   */
+  lintDeployment?: DeploymentLinter;
   activation: {
     /** Long-poll wait when a request gives `requestTimeout` 0 or none, ms (Camunda: 10 s). */
     defaultRequestTimeout: number;

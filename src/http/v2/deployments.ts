@@ -1,7 +1,12 @@
-/** POST /v2/deployments: multipart, one or more BPMN files in the field `resources`. */
+/**
+ * POST /v2/deployments: multipart, one or more BPMN files in the field `resources`. Linted
+ * against the procedure catalog before the engine sees them (V2Context.lintDeployment): errors
+ * answer 400 with `details.problems`; warnings, if any, come back in the answer's `warnings`.
+ */
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import { Invalid } from '../../errors.js';
+import { formatDeploymentProblems } from '../../procedures/index.js';
 import { requireRole } from '../auth.js';
 import { UnsupportedMediaType } from '../errors.js';
 import { schemaId } from '../validate.js';
@@ -33,7 +38,14 @@ export function deploymentsRouter(ctx: V2Context): Router {
     ctx.schemas.check(fields, { ...(req.body ?? {}) }, 'multipart fields');
     const files = (req.files as Express.Multer.File[] | undefined) ?? [];
     if (!files.length) throw new Invalid("a deployment needs at least one file in the multipart field 'resources'");
-    const result = await ctx.engine.deployResources(files.map((f) => ({ name: f.originalname, content: f.buffer })));
+    const resources = files.map((f) => ({ name: f.originalname, content: f.buffer }));
+    // Processes of the procedure catalog are held to its rules first: an error refuses the whole
+    // deployment, in the shape of the engine's own deploy problems (details.problems).
+    const lint = ctx.lintDeployment ? await ctx.lintDeployment(resources) : { errors: [], warnings: [] };
+    if (lint.errors.length) {
+      throw new Invalid(`the procedure lint refuses the deployment: ${formatDeploymentProblems(lint.errors)}`, { problems: lint.errors });
+    }
+    const result = await ctx.engine.deployResources(resources);
     res.json({
       deploymentKey: result.deploymentKey,
       tenantId: TENANT,
@@ -46,6 +58,8 @@ export function deploymentsRouter(ctx: V2Context): Router {
           tenantId: TENANT,
         },
       })),
+      // Camunda's shape, plus the lint's warnings when it has any.
+      ...(lint.warnings.length ? { warnings: lint.warnings } : {}),
     });
   });
   return router;

@@ -1,39 +1,20 @@
 /**
- * The linked-procedure lint: bpmnlint-style rules that hold a procedure's BPMN against its
- * procedure.json. The designer can show them live; the catalog test (and deployment) treats any
+ * The linked-procedure lint: the rules of the bpmnlint plugin in
+ * packages/bpmnlint-plugin-lienthong, run by bpmnlint's own Linter, hold a procedure's BPMN
+ * against its procedure.json. The browser designer runs the same plugin live (through
+ * @camunda/linting); the catalog test, the start and every deployment (deployment.ts) treat any
  * `error` as a refusal.
  */
 import { BpmnValidationError, compileBpmn } from '../../bpmn/index.js';
 import { parseBpmnXml } from '../../bpmn/index.js';
 import type { Catalog } from '../catalog.js';
 import type { Procedure, RuleVersion } from '../types.js';
-import agencyStepLimit from './agency-step-limit.js';
-import elementName from './element-name.js';
-import messageCorrelation from './message-correlation.js';
-import serviceTaskJobType from './service-task-job-type.js';
-import statutoryTotal from './statutory-total.js';
-import type { LintCategory, LintContext, LintProblem, RuleFactory } from './types.js';
-import userTaskAgency from './user-task-agency.js';
-import userTaskDueDate from './user-task-due-date.js';
+import { findProcess, RULES, runRules, type LintOptions } from './run.js';
+import type { LintCategory, LintContext, LintProblem } from './types.js';
 
 export type { LintCategory, LintContext, LintProblem, Reporter, Rule, RuleFactory } from './types.js';
-
-export const RULES: Readonly<Record<string, { factory: RuleFactory; category: LintCategory }>> = {
-  'user-task-agency': { factory: userTaskAgency, category: 'error' },
-  'agency-step-limit': { factory: agencyStepLimit, category: 'error' },
-  'user-task-due-date': { factory: userTaskDueDate, category: 'error' },
-  'statutory-total': { factory: statutoryTotal, category: 'error' },
-  'service-task-job-type': { factory: serviceTaskJobType, category: 'error' },
-  'message-correlation': { factory: messageCorrelation, category: 'error' },
-  'element-name': { factory: elementName, category: 'warn' },
-};
-
-export interface LintOptions {
-  /** Working hours in a working day (default 8: 07:30–11:30 and 13:00–17:00). */
-  hoursPerWorkingDay?: number;
-  /** Rules to run (default: all of RULES). */
-  rules?: Readonly<Record<string, { factory: RuleFactory; category: LintCategory }>>;
-}
+export { RULES, runRules, type LintOptions, type RuleReport } from './run.js';
+export { catalogLinter, formatDeploymentProblems, type DeploymentLint, type DeploymentLinter, type DeploymentProblem, type DeploymentResource } from './deployment.js';
 
 /** Lints one version: `bpmn(file)` returns the text of a BPMN file of the procedure's folder. */
 export async function lintVersion(procedure: Procedure, version: RuleVersion, bpmn: (file: string) => string, options: LintOptions = {}): Promise<LintProblem[]> {
@@ -58,11 +39,7 @@ export async function lintVersion(procedure: Procedure, version: RuleVersion, bp
   }
 
   const ctx: LintContext = { procedure, version, called, hoursPerWorkingDay: options.hoursPerWorkingDay ?? 8 };
-  for (const [name, { factory, category }] of Object.entries(options.rules ?? RULES)) {
-    const rule = factory(ctx);
-    const reporter = { report: (elementId: string, message: string) => problem(name, category, elementId, message) };
-    traverse(process, (node) => rule.check(node, reporter));
-  }
+  for (const r of await runRules(main, ctx, options.rules ?? RULES)) problem(r.rule, r.category, r.elementId ?? process.id, r.message);
   return out;
 
   /** Parses (and compiles, so what would not deploy is reported too) one BPMN file. */
@@ -98,20 +75,3 @@ export function formatProblems(problems: readonly LintProblem[]): string {
   return problems.map((p) => `${p.category} ${p.file}@${p.version} ${p.elementId} [${p.rule}] ${p.message}`).join('\n');
 }
 
-function findProcess(definitions: any, id: string): any {
-  return (definitions.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.id === id);
-}
-
-/** bpmnlint's walk: every contained moddle element, parents first (references are not followed). */
-function traverse(element: any, visit: (node: any) => void, seen = new Set<any>()): void {
-  if (seen.has(element)) return;
-  seen.add(element);
-  visit(element);
-  for (const prop of element.$descriptor?.properties ?? []) {
-    if (prop.isReference || prop.isAttr) continue;
-    const value = element[prop.name];
-    for (const child of Array.isArray(value) ? value : [value]) {
-      if (child && typeof child === 'object' && typeof child.$type === 'string') traverse(child, visit, seen);
-    }
-  }
-}

@@ -1,10 +1,17 @@
 /**
- * bpmnlint's rule contract, with the procedure version as the rule's context: a rule factory
- * gets what it needs to know about the procedure and returns `{ check(node, reporter) }`,
- * which the runner calls for every moddle element of the process, parents before children.
+ * The lint's types. The rules themselves are bpmnlint rules of the plugin in
+ * packages/bpmnlint-plugin-lienthong: a rule factory gets the procedure context as its bpmnlint
+ * options and returns `{ check(node, reporter) }`, which bpmnlint's Linter calls for every
+ * moddle element of the file, parents before children.
  */
+import type { RuleDefinition, RuleFactory as PluginRuleFactory } from 'bpmnlint-plugin-lienthong';
 import type { Procedure, RuleVersion } from '../types.js';
 
+export type { Reporter } from 'bpmnlint-plugin-lienthong';
+export type Rule = RuleDefinition;
+export type RuleFactory = PluginRuleFactory;
+
+/** What every rule gets as its bpmnlint options. */
 export interface LintContext {
   procedure: Procedure;
   version: RuleVersion;
@@ -13,16 +20,6 @@ export interface LintContext {
   /** How many working hours one working day holds (8 with the default office hours). */
   hoursPerWorkingDay: number;
 }
-
-export interface Reporter {
-  report(elementId: string, message: string): void;
-}
-
-export interface Rule {
-  check(node: any, reporter: Reporter): void;
-}
-
-export type RuleFactory = (ctx: LintContext) => Rule;
 
 export type LintCategory = 'error' | 'warn';
 

@@ -3,12 +3,19 @@
  * is a user task of the process — so each step's due date can be computed and nothing the
  * catalog promises is missing from the model.
  */
-import type { LintContext, Rule } from './types.js';
-import { is, stepsOn } from './moddle.js';
+'use strict';
 
-export default function agencyStepLimit({ version }: LintContext): Rule {
+const { is, stepsOn } = require('../lib/moddle');
+const { inactive, isOtherProcess, isOwnProcess, procedureContext } = require('../lib/context');
+
+/** @type {import('../index').RuleFactory} */
+module.exports = function agencyStepLimit(config) {
+  const ctx = procedureContext(config);
+  if (!ctx) return inactive();
+  const { version } = ctx;
   return {
     check(node, reporter) {
+      if (isOtherProcess(node, ctx)) return false;
       if (is(node, 'bpmn:UserTask')) {
         const steps = stepsOn(version, node.id);
         if (steps.length === 0) reporter.report(node.id, 'việc của cán bộ không phải là bước của cơ quan nào (the user task is no agency step, so it has no time limit)');
@@ -17,8 +24,9 @@ export default function agencyStepLimit({ version }: LintContext): Rule {
         }
         return;
       }
-      if (is(node, 'bpmn:Process') && node.id === version.process.bpmnProcessId) {
-        const userTasks = new Set<string>();
+      if (isOwnProcess(node, ctx)) {
+        /** @type {Set<string>} */
+        const userTasks = new Set();
         collectUserTasks(node, userTasks);
         for (const a of version.agencies) {
           for (const s of a.steps) {
@@ -28,15 +36,23 @@ export default function agencyStepLimit({ version }: LintContext): Rule {
       }
     },
   };
+};
+
+/**
+ * @param {unknown} limit
+ * @returns {boolean}
+ */
+function hasLimit(limit) {
+  const l = /** @type {{ value?: unknown, unit?: unknown } | undefined} */ (limit);
+  return !!l && typeof l.value === 'number' && Number.isFinite(l.value) && l.value >= 0 && (l.unit === 'working_days' || l.unit === 'working_hours');
 }
 
-function hasLimit(limit: unknown): boolean {
-  const l = limit as { value?: unknown; unit?: unknown } | undefined;
-  return typeof l?.value === 'number' && Number.isFinite(l.value) && l.value >= 0 && (l.unit === 'working_days' || l.unit === 'working_hours');
-}
-
-function collectUserTasks(container: any, out: Set<string>): void {
-  for (const e of container.flowElements ?? []) {
+/**
+ * @param {any} container
+ * @param {Set<string>} out
+ */
+function collectUserTasks(container, out) {
+  for (const e of container.flowElements || []) {
     if (is(e, 'bpmn:UserTask')) out.add(e.id);
     if (is(e, 'bpmn:SubProcess')) collectUserTasks(e, out);
   }

@@ -1,15 +1,22 @@
 /**
  * Every user task has a due date read from the variables the dossier layer computes
- * (`dueDates.<step>`), so an agency's inbox shows when its step is due.
+ * (`dueDates.<step>`), so an agency's inbox shows when its step is due. Needs no procedure
+ * version: without one it checks every process of the file.
  */
-import type { LintContext, Rule } from './types.js';
-import { ext, is, isExpression } from './moddle.js';
+'use strict';
 
-export default function userTaskDueDate(_ctx: LintContext): Rule {
+const { ext, is, isExpression } = require('../lib/moddle');
+const { isOtherProcess } = require('../lib/context');
+
+/** @type {import('../index').RuleFactory} */
+module.exports = function userTaskDueDate(config) {
   return {
     check(node, reporter) {
+      if (isOtherProcess(node, config)) return false;
       if (!is(node, 'bpmn:UserTask')) return;
-      const due: string | undefined = ext(node, 'zeebe:TaskSchedule')?.dueDate;
+      const schedule = ext(node, 'zeebe:TaskSchedule');
+      /** @type {string | undefined} */
+      const due = schedule && schedule.dueDate;
       if (!due) {
         reporter.report(node.id, 'việc của cán bộ phải có hạn xử lý (a user task needs zeebe:taskSchedule dueDate, e.g. =dueDates.<step>)');
       } else if (!isExpression(due) || !/\bdueDates\b/.test(due)) {
@@ -17,4 +24,4 @@ export default function userTaskDueDate(_ctx: LintContext): Rule {
       }
     },
   };
-}
+};

@@ -3,15 +3,24 @@
  * that agency performs a step on this task. A FEEL candidate group (a multi-instance step over
  * agencies) is checked at run time; here it needs at least one agency performing the step.
  */
-import type { LintContext, Rule } from './types.js';
-import { ext, is, isExpression, staticList, stepsOn } from './moddle.js';
+'use strict';
 
-export default function userTaskAgency({ version }: LintContext): Rule {
+const { ext, is, isExpression, staticList, stepsOn } = require('../lib/moddle');
+const { inactive, isOtherProcess, procedureContext } = require('../lib/context');
+
+/** @type {import('../index').RuleFactory} */
+module.exports = function userTaskAgency(config) {
+  const ctx = procedureContext(config);
+  if (!ctx) return inactive();
+  const { version } = ctx;
   const agencies = new Set(version.agencies.map((a) => a.code));
   return {
     check(node, reporter) {
+      if (isOtherProcess(node, ctx)) return false;
       if (!is(node, 'bpmn:UserTask')) return;
-      const groups: string | undefined = ext(node, 'zeebe:AssignmentDefinition')?.candidateGroups;
+      const assignment = ext(node, 'zeebe:AssignmentDefinition');
+      /** @type {string | undefined} */
+      const groups = assignment && assignment.candidateGroups;
       if (!groups || !groups.trim()) {
         reporter.report(node.id, 'việc của cán bộ phải có nhóm xử lý là mã cơ quan (a user task needs candidateGroups: the agency code)');
         return;
@@ -29,4 +38,4 @@ export default function userTaskAgency({ version }: LintContext): Rule {
       }
     },
   };
-}
+};
