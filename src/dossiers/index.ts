@@ -14,3 +14,4 @@ export type { PublicStatus } from './views.js';
 export type { ReconcileResult } from './sync.js';
 export type { Actor, DossierRow, Applicant, Channel } from './types.js';
 export { seedDemo, DEMO_PASSWORDS, type SeedResult } from './seed.js';
+export { agencyKinds, kindName, type AgencyKind } from './agency-kinds.js';

@@ -8,6 +8,18 @@ import { dossierCode } from './types.js';
 
 export const handoff: JobHandlerSpec = {
   type: 'lienthong.handoff',
+  doc: {
+    name: 'Chuyển thông tin liên thông',
+    description: 'Chuyển dữ liệu của bước vừa xong sang các cơ quan tiếp theo (liên thông điện tử) và ghi phiếu chuyển (biến handoff).',
+    headers: [
+      {
+        key: 'to',
+        label: 'Cơ quan nhận',
+        description: 'Các loại cơ quan nhận thông tin, cách nhau bởi dấu phẩy, ví dụ: cong-an-xa,bhxh.',
+        format: 'agency-kinds',
+      },
+    ],
+  },
   fetchVariable: ['dossierCode'],
   handle(job, { log, now }) {
     const code = dossierCode(job);

@@ -7,12 +7,15 @@ import { handoff } from './handoff.js';
 import { notifyCitizen } from './notify-citizen.js';
 import { stopDossier } from './stop-dossier.js';
 import { transferToTax } from './transfer-to-tax.js';
-import type { HandlerDeps, JobHandlerSpec, WorkerDeps } from './types.js';
+import type { HandlerDeps, JobHandlerSpec, JobTypeDoc, WorkerDeps } from './types.js';
 
-export type { JobHandlerSpec, WorkerDeps, WorkerLog } from './types.js';
+export type { JobHandlerSpec, JobHeaderDoc, JobTypeDoc, WorkerDeps, WorkerLog } from './types.js';
 
 /** Every handler, by job type. */
 export const HANDLERS: readonly JobHandlerSpec[] = [handoff, notifyCitizen, transferToTax, stopDossier];
+
+/** Every job type with what a process designer is told about it (the element templates read it). */
+export const JOB_TYPES: readonly (JobTypeDoc & { type: string })[] = HANDLERS.map((h) => ({ type: h.type, ...h.doc }));
 
 export interface RegisteredWorkers {
   readonly workers: readonly JobWorker[];

@@ -11,7 +11,7 @@ import { dossierCode, text } from './types.js';
 
 type Template = (job: ActivatedJob, code: string) => string;
 
-const TEMPLATES: Record<string, Template> = {
+const TEMPLATES = {
   'result-ready': (job, code) => `${greeting(job)}hồ sơ ${code} đã có kết quả. Mời ông/bà đến Bộ phận Một cửa nhận kết quả${appointment(job)}.`,
   'tax-notice': (job, code) => {
     const notice = (job.variables.taxNotice ?? {}) as { number?: unknown; amount?: unknown };
@@ -23,15 +23,34 @@ const TEMPLATES: Record<string, Template> = {
     job.variables.decision === 'granted'
       ? `${greeting(job)}hồ sơ ${code} đã được cấp giấy phép xây dựng. Mời ông/bà đến nhận giấy phép${appointment(job)}.`
       : `${greeting(job)}hồ sơ ${code} không được cấp giấy phép xây dựng. Mời ông/bà đến nhận văn bản trả lời nêu rõ lý do${appointment(job)}.`,
+} satisfies Record<string, Template>;
+
+/** What the designer picks from: every template above, by a Vietnamese name. */
+const TEMPLATE_NAMES: Record<keyof typeof TEMPLATES, string> = {
+  'result-ready': 'Đã có kết quả, mời nhận',
+  'tax-notice': 'Thông báo nộp thuế',
+  'permit-decision': 'Kết quả cấp giấy phép xây dựng',
 };
 
 export const notifyCitizen: JobHandlerSpec = {
   type: 'lienthong.notify-citizen',
+  doc: {
+    name: 'Thông báo cho người dân',
+    description: 'Soạn thông báo gửi người nộp hồ sơ theo mẫu đã chọn (biến notification); mẫu không có sẵn thì việc lỗi thành sự cố.',
+    headers: [
+      {
+        key: 'template',
+        label: 'Mẫu thông báo',
+        description: 'Nội dung gửi người dân.',
+        choices: Object.entries(TEMPLATE_NAMES).map(([value, name]) => ({ value, name })),
+      },
+    ],
+  },
   fetchVariable: ['dossierCode', 'applicantName', 'appointmentAt', 'taxNotice', 'decision'],
   handle(job, { log, now }) {
     const code = dossierCode(job);
     const template = job.customHeaders.template ?? '';
-    const compose = TEMPLATES[template];
+    const compose = Object.hasOwn(TEMPLATES, template) ? (TEMPLATES as Record<string, Template>)[template] : undefined;
     if (!compose) throw new Error(`job ${job.key} at '${job.elementId}': unknown notice template '${template}' (header 'template')`);
     const notification = { template, text: compose(job, code), at: new Date(now()).toISOString() };
     // The text names the applicant: only the template and the code go to the log.

@@ -8,6 +8,11 @@ import { dossierCode } from './types.js';
 
 export const transferToTax: JobHandlerSpec = {
   type: 'lienthong.transfer-to-tax',
+  doc: {
+    name: 'Chuyển thông tin sang cơ quan thuế',
+    description: 'Văn phòng đăng ký đất đai lập phiếu chuyển thông tin để cơ quan thuế xác định nghĩa vụ tài chính (biến taxTransferSlip).',
+    headers: [],
+  },
   fetchVariable: ['dossierCode', 'landParcel'],
   handle(job, { log, now }) {
     const code = dossierCode(job);

@@ -15,8 +15,35 @@ export interface WorkerDeps {
 
 export type HandlerDeps = Required<WorkerDeps>;
 
+/**
+ * What a process designer is told about a job type: the Modeler offers it as an element template
+ * (src/http/element-templates.ts), its headers as fields, so nobody types a job type or a header.
+ */
+export interface JobTypeDoc {
+  /** Vietnamese name of the automated step, as the Modeler lists it. */
+  name: string;
+  /** Vietnamese: what the step does and what it leaves in the variables. */
+  description: string;
+  /** The task headers (`zeebe:taskHeaders`) the handler reads. */
+  headers: readonly JobHeaderDoc[];
+}
+
+export interface JobHeaderDoc {
+  key: string;
+  /** Vietnamese label of the field. */
+  label: string;
+  /** Vietnamese hint shown below the field. */
+  description: string;
+  /** The only values the handler accepts (a dropdown); absent: free text. */
+  choices?: readonly { value: string; name: string }[];
+  /** `agency-kinds`: a comma-separated list of agency kinds (domain.agencies.kind). */
+  format?: 'agency-kinds';
+}
+
 export interface JobHandlerSpec {
   type: string;
+  /** For the designer's element templates. */
+  doc: JobTypeDoc;
   /** Only these variables are fetched with the job. */
   fetchVariable: string[];
   /** Computes the variables the job completes with; throwing fails the job (one retry less). */
