@@ -1,6 +1,7 @@
-// Builds dist/ (tsc -p tsconfig.build.json) only when an input is newer than the last build.
-// `npm start`, the benches and `npm test` (whose crash test runs the built code in child
-// processes) call it first.
+// Builds dist/ only when an input is newer than the last build: the service (tsc -p
+// tsconfig.build.json) and the browser app (esbuild, scripts/build-web.mjs), each with its own
+// stamp. `npm start`, the benches and `npm test` (whose crash and browser tests run the built
+// code) call it first.
 //
 //   --allow-type-errors   type errors are reported but the emitted JavaScript is kept (tsc emits
 //                         despite them); for tests, which run TypeScript without type-checking
@@ -14,8 +15,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const allowTypeErrors = process.argv.includes('--allow-type-errors');
 const inputs = ['src', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const webInputs = ['src/web', 'packages', 'package.json', 'scripts/build-web.mjs'];
 // Stamped with the time the last good build *started*: a file saved during a build is newer.
 const stamp = 'dist/.build-stamp';
+const webStamp = 'dist/.web-stamp';
 const lock = 'dist/.build-lock';
 
 function newest(path) {
@@ -26,9 +29,11 @@ function newest(path) {
   for (const e of readdirSync(path)) t = Math.max(t, newest(join(path, e)));
   return t;
 }
-const stale = () => !existsSync(stamp) || Math.max(...inputs.map(newest)) > statSync(stamp).mtimeMs;
+const staleAgainst = (file, paths) => !existsSync(file) || Math.max(...paths.map(newest)) > statSync(file).mtimeMs;
+const stale = () => staleAgainst(stamp, inputs);
+const webStale = () => staleAgainst(webStamp, webInputs) || !existsSync('dist/web/manifest.json');
 
-if (!stale()) process.exit(0);
+if (!stale() && !webStale()) process.exit(0);
 
 // One build at a time (a bench and a test run started together); a lock older than 5 min is a
 // leftover of a killed build.
@@ -59,6 +64,19 @@ try {
       console.error('lienthong: tsc reported type errors (above); using the JavaScript it emitted anyway');
     } else {
       status = r.status ?? 1;
+    }
+  }
+  if (status === 0 && webStale()) {
+    const started = new Date();
+    console.error('lienthong: building the browser app (esbuild)…');
+    const { buildWeb } = await import('./build-web.mjs');
+    try {
+      await buildWeb();
+      writeFileSync(webStamp, `${started.toISOString()}\n`);
+      utimesSync(webStamp, started, started);
+    } catch (e) {
+      console.error(`lienthong: the browser app did not build: ${e.message}`);
+      status = 1;
     }
   }
 } finally {

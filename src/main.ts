@@ -18,6 +18,7 @@ import { EmbeddedEngineQueries } from './engine/embedded/queries.js';
 import type { DeploymentResult, Resource } from './engine/port.js';
 import { AppError } from './errors.js';
 import { calendarRouter } from './http/calendar.js';
+import { elementTemplatesRouter, proceduresRouter } from './http/catalog.js';
 import { SchemaRegistry, schemasDir } from './http/validate.js';
 import { createApp } from './http/app.js';
 import { createMetrics, instrumentEngine } from './http/metrics.js';
@@ -25,9 +26,10 @@ import { maskingLoggerOptions } from './http/redact.js';
 import type { Router } from 'express';
 import { CalendarStore } from './calendar/index.js';
 import { DossierService, seedDemo } from './dossiers/index.js';
+import { agencyName } from './dossiers/agency-name.js';
 import { dossiersRouter } from './http/dossiers.js';
 import { tasksRouter } from './http/tasks.js';
-import { Catalog, loadCatalog } from './procedures/index.js';
+import { Catalog, catalogLinter, formatDeploymentProblems, loadCatalog, type DeploymentLinter } from './procedures/index.js';
 import { SlaService } from './sla/index.js';
 import { InboxWorker, TaskService } from './tasks/index.js';
 import { registerWorkers } from './workers/index.js';
@@ -72,8 +74,11 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
   let rooms: Rooms | undefined;
   try {
     await engine.start();
-    await deployCatalogue(engine, config, logger);
-    rooms = await startRooms(db, engine, config, logger);
+    const catalog = await loadProcedures(config, logger);
+    // The procedure lint holds the catalog's processes to their procedure.json at every deploy.
+    const lintDeployment = catalogLinter(catalog, { now: () => new Date(engine.clock.now()) });
+    await deployCatalogue(engine, config, logger, lintDeployment);
+    rooms = await startRooms(db, engine, config, logger, catalog);
     const app = createApp({
       engine,
       queries: new EmbeddedEngineQueries(db),
@@ -83,6 +88,8 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
       metrics,
       auth: { secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds },
       api: rooms.api,
+      lintDeployment,
+      web: { agencyName: (code) => agencyName(db, code) },
     });
     server = createServer(app);
     await listen(server, config.port);
@@ -135,7 +142,7 @@ interface Rooms {
  * the dossier room (with its reconciler). On an empty database outside production, the demo
  * agencies and users are loaded first (src/dossiers/seed.ts).
  */
-async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger: Logger): Promise<Rooms> {
+async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger: Logger, catalog: Catalog): Promise<Rooms> {
   const { rows } = await db.query(`select 1 from domain.agencies limit 1`);
   if (!rows.length) {
     if (config.nodeEnv === 'production') {
@@ -143,18 +150,6 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     } else {
       const seeded = await seedDemo(db, { nodeEnv: config.nodeEnv });
       if (seeded) logger.info({ agencies: seeded.agencies.length, users: seeded.users.length }, 'demo agencies and users loaded (README: demo accounts)');
-    }
-  }
-  // PROCESSES_DIR is first a folder of BPMN files to deploy; it is also the procedure catalog
-  // when it holds one. A catalog that does not load leaves the dossier room with no procedure
-  // (receipts answer 'no such procedure') and says why, once, at start.
-  const dir = config.processesDir;
-  let catalog = new Catalog(dir, [], new Map());
-  if (existsSync(dir) && statSync(dir).isDirectory()) {
-    try {
-      catalog = await loadCatalog(dir);
-    } catch (e) {
-      logger.error({ processesDir: dir, problems: (e as { details?: unknown }).details }, `no procedure catalog: ${(e as Error).message}`);
     }
   }
   const calendar = new CalendarStore(db);
@@ -176,7 +171,13 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   dossiers.start();
   return {
     tasks,
-    api: [dossiersRouter({ dossiers }), tasksRouter({ tasks }), calendarRouter({ calendar, schemas: SchemaRegistry.load(join(schemasDir(), 'api')) })],
+    api: [
+      dossiersRouter({ dossiers }),
+      tasksRouter({ tasks }),
+      calendarRouter({ calendar, schemas: SchemaRegistry.load(join(schemasDir(), 'api')) }),
+      proceduresRouter({ catalog, clock: engine.clock }),
+      elementTemplatesRouter({ db }),
+    ],
     async close() {
       await dossiers.stopBackground();
       await inbox.close();
@@ -187,11 +188,31 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
 }
 
 /**
+ * PROCESSES_DIR is first a folder of BPMN files to deploy; it is also the procedure catalog
+ * when it holds one. A catalog that does not load leaves the dossier room with no procedure
+ * (receipts answer 'no such procedure') and the deployments unlinted, and says why, once, at
+ * start.
+ */
+async function loadProcedures(config: Config, logger: Logger): Promise<Catalog> {
+  const dir = config.processesDir;
+  if (existsSync(dir) && statSync(dir).isDirectory()) {
+    try {
+      return await loadCatalog(dir);
+    } catch (e) {
+      logger.error({ processesDir: dir, problems: (e as { details?: unknown }).details }, `no procedure catalog: ${(e as Error).message}`);
+    }
+  }
+  return new Catalog(dir, [], new Map());
+}
+
+/**
  * Deploys every `*.bpmn` below PROCESSES_DIR in one deployment, named by its path relative to
  * the folder. A file deployed before with the same content keeps its version (the engine's
- * rule, as Zeebe's), so a restart creates no new versions. One bad file stops the start.
+ * rule, as Zeebe's), so a restart creates no new versions. One bad file stops the start, and
+ * so does a lint error of a catalog process (`lint`, as POST /v2/deployments runs it); lint
+ * warnings are logged.
  */
-export async function deployCatalogue(engine: EmbeddedEngine, config: Config, logger: Logger): Promise<DeploymentResult | undefined> {
+export async function deployCatalogue(engine: EmbeddedEngine, config: Config, logger: Logger, lint?: DeploymentLinter): Promise<DeploymentResult | undefined> {
   const dir = config.processesDir;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     if (config.processesDirExplicit) throw new ConfigError('PROCESSES_DIR', `${dir} is not a folder`);
@@ -205,6 +226,13 @@ export async function deployCatalogue(engine: EmbeddedEngine, config: Config, lo
   if (!resources.length) {
     logger.info({ processesDir: dir }, 'no BPMN files: nothing deployed');
     return undefined;
+  }
+  if (lint) {
+    const { errors, warnings } = await lint(resources);
+    if (warnings.length) logger.warn({ processesDir: dir, warnings }, `procedure lint warnings: ${formatDeploymentProblems(warnings)}`);
+    if (errors.length) {
+      throw new StartupError(`cannot deploy the processes in ${dir}: the procedure lint refuses ${formatDeploymentProblems(errors)}`, { problems: errors });
+    }
   }
   let result: DeploymentResult;
   try {

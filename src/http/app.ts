@@ -3,9 +3,10 @@
  * thing. In order, every request meets:
  *
  *   request log + id, metrics → helmet → JSON body (size-limited) → authenticate (bearer token
- *   → req.user) → the routes, each guarded by its first handler (requireRole / publicRoute) →
+ *   or session cookie → req.user) → the routes, each guarded by its first handler (requireRole / publicRoute) →
  *   404 → the one error mapper (errors.ts).
  *
+ *   /login, /, /designer, /assets the people's pages and the browser app (pages.ts)
  *   /healthz, /metrics            liveness, Prometheus
  *   /v2/…                         the engine (Camunda 8 REST v2 shapes)
  *   /api/auth/login, /api/auth/me sign in (login.ts)
@@ -35,11 +36,13 @@ import { LoginThrottle, type ThrottleRules } from './login-throttle.js';
 import { authRouter } from './login.js';
 import { createMetrics, httpMetrics, instrumentEngine, metricsEndpoint, type Metrics } from './metrics.js';
 import { openApiRouter } from './openapi.js';
+import { pagesRouter } from './pages.js';
+import { loadWebAssets, type WebAssets } from './web-assets.js';
 import { listRoutes, unguardedRoutes } from './routes.js';
 import { traceRouter, type ClockReader } from './trace.js';
 import { SchemaRegistry, schemasDir } from './validate.js';
 import type { JobNotifier } from './v2/activation.js';
-import { v2Router } from './v2/index.js';
+import { v2Router, type V2Context } from './v2/index.js';
 
 export interface AppOptions {
   engine: WorkflowEngine & Partial<JobNotifier>;
@@ -77,8 +80,12 @@ export interface AppOptions {
   metrics?: Metrics;
   /** The other rooms' routers, mounted under /api (paths inside them start after '/api'). */
   api?: Router[];
+  /** The browser app's built files (default: dist/web) and the shell's agency names. */
+  web?: { assets?: WebAssets; agencyName?(code: string): Promise<string | null> };
   /** Express's 'trust proxy' (behind a reverse proxy, so req.ip is the citizen's address). */
   trustProxy?: boolean | number | string;
+  /** The procedure lint of POST /v2/deployments (procedures' catalogLinter). Default: none. */
+  lintDeployment?: V2Context['lintDeployment'];
 }
 
 const MB = 1024 * 1024;
@@ -105,6 +112,8 @@ export function createApp(opts: AppOptions): Express {
   app.use(json(opts.limits?.apiJsonBytes ?? 1 * MB));
   app.use(authenticate(tokens));
 
+  const throttle = new LoginThrottle(opts.auth?.throttle);
+  app.use(pagesRouter({ db: opts.db, tokens, throttle, assets: opts.web?.assets ?? loadWebAssets(), agencyName: opts.web?.agencyName }));
   app.get('/healthz', healthz(opts.db));
   app.get('/metrics', metricsEndpoint(metrics));
   app.use(
@@ -115,6 +124,7 @@ export function createApp(opts: AppOptions): Express {
       schemas: opts.schemas ?? SchemaRegistry.load(),
       signal: opts.signal ?? new AbortController().signal,
       limits: { resourceBytes: opts.limits?.resourceBytes ?? 4 * MB, resources: opts.limits?.resources ?? 100 },
+      lintDeployment: opts.lintDeployment,
       activation: {
         defaultRequestTimeout: opts.activation?.defaultRequestTimeout ?? 10_000,
         pollInterval: opts.activation?.pollInterval ?? 500,
@@ -124,7 +134,7 @@ export function createApp(opts: AppOptions): Express {
 
   // Before every router under /api/dossiers (the dossier room's and the trace): auditors' reads are logged.
   app.use('/api/dossiers', auditPersonalDataReads(opts.db));
-  app.use('/api', authRouter({ db: opts.db, tokens, throttle: new LoginThrottle(opts.auth?.throttle), schemas: apiSchemas }));
+  app.use('/api', authRouter({ db: opts.db, tokens, throttle, schemas: apiSchemas }));
   app.use('/api', auditRouter({ db: opts.db }));
   app.use('/api', traceRouter({ db: opts.db, sla }));
   app.use('/api', openApiRouter(app, { title: 'lienthong', version: '0.1.0', description: 'Một cửa liên thông — one-stop inter-agency linked procedures as BPMN' }));

@@ -1,10 +1,12 @@
 /**
  * Who is calling, and may they call this route.
  *
- * - `authenticate` (global): a `Authorization: Bearer <JWT>` header becomes `req.user`. A bad or
- *   expired token does not stop the request here — a public route (login, the citizen's lookup)
- *   must still work with a stale token in the browser — it is remembered, and `requireRole`
- *   answers 401 with the reason.
+ * - `authenticate` (global): a `Authorization: Bearer <JWT>` header (programs) or, without one,
+ *   the session cookie (people's browsers, session.ts) becomes `req.user`. A bad or expired
+ *   token does not stop the request here — a public route (login, the citizen's lookup) must
+ *   still work with a stale token in the browser — it is remembered, and `requireRole` answers
+ *   401 with the reason. A cookie-authenticated write without the app's header is refused (403,
+ *   CSRF) by the guard, so no page of another site can make a signed-in browser act.
  * - `requireRole(...roles)` (per route, first handler): 401 without a valid token, 403 when the
  *   role is not listed (no roles listed: any signed-in user). Auditors are read-only: a request
  *   other than GET/HEAD by an auditor is refused unless the route lists 'auditor' itself (the
@@ -19,6 +21,7 @@
 import type { Request, RequestHandler } from 'express';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { Forbidden, Unauthenticated } from '../errors.js';
+import { hasAppHeader, sessionToken } from './session.js';
 
 /** DESIGN.md's roles. */
 export type Role = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
@@ -41,6 +44,8 @@ declare global {
       user?: Principal;
       /** Why the bearer token given was refused (answered by `requireRole`). */
       authProblem?: string;
+      /** The principal came from the session cookie (a browser), not an Authorization header. */
+      viaCookie?: boolean;
       /** The request id (x-request-id), set by the request logger. */
       id?: string;
       /** The matched route's pattern ('/api/tasks/:id'), recorded by the route's guard for logs and metrics. */
@@ -102,11 +107,21 @@ export function createTokenService(opts: { secret: string | Uint8Array; ttlSecon
   };
 }
 
-/** Global middleware: a valid bearer token becomes `req.user`; anything else leaves it unset. */
+/** Global middleware: a valid bearer token or session cookie becomes `req.user`; anything else leaves it unset. */
 export function authenticate(tokens: TokenService): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization;
-    if (header === undefined || header === '') return next();
+    if (header === undefined || header === '') {
+      const cookie = sessionToken(req);
+      if (cookie === undefined) return next();
+      try {
+        req.user = await tokens.verify(cookie);
+        req.viaCookie = true;
+      } catch (e) {
+        req.authProblem = (e as Error).message;
+      }
+      return next();
+    }
     const m = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
     if (!m) {
       req.authProblem = 'tiêu đề Authorization phải có dạng "Bearer <token>" (Authorization must be "Bearer <token>")';
@@ -138,6 +153,7 @@ export function requireRole(...roles: Role[]): RequestHandler {
 function check(req: Request, roles: readonly Role[]): void {
   const u = req.user;
   if (!u) throw new Unauthenticated(req.authProblem ?? 'cần đăng nhập (sign in first: send Authorization: Bearer <token>)');
+  refuseForgedWrite(req);
   if (roles.length && !roles.includes(u.role)) {
     throw new Forbidden(`vai trò '${u.role}' không được thực hiện thao tác này (role '${u.role}' may not do this; allowed: ${roles.join(', ')})`);
   }
@@ -154,6 +170,7 @@ function check(req: Request, roles: readonly Role[]): void {
 export function publicRoute(opts: { signIn?: boolean } = {}): RequestHandler {
   const handler: RequestHandler = (req, _res, next) => {
     notePath(req);
+    if (req.user) refuseForgedWrite(req);
     if (!opts.signIn && req.user?.role === 'auditor' && !SAFE_METHODS.has(req.method)) {
       throw new Forbidden('thanh tra chỉ được xem, không được thay đổi dữ liệu (auditors have read-only access)');
     }
@@ -161,6 +178,13 @@ export function publicRoute(opts: { signIn?: boolean } = {}): RequestHandler {
   };
   Object.defineProperty(handler, 'public', { value: true });
   return handler;
+}
+
+/** A write authenticated by the browser's cookie alone, without the app's header, may come from another site. */
+function refuseForgedWrite(req: Request): void {
+  if (req.viaCookie && !SAFE_METHODS.has(req.method) && !hasAppHeader(req)) {
+    throw new Forbidden('yêu cầu thay đổi dữ liệu phải gửi từ ứng dụng (X-Requested-With: lienthong) — a cookie-authenticated write needs the app header (CSRF guard)');
+  }
 }
 
 /** Only here, in the route's own first handler, are baseUrl and route both the matched ones. */

@@ -1,5 +1,6 @@
 /**
  * POST /api/auth/login { username, password } → { token, expiresAt, user }
+ * POST /api/auth/logout → 204, the browser's session cookie cleared (audited when signed in)
  * GET  /api/auth/me → the signed-in user as the token says
  *
  * Passwords are checked with scrypt (security/passwords.ts). A wrong username and a wrong
@@ -8,12 +9,13 @@
  * and per address (login-throttle.ts). Every attempt is an audit row — 'auth.login' or
  * 'auth.login_failed' with the reason — never with the password.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { appendAudit } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
 import { TooManyRequests, Unauthenticated } from '../errors.js';
 import { hashPassword, verifyPassword } from '../security/passwords.js';
 import { publicRoute, requireRole, type Principal, type Role, type TokenService } from './auth.js';
+import { clearSession } from './session.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { describeRoute } from './routes.js';
 import { schemaId, validBody, type SchemaRegistry } from './validate.js';
@@ -50,45 +52,19 @@ export function authRouter(deps: LoginDeps): Router {
     validBody(deps.schemas, schemaId('api/auth-login.json')),
     async (req, res) => {
       const { username, password } = req.body as { username: string; password: string };
-      const ip = clientIp(req);
-      const wait = deps.throttle.retryAfterSeconds(username, ip);
-      if (wait > 0) {
-        await audit(deps.db, { actor: username, role: 'anonymous', agency: null }, 'auth.login_failed', { reason: 'rate_limited', ip, requestId: req.id });
-        res.setHeader('Retry-After', String(wait));
-        throw new TooManyRequests(`đăng nhập sai quá nhiều lần, hãy thử lại sau ${wait} giây (too many failed logins; retry after ${wait} s)`, {
-          retryAfterSeconds: wait,
-        });
-      }
+      const { user, token, expiresAt } = await signIn(deps, req, res, username, password);
+      res.json({ token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user });
+    },
+  );
 
-      const { rows } = await deps.db.query<UserRow>(
-        `select username, full_name as "fullName", password_hash as "passwordHash", role, agency_code as "agencyCode", active
-           from domain.users where username = $1`,
-        [username],
-      );
-      const user = rows[0];
-      const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummy()), false);
-      if (!user || !ok || !user.active) {
-        deps.throttle.failed(username, ip);
-        const reason = !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive';
-        const who = user ? { actor: user.username, role: user.role, agency: user.agencyCode } : { actor: username, role: 'anonymous', agency: null };
-        await audit(deps.db, who, 'auth.login_failed', { reason, ip, requestId: req.id });
-        throw new Unauthenticated(WRONG);
-      }
-
-      deps.throttle.succeeded(username);
-      const principal: Principal = { username: user.username, role: user.role, agencyCode: user.agencyCode, fullName: user.fullName };
-      const { token, expiresAt } = await deps.tokens.issue(principal);
-      await audit(deps.db, { actor: user.username, role: user.role, agency: user.agencyCode }, 'auth.login', {
-        ip,
-        expiresAt: expiresAt.toISOString(),
-        requestId: req.id,
-      });
-      res.json({
-        token,
-        tokenType: 'Bearer',
-        expiresAt: expiresAt.toISOString(),
-        user: { username: user.username, fullName: user.fullName, role: user.role, agencyCode: user.agencyCode },
-      });
+  router.post(
+    '/auth/logout',
+    publicRoute({ signIn: true }),
+    describeRoute({ summary: 'Đăng xuất: xoá phiên của trình duyệt (sign out: ends the browser session cookie)' }),
+    async (req, res) => {
+      clearSession(req, res);
+      if (req.user) await audit(deps.db, { actor: req.user.username, role: req.user.role, agency: req.user.agencyCode }, 'auth.logout', { ip: clientIp(req), requestId: req.id });
+      res.status(204).end();
     },
   );
 
@@ -99,6 +75,53 @@ export function authRouter(deps: LoginDeps): Router {
   return router;
 }
 
+export interface SignedIn {
+  user: { username: string; fullName: string; role: Role; agencyCode: string | null };
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * Checks a username and password (throttled, audited) and issues a token; the API's login and
+ * the browser's /login form both come here. Throws `Unauthenticated` or `TooManyRequests`.
+ */
+export async function signIn(deps: Omit<LoginDeps, 'schemas'>, req: Request, res: Response, username: string, password: string): Promise<SignedIn> {
+  const ip = clientIp(req);
+  const wait = deps.throttle.retryAfterSeconds(username, ip);
+  if (wait > 0) {
+    await audit(deps.db, { actor: username, role: 'anonymous', agency: null }, 'auth.login_failed', { reason: 'rate_limited', ip, requestId: req.id });
+    res.setHeader('Retry-After', String(wait));
+    throw new TooManyRequests(`đăng nhập sai quá nhiều lần, hãy thử lại sau ${wait} giây (too many failed logins; retry after ${wait} s)`, {
+      retryAfterSeconds: wait,
+    });
+  }
+
+  const { rows } = await deps.db.query<UserRow>(
+    `select username, full_name as "fullName", password_hash as "passwordHash", role, agency_code as "agencyCode", active
+       from domain.users where username = $1`,
+    [username],
+  );
+  const user = rows[0];
+  const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummy()), false);
+  if (!user || !ok || !user.active) {
+    deps.throttle.failed(username, ip);
+    const reason = !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive';
+    const who = user ? { actor: user.username, role: user.role, agency: user.agencyCode } : { actor: username, role: 'anonymous', agency: null };
+    await audit(deps.db, who, 'auth.login_failed', { reason, ip, requestId: req.id });
+    throw new Unauthenticated(WRONG);
+  }
+
+  deps.throttle.succeeded(username);
+  const principal: Principal = { username: user.username, role: user.role, agencyCode: user.agencyCode, fullName: user.fullName };
+  const { token, expiresAt } = await deps.tokens.issue(principal);
+  await audit(deps.db, { actor: user.username, role: user.role, agency: user.agencyCode }, 'auth.login', {
+    ip,
+    expiresAt: expiresAt.toISOString(),
+    requestId: req.id,
+  });
+  return { user: { username: user.username, fullName: user.fullName, role: user.role, agencyCode: user.agencyCode }, token, expiresAt };
+}
+
 function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
@@ -106,7 +129,7 @@ function clientIp(req: Request): string {
 async function audit(
   db: LoginDeps['db'],
   who: { actor: string; role: string; agency: string | null },
-  action: 'auth.login' | 'auth.login_failed',
+  action: 'auth.login' | 'auth.login_failed' | 'auth.logout',
   payload: Record<string, unknown>,
 ): Promise<void> {
   await db.tx((q) => appendAudit(q, { ...who, action, payload }));

@@ -43,6 +43,9 @@ const POLICY: Record<string, 'public' | Role[]> = {
   'GET /api/audit': ['auditor', 'admin'],
   'GET /api/audit/verify': ['auditor', 'admin'],
   'GET /api/dossiers/{code}/trace': ['officer', 'counter', 'auditor', 'admin'],
+  'GET /api/procedures': [],
+  'GET /api/procedures/by-process/{bpmnProcessId}': [],
+  'GET /api/element-templates': ['designer', 'admin'],
   'GET /api/openapi.json': 'public',
   'GET /api/docs': 'public',
   'GET /api/docs/viewer.js': 'public',
@@ -139,8 +142,8 @@ test('Given every route × every caller, when called, then 401 / 403 / allowed e
         want = '< 500';
       } else if (!guarded) {
         // Public: the handler decides (the dossier lookup needs its secret) — but an auditor
-        // writes nowhere, except to sign in.
-        const auditorWrite = role === 'auditor' && o.method !== 'GET' && o.path !== '/api/auth/login';
+        // writes nowhere, except to sign in and out.
+        const auditorWrite = role === 'auditor' && o.method !== 'GET' && !['/api/auth/login', '/api/auth/logout', '/login'].includes(o.path);
         ok = auditorWrite ? r.status === 403 : true;
         want = auditorWrite ? '403' : 'any';
       } else if (!role) {

@@ -276,7 +276,7 @@ describe('Scenario: other unknown things', () => {
     expect4xx(r, 404, 'NotFound');
     expect(r.body.message).toContain('/v2/nothing-here');
     expect4xx(await call(url, 'DELETE', '/v2/process-instances/1'), 404, 'NotFound');
-    expect4xx(await call(url, 'GET', '/'), 404, 'NotFound');
+    expect4xx(await call(url, 'GET', '/api'), 404, 'NotFound');
   });
 });
 

@@ -1,0 +1,52 @@
+/**
+ * Lint while drawing: @camunda/linting (Camunda 8 compatibility and bpmnlint's correctness rules,
+ * chosen by the diagram's `modeler:executionPlatform`) plus lienthong's own catalog rules — the
+ * bpmnlint plugin in packages/bpmnlint-plugin-lienthong, the same code the server runs at every
+ * deploy — configured with the procedure version the process belongs to.
+ */
+import { Linter } from '@camunda/linting';
+import StaticResolver from 'bpmnlint/lib/resolver/static-resolver';
+import { lintConfig } from 'bpmnlint-plugin-lienthong';
+import type { CatalogVersion, Problem } from '../shared/api';
+
+export interface Report {
+  id: string;
+  message: string;
+  category: 'error' | 'warn' | 'info';
+  rule: string;
+  /** Where it came from: the live lint, or the server refusing a deployment. */
+  source: 'lint' | 'deploy';
+  [k: string]: unknown;
+}
+
+export function createLinter(version: CatalogVersion | null): { lint(definitions: unknown): Promise<Report[]> } {
+  // Two Camunda warnings that the embedded engine's subset makes moot until it runs Camunda user
+  // tasks and their forms (README, "The embedded engine's BPMN subset"): job-worker user tasks are
+  // what it runs, and a task's decision is checked by its JSON Schema, not a linked form.
+  const plugins: Array<{ config: unknown; resolver?: unknown }> = [
+    { config: { rules: { 'camunda-compat/zeebe-user-task': 'off', 'camunda-compat/user-task-definition': 'off' } } },
+  ];
+  if (version) {
+    // procedure.json as the API returns it is what the plugin's ProcedureVersion describes.
+    const { config, cache } = lintConfig({ version: version as unknown as Parameters<typeof lintConfig>[0]['version'], hoursPerWorkingDay: 8 });
+    plugins.push({ config, resolver: new StaticResolver(cache) });
+  }
+  const linter = new Linter({ modeler: 'web', type: 'cloud', plugins });
+  return {
+    async lint(definitions) {
+      const reports = (await linter.lint(definitions)) as Array<Record<string, unknown>>;
+      return reports.map((r) => ({ ...r, id: String(r.id ?? ''), message: String(r.message ?? ''), category: (r.category as Report['category']) ?? 'error', rule: String(r.rule ?? ''), source: 'lint' }));
+    },
+  };
+}
+
+/** The server's refusal (`details.problems`) or warnings as reports on the elements they name. */
+export function deployReports(problems: readonly Problem[] | undefined, fallbackId: string): Report[] {
+  return (problems ?? []).map((p) => ({
+    id: p.elementId || fallbackId,
+    message: p.message,
+    category: p.category === 'warn' ? 'warn' : 'error',
+    rule: p.rule ?? (p.elementType ? `deploy:${p.elementType}` : 'deploy'),
+    source: 'deploy',
+  }));
+}

@@ -1,0 +1,65 @@
+/**
+ * A real Chromium for the page tests, driven by playwright-core: `CHROMIUM_PATH`, else Debian's
+ * /usr/bin/chromium when present, else the binary the npm package @sparticuz/chromium ships
+ * (unpacked to the temp folder on first use), launched with that package's own arguments, so
+ * `npm ci && npm test` needs nothing else on the machine. Background networking is off: the
+ * browser talks to the service under test and nothing else.
+ *
+ * `openPage` records every console error, page error, failed request and 5xx answer of the page,
+ * so a test can require that a page produced none (4xx answers are the app's to handle).
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const QUIET = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-default-apps', '--disable-quic'];
+
+export async function launchBrowser(): Promise<Browser> {
+  const explicit = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+  if (explicit) {
+    return chromium.launch({ executablePath: explicit, headless: true, args: ['--no-sandbox', '--disable-gpu', ...QUIET] });
+  }
+  const { default: packaged } = await import('@sparticuz/chromium');
+  // Its arguments are for one page per serverless process: --single-process dies when a test
+  // closes a browser context, so it is left out.
+  const args = packaged.args.filter((a) => a !== '--single-process');
+  return chromium.launch({ executablePath: await packaged.executablePath(), headless: true, args: [...args, ...QUIET] });
+}
+
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors, uncaught page errors and failed requests, as text. */
+  problems: string[];
+}
+
+export async function openPage(browser: Browser, opts: { width?: number; height?: number } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    // Chromium logs every 4xx answer; the page handles those (a refused deployment, a 401 → /login).
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // A navigation that replaces the page cancels its pending requests: not a failure of the page.
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  return { page, context, problems };
+}
+
+/** Signs in through /login as a person would, and waits for the page it lands on. */
+export async function signInAs(page: Page, baseUrl: string, username: string, password: string, next?: string): Promise<void> {
+  await page.goto(`${baseUrl}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+}
