@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const allowTypeErrors = process.argv.includes('--allow-type-errors');
-const inputs = ['src', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const inputs = ['src', 'bench', 'scripts/screenshots.ts', 'tests/support/browser.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 const webInputs = ['src/web', 'packages', 'package.json', 'scripts/build-web.mjs'];
 // Stamped with the time the last good build *started*: a file saved during a build is newer.
 const stamp = 'dist/.build-stamp';

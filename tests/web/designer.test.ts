@@ -11,7 +11,7 @@ import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { startService, type Service } from '../../src/main.js';
 import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { openTestDb, type TestDb } from '../support/db.js';
-import { testConfig } from '../http/support.js';
+import { testConfig, tokenFor } from '../http/support.js';
 
 let t: TestDb;
 let service: Service;
@@ -69,6 +69,19 @@ describe('Scenario: a designer changes a procedure and deploys it', () => {
     await page.waitForSelector('.lt-d-banner-ok:has-text("phiên bản 2")');
     await page.click('li[data-process-id="birth-registration-group"] .lt-d-process');
     await page.waitForSelector('li[data-process-id="birth-registration-group"] li[data-version="2"]');
+
+    // What the designer deployed runs: an instance of version 2 reaches the renamed step.
+    const admin = { authorization: `Bearer ${await tokenFor({ username: 'test-admin', role: 'admin', agencyCode: null })}`, 'content-type': 'application/json' };
+    const started = await fetch(`${service.url}/v2/process-instances`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ processDefinitionId: 'birth-registration-group', processDefinitionVersion: 2, variables: { dossierCode: 'THU-NGHIEM-0001', dueDates: {} } }),
+    });
+    expect(started.status).toBe(200);
+    const { processInstanceKey, processDefinitionVersion } = (await started.json()) as { processInstanceKey: string; processDefinitionVersion: number };
+    expect(processDefinitionVersion).toBe(2);
+    const flows = (await (await fetch(`${service.url}/v2/process-instances/${processInstanceKey}/sequence-flows`, { headers: admin })).json()) as { items: Array<{ elementId: string }> };
+    expect(flows.items.map((f) => f.elementId)).toContain('toBirthRegistration');
 
     // Draw a task, make it a service task, give it no job type: the lint marks it…
     await page.click('.djs-palette [data-action="create.task"]');

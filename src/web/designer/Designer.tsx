@@ -146,6 +146,7 @@ export function Designer(props: { initialProcessId: string | null }) {
     await m.importXML(xml);
     ensureExecutionPlatform(m);
     fitBesidePalette(m.get('canvas'), paletteWidth(canvasRef.current));
+    performance.mark('lt-diagram-ready'); // bench/designer-load reads it
     deployProblems.current = [];
     markDirty(false);
     setCurrent({ processId, mode: 'draft', version });
@@ -154,6 +155,7 @@ export function Designer(props: { initialProcessId: string | null }) {
     history.replaceState(null, '', `/designer/${encodeURIComponent(processId)}`);
     await loadCatalog(processId);
     await runLint();
+    performance.mark('lt-lint-done');
   }
 
   async function openDraft(group: ProcessGroup, version: ProcessDefinition, initial = false) {

@@ -6,6 +6,7 @@
 import Modeler from 'camunda-bpmn-js/lib/camunda-cloud/Modeler';
 import NavigatedViewer from 'camunda-bpmn-js/lib/camunda-cloud/NavigatedViewer';
 import lintingModule from '@camunda/linting/modeler';
+import { translateViModule } from './translate-vi';
 
 import 'camunda-bpmn-js/dist/assets/camunda-cloud-modeler.css';
 import 'camunda-bpmn-js/dist/assets/camunda-cloud-navigated-viewer.css';
@@ -29,13 +30,13 @@ export function createModeler(container: HTMLElement, propertiesParent: HTMLElem
   return new Modeler({
     container,
     propertiesPanel: { parent: propertiesParent },
-    additionalModules: [lintingModule, { createZeebeUserTaskBehavior: ['type', KeepJobWorkerUserTasks] }],
+    additionalModules: [lintingModule, translateViModule, { createZeebeUserTaskBehavior: ['type', KeepJobWorkerUserTasks] }],
     linting: { active: true },
   });
 }
 
 export function createViewer(container: HTMLElement): any {
-  return new NavigatedViewer({ container });
+  return new NavigatedViewer({ container, additionalModules: [translateViModule] });
 }
 
 /** Sets the execution platform on the definitions so the Camunda lint runs (a command: undoable). */

@@ -1,0 +1,66 @@
+/**
+ * Refreshes the README's screenshots (docs/screenshots/*.png, 1280×800, Vietnamese, Asia/Ho_Chi_Minh):
+ * the service with its demo data on a scratch PGlite, the demo accounts signing in, each page
+ * shot as its user sees it. Run by hand after a page changes (`npm run screenshots`); the
+ * tests never write these files.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openDb } from '../src/db/index.js';
+import { DEMO_PASSWORDS } from '../src/dossiers/index.js';
+import { startService } from '../src/main.js';
+import { launchBrowser, openPage, signInAs } from '../tests/support/browser.js';
+
+const out = join(process.cwd(), 'docs', 'screenshots');
+mkdirSync(out, { recursive: true });
+const dir = mkdtempSync(join(tmpdir(), 'lienthong-shots-'));
+const db = await openDb({ dataDir: dir });
+const service = await startService(
+  { port: 0, dataDir: dir, processesDir: join(process.cwd(), 'processes'), processesDirExplicit: false, logLevel: 'silent', nodeEnv: 'development', jwtSecret: 'screenshots-only-key-0123456789abcdef012', jwtTtlSeconds: 3600 },
+  { db, logger: pino({ level: 'silent' }) },
+);
+const browser = await launchBrowser();
+const shot = async (page: import('playwright-core').Page, name: string) => {
+  await page.screenshot({ path: join(out, `${name}.png`) });
+  console.error(`docs/screenshots/${name}.png`);
+};
+try {
+  const login = await openPage(browser);
+  await login.page.goto(`${service.url}/login?next=%2Fdesigner`);
+  await shot(login.page, 'login');
+  await login.context.close();
+
+  const admin = await openPage(browser);
+  await signInAs(admin.page, service.url, 'quantri', DEMO_PASSWORDS.admin);
+  await shot(admin.page, 'home');
+  await admin.context.close();
+
+  const d = await openPage(browser);
+  const { page } = d;
+  await signInAs(page, service.url, 'thietke', DEMO_PASSWORDS.designer, '/designer/birth-registration-group');
+  await page.waitForSelector('[data-testid="lint-clean"], .lt-d-problem');
+  await page.click('.djs-element[data-element-id="birthRegistration"]');
+  await page.click('[data-group-id="group-assignmentDefinition"] .bio-properties-panel-group-header');
+  await shot(page, 'designer');
+
+  // A second version with one step renamed, deployed from the page, then compared with the first.
+  await page.click('[data-group-id="group-general"] .bio-properties-panel-group-header');
+  await page.fill('#bio-properties-panel-name', 'Đăng ký khai sinh cho trẻ');
+  await page.waitForSelector('[data-testid="designer-status"]:has-text("có thay đổi chưa triển khai")');
+  await page.click('button:has-text("Triển khai")');
+  await page.waitForSelector('.lt-d-banner-ok');
+  await page.click('button:has-text("So sánh phiên bản")');
+  await page.waitForSelector('.djs-element.lt-diff-changed');
+  await shot(page, 'designer-compare');
+  await page.click('button[role="tab"]:has-text("Thủ tục")');
+  await page.waitForSelector('[data-testid="catalog-entry"]');
+  await shot(page, 'designer-catalog');
+  if (d.problems.length) console.error(`page problems: ${d.problems.join('; ')}`);
+} finally {
+  await browser.close();
+  await service.close();
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
