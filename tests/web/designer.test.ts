@@ -110,8 +110,30 @@ describe('Scenario: a designer changes a procedure and deploys it', () => {
     await page.click('button:has-text("So sánh phiên bản")');
     await page.waitForSelector('.djs-element.lt-diff-changed[data-element-id="birthRegistration"]');
     const row = page.locator('[data-testid="changes"] [data-element-id="birthRegistration"][data-kind="changed"]');
-    await expect(row.textContent()).resolves.toContain('Đăng ký khai sinh cho trẻ');
+    await expect(row.locator('del').textContent()).resolves.toBe('Đăng ký khai sinh');
+    await expect(row.locator('ins').textContent()).resolves.toBe('Đăng ký khai sinh cho trẻ');
 
+    expect(w.problems).toEqual([]);
+  });
+});
+
+describe('Scenario: the pages fit the common screens', () => {
+  test.each([
+    [1280, 800],
+    [1920, 1080],
+  ])('at %i×%i the designer shows list, canvas, properties and problems without scrolling the page', async (width, height) => {
+    w = await openPage(browser, { width, height });
+    const { page } = w;
+    await openDesigner(page);
+    const fit = await page.evaluate(() => ({
+      sideways: document.documentElement.scrollWidth - window.innerWidth,
+      down: document.documentElement.scrollHeight - window.innerHeight,
+      panels: ['.lt-d-sidebar', '[data-testid="modeler"]', '.lt-d-properties', '.lt-d-problems'].map((sel) => {
+        const r = document.querySelector(sel)!.getBoundingClientRect();
+        return r.width > 100 && r.height > 20 && r.right <= window.innerWidth + 1;
+      }),
+    }));
+    expect(fit).toEqual({ sideways: 0, down: 0, panels: [true, true, true, true] });
     expect(w.problems).toEqual([]);
   });
 });

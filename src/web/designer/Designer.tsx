@@ -362,9 +362,11 @@ export function Designer(props: { initialProcessId: string | null }) {
               Sửa từ phiên bản này
             </button>
           )}
-          <button type="button" class="lt-button" disabled={busy || !current || mode !== 'draft'} onClick={deploy}>
-            Triển khai
-          </button>
+          {mode === 'draft' && (
+            <button type="button" class="lt-button" disabled={busy || !current} onClick={deploy}>
+              Triển khai
+            </button>
+          )}
         </div>
         {banner && (
           <div class={`lt-d-banner lt-d-banner-${banner.kind}`} role={banner.kind === 'error' ? 'alert' : 'status'}>

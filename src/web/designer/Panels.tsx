@@ -69,34 +69,20 @@ export function CatalogPanel(props: { entry: CatalogEntry | null | 'none'; onPic
       <p>
         <strong>Tổng thời hạn luật định:</strong> {limitVi(version.totalLimit)} — <Source limit={version.totalLimit} />
       </p>
-      <table class="lt-d-table">
-        <thead>
-          <tr>
-            <th>Bước</th>
-            <th>Cơ quan</th>
-            <th>Thời hạn</th>
-            <th>Nguồn</th>
-          </tr>
-        </thead>
-        <tbody>
-          {steps.map(({ agency, step }) => (
-            <tr key={`${agency}-${step.id}`}>
-              <td>
-                <button type="button" class="lt-link" onClick={() => props.onPickElement(step.elementId)}>
-                  {step.name.vi}
-                </button>
-                <br />
-                <code>{step.elementId}</code>
-              </td>
-              <td>{agency}</td>
-              <td>{limitVi(step.limit)}</td>
-              <td>
-                <Source limit={step.limit} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ol class="lt-d-steps">
+        {steps.map(({ agency, step }) => (
+          <li key={`${agency}-${step.id}`} class="lt-d-step">
+            <button type="button" class="lt-link" onClick={() => props.onPickElement(step.elementId)}>
+              {step.name.vi}
+            </button>{' '}
+            <code>{step.elementId}</code>
+            <div>{agency}</div>
+            <div>
+              <strong>{limitVi(step.limit)}</strong> — <Source limit={step.limit} />
+            </div>
+          </li>
+        ))}
+      </ol>
       {version.legalBasis?.length ? (
         <>
           <h4>Căn cứ pháp lý</h4>

@@ -31,7 +31,9 @@ export async function compareXml(moddle: any, oldXml: string, newXml: string): P
     for (const [id, entry] of Object.entries(map ?? {})) {
       const model = entry?.model ?? entry;
       if (isDiagramOnly(model?.$type)) continue;
-      const attrs = Object.entries(entry?.attrs ?? {}).map(([name, v]: [string, any]) => ({ name, oldValue: show(v?.oldValue), newValue: show(v?.newValue) }));
+      // bpmn-js-differ 3.2 names the attribute values the other way round (diff(a, b) reports
+      // a's value as newValue; added and removed are the right way): swapped back here.
+      const attrs = Object.entries(entry?.attrs ?? {}).map(([name, v]: [string, any]) => ({ name, oldValue: show(v?.newValue), newValue: show(v?.oldValue) }));
       rows.push({ id, kind, type: String(model?.$type ?? ''), name: String(model?.name ?? ''), attrs });
     }
   };
