@@ -1,10 +1,12 @@
 /**
- * A real database per test file: in-memory PGlite by default, or — when DATABASE_URL is set —
+ * A real database per test file: in-memory PGlite by default (a clone of the one migrated
+ * database of the run, tests/support/global-setup.mjs), or — when DATABASE_URL is set —
  * a fresh PostgreSQL database created for the file and dropped after it, so files run in
  * parallel and every run leaves the server as it found it.
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { openDb, type Db } from '../../src/db/index.js';
 
 export interface TestDb {
@@ -16,7 +18,7 @@ export interface TestDb {
 export async function openTestDb(): Promise<TestDb> {
   const base = process.env.DATABASE_URL;
   if (!base) {
-    const db = await openDb({});
+    const db = await openDb({ pgliteImage: migratedImage() });
     return { db, close: () => db.close() };
   }
   const name = `lienthong_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -31,6 +33,12 @@ export async function openTestDb(): Promise<TestDb> {
       await admin(base, `drop database if exists ${name} with (force)`);
     },
   };
+}
+
+/** The migrated database global-setup.mjs made for this run, if any (migrations then only check). */
+function migratedImage(): Blob | undefined {
+  const file = process.env.LIENTHONG_PGLITE_IMAGE;
+  return file && existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
 }
 
 /** Creates an empty database and returns its URL (for child processes); PostgreSQL only. */
