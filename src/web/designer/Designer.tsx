@@ -12,12 +12,12 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, catalog, engine, type CatalogEntry, type ProcessDefinition } from '../shared/api';
 import { compareXml, type Change } from './diff';
 import { createLinter, deployReports, type Report } from './lint';
-import { createModeler, createViewer, ensureExecutionPlatform, fitBesidePalette, mainProcess, newDiagramXml } from './modeler';
+import { afterRender, createModeler, createViewer, ensureExecutionPlatform, fitBesidePalette, mainProcess, newDiagramXml, paletteWidth } from './modeler';
 import { CatalogPanel, ChangesPanel, DetailsPanel, ProblemsPanel } from './Panels';
+import { TabButton, VersionSelect, type Tab } from './controls';
 import { groupDefinitions, Sidebar, type ProcessGroup } from './Sidebar';
 
 type Mode = 'draft' | 'view' | 'compare';
-type Tab = 'properties' | 'catalog' | 'changes' | 'details';
 
 interface Current {
   processId: string;
@@ -329,26 +329,8 @@ export function Designer(props: { initialProcessId: string | null }) {
           </span>
           {versions.length >= 2 && (
             <span class="lt-d-compare">
-              <label>
-                So sánh
-                <select aria-label="Phiên bản cũ" value={compareFrom} onChange={(e) => setCompareFrom(Number((e.currentTarget as HTMLSelectElement).value))}>
-                  {versions.map((v) => (
-                    <option key={v} value={v}>
-                      {v}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                với
-                <select aria-label="Phiên bản mới" value={compareTo} onChange={(e) => setCompareTo(Number((e.currentTarget as HTMLSelectElement).value))}>
-                  {versions.map((v) => (
-                    <option key={v} value={v}>
-                      {v}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <VersionSelect label="So sánh" aria="Phiên bản cũ" versions={versions} value={compareFrom} onChange={setCompareFrom} />
+              <VersionSelect label="với" aria="Phiên bản mới" versions={versions} value={compareTo} onChange={setCompareTo} />
               <button type="button" disabled={busy || compareFrom === '' || compareTo === '' || compareFrom === compareTo} onClick={() => compare(Number(compareFrom), Number(compareTo))}>
                 So sánh phiên bản
               </button>
@@ -395,23 +377,5 @@ export function Designer(props: { initialProcessId: string | null }) {
         {mode === 'view' && tab === 'details' && <DetailsPanel element={picked} />}
       </aside>
     </div>
-  );
-}
-
-/** Resolves once Preact has rendered the state just set and the browser has laid it out. */
-function afterRender(): Promise<void> {
-  return new Promise((resolve) => setTimeout(() => requestAnimationFrame(() => resolve()), 0));
-}
-
-function paletteWidth(container: HTMLElement | null): number {
-  const palette = container?.querySelector('.djs-palette') as HTMLElement | null;
-  return palette ? palette.getBoundingClientRect().right - container!.getBoundingClientRect().left : 0;
-}
-
-function TabButton(props: { id: Tab; tab: Tab; set(t: Tab): void; label: string }) {
-  return (
-    <button type="button" role="tab" aria-selected={props.tab === props.id} onClick={() => props.set(props.id)}>
-      {props.label}
-    </button>
   );
 }

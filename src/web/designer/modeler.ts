@@ -83,3 +83,13 @@ export function fitBesidePalette(canvas: any, left = 0): void {
   const freeHeight = outer.height / scale - inner.height;
   canvas.viewbox({ x: inner.x - (left + pad) / scale, y: inner.y - freeHeight / 2, width: outer.width / scale, height: outer.height / scale });
 }
+
+/** Resolves once Preact has rendered the state just set and the browser has laid it out. */
+export function afterRender(): Promise<void> {
+  return new Promise((resolve) => setTimeout(() => requestAnimationFrame(() => resolve()), 0));
+}
+
+export function paletteWidth(container: HTMLElement | null): number {
+  const palette = container?.querySelector('.djs-palette') as HTMLElement | null;
+  return palette ? palette.getBoundingClientRect().right - container!.getBoundingClientRect().left : 0;
+}
