@@ -4,6 +4,9 @@
  * The legality check runs on the locked row before anything is written, and the UPDATE repeats
  * it; an illegal move is a Conflict (409) and changes nothing.
  *
+ * Every action first finds the dossier through the one visibility rule (visibility.ts: outside it,
+ * 404 as for a dossier that does not exist), then checks the caller's role (403).
+ *
  * Engine commands (cancel the instance of a refused or stopped dossier, publish a supplement
  * message, give the process new due dates after a restart) run after the commit: the legal
  * decision is recorded first; a command that fails is logged and retried by reconcile.
@@ -13,9 +16,9 @@ import type { Queryable } from '../db/index.js';
 import { Conflict, Forbidden, NotFound } from '../errors.js';
 import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
 import type { Limit } from '../sla/index.js';
-import type { Actor as TaskActor } from '../tasks/index.js';
+import { openTaskOf, type Actor as TaskActor } from '../tasks/index.js';
 import { verifySecret } from './code.js';
-import { checkActor, checkMayAct, offsetsOf, returnStep, versionOf, visibleDossier, type DossierDeps } from './context.js';
+import { checkActor, checkMayAct, offsetsOf, returnStep, versionOf, type DossierDeps } from './context.js';
 import { dueDatesVariable } from './due-dates.js';
 import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
 import type { FormDoc } from './forms/model.js';
@@ -33,6 +36,7 @@ import {
   openSupplementRequest,
 } from './store.js';
 import type { Actor, DossierRow } from './types.js';
+import { visibleDossier } from './visibility.js';
 
 export interface SupplementRequestInput {
   reasons: string[];
@@ -65,7 +69,7 @@ export async function formContext(q: Queryable, deps: DossierDeps, d: DossierRow
   return { dossier: d, procedure, version, agency, parent, names };
 }
 
-/** Runs one staff transition: lock, scope, legality, then `apply` — all in one transaction. */
+/** Runs one staff transition: lock and visibility, role, legality, then `apply` — all in one transaction. */
 async function staffTransition<T>(
   deps: DossierDeps,
   actor: Actor,
@@ -75,9 +79,9 @@ async function staffTransition<T>(
   roles?: readonly Actor['role'][],
 ): Promise<T> {
   checkActor(actor);
-  checkMayAct(actor, roles);
   return deps.db.tx(async (q) => {
     const d = await visibleDossier(q, actor, code, true);
+    checkMayAct(actor, roles);
     const to = transition(name, code, d.status);
     return apply(q, d, to, versionOf(deps.catalog, d));
   });
@@ -125,13 +129,16 @@ export async function requestSupplement(deps: DossierDeps, actor: Actor, code: s
  */
 export async function supplement(deps: DossierDeps, code: string, secret: string | undefined, input: SupplementInput, actor?: Actor): Promise<DossierRow> {
   const at = new Date(deps.clock.now());
-  let d = await findDossier(deps.db, code);
+  let d: DossierRow | undefined;
   if (actor) {
-    checkMayAct(actor, ['counter', 'admin']);
     d = await visibleDossier(deps.db, actor, code);
-  } else if (!d || typeof secret !== 'string' || !(await verifySecret(secret, d.lookupSecretHash))) {
-    // Same answer for an unknown code and a wrong secret: the public learns nothing.
-    throw new NotFound(`không tìm thấy hồ sơ ${code} với mã tra cứu đã nhập (no dossier ${code} with that lookup secret)`);
+    checkMayAct(actor, ['counter', 'admin']);
+  } else {
+    d = await findDossier(deps.db, code);
+    if (!d || typeof secret !== 'string' || !(await verifySecret(secret, d.lookupSecretHash))) {
+      // Same answer for an unknown code and a wrong secret: the public learns nothing.
+      throw new NotFound(`không tìm thấy hồ sơ ${code} với mã tra cứu đã nhập (no dossier ${code} with that lookup secret)`);
+    }
   }
   const who: Actor = actor ?? { username: 'nguoi-nop-ho-so', role: 'system' };
   const { procedure, version } = versionOf(deps.catalog, d!);
@@ -250,10 +257,10 @@ export async function cancelInstance(deps: DossierDeps, key: string, code: strin
 /** Form 04: the dossier will be late; an apology and a new appointment, counted by the calendar. */
 export async function apologize(deps: DossierDeps, actor: Actor, code: string, input: ApologyInput): Promise<FormDoc> {
   checkActor(actor);
-  checkMayAct(actor);
   const at = new Date(deps.clock.now());
   return deps.db.tx(async (q) => {
     const d = await visibleDossier(q, actor, code, true);
+    checkMayAct(actor);
     if (!APOLOGY_FROM.includes(d.status)) throw illegal('apologize', code, d.status, APOLOGY_FROM);
     const { newDueAt } = await deps.sla.extendDossier(q, code, { at, extra: input.extra, reason: input.reason, actor: actor.username });
     await q.query(`update domain.dossiers set appointment_at = $2::timestamptz, updated_at = $3::timestamptz where code = $1`, [code, newDueAt.toISOString(), at.toISOString()]);
@@ -284,8 +291,8 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
  */
 export async function returnResult(deps: DossierDeps, actor: Actor, code: string, input: { note?: string } = {}): Promise<DossierRow> {
   checkActor(actor);
-  checkMayAct(actor, ['counter', 'admin', 'system']);
   const d = await visibleDossier(deps.db, actor, code);
+  checkMayAct(actor, ['counter', 'admin', 'system']);
   transition('return', code, d.status);
   if (actor.role === 'counter' && d.receivingAgency !== actor.agencyCode) {
     throw new Forbidden(`chỉ bộ phận một cửa đã tiếp nhận hồ sơ mới trả kết quả (only the receiving section returns the result)`);
@@ -297,16 +304,12 @@ export async function returnResult(deps: DossierDeps, actor: Actor, code: string
 async function completeReturnStep(deps: DossierDeps, actor: Actor, d: DossierRow, input: { note?: string }): Promise<void> {
   const { version } = versionOf(deps.catalog, d);
   const back = returnStep(version)!;
-  const { rows } = await deps.db.query<{ id: string; job_key: string }>(
-    `select id::text, job_key::text from domain.tasks where dossier_code = $1 and element_id = $2 and state in ('open', 'claimed') order by id desc limit 1`,
-    [d.code, back.elementId],
-  );
-  const task = rows[0];
+  const task = await openTaskOf(deps.db, d.code, back.elementId);
   if (!task) return; // already completed through the inbox (reconcile would have marked it returned)
   const decision = { outcome: 'done', ...(input.note ? { note: input.note } : {}) };
   const who = staff(actor);
   if (deps.tasks && who) await deps.tasks.complete(who, task.id, decision);
-  else await deps.engine.completeJob({ jobKey: task.job_key, variables: decision });
+  else await deps.engine.completeJob({ jobKey: task.jobKey, variables: decision });
 }
 
 export async function recordReturn(deps: DossierDeps, actor: Actor, code: string, note: string | null): Promise<DossierRow> {

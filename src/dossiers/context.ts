@@ -1,25 +1,27 @@
 /**
  * What every part of the dossier room works with: its collaborators (database, engine port,
  * catalog, SLA clocks, inbox), the clock, and the small rules shared by receipt, actions and
- * sync — who may see and act on a dossier, which step returns the result, which rule version a
- * dossier keeps.
+ * sync — who may act on a dossier, which step returns the result, which rule version a dossier
+ * keeps. Who may see one is visibility.ts.
  */
 import { compileBpmn, type ExecutableProcess } from '../bpmn/index.js';
-import type { Db, Queryable } from '../db/index.js';
+import type { Db } from '../db/index.js';
 import type { Clock } from '../engine/clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import type { EngineQueries } from '../engine/queries.js';
-import { Forbidden, NotFound, Unauthenticated } from '../errors.js';
+import { Forbidden, Unauthenticated } from '../errors.js';
 import type { Catalog, LoadedProcedure, RuleVersion } from '../procedures/index.js';
 import type { SlaService } from '../sla/index.js';
 import type { TaskService } from '../tasks/index.js';
 import { stepOffsets, type StepOffsets } from './due-dates.js';
 import type { IntakeValidator } from './intake/validate.js';
-import { findDossier } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 
 export type DossierEngine = Pick<WorkflowEngine, 'createProcessInstance' | 'cancelProcessInstance' | 'publishMessage' | 'setVariables' | 'completeJob'>;
-export type DossierQueries = Pick<EngineQueries, 'searchProcessInstances' | 'getSequenceFlows' | 'searchProcessDefinitions'>;
+export type DossierQueries = Pick<
+  EngineQueries,
+  'searchProcessInstances' | 'getProcessInstance' | 'getSequenceFlows' | 'searchProcessDefinitions' | 'searchIncidents' | 'searchElementInstances'
+>;
 export type DossierSla = Pick<SlaService, 'dueDate' | 'startDossierClock' | 'pauseDossier' | 'resumeDossier' | 'stopDossier' | 'cancelDossier' | 'extendDossier' | 'clocks'>;
 export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete'>;
 
@@ -32,7 +34,7 @@ export interface DossierLog {
 export interface DossierDeps {
   db: Db;
   engine: DossierEngine;
-  /** The engine's read side: finds the definition of a version's BPMN file, and ended instances (reconcile). */
+  /** The engine's read side: the definition of a version's BPMN file, ended instances (reconcile), the trace's diagram. */
   queries?: DossierQueries;
   catalog: Catalog;
   sla: DossierSla;
@@ -90,46 +92,7 @@ export function processOf(catalog: Catalog, procedure: LoadedProcedure, version:
   return p;
 }
 
-// ---- who sees and who acts ------------------------------------------------------------------
-
-/**
- * A predicate on domain.dossiers (alias `d`) limiting rows to those `actor` may see; `$n` is the
- * agency parameter's position. Counter staff see what their section received; officers what
- * their agency received or has (had) a step of; auditors and admins everything.
- */
-export function visibleSql(actor: Actor, agencyParam: string): string {
-  switch (actor.role) {
-    case 'admin':
-    case 'auditor':
-    case 'system':
-      return 'true';
-    case 'counter':
-      return actor.agencyCode ? `d.receiving_agency = ${agencyParam}` : 'false';
-    case 'officer':
-      return actor.agencyCode
-        ? `(d.receiving_agency = ${agencyParam} or exists (select 1 from domain.tasks t where t.dossier_code = d.code and t.agency_code = ${agencyParam}))`
-        : 'false';
-    default:
-      return 'false';
-  }
-}
-
-/** The dossier if `actor` may see it; NotFound otherwise (another agency's dossier is not revealed). */
-export async function visibleDossier(q: Queryable, actor: Actor, code: string, lock = false): Promise<DossierRow> {
-  checkActor(actor);
-  const d = await findDossier(q, code, lock);
-  if (d && (await canSee(q, actor, d))) return d;
-  throw new NotFound(`không tìm thấy hồ sơ ${code} (dossier ${code} not found)`);
-}
-
-export async function canSee(q: Queryable, actor: Actor, d: Pick<DossierRow, 'code' | 'receivingAgency'>): Promise<boolean> {
-  if (actor.role === 'admin' || actor.role === 'auditor' || actor.role === 'system') return true;
-  if (!actor.agencyCode) return false;
-  if (d.receivingAgency === actor.agencyCode) return actor.role === 'counter' || actor.role === 'officer';
-  if (actor.role !== 'officer') return false;
-  const { rows } = await q.query(`select 1 from domain.tasks where dossier_code = $1 and agency_code = $2 limit 1`, [d.code, actor.agencyCode]);
-  return rows.length > 0;
-}
+// ---- who acts (who sees: visibility.ts) ------------------------------------------------------
 
 export function checkActor(actor: Actor | undefined): Actor {
   if (!actor || typeof actor.username !== 'string' || !actor.username || typeof actor.role !== 'string') throw new Unauthenticated('cần đăng nhập (sign in first)');

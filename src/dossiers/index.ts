@@ -11,6 +11,7 @@ export { FORM_TITLES, type FormDoc, type FormNo, type Block } from './forms/mode
 export type { ReceiveRequest, Receipt } from './receipt.js';
 export type { SupplementRequestInput, SupplementInput, DecisionInput, ApologyInput } from './actions.js';
 export type { PublicStatus } from './views.js';
+export type { Trace, TimelineEntry, DiagramState } from './trace.js';
 export type { ReconcileResult } from './sync.js';
 export type { Actor, DossierRow, Applicant, Channel } from './types.js';
 export { seedDemo, DEMO_PASSWORDS, type SeedResult } from './seed.js';

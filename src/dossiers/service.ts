@@ -1,6 +1,7 @@
 /**
  * The dossier room's one entry point: receive a dossier, move it through its lifecycle, read it
- * (staff or public), print its forms; plus the inbox hook and the reconciler the composition
+ * (staff or public), trace it, print its forms — every read and write of one dossier within the
+ * one visibility rule (visibility.ts); plus the inbox hook and the reconciler the composition
  * root wires. Each method is a thin door to the module that does the work.
  */
 import type { Db, Queryable } from '../db/index.js';
@@ -14,6 +15,7 @@ import { renderHtml } from './forms/html.js';
 import { IntakeValidator } from './intake/validate.js';
 import { receive, type Receipt, type ReceiveRequest } from './receipt.js';
 import { onTaskCreated, reconcile, type ReconcileResult } from './sync.js';
+import { trace, type Trace } from './trace.js';
 import type { Actor, DossierRow } from './types.js';
 import * as views from './views.js';
 
@@ -92,6 +94,11 @@ export class DossierService {
 
   publicStatus(code: string, secret: string): Promise<views.PublicStatus> {
     return views.publicStatus(this.deps, code, secret);
+  }
+
+  /** Every step, clock, status change and audit row of the dossier, and its diagram's element states. */
+  trace(actor: Actor, code: string): Promise<Trace> {
+    return trace(this.deps, actor, code);
   }
 
   form(actor: Actor, code: string, no: FormNo): Promise<FormDoc> {

@@ -1,20 +1,22 @@
 /**
- * What readers get: staff see the whole dossier (scoped to their agency), the public sees its
- * status with code + secret, and forms 06 and 07 are built from the live records — the inbox's
- * tasks, the SLA step clocks and the audit log.
+ * What readers get: staff see the whole dossier (within the one visibility rule, visibility.ts),
+ * the public sees its status with code + secret, and forms 06 and 07 are built from the live
+ * records — the inbox's tasks (read through the tasks room), the SLA step clocks and the audit log.
  */
 import { appendAudit, auditForDossier } from '../audit/index.js';
 import { Invalid, NotFound } from '../errors.js';
 import type { ClockView } from '../sla/index.js';
+import { firstTasksOf, tasksOfDossier, type TaskRow } from '../tasks/index.js';
 import { formContext } from './actions.js';
 import { verifySecret } from './code.js';
-import { checkActor, returnStep, versionOf, visibleDossier, visibleSql, type DossierDeps } from './context.js';
+import { checkActor, returnStep, versionOf, type DossierDeps } from './context.js';
 import { form01, form06, form07, type ControlStep, type RegisterRow, type StepResult } from './forms/build.js';
 import { address, maskId } from './forms/format.js';
 import type { FormDoc, FormNo } from './forms/model.js';
 import { statusVi } from './lifecycle.js';
 import { agenciesByCode, dossiersWhere, eventsOf, findAgency, findDossier, fullNames, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
 import type { Actor, DossierRow } from './types.js';
+import { checkMaySee, visibleDossier, visibleSql } from './visibility.js';
 
 export interface PublicStatus {
   code: string;
@@ -63,12 +65,7 @@ export async function staffView(deps: DossierDeps, actor: Actor, code: string): 
     eventsOf(deps.db, code),
     supplementRequestsOf(deps.db, code),
     deps.sla.clocks(deps.db, code),
-    deps.db.query(
-      `select id::text, element_id as "elementId", name, agency_code as "agencyCode", state, assignee, due_at as "dueAt", created_at as "createdAt",
-              completed_at as "completedAt", completed_by as "completedBy"
-         from domain.tasks where dossier_code = $1 order by id`,
-      [code],
-    ),
+    tasksOfDossier(deps.db, code),
     deps.db.query(`select form, max(issued_at) as "issuedAt", count(*)::int as count from domain.dossier_forms where dossier_code = $1 group by form order by form`, [code]),
   ]);
   const { lookupSecretHash: _hidden, ...rest } = d;
@@ -80,7 +77,20 @@ export async function staffView(deps: DossierDeps, actor: Actor, code: string): 
     events,
     supplementRequests: supplements,
     clocks,
-    tasks: tasks.rows,
+    tasks: [...tasks]
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+      .map((t) => ({
+        id: t.id,
+        elementId: t.elementId,
+        name: t.name,
+        agencyCode: t.agencyCode,
+        state: t.state,
+        assignee: t.assignee,
+        dueAt: t.dueAt,
+        createdAt: t.createdAt,
+        completedAt: t.completedAt,
+        completedBy: t.completedBy,
+      })),
     forms: forms.rows,
   };
 }
@@ -112,34 +122,17 @@ const RESULT: Record<string, StepResult> = {
   paused: 'in_progress',
 };
 
-interface TaskLine {
-  id: string;
-  element_id: string;
-  name: string;
-  agency_code: string;
-  state: string;
-  assignee: string | null;
-  created_at: Date;
-  completed_at: Date | null;
-  completed_by: string | null;
-  due_at: Date | null;
-}
-
 /** Form 06 from the inbox's tasks (who had the dossier when), the step clocks (on time?) and the audit log (who handed it over). */
 export async function controlSlip(deps: DossierDeps, d: DossierRow): Promise<FormDoc> {
   return deps.db.tx(async (q) => {
-    const { rows: tasks } = await q.query<TaskLine>(
-      `select id::text, element_id, name, agency_code, state, assignee, created_at, completed_at, completed_by, due_at
-         from domain.tasks where dossier_code = $1 order by created_at, id`,
-      [d.code],
-    );
+    const tasks = await tasksOfDossier(q, d.code);
     const clocks = await deps.sla.clocks(q, d.code);
     const audit = await auditForDossier(q, d.code);
     const byTask = new Map<string, ClockView>(clocks.filter((c) => c.kind === 'step' && c.taskId).map((c) => [c.taskId!, c]));
     const createdAudit = new Map(audit.filter((a) => a.action === 'task.created').map((a) => [String(a.payload.taskId), a.payload]));
     const byId = new Map(tasks.map((t) => [t.id, t]));
-    const agencies = await agenciesByCode(q, [d.receivingAgency, ...tasks.map((t) => t.agency_code)]);
-    const ctx = await formContext(q, deps, d, tasks.flatMap((t) => [t.assignee, t.completed_by]));
+    const agencies = await agenciesByCode(q, [d.receivingAgency, ...tasks.map((t) => t.agencyCode)]);
+    const ctx = await formContext(q, deps, d, tasks.flatMap((t) => [t.assignee, t.completedBy]));
     const agencyName = (c: string) => agencies.get(c)?.name ?? c;
     const person = (u: string | null | undefined) => (u ? (ctx.names.get(u) ?? u) : '');
 
@@ -153,17 +146,17 @@ export async function controlSlip(deps: DossierDeps, d: DossierRow): Promise<For
         notes.push(`Tạm dừng từ ${fmt(p.pausedAt)}${p.resumedAt ? ` đến ${fmt(p.resumedAt)}` : ''}: ${p.reason}`);
       }
       if (t.state === 'cancelled') notes.push('Bước bị hủy');
-      const result: StepResult = t.state === 'cancelled' ? 'cancelled' : clock ? (RESULT[clock.state] ?? 'in_progress') : t.completed_at ? judgeTask(t) : 'in_progress';
+      const result: StepResult = t.state === 'cancelled' ? 'cancelled' : clock ? (RESULT[clock.state] ?? 'in_progress') : t.completedAt ? judgeTask(t) : 'in_progress';
       return {
-        agency: t.agency_code,
-        agencyName: agencyName(t.agency_code),
-        step: t.element_id,
+        agency: t.agencyCode,
+        agencyName: agencyName(t.agencyCode),
+        step: t.elementId,
         stepName: t.name,
-        handedOverAt: new Date(t.created_at).toISOString(),
-        from: { agency: fromAgency, agencyName: agencyName(fromAgency), person: person(prev ? prev.completed_by : d.receivedBy) },
-        to: { person: person(t.assignee ?? t.completed_by) },
-        dueAt: clock?.dueAt?.toISOString() ?? (t.due_at ? new Date(t.due_at).toISOString() : null),
-        finishedAt: t.completed_at ? new Date(t.completed_at).toISOString() : null,
+        handedOverAt: new Date(t.createdAt).toISOString(),
+        from: { agency: fromAgency, agencyName: agencyName(fromAgency), person: person(prev ? prev.completedBy : d.receivedBy) },
+        to: { person: person(t.assignee ?? t.completedBy) },
+        dueAt: clock?.dueAt?.toISOString() ?? (t.dueAt ? new Date(t.dueAt).toISOString() : null),
+        finishedAt: t.completedAt ? new Date(t.completedAt).toISOString() : null,
         result,
         notes,
       };
@@ -172,10 +165,10 @@ export async function controlSlip(deps: DossierDeps, d: DossierRow): Promise<For
   });
 }
 
-function judgeTask(t: TaskLine): StepResult {
-  if (!t.due_at || !t.completed_at) return 'on_time';
-  const done = new Date(t.completed_at).getTime();
-  const due = new Date(t.due_at).getTime();
+function judgeTask(t: TaskRow): StepResult {
+  if (!t.dueAt || !t.completedAt) return 'on_time';
+  const done = new Date(t.completedAt).getTime();
+  const due = new Date(t.dueAt).getTime();
   if (done > due) return 'late';
   const day = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
   return day(done) < day(due) ? 'early' : 'on_time';
@@ -191,31 +184,28 @@ function fmt(d: Date): string {
 /** Form 07: the register of dossiers `agency` received from `from` to `to` (days in Asia/Ho_Chi_Minh, inclusive). */
 export async function register(deps: DossierDeps, actor: Actor, x: { agency?: string; from: string; to: string }): Promise<FormDoc> {
   checkActor(actor);
+  checkMaySee(actor);
   const agencyCode = x.agency ?? actor.agencyCode ?? undefined;
   if (!agencyCode) throw new Invalid('cần chọn cơ quan (agency is required)', [{ path: '/agency', messageVi: 'cần chọn cơ quan', messageEn: 'agency is required' }]);
   if (x.to < x.from) throw new Invalid('to must not be before from', [{ path: '/to', messageVi: 'ngày cuối không được trước ngày đầu', messageEn: 'must not be before from' }]);
   const agency = await findAgency(deps.db, agencyCode);
   if (!agency) throw new NotFound(`không có cơ quan '${agencyCode}' (no agency '${agencyCode}')`);
-  const scope = visibleSql(actor, '$4');
+  // Only the dossiers the caller may see (visibility.ts), of those the agency received.
+  const params: unknown[] = [agency.code, x.from, x.to];
+  const scope = visibleSql(actor, (v) => `$${params.push(v)}`);
   const rows = await dossiersWhere(
     deps.db,
     `d.receiving_agency = $1 and d.received_at >= ($2::date::timestamp at time zone 'Asia/Ho_Chi_Minh')
        and d.received_at < (($3::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') and ${scope}`,
-    // A parameter the statement does not use has no type: pass the agency only when the scope names it.
-    scope.includes('$4') ? [agency.code, x.from, x.to, actor.agencyCode] : [agency.code, x.from, x.to],
+    params,
   );
-  const { rows: firsts } = await deps.db.query<{ dossier_code: string; at: Date; agency_code: string }>(
-    `select distinct on (dossier_code) dossier_code, created_at as at, agency_code from domain.tasks
-      where dossier_code = any($1::text[]) order by dossier_code, created_at, id`,
-    [rows.map((r) => r.code)],
-  );
-  const first = new Map(firsts.map((f) => [f.dossier_code, f]));
-  const names = await agenciesByCode(deps.db, firsts.map((f) => f.agency_code));
+  const first = await firstTasksOf(deps.db, rows.map((r) => r.code));
+  const names = await agenciesByCode(deps.db, [...first.values()].map((f) => f.agencyCode));
   const parent = agency.parentCode ? (await agenciesByCode(deps.db, [agency.parentCode])).get(agency.parentCode) : undefined;
   const lines: RegisterRow[] = rows.map((d) => {
     const { procedure, version } = versionOf(deps.catalog, d);
     const f = first.get(d.code);
-    const lead = f ? (names.get(f.agency_code)?.name ?? f.agency_code) : (version.agencies.find((a) => a.code !== returnStep(version)?.agencyKind)?.name.vi ?? '');
+    const lead = f ? (names.get(f.agencyCode)?.name ?? f.agencyCode) : (version.agencies.find((a) => a.code !== returnStep(version)?.agencyKind)?.name.vi ?? '');
     const result = d.result as { outcome?: string; reason?: string } | null;
     return {
       code: d.code,
@@ -227,7 +217,7 @@ export async function register(deps: DossierDeps, actor: Actor, x: { agency?: st
       leadAgency: lead,
       receivedAt: d.receivedAt.toISOString(),
       appointmentAt: d.appointmentAt.toISOString(),
-      handedOverAt: f ? new Date(f.at).toISOString() : null,
+      handedOverAt: f ? f.createdAt : null,
       resultAt: d.doneAt?.toISOString() ?? null,
       returnedAt: d.returnedAt?.toISOString() ?? null,
       status: d.status,

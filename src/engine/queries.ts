@@ -159,6 +159,62 @@ export type IncidentSortField =
   | 'jobKey'
   | 'tenantId';
 
+// ---- element instances ---------------------------------------------------------------------
+
+export type ElementInstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+
+/**
+ * One activation of a flow element (a task, an event, a gateway, a sub-process, a
+ * multi-instance body) in a process instance — Operate's flow node instance. Neither the
+ * process itself nor a sequence flow is one (flows taken: `getSequenceFlows`).
+ */
+export interface ElementInstanceItem {
+  elementInstanceKey: string;
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  processDefinitionId: string;
+  /** The element's id in the BPMN. */
+  elementId: string;
+  /** Absent when the engine does not record it (the embedded engine does not). */
+  elementName?: string;
+  /** Camunda's BPMN element type: 'USER_TASK', 'SERVICE_TASK', 'START_EVENT', 'MULTI_INSTANCE_BODY', … */
+  type: string;
+  state: ElementInstanceState;
+  startDate: string;
+  endDate?: string;
+  hasIncident: boolean;
+  /** The element instance's active incident, if any. */
+  incidentKey?: string;
+  tenantId: string;
+}
+
+export interface ElementInstanceFilter {
+  elementInstanceKey?: KeyFilter;
+  processInstanceKey?: KeyFilter;
+  processDefinitionKey?: KeyFilter;
+  processDefinitionId?: StringFilter;
+  elementId?: StringFilter;
+  type?: StringFilter;
+  state?: EnumFilter<ElementInstanceState>;
+  startDate?: DateTimeFilter;
+  endDate?: DateTimeFilter;
+  hasIncident?: boolean;
+  incidentKey?: KeyFilter;
+  tenantId?: StringFilter;
+}
+export type ElementInstanceSortField =
+  | 'elementInstanceKey'
+  | 'processInstanceKey'
+  | 'processDefinitionKey'
+  | 'processDefinitionId'
+  | 'elementId'
+  | 'type'
+  | 'state'
+  | 'startDate'
+  | 'endDate'
+  | 'incidentKey'
+  | 'tenantId';
+
 // ---- process definitions -------------------------------------------------------------------
 
 export interface ProcessDefinitionItem {
@@ -202,6 +258,11 @@ export interface EngineQueries {
   getProcessInstance(processInstanceKey: string): Promise<ProcessInstanceItem>;
   /** The distinct flows taken, in the order first taken. */
   getSequenceFlows(processInstanceKey: string): Promise<SequenceFlowItem[]>;
+
+  /** Where each element of the instances stands (Camunda's `POST /v2/element-instances/search`). */
+  searchElementInstances(
+    query: SearchQuery<ElementInstanceFilter, ElementInstanceSortField>,
+  ): Promise<SearchResult<ElementInstanceItem>>;
 
   searchIncidents(query: SearchQuery<IncidentFilter, IncidentSortField>): Promise<SearchResult<IncidentItem>>;
   getIncident(incidentKey: string): Promise<IncidentItem>;

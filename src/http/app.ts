@@ -11,7 +11,7 @@
  *   /v2/…                         the engine (Camunda 8 REST v2 shapes)
  *   /api/auth/login, /api/auth/me sign in (login.ts)
  *   /api/audit, /api/audit/verify the audit log (audit.ts)
- *   /api/dossiers/:code/trace     a dossier's trace (trace.ts); an auditor's every GET under /api/dossiers is audited
+ *   /api/dossiers/…               (before any router) an auditor's every GET under /api/dossiers is audited
  *   /api/openapi.json, /api/docs  the API's own description (openapi.ts, docs.ts)
  *   /api/…                        the other rooms' routers (`api`: dossiers, tasks, …)
  *
@@ -25,7 +25,6 @@ import { pino, type Logger } from 'pino';
 import type { Db } from '../db/index.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import type { EngineQueries } from '../engine/queries.js';
-import { SlaService } from '../sla/index.js';
 import { auditPersonalDataReads, auditRouter } from './audit.js';
 import { authenticate, createTokenService, type TokenService } from './auth.js';
 import { docsRouter } from './docs.js';
@@ -39,7 +38,6 @@ import { openApiRouter } from './openapi.js';
 import { pagesRouter } from './pages.js';
 import { loadWebAssets, type WebAssets } from './web-assets.js';
 import { listRoutes, unguardedRoutes } from './routes.js';
-import { traceRouter, type ClockReader } from './trace.js';
 import { SchemaRegistry, schemasDir } from './validate.js';
 import type { JobNotifier } from './v2/activation.js';
 import { v2Router, type V2Context } from './v2/index.js';
@@ -74,8 +72,6 @@ export interface AppOptions {
     /** Failed-login limits (default: 5 per username, 20 per address, per 15 minutes). */
     throttle?: ThrottleRules;
   };
-  /** Reads a dossier's SLA clocks for the trace. Default: the SLA room's own reader. */
-  sla?: ClockReader;
   /** Default: a fresh registry (with the SLA gauge over `db`). */
   metrics?: Metrics;
   /** The other rooms' routers, mounted under /api (paths inside them start after '/api'). */
@@ -99,7 +95,6 @@ export function createApp(opts: AppOptions): Express {
     ttlSeconds: opts.auth?.ttlSeconds ?? 8 * 3600,
   });
   const apiSchemas = opts.apiSchemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
-  const sla: ClockReader = opts.sla ?? clockReader(opts.db);
 
   const app = express();
   app.disable('x-powered-by');
@@ -132,11 +127,10 @@ export function createApp(opts: AppOptions): Express {
     }),
   );
 
-  // Before every router under /api/dossiers (the dossier room's and the trace): auditors' reads are logged.
+  // Before every router under /api/dossiers (the dossier room's, trace included): auditors' reads are logged.
   app.use('/api/dossiers', auditPersonalDataReads(opts.db));
   app.use('/api', authRouter({ db: opts.db, tokens, throttle, schemas: apiSchemas }));
   app.use('/api', auditRouter({ db: opts.db }));
-  app.use('/api', traceRouter({ db: opts.db, sla }));
   app.use('/api', openApiRouter(app, { title: 'lienthong', version: '0.1.0', description: 'Một cửa liên thông — one-stop inter-agency linked procedures as BPMN' }));
   app.use('/api', docsRouter());
   for (const router of opts.api ?? []) app.use('/api', router);
@@ -149,15 +143,4 @@ export function createApp(opts: AppOptions): Express {
     throw new Error(`routes without requireRole(...) or publicRoute(): ${open.map((r) => `${r.method} ${r.path}`).join(', ')}`);
   }
   return app;
-}
-
-/** The SLA room's clock reader; reading needs neither the calendar nor the engine. */
-function clockReader(db: AppOptions['db']): ClockReader {
-  const sla = new SlaService({
-    db: db as Db,
-    calendar: () => {
-      throw new Error('the trace reads clocks only');
-    },
-  });
-  return { clocks: (q, code) => sla.clocks(q, code) };
 }

@@ -15,7 +15,12 @@
  *   POST /api/dossiers/{code}/apology               form 04 (a new appointment)
  *   POST /api/dossiers/{code}/return                returned
  *   GET  /api/dossiers/{code}/forms/{01..06}        ?format=html|json
+ *   GET  /api/dossiers/{code}/trace                 steps, clocks, status changes, audit rows, diagram states
  *   GET  /api/registers/07?from&to&agency           form 07
+ *
+ * Who sees which dossier is one rule of the dossier room (dossiers/visibility.ts), applied by the
+ * service on every one of these routes: outside it a dossier is a 404, as one that does not exist;
+ * a role that sees no dossier (designer) is a 403. The guards below only refuse roles early.
  *
  * Receiving and supplementing are public routes: the online portal files and supplements without
  * an account; the handlers then require a counter officer for any other channel, and the secret
@@ -151,6 +156,15 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       const doc = await dossiers.form(actor(req.user!), codeOf(req), no);
       if (q.format === 'html') return sendHtml(res, doc);
       res.json(doc);
+    },
+  );
+
+  router.get(
+    '/dossiers/:code/trace',
+    requireRole(...STAFF),
+    describeRoute({ summary: 'Dòng thời gian của hồ sơ: từng bước, cơ quan, người xử lý, thời điểm, trạng thái hạn (trace of a dossier)' }),
+    async (req, res) => {
+      res.json(await dossiers.trace(actor(req.user!), codeOf(req)));
     },
   );
 

@@ -6,4 +6,5 @@ export { AgencyNotFound } from './resolve.js';
 export type { StepClocks } from './completion.js';
 export { isCounterKind } from './scope.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './sql/listTasks.js';
+export { agencyStepSql, firstTasksOf, openTaskOf, tasksOfDossier } from './sql/byDossier.js';
 export type * from './types.js';

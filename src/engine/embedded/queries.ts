@@ -7,6 +7,9 @@ import type { Queryable } from '../../db/index.js';
 import { NotFound } from '../../errors.js';
 import {
   DEFAULT_TENANT,
+  type ElementInstanceFilter,
+  type ElementInstanceItem,
+  type ElementInstanceSortField,
   type EngineQueries,
   type IncidentFilter,
   type IncidentItem,
@@ -121,6 +124,68 @@ function incident(r: IncRow): IncidentItem {
   return compact({ ...rest, creationTime: iso(creationMs), tenantId: DEFAULT_TENANT });
 }
 
+// ---- element instances ---------------------------------------------------------------------
+
+/*
+ * The engine keeps no table of element instances: each one is the run of its events in
+ * engine.events (ELEMENT_ACTIVATING … ELEMENT_COMPLETED | ELEMENT_TERMINATED), and its state is
+ * its newest event's. Grouped by element instance *and* process instance (the same groups: an
+ * element instance belongs to one process instance) so that a filter on the process instance
+ * is pushed into the grouping and walks events_by_instance instead of every event.
+ */
+const EI_FROM = `(select e.element_instance_key as key, e.process_instance_key as pik, min(e.element_id) as element_id,
+      min(e.element_type) as element_type, (array_agg(e.intent order by e.position desc))[1] as last_intent,
+      min(e.at) as started_at, max(e.at) filter (where e.intent in ('ELEMENT_COMPLETED', 'ELEMENT_TERMINATED')) as ended_at
+    from engine.events e
+   where e.value_type = 'PROCESS_INSTANCE' and e.element_instance_key is not null and e.element_id is not null
+     and e.element_type is distinct from 'PROCESS' and e.element_type is distinct from 'SEQUENCE_FLOW'
+   group by e.element_instance_key, e.process_instance_key) ei
+  join engine.process_instances pi on pi.key = ei.pik
+  left join lateral (select i.key from engine.incidents i
+     where i.process_instance_key = ei.pik and i.element_instance_key = ei.key and i.state = 'ACTIVE' order by i.key limit 1) inc on true`;
+const EI_STATE = `(case ei.last_intent when 'ELEMENT_COMPLETED' then 'COMPLETED' when 'ELEMENT_TERMINATED' then 'TERMINATED' else 'ACTIVE' end)`;
+const EI_SELECT = `ei.key::text as "elementInstanceKey", ei.pik::text as "processInstanceKey",
+  pi.definition_key::text as "processDefinitionKey", pi.bpmn_process_id as "processDefinitionId", ei.element_id as "elementId",
+  ei.element_type as type, ${EI_STATE} as state, ${ms('ei.started_at')} as "startMs", ${ms('ei.ended_at')} as "endMs",
+  inc.key::text as "incidentKey"`;
+const EI_COLUMNS: Columns = {
+  elementInstanceKey: { sql: 'ei.key', kind: 'key' },
+  processInstanceKey: { sql: 'ei.pik', kind: 'key' },
+  processDefinitionKey: { sql: 'pi.definition_key', kind: 'key' },
+  processDefinitionId: { sql: 'pi.bpmn_process_id', kind: 'string' },
+  elementId: { sql: 'ei.element_id', kind: 'string' },
+  type: { sql: 'ei.element_type', kind: 'string' },
+  state: { sql: EI_STATE, kind: 'string' },
+  startDate: { sql: 'ei.started_at', kind: 'date' },
+  endDate: { sql: 'ei.ended_at', kind: 'date' },
+  hasIncident: { sql: 'inc.key is not null', kind: 'bool' },
+  incidentKey: { sql: 'inc.key', kind: 'key' },
+  tenantId: { sql: TENANT, kind: 'string' },
+};
+const EI_SORT: Record<ElementInstanceSortField, string> = {
+  elementInstanceKey: 'ei.key',
+  processInstanceKey: 'ei.pik',
+  processDefinitionKey: 'pi.definition_key',
+  processDefinitionId: 'pi.bpmn_process_id',
+  elementId: 'ei.element_id',
+  type: 'ei.element_type',
+  state: EI_STATE,
+  startDate: 'ei.started_at',
+  endDate: 'ei.ended_at',
+  incidentKey: 'inc.key',
+  tenantId: TENANT,
+};
+
+interface EiRow extends Omit<ElementInstanceItem, 'startDate' | 'endDate' | 'hasIncident' | 'tenantId'> {
+  startMs: number;
+  endMs: number | null;
+}
+
+function elementInstance(r: EiRow): ElementInstanceItem {
+  const { startMs, endMs, ...rest } = r;
+  return compact({ ...rest, startDate: iso(startMs), endDate: endMs == null ? undefined : iso(endMs), hasIncident: r.incidentKey != null, tenantId: DEFAULT_TENANT });
+}
+
 // ---- process definitions -------------------------------------------------------------------
 
 const DEF_SELECT = `d.key::text as "processDefinitionKey", d.bpmn_process_id as "processDefinitionId", d.name,
@@ -186,6 +251,13 @@ export class EmbeddedEngineQueries implements EngineQueries {
       elementId: r.flowId,
       tenantId: DEFAULT_TENANT,
     }));
+  }
+
+  async searchElementInstances(
+    query: SearchQuery<ElementInstanceFilter, ElementInstanceSortField>,
+  ): Promise<SearchResult<ElementInstanceItem>> {
+    const r = await this.search<EiRow>(EI_SELECT, EI_FROM, EI_COLUMNS, EI_SORT, 'ei.key', query);
+    return { items: r.items.map(elementInstance), totalItems: r.totalItems };
   }
 
   async searchIncidents(query: SearchQuery<IncidentFilter, IncidentSortField>): Promise<SearchResult<IncidentItem>> {

@@ -1,0 +1,46 @@
+/**
+ * What the dossier room reads of the inbox: a dossier's steps (one task per step an agency was
+ * handed), the first hand-over of several dossiers, the open task of one step, and whether an
+ * agency holds or held a step of a dossier — so that no room but this one writes SQL against
+ * domain.tasks. Unscoped: the dossier room applies its own visibility rule first.
+ */
+import type { Queryable } from '../../db/index.js';
+import { TASK_COLUMNS, toTask, type DbTaskRow } from '../rows.js';
+import type { TaskRow } from '../types.js';
+
+/** Every task of a dossier, in the order the steps were handed over (created_at, then id). */
+export async function tasksOfDossier(q: Queryable, dossierCode: string): Promise<TaskRow[]> {
+  const { rows } = await q.query<DbTaskRow>(`select ${TASK_COLUMNS} from domain.tasks t where t.dossier_code = $1 order by t.created_at, t.id`, [dossierCode]);
+  return rows.map(toTask);
+}
+
+/** The first task handed over for each of `dossierCodes` (those with none are absent). */
+export async function firstTasksOf(q: Queryable, dossierCodes: string[]): Promise<Map<string, TaskRow>> {
+  if (!dossierCodes.length) return new Map();
+  const { rows } = await q.query<DbTaskRow>(
+    `select distinct on (t.dossier_code) ${TASK_COLUMNS} from domain.tasks t
+      where t.dossier_code = any($1::text[]) order by t.dossier_code, t.created_at, t.id`,
+    [dossierCodes],
+  );
+  return new Map(rows.map((r) => [r.dossier_code!, toTask(r)]));
+}
+
+/** The newest unfinished (open or claimed) task of a dossier at `elementId`. */
+export async function openTaskOf(q: Queryable, dossierCode: string, elementId: string): Promise<TaskRow | undefined> {
+  const { rows } = await q.query<DbTaskRow>(
+    `select ${TASK_COLUMNS} from domain.tasks t
+      where t.dossier_code = $1 and t.element_id = $2 and t.state in ('open', 'claimed') order by t.id desc limit 1`,
+    [dossierCode, elementId],
+  );
+  return rows[0] && toTask(rows[0]);
+}
+
+/**
+ * A predicate, for another room's query: the agency `agency` holds or held a step of the dossier
+ * `dossierCode` — a task of it in any state (open, claimed, completing, completed, cancelled).
+ * Both arguments are SQL expressions of the caller's statement (a column, a `$n` parameter).
+ * Served by tasks_by_dossier (dossier_code, id).
+ */
+export function agencyStepSql(dossierCode: string, agency: string): string {
+  return `exists (select 1 from domain.tasks held where held.dossier_code = ${dossierCode} and held.agency_code = ${agency})`;
+}
