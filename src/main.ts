@@ -29,8 +29,10 @@ import { DossierService, seedDemo } from './dossiers/index.js';
 import { agencyName } from './dossiers/agency-name.js';
 import { dossiersRouter } from './http/dossiers.js';
 import { tasksRouter } from './http/tasks.js';
+import { notificationsRouter } from './http/notifications.js';
+import { reportsRouter } from './http/reports.js';
 import { Catalog, catalogLinter, formatDeploymentProblems, loadCatalog, type DeploymentLinter } from './procedures/index.js';
-import { SlaService } from './sla/index.js';
+import { OutboxRelay, SlaService } from './sla/index.js';
 import { InboxWorker, TaskService } from './tasks/index.js';
 import { registerWorkers } from './workers/index.js';
 
@@ -167,7 +169,10 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();
   const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }) });
+  // The agencies' SLA notices (domain.outbox) become in-app notifications.
+  const relay = new OutboxRelay({ db, clock: engine.clock, onError: (e, row) => log.warn({ err: e, outboxId: row?.id }, 'outbox relay: delivery failed') });
   sla.start();
+  relay.start();
   dossiers.start();
   return {
     tasks,
@@ -177,12 +182,15 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
       calendarRouter({ calendar, schemas: SchemaRegistry.load(join(schemasDir(), 'api')) }),
       proceduresRouter({ catalog, clock: engine.clock }),
       elementTemplatesRouter({ db }),
+      reportsRouter({ db }),
+      notificationsRouter({ db, clock: engine.clock }),
     ],
     async close() {
       await dossiers.stopBackground();
       await inbox.close();
       await workers.close();
       await sla.close();
+      await relay.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import * as m006 from './migrations/006_domain_core.js';
 import * as m007 from './migrations/007_sla.js';
 import * as m008 from './migrations/008_dossiers.js';
 import * as m009 from './migrations/009_tasks.js';
+import * as m010 from './migrations/010_outbox_relay.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_sla': m007,
   '008_dossiers': m008,
   '009_tasks': m009,
+  '010_outbox_relay': m010,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -1,6 +1,17 @@
-/** The SLA room: clocks per dossier and per agency step, due dates, pause/resume, the durable scanner. */
+/** The SLA room: clocks per dossier and per agency step, due dates, pause/resume, the durable scanner, the outbox relay and the agencies' in-app notifications. */
 export { SlaService, type SlaServiceOptions } from './service.js';
 export type { ClockState, ClockView, CutOff, ExtensionView, Limit, MetState, PauseView } from './types.js';
 export { judge, countingFrom } from './arithmetic.js';
 export { MESSAGE_NAMES, type SlaEvent } from './scanner.js';
 export { CLAIM_DUE_CLOCKS_SQL } from './sql/claimDueClocks.js';
+export { OutboxRelay, inAppChannel, type OutboxChannel, type OutboxRelayOptions, type RelayResult } from './outbox-relay.js';
+export { CLAIM_OUTBOX_SQL, RELAYED_KINDS, type OutboxRow } from './sql/claimOutbox.js';
+export {
+  listNotifications,
+  markNotificationRead,
+  NOTIFICATION_MAX_PAGE_SIZE,
+  NOTIFICATION_PAGE_SIZE,
+  type NotificationPage,
+  type NotificationReader,
+  type NotificationView,
+} from './notifications.js';

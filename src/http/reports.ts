@@ -1,0 +1,124 @@
+/**
+ * /api/reports: the on-time statistics of src/reports over HTTP.
+ *
+ *   GET /api/reports/on-time   ?from=&to=  (days in Asia/Ho_Chi_Minh, both inclusive)
+ *                              | ?year=&period=month|quarter|6months|9months|12months&index=&convention=calendar|nd09
+ *                              &groupBy=agency|procedure|channel&kind=step|dossier
+ *
+ * The query string is checked against schemas/api/reports-on-time-query.json (a 400 names the
+ * parameter). Auditors and admins see every group; officers and counter staff see only their own
+ * agency's row — the server groups by agency and keeps their row, whatever they asked; designers
+ * are refused (403).
+ */
+import { Router } from 'express';
+import { join } from 'node:path';
+import type { Queryable } from '../db/index.js';
+import { reportingPeriod, reportOnTime, type GroupBy, type OnTimeRow, type PeriodConvention, type PeriodKind } from '../reports/index.js';
+import { requireRole, type Principal } from './auth.js';
+import { describeRoute, type QueryParamDoc } from './routes.js';
+import { SchemaRegistry, schemaId, schemasDir } from './validate.js';
+
+export interface ReportsRouterOptions {
+  db: Queryable;
+  /** Default: the schemas in schemas/api. */
+  schemas?: SchemaRegistry;
+}
+
+const DAY_MS = 86_400_000;
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+export function reportsRouter(opts: ReportsRouterOptions): Router {
+  const { db } = opts;
+  const schemas = opts.schemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
+  const QUERY = schemaId('api/reports-on-time-query.json');
+  const queryDoc = Object.fromEntries(
+    Object.entries((schemas.validator(QUERY).schema as { properties: Record<string, Record<string, unknown>> }).properties).map(
+      ([name, { description, ...schema }]): [string, QueryParamDoc] => [name, { description: description as string, schema }],
+    ),
+  );
+  const router = Router();
+
+  router.get(
+    '/reports/on-time',
+    requireRole('officer', 'counter', 'auditor', 'admin'),
+    describeRoute({
+      summary: 'Báo cáo tỷ lệ giải quyết trước hạn, đúng hạn, quá hạn (early / on time / late counts and rates) by agency, procedure or channel for a period',
+      description:
+        'from + to (days, Asia/Ho_Chi_Minh, inclusive) or year + period (+ index, convention). Auditors and admins see every group; officers and counter staff only their own agency’s row, whatever they ask.',
+      query: queryDoc,
+    }),
+    async (req, res) => {
+      const query = { ...(req.query as Record<string, unknown>) };
+      schemas.check(QUERY, query, 'query string');
+      const q = query as Record<string, string | undefined>;
+      const period = periodOf(q);
+      const user = req.user as Principal;
+      const scoped = user.role === 'officer' || user.role === 'counter';
+      const groupBy: GroupBy = scoped ? 'agency' : ((q.groupBy as GroupBy | undefined) ?? 'agency');
+      const report = await reportOnTime(db, { from: period.from, to: period.to, groupBy, kind: q.kind as 'step' | 'dossier' | undefined });
+      const rows = scoped ? report.rows.filter((r) => user.agencyCode !== null && r.key === user.agencyCode) : report.rows;
+      res.json({
+        period: { ...period, from: period.from.toISOString(), to: period.to.toISOString() },
+        groupBy: report.groupBy,
+        kind: report.kind,
+        agencyCode: scoped ? user.agencyCode : null,
+        rows,
+        total: scoped ? totalOf(rows) : report.total,
+      });
+    },
+  );
+
+  return router;
+}
+
+interface PeriodView {
+  label: string;
+  /** The first instant, and the instant after the last (Asia/Ho_Chi_Minh midnights). */
+  from: Date;
+  to: Date;
+  /** The first and the last day, YYYY-MM-DD in Asia/Ho_Chi_Minh. */
+  firstDay: string;
+  lastDay: string;
+  year?: number;
+  period?: PeriodKind;
+  index?: number;
+  convention?: PeriodConvention;
+}
+
+function periodOf(q: Record<string, string | undefined>): PeriodView {
+  if (q.year !== undefined) {
+    const year = Number(q.year);
+    const period = q.period as PeriodKind;
+    const index = q.index === undefined ? undefined : Number(q.index);
+    const convention = (q.convention as PeriodConvention | undefined) ?? 'calendar';
+    const p = reportingPeriod({ year, period, index: period === 'month' || period === 'quarter' ? index : undefined, convention });
+    return { label: p.label, from: p.from, to: p.to, firstDay: vnDay(p.from), lastDay: vnDay(new Date(p.to.getTime() - DAY_MS)), year, period, ...(index !== undefined && (period === 'month' || period === 'quarter') ? { index } : {}), convention };
+  }
+  const from = vnMidnight(q.from!);
+  const to = new Date(vnMidnight(q.to!).getTime() + DAY_MS);
+  return { label: `Từ ngày ${vnShow(q.from!)} đến ngày ${vnShow(q.to!)}`, from, to, firstDay: q.from!, lastDay: q.to! };
+}
+
+/** 'YYYY-MM-DD' → the instant that day starts in Asia/Ho_Chi_Minh. */
+function vnMidnight(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) - VN_OFFSET_MS);
+}
+
+/** The Asia/Ho_Chi_Minh day an instant falls on, YYYY-MM-DD. */
+function vnDay(at: Date): string {
+  return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+function vnShow(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+function totalOf(rows: OnTimeRow[]): OnTimeRow {
+  const sum = (f: 'early' | 'onTime' | 'late') => rows.reduce((n, r) => n + r[f], 0);
+  const [early, onTime, late] = [sum('early'), sum('onTime'), sum('late')];
+  const total = early + onTime + late;
+  const rate = (n: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
+  return { key: '*', name: null, total, early, onTime, late, earlyRate: rate(early), onTimeRate: rate(onTime), lateRate: rate(late), withinLimitRate: rate(early + onTime) };
+}
