@@ -1,0 +1,116 @@
+/**
+ * Feature: the house keeps its shape (docs/architecture.md). A room of src/ imports only the
+ * rooms below it in the room table, and its SQL names only the tables it owns; the seams that
+ * still cross a wall are listed here by name, so a new one fails this test and a fixed one must
+ * leave the list.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative, sep } from 'node:path';
+
+const SRC = join(process.cwd(), 'src');
+
+/** docs/architecture.md, "The rooms of src/": what each room may import (shared files at src/ are open to all). */
+const MAY_IMPORT: Record<string, string[]> = {
+  web: [],
+  http: ['dossiers', 'tasks', 'workers', 'reports', 'audit', 'sla', 'calendar', 'procedures', 'security', 'engine', 'bpmn', 'feel', 'db'],
+  dossiers: ['tasks', 'sla', 'audit', 'engine', 'procedures', 'calendar', 'bpmn', 'feel', 'db', 'security'],
+  tasks: ['sla', 'audit', 'engine', 'calendar', 'db', 'procedures', 'bpmn', 'feel'],
+  workers: ['engine', 'audit', 'procedures', 'db', 'bpmn', 'feel', 'calendar', 'sla'],
+  reports: ['db', 'calendar', 'sla'],
+  audit: ['db'],
+  sla: ['calendar', 'engine', 'db', 'audit'],
+  calendar: ['db'],
+  procedures: ['bpmn', 'feel', 'db'],
+  security: ['db'],
+  engine: ['bpmn', 'feel', 'db'],
+  bpmn: ['feel'],
+  feel: [],
+  db: [],
+};
+
+/** Which room owns each table (docs/architecture.md, "tables"). db/ creates them all in its migrations. */
+function ownerOf(table: string): string {
+  if (table.startsWith('engine.')) return 'engine';
+  const t = table.slice('domain.'.length);
+  if (t === 'audit_log') return 'audit';
+  if (t.startsWith('calendar_')) return 'calendar';
+  if (t.startsWith('sla_') || t === 'outbox' || t === 'notifications') return 'sla';
+  if (t === 'tasks' || t === 'task_counts') return 'tasks';
+  if (t.startsWith('dossier') || t === 'agencies' || t === 'users') return 'dossiers';
+  throw new Error(`no owner for ${table}`);
+}
+
+/**
+ * Crossings that exist today, each a seam to close (docs/architecture.md, "Known seams"). A room
+ * reading another's table here should call the owner's function instead.
+ */
+const KNOWN_SEAMS: readonly string[] = [
+  'dossiers → domain.sla_clocks',
+  'dossiers → domain.tasks',
+  'dossiers → domain.outbox',
+  'http → domain.agencies',
+  'http → domain.audit_log',
+  'http → domain.dossiers',
+  'http → domain.sla_clocks',
+  'http → domain.users',
+  'reports → domain.agencies',
+  'reports → domain.dossiers',
+  'reports → domain.sla_clocks',
+  'sla → domain.dossiers',
+  'sla → domain.tasks',
+  'tasks → domain.agencies',
+  'tasks → domain.dossiers',
+  'tasks → domain.users',
+];
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return files(p);
+    return /\.(ts|tsx)$/.test(name) && !/\.test\.ts$/.test(name) && !name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+const rooms = readdirSync(SRC).filter((n) => statSync(join(SRC, n)).isDirectory());
+
+test('every folder of src/ is a room of the table', () => {
+  expect(rooms.filter((r) => !(r in MAY_IMPORT))).toEqual([]);
+});
+
+test('a room imports only the rooms its row allows (web: types only)', () => {
+  const bad: string[] = [];
+  const spec = /(?:^|\n)\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+  for (const room of rooms) {
+    for (const file of files(join(SRC, room))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(spec)) {
+        const typeOnly = Boolean(m[2]);
+        const target = normalize(join(dirname(file), m[3] ?? m[4]));
+        const rel = relative(SRC, target).split(sep);
+        if (rel[0] === '..' || rel.length < 2) continue; // a shared file at src/ (errors.ts, schemas.ts, config.ts) or outside
+        const to = rel[0];
+        if (to === room) continue;
+        if (room === 'web' ? !typeOnly : !MAY_IMPORT[room].includes(to)) bad.push(`${relative(SRC, file)} → ${to} (${m[3] ?? m[4]})`);
+      }
+    }
+  }
+  expect(bad).toEqual([]);
+});
+
+test("a room's SQL names only the tables it owns, but for the known seams", () => {
+  const migrations = join(SRC, 'db', 'migrations');
+  const tables = new Set(
+    readdirSync(migrations).flatMap((f) => [...readFileSync(join(migrations, f), 'utf8').matchAll(/create table (?:if not exists )?((?:engine|domain)\.[a-z_]+)/g)].map((m) => m[1])),
+  );
+  const pattern = new RegExp(`\\b(${[...tables].map((t) => t.replace('.', '\\.')).join('|')})\\b(?![.(])`, 'g');
+  const found = new Set<string>();
+  for (const room of rooms.filter((r) => r !== 'db')) {
+    for (const file of files(join(SRC, room))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(pattern)) {
+        if (ownerOf(m[1]) !== room) found.add(`${room} → ${m[1]}`);
+      }
+    }
+  }
+  const crossings = [...found].sort();
+  expect({ new: crossings.filter((c) => !KNOWN_SEAMS.includes(c)), fixedButStillListed: KNOWN_SEAMS.filter((c) => !found.has(c)) }).toEqual({ new: [], fixedButStillListed: [] });
+});
