@@ -48,7 +48,6 @@ const KNOWN_SEAMS: readonly string[] = [
   'dossiers → domain.sla_clocks',
   'dossiers → domain.tasks',
   'dossiers → domain.outbox',
-  'http → domain.agencies',
   'http → domain.audit_log',
   'http → domain.dossiers',
   'http → domain.sla_clocks',
@@ -69,6 +68,11 @@ function files(dir: string): string[] {
     if (statSync(p).isDirectory()) return files(p);
     return /\.(ts|tsx)$/.test(name) && !/\.test\.ts$/.test(name) && !name.endsWith('.d.ts') ? [p] : [];
   });
+}
+
+/** The code without its comments (a comment may name any table). */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 }
 
 const rooms = readdirSync(SRC).filter((n) => statSync(join(SRC, n)).isDirectory());
@@ -106,7 +110,7 @@ test("a room's SQL names only the tables it owns, but for the known seams", () =
   const found = new Set<string>();
   for (const room of rooms.filter((r) => r !== 'db')) {
     for (const file of files(join(SRC, room))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(pattern)) {
+      for (const m of withoutComments(readFileSync(file, 'utf8')).matchAll(pattern)) {
         if (ownerOf(m[1]) !== room) found.add(`${room} → ${m[1]}`);
       }
     }
