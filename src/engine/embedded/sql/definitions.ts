@@ -35,9 +35,10 @@ export async function definitionByKey(q: Queryable, key: string): Promise<Defini
   return rows[0];
 }
 
-export async function definitionXml(q: Queryable, key: string): Promise<string | undefined> {
-  const { rows } = await q.query<{ xml: string }>(`select xml from engine.definitions where key = $1`, [key]);
-  return rows[0]?.xml;
+/** A definition's row and its XML in one round trip (what the engine's definition cache loads on a miss). */
+export async function definitionWithXml(q: Queryable, key: string): Promise<(DefinitionRow & { xml: string }) | undefined> {
+  const { rows } = await q.query<DefinitionRow & { xml: string }>(`select ${COLS}, xml from engine.definitions where key = $1`, [key]);
+  return rows[0];
 }
 
 export async function insertDeployment(q: Queryable, key: string, at: number): Promise<void> {

@@ -15,14 +15,27 @@
 import type { Queryable } from '../../../db/index.js';
 import type { Effects } from '../effects.js';
 
-type Param = (value: unknown, type: 'jsonb' | 'bigint[]') => string;
+type Param = (value: unknown, type: 'jsonb' | 'bigint[]' | 'text[]') => string;
 interface Part {
   name: string;
   rows: number;
   sql(p: Param): string;
 }
 
-export async function writeEffects(q: Queryable, fx: Effects): Promise<void> {
+/**
+ * What the command must verify as it writes: the latest definition key of each of these process
+ * ids (the engine took it from its cache; see `latestOf` below).
+ */
+export interface WriteChecks {
+  latestOf?: string[];
+}
+
+export interface WriteResult {
+  /** bpmnProcessId → key of its latest version now (null: none deployed), for `checks.latestOf`. */
+  latest?: Record<string, string | null>;
+}
+
+export async function writeEffects(q: Queryable, fx: Effects, checks: WriteChecks = {}): Promise<WriteResult> {
   const newInstances: object[] = [];
   const instances: { key: string }[] = [];
   for (const { row, isNew } of fx.instances.values()) {
@@ -185,5 +198,22 @@ export async function writeEffects(q: Queryable, fx: Effects): Promise<void> {
     return `$${params.length}::${type}`;
   };
   const ctes = parts.filter((x) => x.rows > 0).map((x) => `${x.name} as (\n  ${x.sql(p)}\n)`);
-  if (ctes.length) await q.query(`with ${ctes.join(',\n')}\nselect 1`, params);
+  const latestOf = checks.latestOf ?? [];
+  // "Which version is the latest?" asked by the statement that writes the instance, instead of a
+  // statement of its own before the command: the engine answers it from its definition cache and
+  // this confirms the answer in the same snapshot (a version deployed meanwhile by another process
+  // shows here: the engine rolls back and runs the command again). One backward scan of the
+  // unique (bpmn_process_id, version) index per id.
+  // Measured (bench/engine-throughput.ts --db postgres --instances 2000, 2 cores, load average
+  // 6–10): the separate lookup was 0.20 statements per job at 6.4 ms average client-side wait;
+  // asked here instead, statements per job 1.57 → 1.36 and this statement's average wait did not
+  // grow (6.7 → 5.0 ms, same load). See the engine's `createProcessInstance`.
+  const select = latestOf.length
+    ? `select (select jsonb_object_agg(l.id, (select d.key::text from engine.definitions d
+                  where d.bpmn_process_id = l.id order by d.version desc limit 1))
+               from unnest(${p(latestOf, 'text[]')}) as l(id)) as latest`
+    : 'select 1';
+  if (!ctes.length && !latestOf.length) return {};
+  const { rows } = await q.query<{ latest?: Record<string, string | null> }>(ctes.length ? `with ${ctes.join(',\n')}\n${select}` : select, params);
+  return latestOf.length ? { latest: rows[0]?.latest ?? {} } : {};
 }
