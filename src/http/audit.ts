@@ -9,6 +9,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { appendAudit, verifyAudit } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
 import { Invalid } from '../errors.js';
+import { pointer, problem, type Problem } from '../schemas.js';
 import { requireRole } from './auth.js';
 import { describeRoute } from './routes.js';
 
@@ -96,28 +97,29 @@ interface AuditFilter {
 
 function auditFilter(req: Request): AuditFilter {
   const q = req.query as Record<string, unknown>;
-  const problems: { parameter: string; message: string }[] = [];
+  const problems: (Problem & { parameter: string; message: string })[] = [];
+  const refuse = (parameter: string, vi: string, en: string) => problems.push({ parameter, message: en, ...problem(pointer(parameter), vi, en) });
   const known = new Set(['dossier', 'action', 'from', 'to', 'page', 'pageSize']);
-  for (const k of Object.keys(q)) if (!known.has(k)) problems.push({ parameter: k, message: 'is not a parameter of this route' });
+  for (const k of Object.keys(q)) if (!known.has(k)) refuse(k, 'không phải tham số của đường dẫn này', 'is not a parameter of this route');
   const str = (name: string, re: RegExp): string | undefined => {
     const v = q[name];
     if (v === undefined || v === '') return undefined;
     if (typeof v !== 'string' || !re.test(v)) {
-      problems.push({ parameter: name, message: `must match ${re}` });
+      refuse(name, 'không đúng định dạng quy định', `must match ${re}`);
       return undefined;
     }
     return v;
   };
   const instant = (name: string): string | undefined => {
     const v = str(name, /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/);
-    if (v !== undefined && Number.isNaN(Date.parse(v))) problems.push({ parameter: name, message: 'is not a date' });
+    if (v !== undefined && Number.isNaN(Date.parse(v))) refuse(name, 'không phải là một ngày', 'is not a date');
     return v;
   };
   const int = (name: string, min: number, max: number, dflt: number): number => {
     const v = str(name, /^\d{1,9}$/);
     if (v === undefined) return dflt;
     const n = Number(v);
-    if (n < min || n > max) problems.push({ parameter: name, message: `must be from ${min} to ${max}` });
+    if (n < min || n > max) refuse(name, `phải từ ${min} đến ${max}`, `must be from ${min} to ${max}`);
     return n;
   };
   const f: AuditFilter = {

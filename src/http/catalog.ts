@@ -17,6 +17,7 @@ import { agencyKinds } from '../dossiers/index.js';
 import type { Clock } from '../engine/clock.js';
 import { systemClock } from '../engine/clock.js';
 import { Invalid, NotFound } from '../errors.js';
+import { problem } from '../schemas.js';
 import { catalogSummary, localDate, procedureForProcess, type Catalog } from '../procedures/index.js';
 import { JOB_TYPES } from '../workers/index.js';
 import { requireRole } from './auth.js';
@@ -43,7 +44,7 @@ export function proceduresRouter(opts: ProceduresRouterOptions): Router {
     const on = (query as Record<string, unknown>).on;
     if (on === undefined) return localDate(new Date(clock.now()));
     if (typeof on !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(on) || Number.isNaN(Date.parse(`${on}T00:00:00Z`))) {
-      throw new Invalid(`'on' phải là một ngày YYYY-MM-DD ('on' must be a date YYYY-MM-DD)`, [{ parameter: 'on', value: on }]);
+      throw new Invalid(`'on' phải là một ngày YYYY-MM-DD ('on' must be a date YYYY-MM-DD)`, [{ parameter: 'on', value: on, ...problem('/on', 'phải là một ngày YYYY-MM-DD', 'must be a date YYYY-MM-DD') }]);
     }
     return on;
   };

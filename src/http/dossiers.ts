@@ -27,12 +27,12 @@
  * from anyone not signed in.
  */
 import { Router, type Request, type Response } from 'express';
-import { join } from 'node:path';
 import { renderHtml, type Actor, type DossierRow, type DossierService, type FormDoc, type FormNo } from '../dossiers/index.js';
 import { Forbidden, Invalid, Unauthenticated } from '../errors.js';
+import { problem } from '../schemas.js';
 import { publicRoute, requireRole, type Principal } from './auth.js';
 import { describeRoute } from './routes.js';
-import { SchemaRegistry, schemaId, schemasDir, validBody } from './validate.js';
+import { SchemaRegistry, schemaId, validBody } from './validate.js';
 
 export interface DossiersRouterOptions {
   dossiers: DossierService;
@@ -47,7 +47,7 @@ const FORMS: readonly FormNo[] = ['01', '02', '03', '04', '05', '06'];
 
 export function dossiersRouter(opts: DossiersRouterOptions): Router {
   const { dossiers } = opts;
-  const schemas = opts.schemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
+  const schemas = opts.schemas ?? SchemaRegistry.load('api');
   const body = (name: string) => validBody(schemas, schemaId(`api/${name}.json`));
   const QUERY = schemaId('api/dossier-query.json');
   const REGISTER = schemaId('api/register-query.json');
@@ -150,7 +150,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       const no = req.params.no as FormNo;
       if (!FORMS.includes(no)) {
         throw new Invalid(`mẫu phải là 01–06; mẫu 07 là sổ theo dõi: GET /api/registers/07 (form must be 01–06; form 07 is GET /api/registers/07)`, [
-          { parameter: 'no', value: req.params.no, message: "must be one of '01'…'06'" },
+          { parameter: 'no', value: req.params.no, message: "must be one of '01'…'06'", ...problem('/no', "phải là một trong '01'…'06'", "must be one of '01'…'06'") },
         ]);
       }
       const doc = await dossiers.form(actor(req.user!), codeOf(req), no);
@@ -198,7 +198,7 @@ function actor(u: Principal): Actor {
 function codeOf(req: Request): string {
   const v = req.params.code;
   if (typeof v !== 'string' || !CODE.test(v)) {
-    throw new Invalid(`mã hồ sơ không hợp lệ (not a dossier code: ${JSON.stringify(v)})`, [{ parameter: 'code', value: v, message: 'must be a dossier code' }]);
+    throw new Invalid(`mã hồ sơ không hợp lệ (not a dossier code: ${JSON.stringify(v)})`, [{ parameter: 'code', value: v, message: 'must be a dossier code', ...problem('/code', 'phải là một mã hồ sơ', 'must be a dossier code') }]);
   }
   return v;
 }

@@ -8,14 +8,13 @@
  *   POST /api/notifications/{id}/read    (no body) → the notification, readAt / readBy set (the first reader stays)
  */
 import { Router, type Request } from 'express';
-import { join } from 'node:path';
 import type { Queryable } from '../db/index.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import { listNotifications, markNotificationRead, type NotificationReader } from '../sla/index.js';
 import { requireRole } from './auth.js';
 import { pathKey } from './params.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
-import { SchemaRegistry, schemaId, schemasDir, validBody } from './validate.js';
+import { SchemaRegistry, schemaId, validBody } from './validate.js';
 
 export interface NotificationsRouterOptions {
   db: Queryable;
@@ -31,7 +30,7 @@ const SCOPE = 'Officers and counter staff see their agency’s notifications, ad
 export function notificationsRouter(opts: NotificationsRouterOptions): Router {
   const { db } = opts;
   const clock = opts.clock ?? systemClock;
-  const schemas = opts.schemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
+  const schemas = opts.schemas ?? SchemaRegistry.load('api');
   const QUERY = schemaId('api/notifications-list-query.json');
   const queryDoc = Object.fromEntries(
     Object.entries((schemas.validator(QUERY).schema as { properties: Record<string, Record<string, unknown>> }).properties).map(

@@ -11,12 +11,11 @@
  * are refused (403).
  */
 import { Router } from 'express';
-import { join } from 'node:path';
 import type { Queryable } from '../db/index.js';
 import { reportingPeriod, reportOnTime, type GroupBy, type OnTimeRow, type PeriodConvention, type PeriodKind } from '../reports/index.js';
 import { requireRole, type Principal } from './auth.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
-import { SchemaRegistry, schemaId, schemasDir } from './validate.js';
+import { SchemaRegistry, schemaId } from './validate.js';
 
 export interface ReportsRouterOptions {
   db: Queryable;
@@ -29,7 +28,7 @@ const VN_OFFSET_MS = 7 * 3_600_000;
 
 export function reportsRouter(opts: ReportsRouterOptions): Router {
   const { db } = opts;
-  const schemas = opts.schemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
+  const schemas = opts.schemas ?? SchemaRegistry.load('api');
   const QUERY = schemaId('api/reports-on-time-query.json');
   const queryDoc = Object.fromEntries(
     Object.entries((schemas.validator(QUERY).schema as { properties: Record<string, Record<string, unknown>> }).properties).map(

@@ -14,12 +14,11 @@
  *   POST /api/tasks/{id}/complete        { "decision": { ... } }
  */
 import { Router, type Request } from 'express';
-import { join } from 'node:path';
 import type { Actor, ListFilter, TaskRow, TaskService } from '../tasks/index.js';
 import { requireRole } from './auth.js';
 import { pathKey } from './params.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
-import { SchemaRegistry, schemaId, schemasDir, validBody } from './validate.js';
+import { SchemaRegistry, schemaId, validBody } from './validate.js';
 
 export interface TasksRouterOptions {
   tasks: TaskService;
@@ -33,7 +32,7 @@ const SCOPE = 'Officers see their agencyâ€™s tasks, counter staff their counterâ
 
 export function tasksRouter(opts: TasksRouterOptions): Router {
   const { tasks } = opts;
-  const schemas = opts.schemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
+  const schemas = opts.schemas ?? SchemaRegistry.load('api');
   const body = (name: string) => validBody(schemas, schemaId(`api/${name}.json`));
   const QUERY = schemaId('api/tasks-list-query.json');
   const queryDoc = Object.fromEntries(

@@ -1,85 +1,64 @@
 /**
- * Request bodies are checked against the JSON Schemas in `schemas/` (draft 2020-12, one schema
- * per file, each with its own `$id`) before anything runs, so a bad request is refused with the
- * paths of what is wrong and changes nothing.
+ * Request bodies and query strings are checked against the JSON Schemas in `schemas/` (draft
+ * 2020-12, one schema per file, each with its own `$id`) before anything runs, so a bad request
+ * is refused with the paths of what is wrong and changes nothing. The validating itself is the
+ * service's one Ajv in `../schemas.ts`; a registry here is the set of schemas of one folder
+ * (`v2`, `api`) that routes name and the OpenAPI document embeds.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { RequestHandler } from 'express';
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { jsonFiles, schemasDir } from '../schemas.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { reportedProblemsOf, schemaDocument, schemaIds, summarize, validatorFor, type ReportedProblem } from '../schemas.js';
 import { Invalid } from '../errors.js';
 
-// ajv-formats is CommonJS with `exports.default`; NodeNext types see the module object.
-const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+export { schemaId, schemasDir } from '../schemas.js';
 
-/** Ids of the schemas are `lienthong:/schemas/<path under schemas/>`. */
-export const schemaId = (path: string) => `lienthong:/schemas/${path}`;
+/**
+ * One problem of a request: `path` (JSON pointer), `messageVi`, `messageEn`, and the keys 400
+ * answers carried before (`instancePath`, `message`, `schemaPath`).
+ */
+export type ValidationProblem = ReportedProblem;
 
-/** One problem of a request body: where (JSON pointer into the body), what, and which rule. */
-export interface ValidationProblem {
-  instancePath: string;
-  message: string;
-  schemaPath: string;
-}
+/** What is checked, as a 400's message and its problems name it. */
+const WHAT: Record<string, { vi: string; en: string }> = {
+  'request body': { vi: 'nội dung yêu cầu', en: 'the request body' },
+  'query string': { vi: 'chuỗi truy vấn', en: 'the query string' },
+  'multipart fields': { vi: 'các trường của yêu cầu', en: 'the request fields' },
+};
 
 export class SchemaRegistry {
-  private readonly ajv: Ajv2020;
-  private readonly raw = new Map<string, object>();
+  private readonly ids: ReadonlySet<string>;
 
-  private constructor() {
-    // strictRequired off: `oneOf: [{ required: [a] }, { required: [b] }]` (give a or b) names
-    // properties defined beside the oneOf, not inside each branch.
-    this.ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(this.ajv);
+  private constructor(ids: string[]) {
+    this.ids = new Set(ids);
   }
 
   /**
-   * Loads (and compiles) every `*.json` below `dir` — by default `schemas/v2`, the bodies of the
-   * /v2 API (other rooms load their own schemas); a broken schema stops startup.
+   * The schemas of `folder` under schemas/ — by default `v2`, the bodies of the /v2 API; `api`
+   * for the /api routes. Every one is compiled already (by the one Ajv): a broken schema stops
+   * startup.
    */
-  static load(dir = join(schemasDir(), 'v2')): SchemaRegistry {
-    const r = new SchemaRegistry();
-    const ids: string[] = [];
-    for (const file of jsonFiles(dir)) {
-      let schema: { $id?: unknown; [k: string]: unknown };
-      try {
-        schema = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (e) {
-        throw new Error(`schema ${relative(dir, file)} is not valid JSON: ${(e as Error).message}`);
-      }
-      if (typeof schema.$id !== 'string') throw new Error(`schema ${relative(dir, file)} has no $id`);
-      r.ajv.addSchema(schema as object);
-      r.raw.set(schema.$id, schema);
-      ids.push(schema.$id);
-    }
-    // Compiled now (after all are added, so $refs between files resolve): a broken one stops startup.
-    for (const id of ids) r.ajv.getSchema(id);
-    return r;
+  static load(folder = 'v2'): SchemaRegistry {
+    const ids = schemaIds(folder);
+    if (!ids.length) throw new Error(`schemas/${folder} holds no schema`);
+    return new SchemaRegistry(ids);
   }
 
   /** Every schema held, by `$id` (the OpenAPI document embeds them). */
   schemasById(): ReadonlyMap<string, object> {
-    return this.raw;
+    return new Map([...this.ids].map((id) => [id, schemaDocument(id)]));
   }
 
   validator(id: string): ValidateFunction {
-    const v = this.ajv.getSchema(id);
-    if (!v) throw new Error(`no JSON Schema with $id ${id}`);
-    return v;
+    if (!this.ids.has(id)) throw new Error(`no JSON Schema with $id ${id}`);
+    return validatorFor(id);
   }
 
   /** Throws `Invalid` listing every problem when `value` does not match schema `id`. */
   check(id: string, value: unknown, what = 'request body'): void {
     const v = this.validator(id);
     if (v(value)) return;
-    const problems = describe(v.errors ?? []);
-    const summary = problems
-      .slice(0, 3)
-      .map((p) => `${p.instancePath || '(root)'} ${p.message}`)
-      .join('; ');
-    throw new Invalid(`${what} is invalid: ${summary}${problems.length > 3 ? '; …' : ''}`, problems);
+    const problems = reportedProblemsOf(v.errors ?? [], { form: WHAT[what] ?? WHAT['request body'], legacy: 'ajv' });
+    throw new Invalid(`${what} is invalid: ${summarize(problems, (p) => `${p.instancePath || '(root)'} ${p.message}`)}`, problems);
   }
 }
 
@@ -103,45 +82,3 @@ export function validBody(schemas: SchemaRegistry, id: string): RequestHandler {
 export function bodySchemaOf(handler: unknown): { schemaId: string; schemas: SchemaRegistry } | undefined {
   return (handler as { bodySchema?: { schemaId: string; schemas: SchemaRegistry } } | undefined)?.bodySchema;
 }
-
-function describe(errors: ErrorObject[]): ValidationProblem[] {
-  const out: ValidationProblem[] = [];
-  const seen = new Set<string>();
-  for (const e of errors) {
-    if (e.keyword === 'if') continue; // its `then` error says the same, better
-    const message = messageOf(e);
-    const k = `${e.instancePath}\u0000${message}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push({ instancePath: e.instancePath, message, schemaPath: e.schemaPath });
-  }
-  return out;
-}
-
-function messageOf(e: ErrorObject): string {
-  const p = e.params as Record<string, any>;
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `must NOT have the property '${p.additionalProperty}'`;
-    case 'unevaluatedProperties':
-      return `must NOT have the property '${p.unevaluatedProperty}'`;
-    case 'enum':
-      return `must be one of ${p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
-    case 'const':
-      return `must be ${JSON.stringify(p.allowedValue)}`;
-    case 'oneOf': {
-      // `oneOf: [{ required: [a] }, { required: [b] }]` says "give a or b, not both".
-      const names = Array.isArray(e.schema) ? e.schema.map((b: any) => (Object.keys(b).join() === 'required' ? b.required : undefined)) : [];
-      if (names.length && names.every((n: unknown) => Array.isArray(n))) {
-        return `must have exactly one of ${names.map((n: string[]) => n.map((x) => `'${x}'`).join(' + ')).join(', ')}`;
-      }
-      return e.message ?? 'must match exactly one schema in oneOf';
-    }
-    case 'dependentRequired':
-      return `must have the property '${p.missingProperty}' when it has '${p.property}'`;
-    default:
-      return e.message ?? e.keyword;
-  }
-}
-
-export { schemasDir } from '../schemas.js';

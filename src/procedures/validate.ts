@@ -3,18 +3,13 @@
  * cannot say (the folder is the code, versions do not overlap, the BPMN files exist, codes are
  * unique). Every problem names the file and the JSON pointer of what is wrong.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { schemasDir } from '../schemas.js';
+import { reportedProblemsOf, schemaId, summarize, validatorFor } from '../schemas.js';
 import { Invalid } from '../errors.js';
 import type { Procedure } from './types.js';
 
-// ajv-formats is CommonJS with `exports.default`; NodeNext types see the module object.
-const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
-
-export const PROCEDURE_SCHEMA_ID = 'lienthong:/schemas/procedure.schema.json';
+export const PROCEDURE_SCHEMA_ID = schemaId('procedure.schema.json');
 
 export interface CatalogProblem {
   /** procedure.json as shown to people, e.g. `processes/birth-registration-group/procedure.json`. */
@@ -27,41 +22,25 @@ export interface CatalogProblem {
 /** The catalog cannot be loaded; `details` lists every problem found. */
 export class ProcedureCatalogError extends Invalid {
   constructor(readonly problems: CatalogProblem[]) {
-    super(
-      problems
-        .slice(0, 5)
-        .map((p) => `${p.file}: ${p.path || '(root)'} ${p.message}`)
-        .join('; ') + (problems.length > 5 ? `; … (${problems.length} problems)` : ''),
-      problems,
-    );
+    super(summarize(problems, (p) => `${p.file}: ${p.path || '(root)'} ${p.message}`, 5, true), problems);
   }
 }
 
-let compiled: ValidateFunction | undefined;
-
-function schemaValidator(): ValidateFunction {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  addFormats(ajv);
-  const schema = JSON.parse(readFileSync(schemaFile(), 'utf8'));
-  if (schema.$id !== PROCEDURE_SCHEMA_ID) throw new Error(`${schemaFile()} must have $id ${PROCEDURE_SCHEMA_ID}`);
-  compiled = ajv.compile(schema);
-  return compiled;
-}
-
-/** Shape problems of one parsed procedure.json (empty: valid). */
+/**
+ * Shape problems of one parsed procedure.json (empty: valid), from the service's one Ajv and its
+ * one formatter. A catalog problem keeps the shape its readers know: `path` is ajv's (the object
+ * missing a property, not the property) and `message` the English one.
+ */
 export function schemaProblems(value: unknown, file: string): CatalogProblem[] {
-  const validate = schemaValidator();
+  const validate = validatorFor(PROCEDURE_SCHEMA_ID);
   if (validate(value)) return [];
-  const out: CatalogProblem[] = [];
   const seen = new Set<string>();
-  for (const e of validate.errors ?? []) {
-    if (e.keyword === 'if' || e.keyword === 'anyOf') continue; // their branches say it better
-    const message = messageOf(e);
-    const key = `${e.instancePath}\u0000${message}`;
+  const out: CatalogProblem[] = [];
+  for (const p of reportedProblemsOf(validate.errors ?? [], { form: { vi: 'procedure.json', en: 'procedure.json' }, legacy: 'catalog' })) {
+    const key = `${p.instancePath}\u0000${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ file, path: e.instancePath, message });
+    out.push({ file, path: p.instancePath, message: p.message });
   }
   return out;
 }
@@ -115,26 +94,4 @@ function unique(keys: string[], dup: (key: string, index: number) => void): void
     if (seen.has(k)) dup(k, i);
     seen.add(k);
   });
-}
-
-function messageOf(e: ErrorObject): string {
-  const p = e.params as Record<string, any>;
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `must NOT have the property '${p.additionalProperty}'`;
-    case 'unevaluatedProperties':
-      return `must NOT have the property '${p.unevaluatedProperty}'`;
-    case 'required':
-      return `must have the property '${p.missingProperty}'`;
-    case 'enum':
-      return `must be one of ${p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
-    case 'const':
-      return `must be ${JSON.stringify(p.allowedValue)}`;
-    default:
-      return e.message ?? e.keyword;
-  }
-}
-
-function schemaFile(): string {
-  return join(schemasDir(), 'procedure.schema.json');
 }

@@ -9,25 +9,21 @@
  * also the contract between the form and the process (`decision` read by a gateway, `opinion`
  * collected by a multi-instance step…).
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { jsonFiles, schemasDir } from '../schemas.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { reportedProblemsOf, schemaId, schemaIds, summarize, validatorFor, type ReportedProblem } from '../schemas.js';
 import { Invalid } from '../errors.js';
 
-// ajv-formats is CommonJS with `exports.default`; NodeNext types see the module object.
-const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
-
-const ID_PREFIX = 'lienthong:/schemas/tasks/';
+const ID_PREFIX = schemaId('tasks/');
 export const DEFAULT_DECISION_SCHEMA = 'default';
 
-export interface DecisionProblem {
-  /** JSON pointer into the request body: `/decision/...`. */
-  instancePath: string;
-  message: string;
-  schemaPath: string;
-}
+/**
+ * One problem of a decision: `path` (JSON pointer into the request body: `/decision/...`),
+ * `messageVi`, `messageEn`, and the keys answers carried before (`instancePath`, the same
+ * pointer; `message`; `schemaPath`).
+ */
+export type DecisionProblem = ReportedProblem;
+
+const WORDING = { prefix: '/decision', form: { vi: 'quyết định này', en: 'this decision' }, legacy: 'decision' } as const;
 
 export interface DecisionTarget {
   formKey: string | null;
@@ -36,32 +32,15 @@ export interface DecisionTarget {
 }
 
 export class DecisionSchemas {
-  private readonly ajv: Ajv2020;
   private readonly names = new Set<string>();
 
-  private constructor() {
-    // strictRequired off: `if/then: { required: [x] }` names a property defined beside the if.
-    this.ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(this.ajv);
-  }
+  private constructor() {}
 
-  /** Every `*.json` below `dir` (default: the project's schemas/tasks); a broken one throws. */
-  static load(dir = join(schemasDir(), 'tasks')): DecisionSchemas {
+  /** The schemas of schemas/tasks, from the service's one Ajv; without a default.json it throws. */
+  static load(): DecisionSchemas {
     const s = new DecisionSchemas();
-    for (const file of existsSync(dir) ? jsonFiles(dir) : []) {
-      const name = relative(dir, file).split(sep).join('/').replace(/\.json$/, '');
-      let schema: { $id?: unknown };
-      try {
-        schema = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (e) {
-        throw new Error(`decision schema ${name}.json is not valid JSON: ${(e as Error).message}`);
-      }
-      if (schema.$id !== `${ID_PREFIX}${name}.json`) throw new Error(`decision schema ${name}.json must have $id ${ID_PREFIX}${name}.json`);
-      s.ajv.addSchema(schema as object);
-      s.names.add(name);
-    }
-    for (const n of s.names) s.validator(n);
-    if (!s.names.has(DEFAULT_DECISION_SCHEMA)) throw new Error(`${dir} has no ${DEFAULT_DECISION_SCHEMA}.json`);
+    for (const id of schemaIds('tasks')) s.names.add(id.slice(ID_PREFIX.length).replace(/\.json$/, ''));
+    if (!s.names.has(DEFAULT_DECISION_SCHEMA)) throw new Error(`schemas/tasks has no ${DEFAULT_DECISION_SCHEMA}.json`);
     return s;
   }
 
@@ -85,50 +64,20 @@ export class DecisionSchemas {
     const name = this.schemaFor(t);
     const v = this.validator(name);
     if (v(decision)) return;
-    const problems = describe(v.errors ?? []);
-    const summary = problems
-      .slice(0, 3)
-      .map((p) => `${p.instancePath} ${p.message}`)
-      .join('; ');
+    const problems = reportedProblemsOf(v.errors ?? [], WORDING);
     throw new Invalid(
-      `quyết định không hợp lệ theo mẫu '${name}' (the decision does not match schema '${name}'): ${summary}${problems.length > 3 ? '; …' : ''}`,
+      `quyết định không hợp lệ theo mẫu '${name}' (the decision does not match schema '${name}'): ${summarize(problems, (p) => `${p.instancePath} ${p.message}`)}`,
       problems,
     );
   }
 
   private validator(name: string): ValidateFunction {
-    const v = this.ajv.getSchema(`${ID_PREFIX}${name}.json`);
-    if (!v) throw new Error(`no decision schema ${name}`);
-    return v;
+    if (!this.names.has(name)) throw new Error(`no decision schema ${name}`);
+    return validatorFor(`${ID_PREFIX}${name}.json`);
   }
 }
 
 /** Camunda's form keys look like `camunda-forms:bpmn:<id>`; the schema is named by the last part. */
 function formName(formKey: string): string {
   return formKey.split(':').pop()!;
-}
-
-function describe(errors: ErrorObject[]): DecisionProblem[] {
-  const out: DecisionProblem[] = [];
-  const seen = new Set<string>();
-  for (const e of errors) {
-    if (e.keyword === 'if') continue;
-    const p = e.params as Record<string, any>;
-    let instancePath = `/decision${e.instancePath}`;
-    let message = e.message ?? e.keyword;
-    if (e.keyword === 'required') {
-      instancePath = `${instancePath}/${p.missingProperty}`;
-      message = 'is required';
-    } else if (e.keyword === 'additionalProperties') {
-      instancePath = `${instancePath}/${p.additionalProperty}`;
-      message = 'is not a field of this decision';
-    } else if (e.keyword === 'enum') {
-      message = `must be one of ${p.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
-    }
-    const k = `${instancePath}\u0000${message}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push({ instancePath, message, schemaPath: e.schemaPath });
-  }
-  return out;
 }

@@ -8,6 +8,7 @@ import type { Db, Queryable } from '../db/index.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
+import { reportedProblem } from '../schemas.js';
 import { INBOX_ACTOR, settleCompletion, type StepClocks } from './completion.js';
 import { DecisionSchemas } from './decisions.js';
 import { MAX_PAGE_SIZE, listTasks } from './sql/listTasks.js';
@@ -51,12 +52,12 @@ export class TaskService {
     const a = checkActor(actor);
     const page = filter.page ?? 1;
     const pageSize = filter.pageSize ?? undefined;
-    if (!Number.isInteger(page) || page < 1) throw new Invalid('page must be a positive integer', [{ instancePath: '/page', message: 'must be >= 1' }]);
+    if (!Number.isInteger(page) || page < 1) throw new Invalid('page must be a positive integer', [reportedProblem('/page', 'phải là số nguyên từ 1 trở lên', 'must be an integer ≥ 1', 'must be >= 1')]);
     if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)) {
-      throw new Invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, [{ instancePath: '/pageSize', message: `must be from 1 to ${MAX_PAGE_SIZE}` }]);
+      throw new Invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, [reportedProblem('/pageSize', `phải là số nguyên từ 1 đến ${MAX_PAGE_SIZE}`, `must be from 1 to ${MAX_PAGE_SIZE}`)]);
     }
     if (filter.dueSoon !== undefined && !(Number.isFinite(filter.dueSoon) && filter.dueSoon > 0)) {
-      throw new Invalid('dueSoon must be a positive number of hours', [{ instancePath: '/dueSoon', message: 'must be > 0' }]);
+      throw new Invalid('dueSoon must be a positive number of hours', [reportedProblem('/dueSoon', 'phải là số giờ lớn hơn 0', 'must be a number of hours > 0', 'must be > 0')]);
     }
     return listTasks(this.db, a, filter, this.now());
   }
@@ -112,7 +113,7 @@ export class TaskService {
   async assign(actor: Actor, id: string, to: string): Promise<TaskRow> {
     const a = this.acting(actor);
     this.checkId(id);
-    if (typeof to !== 'string' || !to.trim()) throw new Invalid('username is required', [{ instancePath: '/username', message: 'must be a username' }]);
+    if (typeof to !== 'string' || !to.trim()) throw new Invalid('username is required', [reportedProblem('/username', 'phải là tên đăng nhập', 'must be a username')]);
     const at = this.now();
     const t = this.found(await this.byId(this.db, id, a), id);
     const done = await this.db.tx(async (q) => {
@@ -235,7 +236,7 @@ export class TaskService {
     if (!ok) {
       throw new Invalid(
         `'${to}' không phải cán bộ đang làm việc của cơ quan ${t.agencyCode} (no active ${roles.join(' or ')} '${to}' in agency ${t.agencyCode})`,
-        [{ instancePath: '/username', message: `must be an active ${roles.join(' or ')} of agency ${t.agencyCode}` }],
+        [reportedProblem('/username', `phải là cán bộ đang làm việc của cơ quan ${t.agencyCode}`, `must be an active ${roles.join(' or ')} of agency ${t.agencyCode}`)],
       );
     }
   }

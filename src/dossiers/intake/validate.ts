@@ -6,35 +6,32 @@
  * the version's required list. Every problem carries the JSON pointer and the reason in
  * Vietnamese and English; all are reported at once.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { schemasDir } from '../../schemas.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { problemsOf, schemaId, schemaIds, summarize, validatorFor, type Problem } from '../../schemas.js';
 import { Invalid } from '../../errors.js';
 import type { RuleVersion } from '../../procedures/index.js';
 import { citizenIdProblems, type Gender } from './citizen-id.js';
-import { problemsFromAjv, type IntakeProblem } from './messages.js';
 
-// ajv-formats is CommonJS with `exports.default`; NodeNext types see the module object.
-const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+/** One problem of an intake: the service's one problem shape (JSON pointer into the intake, Vietnamese, English). */
+export type IntakeProblem = Problem;
 
-export type { IntakeProblem } from './messages.js';
+const INTAKE_PREFIX = schemaId('dossiers/');
+const INTAKE_SUFFIX = '.intake.json';
+export const intakeSchemaId = (procedureCode: string) => `${INTAKE_PREFIX}${procedureCode}${INTAKE_SUFFIX}`;
 
-export const intakeSchemaId = (procedureCode: string) => `lienthong:/schemas/dossiers/${procedureCode}.intake.json`;
+/** How the schema's problems of an intake are worded: the form is the procedure's. */
+const WORDING = {
+  form: { vi: 'tờ khai của thủ tục này', en: "this procedure's form" },
+  note: (e: ErrorObject) =>
+    e.keyword === 'additionalProperties' && (e.params as { additionalProperty?: string }).additionalProperty === 'district'
+      ? { vi: ' (từ 01/07/2025 địa chỉ chỉ còn tỉnh và xã, không có cấp huyện)', en: ' (since 01/07/2025 addresses have a province and a commune, no district)' }
+      : undefined,
+};
 
 /** The intake is wrong; `details` is the list of IntakeProblem. */
 export class IntakeInvalid extends Invalid {
   constructor(readonly problems: IntakeProblem[]) {
-    super(
-      `tờ khai không hợp lệ (the intake is invalid): ` +
-        problems
-          .slice(0, 3)
-          .map((p) => `${p.path || '(root)'} ${p.messageEn}`)
-          .join('; ') +
-        (problems.length > 3 ? `; … (${problems.length} problems)` : ''),
-      problems,
-    );
+    super(`tờ khai không hợp lệ (the intake is invalid): ${summarize(problems, (p) => `${p.path || '(root)'} ${p.messageEn}`, 3, true)}`, problems);
   }
 }
 
@@ -46,24 +43,13 @@ export interface IntakeContext {
 export class IntakeValidator {
   private readonly validators = new Map<string, ValidateFunction>();
 
-  private constructor(private readonly ajv: Ajv2020) {}
+  private constructor() {}
 
-  /** Loads and compiles every schema in `schemas/dossiers`; a broken schema throws. */
-  static load(dir = join(schemasDir(), 'dossiers')): IntakeValidator {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(ajv);
-    ajv.addKeyword({ keyword: 'x-message', schemaType: 'object' });
-    const ids: string[] = [];
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-      const schema = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-      if (schema.$id !== `lienthong:/schemas/dossiers/${f}`) throw new Error(`schemas/dossiers/${f}: $id must be lienthong:/schemas/dossiers/${f}`);
-      ajv.addSchema(schema);
-      ids.push(schema.$id);
-    }
-    const v = new IntakeValidator(ajv);
-    for (const id of ids) {
-      const fn = ajv.getSchema(id)!;
-      if (id.endsWith('.intake.json')) v.validators.set(id.slice('lienthong:/schemas/dossiers/'.length, -'.intake.json'.length), fn);
+  /** The validators of every `schemas/dossiers/<code>.intake.json`, from the service's one Ajv. */
+  static load(): IntakeValidator {
+    const v = new IntakeValidator();
+    for (const id of schemaIds('dossiers')) {
+      if (id.endsWith(INTAKE_SUFFIX)) v.validators.set(id.slice(INTAKE_PREFIX.length, -INTAKE_SUFFIX.length), validatorFor(id));
     }
     return v;
   }
@@ -78,7 +64,7 @@ export class IntakeValidator {
     if (!validate) {
       return [{ path: '', messageVi: `thủ tục '${procedureCode}' chưa có mẫu tờ khai`, messageEn: `procedure '${procedureCode}' has no intake schema` }];
     }
-    if (!validate(intake)) return problemsFromAjv(validate.errors ?? []);
+    if (!validate(intake)) return problemsOf(validate.errors ?? [], WORDING);
     return semanticProblems(intake as Intake, version, ctx);
   }
 
