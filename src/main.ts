@@ -13,13 +13,14 @@ import { pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/index.js';
+import { systemClock, type Clock } from './engine/clock.js';
 import { EmbeddedEngine } from './engine/embedded/engine.js';
 import { EmbeddedEngineQueries } from './engine/embedded/queries.js';
 import type { DeploymentResult, Resource } from './engine/port.js';
 import { AppError } from './errors.js';
 import { calendarRouter } from './http/calendar.js';
 import { elementTemplatesRouter, proceduresRouter } from './http/catalog.js';
-import { SchemaRegistry, schemasDir } from './http/validate.js';
+import { SchemaRegistry } from './http/validate.js';
 import { createApp } from './http/app.js';
 import { createMetrics, instrumentEngine } from './http/metrics.js';
 import { maskingLoggerOptions } from './http/redact.js';
@@ -51,6 +52,12 @@ export interface ServiceDeps {
   logger?: Logger;
   /** An open database to use instead of opening one from the config; the caller closes it. */
   db?: Db;
+  /**
+   * The one clock of the whole service: the engine, every room, tokens, the login throttle and
+   * long polls read time through it (default: the system clock). Tests give a ManualClock and
+   * move it instead of waiting.
+   */
+  clock?: Clock;
 }
 
 /** A start that cannot succeed as configured (bad BPMN in PROCESSES_DIR, …). */
@@ -70,7 +77,8 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
   const db = deps.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }));
   const metrics = createMetrics({ db, defaultMetrics: true });
   // Every room gets the counted engine, so /metrics sees the jobs of the inbox, the workers and /v2.
-  const engine = instrumentEngine(new EmbeddedEngine(db), metrics);
+  const engine = instrumentEngine(new EmbeddedEngine(db, { clock: deps.clock ?? systemClock }), metrics);
+  const now = () => engine.clock.now();
   const stopping = new AbortController();
   let server: Server | undefined;
   let rooms: Rooms | undefined;
@@ -88,7 +96,8 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
       logger,
       signal: stopping.signal,
       metrics,
-      auth: { secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds },
+      auth: { secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds, now },
+      activation: { now },
       api: rooms.api,
       lintDeployment,
       web: { agencyName: (code) => agencyName(db, code) },
@@ -157,18 +166,20 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   const calendar = new CalendarStore(db);
   await calendar.init();
   const log = logger.child({ room: 'sla' });
-  const sla = new SlaService({ db, calendar: () => calendar.calendar, engine, onError: (e) => log.warn({ err: e }, 'sla scan failed') });
-  const tasks = new TaskService({ db, engine, sla });
+  const clock = engine.clock;
+  const sla = new SlaService({ db, calendar: () => calendar.calendar, engine, clock, onError: (e) => log.warn({ err: e }, 'sla scan failed') });
+  const tasks = new TaskService({ db, engine, sla, clock });
   const queries = new EmbeddedEngineQueries(db);
-  const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, log: logger.child({ room: 'dossiers' }) });
+  const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, log: logger.child({ room: 'dossiers' }) });
   const inbox = new InboxWorker(engine, {
     db,
+    clock,
     catalog,
     sla,
     onTaskCreated: dossiers.onTaskCreated,
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();
-  const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }) });
+  const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }), now: () => clock.now() });
   // The agencies' SLA notices (domain.outbox) become in-app notifications.
   const relay = new OutboxRelay({ db, clock: engine.clock, onError: (e, row) => log.warn({ err: e, outboxId: row?.id }, 'outbox relay: delivery failed') });
   sla.start();
@@ -179,7 +190,7 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     api: [
       dossiersRouter({ dossiers }),
       tasksRouter({ tasks }),
-      calendarRouter({ calendar, schemas: SchemaRegistry.load(join(schemasDir(), 'api')) }),
+      calendarRouter({ calendar, schemas: SchemaRegistry.load('api') }),
       proceduresRouter({ catalog, clock: engine.clock }),
       elementTemplatesRouter({ db }),
       reportsRouter({ db }),

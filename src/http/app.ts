@@ -20,7 +20,6 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Db } from '../db/index.js';
 import type { WorkflowEngine } from '../engine/port.js';
@@ -38,7 +37,7 @@ import { openApiRouter } from './openapi.js';
 import { pagesRouter } from './pages.js';
 import { loadWebAssets, type WebAssets } from './web-assets.js';
 import { listRoutes, unguardedRoutes } from './routes.js';
-import { SchemaRegistry, schemasDir } from './validate.js';
+import { SchemaRegistry } from './validate.js';
 import type { JobNotifier } from './v2/activation.js';
 import { v2Router, type V2Context } from './v2/index.js';
 
@@ -63,7 +62,12 @@ export interface AppOptions {
     /** Most files in one deployment (default 100). */
     resources?: number;
   };
-  activation?: { defaultRequestTimeout?: number; pollInterval?: number };
+  activation?: {
+    defaultRequestTimeout?: number;
+    pollInterval?: number;
+    /** The clock a long poll's `requestTimeout` runs on, ms since the epoch (default: the system clock). */
+    now?: () => number;
+  };
   auth?: {
     /** The token key (≥ 32 bytes). Default: random for this app (tokens die with it). */
     secret?: string | Uint8Array;
@@ -71,6 +75,8 @@ export interface AppOptions {
     ttlSeconds?: number;
     /** Failed-login limits (default: 5 per username, 20 per address, per 15 minutes). */
     throttle?: ThrottleRules;
+    /** The clock of tokens and of the login throttle, ms since the epoch (default: the system clock). */
+    now?: () => number;
   };
   /** Default: a fresh registry (with the SLA gauge over `db`). */
   metrics?: Metrics;
@@ -93,8 +99,9 @@ export function createApp(opts: AppOptions): Express {
   const tokens: TokenService = createTokenService({
     secret: opts.auth?.secret ?? randomBytes(32),
     ttlSeconds: opts.auth?.ttlSeconds ?? 8 * 3600,
+    now: opts.auth?.now,
   });
-  const apiSchemas = opts.apiSchemas ?? SchemaRegistry.load(join(schemasDir(), 'api'));
+  const apiSchemas = opts.apiSchemas ?? SchemaRegistry.load('api');
 
   const app = express();
   app.disable('x-powered-by');
@@ -107,7 +114,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(json(opts.limits?.apiJsonBytes ?? 1 * MB));
   app.use(authenticate(tokens));
 
-  const throttle = new LoginThrottle(opts.auth?.throttle);
+  const throttle = new LoginThrottle(opts.auth?.throttle, opts.auth?.now);
   app.use(pagesRouter({ db: opts.db, tokens, throttle, assets: opts.web?.assets ?? loadWebAssets(), agencyName: opts.web?.agencyName }));
   app.get('/healthz', healthz(opts.db));
   app.get('/metrics', metricsEndpoint(metrics));
@@ -123,6 +130,7 @@ export function createApp(opts: AppOptions): Express {
       activation: {
         defaultRequestTimeout: opts.activation?.defaultRequestTimeout ?? 10_000,
         pollInterval: opts.activation?.pollInterval ?? 500,
+        now: opts.activation?.now,
       },
     }),
   );

@@ -68,12 +68,25 @@ export interface TokenService {
   verify(token: string): Promise<Principal>;
 }
 
-export function createTokenService(opts: { secret: string | Uint8Array; ttlSeconds: number }): TokenService {
+export interface TokenServiceOptions {
+  /** The key (≥ 32 bytes). */
+  secret: string | Uint8Array;
+  /** Lifetime of an issued token, seconds. */
+  ttlSeconds: number;
+  /**
+   * The clock tokens are issued and checked by, ms since the epoch (default: the system clock).
+   * Tests give the service's clock and move it past a token's expiry instead of waiting.
+   */
+  now?: () => number;
+}
+
+export function createTokenService(opts: TokenServiceOptions): TokenService {
   const key = typeof opts.secret === 'string' ? new TextEncoder().encode(opts.secret) : opts.secret;
   if (key.length < 32) throw new Error('the token key must be at least 32 bytes');
+  const clock = opts.now ?? Date.now;
   return {
     async issue(user) {
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor(clock() / 1000);
       const exp = now + opts.ttlSeconds;
       const claims: Record<string, unknown> = { role: user.role, agency: user.agencyCode };
       if (user.fullName) claims.name = user.fullName;
@@ -90,7 +103,7 @@ export function createTokenService(opts: { secret: string | Uint8Array; ttlSecon
     async verify(token) {
       let payload;
       try {
-        ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }));
+        ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(clock()) }));
       } catch (e) {
         if (e instanceof joseErrors.JWTExpired) throw new Unauthenticated('phiên đăng nhập đã hết hạn, hãy đăng nhập lại (the token has expired)');
         throw new Unauthenticated('mã xác thực không hợp lệ (invalid token)');

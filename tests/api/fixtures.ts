@@ -1,8 +1,9 @@
 /**
  * A dossier of agency A written straight into the tables (the way the dossier and inbox rooms
- * would leave it), over a real process instance, so the trace and the scoping rules can be
- * tested on their own: received at A's counter, handed over to A's People's Committee, claimed
- * and completed early by canbo.a; a second step still open; a running dossier clock.
+ * would leave it), over a real process instance, so the scoping rules, the audit routes and the
+ * metrics can be tested on their own: received at A's counter, handed over to A's People's
+ * Committee, claimed and completed early by canbo.a; a second step still open; a running dossier
+ * clock. The trace itself is tested on rows the service really wrote (trace.test.ts).
  */
 import { appendAudit } from '../../src/audit/index.js';
 import { call, deploy } from '../http/support.js';

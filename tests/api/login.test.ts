@@ -2,14 +2,18 @@
  * Feature: staff sign in with a username and password and get a signed token carrying their
  * role and agency; wrong credentials reveal nothing; repeated failures are throttled; tokens
  * expire; every attempt is audited without the password.
+ *
+ * The services run on a ManualClock (tokens, the throttle's window): time passes only when a
+ * test moves it.
  */
+import { ManualClock } from '../../src/engine/clock.js';
 import { LoginThrottle } from '../../src/http/login-throttle.js';
-import { call, sleep, tokenFor } from '../http/support.js';
+import { call, tokenFor } from '../http/support.js';
 import { login, PASSWORD, startApiService, USERS, type ApiService } from './support.js';
 
 let s: ApiService;
 beforeAll(async () => {
-  s = await startApiService();
+  s = await startApiService({ clock: new ManualClock() });
 });
 afterAll(async () => {
   await s?.close();
@@ -115,12 +119,13 @@ describe('Scenario: guessing passwords', () => {
 
 describe('Scenario: tokens that must not work', () => {
   test('Given a token of a one-second lifetime, when it is used after it expired, then 401 says it expired', async () => {
-    const short = await startApiService({ config: { jwtTtlSeconds: 1 } });
+    const clock = new ManualClock();
+    const short = await startApiService({ config: { jwtTtlSeconds: 1 }, clock });
     try {
       const r = await login(short.url, USERS.officerA.username);
       const auth = { authorization: `Bearer ${r.body.token}` };
       expect((await call(short.url, 'GET', '/api/auth/me', undefined, auth)).status).toBe(200);
-      await sleep(2100);
+      clock.advance(1_000); // its second has passed
       const late = await call(short.url, 'GET', '/api/auth/me', undefined, auth);
       expect(late.status).toBe(401);
       expect(late.body.message).toContain('expired');

@@ -4,7 +4,7 @@
  */
 import { pino } from 'pino';
 import { maskDeep, maskingLoggerOptions, maskPersonalData } from '../../src/http/redact.js';
-import { call, deploy, serviceTaskProcess, sleep } from '../http/support.js';
+import { call, deploy, serviceTaskProcess } from '../http/support.js';
 import { traceFixture } from './fixtures.js';
 import { startApiService, type ApiService } from './support.js';
 
@@ -56,16 +56,31 @@ describe('Scenario: masking personal identifiers', () => {
 describe('Scenario: request logs and metrics of a running service', () => {
   let s: ApiService;
   const lines: any[] = [];
+  /** Called after each line is written (`logged` waits on it). */
+  const written = new Set<() => void>();
   beforeAll(async () => {
-    const logger = pino({ level: 'info', ...maskingLoggerOptions }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const logger = pino(
+      { level: 'info', ...maskingLoggerOptions },
+      {
+        write: (l: string) => {
+          lines.push(JSON.parse(l));
+          for (const w of written) w();
+        },
+      },
+    );
     s = await startApiService({ logger });
   });
   afterAll(async () => {
     await s?.close();
   });
-  /** The line is written when the response has left, which the client may see first. */
+  /** The line is written when the response has left, which the client may see first: waits for it to be written. */
   const logged = async (pred: (l: any) => boolean) => {
-    for (let i = 0; i < 100 && !lines.some(pred); i++) await sleep(10);
+    while (!lines.some(pred)) {
+      await new Promise<void>((resolve) => {
+        const w = () => (written.delete(w), resolve());
+        written.add(w);
+      });
+    }
     return lines.some(pred);
   };
 

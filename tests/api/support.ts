@@ -9,6 +9,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Config } from '../../src/config.js';
+import type { Clock } from '../../src/engine/clock.js';
 import type { Role } from '../../src/http/auth.js';
 import { startService, type Service } from '../../src/main.js';
 import { hashPassword } from '../../src/security/passwords.js';
@@ -66,12 +67,13 @@ export async function login(url: string, username: string, password = PASSWORD, 
   return call(url, 'POST', '/api/auth/login', { username, password }, { authorization: '', ...headers });
 }
 
-export async function startApiService(opts: { config?: Partial<Config>; logger?: Logger; seed?: boolean } = {}): Promise<ApiService> {
+/** `clock`: the service's time (a ManualClock the test moves; default: the system clock). */
+export async function startApiService(opts: { config?: Partial<Config>; logger?: Logger; seed?: boolean; clock?: Clock } = {}): Promise<ApiService> {
   const t = await openTestDb();
   let service: Service;
   try {
     if (opts.seed !== false) await seedRegistry(t);
-    service = await startService(testConfig(opts.config), { db: t.db, logger: opts.logger ?? pino({ level: 'silent' }) });
+    service = await startService(testConfig(opts.config), { db: t.db, logger: opts.logger ?? pino({ level: 'silent' }), clock: opts.clock });
   } catch (e) {
     await t.close();
     throw e;

@@ -7,11 +7,14 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { DEMO_PASSWORDS } from '../../src/dossiers/seed.js';
+import { ManualClock } from '../../src/engine/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { call, testConfig } from '../http/support.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { birthIntake } from './fixtures.js';
 
+/** The service's clock: Monday 05/01/2026, 09:00 in Hà Nội, and it stays there. */
+const clock = new ManualClock();
 let t: TestDb;
 let svc: Service;
 let url: string;
@@ -22,7 +25,7 @@ const as = (who: Who, method: string, path: string, body?: unknown) => call(url,
 
 beforeAll(async () => {
   t = await openTestDb();
-  svc = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), { db: t.db, logger: pino({ level: 'silent' }) });
+  svc = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), { db: t.db, logger: pino({ level: 'silent' }), clock });
   url = svc.url;
   for (const [who, [username, password]] of Object.entries(PEOPLE)) {
     const r = await call(url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
@@ -143,7 +146,7 @@ describe('Feature: the lifecycle over HTTP', () => {
     expect(html.body).toContain('Phiếu kiểm soát quá trình giải quyết hồ sơ');
     expect((await as('counter', 'GET', `/api/dossiers/${code}/forms/09`)).status).toBe(400);
     expect((await as('counter', 'GET', `/api/dossiers/${code}/forms/01?format=pdf`)).status).toBe(400);
-    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const today = '2026-01-05'; // the day of receipt, on the service's clock
     const reg = await as('counter', 'GET', `/api/registers/07?from=${today}&to=${today}`);
     expect(reg.status).toBe(200);
     expect(reg.body.data.rows.map((x: any) => x.code)).toContain(code);

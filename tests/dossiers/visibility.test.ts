@@ -23,15 +23,16 @@
  * for a dossier that does not exist. The same matrix is checked earlier, while only the first
  * step has been handed over: the police and social insurance do not see the dossier yet.
  *
- * No sleeps: waiting is for a condition (the inbox worker runs on its own). No assertion on the
- * wall clock; the service has no clock to inject (startService takes none), so the child's birth
- * date is computed from today, as the birth-group scenario does.
+ * No sleeps: waiting is for a condition (the inbox worker runs on its own). No wall clock: the
+ * service runs on a ManualClock (Monday 05/01/2026, 09:00 in Hà Nội) that nothing moves, and the
+ * child was born on a fixed day before it.
  *
  * Set PRINT_MATRIX=1 to print the matrices.
  */
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { DEMO_PASSWORDS } from '../../src/dossiers/seed.js';
+import { ManualClock } from '../../src/engine/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { call, testConfig, type Reply } from '../http/support.js';
 import { waitFor } from '../support/engine.js';
@@ -79,7 +80,7 @@ const as = (who: Caller, method: string, path: string, body?: unknown): Promise<
 
 beforeAll(async () => {
   t = await openTestDb();
-  svc = await startService(testConfig({ processesDir: PROCESSES, processesDirExplicit: true }), { db: t.db, logger: pino({ level: 'silent' }) });
+  svc = await startService(testConfig({ processesDir: PROCESSES, processesDirExplicit: true }), { db: t.db, logger: pino({ level: 'silent' }), clock: new ManualClock() });
   url = svc.url;
   for (const [who, [username, password]] of Object.entries(PEOPLE)) {
     const r = await call(url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
@@ -93,9 +94,6 @@ afterAll(async () => {
 });
 
 // ---- the story, as its users do it -------------------------------------------------------------
-
-/** Today minus `days`, as a date in Hà Nội (the intake's input, never asserted on). */
-const daysAgo = (days: number) => new Date(Date.now() + 7 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
 
 function expectStatus(r: Reply, status: number, what: string): void {
   expect({ what, status: r.status, body: r.status === status ? undefined : r.body }).toEqual({ what, status, body: undefined });
@@ -124,7 +122,7 @@ async function claimAndComplete(who: Person, code: string, elementId: string): P
 
 async function receive(): Promise<{ code: string; secret: string; day: string }> {
   const intake = birthIntake();
-  intake.child.birthDate = daysAgo(10);
+  intake.child.birthDate = '2025-12-26'; // ten days before the service's clock
   const r = await as('counter', 'POST', '/api/dossiers', { procedureCode: 'birth-registration-group', channel: 'counter', intake });
   expectStatus(r, 201, 'the counter receives');
   const receivedAt = Date.parse(r.body.dossier.receivedAt);

@@ -1,13 +1,20 @@
 /**
  * Feature: a linked procedure runs end to end over the engine's /v2 HTTP surface
  * (Camunda 8 REST API v2 paths and shapes), with the whole service started in-process.
+ *
+ * The service runs on a ManualClock: time passes only when a test moves it, so job deadlines are
+ * exact and a long poll ends by its requestTimeout only once the clock has passed it.
  */
-import { call, deploy, serviceTaskProcess, sleep, startTestService, type TestService } from './support.js';
+import { ManualClock } from '../../src/engine/clock.js';
+import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
+import type { ActivatedJob } from '../../src/engine/port.js';
+import { call, deploy, serviceTaskProcess, startTestService, type TestService } from './support.js';
 
+const clock = new ManualClock();
 let s: TestService;
 let url: string;
 beforeAll(async () => {
-  s = await startTestService();
+  s = await startTestService({ clock });
   url = s.url;
 });
 afterAll(async () => {
@@ -90,7 +97,7 @@ describe('Scenario: start → service task → end, entirely over /v2', () => {
       kind: 'BPMN_ELEMENT',
       listenerEventType: 'UNSPECIFIED',
     });
-    expect(job.deadline).toBeGreaterThan(Date.now());
+    expect(job.deadline).toBe(clock.now() + 60_000); // reserved for its timeout, from now on the service's clock
     jobKey = job.jobKey;
     expect((await activate('kiem-tra')).body.jobs).toEqual([]);
   });
@@ -258,34 +265,78 @@ describe('Scenario: searching', () => {
 });
 
 describe('Scenario: long-polling job activation', () => {
+  /**
+   * The answers of the engine's activateJobs, by job type, in order: the poll's looks for jobs.
+   * The engine's own method runs; it is only watched, so a test can wait for the poll to have
+   * looked instead of sleeping.
+   */
+  const looks = new Map<string, ActivatedJob[][]>();
+  const lookedAgain = new Set<() => void>();
+  const activateJobs = EmbeddedEngine.prototype.activateJobs;
   beforeAll(async () => {
+    EmbeddedEngine.prototype.activateJobs = async function (this: EmbeddedEngine, req) {
+      const jobs = await activateJobs.call(this, req);
+      looks.set(req.type, [...(looks.get(req.type) ?? []), jobs]);
+      for (const wake of lookedAgain) wake();
+      return jobs;
+    };
     await deploy(url, [{ name: 'cho.bpmn', xml: serviceTaskProcess('cho', 'cho-job') }]);
   });
+  afterAll(() => {
+    EmbeddedEngine.prototype.activateJobs = activateJobs;
+  });
+
+  /** The looks for jobs of `type` from now on: `next()` waits for the next one's answer. */
+  function looksFor(type: string) {
+    const from = looks.get(type)?.length ?? 0;
+    let seen = from;
+    const count = () => (looks.get(type)?.length ?? 0) - from;
+    return {
+      count,
+      async next(): Promise<ActivatedJob[]> {
+        while ((looks.get(type)?.length ?? 0) <= seen) {
+          await new Promise<void>((resolve) => {
+            const wake = () => (lookedAgain.delete(wake), resolve());
+            lookedAgain.add(wake);
+          });
+        }
+        return looks.get(type)![seen++];
+      },
+    };
+  }
 
   test('Given no job of the type, when a worker long-polls and an instance starts meanwhile, then the job is returned as soon as it exists', async () => {
-    const started = Date.now();
+    const poll = looksFor('cho-job');
     const polling = call(url, 'POST', '/v2/jobs/activation', { type: 'cho-job', worker: 'w', timeout: 30_000, maxJobsToActivate: 5, requestTimeout: 20_000 });
-    await sleep(300);
-    await call(url, 'POST', '/v2/process-instances', { processDefinitionId: 'cho' });
+    // The worker's poll has looked, found nothing, and waits: its 20 s never pass on the stopped clock.
+    expect(await poll.next()).toEqual([]);
+    const started = await call(url, 'POST', '/v2/process-instances', { processDefinitionId: 'cho' });
     const r = await polling;
     expect(r.status).toBe(200);
     expect(r.body.jobs).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.body.jobs[0].processInstanceKey).toBe(started.body.processInstanceKey);
   });
 
   test('Given no job of the type, when a worker long-polls with a short requestTimeout, then it gets no jobs after about that time', async () => {
-    const started = Date.now();
-    const r = await call(url, 'POST', '/v2/jobs/activation', { type: 'cho-job', timeout: 1000, maxJobsToActivate: 1, requestTimeout: 400 });
+    const poll = looksFor('cho-job');
+    let answered = false;
+    const polling = call(url, 'POST', '/v2/jobs/activation', { type: 'cho-job', timeout: 1000, maxJobsToActivate: 1, requestTimeout: 400 }).finally(() => (answered = true));
+    // Before its 400 ms have passed on the service's clock, it looks again and keeps waiting.
+    expect(await poll.next()).toEqual([]);
+    expect(await poll.next()).toEqual([]);
+    expect(answered).toBe(false);
+    clock.advance(400);
+    const r = await polling;
     expect(r.status).toBe(200);
     expect(r.body.jobs).toEqual([]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
   });
 
   test('When requestTimeout is negative, then the answer is immediate', async () => {
-    const started = Date.now();
+    const poll = looksFor('no-such-type');
     const r = await activate('no-such-type');
     expect(r.body.jobs).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // One look and no wait: on the stopped clock, any wait would never have ended.
+    expect(poll.count()).toBe(1);
   });
 });
 

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config.js';
+import type { Clock } from '../../src/engine/clock.js';
 import { createTokenService, type Principal } from '../../src/http/auth.js';
 import { startService, type Service } from '../../src/main.js';
 import { openTestDb, type TestDb } from '../support/db.js';
@@ -59,11 +60,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export async function startTestService(): Promise<TestService> {
+/** The service over a fresh database; `clock`: the service's time (a ManualClock the test moves). */
+export async function startTestService(opts: { clock?: Clock } = {}): Promise<TestService> {
   const t = await openTestDb();
   let service: Service;
   try {
-    service = await startService(testConfig(), { db: t.db, logger: pino({ level: 'silent' }) });
+    service = await startService(testConfig(), { db: t.db, logger: pino({ level: 'silent' }), clock: opts.clock });
   } catch (e) {
     await t.close();
     throw e;
@@ -150,5 +152,3 @@ export const DTD_BPMN = `<?xml version="1.0"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="x">&lol2;</bpmn:process></bpmn:definitions>`;
 
 export const MALFORMED_BPMN = `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="x">`;
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,6 +5,7 @@
  * against the payment deadline (event-based gateway); paid → record updated, certificate
  * issued, returned; deadline passed → the dossier is stopped (form 05).
  */
+import { waitFor } from '../support/engine.js';
 import { ended, useProcedures } from './support.js';
 
 const h = useProcedures();
@@ -25,11 +26,7 @@ async function untilPaymentWait(dossierCode: string): Promise<string> {
 
 /** The event-based gateway holds the token while both of its events are subscribed. */
 async function waitingForPayment(key: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await h.activeElements(key)).includes('awaitTaxPayment')) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('the process never reached the wait for the payment');
+  await waitFor('the process to wait for the payment', async () => (await h.activeElements(key)).includes('awaitTaxPayment'));
 }
 
 describe('Feature: land-use right transfer with the payment of the financial obligations', () => {

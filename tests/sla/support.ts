@@ -74,7 +74,8 @@ export async function dossier(
   return code;
 }
 
-let jobKey = BigInt(Date.now()) * 1000n;
+/** The job key of the next task row (one database per file: unique within it). */
+let jobKey = 7_000_000_000n;
 
 /** An inbox row for one agency step of a dossier; returns its id. */
 export async function task(q: Queryable, dossierCode: string, agencyCode: string, elementId = 'step'): Promise<string> {

@@ -7,6 +7,7 @@
  */
 import type { TaskRow } from '../../src/tasks/index.js';
 import { beginCompletion } from '../../src/tasks/sql/transitions.js';
+import { waitFor } from '../support/engine.js';
 import { USERS, useInbox } from './support.js';
 
 const h = useInbox();
@@ -67,7 +68,9 @@ describe('Feature: the double-completion race', () => {
       const gate = new Promise<void>((r) => (release = r));
       let aHolds!: () => void;
       const aHolding = new Promise<void>((r) => (aHolds = r));
+      let aPid!: number;
       const a = h.db.tx(async (q) => {
+        aPid = (await q.query<{ pid: number }>(`select pg_backend_pid() as pid`)).rows[0].pid;
         const t = await beginCompletion(q, task.id, USERS.tp1, { outcome: 'approved' }, new Date(h.clock.now()), false);
         aHolds();
         await gate; // A has the row and has not committed
@@ -76,7 +79,11 @@ describe('Feature: the double-completion race', () => {
       await aHolding;
       let bDone = false;
       const b = h.db.tx((q) => beginCompletion(q, task.id, USERS.ad1, { outcome: 'rejected' }, new Date(h.clock.now()), true)).finally(() => (bDone = true));
-      await new Promise((r) => setTimeout(r, 200));
+      // PostgreSQL itself says when B waits on A: A's connection is among B's blockers.
+      await waitFor("B's update to wait on A's row lock", async () => {
+        const { rows } = await h.db.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [aPid]);
+        return rows[0].n === 1;
+      });
       expect(bDone).toBe(false); // blocked on the row lock, even though an admin may override
       release();
       expect(await a).toMatchObject({ state: 'completing', completedBy: 'tp1' });

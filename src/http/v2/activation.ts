@@ -18,6 +18,8 @@ export interface LongPollOptions {
   pollInterval: number;
   /** Ends the wait early (client gone, service stopping). */
   signal: AbortSignal;
+  /** The clock `wait` is measured on, ms since the epoch (default: the system clock). */
+  now?: () => number;
 }
 
 export async function activateWithLongPolling(
@@ -25,7 +27,8 @@ export async function activateWithLongPolling(
   req: ActivateJobsRequest,
   opts: LongPollOptions,
 ): Promise<ActivatedJob[]> {
-  const deadline = Date.now() + Math.max(0, opts.wait);
+  const now = opts.now ?? Date.now;
+  const deadline = now() + Math.max(0, opts.wait);
   let created = false;
   let wake: (() => void) | undefined;
   // Subscribed before the first attempt, so a job created in between is not missed.
@@ -38,7 +41,7 @@ export async function activateWithLongPolling(
     for (;;) {
       created = false;
       const jobs = await engine.activateJobs(req);
-      const left = deadline - Date.now();
+      const left = deadline - now();
       if (jobs.length || left <= 0 || opts.signal.aborted) return jobs;
       if (!created) {
         await new Promise<void>((resolve) => {

@@ -27,6 +27,8 @@ export interface V2Context {
     defaultRequestTimeout: number;
     /** Fallback re-check while long polling, ms. */
     pollInterval: number;
+    /** The clock `requestTimeout` runs on, ms since the epoch (default: the system clock). */
+    now?: () => number;
   };
 }
 

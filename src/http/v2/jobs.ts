@@ -29,7 +29,7 @@ export function jobsRouter(ctx: V2Context): Router {
     const jobs = await activateWithLongPolling(
       ctx.engine,
       { type: b.type, worker: b.worker ?? '', timeout: b.timeout, maxJobsToActivate: b.maxJobsToActivate, fetchVariable: b.fetchVariable },
-      { wait, pollInterval: ctx.activation.pollInterval, signal: AbortSignal.any([gone.signal, ctx.signal]) },
+      { wait, pollInterval: ctx.activation.pollInterval, now: ctx.activation.now, signal: AbortSignal.any([gone.signal, ctx.signal]) },
     );
     res.json({ jobs: jobs.map(toCamundaJob) });
   });
