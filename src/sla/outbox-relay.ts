@@ -22,6 +22,7 @@ import type { Db, Queryable } from '../db/index.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import { deliverInApp } from './notifications.js';
 import { claimOutbox, markRetry, markSent, type OutboxRow } from './sql/claimOutbox.js';
+import { BatchLoop } from './loop.js';
 
 /** Where a notice goes. `deliver` runs inside the transaction that marks the row sent: if it throws, neither happens. */
 export interface OutboxChannel {
@@ -64,12 +65,8 @@ export class OutboxRelay {
   private readonly leaseMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
-  private readonly pollMs: number;
   private readonly onError: (e: unknown, row?: OutboxRow) => void;
-  private timer?: NodeJS.Timeout;
-  private inFlight?: Promise<void>;
-  private started = false;
-  private stopping = false;
+  private readonly loop: BatchLoop;
 
   constructor(opts: OutboxRelayOptions) {
     this.db = opts.db;
@@ -79,8 +76,8 @@ export class OutboxRelay {
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.backoffMs = opts.backoffMs ?? 30_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 3_600_000;
-    this.pollMs = opts.pollMs ?? 1000;
     this.onError = opts.onError ?? (() => undefined);
+    this.loop = new BatchLoop(async () => (await this.relayOnce()).claimed >= this.batch, opts.pollMs ?? 1000, (e) => this.onError(e));
   }
 
   /** One batch: claim the due rows, deliver each once, put the failures off. */
@@ -113,42 +110,16 @@ export class OutboxRelay {
 
   /** Runs the relay in the background until close(): again at once after a full batch, else after pollMs. */
   start(): this {
-    if (this.started || this.stopping) return this;
-    this.started = true;
-    this.schedule(0);
+    this.loop.start();
     return this;
   }
 
   /** Stops the background loop and waits for the batch in progress. */
   async close(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.inFlight;
+    await this.loop.close();
   }
 
   private now(): Date {
     return new Date(this.clock.now());
-  }
-
-  private schedule(delay: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.inFlight = this.tick().finally(() => {
-        this.inFlight = undefined;
-      });
-    }, delay);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
-    let delay = this.pollMs;
-    try {
-      const r = await this.relayOnce();
-      if (r.claimed >= this.batch) delay = 0;
-    } catch (e) {
-      this.onError(e);
-    }
-    if (!this.stopping) this.schedule(delay);
   }
 }

@@ -29,6 +29,7 @@ import { fireClock, nextCheck } from './scanner.js';
 import { claimDueClocks } from './sql/claimDueClocks.js';
 import { claimMessages, markFailed, markPublished } from './sql/claimMessages.js';
 import type { ClockView, CutOff, Limit, MetState } from './types.js';
+import { BatchLoop } from './loop.js';
 
 export interface SlaServiceOptions {
   db: Db;
@@ -59,12 +60,8 @@ export class SlaService {
   private readonly atRiskShare: number;
   private readonly scanBatch: number;
   private readonly messageTtlMs: number;
-  private readonly pollMs: number;
   private readonly onError: (e: unknown) => void;
-  private timer?: NodeJS.Timeout;
-  private inFlight?: Promise<void>;
-  private started = false;
-  private stopping = false;
+  private readonly loop: BatchLoop;
 
   constructor(opts: SlaServiceOptions) {
     this.db = opts.db;
@@ -75,8 +72,15 @@ export class SlaService {
     if (!(this.atRiskShare > 0 && this.atRiskShare <= 1)) throw new Invalid(`atRiskShare must be in (0, 1], got ${this.atRiskShare}`, { param: 'atRiskShare' });
     this.scanBatch = opts.scanBatch ?? 200;
     this.messageTtlMs = opts.messageTtlMs ?? 60_000;
-    this.pollMs = opts.pollMs ?? 1000;
     this.onError = opts.onError ?? (() => undefined);
+    this.loop = new BatchLoop(
+      async () => {
+        const r = await this.scanOnce();
+        return r.atRisk + r.overdue >= this.scanBatch;
+      },
+      opts.pollMs ?? 1000,
+      (e) => this.onError(e),
+    );
   }
 
   /** The appointment for a limit received at `start` (form 01); pure. */
@@ -237,38 +241,12 @@ export class SlaService {
 
   /** Runs the scanner in the background until close(): again at once after a full batch, else after pollMs. */
   start(): void {
-    if (this.started || this.stopping) return;
-    this.started = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops the background loop and waits for a scan in progress to commit. */
   async close(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.inFlight;
-  }
-
-  private schedule(delay: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.inFlight = this.tick().finally(() => {
-        this.inFlight = undefined;
-      });
-    }, delay);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
-    let delay = this.pollMs;
-    try {
-      const r = await this.scanOnce();
-      if (r.atRisk + r.overdue >= this.scanBatch) delay = 0;
-    } catch (e) {
-      this.onError(e);
-    }
-    if (!this.stopping) this.schedule(delay);
+    await this.loop.close();
   }
 
   // ---- internals ------------------------------------------------------------------------------
