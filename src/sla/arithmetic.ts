@@ -1,7 +1,7 @@
 /**
  * Pure SLA arithmetic over the working calendar: no database, no clock.
  *
- * Rules chosen (README "SLA clocks"):
+ * Rules chosen (docs/sla.md):
  *  - A limit is office time: n working days = n full office days (8 h with the default
  *    07:30–11:30, 13:00–17:00), n working hours = n office hours; half days allowed. The due
  *    instant is `calendar.addWorkingTime(countingFrom, limit)`: from inside office hours, n

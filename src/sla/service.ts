@@ -4,7 +4,7 @@
  * Queryable, so it commits with the domain action that caused it (receipt, task completion,
  * supplement request); only the scanner opens its own transactions.
  *
- * Rules (see arithmetic.ts for the date arithmetic and the README's "SLA clocks"):
+ * Rules (see arithmetic.ts for the date arithmetic and docs/sla.md):
  *  - pause: a supplement request pauses the dossier clock and its running step clocks, each
  *    keeping the office time it had left (negative when already late); every pause is kept in
  *    domain.sla_pauses with reason, requester and legal basis.

@@ -21,7 +21,7 @@ export interface Report {
 
 export function createLinter(version: CatalogVersion | null): { lint(definitions: unknown): Promise<Report[]> } {
   // Two Camunda warnings that the embedded engine's subset makes moot until it runs Camunda user
-  // tasks and their forms (README, "The embedded engine's BPMN subset"): job-worker user tasks are
+  // tasks and their forms (docs/engine.md): job-worker user tasks are
   // what it runs, and a task's decision is checked by its JSON Schema, not a linked form.
   const plugins: Array<{ config: unknown; resolver?: unknown }> = [
     { config: { rules: { 'camunda-compat/zeebe-user-task': 'off', 'camunda-compat/user-task-definition': 'off' } } },

@@ -18,7 +18,7 @@ export const EXECUTION_PLATFORM_VERSION = '8.6.0';
 
 /**
  * camunda-bpmn-js adds `zeebe:userTask` (a Camunda user task) to every new user task. The
- * embedded engine runs job-worker user tasks (README, "The embedded engine's BPMN subset") and
+ * embedded engine runs job-worker user tasks (docs/engine.md) and
  * refuses Camunda user tasks at deploy, so a new user task here stays a job-worker one; choosing
  * "Camunda user task" in the properties panel is still possible and the deploy then names it.
  */
