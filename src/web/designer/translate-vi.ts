@@ -35,6 +35,16 @@ const VI: Record<string, string> = {
   'Connect using sequence flow': 'Nối bằng luồng',
   'Open minimap': 'Mở bản đồ nhỏ',
   'Close minimap': 'Đóng bản đồ nhỏ',
+  // the "change element" menu
+  Task: 'Việc',
+  'User task': 'Việc của cán bộ (user task)',
+  'Service task': 'Việc tự động (service task)',
+  'Send task': 'Gửi (send task)',
+  'Receive task': 'Nhận (receive task)',
+  'Manual task': 'Việc thủ công (manual task)',
+  'Business rule task': 'Việc theo quy tắc (business rule task)',
+  'Script task': 'Kịch bản (script task)',
+  'Call activity': 'Gọi quy trình (call activity)',
   // properties panel: groups
   General: 'Chung',
   Documentation: 'Mô tả',
