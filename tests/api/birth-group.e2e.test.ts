@@ -21,6 +21,7 @@ import { pino } from 'pino';
 import { DEMO_PASSWORDS } from '../../src/dossiers/seed.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { waitFor } from '../support/engine.js';
+import { openInboxTask } from '../support/inbox.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { call, testConfig } from '../http/support.js';
 import { openTestDb, type TestDb } from '../support/db.js';
@@ -63,19 +64,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** The open task of `code` at `elementId`, as `who` sees it in the inbox (waits for the inbox worker). */
-async function inboxTask(who: Who, code: string, elementId: string): Promise<any> {
-  let task: any;
-  await waitFor(
-    `${elementId} of ${code} in the inbox of ${PEOPLE[who][0]}`,
-    async () => {
-      const r = await as(who, 'GET', `/api/tasks?state=open&dossierCode=${encodeURIComponent(code)}`);
-      task = r.body.items?.find((x: any) => x.elementId === elementId);
-      return !!task;
-    },
-    20_000,
-  );
-  return task;
+/** The open task of `code` at `elementId` in `who`'s inbox, once the inbox worker has written it. */
+function inboxTask(who: Who, code: string, elementId: string): Promise<any> {
+  return openInboxTask((path) => as(who, 'GET', path), PEOPLE[who][0], code, elementId);
 }
 
 async function claimAndComplete(who: Who, code: string, elementId: string): Promise<any> {

@@ -19,7 +19,7 @@ import { startService, type Service } from '../../src/main.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { call, testConfig, type Reply } from '../http/support.js';
 import { openTestDb, type TestDb } from '../support/db.js';
-import { waitFor } from '../support/engine.js';
+import { openInboxTask } from '../support/inbox.js';
 
 const PEOPLE = {
   counter: ['motcua.hoa-binh', DEMO_PASSWORDS.counter], // received the dossier
@@ -54,18 +54,8 @@ interface Story {
 let f: Story;
 
 /** The open task of `code` at `elementId` in `who`'s inbox, once the inbox worker has written it. */
-async function inboxTask(who: Person, code: string, elementId: string): Promise<{ id: string }> {
-  let task: { id: string } | undefined;
-  await waitFor(
-    `${elementId} of ${code} in the inbox of ${PEOPLE[who][0]}`,
-    async () => {
-      const r = await as(who, 'GET', `/api/tasks?state=open&dossierCode=${encodeURIComponent(code)}`);
-      task = r.body.items?.find((x: any) => x.elementId === elementId);
-      return !!task;
-    },
-    20_000,
-  );
-  return task!;
+function inboxTask(who: Person, code: string, elementId: string): Promise<{ id: string }> {
+  return openInboxTask((path) => as(who, 'GET', path), PEOPLE[who][0], code, elementId);
 }
 
 function expectStatus(r: Reply, status: number, what: string): void {

@@ -36,6 +36,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { call, testConfig, type Reply } from '../http/support.js';
 import { waitFor } from '../support/engine.js';
+import { openInboxTask } from '../support/inbox.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { birthIntake } from './fixtures.js';
 
@@ -99,19 +100,9 @@ function expectStatus(r: Reply, status: number, what: string): void {
   expect({ what, status: r.status, body: r.status === status ? undefined : r.body }).toEqual({ what, status, body: undefined });
 }
 
-/** The open task of `code` at `elementId` in `who`'s inbox (the inbox worker creates it on its own). */
-async function inboxTask(who: Person, code: string, elementId: string): Promise<any> {
-  let task: any;
-  await waitFor(
-    `${elementId} of ${code} in the inbox of ${PEOPLE[who][0]}`,
-    async () => {
-      const r = await as(who, 'GET', `/api/tasks?state=open&dossierCode=${encodeURIComponent(code)}`);
-      task = r.body.items?.find((x: any) => x.elementId === elementId);
-      return !!task;
-    },
-    20_000,
-  );
-  return task;
+/** The open task of `code` at `elementId` in `who`'s inbox, once the inbox worker has written it. */
+function inboxTask(who: Person, code: string, elementId: string): Promise<any> {
+  return openInboxTask((path) => as(who, 'GET', path), PEOPLE[who][0], code, elementId);
 }
 
 async function claimAndComplete(who: Person, code: string, elementId: string): Promise<void> {
