@@ -3,6 +3,11 @@
  * Every command is one transaction — lock the instance, move tokens in memory (Runtime), write
  * the effects in one statement — so a crash at any instant leaves either the state before the
  * command or the state after it, and a restart simply goes on.
+ *
+ * Why one file of ~1,000 lines, for now: it holds the scheduler, deployment, messages, batching
+ * and the command plumbing together, and is next to be split by behaviour (commands each in their
+ * own file, SQL under sql/) with runtime.ts (issue "The house", item 4; docs/architecture.md,
+ * "Known seams"). Until then, add to it only what a command needs.
  */
 import { createHash } from 'node:crypto';
 import { BpmnValidationError, compileBpmn, scheduleTimer, type ExecutableProcess } from '../../bpmn/index.js';

@@ -6,6 +6,10 @@
  *
  * Element lifecycle (Zeebe's): ACTIVATING → ACTIVATED → COMPLETING → COMPLETED, or
  * → TERMINATED when cancelled. A token waits in ACTIVATED (job, join) and moves on otherwise.
+ *
+ * Why one file of ~1,000 lines, for now: every Zeebe rule is a method of this one class; it is to
+ * be split into a token loop and one file per element behaviour, as Zeebe's processors are (issue
+ * "The house", item 4), with the engine tests as the guard that nothing changes.
  */
 import {
   USER_TASK_JOB_TYPE,
