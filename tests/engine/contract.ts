@@ -1,0 +1,172 @@
+/**
+ * The workflow port's contract: what every adapter of `WorkflowEngine` + `EngineQueries` must do,
+ * with Zeebe's meaning, written against the port alone (no table, no adapter internals). The
+ * embedded adapter runs it now (contract.embedded.test.ts); the Zeebe adapter will run the same
+ * suite. Each scenario deploys its own process ids, so scenarios do not depend on each other.
+ */
+import { randomBytes } from 'node:crypto';
+import type { WorkflowEngine } from '../../src/engine/port.js';
+import type { EngineQueries } from '../../src/engine/queries.js';
+
+export interface EngineUnderTest {
+  engine: WorkflowEngine;
+  queries: EngineQueries;
+  close(): Promise<void>;
+}
+
+const NS = `xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" targetNamespace="http://bpmn.io/schema/bpmn"`;
+
+/** start → service task (job `type`, header) → end; with `boundaryError`, an error boundary leading to its own end. */
+function jobProcess(id: string, type: string, o: { name?: string; boundaryError?: string } = {}): string {
+  const boundary = o.boundaryError
+    ? `<bpmn:error id="err" errorCode="${o.boundaryError}"/>`
+    : '';
+  const inner = o.boundaryError
+    ? `<bpmn:boundaryEvent id="caught" attachedToRef="work"><bpmn:errorEventDefinition errorRef="err"/></bpmn:boundaryEvent>
+       <bpmn:sequenceFlow id="toHandled" sourceRef="caught" targetRef="handled"/><bpmn:endEvent id="handled"/>`
+    : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions ${NS} id="d-${id}">
+  ${boundary}
+  <bpmn:process id="${id}" name="${o.name ?? id}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="toWork" sourceRef="start" targetRef="work"/>
+    <bpmn:serviceTask id="work" name="Xử lý">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="${type}" retries="3"/>
+        <zeebe:taskHeaders><zeebe:header key="agency" value="ubnd-xa"/></zeebe:taskHeaders>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="toEnd" sourceRef="work" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+    ${inner}
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+/** start → message catch (`name`, key `=dossierCode`) → end. */
+function waitProcess(id: string, name: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions ${NS} id="d-${id}">
+  <bpmn:message id="m" name="${name}"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode"/></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="${id}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="toWait" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="toEnd" sourceRef="wait" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+export function workflowEngineContract(adapter: string, open: () => Promise<EngineUnderTest>): void {
+  describe(`Contract: the workflow port (${adapter})`, () => {
+    let e: EngineUnderTest;
+    beforeAll(async () => {
+      e = await open();
+    });
+    afterAll(async () => {
+      await e?.close();
+    });
+
+    const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+    const deploy = async (name: string, xml: string) => (await e.engine.deployResources([{ name, content: xml }])).processes[0];
+    const activateOne = async (type: string) => {
+      const jobs = await e.engine.activateJobs({ type, worker: 'contract', maxJobsToActivate: 10, timeout: 60_000 });
+      expect(jobs).toHaveLength(1);
+      return jobs[0];
+    };
+    const state = async (key: string) => (await e.queries.getProcessInstance(key)).state;
+
+    test('deploy: a process gets version 1; the same content again keeps it; changed content is version 2', async () => {
+      const id = unique('contract-deploy');
+      const v1 = await deploy(`${id}.bpmn`, jobProcess(id, 'contract.job'));
+      expect({ id: v1.bpmnProcessId, version: v1.version }).toEqual({ id, version: 1 });
+      expect((await deploy(`${id}.bpmn`, jobProcess(id, 'contract.job'))).version).toBe(1);
+      const v2 = await deploy(`${id}.bpmn`, jobProcess(id, 'contract.job', { name: 'đổi tên' }));
+      expect(v2.version).toBe(2);
+      expect(v2.processDefinitionKey).not.toBe(v1.processDefinitionKey);
+      expect(await e.queries.getProcessDefinitionXml(v1.processDefinitionKey)).toContain(`id="${id}"`);
+    });
+
+    test('deploy: what the adapter cannot run is refused at deploy, naming the element', async () => {
+      const id = unique('contract-refused');
+      const xml = jobProcess(id, 'contract.job').replace('<bpmn:serviceTask id="work" name="Xử lý">', '<bpmn:complexGateway id="odd"/><bpmn:serviceTask id="work" name="Xử lý">');
+      await expect(deploy(`${id}.bpmn`, xml)).rejects.toThrow(/odd/);
+    });
+
+    test('a job: activated with the instance variables and headers, completed with new variables, the instance completes', async () => {
+      const id = unique('contract-job');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type));
+      const created = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'X-1' } });
+      const job = await activateOne(type);
+      expect(job).toMatchObject({ processInstanceKey: created.processInstanceKey, elementId: 'work', customHeaders: { agency: 'ubnd-xa' }, variables: { dossierCode: 'X-1' } });
+      expect(await e.engine.activateJobs({ type, worker: 'contract', maxJobsToActivate: 10, timeout: 60_000 })).toEqual([]); // reserved
+      await e.engine.completeJob({ jobKey: job.key, variables: { outcome: 'approved' } });
+      expect(await state(created.processInstanceKey)).toBe('COMPLETED');
+      expect((await e.queries.getSequenceFlows(created.processInstanceKey)).map((f) => f.elementId)).toEqual(['toWork', 'toEnd']);
+    });
+
+    test('a failed job with no retries left is an incident; retries and resolution bring it back', async () => {
+      const id = unique('contract-incident');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type));
+      const { processInstanceKey } = await e.engine.createProcessInstance({ bpmnProcessId: id });
+      const job = await activateOne(type);
+      await e.engine.failJob({ jobKey: job.key, retries: 0, errorMessage: 'cơ quan thuế không trả lời' });
+      const incidents = await e.queries.searchIncidents({ filter: { processInstanceKey } });
+      expect(incidents.items).toEqual([expect.objectContaining({ state: 'ACTIVE', elementId: 'work', errorMessage: 'cơ quan thuế không trả lời' })]);
+      expect((await e.queries.getProcessInstance(processInstanceKey)).hasIncident).toBe(true);
+
+      await e.engine.updateJobRetries(job.key, 1);
+      await e.engine.resolveIncident(incidents.items[0].incidentKey);
+      const again = await activateOne(type);
+      expect(again.key).toBe(job.key);
+      await e.engine.completeJob({ jobKey: again.key });
+      expect(await state(processInstanceKey)).toBe('COMPLETED');
+    });
+
+    test('a thrown error is caught by the boundary with its code', async () => {
+      const id = unique('contract-error');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type, { boundaryError: 'thieu-giay-to' }));
+      const { processInstanceKey } = await e.engine.createProcessInstance({ bpmnProcessId: id });
+      const job = await activateOne(type);
+      await e.engine.throwError({ jobKey: job.key, errorCode: 'thieu-giay-to', errorMessage: 'thiếu giấy tờ' });
+      expect(await state(processInstanceKey)).toBe('COMPLETED');
+      expect((await e.queries.getSequenceFlows(processInstanceKey)).map((f) => f.elementId)).toEqual(['toWork', 'toHandled']);
+    });
+
+    test('a message correlates to the instance waiting with its key, and says which; with nothing waiting it is refused', async () => {
+      const id = unique('contract-message');
+      const name = unique('tax-paid');
+      await deploy(`${id}.bpmn`, waitProcess(id, name));
+      const a = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'A' } });
+      const b = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'B' } });
+      const r = await e.engine.correlateMessage({ name, correlationKey: 'B', variables: { paidAt: '2026-01-05' } });
+      expect(r.processInstanceKey).toBe(b.processInstanceKey);
+      expect(await state(b.processInstanceKey)).toBe('COMPLETED');
+      expect(await state(a.processInstanceKey)).toBe('ACTIVE');
+      await expect(e.engine.correlateMessage({ name, correlationKey: 'nobody' })).rejects.toThrow();
+      await e.engine.publishMessage({ name, correlationKey: 'A', timeToLive: 0 });
+      expect(await state(a.processInstanceKey)).toBe('COMPLETED');
+    });
+
+    test('a cancelled instance is terminated and its job is gone', async () => {
+      const id = unique('contract-cancel');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type));
+      const { processInstanceKey } = await e.engine.createProcessInstance({ bpmnProcessId: id });
+      await e.engine.cancelProcessInstance(processInstanceKey);
+      expect(await state(processInstanceKey)).toBe('TERMINATED');
+      expect(await e.engine.activateJobs({ type, worker: 'contract', maxJobsToActivate: 10, timeout: 60_000 })).toEqual([]);
+    });
+
+    test('unknown keys are refused, not ignored', async () => {
+      await expect(e.engine.completeJob({ jobKey: '2251799813999999' })).rejects.toThrow();
+      await expect(e.engine.cancelProcessInstance('2251799813999999')).rejects.toThrow();
+      await expect(e.engine.createProcessInstance({ bpmnProcessId: unique('no-such-process') })).rejects.toThrow();
+    });
+  });
+}
