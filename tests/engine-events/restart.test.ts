@@ -7,6 +7,7 @@
 import type { Db } from '../../src/db/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
+import { resetEngine } from '../support/engine.js';
 import {
   HOUR,
   chain,
@@ -57,11 +58,7 @@ afterAll(async () => {
   await store.drop();
 });
 beforeEach(async () => {
-  await db!.query(
-    `truncate engine.events, engine.incidents, engine.jobs, engine.process_instances, engine.timers,
-              engine.message_subscriptions, engine.messages, engine.message_correlations,
-              engine.message_start_subscriptions, engine.definitions, engine.deployments`,
-  );
+  await resetEngine(db!);
   clock = new ManualClock();
   await engine!.close();
   engine = new EmbeddedEngine(db!, { clock, scheduler: false });

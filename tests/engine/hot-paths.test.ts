@@ -14,6 +14,7 @@ import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { NotFound } from '../../src/errors.js';
 import { callActivity, chain, end, messageCatch, messageStart, processXml, serviceTask, start } from '../support/bpmn-events.js';
 import { openTestDb, type TestDb } from '../support/db.js';
+import { resetEngine } from '../support/engine.js';
 
 /** A Db that records the text of every statement sent through it. */
 function recording(db: Db, log: string[]): Db {
@@ -62,11 +63,7 @@ afterAll(async () => {
   await t.close();
 });
 beforeEach(async () => {
-  await t.db.query(
-    `truncate engine.events, engine.incidents, engine.jobs, engine.process_instances, engine.timers,
-              engine.message_subscriptions, engine.messages, engine.message_correlations,
-              engine.message_start_subscriptions, engine.definitions, engine.deployments`,
-  );
+  await resetEngine(t.db);
   log = [];
   engine = newEngine();
 });

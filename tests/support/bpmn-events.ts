@@ -21,6 +21,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import type { ActivatedJob, ProcessMetadata, Variables } from '../../src/engine/port.js';
 import { createScratchDatabase, openTestDb, type TestDb } from './db.js';
+import { resetEngine } from './engine.js';
 
 // ---- XML items ------------------------------------------------------------------------------
 
@@ -413,11 +414,7 @@ export function useEventEngine(): EventHarness {
     await t.close();
   });
   beforeEach(async () => {
-    await t.db.query(
-      `truncate engine.events, engine.incidents, engine.jobs, engine.process_instances, engine.timers,
-                engine.message_subscriptions, engine.messages, engine.message_correlations,
-                engine.message_start_subscriptions, engine.definitions, engine.deployments`,
-    );
+    await resetEngine(t.db);
     clock = new ManualClock();
     engine = new EmbeddedEngine(t.db, { clock, scheduler: false });
   });

@@ -65,9 +65,7 @@ export function useEngine(): EngineHarness {
     await t.close();
   });
   beforeEach(async () => {
-    await t.db.query(
-      `truncate engine.events, engine.incidents, engine.jobs, engine.process_instances, engine.definitions, engine.deployments`,
-    );
+    await resetEngine(t.db);
     clock = new ManualClock();
     engine = new EmbeddedEngine(t.db, { clock });
   });
@@ -135,6 +133,15 @@ export function useEngine(): EngineHarness {
     },
   };
   return h;
+}
+
+/** Empties every engine table (definitions included), so each scenario starts from nothing. */
+export async function resetEngine(db: Db): Promise<void> {
+  await db.query(
+    `truncate engine.events, engine.incidents, engine.jobs, engine.process_instances, engine.timers,
+              engine.message_subscriptions, engine.messages, engine.message_correlations,
+              engine.message_start_subscriptions, engine.definitions, engine.deployments`,
+  );
 }
 
 /** Waits until `check` holds, polling; fails after `timeout` ms with `what` in the message. */
