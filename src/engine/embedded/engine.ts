@@ -35,7 +35,7 @@ import type {
 } from '../port.js';
 import { Effects } from './effects.js';
 import { KeyGenerator, KeysExhausted } from './keys.js';
-import { Runtime, type Pending } from './runtime.js';
+import { Runtime, type Pending } from './runtime/runtime.js';
 import * as msgs from './sql/messages.js';
 import { claimDueTimers, deleteStartTimers, nextDueAt, type DueTimer } from './sql/timers.js';
 import { lockInstancesSkipLocked } from './sql/lockInstance.js';

@@ -1,0 +1,53 @@
+/**
+ * BPMN errors: thrown by a job (ThrowError), an error end event or a called process; caught by
+ * the nearest matching error boundary event outward through the scopes (by code, else the
+ * catch-all); uncaught, an incident.
+ */
+import type { FlowNode } from '../../../bpmn/index.js';
+import type { ElementInstance, InstanceRow } from '../state.js';
+import type { Activate, RuntimeContext, Tokens, Variables } from './behaviour.js';
+import { raiseIncident } from './incidents.js';
+import { passThrough } from './pass-through.js';
+
+/** An end event: an error end event throws its error; any other passes through. */
+export const activateEndEvent: Activate = (t, inst, el, node) => {
+  if (node.event?.kind !== 'error') return passThrough(t, inst, el, node);
+  t.markActivated(inst, el, node);
+  t.throwError(inst, el, node.event.errorCode!, '');
+};
+
+/** Tries to catch an error in `inst`, starting at `from`; true when a boundary event took it. */
+export function catchError(t: Tokens, inst: InstanceRow, from: ElementInstance, errorCode: string, variables: Variables): boolean {
+  const def = t.definitionOf(inst);
+  let current: ElementInstance | undefined = from;
+  while (current) {
+    const node: FlowNode = def.elements[current.id];
+    if (!current.inner) {
+      const boundaries = node.boundaries.map((b) => def.elements[b]).filter((b) => b.event?.kind === 'error');
+      const match =
+        boundaries.find((b) => b.event?.kind === 'error' && b.event.errorCode === errorCode) ??
+        boundaries.find((b) => b.event?.kind === 'error' && !b.event.errorCode);
+      if (match) {
+        const host: ElementInstance = current;
+        t.terminateElement(inst, host);
+        t.queueActivate(inst, match.id, host.scope, variables);
+        return true;
+      }
+    }
+    current = inst.doc.els[current.scope];
+  }
+  return false;
+}
+
+export function raiseUncaught(ctx: RuntimeContext, inst: InstanceRow, el: ElementInstance, errorCode: string, errorMessage: string): void {
+  raiseIncident(
+    ctx,
+    inst,
+    el,
+    'UNHANDLED_ERROR_EVENT',
+    `Expected to throw an error event with the code '${errorCode}'${errorMessage ? ` with message '${errorMessage}'` : ''}, but it was not caught.`,
+    undefined,
+    undefined,
+    el.errorJob,
+  );
+}
