@@ -25,6 +25,7 @@ import {
   type SequenceFlowItem,
 } from '../queries.js';
 import { bool, compileSearch, date, int, key, searchTable, text, type SearchTable } from './sql/searchFilter.js';
+import { isKey } from './definitions.js';
 
 const TENANT = `'${DEFAULT_TENANT}'::text`;
 
@@ -201,8 +202,4 @@ export class EmbeddedEngineQueries implements EngineQueries {
     ]);
     return { items: items.rows.map((r) => table.item(r)), totalItems: total.rows[0]?.n ?? 0 };
   }
-}
-
-function isKey(k: string): boolean {
-  return /^[1-9]\d{0,18}$/.test(k) && BigInt(k) <= 9223372036854775807n;
 }

@@ -61,3 +61,15 @@ export async function insertDefinition(
 export async function lockProcessId(q: Queryable, bpmnProcessId: string): Promise<void> {
   await q.query(`select pg_advisory_xact_lock(hashtext('engine.definitions:' || $1))`, [bpmnProcessId]);
 }
+
+/** The PROCESS CREATED record of a new version, in the event log. */
+export async function recordProcessCreated(
+  q: Queryable,
+  e: { at: number; bpmnProcessId: string; definitionKey: string; version: number; deploymentKey: string },
+): Promise<void> {
+  await q.query(
+    `insert into engine.events (at, value_type, intent, bpmn_process_id, payload)
+     values (to_timestamp($1 / 1000.0), 'PROCESS', 'CREATED', $2, $3)`,
+    [e.at, e.bpmnProcessId, JSON.stringify({ processDefinitionKey: e.definitionKey, version: e.version, deploymentKey: e.deploymentKey })],
+  );
+}

@@ -69,3 +69,16 @@ export async function lockInstancesOfJobs(
   for (const r of rows) for (const el of Object.values(r.doc.els)) if (el.job) instanceOfJob.set(el.job, r);
   return { instanceOfJob };
 }
+
+/**
+ * The active instance whose document holds element instance `elementInstanceKey`, locked. Element
+ * instance keys have no index of their own (they live in the documents), so this scans the
+ * active instances' documents: it serves SetVariables on an element scope, a rare command.
+ */
+export async function lockInstanceOfElement(q: Queryable, elementInstanceKey: string): Promise<InstanceRow | undefined> {
+  const { rows } = await q.query<{ key: string }>(
+    `select key::text from engine.process_instances where state = 'ACTIVE' and doc->'els' ? $1`,
+    [elementInstanceKey],
+  );
+  return rows[0] ? lockInstance(q, rows[0].key) : undefined;
+}

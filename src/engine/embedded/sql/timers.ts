@@ -36,3 +36,15 @@ export async function nextDueAt(q: Queryable): Promise<number | undefined> {
 export async function deleteStartTimers(q: Queryable, bpmnProcessId: string): Promise<void> {
   await q.query(`delete from engine.timers where bpmn_process_id = $1 and process_instance_key is null`, [bpmnProcessId]);
 }
+
+/** A timer start event of a new version: no instance yet, it fires a new one. */
+export async function insertStartTimer(
+  q: Queryable,
+  t: { key: string; schedule: { dueAt: number; repetitions: number; cycle?: string | null }; elementId: string; definitionKey: string; bpmnProcessId: string; now: number },
+): Promise<void> {
+  await q.query(
+    `insert into engine.timers (key, due_at, element_id, target_element_id, definition_key, bpmn_process_id, repetitions, cycle, created_at)
+     values ($1, to_timestamp($2 / 1000.0), $3, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0))`,
+    [t.key, t.schedule.dueAt, t.elementId, t.definitionKey, t.bpmnProcessId, t.schedule.repetitions, t.schedule.cycle ?? null, t.now],
+  );
+}

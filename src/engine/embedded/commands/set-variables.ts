@@ -1,0 +1,34 @@
+/** SetVariables on an instance or element scope: local, or propagated outward (Zeebe's rule). */
+import { NotFound } from '../../../errors.js';
+import type { SetVariablesRequest } from '../../port.js';
+import { checkVariables, type EngineCore } from '../core.js';
+import { isKey } from '../definitions.js';
+import { lockInstance, lockInstanceOfElement } from '../sql/lockInstance.js';
+import { propagate } from '../state.js';
+
+export async function setVariables(core: EngineCore, req: SetVariablesRequest): Promise<void> {
+  const variables = checkVariables(req.variables);
+  if (!isKey(req.elementInstanceKey)) throw new NotFound(`element instance ${req.elementInstanceKey} not found`);
+  await core.command(async (c) => {
+    const locked = (await lockInstance(c.q, req.elementInstanceKey)) ?? (await lockInstanceOfElement(c.q, req.elementInstanceKey));
+    const inst = await core.lockActive(c, locked, `element instance ${req.elementInstanceKey}`);
+    const scope = req.elementInstanceKey;
+    if (scope !== inst.key && !inst.doc.els[scope]) throw new NotFound(`element instance ${scope} not found`);
+    if (req.local) {
+      if (scope === inst.key) Object.assign(inst.doc.vars, variables);
+      else inst.doc.els[scope].vars = { ...(inst.doc.els[scope].vars ?? {}), ...variables };
+    } else {
+      propagate(inst.doc, scope, variables);
+    }
+    c.fx.track(inst, false);
+    c.fx.event({
+      valueType: 'VARIABLE_DOCUMENT',
+      intent: 'UPDATED',
+      at: core.clock.now(),
+      processInstanceKey: inst.key,
+      elementInstanceKey: scope,
+      bpmnProcessId: inst.bpmnProcessId,
+      payload: { variables: Object.keys(variables), local: !!req.local },
+    });
+  });
+}
