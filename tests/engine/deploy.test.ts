@@ -10,12 +10,12 @@ import { rejection, useEngine } from '../support/engine.js';
 
 const h = useEngine();
 
-const orderV1 = processXml('order', start('s'), serviceTask('work', { type: 'work' }), end('e'), ...chain('s', 'work', 'e'));
+const orderV1 = processXml('order', start('s'), serviceTask('work', 'work'), end('e'), ...chain('s', 'work', 'e'));
 const orderV2 = processXml(
   'order',
   start('s'),
-  serviceTask('work', { type: 'work' }),
-  serviceTask('check', { type: 'check' }),
+  serviceTask('work', 'work'),
+  serviceTask('check', 'check'),
   end('e'),
   ...chain('s', 'work', 'check', 'e'),
 );

@@ -14,8 +14,7 @@ import {
   start,
   terminateEnd,
   userTask,
-  type FlowNodeItem,
-  type JobTaskOptions,
+  type NodeItem,
 } from '../support/bpmn.js';
 import { rejection, useEngine } from '../support/engine.js';
 
@@ -35,8 +34,8 @@ describe('Feature: start and end events', () => {
         'p',
         start('s'),
         parallelGateway('fork'),
-        serviceTask('quick', { type: 'quick' }),
-        serviceTask('slow', { type: 'slow' }),
+        serviceTask('quick', 'quick'),
+        serviceTask('slow', 'slow'),
         terminateEnd('stop'),
         end('e'),
         ...chain('s', 'fork', 'quick', 'stop'),
@@ -65,8 +64,8 @@ describe('Feature: terminate end event and incidents', () => {
         'p',
         start('s'),
         parallelGateway('fork'),
-        serviceTask('broken', { type: 'broken' }),
-        serviceTask('decide', { type: 'decide' }),
+        serviceTask('broken', 'broken'),
+        serviceTask('decide', 'decide'),
         terminateEnd('stop'),
         end('e'),
         ...chain('s', 'fork', 'broken', 'e'),
@@ -85,7 +84,7 @@ describe('Feature: terminate end event and incidents', () => {
 });
 
 describe('Feature: tasks worked by job workers (zeebe:taskDefinition)', () => {
-  const kinds: Array<[string, (id: string, o: JobTaskOptions) => FlowNodeItem]> = [
+  const kinds: Array<[string, (id: string, type: string) => NodeItem]> = [
     ['service task', serviceTask],
     ['send task', sendTask],
     ['script task', scriptTask],
@@ -93,7 +92,7 @@ describe('Feature: tasks worked by job workers (zeebe:taskDefinition)', () => {
   ];
 
   test.each(kinds)('Scenario: a %s creates a job of its type; completing the job completes the instance', async (_kind, make) => {
-    await h.deploy(processXml('p', start('s'), make('t', { type: 'issue-notice' }), end('e'), ...chain('s', 't', 'e')));
+    await h.deploy(processXml('p', start('s'), make('t', 'issue-notice'), end('e'), ...chain('s', 't', 'e')));
     const key = await h.start('p', { dossier: 'D1' });
     const job = await h.activateOne('issue-notice');
     expect(job).toMatchObject({ type: 'issue-notice', elementId: 't', processInstanceKey: key, bpmnProcessId: 'p', variables: { dossier: 'D1' } });
@@ -103,7 +102,7 @@ describe('Feature: tasks worked by job workers (zeebe:taskDefinition)', () => {
   });
 
   test('Scenario: "a job type may be a FEEL expression" — it is evaluated when the task is entered', async () => {
-    await h.deploy(processXml('p', start('s'), serviceTask('t', { type: '="fee-" + province' }), end('e'), ...chain('s', 't', 'e')));
+    await h.deploy(processXml('p', start('s'), serviceTask('t', '="fee-" + province'), end('e'), ...chain('s', 't', 'e')));
     await h.start('p', { province: 'hanoi' });
     expect((await h.activateOne('fee-hanoi')).type).toBe('fee-hanoi');
   });
@@ -114,9 +113,9 @@ describe('Feature: tasks worked by job workers (zeebe:taskDefinition)', () => {
         'p',
         start('s'),
         parallelGateway('fork'),
-        serviceTask('plain', { type: 'plain' }),
-        serviceTask('fixed', { type: 'fixed', retries: 7 }),
-        serviceTask('computed', { type: 'computed', retries: '=maxRetries * 2' }),
+        serviceTask('plain', 'plain'),
+        serviceTask('fixed', 'fixed', { retries: 7 }),
+        serviceTask('computed', 'computed', { retries: '=maxRetries * 2' }),
         ...chain('s', 'fork', 'plain'),
         ...chain('fork', 'fixed'),
         ...chain('fork', 'computed'),
@@ -129,7 +128,7 @@ describe('Feature: tasks worked by job workers (zeebe:taskDefinition)', () => {
   });
 
   test('Scenario: "a job type expression that fails raises an incident (EXTRACT_VALUE_ERROR)"; set the variable, resolve, and the job is created', async () => {
-    await h.deploy(processXml('p', start('s'), serviceTask('t', { type: '=kind' }), end('e'), ...chain('s', 't', 'e')));
+    await h.deploy(processXml('p', start('s'), serviceTask('t', '=kind'), end('e'), ...chain('s', 't', 'e')));
     const key = await h.start('p');
     const [incident] = await h.incidents(key);
     expect(incident).toMatchObject({ state: 'ACTIVE', errorType: 'EXTRACT_VALUE_ERROR', elementId: 't', jobKey: null });
@@ -147,7 +146,7 @@ describe('Feature: tasks worked by job workers (zeebe:taskDefinition)', () => {
       processXml(
         'p',
         start('s'),
-        serviceTask('t', { type: 'notify', headers: { template: 'form-01', channel: 'sms', 'ghi-chú': 'Giấy tiếp nhận' } }),
+        serviceTask('t', 'notify', { headers: { template: 'form-01', channel: 'sms', 'ghi-chú': 'Giấy tiếp nhận' } }),
         end('e'),
         ...chain('s', 't', 'e'),
       ),
@@ -163,7 +162,7 @@ describe('Feature: script tasks evaluated by the engine (zeebe:script)', () => {
       processXml(
         'p',
         start('s'),
-        scriptTask('fee', { script: { expression: '=sum(for f in fees return f.amount)', resultVariable: 'total' } }),
+        scriptTask('fee', { expression: '=sum(for f in fees return f.amount)', resultVariable: 'total' }),
         end('e'),
         ...chain('s', 'fee', 'e'),
       ),

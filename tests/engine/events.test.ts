@@ -11,7 +11,7 @@ const story = async (key: string) => (await h.events(key)).map((e) => [e.valueTy
 
 describe('Feature: the event log', () => {
   test('Scenario: start → service task → end logs each element lifecycle, flow and job transition in order', async () => {
-    await h.deploy(processXml('p', start('s'), serviceTask('t', { type: 'work' }), end('e'), ...chain('s', 't', 'e')));
+    await h.deploy(processXml('p', start('s'), serviceTask('t', 'work'), end('e'), ...chain('s', 't', 'e')));
     const key = await h.start('p');
     await h.completeOne('work');
 
@@ -46,7 +46,7 @@ describe('Feature: the event log', () => {
     async () => {
       // Zeebe: CANCEL → TERMINATE_ELEMENT on the process, which goes to TERMINATING and then
       // terminates its children; it is TERMINATED once the last child is.
-      await h.deploy(processXml('p', start('s'), serviceTask('t', { type: 'work' }), end('e'), ...chain('s', 't', 'e')));
+      await h.deploy(processXml('p', start('s'), serviceTask('t', 'work'), end('e'), ...chain('s', 't', 'e')));
       const key = await h.start('p');
       const before = (await h.events(key)).length;
       await h.engine.cancelProcessInstance(key);
@@ -62,7 +62,7 @@ describe('Feature: the event log', () => {
   );
 
   test("Scenario: element events carry Zeebe's BpmnElementType names", async () => {
-    await h.deploy(processXml('p', start('s'), serviceTask('t', { type: 'work' }), end('e'), ...chain('s', 't', 'e')));
+    await h.deploy(processXml('p', start('s'), serviceTask('t', 'work'), end('e'), ...chain('s', 't', 'e')));
     const key = await h.start('p');
     await h.completeOne('work');
     const types = new Map((await h.events(key)).filter((e) => e.elementType).map((e) => [e.elementId, e.elementType]));
@@ -95,7 +95,7 @@ describe('Feature: the event log', () => {
   });
 
   test('Scenario: a job failure, its incident and the resolution are logged with their details', async () => {
-    await h.deploy(processXml('p', start('s'), serviceTask('t', { type: 'work' }), end('e'), ...chain('s', 't', 'e')));
+    await h.deploy(processXml('p', start('s'), serviceTask('t', 'work'), end('e'), ...chain('s', 't', 'e')));
     const key = await h.start('p');
     const job = await h.activateOne('work');
     await h.engine.failJob({ jobKey: job.key, retries: 0, errorMessage: 'no answer from the tax authority' });

@@ -12,7 +12,7 @@ import type { Db, Queryable } from '../../src/db/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { NotFound } from '../../src/errors.js';
-import { callActivity, chain, end, messageCatch, messageStart, processXml, serviceTask, start } from '../support/bpmn-events.js';
+import { callActivity, chain, end, messageCatch, messageStart, processXml, serviceTask, start } from '../support/bpmn.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { resetEngine } from '../support/engine.js';
 

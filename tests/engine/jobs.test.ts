@@ -9,7 +9,7 @@ import { rejection, useEngine } from '../support/engine.js';
 const h = useEngine();
 
 const oneTask = (type = 'work', retries = 3) =>
-  processXml('p', start('s'), serviceTask('t', { type, retries }), end('e'), ...chain('s', 't', 'e'));
+  processXml('p', start('s'), serviceTask('t', type, { retries }), end('e'), ...chain('s', 't', 'e'));
 
 async function jobRow(key: string) {
   const { rows } = await h.db.query(`select state, retries, error_message from engine.jobs where key = $1`, [key]);
@@ -18,7 +18,7 @@ async function jobRow(key: string) {
 
 describe('Feature: activating jobs', () => {
   test('Scenario: "activate up to maxJobsToActivate jobs of the requested type" — no more, and no other type', async () => {
-    await h.deploy(processXml('p', start('s'), serviceTask('t', { type: '=kind' }), end('e'), ...chain('s', 't', 'e')));
+    await h.deploy(processXml('p', start('s'), serviceTask('t', '=kind'), end('e'), ...chain('s', 't', 'e')));
     for (let i = 0; i < 3; i++) await h.start('p', { kind: 'stamp', n: i });
     await h.start('p', { kind: 'sign' });
 
@@ -222,8 +222,8 @@ describe('Feature: cancelling an instance', () => {
         'p',
         start('s'),
         parallelGateway('fork'),
-        serviceTask('a', { type: 'a' }),
-        serviceTask('b', { type: 'b' }),
+        serviceTask('a', 'a'),
+        serviceTask('b', 'b'),
         ...chain('s', 'fork', 'a'),
         ...chain('fork', 'b'),
       ),

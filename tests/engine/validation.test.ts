@@ -5,12 +5,12 @@
 import { Invalid } from '../../src/errors.js';
 import {
   chain,
-  definitions,
   end,
   exclusiveGateway,
   flow,
   node,
   processXml,
+  rawDefinitions,
   serviceTask,
   start,
 } from '../support/bpmn.js';
@@ -81,7 +81,7 @@ describe('Feature: unsupported or incomplete elements are refused at deploy', ()
       processXml(
         'p',
         start('s'),
-        serviceTask('t', { type: 'work' }),
+        serviceTask('t', 'work'),
         end('e'),
         flow('s', 't'),
         flow('t', 'e', { id: 'conditional', condition: '=done' }),
@@ -111,7 +111,7 @@ describe('Feature: FEEL that does not parse is refused at deploy', () => {
   });
 
   test('Scenario: a job type expression that does not parse names its task', async () => {
-    const problems = await refused(processXml('p', start('s'), serviceTask('t', { type: '=concat(' }), end('e'), ...chain('s', 't', 'e')));
+    const problems = await refused(processXml('p', start('s'), serviceTask('t', '=concat('), end('e'), ...chain('s', 't', 'e')));
     expect(problems).toContainEqual(
       expect.objectContaining({ elementId: 't', elementType: 'bpmn:ServiceTask', message: expect.stringMatching(/FEEL/) }),
     );
@@ -119,7 +119,7 @@ describe('Feature: FEEL that does not parse is refused at deploy', () => {
 
   test('Scenario: a mapping source that does not parse names its task', async () => {
     const problems = await refused(
-      processXml('p', start('s'), serviceTask('t', { type: 'work', outputs: { total: '=price *' } }), end('e'), ...chain('s', 't', 'e')),
+      processXml('p', start('s'), serviceTask('t', 'work', { outputs: { total: '=price *' } }), end('e'), ...chain('s', 't', 'e')),
     );
     expect(problems).toContainEqual(
       expect.objectContaining({ elementId: 't', elementType: 'bpmn:ServiceTask', message: expect.stringMatching(/total/) }),
@@ -158,7 +158,7 @@ ${good.replace(/^<\?xml[^>]*>\s*/, '').replace('<bpmn:process id="good"', '<bpmn
   });
 
   test('Scenario: a document with no executable process is refused', async () => {
-    await refused(definitions(`<bpmn:process id="p" isExecutable="false"><bpmn:startEvent id="s"/></bpmn:process>`));
+    await refused(rawDefinitions(`<bpmn:process id="p" isExecutable="false"><bpmn:startEvent id="s"/></bpmn:process>`));
   });
 });
 
@@ -168,7 +168,7 @@ describe('Feature: a failed deployment changes nothing', () => {
     await h.deploy(good, 'good.bpmn');
     const before = await rowCounts();
     // When a deployment carries a changed "good" and a broken second resource
-    const changed = processXml('good', start('s'), serviceTask('t', { type: 'w' }), end('e'), ...chain('s', 't', 'e'));
+    const changed = processXml('good', start('s'), serviceTask('t', 'w'), end('e'), ...chain('s', 't', 'e'));
     const broken = processXml('other', start('s'), node('complexGateway', 'cg'), end('e'), ...chain('s', 'cg', 'e'));
     const e = await rejection(
       h.engine.deployResources([

@@ -9,7 +9,7 @@ const h = useEngine();
 
 /** start → one service task of type `work` → end. */
 function oneTask(o: JobTaskOptions = {}): string {
-  return processXml('p', start('s'), serviceTask('t', { type: 'work', ...o }), end('e'), ...chain('s', 't', 'e'));
+  return processXml('p', start('s'), serviceTask('t', 'work', o), end('e'), ...chain('s', 't', 'e'));
 }
 
 describe('Feature: variable propagation', () => {

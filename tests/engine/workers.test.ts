@@ -17,7 +17,7 @@ function worker(type: string, handler: WorkerOptions['handler'], more: Partial<W
   return h.engine.createWorker({ type, handler, pollInterval: NO_POLLING, ...more });
 }
 
-const oneTask = (retries = 3) => processXml('p', start('s'), serviceTask('t', { type: 'work', retries }), end('e'), ...chain('s', 't', 'e'));
+const oneTask = (retries = 3) => processXml('p', start('s'), serviceTask('t', 'work', { retries }), end('e'), ...chain('s', 't', 'e'));
 
 const completed = (key: string) => async () => (await h.instance(key)).state === 'COMPLETED';
 
@@ -31,9 +31,9 @@ describe('Feature: in-process workers', () => {
       processXml(
         'p',
         start('s'),
-        serviceTask('receive', { type: 'receive' }),
-        serviceTask('assess', { type: 'assess' }),
-        serviceTask('notify', { type: 'notify' }),
+        serviceTask('receive', 'receive'),
+        serviceTask('assess', 'assess'),
+        serviceTask('notify', 'notify'),
         end('e'),
         ...chain('s', 'receive', 'assess', 'notify', 'e'),
       ),

@@ -5,7 +5,7 @@
  * on the right element.
  */
 import { lintVersion, RULES, type LintProblem, type Procedure, type RuleVersion } from '../../src/procedures/index.js';
-import { chain, definitions, end, exclusiveGateway, flow, node, parallelGateway, processXml, serviceTask, start, userTask } from '../support/bpmn.js';
+import { chain, end, exclusiveGateway, flow, node, parallelGateway, processXml, rawDefinitions, serviceTask, start, userTask } from '../support/bpmn.js';
 
 const limit = (value: number, unit: 'working_days' | 'working_hours' = 'working_days') => ({ value, unit, source: 'thử', confirmed: false, note: 'thử' });
 
@@ -138,11 +138,11 @@ describe('Rule: statutory-total', () => {
 
 describe('Rule: service-task-job-type', () => {
   test('valid: the declared lienthong.* job types, all used', async () => {
-    const xml = processXml('p', start('s'), serviceTask('n', { type: 'lienthong.notify-citizen' }), end('e'), ...chain('s', 'n', 'e'));
+    const xml = processXml('p', start('s'), serviceTask('n', 'lienthong.notify-citizen'), end('e'), ...chain('s', 'n', 'e'));
     expect(await lint('service-task-job-type', xml)).toEqual([]);
   });
   test('invalid: a job type outside the namespace, one not declared, one declared but unused', async () => {
-    const xml = processXml('p', start('s'), serviceTask('x', { type: 'notify' }), serviceTask('y', { type: 'lienthong.fax-citizen' }), end('e'), ...chain('s', 'x', 'y', 'e'));
+    const xml = processXml('p', start('s'), serviceTask('x', 'notify'), serviceTask('y', 'lienthong.fax-citizen'), end('e'), ...chain('s', 'x', 'y', 'e'));
     expect(await lint('service-task-job-type', xml)).toEqual([
       { elementId: 'p', message: expect.stringContaining("'lienthong.notify-citizen' được khai báo nhưng không dùng") },
       { elementId: 'x', message: expect.stringContaining('job types are namespaced lienthong.<name>') },
@@ -153,7 +153,7 @@ describe('Rule: service-task-job-type', () => {
 
 describe('Rule: message-correlation', () => {
   const waitFor = (message: string, key: string) =>
-    definitions(`
+    rawDefinitions(`
   <bpmn:message id="m" name="${message}"><bpmn:extensionElements><zeebe:subscription correlationKey="${key}"/></bpmn:extensionElements></bpmn:message>
   <bpmn:process id="p" isExecutable="true">
     <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>

@@ -8,7 +8,7 @@ import { CalendarStore } from '../../src/calendar/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { reportOnTime, reportOnTimeForPeriod, reportingPeriod, type OnTimeQuery } from '../../src/reports/index.js';
 import { SlaService } from '../../src/sla/index.js';
-import { startApiService, type ApiService, type Caller } from '../api/support.js';
+import { startApiService, type ApiService, type Caller } from '../http/api-support.js';
 import { dossier, task, vn } from '../sla/support.js';
 
 let s: ApiService;

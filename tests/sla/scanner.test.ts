@@ -5,7 +5,7 @@
  */
 import { auditForDossier, verifyAudit } from '../../src/audit/index.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
-import { chain, end, messageBoundary, processXml, serviceTask, start } from '../support/bpmn-events.js';
+import { chain, end, messageBoundary, processXml, serviceTask, start } from '../support/bpmn.js';
 import { waitFor } from '../support/engine.js';
 import { dossier, show, task, useSla, vn } from './support.js';
 

@@ -1,23 +1,38 @@
 /**
- * Builds BPMN 2.0 XML for engine tests from a compact description, the way Camunda Modeler
- * writes it: each flow node lists its <incoming>/<outgoing> flows, a gateway names its default
- * flow, Zeebe's properties sit in <extensionElements>.
+ * The one BPMN builder of the tests: BPMN 2.0 XML from a compact description, the way Camunda
+ * Modeler writes it. Each flow node lists its <incoming>/<outgoing> flows, a gateway names its
+ * default flow, Zeebe's properties sit in <extensionElements>, and the <bpmn:message>/<bpmn:error>
+ * a node refers to are declared once at the top of <definitions>.
  *
  *   processXml('order',
  *     start('s'),
- *     serviceTask('pay', { type: 'payment', retries: 5 }),
+ *     serviceTask('pay', 'payment', { retries: 5 }),
+ *     messageCatch('paid', 'payment-received', '=dossierCode'),
  *     end('e'),
- *     ...chain('s', 'pay', 'e'),
+ *     ...chain('s', 'pay', 'paid', 'e'),
  *   )
+ *
+ * Several processes in one resource: `definitions(proc('parent', …), proc('child', …))`.
+ * The engine harnesses that run these are in engine.ts (`useEngine`) and event-engine.ts
+ * (`useEventEngine`).
  */
 
-export interface FlowNodeItem {
+// ---- XML items ------------------------------------------------------------------------------
+
+export interface NodeItem {
   kind: 'node';
   id: string;
   /** BPMN tag without the prefix: serviceTask, exclusiveGateway… */
   tag: string;
-  /** Extension elements and event definitions, already XML. */
-  body: string;
+  attrs?: Record<string, string | undefined>;
+  /** <extensionElements> content. */
+  ext?: string;
+  /** Content after <incoming>/<outgoing>: event definitions, loop characteristics. */
+  tail?: string;
+  /** Root elements (<bpmn:message>, <bpmn:error>) this node refers to, hoisted to <definitions>. */
+  roots?: string[];
+  /** A sub-process's own elements and flows. */
+  children?: Item[];
 }
 
 export interface FlowItem {
@@ -29,22 +44,55 @@ export interface FlowItem {
   isDefault?: boolean;
 }
 
-export type Item = FlowNodeItem | FlowItem;
+export type Item = NodeItem | FlowItem;
+type Items = Array<Item | Item[]>;
 
-/** A whole deployable resource with one executable process. */
-export function processXml(id: string, ...items: Array<Item | Item[]>): string {
-  const all = items.flat();
-  const flows = all.filter((i): i is FlowItem => i.kind === 'flow');
-  const nodes = all.filter((i): i is FlowNodeItem => i.kind === 'node');
-  const body = [
-    ...nodes.map((n) => renderNode(n, flows)),
-    ...flows.map(renderFlow),
-  ].join('\n');
-  return definitions(`  <bpmn:process id="${esc(id)}" isExecutable="true">\n${body}\n  </bpmn:process>`);
+/** Input and output mappings: `{ target: source }`, e.g. `{ total: '=price * qty' }`. */
+export interface Mappings {
+  inputs?: Record<string, string>;
+  outputs?: Record<string, string>;
 }
 
-/** Wraps process XML in <definitions> with the BPMN, Zeebe and XSI namespaces. */
-export function definitions(inner: string): string {
+export interface MultiInstance {
+  inputCollection: string;
+  inputElement?: string;
+  outputCollection?: string;
+  outputElement?: string;
+  sequential?: boolean;
+  completionCondition?: string;
+}
+
+export interface ActivityOptions extends Mappings {
+  mi?: MultiInstance;
+}
+
+export type TimerSpec = { duration: string } | { date: string } | { cycle: string };
+
+// ---- definitions and processes ----------------------------------------------------------------
+
+export interface Process {
+  id: string;
+  items: Items;
+}
+
+/** A deployable resource holding several processes (e.g. a parent and the process it calls). */
+export function definitions(...processes: Process[]): string {
+  const roots = new Map<string, string>();
+  const bodies = processes.map((p) => `  <bpmn:process id="${esc(p.id)}" isExecutable="true">\n${renderItems(p.items.flat(), roots)}\n  </bpmn:process>`);
+  return rawDefinitions([...[...roots.values()].map((r) => '  ' + r), ...bodies].join('\n'));
+}
+
+export function proc(id: string, ...items: Items): Process {
+  return { id, items };
+}
+
+/** A resource with one executable process. */
+export function processXml(id: string, ...items: Items): string {
+  return definitions(proc(id, ...items));
+}
+
+/** Wraps hand-written XML in <definitions> with the BPMN, Zeebe and XSI namespaces. */
+export function rawDefinitions(inner: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
                   xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
@@ -54,44 +102,84 @@ ${inner}
 </bpmn:definitions>`;
 }
 
-// ---- flow nodes ---------------------------------------------------------------------------
+// ---- events -----------------------------------------------------------------------------------
 
-export const start = (id = 'start'): FlowNodeItem => node('startEvent', id);
-export const end = (id = 'end'): FlowNodeItem => node('endEvent', id);
-export const terminateEnd = (id = 'terminate'): FlowNodeItem =>
-  node('endEvent', id, `<bpmn:terminateEventDefinition id="${esc(id)}_def"/>`);
+export const start = (id = 'start'): NodeItem => node('startEvent', id);
+export const end = (id = 'end'): NodeItem => node('endEvent', id);
+export const terminateEnd = (id = 'terminate'): NodeItem => node('endEvent', id, `<bpmn:terminateEventDefinition id="${esc(id)}_def"/>`);
 
-export const exclusiveGateway = (id: string): FlowNodeItem => node('exclusiveGateway', id);
-export const parallelGateway = (id: string): FlowNodeItem => node('parallelGateway', id);
-export const inclusiveGateway = (id: string): FlowNodeItem => node('inclusiveGateway', id);
+export const errorEnd = (id: string, errorCode: string): NodeItem => ({ ...node('endEvent', id, errorDef(id, errorCode)), roots: [errorRoot(errorCode)] });
 
-/** Input and output mappings: `{ target: source }`, e.g. `{ total: '=price * qty' }`. */
-export interface Mappings {
-  inputs?: Record<string, string>;
-  outputs?: Record<string, string>;
+export const timerStart = (id: string, timer: TimerSpec): NodeItem => node('startEvent', id, timerDef(id, timer));
+
+/** A message start event (no correlation key: Zeebe does not use one to start). */
+export const messageStart = (id: string, messageName: string): NodeItem => messageEvent('startEvent', id, messageRoot(messageName));
+
+export const timerCatch = (id: string, timer: TimerSpec, o: Mappings = {}): NodeItem => ({ ...node('intermediateCatchEvent', id, timerDef(id, timer)), ext: ioMapping(o) });
+
+/** An intermediate message catch event; `correlationKey` is Zeebe's subscription key (`=expr`). */
+export const messageCatch = (id: string, messageName: string, correlationKey: string, o: Mappings = {}): NodeItem => ({
+  ...messageEvent('intermediateCatchEvent', id, messageRoot(messageName, correlationKey)),
+  ext: ioMapping(o),
+});
+
+// ---- gateways ---------------------------------------------------------------------------------
+
+export const exclusiveGateway = (id: string): NodeItem => node('exclusiveGateway', id);
+export const parallelGateway = (id: string): NodeItem => node('parallelGateway', id);
+export const inclusiveGateway = (id: string): NodeItem => node('inclusiveGateway', id);
+export const eventGateway = (id: string): NodeItem => node('eventBasedGateway', id);
+
+// ---- boundary events --------------------------------------------------------------------------
+
+export interface BoundaryOptions {
+  /** Non-interrupting when false (Zeebe's cancelActivity="false"). */
+  interrupting?: boolean;
 }
 
-export interface JobTaskOptions extends Mappings {
-  /** zeebe:taskDefinition type; static text or `=FEEL`. Omit to leave the definition out. */
-  type?: string;
+export const timerBoundary = (id: string, attachedTo: string, timer: TimerSpec, o: BoundaryOptions = {}): NodeItem => ({
+  ...node('boundaryEvent', id, timerDef(id, timer)),
+  attrs: boundaryAttrs(attachedTo, o),
+});
+
+export const messageBoundary = (id: string, attachedTo: string, messageName: string, correlationKey: string, o: BoundaryOptions = {}): NodeItem => ({
+  ...messageEvent('boundaryEvent', id, messageRoot(messageName, correlationKey)),
+  attrs: boundaryAttrs(attachedTo, o),
+});
+
+/** An error boundary event; without a code it is Zeebe's catch-all (no errorRef). */
+export const errorBoundary = (id: string, attachedTo: string, errorCode?: string, o: Mappings = {}): NodeItem => ({
+  ...node('boundaryEvent', id, errorDef(id, errorCode)),
+  attrs: boundaryAttrs(attachedTo, {}),
+  ext: ioMapping(o),
+  roots: errorCode ? [errorRoot(errorCode)] : [],
+});
+
+// ---- activities -------------------------------------------------------------------------------
+
+export interface JobTaskOptions extends ActivityOptions {
   /** zeebe:taskDefinition retries; static or `=FEEL`. */
   retries?: string | number;
   /** zeebe:taskHeaders. */
   headers?: Record<string, string>;
 }
 
-export const serviceTask = (id: string, o: JobTaskOptions = {}): FlowNodeItem => jobTask('serviceTask', id, o);
-export const sendTask = (id: string, o: JobTaskOptions = {}): FlowNodeItem => jobTask('sendTask', id, o);
-export const businessRuleTask = (id: string, o: JobTaskOptions = {}): FlowNodeItem => jobTask('businessRuleTask', id, o);
+/**
+ * A task worked by a job worker. `type` is the zeebe:taskDefinition type, static text or
+ * `=FEEL`; without a type (and retries) the task has no task definition.
+ */
+export const serviceTask = (id: string, type?: string, o: JobTaskOptions = {}): NodeItem => jobTask('serviceTask', id, type, o);
+export const sendTask = (id: string, type?: string, o: JobTaskOptions = {}): NodeItem => jobTask('sendTask', id, type, o);
+export const businessRuleTask = (id: string, type?: string, o: JobTaskOptions = {}): NodeItem => jobTask('businessRuleTask', id, type, o);
 
-/** A script task: a job (`type`) or evaluated by the engine (`script`, Zeebe's FEEL script). */
-export function scriptTask(id: string, o: JobTaskOptions & { script?: { expression: string; resultVariable: string } } = {}): FlowNodeItem {
-  if (!o.script) return jobTask('scriptTask', id, o);
-  const script = tag('zeebe:script', { expression: o.script.expression, resultVariable: o.script.resultVariable });
-  return node('scriptTask', id, extensions(script, ioMapping(o)));
+/** A script task: a job of a `type`, or a FEEL `script` the engine evaluates (Zeebe's zeebe:script). */
+export function scriptTask(id: string, typeOrScript?: string | { expression: string; resultVariable: string }, o: JobTaskOptions = {}): NodeItem {
+  if (typeof typeOrScript !== 'object') return jobTask('scriptTask', id, typeOrScript, o);
+  const { expression, resultVariable } = typeOrScript;
+  return activity('scriptTask', id, o, tag('zeebe:script', { expression, resultVariable }));
 }
 
-export interface UserTaskOptions extends Mappings {
+export interface UserTaskOptions extends ActivityOptions {
   assignee?: string;
   candidateGroups?: string;
   candidateUsers?: string;
@@ -101,21 +189,48 @@ export interface UserTaskOptions extends Mappings {
 }
 
 /** A job-based user task (Zeebe 8.x): zeebe:assignmentDefinition, zeebe:taskSchedule. */
-export function userTask(id: string, o: UserTaskOptions = {}): FlowNodeItem {
+export function userTask(id: string, o: UserTaskOptions = {}): NodeItem {
   const assignment =
     o.assignee || o.candidateGroups || o.candidateUsers
       ? tag('zeebe:assignmentDefinition', { assignee: o.assignee, candidateGroups: o.candidateGroups, candidateUsers: o.candidateUsers })
       : '';
   const schedule = o.dueDate || o.followUpDate ? tag('zeebe:taskSchedule', { dueDate: o.dueDate, followUpDate: o.followUpDate }) : '';
-  return node('userTask', id, extensions(assignment, schedule, taskHeaders(o.headers), ioMapping(o)));
+  return activity('userTask', id, o, assignment + schedule + taskHeaders(o.headers));
 }
 
-/** Any other flow node, with raw inner XML (for elements the engine should refuse). */
-export function node(tagName: string, id: string, body = ''): FlowNodeItem {
-  return { kind: 'node', id, tag: tagName, body };
+export const receiveTask = (id: string, messageName: string, correlationKey: string, o: Mappings = {}): NodeItem => {
+  const m = messageRoot(messageName, correlationKey);
+  return { ...node('receiveTask', id), attrs: { messageRef: m.id }, ext: ioMapping(o), roots: [m.xml] };
+};
+
+/** An embedded sub-process with its own elements and flows. */
+export function subProcess(id: string, items: Items, o: ActivityOptions = {}): NodeItem {
+  return { ...activity('subProcess', id, o), children: items.flat() };
 }
 
-// ---- sequence flows -----------------------------------------------------------------------
+export interface CallOptions extends ActivityOptions {
+  propagateAllChildVariables?: boolean;
+  propagateAllParentVariables?: boolean;
+}
+
+export const callActivity = (id: string, processId: string, o: CallOptions = {}): NodeItem =>
+  activity(
+    'callActivity',
+    id,
+    o,
+    tag('zeebe:calledElement', {
+      processId,
+      propagateAllChildVariables: o.propagateAllChildVariables === undefined ? undefined : String(o.propagateAllChildVariables),
+      propagateAllParentVariables: o.propagateAllParentVariables === undefined ? undefined : String(o.propagateAllParentVariables),
+    }),
+  );
+
+/** Any other flow node, with raw XML after its flows (e.g. for elements the engine should refuse). */
+export function node(tagName: string, id: string, tail?: string): NodeItem {
+  return { kind: 'node', id, tag: tagName, tail };
+}
+
+// ---- sequence flows ---------------------------------------------------------------------------
 
 export interface FlowOptions {
   id?: string;
@@ -134,14 +249,44 @@ export function chain(...ids: string[]): FlowItem[] {
   return ids.slice(1).map((to, i) => flow(ids[i], to));
 }
 
-// ---- rendering ----------------------------------------------------------------------------
+// ---- rendering --------------------------------------------------------------------------------
 
-function jobTask(tagName: string, id: string, o: JobTaskOptions): FlowNodeItem {
+function renderItems(items: Item[], roots: Map<string, string>, indent = '    '): string {
+  const flows = items.filter((i): i is FlowItem => i.kind === 'flow');
+  const nodes = items.filter((i): i is NodeItem => i.kind === 'node');
+  const out: string[] = [];
+  for (const n of nodes) {
+    for (const r of n.roots ?? []) roots.set(/id="([^"]+)"/.exec(r)![1], r);
+    const incoming = flows.filter((f) => f.to === n.id).map((f) => `<bpmn:incoming>${esc(f.id)}</bpmn:incoming>`).join('');
+    const outgoing = flows.filter((f) => f.from === n.id).map((f) => `<bpmn:outgoing>${esc(f.id)}</bpmn:outgoing>`).join('');
+    const byDefault = flows.find((f) => f.from === n.id && f.isDefault);
+    const ext = n.ext ? `<bpmn:extensionElements>${n.ext}</bpmn:extensionElements>` : '';
+    const inner = n.children ? '\n' + renderItems(n.children, roots, indent + '  ') + '\n' + indent : '';
+    const attrs = attributes({ id: n.id, ...n.attrs, default: byDefault?.id });
+    out.push(`${indent}<bpmn:${n.tag}${attrs}>${ext}${incoming}${outgoing}${n.tail ?? ''}${inner}</bpmn:${n.tag}>`);
+  }
+  for (const f of flows) {
+    const attrs = attributes({ id: f.id, sourceRef: f.from, targetRef: f.to });
+    out.push(
+      f.condition === undefined
+        ? `${indent}<bpmn:sequenceFlow${attrs}/>`
+        : `${indent}<bpmn:sequenceFlow${attrs}><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${esc(f.condition)}</bpmn:conditionExpression></bpmn:sequenceFlow>`,
+    );
+  }
+  return out.join('\n');
+}
+
+/** An activity: `ext` (its Zeebe properties) then its io mapping; multi-instance after its flows. */
+function activity(tagName: string, id: string, o: ActivityOptions, ext = ''): NodeItem {
+  return { ...node(tagName, id, loop(o.mi)), ext: ext + ioMapping(o) };
+}
+
+function jobTask(tagName: string, id: string, type: string | undefined, o: JobTaskOptions): NodeItem {
   const def =
-    o.type !== undefined || o.retries !== undefined
-      ? tag('zeebe:taskDefinition', { type: o.type, retries: o.retries === undefined ? undefined : String(o.retries) })
+    type !== undefined || o.retries !== undefined
+      ? tag('zeebe:taskDefinition', { type, retries: o.retries === undefined ? undefined : String(o.retries) })
       : '';
-  return node(tagName, id, extensions(def, taskHeaders(o.headers), ioMapping(o)));
+  return activity(tagName, id, o, def + taskHeaders(o.headers));
 }
 
 function taskHeaders(headers?: Record<string, string>): string {
@@ -150,30 +295,52 @@ function taskHeaders(headers?: Record<string, string>): string {
   return `<zeebe:taskHeaders>${rows.join('')}</zeebe:taskHeaders>`;
 }
 
+function timerDef(id: string, timer: TimerSpec): string {
+  const [el, text] =
+    'duration' in timer ? ['timeDuration', timer.duration] : 'date' in timer ? ['timeDate', timer.date] : ['timeCycle', timer.cycle];
+  return `<bpmn:timerEventDefinition id="${esc(id)}_def"><bpmn:${el} xsi:type="bpmn:tFormalExpression">${esc(text)}</bpmn:${el}></bpmn:timerEventDefinition>`;
+}
+
+function messageEvent(tagName: string, id: string, m: { id: string; xml: string }): NodeItem {
+  return { ...node(tagName, id, `<bpmn:messageEventDefinition id="${esc(id)}_def" messageRef="${m.id}"/>`), roots: [m.xml] };
+}
+
+function messageRoot(name: string, correlationKey?: string): { id: string; xml: string } {
+  const id = 'Message_' + slug(name) + (correlationKey ? '_' + slug(correlationKey) : '');
+  const sub = correlationKey ? `<bpmn:extensionElements>${tag('zeebe:subscription', { correlationKey })}</bpmn:extensionElements>` : '';
+  return { id, xml: `<bpmn:message id="${id}" name="${esc(name)}">${sub}</bpmn:message>` };
+}
+
+function errorDef(id: string, errorCode?: string): string {
+  return `<bpmn:errorEventDefinition id="${esc(id)}_def"${errorCode ? ` errorRef="${errorId(errorCode)}"` : ''}/>`;
+}
+
+const errorId = (code: string) => 'Error_' + slug(code);
+const errorRoot = (code: string) => `<bpmn:error id="${errorId(code)}" name="${esc(code)}" errorCode="${esc(code)}"/>`;
+
+function boundaryAttrs(attachedTo: string, o: BoundaryOptions): Record<string, string | undefined> {
+  return { attachedToRef: attachedTo, cancelActivity: o.interrupting === false ? 'false' : undefined };
+}
+
+function loop(mi?: MultiInstance): string {
+  if (!mi) return '';
+  const z = tag('zeebe:loopCharacteristics', {
+    inputCollection: mi.inputCollection,
+    inputElement: mi.inputElement,
+    outputCollection: mi.outputCollection,
+    outputElement: mi.outputElement,
+  });
+  const cc = mi.completionCondition
+    ? `<bpmn:completionCondition xsi:type="bpmn:tFormalExpression">${esc(mi.completionCondition)}</bpmn:completionCondition>`
+    : '';
+  return `<bpmn:multiInstanceLoopCharacteristics${mi.sequential ? ' isSequential="true"' : ''}><bpmn:extensionElements>${z}</bpmn:extensionElements>${cc}</bpmn:multiInstanceLoopCharacteristics>`;
+}
+
 function ioMapping(m: Mappings): string {
   const inputs = Object.entries(m.inputs ?? {}).map(([target, source]) => tag('zeebe:input', { source, target }));
   const outputs = Object.entries(m.outputs ?? {}).map(([target, source]) => tag('zeebe:output', { source, target }));
   if (!inputs.length && !outputs.length) return '';
   return `<zeebe:ioMapping>${inputs.join('')}${outputs.join('')}</zeebe:ioMapping>`;
-}
-
-function extensions(...parts: string[]): string {
-  const inner = parts.filter(Boolean).join('');
-  return inner ? `<bpmn:extensionElements>${inner}</bpmn:extensionElements>` : '';
-}
-
-function renderNode(n: FlowNodeItem, flows: FlowItem[]): string {
-  const incoming = flows.filter((f) => f.to === n.id).map((f) => `<bpmn:incoming>${esc(f.id)}</bpmn:incoming>`);
-  const outgoing = flows.filter((f) => f.from === n.id).map((f) => `<bpmn:outgoing>${esc(f.id)}</bpmn:outgoing>`);
-  const def = flows.find((f) => f.from === n.id && f.isDefault);
-  const attrs = attributes({ id: n.id, default: def?.id });
-  return `    <bpmn:${n.tag}${attrs}>${n.body}${incoming.join('')}${outgoing.join('')}</bpmn:${n.tag}>`;
-}
-
-function renderFlow(f: FlowItem): string {
-  const attrs = attributes({ id: f.id, sourceRef: f.from, targetRef: f.to });
-  if (f.condition === undefined) return `    <bpmn:sequenceFlow${attrs}/>`;
-  return `    <bpmn:sequenceFlow${attrs}><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${esc(f.condition)}</bpmn:conditionExpression></bpmn:sequenceFlow>`;
 }
 
 function tag(name: string, attrs: Record<string, string | undefined>): string {
@@ -185,6 +352,10 @@ function attributes(attrs: Record<string, string | undefined>): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ` ${k}="${esc(v!)}"`)
     .join('');
+}
+
+function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 function esc(s: string): string {

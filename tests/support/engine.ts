@@ -1,7 +1,8 @@
 /**
  * An embedded engine on a real database for scenario tests. `useEngine()` registers the jest
  * hooks: one database per test file, emptied before each test, and a fresh engine per test
- * whose time is a ManualClock the test moves.
+ * whose time is a ManualClock the test moves. (event-engine.ts: the same, without the
+ * scheduler, for the timer and message scenarios.)
  */
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { ManualClock } from '../../src/engine/clock.js';
@@ -53,7 +54,18 @@ export interface EngineHarness {
   activeElements(processInstanceKey: string): Promise<string[]>;
 }
 
-export function useEngine(): EngineHarness {
+export interface EngineLifecycle {
+  db(): Db;
+  engine(): EmbeddedEngine;
+  clock(): ManualClock;
+}
+
+/**
+ * Registers the jest hooks of an engine harness: one database per test file, emptied before
+ * each test, and a new engine per test on a ManualClock (`scheduler: false`: no background
+ * scheduler, time moves only by the test's ticks).
+ */
+export function useEngineLifecycle(options: { scheduler?: boolean } = {}): EngineLifecycle {
   let t: TestDb;
   let engine: EmbeddedEngine;
   let clock: ManualClock;
@@ -67,59 +79,64 @@ export function useEngine(): EngineHarness {
   beforeEach(async () => {
     await resetEngine(t.db);
     clock = new ManualClock();
-    engine = new EmbeddedEngine(t.db, { clock });
+    engine = new EmbeddedEngine(t.db, { clock, ...options });
   });
   afterEach(async () => {
     await engine.close();
   });
 
-  const h: EngineHarness = {
+  return { db: () => t.db, engine: () => engine, clock: () => clock };
+}
+
+/** The current test's db, engine and clock as read-only properties: the base of a harness. */
+export function engineProperties(life: EngineLifecycle): Pick<EngineHarness, 'db' | 'engine' | 'clock'> {
+  return {
     get db() {
-      return t.db;
+      return life.db();
     },
     get engine() {
-      return engine;
+      return life.engine();
     },
     get clock() {
-      return clock;
+      return life.clock();
     },
+  };
+}
+
+export function useEngine(): EngineHarness {
+  const life = useEngineLifecycle();
+  const { db, engine } = life;
+
+  const h: EngineHarness = Object.assign(engineProperties(life), {
     async deploy(xml, name = 'process.bpmn') {
-      const d = await engine.deployResources([{ name, content: xml }]);
+      const d = await engine().deployResources([{ name, content: xml }]);
       return d.processes[0];
     },
     async start(bpmnProcessId, variables) {
-      const i = await engine.createProcessInstance({ bpmnProcessId, variables });
+      const i = await engine().createProcessInstance({ bpmnProcessId, variables });
       return i.processInstanceKey;
     },
     async instance(key) {
-      const { rows } = await t.db.query(`select state, doc, has_incident from engine.process_instances where key = $1`, [key]);
+      const { rows } = await db().query(`select state, doc, has_incident from engine.process_instances where key = $1`, [key]);
       if (!rows[0]) throw new Error(`no process instance ${key}`);
       return { state: rows[0].state, variables: rows[0].doc.vars, hasIncident: rows[0].has_incident };
     },
     async activate(type, options = {}) {
-      return engine.activateJobs({ type, worker: 'test-worker', maxJobsToActivate: 32, timeout: 60_000, ...options });
+      return engine().activateJobs({ type, worker: 'test-worker', maxJobsToActivate: 32, timeout: 60_000, ...options });
     },
     async activateOne(type, options) {
-      const jobs = await h.activate(type, options);
-      if (jobs.length !== 1) throw new Error(`expected one job of type '${type}', got ${jobs.length}`);
-      return jobs[0];
+      return onlyJob(type, await h.activate(type, options));
     },
     async completeOne(type, variables) {
       const job = await h.activateOne(type);
-      await engine.completeJob({ jobKey: job.key, variables });
+      await engine().completeJob({ jobKey: job.key, variables });
       return job;
     },
     async incidents(processInstanceKey) {
-      const { rows } = await t.db.query(
-        `select key::text, state, error_type as "errorType", error_message as "errorMessage", element_id as "elementId",
-                element_instance_key::text as "elementInstanceKey", job_key::text as "jobKey"
-           from engine.incidents where process_instance_key = $1 order by key`,
-        [processInstanceKey],
-      );
-      return rows;
+      return incidentsOf(db(), processInstanceKey);
     },
     async events(processInstanceKey) {
-      const { rows } = await t.db.query(
+      const { rows } = await db().query(
         `select value_type as "valueType", intent, element_id as "elementId", element_type as "elementType", payload
            from engine.events where process_instance_key = $1 order by position`,
         [processInstanceKey],
@@ -127,12 +144,29 @@ export function useEngine(): EngineHarness {
       return rows;
     },
     async activeElements(processInstanceKey) {
-      const { rows } = await t.db.query(`select doc from engine.process_instances where key = $1`, [processInstanceKey]);
+      const { rows } = await db().query(`select doc from engine.process_instances where key = $1`, [processInstanceKey]);
       const els = Object.values(rows[0]?.doc.els ?? {}) as Array<{ id: string }>;
       return els.map((e) => e.id).sort();
     },
-  };
+  } satisfies Omit<EngineHarness, 'db' | 'engine' | 'clock'>);
   return h;
+}
+
+/** The incidents of a process instance, oldest first. */
+export async function incidentsOf(db: Db, processInstanceKey: string): Promise<IncidentView[]> {
+  const { rows } = await db.query<IncidentView>(
+    `select key::text, state, error_type as "errorType", error_message as "errorMessage", element_id as "elementId",
+            element_instance_key::text as "elementInstanceKey", job_key::text as "jobKey"
+       from engine.incidents where process_instance_key = $1 order by key`,
+    [processInstanceKey],
+  );
+  return rows;
+}
+
+/** The one job activated (fails when there are none or several). */
+export function onlyJob(type: string, jobs: ActivatedJob[]): ActivatedJob {
+  if (jobs.length !== 1) throw new Error(`expected one job of type '${type}', got ${jobs.length}`);
+  return jobs[0];
 }
 
 /** Empties every engine table (definitions included), so each scenario starts from nothing. */

@@ -1,0 +1,54 @@
+/**
+ * Feature: the working-day calendar over HTTP — public reads, admin-only edits, each audited.
+ */
+import { call, startTestService, tokenFor, type TestService } from './support.js';
+
+let s: TestService;
+beforeAll(async () => {
+  s = await startTestService();
+});
+afterAll(async () => {
+  await s.close();
+});
+const anon = { authorization: '' };
+
+test('Given 2026, when anyone asks for the year, then Tết and the compensated Hùng Kings day are listed with reasons, dd/mm/yyyy', async () => {
+  const r = await call(s.url, 'GET', '/api/calendar/2026', undefined, anon);
+  expect(r.status).toBe(200);
+  const days = r.body.days as { date: string; dateVn: string; working: boolean; reason: string }[];
+  expect(days.find((d) => d.date === '2026-02-17')).toMatchObject({ working: false, dateVn: '17/02/2026' });
+  expect(days.find((d) => d.date === '2026-04-27')).toMatchObject({ working: false });
+});
+
+test('When a working day is counted across Tết, then the date skips the break', async () => {
+  const r = await call(s.url, 'GET', '/api/calendar/working-days?from=2026-02-12&add=3', undefined, anon);
+  expect(r.status).toBe(200);
+  expect(r.body).toEqual({ date: '2026-02-24', dateVn: '24/02/2026' });
+});
+
+test('Bad input is a 400 naming the parameter', async () => {
+  for (const [path, param] of [
+    ['/api/calendar/working-days?from=2026-02-30&add=1', 'from'],
+    ['/api/calendar/working-days?from=2026-02-12&add=-1', 'add'],
+    ['/api/calendar/1800', 'year'],
+    ['/api/calendar/20x6', 'year'],
+  ] as const) {
+    const r = await call(s.url, 'GET', path, undefined, anon);
+    expect(r.status).toBe(400);
+    expect(r.body.details).toMatchObject({ param });
+  }
+});
+
+test('Given an admin, when an override is set and removed, then counts follow and both changes are in the audit log; others may not', async () => {
+  const officer = { authorization: `Bearer ${await tokenFor({ username: 'cb', role: 'officer', agencyCode: 'x' })}` };
+  const body = { kind: 'day_off', reason: 'Nghỉ bù Quốc khánh', source: 'Thông báo thử nghiệm' };
+  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-08-31', body, officer)).status).toBe(403);
+  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-08-31', body, anon)).status).toBe(401);
+  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-08-31', { kind: 'holiday' })).status).toBe(400);
+  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-08-31', body)).status).toBe(200);
+  expect((await call(s.url, 'GET', '/api/calendar/working-days?from=2026-08-28&add=1', undefined, anon)).body.date).toBe('2026-09-03');
+  expect((await call(s.url, 'DELETE', '/api/calendar/overrides/2026-08-31')).status).toBe(204);
+  expect((await call(s.url, 'GET', '/api/calendar/working-days?from=2026-08-28&add=1', undefined, anon)).body.date).toBe('2026-08-31');
+  const { rows } = await s.t.db.query(`select action from domain.audit_log where action like 'calendar.%' order by seq`);
+  expect(rows.map((r: { action: string }) => r.action)).toEqual(['calendar.override_set', 'calendar.override_deleted']);
+});
