@@ -4,7 +4,7 @@ import { parseBpmnXml } from './parse.js';
 import type { ExecutableProcess } from './model.js';
 
 export * from './model.js';
-export { USER_TASK_JOB_TYPE } from './compile.js';
+export { USER_TASK_JOB_TYPE } from './compile-activities.js';
 export * from './timers.js';
 export { parseBpmnXml } from './parse.js';
 

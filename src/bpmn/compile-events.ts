@@ -1,0 +1,99 @@
+/** Event definitions at deploy: what each kind of event may carry, its message and its timer. */
+import type { Expr } from '../feel/index.js';
+import { checkTimer } from './timers.js';
+import type { FlowNode, TimerDefinition } from './model.js';
+import { ext, feel, type Problem } from './zeebe-ext.js';
+
+export function compileEvent(n: any, node: FlowNode, isProcessScope: boolean, problem: Problem): void {
+  const defs: any[] = n.eventDefinitions ?? [];
+  if (node.type === 'receiveTask') {
+    const m = compileMessage(n, n.messageRef, true, problem);
+    if (m) node.event = { kind: 'message', message: m };
+    return;
+  }
+  if (!defs.length) {
+    if (node.type === 'intermediateCatchEvent') problem(n, 'an intermediate catch event needs a message or timer definition');
+    if (node.type === 'boundaryEvent') problem(n, 'a boundary event needs a timer, message or error definition');
+    return;
+  }
+  if (defs.length > 1) {
+    problem(n, 'multiple event definitions on one event are not supported');
+    return;
+  }
+  const d = defs[0];
+  const kind = String(d.$type).replace('bpmn:', '');
+  const allowed: Record<string, string[]> = {
+    startEvent: isProcessScope ? ['MessageEventDefinition', 'TimerEventDefinition'] : [],
+    endEvent: ['TerminateEventDefinition', 'ErrorEventDefinition', 'MessageEventDefinition'],
+    intermediateThrowEvent: ['MessageEventDefinition'],
+    intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition'],
+    boundaryEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition'],
+  };
+  if (!(allowed[node.type] ?? []).includes(kind)) {
+    problem(n, `unsupported event definition ${kind} on ${node.type}${node.type === 'startEvent' && !isProcessScope ? ' inside a sub-process' : ''}`);
+    return;
+  }
+  if (kind === 'TerminateEventDefinition') {
+    node.terminate = true;
+    node.event = { kind: 'terminate' };
+  } else if (kind === 'TimerEventDefinition') {
+    const t = compileTimer(n, d, node, problem);
+    if (t) node.event = { kind: 'timer', timer: t };
+  } else if (kind === 'ErrorEventDefinition') {
+    const code = d.errorRef?.errorCode;
+    if (node.type === 'endEvent' && !code) problem(n, 'an error end event needs an error with an error code');
+    if (code && /^=/.test(code)) problem(n, 'error codes must be static');
+    node.event = { kind: 'error', errorCode: code || undefined };
+  } else if (kind === 'MessageEventDefinition') {
+    if (node.type === 'endEvent' || node.type === 'intermediateThrowEvent') {
+      // Zeebe: a message throw event is work for a job worker.
+      return;
+    }
+    const m = compileMessage(n, d.messageRef, node.type !== 'startEvent', problem);
+    if (m) node.event = { kind: 'message', message: m };
+  }
+}
+
+function compileMessage(n: any, ref: any, needsKey: boolean, problem: Problem) {
+  if (!ref || !ref.name) {
+    problem(n, 'needs a message with a name');
+    return undefined;
+  }
+  const name = feel(n, 'message name', ref.name, problem);
+  const sub = ext(ref, 'zeebe:Subscription');
+  let correlationKey: Expr | undefined;
+  if (needsKey) {
+    if (!sub?.correlationKey) {
+      problem(n, `message '${ref.name}' needs a correlation key (zeebe:subscription correlationKey)`);
+      return undefined;
+    }
+    correlationKey = feel(n, 'correlation key', sub.correlationKey, problem);
+  }
+  return name ? { name, correlationKey } : undefined;
+}
+
+function compileTimer(n: any, d: any, node: FlowNode, problem: Problem): TimerDefinition | undefined {
+  const kinds = [
+    ['date', d.timeDate],
+    ['duration', d.timeDuration],
+    ['cycle', d.timeCycle],
+  ].filter(([, v]) => v && String(v.body ?? '').trim()) as ['date' | 'duration' | 'cycle', any][];
+  if (kinds.length !== 1) {
+    problem(n, 'a timer needs exactly one of timeDate, timeDuration or timeCycle');
+    return undefined;
+  }
+  const [kind, v] = kinds[0];
+  if (kind === 'cycle' && node.type === 'intermediateCatchEvent') problem(n, 'a timer catch event cannot have a cycle');
+  if (kind === 'cycle' && node.type === 'boundaryEvent' && n.cancelActivity !== false) problem(n, 'an interrupting timer boundary event cannot have a cycle');
+  const expression = feel(n, `timer ${kind}`, String(v.body).trim(), problem);
+  if (!expression) return undefined;
+  if ('static' in expression) {
+    const err = checkTimer(kind, expression.static);
+    if (err) {
+      problem(n, `invalid timer ${kind} '${expression.static}': ${err}`);
+      return undefined;
+    }
+  }
+  return { kind, expression };
+}
+

@@ -1,0 +1,36 @@
+/**
+ * Reading Zeebe's extension elements and FEEL properties off moddle elements, for the compiler.
+ * moddle's tree is untyped (`any`): this and the compile files are where it is read.
+ */
+import { FeelSyntaxError, toExpr, toFeel, type Expr } from '../feel/index.js';
+
+/** Records a deploy problem on a moddle element. */
+export type Problem = (el: any, m: string) => void;
+
+export function headers(n: any): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const v of ext(n, 'zeebe:TaskHeaders')?.values ?? []) if (v.key) h[v.key] = v.value ?? '';
+  return h;
+}
+
+export function ext(el: any, type: string): any {
+  return (el.extensionElements?.values ?? []).find((v: any) => v.$type === type);
+}
+
+export function isExpressionText(s: string): boolean {
+  return s.trimStart().startsWith('=');
+}
+
+/** Parses a property; `alwaysFeel` for conditions and scripts, which are FEEL with or without `=`. */
+export function feel(el: any, what: string, raw: string, problem: Problem, alwaysFeel = false): Expr | undefined {
+  try {
+    return alwaysFeel ? toFeel(raw) : toExpr(raw);
+  } catch (e) {
+    if (e instanceof FeelSyntaxError) {
+      problem(el, `${what}: FEEL expression '${e.expression}' does not parse (at position ${e.position})`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
