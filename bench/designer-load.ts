@@ -21,7 +21,11 @@ import { launchBrowser, openPage, signInAs } from '../tests/support/browser.js';
 import { openScratchDb } from './support/scratch.js';
 
 const { values } = parseArgs({
-  options: { db: { type: 'string', default: process.env.DATABASE_URL ? 'postgres' : 'pglite' }, runs: { type: 'string', default: '10' }, elements: { type: 'string', default: '30' } },
+  options: {
+    db: { type: 'string', default: process.env.DATABASE_URL ? 'postgres' : 'pglite' },
+    runs: { type: 'string', default: '10' },
+    elements: { type: 'string', default: '30' },
+  },
 });
 const runs = Number(values.runs);
 const elements = Number(values.elements);
@@ -40,7 +44,9 @@ function chainXml(n: number): string {
     shapes.push(`<bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="${x(i)}" y="${y(i)}" width="${w}" height="${h}"/></bpmndi:BPMNShape>`);
     if (i > 0) {
       flows.push(`<bpmn:sequenceFlow id="f${i}" sourceRef="${ids[i - 1]}" targetRef="${id}"/>`);
-      edges.push(`<bpmndi:BPMNEdge id="f${i}_di" bpmnElement="f${i}"><di:waypoint x="${x(i - 1) + 50}" y="${y(i - 1) + 40}"/><di:waypoint x="${x(i)}" y="${y(i) + 40}"/></bpmndi:BPMNEdge>`);
+      edges.push(
+        `<bpmndi:BPMNEdge id="f${i}_di" bpmnElement="f${i}"><di:waypoint x="${x(i - 1) + 50}" y="${y(i - 1) + 40}"/><di:waypoint x="${x(i)}" y="${y(i) + 40}"/></bpmndi:BPMNEdge>`,
+      );
     }
   });
   const nodes = ids.map((id, i) => {
@@ -60,7 +66,16 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 const scratch = await openScratchDb(values.db as 'postgres' | 'pglite', { poolMax: 10 });
 const service = await startService(
-  { port: 0, dataDir: '/nonexistent', processesDir: join(process.cwd(), 'processes'), processesDirExplicit: false, logLevel: 'silent', nodeEnv: 'development', jwtSecret: 'bench-designer-key-0123456789abcdef0123', jwtTtlSeconds: 3600 },
+  {
+    port: 0,
+    dataDir: '/nonexistent',
+    processesDir: join(process.cwd(), 'processes'),
+    processesDirExplicit: false,
+    logLevel: 'silent',
+    nodeEnv: 'development',
+    jwtSecret: 'bench-designer-key-0123456789abcdef0123',
+    jwtTtlSeconds: 3600,
+  },
   { db: scratch.db, logger: pino({ level: 'silent' }) },
 );
 const browser = await launchBrowser();
@@ -89,14 +104,26 @@ try {
     ready.push(m.ready);
     linted.push(m.lint);
   }
-  const row = (name: string, xs: number[]) => `| ${name.padEnd(34)} | ${pct(xs, 0).toFixed(0).padStart(6)} | ${pct(xs, 50).toFixed(0).padStart(6)} | ${pct(xs, 100).toFixed(0).padStart(6)} |`;
+  const row = (name: string, xs: number[]) =>
+    `| ${name.padEnd(34)} | ${pct(xs, 0).toFixed(0).padStart(6)} | ${pct(xs, 50).toFixed(0).padStart(6)} | ${pct(xs, 100).toFixed(0).padStart(6)} |`;
   console.log(`designer load: ${elements} elements, ${runs} runs, database ${values.db} (${scratch.where})`);
   console.log('| measure (ms from navigation start)  |    min |    p50 |    max |');
   console.log('|------------------------------------|--------|--------|--------|');
   console.log(row('diagram on the canvas, ready to edit', ready));
   console.log(row('first lint report shown', linted));
   if (problems.length) console.log(`page problems: ${problems.join('; ')}`);
-  console.log(JSON.stringify({ bench: 'designer-load', elements, runs, db: values.db, readyP50Ms: Math.round(pct(ready, 50)), readyMaxMs: Math.round(pct(ready, 100)), lintP50Ms: Math.round(pct(linted, 50)), pageProblems: problems.length }));
+  console.log(
+    JSON.stringify({
+      bench: 'designer-load',
+      elements,
+      runs,
+      db: values.db,
+      readyP50Ms: Math.round(pct(ready, 50)),
+      readyMaxMs: Math.round(pct(ready, 100)),
+      lintP50Ms: Math.round(pct(linted, 50)),
+      pageProblems: problems.length,
+    }),
+  );
 } finally {
   await browser.close();
   await service.close();

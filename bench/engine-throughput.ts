@@ -269,8 +269,14 @@ async function runOne(kind: 'postgres' | 'pglite', o: Options): Promise<Result> 
     const txs = counters.transactions;
     const rows: [string, string][] = [
       ['database', `${kind} ${s.server_version} (${scratch.where})`],
-      ['synchronous_commit / fsync', `${s.synchronous_commit} / ${s.fsync}${kind === 'postgres' ? ` (wal_sync_method ${s.wal_sync_method}, pool ${o.pool})` : ''}`],
-      ['workload', `${o.instances} instances × ${STEPS} service tasks, ${typeNames.length} job type(s) × concurrency ${o.concurrency}, ${o.inflight || 'all'} in flight, ${o.warmup} warm-up instances not counted`],
+      [
+        'synchronous_commit / fsync',
+        `${s.synchronous_commit} / ${s.fsync}${kind === 'postgres' ? ` (wal_sync_method ${s.wal_sync_method}, pool ${o.pool})` : ''}`,
+      ],
+      [
+        'workload',
+        `${o.instances} instances × ${STEPS} service tasks, ${typeNames.length} job type(s) × concurrency ${o.concurrency}, ${o.inflight || 'all'} in flight, ${o.warmup} warm-up instances not counted`,
+      ],
       ['wall time', `${(wallMs / 1000).toFixed(2)} s`],
       ['instances/s', result.instancesPerSec.toFixed(1)],
       ['job completions/s', result.jobsPerSec.toFixed(1)],
@@ -278,7 +284,10 @@ async function runOne(kind: 'postgres' | 'pglite', o: Options): Promise<Result> 
       ['  created→activated', dist(toActivate)],
       ['  activated→completed (handler + complete tx)', dist(toComplete)],
       ['statements / transactions per job', `${(counters.statements / jobs).toFixed(2)} / ${(txs / jobs).toFixed(2)}  (BEGIN and COMMIT count as statements)`],
-      ['CPU: this process / whole machine', `${((cpu.user + cpu.system) / 1000 / wallMs * 100).toFixed(0)} % of one core / ${sys ?? '?'} % of ${availableParallelism()} cores busy (load avg ${load0.toFixed(2)} before the run)`],
+      [
+        'CPU: this process / whole machine',
+        `${(((cpu.user + cpu.system) / 1000 / wallMs) * 100).toFixed(0)} % of one core / ${sys ?? '?'} % of ${availableParallelism()} cores busy (load avg ${load0.toFixed(2)} before the run)`,
+      ],
       [
         'CPU per job: this process / PostgreSQL backends',
         `${((cpu.user + cpu.system) / 1000 / jobs).toFixed(2)} ms / ${serverMs === undefined ? 'n/a' : `${(serverMs / jobs).toFixed(2)} ms`}`,

@@ -109,7 +109,10 @@ async function main(): Promise<void> {
       const waiting = new Map<string, string>(); // dossier code → instance
       for (let i = 0; i < messages; i++) {
         const code = `HS-${seq++}`;
-        const { processInstanceKey } = await engine.createProcessInstance({ bpmnProcessId: 'bench-waiting', variables: { dossierCode: code } });
+        const { processInstanceKey } = await engine.createProcessInstance({
+          bpmnProcessId: 'bench-waiting',
+          variables: { dossierCode: code },
+        });
         waiting.set(code, processInstanceKey);
       }
       // ---- history: top engine.events up to `size` rows ----
@@ -162,7 +165,9 @@ async function main(): Promise<void> {
           [a.processInstanceKey],
         );
         if (rows.length !== 1 || rows[0].m !== a.messageKey || (a.expect && a.expect !== a.processInstanceKey)) {
-          throw new Error(`message ${a.messageKey}: correlateMessage said ${a.processInstanceKey} (expected ${a.expect ?? 'a new instance'}), whose CORRELATED events name ${JSON.stringify(rows)}`);
+          throw new Error(
+            `message ${a.messageKey}: correlateMessage said ${a.processInstanceKey} (expected ${a.expect ?? 'a new instance'}), whose CORRELATED events name ${JSON.stringify(rows)}`,
+          );
         }
       }
       const done = await count(db, `select count(*)::int as n from engine.process_instances where bpmn_process_id = 'bench-waiting' and state = 'ACTIVE'`);
@@ -175,8 +180,13 @@ async function main(): Promise<void> {
         await db.query(OLD_READ, [a.messageKey]);
         oldMs.push(performance.now() - t);
       }
-      const plan = await db.query<{ 'QUERY PLAN': string }>(`explain (analyze, format text) ${OLD_READ.replace('$1', `'${answers[answers.length - 1].messageKey}'`)}`);
-      const removed = plan.rows.map((r) => r['QUERY PLAN']).join('\n').match(/Rows Removed by Filter: (\d+)/);
+      const plan = await db.query<{ 'QUERY PLAN': string }>(
+        `explain (analyze, format text) ${OLD_READ.replace('$1', `'${answers[answers.length - 1].messageKey}'`)}`,
+      );
+      const removed = plan.rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n')
+        .match(/Rows Removed by Filter: (\d+)/);
 
       results.push({
         events,
@@ -195,9 +205,15 @@ async function main(): Promise<void> {
     }
 
     const load1 = loadavg();
-    console.log(`message-correlation on ${kind} ${scratch.settings.server_version} (${scratch.where}; synchronous_commit=${scratch.settings.synchronous_commit})`);
-    console.log(`${messages} correlations to waiting instances + ${starts} by message start per size, one call at a time; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${load1.map((x) => x.toFixed(2)).join(' ')} after`);
-    console.log('| rows in engine.events | correlateMessage → waiting instance p50 / p99 | → message start p50 / p99 | statements per call (BEGIN, COMMIT included) | reads of engine.events per call | the removed read, alone: p50 / p99, rows removed by filter |');
+    console.log(
+      `message-correlation on ${kind} ${scratch.settings.server_version} (${scratch.where}; synchronous_commit=${scratch.settings.synchronous_commit})`,
+    );
+    console.log(
+      `${messages} correlations to waiting instances + ${starts} by message start per size, one call at a time; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${load1.map((x) => x.toFixed(2)).join(' ')} after`,
+    );
+    console.log(
+      '| rows in engine.events | correlateMessage → waiting instance p50 / p99 | → message start p50 / p99 | statements per call (BEGIN, COMMIT included) | reads of engine.events per call | the removed read, alone: p50 / p99, rows removed by filter |',
+    );
     console.log('|---|---|---|---|---|---|');
     for (const r of results) {
       console.log(

@@ -120,7 +120,14 @@ async function main(): Promise<void> {
       ['open clocks', o.clocks.toLocaleString('en-US')],
       ['bulk insert', `${(insertMs / 1000).toFixed(1)} s (${Math.round(o.clocks / (insertMs / 1000)).toLocaleString('en-US')} clocks/s)`],
       ['table / sla_due_scan index', `${sizes.table} / ${sizes.index}`],
-      ['plan', plan.split('\n').find((l) => /sla_due_scan/.test(l))?.replace(/^[\s>-]+/, '').replace(/  \(cost.*/, '') ?? '?'],
+      [
+        'plan',
+        plan
+          .split('\n')
+          .find((l) => /sla_due_scan/.test(l))
+          ?.replace(/^[\s>-]+/, '')
+          .replace(/  \(cost.*/, '') ?? '?',
+      ],
       [`find due in next minute (limit ${o.batch})`, `${found} clocks found per run`],
       [`  p50 / p99 over ${o.runs} runs`, `${p50Ms} ms / ${p99Ms} ms (min ${round(Math.min(...times))}, max ${round(Math.max(...times))})`],
       [`fire: scanOnce, ${o.fireRuns} minutes`, `${fired} events, p50 ${round(percentile(fire, 50))} ms / max ${round(Math.max(...fire))} ms per batch`],

@@ -148,14 +148,20 @@ async function main(): Promise<void> {
   const scratch = await openScratchDb(o.db, { poolMax: o.pool });
   const { db } = scratch;
   try {
-    console.log(`tasks-inbox: ${o.db} at ${scratch.where} (${Object.entries(scratch.settings).map(([k, v]) => `${k}=${v}`).join(', ')})`);
+    console.log(
+      `tasks-inbox: ${o.db} at ${scratch.where} (${Object.entries(scratch.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')})`,
+    );
     const t0 = Date.now();
     await fill(db, o);
     const { rows: counts } = await db.query<{ state: string; n: number }>(
       `select state, count(*)::int as n from domain.tasks where agency_code = $1 group by state order by state`,
       [AGENCY],
     );
-    console.log(`filled in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${AGENCY} ${counts.map((c) => `${c.state} ${c.n}`).join(', ')}; ${o.others} open tasks of 50 other agencies`);
+    console.log(
+      `filled in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${AGENCY} ${counts.map((c) => `${c.state} ${c.n}`).join(', ')}; ${o.others} open tasks of 50 other agencies`,
+    );
 
     const tasks = new TaskService({ db, engine: { completeJob: async () => undefined } });
     const secret = 'bench-secret-bench-secret-bench-secret!';
@@ -167,7 +173,11 @@ async function main(): Promise<void> {
     server.keepAliveTimeout = 120_000;
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { token } = await createTokenService({ secret, ttlSeconds: 3600 }).issue({ username: OFFICER.username, role: 'officer', agencyCode: AGENCY });
+    const { token } = await createTokenService({ secret, ttlSeconds: 3600 }).issue({
+      username: OFFICER.username,
+      role: 'officer',
+      agencyCode: AGENCY,
+    });
     const headers = { authorization: `Bearer ${token}` };
 
     // The plan of the headline query (first page and count).

@@ -18,7 +18,16 @@ mkdirSync(out, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-shots-'));
 const db = await openDb({ dataDir: dir });
 const service = await startService(
-  { port: 0, dataDir: dir, processesDir: join(process.cwd(), 'processes'), processesDirExplicit: false, logLevel: 'silent', nodeEnv: 'development', jwtSecret: 'screenshots-only-key-0123456789abcdef012', jwtTtlSeconds: 3600 },
+  {
+    port: 0,
+    dataDir: dir,
+    processesDir: join(process.cwd(), 'processes'),
+    processesDirExplicit: false,
+    logLevel: 'silent',
+    nodeEnv: 'development',
+    jwtSecret: 'screenshots-only-key-0123456789abcdef012',
+    jwtTtlSeconds: 3600,
+  },
   { db, logger: pino({ level: 'silent' }) },
 );
 const browser = await launchBrowser();

@@ -167,7 +167,13 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   await calendar.init();
   const log = logger.child({ room: 'sla' });
   const clock = engine.clock;
-  const sla = new SlaService({ db, calendar: () => calendar.calendar, engine, clock, onError: (e) => log.warn({ err: e }, 'sla scan failed') });
+  const sla = new SlaService({
+    db,
+    calendar: () => calendar.calendar,
+    engine,
+    clock,
+    onError: (e) => log.warn({ err: e }, 'sla scan failed'),
+  });
   const tasks = new TaskService({ db, engine, sla, clock });
   const queries = new EmbeddedEngineQueries(db);
   const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, log: logger.child({ room: 'dossiers' }) });
@@ -181,7 +187,11 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   }).start();
   const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }), now: () => clock.now() });
   // The agencies' SLA notices (domain.outbox) become in-app notifications.
-  const relay = new OutboxRelay({ db, clock: engine.clock, onError: (e, row) => log.warn({ err: e, outboxId: row?.id }, 'outbox relay: delivery failed') });
+  const relay = new OutboxRelay({
+    db,
+    clock: engine.clock,
+    onError: (e, row) => log.warn({ err: e, outboxId: row?.id }, 'outbox relay: delivery failed'),
+  });
   sla.start();
   relay.start();
   dossiers.start();
@@ -250,7 +260,9 @@ export async function deployCatalogue(engine: EmbeddedEngine, config: Config, lo
     const { errors, warnings } = await lint(resources);
     if (warnings.length) logger.warn({ processesDir: dir, warnings }, `procedure lint warnings: ${formatDeploymentProblems(warnings)}`);
     if (errors.length) {
-      throw new StartupError(`cannot deploy the processes in ${dir}: the procedure lint refuses ${formatDeploymentProblems(errors)}`, { problems: errors });
+      throw new StartupError(`cannot deploy the processes in ${dir}: the procedure lint refuses ${formatDeploymentProblems(errors)}`, {
+        problems: errors,
+      });
     }
   }
   let result: DeploymentResult;
@@ -260,10 +272,7 @@ export async function deployCatalogue(engine: EmbeddedEngine, config: Config, lo
     if (e instanceof AppError) throw new StartupError(`cannot deploy the processes in ${dir}: ${e.message}`, e.details);
     throw e;
   }
-  logger.info(
-    { processesDir: dir, processes: result.processes.map((p) => `${p.bpmnProcessId}:${p.version}`) },
-    'processes deployed',
-  );
+  logger.info({ processesDir: dir, processes: result.processes.map((p) => `${p.bpmnProcessId}:${p.version}`) }, 'processes deployed');
   return result;
 }
 

@@ -244,7 +244,19 @@ const TYPE_VI: Record<string, string> = {
 };
 
 /** Keywords whose error is about the node's own value, where the node's `x-message` applies (not `required`-style ones about its children). */
-const OWN_VALUE = new Set(['type', 'pattern', 'format', 'enum', 'const', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
+const OWN_VALUE = new Set([
+  'type',
+  'pattern',
+  'format',
+  'enum',
+  'const',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+]);
 const COMPARISON_VI: Record<string, string> = { minimum: '≥', exclusiveMinimum: '>', maximum: '≤', exclusiveMaximum: '<' };
 const FORM = { vi: 'mẫu này', en: 'this form' };
 
@@ -265,7 +277,11 @@ function reason(e: ErrorObject, form: { vi: string; en: string }): Problem {
   if (custom && OWN_VALUE.has(e.keyword)) return problem(at, custom.vi, custom.en);
   switch (e.keyword) {
     case 'required':
-      return problem(at + pointer(params.missingProperty), `thiếu thông tin bắt buộc '${params.missingProperty}'`, `the required property '${params.missingProperty}' is missing`);
+      return problem(
+        at + pointer(params.missingProperty),
+        `thiếu thông tin bắt buộc '${params.missingProperty}'`,
+        `the required property '${params.missingProperty}' is missing`,
+      );
     case 'dependentRequired':
       return problem(
         at + pointer(params.missingProperty),
@@ -278,7 +294,14 @@ function reason(e: ErrorObject, form: { vi: string; en: string }): Problem {
       return problem(at + pointer(name), `không có trường '${name}' trong ${form.vi}`, `the property '${name}' is not part of ${form.en}`);
     }
     case 'type':
-      return problem(at, `phải là ${String(params.type).split(',').map((t) => TYPE_VI[t] ?? t).join(' hoặc ')}`, `must be ${article(String(params.type))}`);
+      return problem(
+        at,
+        `phải là ${String(params.type)
+          .split(',')
+          .map((t) => TYPE_VI[t] ?? t)
+          .join(' hoặc ')}`,
+        `must be ${article(String(params.type))}`,
+      );
     case 'enum':
       return problem(at, `phải là một trong các giá trị ${list(params.allowedValues)}`, `must be one of ${list(params.allowedValues)}`);
     case 'const':

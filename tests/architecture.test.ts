@@ -104,7 +104,9 @@ test('a room imports only the rooms its row allows (web: types only)', () => {
 test("a room's SQL names only the tables it owns, but for the known seams", () => {
   const migrations = join(SRC, 'db', 'migrations');
   const tables = new Set(
-    readdirSync(migrations).flatMap((f) => [...readFileSync(join(migrations, f), 'utf8').matchAll(/create table (?:if not exists )?((?:engine|domain)\.[a-z_]+)/g)].map((m) => m[1])),
+    readdirSync(migrations).flatMap((f) =>
+      [...readFileSync(join(migrations, f), 'utf8').matchAll(/create table (?:if not exists )?((?:engine|domain)\.[a-z_]+)/g)].map((m) => m[1]),
+    ),
   );
   const pattern = new RegExp(`\\b(${[...tables].map((t) => t.replace('.', '\\.')).join('|')})\\b(?![.(])`, 'g');
   const found = new Set<string>();
@@ -116,5 +118,8 @@ test("a room's SQL names only the tables it owns, but for the known seams", () =
     }
   }
   const crossings = [...found].sort();
-  expect({ new: crossings.filter((c) => !KNOWN_SEAMS.includes(c)), fixedButStillListed: KNOWN_SEAMS.filter((c) => !found.has(c)) }).toEqual({ new: [], fixedButStillListed: [] });
+  expect({ new: crossings.filter((c) => !KNOWN_SEAMS.includes(c)), fixedButStillListed: KNOWN_SEAMS.filter((c) => !found.has(c)) }).toEqual({
+    new: [],
+    fixedButStillListed: [],
+  });
 });

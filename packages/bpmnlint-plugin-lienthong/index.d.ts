@@ -57,13 +57,7 @@ export interface RuleDefinition {
 export type RuleFactory = (config?: Partial<LienthongContext>) => RuleDefinition;
 
 export type RuleName =
-  | 'user-task-agency'
-  | 'agency-step-limit'
-  | 'user-task-due-date'
-  | 'statutory-total'
-  | 'service-task-job-type'
-  | 'message-correlation'
-  | 'element-name';
+  'user-task-agency' | 'agency-step-limit' | 'user-task-due-date' | 'statutory-total' | 'service-task-job-type' | 'message-correlation' | 'element-name';
 
 export interface LintConfig {
   /** A bpmnlint config: `{ rules: { 'lienthong/<rule>': [category, context] } }`. */

@@ -109,10 +109,20 @@ export async function verifyAudit(q: Queryable, batch = 5000): Promise<VerifyRes
         return { ok: false, rowsChecked: checked, brokenAt: { seq: r.seq, reason: `row ${expectedSeq} is missing` }, lastHash: prev };
       }
       if (r.prevHash !== prev) {
-        return { ok: false, rowsChecked: checked, brokenAt: { seq: r.seq, reason: 'its link to the previous row does not match' }, lastHash: prev };
+        return {
+          ok: false,
+          rowsChecked: checked,
+          brokenAt: { seq: r.seq, reason: 'its link to the previous row does not match' },
+          lastHash: prev,
+        };
       }
       if (hashRow(r) !== r.hash) {
-        return { ok: false, rowsChecked: checked, brokenAt: { seq: r.seq, reason: 'its content does not match its hash (altered)' }, lastHash: prev };
+        return {
+          ok: false,
+          rowsChecked: checked,
+          brokenAt: { seq: r.seq, reason: 'its content does not match its hash (altered)' },
+          lastHash: prev,
+        };
       }
       prev = r.hash;
       expectedSeq++;

@@ -4,7 +4,18 @@ import type { ElementType, FlowNode, Mapping } from './model.js';
 import { ext, feel, headers, isExpressionText, type Problem } from './zeebe-ext.js';
 
 /** Activities: what boundary events attach to and multi-instance applies to. */
-export const ACTIVITIES = new Set<ElementType>(['task', 'manualTask', 'serviceTask', 'sendTask', 'scriptTask', 'businessRuleTask', 'userTask', 'receiveTask', 'subProcess', 'callActivity']);
+export const ACTIVITIES = new Set<ElementType>([
+  'task',
+  'manualTask',
+  'serviceTask',
+  'sendTask',
+  'scriptTask',
+  'businessRuleTask',
+  'userTask',
+  'receiveTask',
+  'subProcess',
+  'callActivity',
+]);
 
 /** The job type of Zeebe's job-worker user tasks. */
 export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask';
@@ -71,7 +82,8 @@ export function compileJobTask(n: any, node: FlowNode, problem: Problem): void {
   }
   const type = feel(n, 'job type', def.type, problem);
   const retries = feel(n, 'retries', def.retries ?? '3', problem);
-  if (retries && 'static' in retries && !/^\d+$/.test(retries.static)) problem(n, `retries must be a whole number or a FEEL expression, not '${retries.static}'`);
+  if (retries && 'static' in retries && !/^\d+$/.test(retries.static))
+    problem(n, `retries must be a whole number or a FEEL expression, not '${retries.static}'`);
   if (type && retries) node.job = { type, retries, headers: headers(n) };
 }
 
@@ -112,4 +124,3 @@ export function compileMappings(n: any, node: FlowNode, problem: Problem): void 
   const outs = (io.outputParameters ?? []).map((p: any) => map(p, 'output')).filter(Boolean) as Mapping[];
   if ((io.outputParameters ?? []).length) node.outputs = outs;
 }
-

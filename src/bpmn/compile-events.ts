@@ -96,4 +96,3 @@ function compileTimer(n: any, d: any, node: FlowNode, problem: Problem): TimerDe
   }
   return { kind, expression };
 }
-

@@ -43,7 +43,6 @@ const JOB_TASKS = new Set<ElementType>(['serviceTask', 'sendTask', 'scriptTask',
 /** Flow elements that carry no token and need no executing. */
 const ARTIFACTS = new Set(['bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference', 'bpmn:Group']);
 
-
 export function compileDefinitions(definitions: any, resourceName: string): ExecutableProcess[] {
   const problems: BpmnProblem[] = [];
   const processes: ExecutableProcess[] = [];
@@ -53,7 +52,11 @@ export function compileDefinitions(definitions: any, resourceName: string): Exec
     processes.push(compileProcess(root, problems));
   }
   if (!problems.length && processes.length === 0) {
-    problems.push({ elementId: definitions.id ?? resourceName, elementType: 'bpmn:Definitions', message: 'contains no executable process' });
+    problems.push({
+      elementId: definitions.id ?? resourceName,
+      elementType: 'bpmn:Definitions',
+      message: 'contains no executable process',
+    });
   }
   if (problems.length) throw new BpmnValidationError(resourceName, problems);
   return processes;
@@ -70,8 +73,7 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
     messageStarts: [],
     timerStarts: [],
   };
-  const problem = (el: any, message: string) =>
-    problems.push({ elementId: el?.id ?? '(no id)', elementType: el?.$type ?? 'unknown', message });
+  const problem = (el: any, message: string) => problems.push({ elementId: el?.id ?? '(no id)', elementType: el?.$type ?? 'unknown', message });
   if (!proc.id) problem(proc, 'a process needs an id');
   const raw = new Map<string, any>();
   compileScope(proc, proc.id, true, out, raw, problem);
@@ -100,14 +102,7 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
 }
 
 /** One flow scope: the process or a sub-process, with its elements and flows. */
-function compileScope(
-  container: any,
-  scopeId: string,
-  isProcess: boolean,
-  out: ExecutableProcess,
-  raw: Map<string, any>,
-  problem: Problem,
-): void {
+function compileScope(container: any, scopeId: string, isProcess: boolean, out: ExecutableProcess, raw: Map<string, any>, problem: Problem): void {
   const flowEls: any[] = container.flowElements ?? [];
   const nodes = flowEls.filter((e) => e.$type !== 'bpmn:SequenceFlow' && !ARTIFACTS.has(e.$type));
   const flows = flowEls.filter((e) => e.$type === 'bpmn:SequenceFlow');
@@ -220,7 +215,10 @@ function checkStructure(raw: any, el: FlowNode, out: ExecutableProcess, flows: a
     if (el.defaultFlow) delete out.flows[el.defaultFlow].condition;
   } else {
     for (const id of conditional) {
-      problem(flows.find((x) => x.id === id), `conditional sequence flows may only leave exclusive or inclusive gateways, not ${el.type} '${el.id}'`);
+      problem(
+        flows.find((x) => x.id === id),
+        `conditional sequence flows may only leave exclusive or inclusive gateways, not ${el.type} '${el.id}'`,
+      );
     }
     if (el.defaultFlow) problem(raw, 'only exclusive and inclusive gateways may have a default flow');
   }
@@ -231,4 +229,3 @@ function checkStructure(raw: any, el: FlowNode, out: ExecutableProcess, flows: a
 function isMessageThrow(n: any, type: ElementType): boolean {
   return (type === 'endEvent' || type === 'intermediateThrowEvent') && (n.eventDefinitions ?? []).some((d: any) => d.$type === 'bpmn:MessageEventDefinition');
 }
-

@@ -166,10 +166,7 @@ export class BpmnValidationError extends Error {
     readonly resourceName: string,
     readonly problems: BpmnProblem[],
   ) {
-    super(
-      `${resourceName}: ` +
-        problems.map((p) => `${p.elementType} '${p.elementId}': ${p.message}`).join('; '),
-    );
+    super(`${resourceName}: ` + problems.map((p) => `${p.elementType} '${p.elementId}': ${p.message}`).join('; '));
     this.name = 'BpmnValidationError';
   }
 }

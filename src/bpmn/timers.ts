@@ -49,7 +49,9 @@ export function parseDateTime(text: string): number {
 
 function cronNext(expr: string, after: number): number {
   try {
-    return CronExpressionParser.parse(expr, { currentDate: new Date(after), tz: TIME_ZONE }).next().getTime();
+    return CronExpressionParser.parse(expr, { currentDate: new Date(after), tz: TIME_ZONE })
+      .next()
+      .getTime();
   } catch (e) {
     throw new TimerError(`'${expr}' is neither an ISO 8601 repetition (R5/PT10S) nor a cron expression: ${(e as Error).message}`);
   }

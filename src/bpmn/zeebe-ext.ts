@@ -33,4 +33,3 @@ export function feel(el: any, what: string, raw: string, problem: Problem, alway
     throw e;
   }
 }
-

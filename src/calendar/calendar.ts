@@ -10,16 +10,7 @@
  * array look-ups. Dates are 'YYYY-MM-DD' strings naming a day in Vietnam; instants are
  * `Date`s, always read in UTC+7 (Asia/Ho_Chi_Minh), never in the process's time zone.
  */
-import {
-  checkInstant,
-  dateFromJdn,
-  isoFromJdn,
-  jdnFromDate,
-  parseIsoDate,
-  vnDayAndTime,
-  vnInstant,
-  weekdayOfJdn,
-} from './dates.js';
+import { checkInstant, dateFromJdn, isoFromJdn, jdnFromDate, parseIsoDate, vnDayAndTime, vnInstant, weekdayOfJdn } from './dates.js';
 import { CalendarError } from './errors.js';
 import { WEEKEND_SOURCE, holidaysForYear, isWeekend } from './holidays.js';
 import { LUNAR_MAX_YEAR, LUNAR_MIN_YEAR } from './lunar.js';
@@ -327,10 +318,7 @@ export class WorkingCalendar {
     const index = jdn - this.firstJdn;
     if (index < 0 || index >= this.dayCount) {
       const { year, month, day } = dateFromJdn(jdn);
-      throw new CalendarError(
-        param,
-        `${param} (${day}/${month}/${year} in Vietnam) is outside the calendar's range ${this.fromYear}–${this.toYear}`,
-      );
+      throw new CalendarError(param, `${param} (${day}/${month}/${year} in Vietnam) is outside the calendar's range ${this.fromYear}–${this.toYear}`);
     }
     const isWorking = this.working[index] === 1;
     const daysBefore = this.workingThrough[index] - (isWorking ? 1 : 0);

@@ -83,22 +83,11 @@ export function statutoryHolidays(year: number): Holiday[] {
     true,
   );
   for (let i = 0; i < 4; i++) {
-    add(
-      tet + i,
-      `Tết Âm lịch (mùng ${i + 1} tháng Giêng)`,
-      `Lunar New Year (day ${i + 1} of the 1st lunar month)`,
-      'b',
-      true,
-    );
+    add(tet + i, `Tết Âm lịch (mùng ${i + 1} tháng Giêng)`, `Lunar New Year (day ${i + 1} of the 1st lunar month)`, 'b', true);
   }
 
   const hung = lunarToSolar(year, 3, 10);
-  add(
-    jdnFromDate(hung.year, hung.month, hung.day),
-    'Giỗ Tổ Hùng Vương (10/3 âm lịch)',
-    "Hùng Kings' Commemoration Day (10th day of the 3rd lunar month)",
-    'e',
-  );
+  add(jdnFromDate(hung.year, hung.month, hung.day), 'Giỗ Tổ Hùng Vương (10/3 âm lịch)', "Hùng Kings' Commemoration Day (10th day of the 3rd lunar month)", 'e');
   add(jdnFromDate(year, 4, 30), 'Ngày Chiến thắng (30/4)', 'Reunification Day (30 April)', 'c');
   add(jdnFromDate(year, 5, 1), 'Ngày Quốc tế lao động (1/5)', "International Workers' Day (1 May)", 'd');
 
@@ -157,8 +146,7 @@ export function isWeekend(jdn: number): boolean {
 function adjacentNationalDay(nationalDay: number): number {
   const before = nationalDay - 1;
   const after = nationalDay + 1;
-  const score = (jdn: number, touchesWeekendOn: number): number =>
-    isWeekend(jdn) ? 0 : weekdayOfJdn(jdn) === touchesWeekendOn ? 2 : 1;
+  const score = (jdn: number, touchesWeekendOn: number): number => (isWeekend(jdn) ? 0 : weekdayOfJdn(jdn) === touchesWeekendOn ? 2 : 1);
   return score(after, 5) > score(before, 1) ? after : before;
 }
 

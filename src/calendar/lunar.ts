@@ -52,12 +52,7 @@ function newMoonJulianDate(k: number): number {
   const t = k / 1236.85; // Julian centuries since 1900.0
   const t2 = t * t;
   const t3 = t2 * t;
-  const mean =
-    2415020.75933 +
-    29.53058868 * k +
-    0.0001178 * t2 -
-    0.000000155 * t3 +
-    0.00033 * Math.sin((166.56 + 132.87 * t - 0.009173 * t2) * RAD);
+  const mean = 2415020.75933 + 29.53058868 * k + 0.0001178 * t2 - 0.000000155 * t3 + 0.00033 * Math.sin((166.56 + 132.87 * t - 0.009173 * t2) * RAD);
   const sunAnomaly = (359.2242 + 29.10535608 * k - 0.0000333 * t2 - 0.00000347 * t3) * RAD;
   const moonAnomaly = (306.0253 + 385.81691806 * k + 0.0107306 * t2 + 0.00001236 * t3) * RAD;
   const latitudeArg = (21.2964 + 390.67050646 * k - 0.0016528 * t2 - 0.00000239 * t3) * RAD;
@@ -76,10 +71,7 @@ function newMoonJulianDate(k: number): number {
     0.001 * Math.sin(2 * latitudeArg - moonAnomaly) +
     0.0005 * Math.sin(sunAnomaly + 2 * moonAnomaly);
   // ΔT = TT − UT in days, a polynomial fit good enough for calendar days.
-  const deltaT =
-    t < -11
-      ? 0.001 + 0.000839 * t + 0.0002261 * t2 - 0.00000845 * t3 - 0.000000081 * t * t3
-      : -0.000278 + 0.000265 * t + 0.000262 * t2;
+  const deltaT = t < -11 ? 0.001 + 0.000839 * t + 0.0002261 * t2 - 0.00000845 * t3 - 0.000000081 * t * t3 : -0.000278 + 0.000265 * t + 0.000262 * t2;
   return mean + periodic - deltaT;
 }
 
@@ -184,10 +176,7 @@ function monthsBetweenSolstices(year: number): MonthSpan[] {
 export function solarToLunar(year: number, month: number, day: number): LunarDate {
   checkSolarYear(year, 'year');
   if (!isValidDate(year, month, day)) {
-    throw new CalendarError(
-      Number.isInteger(month) && month >= 1 && month <= 12 ? 'day' : 'month',
-      `not a real calendar date: ${year}-${month}-${day}`,
-    );
+    throw new CalendarError(Number.isInteger(month) && month >= 1 && month <= 12 ? 'day' : 'month', `not a real calendar date: ${year}-${month}-${day}`);
   }
   const jdn = jdnFromDate(year, month, day);
   const segment = jdn >= newMoonDay(month11Index(year)) ? year + 1 : year;
@@ -205,10 +194,7 @@ export function solarToLunar(year: number, month: number, day: number): LunarDat
  */
 export function lunarToSolar(lunarYear: number, lunarMonth: number, lunarDay: number, leap = false): CivilDate {
   if (!Number.isInteger(lunarYear) || lunarYear < LUNAR_MIN_YEAR - 1 || lunarYear > LUNAR_MAX_YEAR) {
-    throw new CalendarError(
-      'lunarYear',
-      `lunarYear must be an integer in ${LUNAR_MIN_YEAR - 1}–${LUNAR_MAX_YEAR}, got ${String(lunarYear)}`,
-    );
+    throw new CalendarError('lunarYear', `lunarYear must be an integer in ${LUNAR_MIN_YEAR - 1}–${LUNAR_MAX_YEAR}, got ${String(lunarYear)}`);
   }
   if (!Number.isInteger(lunarMonth) || lunarMonth < 1 || lunarMonth > 12) {
     throw new CalendarError('lunarMonth', `lunarMonth must be an integer in 1–12, got ${String(lunarMonth)}`);
@@ -217,17 +203,12 @@ export function lunarToSolar(lunarYear: number, lunarMonth: number, lunarDay: nu
     throw new CalendarError('lunarDay', `lunarDay must be an integer in 1–30, got ${String(lunarDay)}`);
   }
   const segment = lunarMonth >= 11 ? lunarYear + 1 : lunarYear;
-  const span = monthsBetweenSolstices(segment).find(
-    (s) => s.year === lunarYear && s.month === lunarMonth && s.leap === leap,
-  );
+  const span = monthsBetweenSolstices(segment).find((s) => s.year === lunarYear && s.month === lunarMonth && s.leap === leap);
   if (!span) {
     throw new CalendarError('leap', `lunar year ${lunarYear} has no leap month ${lunarMonth}`);
   }
   if (lunarDay > span.length) {
-    throw new CalendarError(
-      'lunarDay',
-      `${leap ? 'leap ' : ''}month ${lunarMonth} of lunar year ${lunarYear} has ${span.length} days, got day ${lunarDay}`,
-    );
+    throw new CalendarError('lunarDay', `${leap ? 'leap ' : ''}month ${lunarMonth} of lunar year ${lunarYear} has ${span.length} days, got day ${lunarDay}`);
   }
   const result = dateFromJdn(span.start + lunarDay - 1);
   checkSolarYear(result.year, 'lunarYear');
@@ -244,9 +225,6 @@ export function leapMonthOf(lunarYear: number): number | null {
 
 function checkSolarYear(year: number, param: string): void {
   if (!Number.isInteger(year) || year < LUNAR_MIN_YEAR || year > LUNAR_MAX_YEAR) {
-    throw new CalendarError(
-      param,
-      `${param} must be an integer in ${LUNAR_MIN_YEAR}–${LUNAR_MAX_YEAR} (the lunar calendar's range), got ${String(year)}`,
-    );
+    throw new CalendarError(param, `${param} must be an integer in ${LUNAR_MIN_YEAR}–${LUNAR_MAX_YEAR} (the lunar calendar's range), got ${String(year)}`);
   }
 }

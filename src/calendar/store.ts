@@ -86,12 +86,19 @@ export class CalendarStore {
         [date],
       );
       if (!rows[0]) throw new NotFound(`no calendar override on ${date}`);
-      await q.query(
-        `insert into domain.calendar_override_changes (date, action, before, after, changed_by) values ($1::date, 'delete', $2, null, $3)`,
-        [date, JSON.stringify(rows[0]), actor],
-      );
+      await q.query(`insert into domain.calendar_override_changes (date, action, before, after, changed_by) values ($1::date, 'delete', $2, null, $3)`, [
+        date,
+        JSON.stringify(rows[0]),
+        actor,
+      ]);
       const r = rows[0];
-      await onChange?.(q, { action: 'delete', date, before: { date: r.date, kind: r.kind, reason: r.reason, source: r.source, enteredBy: r.entered_by }, after: null, actor });
+      await onChange?.(q, {
+        action: 'delete',
+        date,
+        before: { date: r.date, kind: r.kind, reason: r.reason, source: r.source, enteredBy: r.entered_by },
+        after: null,
+        actor,
+      });
     });
     await this.reload();
   }
@@ -109,10 +116,12 @@ export class CalendarStore {
          entered_by = excluded.entered_by, entered_at = excluded.entered_at`,
       [o.date, o.kind, o.reason, o.source, o.enteredBy],
     );
-    await q.query(
-      `insert into domain.calendar_override_changes (date, action, before, after, changed_by) values ($1::date, 'set', $2, $3, $4)`,
-      [o.date, before[0] ? JSON.stringify(before[0]) : null, JSON.stringify({ date: o.date, kind: o.kind, reason: o.reason, source: o.source, entered_by: o.enteredBy }), actor],
-    );
+    await q.query(`insert into domain.calendar_override_changes (date, action, before, after, changed_by) values ($1::date, 'set', $2, $3, $4)`, [
+      o.date,
+      before[0] ? JSON.stringify(before[0]) : null,
+      JSON.stringify({ date: o.date, kind: o.kind, reason: o.reason, source: o.source, entered_by: o.enteredBy }),
+      actor,
+    ]);
     const b = before[0];
     return b ? { date: b.date, kind: b.kind, reason: b.reason, source: b.source, enteredBy: b.entered_by } : null;
   }

@@ -100,10 +100,32 @@ export async function requestSupplement(deps: DossierDeps, actor: Actor, code: s
         { dossierCode: code, supplementCount: d.supplementCount, maxRequests: max },
       );
     }
-    const r = await insertSupplementRequest(q, { code, at, by: actor.username, agencyCode: actor.agencyCode ?? null, reasons: input.reasons, items: input.items, legalBasis: input.legalBasis });
-    if (!(await moveStatus(q, code, [d.status], to, at, { supplement_count: d.supplementCount + 1 }))) throw illegal('requestSupplement', code, d.status, [d.status]);
-    await insertEvent(q, { code, at, from: d.status, to, actor, reason: input.reasons.join('; '), payload: { requestId: r.id, items: input.items, legalBasis: input.legalBasis, clock: version.supplement.clock.value } });
-    await deps.sla.pauseDossier(q, code, { at, reason: input.reasons.join('; '), requestedBy: actor.username, legalBasis: input.legalBasis });
+    const r = await insertSupplementRequest(q, {
+      code,
+      at,
+      by: actor.username,
+      agencyCode: actor.agencyCode ?? null,
+      reasons: input.reasons,
+      items: input.items,
+      legalBasis: input.legalBasis,
+    });
+    if (!(await moveStatus(q, code, [d.status], to, at, { supplement_count: d.supplementCount + 1 })))
+      throw illegal('requestSupplement', code, d.status, [d.status]);
+    await insertEvent(q, {
+      code,
+      at,
+      from: d.status,
+      to,
+      actor,
+      reason: input.reasons.join('; '),
+      payload: { requestId: r.id, items: input.items, legalBasis: input.legalBasis, clock: version.supplement.clock.value },
+    });
+    await deps.sla.pauseDossier(q, code, {
+      at,
+      reason: input.reasons.join('; '),
+      requestedBy: actor.username,
+      legalBasis: input.legalBasis,
+    });
     const ctx = await formContext(q, deps, { ...d, status: to }, [actor.username]);
     const requesterAgency = actor.agencyCode ? (await agenciesByCode(q, [actor.agencyCode])).get(actor.agencyCode) : undefined;
     const form = form02(ctx, r, { agency: requesterAgency, username: actor.username });
@@ -115,7 +137,14 @@ export async function requestSupplement(deps: DossierDeps, actor: Actor, code: s
       dossierCode: code,
       action: 'dossier.supplement_requested',
       at,
-      payload: { requestId: r.id, reasons: input.reasons, items: input.items, legalBasis: input.legalBasis, clock: version.supplement.clock.value, number: d.supplementCount + 1 },
+      payload: {
+        requestId: r.id,
+        reasons: input.reasons,
+        items: input.items,
+        legalBasis: input.legalBasis,
+        clock: version.supplement.clock.value,
+        number: d.supplementCount + 1,
+      },
     });
     await notifyApplicant(q, d, 'dossier.supplement_requested', at, { form: '02', items: input.items.map((i) => i.name) });
     return form;
@@ -165,7 +194,15 @@ export async function supplement(deps: DossierDeps, code: string, secret: string
       delete set.data;
     }
     if (!(await moveStatus(q, code, [now.status], to, at, set))) throw illegal('supplement', code, now.status, [now.status]);
-    await insertEvent(q, { code, at, from: now.status, to, actor: who, reason: input.note ?? null, payload: { requestId: open.id, documents: input.documents ?? [], clock: mode, appointmentAt: dueAt.toISOString() } });
+    await insertEvent(q, {
+      code,
+      at,
+      from: now.status,
+      to,
+      actor: who,
+      reason: input.note ?? null,
+      payload: { requestId: open.id, documents: input.documents ?? [], clock: mode, appointmentAt: dueAt.toISOString() },
+    });
     await appendAudit(q, {
       actor: who.username,
       role: who.role,
@@ -173,7 +210,13 @@ export async function supplement(deps: DossierDeps, code: string, secret: string
       dossierCode: code,
       action: 'dossier.supplemented',
       at,
-      payload: { requestId: open.id, documents: (input.documents ?? []).map((x) => x.code ?? x.name), clock: mode, previousAppointmentAt: now.appointmentAt.toISOString(), appointmentAt: dueAt.toISOString() },
+      payload: {
+        requestId: open.id,
+        documents: (input.documents ?? []).map((x) => x.code ?? x.name),
+        clock: mode,
+        previousAppointmentAt: now.appointmentAt.toISOString(),
+        appointmentAt: dueAt.toISOString(),
+      },
     });
     return (await findDossier(q, code))!;
   });
@@ -182,12 +225,21 @@ export async function supplement(deps: DossierDeps, code: string, secret: string
   if (after.processInstanceKey) {
     if (version.process.messages.some((m) => m.name === SUPPLEMENTED_MESSAGE)) {
       await deps.engine
-        .publishMessage({ name: SUPPLEMENTED_MESSAGE, correlationKey: code, messageId: `${code}:supplemented:${after.supplementCount}`, timeToLive: 86_400_000, variables: { supplementedAt: at.toISOString() } })
+        .publishMessage({
+          name: SUPPLEMENTED_MESSAGE,
+          correlationKey: code,
+          messageId: `${code}:supplemented:${after.supplementCount}`,
+          timeToLive: 86_400_000,
+          variables: { supplementedAt: at.toISOString() },
+        })
         .catch((e) => deps.log.warn({ err: e, dossierCode: code }, 'publishing the supplement message failed'));
     }
     if (restartedDue) {
       await deps.engine
-        .setVariables({ elementInstanceKey: after.processInstanceKey, variables: { dueDates: after.data.dueDates, appointmentAt: after.appointmentAt.toISOString() } })
+        .setVariables({
+          elementInstanceKey: after.processInstanceKey,
+          variables: { dueDates: after.data.dueDates, appointmentAt: after.appointmentAt.toISOString() },
+        })
         .catch((e) => deps.log.warn({ err: e, dossierCode: code }, 'giving the process its new due dates failed (the SLA clocks are authoritative)'));
     }
   }
@@ -216,7 +268,12 @@ async function endDossier(deps: DossierDeps, actor: Actor, code: string, input: 
   const at = new Date(deps.clock.now());
   const { form, key } = await staffTransition(deps, actor, code, name, async (q, d, to) => {
     const outcome = name === 'refuse' ? 'refused' : 'stopped';
-    if (!(await moveStatus(q, code, [d.status], to, at, { result: JSON.stringify({ outcome, reason: input.reason, legalBasis: input.legalBasis, at: at.toISOString(), by: actor.username }), done_at: at.toISOString() }))) {
+    if (
+      !(await moveStatus(q, code, [d.status], to, at, {
+        result: JSON.stringify({ outcome, reason: input.reason, legalBasis: input.legalBasis, at: at.toISOString(), by: actor.username }),
+        done_at: at.toISOString(),
+      }))
+    ) {
       throw illegal(name, code, d.status, [d.status]);
     }
     await insertEvent(q, { code, at, from: d.status, to, actor, reason: input.reason, payload: { legalBasis: input.legalBasis } });
@@ -263,10 +320,34 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
     checkMayAct(actor);
     if (!APOLOGY_FROM.includes(d.status)) throw illegal('apologize', code, d.status, APOLOGY_FROM);
     const { newDueAt } = await deps.sla.extendDossier(q, code, { at, extra: input.extra, reason: input.reason, actor: actor.username });
-    await q.query(`update domain.dossiers set appointment_at = $2::timestamptz, updated_at = $3::timestamptz where code = $1`, [code, newDueAt.toISOString(), at.toISOString()]);
-    await insertEvent(q, { code, at, from: d.status, to: d.status, actor, reason: input.reason, payload: { apology: true, previousAppointmentAt: d.appointmentAt.toISOString(), appointmentAt: newDueAt.toISOString(), extra: input.extra } });
+    await q.query(`update domain.dossiers set appointment_at = $2::timestamptz, updated_at = $3::timestamptz where code = $1`, [
+      code,
+      newDueAt.toISOString(),
+      at.toISOString(),
+    ]);
+    await insertEvent(q, {
+      code,
+      at,
+      from: d.status,
+      to: d.status,
+      actor,
+      reason: input.reason,
+      payload: {
+        apology: true,
+        previousAppointmentAt: d.appointmentAt.toISOString(),
+        appointmentAt: newDueAt.toISOString(),
+        extra: input.extra,
+      },
+    });
     const ctx = await formContext(q, deps, { ...d, appointmentAt: newDueAt }, [actor.username]);
-    const form = form04(ctx, { at, by: actor.username, reason: input.reason, previousAppointment: d.appointmentAt, newAppointment: newDueAt, extra: input.extra });
+    const form = form04(ctx, {
+      at,
+      by: actor.username,
+      reason: input.reason,
+      previousAppointment: d.appointmentAt,
+      newAppointment: newDueAt,
+      extra: input.extra,
+    });
     await insertForm(q, { code, form: '04', at, by: actor.username, data: form });
     await appendAudit(q, {
       actor: actor.username,
@@ -275,7 +356,12 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
       dossierCode: code,
       action: 'dossier.apologized',
       at,
-      payload: { reason: input.reason, extra: input.extra, previousAppointmentAt: d.appointmentAt.toISOString(), appointmentAt: newDueAt.toISOString() },
+      payload: {
+        reason: input.reason,
+        extra: input.extra,
+        previousAppointmentAt: d.appointmentAt.toISOString(),
+        appointmentAt: newDueAt.toISOString(),
+      },
     });
     await notifyApplicant(q, d, 'dossier.apologized', at, { form: '04', appointmentAt: newDueAt.toISOString() });
     return form;
@@ -319,7 +405,15 @@ export async function recordReturn(deps: DossierDeps, actor: Actor, code: string
     const to = transition('return', code, d.status);
     if (!(await moveStatus(q, code, [d.status], to, at, { returned_at: at.toISOString() }))) throw illegal('return', code, d.status, [d.status]);
     await insertEvent(q, { code, at, from: d.status, to, actor, reason: note, payload: { outcome: d.result?.outcome ?? 'done' } });
-    await appendAudit(q, { actor: actor.username, role: actor.role, agency: actor.agencyCode ?? d.receivingAgency, dossierCode: code, action: 'dossier.returned', at, payload: { from: d.status, note } });
+    await appendAudit(q, {
+      actor: actor.username,
+      role: actor.role,
+      agency: actor.agencyCode ?? d.receivingAgency,
+      dossierCode: code,
+      action: 'dossier.returned',
+      at,
+      payload: { from: d.status, note },
+    });
     return (await findDossier(q, code))!;
   });
 }

@@ -21,7 +21,13 @@ export interface AgencyKind {
 
 /** Every kind of the registry, by kind. */
 export async function agencyKinds(q: Queryable): Promise<AgencyKind[]> {
-  const { rows } = await q.query<{ kind: string; name: string; place: string | null; level: AgencyKind['level']; offices: number | string }>(
+  const { rows } = await q.query<{
+    kind: string;
+    name: string;
+    place: string | null;
+    level: AgencyKind['level'];
+    offices: number | string;
+  }>(
     `select kind,
             (array_agg(name order by code))[1] as name,
             (array_agg(place_name order by code))[1] as place,
@@ -37,6 +43,9 @@ export async function agencyKinds(q: Queryable): Promise<AgencyKind[]> {
 /** An office's name without its place: the name of its kind. */
 export function kindName(officeName: string, place: string | null): string {
   const name = place && place.trim() ? officeName.split(place.trim()).join(' ') : officeName;
-  const out = name.replace(/\s+([),.;:])/g, '$1').replace(/\s+/g, ' ').trim();
+  const out = name
+    .replace(/\s+([),.;:])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
   return out || officeName;
 }

@@ -54,7 +54,9 @@ export async function nextDossierCode(q: Queryable, agency: CodeAgency, at: Date
   );
   const n = Number(rows[0].last);
   if (n > MAX_PER_DAY) {
-    throw new Conflict(`cơ quan ${agency.code} đã tiếp nhận ${MAX_PER_DAY} hồ sơ trong ngày ${day}: mã hồ sơ chỉ có 4 chữ số thứ tự (the 4-digit daily sequence is exhausted)`);
+    throw new Conflict(
+      `cơ quan ${agency.code} đã tiếp nhận ${MAX_PER_DAY} hồ sơ trong ngày ${day}: mã hồ sơ chỉ có 4 chữ số thứ tự (the 4-digit daily sequence is exhausted)`,
+    );
   }
   return formatCode(codePrefix(agency), yymmdd(at), n);
 }
@@ -69,11 +71,7 @@ export function newLookupSecret(): string {
 
 /** What the citizen typed, as the canonical 12 characters (Crockford's decoding rules). */
 export function normaliseSecret(typed: string): string {
-  return typed
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 export function hashSecret(secret: string): Promise<string> {

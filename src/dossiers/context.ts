@@ -22,7 +22,10 @@ export type DossierQueries = Pick<
   EngineQueries,
   'searchProcessInstances' | 'getProcessInstance' | 'getSequenceFlows' | 'searchProcessDefinitions' | 'searchIncidents' | 'searchElementInstances'
 >;
-export type DossierSla = Pick<SlaService, 'dueDate' | 'startDossierClock' | 'pauseDossier' | 'resumeDossier' | 'stopDossier' | 'cancelDossier' | 'extendDossier' | 'clocks'>;
+export type DossierSla = Pick<
+  SlaService,
+  'dueDate' | 'startDossierClock' | 'pauseDossier' | 'resumeDossier' | 'stopDossier' | 'cancelDossier' | 'extendDossier' | 'clocks'
+>;
 export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete'>;
 
 export interface DossierLog {
@@ -63,7 +66,10 @@ export function returnStep(version: RuleVersion): { agencyKind: string; elementI
   return undefined;
 }
 
-export function versionOf(catalog: Catalog, d: Pick<DossierRow, 'procedureCode' | 'ruleVersion' | 'code'>): { procedure: LoadedProcedure; version: RuleVersion } {
+export function versionOf(
+  catalog: Catalog,
+  d: Pick<DossierRow, 'procedureCode' | 'ruleVersion' | 'code'>,
+): { procedure: LoadedProcedure; version: RuleVersion } {
   const procedure = catalog.get(d.procedureCode);
   const version = procedure.versions.find((v) => v.version === d.ruleVersion);
   if (!version) throw new Error(`dossier ${d.code}: rule version ${d.ruleVersion} of ${d.procedureCode} is no longer in the catalog`);
@@ -95,13 +101,16 @@ export function processOf(catalog: Catalog, procedure: LoadedProcedure, version:
 // ---- who acts (who sees: visibility.ts) ------------------------------------------------------
 
 export function checkActor(actor: Actor | undefined): Actor {
-  if (!actor || typeof actor.username !== 'string' || !actor.username || typeof actor.role !== 'string') throw new Unauthenticated('cần đăng nhập (sign in first)');
+  if (!actor || typeof actor.username !== 'string' || !actor.username || typeof actor.role !== 'string')
+    throw new Unauthenticated('cần đăng nhập (sign in first)');
   return actor;
 }
 
 /** Staff who may change a dossier: counter, officer, admin (auditors and designers read or nothing). */
 export function checkMayAct(actor: Actor, roles: readonly Actor['role'][] = ['counter', 'officer', 'admin', 'system']): void {
   if (!roles.includes(actor.role)) {
-    throw new Forbidden(`vai trò '${actor.role}' không được thực hiện thao tác này trên hồ sơ (role '${actor.role}' may not do this; allowed: ${roles.filter((r) => r !== 'system').join(', ')})`);
+    throw new Forbidden(
+      `vai trò '${actor.role}' không được thực hiện thao tác này trên hồ sơ (role '${actor.role}' may not do this; allowed: ${roles.filter((r) => r !== 'system').join(', ')})`,
+    );
   }
 }

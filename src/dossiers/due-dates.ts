@@ -25,7 +25,9 @@ export interface StepOffsets {
 const HOURS_PER_DAY = 8;
 
 export async function stepOffsets(catalog: Catalog, procedure: LoadedProcedure, version: RuleVersion): Promise<StepOffsets> {
-  const [process] = (await compileBpmn(catalog.bpmn(procedure, version.process.file), version.process.file)).filter((p) => p.id === version.process.bpmnProcessId);
+  const [process] = (await compileBpmn(catalog.bpmn(procedure, version.process.file), version.process.file)).filter(
+    (p) => p.id === version.process.bpmnProcessId,
+  );
   if (!process) throw new Error(`${procedure.code}: ${version.process.file} has no process '${version.process.bpmnProcessId}'`);
   return offsetsIn(process, version);
 }
@@ -91,7 +93,8 @@ export function dueDatesVariable(
   const out: Record<string, string | Record<string, string>> = {};
   const at = (h: number) => {
     if (h === 0) return isoVn(appointmentAt);
-    const limit: Limit = offsets.allDays && Number.isInteger((h / HOURS_PER_DAY) * 2) ? { value: h / HOURS_PER_DAY, unit: 'working_days' } : { value: h, unit: 'working_hours' };
+    const limit: Limit =
+      offsets.allDays && Number.isInteger((h / HOURS_PER_DAY) * 2) ? { value: h / HOURS_PER_DAY, unit: 'working_days' } : { value: h, unit: 'working_hours' };
     return isoVn(dueDate(limit, receivedAt, cutOff));
   };
   for (const [step, byAgency] of offsets.steps) {

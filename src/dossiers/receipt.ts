@@ -38,7 +38,18 @@ import { form01 } from './forms/build.js';
 import { OPEN } from './lifecycle.js';
 import type { FormDoc } from './forms/model.js';
 import type { Intake } from './intake/validate.js';
-import { agenciesByCode, findAgency, findDossier, fullNames, insertDossier, insertEvent, insertForm, journalFinish, journalStart, staleIntakes } from './store.js';
+import {
+  agenciesByCode,
+  findAgency,
+  findDossier,
+  fullNames,
+  insertDossier,
+  insertEvent,
+  insertForm,
+  journalFinish,
+  journalStart,
+  staleIntakes,
+} from './store.js';
 import type { Actor, AgencyRow, Channel, DossierData, DossierRow } from './types.js';
 
 export interface ReceiveRequest {
@@ -77,17 +88,26 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
     throw e;
   }
   if (!version.channels.includes(req.channel)) {
-    throw bad('/channel', `phiên bản ${version.version} không nhận hồ sơ qua kênh '${req.channel}'`, `rule version ${version.version} does not accept the channel '${req.channel}' (accepts ${version.channels.join(', ')})`);
+    throw bad(
+      '/channel',
+      `phiên bản ${version.version} không nhận hồ sơ qua kênh '${req.channel}'`,
+      `rule version ${version.version} does not accept the channel '${req.channel}' (accepts ${version.channels.join(', ')})`,
+    );
   }
   const back = returnStep(version);
-  if (!back) throw new Conflict(`${procedure.code} ${version.version} has no '${RETURN_STEP}' step: the dossier room could not tell when its dossiers are done`);
+  if (!back)
+    throw new Conflict(`${procedure.code} ${version.version} has no '${RETURN_STEP}' step: the dossier room could not tell when its dossiers are done`);
 
   const agencyCode = req.receivingAgency ?? actor?.agencyCode ?? undefined;
   if (!agencyCode) throw bad('/receivingAgency', 'cần chọn bộ phận một cửa tiếp nhận hồ sơ', 'name the one-stop section receiving the dossier');
   const agency = await findAgency(deps.db, agencyCode);
   if (!agency) throw bad('/receivingAgency', `không có cơ quan '${agencyCode}'`, `no agency '${agencyCode}'`);
   if (agency.kind !== back.agencyKind) {
-    throw bad('/receivingAgency', `${agency.name} không tiếp nhận thủ tục này: cần bộ phận loại '${back.agencyKind}'`, `${agency.code} does not receive this procedure: a '${back.agencyKind}' section does`);
+    throw bad(
+      '/receivingAgency',
+      `${agency.name} không tiếp nhận thủ tục này: cần bộ phận loại '${back.agencyKind}'`,
+      `${agency.code} does not receive this procedure: a '${back.agencyKind}' section does`,
+    );
   }
   if (actor?.role === 'counter' && actor.agencyCode !== agency.code) {
     throw new Forbidden(`cán bộ ${actor.username} chỉ tiếp nhận hồ sơ tại ${actor.agencyCode} (counter staff receive only at their own section)`);
@@ -99,7 +119,14 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
   const cutOff = version.cutOff ?? undefined;
   const appointmentAt = deps.sla.dueDate({ value: version.totalLimit.value, unit: version.totalLimit.unit }, at, cutOff);
   const consulted = Array.isArray(rest.consultedAgencies) ? (rest.consultedAgencies as string[]) : undefined;
-  const dueDates = dueDatesVariable(await offsetsOf(deps.catalog, procedure, version), at, appointmentAt, (l, s, c) => deps.sla.dueDate(l, s, c), cutOff, consulted);
+  const dueDates = dueDatesVariable(
+    await offsetsOf(deps.catalog, procedure, version),
+    at,
+    appointmentAt,
+    (l, s, c) => deps.sla.dueDate(l, s, c),
+    cutOff,
+    consulted,
+  );
   const data: DossierData = { intake: rest as DossierData['intake'], dueDates };
 
   // scrypt is slow on purpose: outside the transaction.
@@ -123,7 +150,15 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
       receivedBy: actor ? actor.username : null,
       appointmentAt,
     });
-    await insertEvent(q, { code, at, from: null, to: 'received', actor: who, reason: null, payload: { channel: req.channel, ruleVersion: version.version, appointmentAt: appointmentAt.toISOString() } });
+    await insertEvent(q, {
+      code,
+      at,
+      from: null,
+      to: 'received',
+      actor: who,
+      reason: null,
+      payload: { channel: req.channel, ruleVersion: version.version, appointmentAt: appointmentAt.toISOString() },
+    });
     const d = (await findDossier(q, code))!;
     const form = await buildForm01(q, deps, d, procedure, version, agency);
     await insertForm(q, { code, form: '01', at, by: who.username, data: form });
@@ -135,7 +170,13 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
       action: 'dossier.received',
       at,
       // No personal data here: the audit log is append-only and cannot be erased.
-      payload: { procedureCode: procedure.code, ruleVersion: version.version, channel: req.channel, appointmentAt: appointmentAt.toISOString(), documents: rest.documents.map((x) => x.code) },
+      payload: {
+        procedureCode: procedure.code,
+        ruleVersion: version.version,
+        channel: req.channel,
+        appointmentAt: appointmentAt.toISOString(),
+        documents: rest.documents.map((x) => x.code),
+      },
     });
     return d;
   });
@@ -145,14 +186,18 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
   try {
     instanceKey = await startProcess(deps, procedure, version, dossier);
   } catch (e) {
-    await undoReceipt(deps, dossier, who, e).catch((err) => deps.log.error({ err, dossierCode: dossier.code }, 'could not undo a receipt whose process did not start'));
+    await undoReceipt(deps, dossier, who, e).catch((err) =>
+      deps.log.error({ err, dossierCode: dossier.code }, 'could not undo a receipt whose process did not start'),
+    );
     throw e;
   }
 
   // ---- T2 ----
   await finishReceipt(deps, dossier, version, instanceKey).catch(async (e) => {
     deps.log.warn({ err: e, dossierCode: dossier.code }, 'finishing the receipt failed; retrying once (reconcile retries later)');
-    await finishReceipt(deps, dossier, version, instanceKey).catch((err) => deps.log.error({ err, dossierCode: dossier.code }, 'receipt left unfinished for reconcile'));
+    await finishReceipt(deps, dossier, version, instanceKey).catch((err) =>
+      deps.log.error({ err, dossierCode: dossier.code }, 'receipt left unfinished for reconcile'),
+    );
   });
 
   const printed = await deps.db.tx(async (q) => buildForm01(q, deps, dossier, procedure, version, agency, secret));
@@ -160,10 +205,21 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
   return { dossier: now, form01: printed, lookupSecret: secret };
 }
 
-async function buildForm01(q: Queryable, deps: DossierDeps, d: DossierRow, procedure: LoadedProcedure, version: RuleVersion, agency: AgencyRow, secret?: string): Promise<FormDoc> {
+async function buildForm01(
+  q: Queryable,
+  deps: DossierDeps,
+  d: DossierRow,
+  procedure: LoadedProcedure,
+  version: RuleVersion,
+  agency: AgencyRow,
+  secret?: string,
+): Promise<FormDoc> {
   const parents = await agenciesByCode(q, agency.parentCode ? [agency.parentCode] : []);
   const names = await fullNames(q, [d.receivedBy]);
-  return form01({ dossier: d, procedure, version, agency, parent: agency.parentCode ? parents.get(agency.parentCode) : undefined, names }, { secret, lookupUrl: deps.lookupUrl });
+  return form01(
+    { dossier: d, procedure, version, agency, parent: agency.parentCode ? parents.get(agency.parentCode) : undefined, names },
+    { secret, lookupUrl: deps.lookupUrl },
+  );
 }
 
 /** The variables the process expects from the dossier (processes/README.md; `providedBy: dossier`). */

@@ -54,22 +54,57 @@ export interface SeedResult {
 export function demoAgencies(): AgencySeed[] {
   const p = DEMO_PROVINCE;
   const province = (code: string, kind: string, name: string, nameEn: string, parentCode: string | null = 'ubnd-tinh.thu-nghiem'): AgencySeed => ({
-    code, kind, name, nameEn, level: 'province', communeCode: null, parentCode, placeName: 'Thử Nghiệm',
+    code,
+    kind,
+    name,
+    nameEn,
+    level: 'province',
+    communeCode: null,
+    parentCode,
+    placeName: 'Thử Nghiệm',
   });
   const out: AgencySeed[] = [
     province('ubnd-tinh.thu-nghiem', 'ubnd-tinh', `Ủy ban nhân dân ${p.name}`, 'Provincial People’s Committee (demo)', null),
-    province('mot-cua-tinh.thu-nghiem', 'mot-cua-tinh', `Trung tâm Phục vụ hành chính công ${p.name}`, 'Provincial public administration service centre (demo)'),
+    province(
+      'mot-cua-tinh.thu-nghiem',
+      'mot-cua-tinh',
+      `Trung tâm Phục vụ hành chính công ${p.name}`,
+      'Provincial public administration service centre (demo)',
+    ),
     province('so-xay-dung.thu-nghiem', 'so-xay-dung', `Sở Xây dựng ${p.name}`, 'Department of Construction (demo)'),
-    province('canh-sat-pccc.thu-nghiem', 'canh-sat-pccc', `Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ – Công an ${p.name}`, 'Fire and rescue police (demo)', null),
-    province('so-nong-nghiep-moi-truong.thu-nghiem', 'so-nong-nghiep-moi-truong', `Sở Nông nghiệp và Môi trường ${p.name}`, 'Department of Agriculture and Environment (demo)'),
-    province('so-van-hoa-the-thao-du-lich.thu-nghiem', 'so-van-hoa-the-thao-du-lich', `Sở Văn hóa, Thể thao và Du lịch ${p.name}`, 'Department of Culture, Sports and Tourism (demo)'),
+    province(
+      'canh-sat-pccc.thu-nghiem',
+      'canh-sat-pccc',
+      `Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ – Công an ${p.name}`,
+      'Fire and rescue police (demo)',
+      null,
+    ),
+    province(
+      'so-nong-nghiep-moi-truong.thu-nghiem',
+      'so-nong-nghiep-moi-truong',
+      `Sở Nông nghiệp và Môi trường ${p.name}`,
+      'Department of Agriculture and Environment (demo)',
+    ),
+    province(
+      'so-van-hoa-the-thao-du-lich.thu-nghiem',
+      'so-van-hoa-the-thao-du-lich',
+      `Sở Văn hóa, Thể thao và Du lịch ${p.name}`,
+      'Department of Culture, Sports and Tourism (demo)',
+    ),
     province('vpdkdd.thu-nghiem', 'vpdkdd', `Văn phòng Đăng ký đất đai ${p.name}`, 'Land registration office (demo)', 'so-nong-nghiep-moi-truong.thu-nghiem'),
     province('co-quan-thue.thu-nghiem', 'co-quan-thue', `Thuế ${p.name}`, 'Provincial tax office (demo)', null),
     province('bhxh.thu-nghiem', 'bhxh', `Bảo hiểm xã hội ${p.name}`, 'Social insurance office (demo)', null),
   ];
   for (const c of DEMO_COMMUNES) {
     const commune = (kind: string, name: string, nameEn: string, parent: string | null = `ubnd-xa.${c.slug}`): AgencySeed => ({
-      code: `${kind}.${c.slug}`, kind, name, nameEn, level: 'commune', communeCode: c.code, parentCode: parent, placeName: c.name.replace(/^xã /, ''),
+      code: `${kind}.${c.slug}`,
+      kind,
+      name,
+      nameEn,
+      level: 'commune',
+      communeCode: c.code,
+      parentCode: parent,
+      placeName: c.name.replace(/^xã /, ''),
     });
     out.push(
       commune('ubnd-xa', `Ủy ban nhân dân ${c.name}`, 'Commune People’s Committee (demo)', null),
@@ -123,7 +158,9 @@ export async function seedDemo(db: Db, opts: { nodeEnv: string }): Promise<SeedR
   const agencies = demoAgencies();
   const users = demoUsers();
   // One hash per role's password (demo passwords are public anyway); scrypt is slow on purpose.
-  const hashes = Object.fromEntries(await Promise.all((Object.keys(DEMO_PASSWORDS) as Role[]).map(async (r) => [r, await hashPassword(DEMO_PASSWORDS[r])] as const)));
+  const hashes = Object.fromEntries(
+    await Promise.all((Object.keys(DEMO_PASSWORDS) as Role[]).map(async (r) => [r, await hashPassword(DEMO_PASSWORDS[r])] as const)),
+  );
   return db.tx(async (q) => {
     await q.query(`select pg_advisory_xact_lock($1)`, [SEED_LOCK]);
     const { rows } = await q.query(`select 1 from domain.agencies limit 1`);
@@ -144,7 +181,10 @@ export async function seedDemo(db: Db, opts: { nodeEnv: string }): Promise<SeedR
         u.agencyCode,
       ]);
     }
-    return { agencies, users: users.map((u) => ({ username: u.username, role: u.role, agencyCode: u.agencyCode, password: DEMO_PASSWORDS[u.role] })) };
+    return {
+      agencies,
+      users: users.map((u) => ({ username: u.username, role: u.role, agencyCode: u.agencyCode, password: DEMO_PASSWORDS[u.role] })),
+    };
   });
 }
 

@@ -60,8 +60,18 @@ export async function insertDossier(q: Queryable, d: NewDossier): Promise<void> 
        lookup_secret_hash, received_at, received_by, appointment_at, province_code, commune_code, updated_at)
      values ($1, $2, $3, 'received', $4, $5, $6::jsonb, $7::jsonb, $8, $9::timestamptz, $10, $11::timestamptz, $12, $13, $9::timestamptz)`,
     [
-      d.code, d.procedureCode, d.ruleVersion, d.channel, d.receivingAgency.code, JSON.stringify(d.applicant), JSON.stringify(d.data),
-      d.lookupSecretHash, d.receivedAt.toISOString(), d.receivedBy, d.appointmentAt.toISOString(), d.receivingAgency.provinceCode,
+      d.code,
+      d.procedureCode,
+      d.ruleVersion,
+      d.channel,
+      d.receivingAgency.code,
+      JSON.stringify(d.applicant),
+      JSON.stringify(d.data),
+      d.lookupSecretHash,
+      d.receivedAt.toISOString(),
+      d.receivedBy,
+      d.appointmentAt.toISOString(),
+      d.receivingAgency.provinceCode,
       d.receivingAgency.communeCode,
     ],
   );
@@ -79,16 +89,21 @@ export async function moveStatus(
   const cols = Object.keys(set);
   const params: unknown[] = [code, [...from], to, at.toISOString(), ...cols.map((c) => set[c])];
   const extra = cols.map((c, i) => `, ${c} = $${i + 5}`).join('');
-  const r = await q.query(
-    `update domain.dossiers set status = $3, updated_at = $4::timestamptz${extra} where code = $1 and status = any($2::text[])`,
-    params,
-  );
+  const r = await q.query(`update domain.dossiers set status = $3, updated_at = $4::timestamptz${extra} where code = $1 and status = any($2::text[])`, params);
   return r.rowCount === 1;
 }
 
 export async function insertEvent(
   q: Queryable,
-  e: { code: string; at: Date; from: DossierStatus | null; to: DossierStatus; actor: Actor; reason?: string | null; payload?: Record<string, unknown> },
+  e: {
+    code: string;
+    at: Date;
+    from: DossierStatus | null;
+    to: DossierStatus;
+    actor: Actor;
+    reason?: string | null;
+    payload?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await q.query(
     `insert into domain.dossier_events (dossier_code, at, from_status, to_status, actor, agency_code, reason, payload)
@@ -126,7 +141,9 @@ export async function agenciesByCode(q: Queryable, codes: string[]): Promise<Map
 export async function fullNames(q: Queryable, usernames: (string | null | undefined)[]): Promise<Map<string, string>> {
   const names = [...new Set(usernames.filter((u): u is string => !!u))];
   if (!names.length) return new Map();
-  const { rows } = await q.query<{ username: string; full_name: string }>(`select username, full_name from domain.users where username = any($1::text[])`, [names]);
+  const { rows } = await q.query<{ username: string; full_name: string }>(`select username, full_name from domain.users where username = any($1::text[])`, [
+    names,
+  ]);
   return new Map(rows.map((r) => [r.username, r.full_name]));
 }
 
@@ -139,7 +156,13 @@ export async function journalStart(q: Queryable, j: { code: string; procedureCod
   );
 }
 
-export async function journalFinish(q: Queryable, code: string, state: 'received' | 'failed', at: Date, extra: { key?: string | null; error?: string } = {}): Promise<void> {
+export async function journalFinish(
+  q: Queryable,
+  code: string,
+  state: 'received' | 'failed',
+  at: Date,
+  extra: { key?: string | null; error?: string } = {},
+): Promise<void> {
   await q.query(
     `update domain.dossier_intakes set state = $2, finished_at = $3::timestamptz, process_instance_key = coalesce($4, process_instance_key), error = $5
       where code = $1`,
@@ -158,18 +181,21 @@ export async function staleIntakes(q: Queryable, before: Date, limit: number): P
 // ---- issued forms ---------------------------------------------------------------------------
 
 export async function insertForm(q: Queryable, f: { code: string; form: IssuedFormNo; at: Date; by: string; data: unknown }): Promise<void> {
-  await q.query(
-    `insert into domain.dossier_forms (dossier_code, form, issued_at, issued_by, data) values ($1, $2, $3::timestamptz, $4, $5::jsonb)`,
-    [f.code, f.form, f.at.toISOString(), f.by, JSON.stringify(f.data)],
-  );
+  await q.query(`insert into domain.dossier_forms (dossier_code, form, issued_at, issued_by, data) values ($1, $2, $3::timestamptz, $4, $5::jsonb)`, [
+    f.code,
+    f.form,
+    f.at.toISOString(),
+    f.by,
+    JSON.stringify(f.data),
+  ]);
 }
 
 /** The latest issue of a form for a dossier. */
 export async function latestForm<T = unknown>(q: Queryable, code: string, form: IssuedFormNo): Promise<T | undefined> {
-  const { rows } = await q.query<{ data: T }>(
-    `select data from domain.dossier_forms where dossier_code = $1 and form = $2 order by id desc limit 1`,
-    [code, form],
-  );
+  const { rows } = await q.query<{ data: T }>(`select data from domain.dossier_forms where dossier_code = $1 and form = $2 order by id desc limit 1`, [
+    code,
+    form,
+  ]);
   const d = rows[0]?.data;
   return typeof d === 'string' ? JSON.parse(d) : d;
 }
@@ -196,12 +222,18 @@ export async function insertSupplementRequest(
 }
 
 export async function openSupplementRequest(q: Queryable, code: string): Promise<SupplementRequestRow | undefined> {
-  const { rows } = await q.query(`select ${SUPPLEMENT_COLUMNS} from domain.dossier_supplement_requests where dossier_code = $1 and answered_at is null`, [code]);
+  const { rows } = await q.query(`select ${SUPPLEMENT_COLUMNS} from domain.dossier_supplement_requests where dossier_code = $1 and answered_at is null`, [
+    code,
+  ]);
   return rows[0] ? supplement(rows[0]) : undefined;
 }
 
 export async function answerSupplementRequest(q: Queryable, id: string, at: Date, answer: unknown): Promise<void> {
-  await q.query(`update domain.dossier_supplement_requests set answered_at = $2::timestamptz, answer = $3::jsonb where id = $1`, [id, at.toISOString(), JSON.stringify(answer)]);
+  await q.query(`update domain.dossier_supplement_requests set answered_at = $2::timestamptz, answer = $3::jsonb where id = $1`, [
+    id,
+    at.toISOString(),
+    JSON.stringify(answer),
+  ]);
 }
 
 export async function supplementRequestsOf(q: Queryable, code: string): Promise<SupplementRequestRow[]> {
@@ -212,7 +244,13 @@ export async function supplementRequestsOf(q: Queryable, code: string): Promise<
 // ---- notifications --------------------------------------------------------------------------
 
 /** A notice to the applicant, sent by whoever drains domain.outbox (SMS, e-mail, portal). */
-export async function notifyApplicant(q: Queryable, d: Pick<DossierRow, 'code' | 'applicant'>, kind: string, at: Date, payload: Record<string, unknown>): Promise<void> {
+export async function notifyApplicant(
+  q: Queryable,
+  d: Pick<DossierRow, 'code' | 'applicant'>,
+  kind: string,
+  at: Date,
+  payload: Record<string, unknown>,
+): Promise<void> {
   const recipient = d.applicant.phone ?? d.applicant.email;
   if (!recipient) return;
   await q.query(`insert into domain.outbox (at, kind, recipient, dossier_code, payload) values ($1::timestamptz, $2, $3, $4, $5::jsonb)`, [

@@ -51,17 +51,35 @@ export async function onTaskCreated(deps: DossierDeps, q: Queryable, task: TaskR
   }
   if (can('handOver', d.status)) {
     await moveStatus(q, d.code, [d.status], 'in_progress', at);
-    await insertEvent(q, { code: d.code, at, from: d.status, to: 'in_progress', actor, payload: { taskId: task.id, step: task.elementId, agencyCode: task.agencyCode } });
+    await insertEvent(q, {
+      code: d.code,
+      at,
+      from: d.status,
+      to: 'in_progress',
+      actor,
+      payload: { taskId: task.id, step: task.elementId, agencyCode: task.agencyCode },
+    });
   }
 }
 
 /** → done: the agencies have finished; the dossier clock is stopped and judged. */
 async function finish(deps: DossierDeps, q: Queryable, d: DossierRow, task: { id: string; agencyCode: string; elementId: string }, at: Date): Promise<void> {
   const actor: Actor = { ...INBOX, agencyCode: task.agencyCode };
-  await moveStatus(q, d.code, [d.status], 'done', at, { done_at: at.toISOString(), result: JSON.stringify({ outcome: 'done', at: at.toISOString() }) });
+  await moveStatus(q, d.code, [d.status], 'done', at, {
+    done_at: at.toISOString(),
+    result: JSON.stringify({ outcome: 'done', at: at.toISOString() }),
+  });
   await insertEvent(q, { code: d.code, at, from: d.status, to: 'done', actor, payload: { taskId: task.id, step: task.elementId } });
   const judged = await deps.sla.stopDossier(q, d.code, at);
-  await appendAudit(q, { actor: INBOX.username, role: 'system', agency: task.agencyCode, dossierCode: d.code, action: 'dossier.done', at, payload: { taskId: task.id, sla: judged ?? null } });
+  await appendAudit(q, {
+    actor: INBOX.username,
+    role: 'system',
+    agency: task.agencyCode,
+    dossierCode: d.code,
+    action: 'dossier.done',
+    at,
+    payload: { taskId: task.id, sla: judged ?? null },
+  });
   await notifyApplicant(q, d, 'dossier.done', at, { agency: task.agencyCode });
 }
 
@@ -103,7 +121,13 @@ export interface ReconcileResult {
 
 /** One pass; safe to run from several processes (every change is a guarded transition). */
 export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: number; batch?: number } = {}): Promise<ReconcileResult> {
-  const out: ReconcileResult = { recovered: await recoverIntakes(deps, opts.intakeGraceMs ?? 5 * 60_000), finished: await finishMissed(deps), stopped: 0, returned: 0, cancelled: 0 };
+  const out: ReconcileResult = {
+    recovered: await recoverIntakes(deps, opts.intakeGraceMs ?? 5 * 60_000),
+    finished: await finishMissed(deps),
+    stopped: 0,
+    returned: 0,
+    cancelled: 0,
+  };
   if (!deps.queries) return out;
   const batch = opts.batch ?? 200;
 
@@ -111,10 +135,19 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
   const waiting: DossierStatus[] = [...OPEN, 'done'];
   let after = '';
   for (;;) {
-    const ds = await dossiersWhere(deps.db, `d.status = any($1::text[]) and d.process_instance_key is not null and d.code > $2`, [waiting, after], `order by d.code limit ${batch}`);
+    const ds = await dossiersWhere(
+      deps.db,
+      `d.status = any($1::text[]) and d.process_instance_key is not null and d.code > $2`,
+      [waiting, after],
+      `order by d.code limit ${batch}`,
+    );
     if (!ds.length) break;
     after = ds[ds.length - 1].code;
-    const ended = await instances(deps, ds.map((d) => d.processInstanceKey!), ['COMPLETED', 'TERMINATED']);
+    const ended = await instances(
+      deps,
+      ds.map((d) => d.processInstanceKey!),
+      ['COMPLETED', 'TERMINATED'],
+    );
     for (const d of ds) {
       const pi = ended.get(d.processInstanceKey!);
       if (!pi) continue;
@@ -138,7 +171,11 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
       where d.process_instance_key is not null and t.process_instance_key <> d.process_instance_key and t.state in ('open', 'claimed')`,
     [new Date(deps.clock.now() - 7 * 86_400_000).toISOString()],
   );
-  const active = await instances(deps, rows.map((r) => r.key), ['ACTIVE']);
+  const active = await instances(
+    deps,
+    rows.map((r) => r.key),
+    ['ACTIVE'],
+  );
   for (const r of rows) {
     if (!active.has(r.key)) continue;
     await cancelInstance(deps, r.key, r.code);
@@ -151,7 +188,10 @@ async function instances(deps: DossierDeps, keys: string[], states: ProcessInsta
   const out = new Map<string, ProcessInstanceItem>();
   for (let i = 0; i < keys.length; i += 500) {
     const slice = keys.slice(i, i + 500);
-    const r = await deps.queries!.searchProcessInstances({ filter: { processInstanceKey: { $in: slice }, state: { $in: states } }, page: { limit: slice.length } });
+    const r = await deps.queries!.searchProcessInstances({
+      filter: { processInstanceKey: { $in: slice }, state: { $in: states } },
+      page: { limit: slice.length },
+    });
     for (const pi of r.items) out.set(pi.processInstanceKey, pi);
   }
   return out;
@@ -180,12 +220,28 @@ async function settleEnded(deps: DossierDeps, d: DossierRow, pi: ProcessInstance
     if (!OPEN.includes(now.status)) return false;
     const result = { outcome: 'stopped', reason: why.reason, legalBasis: why.legalBasis, at: at.toISOString(), by: 'process' };
     if (!(await moveStatus(q, d.code, [now.status], 'stopped', at, { result: JSON.stringify(result), done_at: at.toISOString() }))) return false;
-    await insertEvent(q, { code: d.code, at, from: now.status, to: 'stopped', actor: SYSTEM, reason: why.reason, payload: { legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true } });
+    await insertEvent(q, {
+      code: d.code,
+      at,
+      from: now.status,
+      to: 'stopped',
+      actor: SYSTEM,
+      reason: why.reason,
+      payload: { legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true },
+    });
     await deps.sla.cancelDossier(q, d.code, at);
     const ctx = await formContext(q, deps, { ...now, status: 'stopped' });
     const form = form05(ctx, { at, by: SYSTEM.username, reason: why.reason, legalBasis: why.legalBasis, byProcess: true });
     await insertForm(q, { code: d.code, form: '05', at, by: SYSTEM.username, data: form });
-    await appendAudit(q, { actor: SYSTEM.username, role: 'system', agency: d.receivingAgency, dossierCode: d.code, action: 'dossier.stopped', at, payload: { reason: why.reason, legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true } });
+    await appendAudit(q, {
+      actor: SYSTEM.username,
+      role: 'system',
+      agency: d.receivingAgency,
+      dossierCode: d.code,
+      action: 'dossier.stopped',
+      at,
+      payload: { reason: why.reason, legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true },
+    });
     await notifyApplicant(q, now, 'dossier.stopped', at, { form: '05' });
     return true;
   });
@@ -197,7 +253,12 @@ async function settleEnded(deps: DossierDeps, d: DossierRow, pi: ProcessInstance
  * there (the timer "Hết hạn nộp thuế"); the legal basis is the threshold the timer reads, when
  * it reads one (`=taxPaymentPeriod` → the version's `taxPaymentPeriod` and its source).
  */
-export function stopReason(def: ExecutableProcess, version: RuleVersion, takenFlows: string[], state: ProcessInstanceItem['state']): { reason: string; legalBasis: string; endEvent: string | null } {
+export function stopReason(
+  def: ExecutableProcess,
+  version: RuleVersion,
+  takenFlows: string[],
+  state: ProcessInstanceItem['state'],
+): { reason: string; legalBasis: string; endEvent: string | null } {
   const basis = `${version.legalBasis[0]?.document ?? 'Quy định của thủ tục'} (phiên bản quy định ${version.version})`;
   if (state === 'TERMINATED') return { reason: 'quy trình giải quyết hồ sơ bị hủy', legalBasis: basis, endEvent: null };
   const taken = new Set(takenFlows);

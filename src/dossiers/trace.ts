@@ -112,9 +112,32 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries'>, a
     });
   }
   for (const t of tasks) {
-    timeline.push({ at: iso(t.createdAt), kind: 'handover', actor: null, agencyCode: t.agencyCode, what: `chuyển đến ${agencyName.get(t.agencyCode) ?? t.agencyCode}: ${t.name}`, taskId: t.id });
-    if (t.claimedAt) timeline.push({ at: iso(t.claimedAt), kind: 'claim', actor: t.assignee, agencyCode: t.agencyCode, what: `nhận xử lý: ${t.name}`, taskId: t.id });
-    if (t.completedAt) timeline.push({ at: iso(t.completedAt), kind: 'complete', actor: t.completedBy, agencyCode: t.agencyCode, what: `hoàn thành: ${t.name}`, taskId: t.id });
+    timeline.push({
+      at: iso(t.createdAt),
+      kind: 'handover',
+      actor: null,
+      agencyCode: t.agencyCode,
+      what: `chuyển đến ${agencyName.get(t.agencyCode) ?? t.agencyCode}: ${t.name}`,
+      taskId: t.id,
+    });
+    if (t.claimedAt)
+      timeline.push({
+        at: iso(t.claimedAt),
+        kind: 'claim',
+        actor: t.assignee,
+        agencyCode: t.agencyCode,
+        what: `nhận xử lý: ${t.name}`,
+        taskId: t.id,
+      });
+    if (t.completedAt)
+      timeline.push({
+        at: iso(t.completedAt),
+        kind: 'complete',
+        actor: t.completedBy,
+        agencyCode: t.agencyCode,
+        what: `hoàn thành: ${t.name}`,
+        taskId: t.id,
+      });
   }
   for (const a of audit) timeline.push({ at: a.at, kind: 'audit', actor: a.actor, agencyCode: a.agency, what: a.action, seq: a.seq });
   // At one instant: a step completes before the next is handed over; audit rows come last.
@@ -170,7 +193,10 @@ export interface DiagramState {
   incidents: { elementId: string; errorType: string; errorMessage: string }[];
 }
 
-export type DiagramQueries = Pick<DossierQueries, 'getProcessInstance' | 'searchProcessInstances' | 'searchElementInstances' | 'getSequenceFlows' | 'searchIncidents'>;
+export type DiagramQueries = Pick<
+  DossierQueries,
+  'getProcessInstance' | 'searchProcessInstances' | 'searchElementInstances' | 'getSequenceFlows' | 'searchIncidents'
+>;
 
 /** How deep call activities are followed from the dossier's own instance. */
 const MAX_DEPTH = 20;
@@ -201,18 +227,36 @@ export async function diagramStates(queries: DiagramQueries, processInstanceKey:
   for (let depth = 0; depth < MAX_DEPTH && level.length; depth++) {
     const parents = level;
     const children = await all((page) =>
-      queries.searchProcessInstances({ filter: { parentProcessInstanceKey: { $in: parents } }, sort: [{ field: 'processInstanceKey', order: 'ASC' }], page }),
+      queries.searchProcessInstances({
+        filter: { parentProcessInstanceKey: { $in: parents } },
+        sort: [{ field: 'processInstanceKey', order: 'ASC' }],
+        page,
+      }),
     );
     instances.push(...children);
     level = children.map((c) => c.processInstanceKey);
   }
   const keys = instances.map((i) => i.processInstanceKey);
-  const elements = await all((page) => queries.searchElementInstances({ filter: { processInstanceKey: { $in: keys } }, sort: [{ field: 'elementInstanceKey', order: 'ASC' }], page }));
+  const elements = await all((page) =>
+    queries.searchElementInstances({
+      filter: { processInstanceKey: { $in: keys } },
+      sort: [{ field: 'elementInstanceKey', order: 'ASC' }],
+      page,
+    }),
+  );
   const incidents = await all((page) =>
-    queries.searchIncidents({ filter: { processInstanceKey: { $in: keys }, state: 'ACTIVE' }, sort: [{ field: 'incidentKey', order: 'ASC' }], page }),
+    queries.searchIncidents({
+      filter: { processInstanceKey: { $in: keys }, state: 'ACTIVE' },
+      sort: [{ field: 'incidentKey', order: 'ASC' }],
+      page,
+    }),
   );
   const flows = new Map<string, string[]>();
-  for (const k of keys) flows.set(k, (await queries.getSequenceFlows(k)).map((f) => f.elementId));
+  for (const k of keys)
+    flows.set(
+      k,
+      (await queries.getSequenceFlows(k)).map((f) => f.elementId),
+    );
 
   return instances.map((i) => {
     const mine = elements.filter((e) => e.processInstanceKey === i.processInstanceKey);

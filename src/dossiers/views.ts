@@ -14,7 +14,17 @@ import { form01, form06, form07, type ControlStep, type RegisterRow, type StepRe
 import { address, maskId } from './forms/format.js';
 import type { FormDoc, FormNo } from './forms/model.js';
 import { statusVi } from './lifecycle.js';
-import { agenciesByCode, dossiersWhere, eventsOf, findAgency, findDossier, fullNames, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
+import {
+  agenciesByCode,
+  dossiersWhere,
+  eventsOf,
+  findAgency,
+  findDossier,
+  fullNames,
+  latestForm,
+  openSupplementRequest,
+  supplementRequestsOf,
+} from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { checkMaySee, visibleDossier, visibleSql } from './visibility.js';
 
@@ -66,7 +76,10 @@ export async function staffView(deps: DossierDeps, actor: Actor, code: string): 
     supplementRequestsOf(deps.db, code),
     deps.sla.clocks(deps.db, code),
     tasksOfDossier(deps.db, code),
-    deps.db.query(`select form, max(issued_at) as "issuedAt", count(*)::int as count from domain.dossier_forms where dossier_code = $1 group by form order by form`, [code]),
+    deps.db.query(
+      `select form, max(issued_at) as "issuedAt", count(*)::int as count from domain.dossier_forms where dossier_code = $1 group by form order by form`,
+      [code],
+    ),
   ]);
   const { lookupSecretHash: _hidden, ...rest } = d;
   return {
@@ -132,7 +145,12 @@ export async function controlSlip(deps: DossierDeps, d: DossierRow): Promise<For
     const createdAudit = new Map(audit.filter((a) => a.action === 'task.created').map((a) => [String(a.payload.taskId), a.payload]));
     const byId = new Map(tasks.map((t) => [t.id, t]));
     const agencies = await agenciesByCode(q, [d.receivingAgency, ...tasks.map((t) => t.agencyCode)]);
-    const ctx = await formContext(q, deps, d, tasks.flatMap((t) => [t.assignee, t.completedBy]));
+    const ctx = await formContext(
+      q,
+      deps,
+      d,
+      tasks.flatMap((t) => [t.assignee, t.completedBy]),
+    );
     const agencyName = (c: string) => agencies.get(c)?.name ?? c;
     const person = (u: string | null | undefined) => (u ? (ctx.names.get(u) ?? u) : '');
 
@@ -146,7 +164,8 @@ export async function controlSlip(deps: DossierDeps, d: DossierRow): Promise<For
         notes.push(`Tạm dừng từ ${fmt(p.pausedAt)}${p.resumedAt ? ` đến ${fmt(p.resumedAt)}` : ''}: ${p.reason}`);
       }
       if (t.state === 'cancelled') notes.push('Bước bị hủy');
-      const result: StepResult = t.state === 'cancelled' ? 'cancelled' : clock ? (RESULT[clock.state] ?? 'in_progress') : t.completedAt ? judgeTask(t) : 'in_progress';
+      const result: StepResult =
+        t.state === 'cancelled' ? 'cancelled' : clock ? (RESULT[clock.state] ?? 'in_progress') : t.completedAt ? judgeTask(t) : 'in_progress';
       return {
         agency: t.agencyCode,
         agencyName: agencyName(t.agencyCode),
@@ -186,8 +205,10 @@ export async function register(deps: DossierDeps, actor: Actor, x: { agency?: st
   checkActor(actor);
   checkMaySee(actor);
   const agencyCode = x.agency ?? actor.agencyCode ?? undefined;
-  if (!agencyCode) throw new Invalid('cần chọn cơ quan (agency is required)', [{ path: '/agency', messageVi: 'cần chọn cơ quan', messageEn: 'agency is required' }]);
-  if (x.to < x.from) throw new Invalid('to must not be before from', [{ path: '/to', messageVi: 'ngày cuối không được trước ngày đầu', messageEn: 'must not be before from' }]);
+  if (!agencyCode)
+    throw new Invalid('cần chọn cơ quan (agency is required)', [{ path: '/agency', messageVi: 'cần chọn cơ quan', messageEn: 'agency is required' }]);
+  if (x.to < x.from)
+    throw new Invalid('to must not be before from', [{ path: '/to', messageVi: 'ngày cuối không được trước ngày đầu', messageEn: 'must not be before from' }]);
   const agency = await findAgency(deps.db, agencyCode);
   if (!agency) throw new NotFound(`không có cơ quan '${agencyCode}' (no agency '${agencyCode}')`);
   // Only the dossiers the caller may see (visibility.ts), of those the agency received.
@@ -199,13 +220,21 @@ export async function register(deps: DossierDeps, actor: Actor, x: { agency?: st
        and d.received_at < (($3::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') and ${scope}`,
     params,
   );
-  const first = await firstTasksOf(deps.db, rows.map((r) => r.code));
-  const names = await agenciesByCode(deps.db, [...first.values()].map((f) => f.agencyCode));
+  const first = await firstTasksOf(
+    deps.db,
+    rows.map((r) => r.code),
+  );
+  const names = await agenciesByCode(
+    deps.db,
+    [...first.values()].map((f) => f.agencyCode),
+  );
   const parent = agency.parentCode ? (await agenciesByCode(deps.db, [agency.parentCode])).get(agency.parentCode) : undefined;
   const lines: RegisterRow[] = rows.map((d) => {
     const { procedure, version } = versionOf(deps.catalog, d);
     const f = first.get(d.code);
-    const lead = f ? (names.get(f.agencyCode)?.name ?? f.agencyCode) : (version.agencies.find((a) => a.code !== returnStep(version)?.agencyKind)?.name.vi ?? '');
+    const lead = f
+      ? (names.get(f.agencyCode)?.name ?? f.agencyCode)
+      : (version.agencies.find((a) => a.code !== returnStep(version)?.agencyKind)?.name.vi ?? '');
     const result = d.result as { outcome?: string; reason?: string } | null;
     return {
       code: d.code,
@@ -226,9 +255,16 @@ export async function register(deps: DossierDeps, actor: Actor, x: { agency?: st
   });
   if (actor.role === 'auditor') {
     await deps.db.tx((q) =>
-      appendAudit(q, { actor: actor.username, role: actor.role, agency: null, dossierCode: null, action: 'register.read', at: new Date(deps.clock.now()), payload: { agency: agency.code, from: x.from, to: x.to, rows: lines.length } }),
+      appendAudit(q, {
+        actor: actor.username,
+        role: actor.role,
+        agency: null,
+        dossierCode: null,
+        action: 'register.read',
+        at: new Date(deps.clock.now()),
+        payload: { agency: agency.code, from: x.from, to: x.to, rows: lines.length },
+      }),
     );
   }
   return form07({ agency, parent, from: x.from, to: x.to, at: new Date(deps.clock.now()), rows: lines });
 }
-

@@ -33,16 +33,10 @@ interface Existence {
 }
 export type KeyFilter = string | (Existence & { $eq?: string; $neq?: string; $in?: string[]; $notIn?: string[] });
 /** `$like`: `*` any run of characters, `?` one character, `\` escapes either. */
-export type StringFilter =
-  | string
-  | (Existence & { $eq?: string; $neq?: string; $in?: string[]; $notIn?: string[]; $like?: string });
-export type IntegerFilter =
-  | number
-  | (Existence & { $eq?: number; $neq?: number; $gt?: number; $gte?: number; $lt?: number; $lte?: number; $in?: number[] });
+export type StringFilter = string | (Existence & { $eq?: string; $neq?: string; $in?: string[]; $notIn?: string[]; $like?: string });
+export type IntegerFilter = number | (Existence & { $eq?: number; $neq?: number; $gt?: number; $gte?: number; $lt?: number; $lte?: number; $in?: number[] });
 /** ISO 8601 date-times. */
-export type DateTimeFilter =
-  | string
-  | (Existence & { $eq?: string; $neq?: string; $gt?: string; $gte?: string; $lt?: string; $lte?: string; $in?: string[] });
+export type DateTimeFilter = string | (Existence & { $eq?: string; $neq?: string; $gt?: string; $gte?: string; $lt?: string; $lte?: string; $in?: string[] });
 export type EnumFilter<E extends string> = E | (Existence & { $eq?: E; $neq?: E; $in?: E[]; $notIn?: E[]; $like?: string });
 
 // ---- process instances ---------------------------------------------------------------------
@@ -240,36 +234,23 @@ export interface ProcessDefinitionFilter {
   hasStartForm?: boolean;
   tenantId?: StringFilter;
 }
-export type ProcessDefinitionSortField =
-  | 'processDefinitionKey'
-  | 'name'
-  | 'resourceName'
-  | 'version'
-  | 'versionTag'
-  | 'processDefinitionId'
-  | 'tenantId';
+export type ProcessDefinitionSortField = 'processDefinitionKey' | 'name' | 'resourceName' | 'version' | 'versionTag' | 'processDefinitionId' | 'tenantId';
 
 // ---- the interface ------------------------------------------------------------------------
 
 export interface EngineQueries {
-  searchProcessInstances(
-    query: SearchQuery<ProcessInstanceFilter, ProcessInstanceSortField>,
-  ): Promise<SearchResult<ProcessInstanceItem>>;
+  searchProcessInstances(query: SearchQuery<ProcessInstanceFilter, ProcessInstanceSortField>): Promise<SearchResult<ProcessInstanceItem>>;
   getProcessInstance(processInstanceKey: string): Promise<ProcessInstanceItem>;
   /** The distinct flows taken, in the order first taken. */
   getSequenceFlows(processInstanceKey: string): Promise<SequenceFlowItem[]>;
 
   /** Where each element of the instances stands (Camunda's `POST /v2/element-instances/search`). */
-  searchElementInstances(
-    query: SearchQuery<ElementInstanceFilter, ElementInstanceSortField>,
-  ): Promise<SearchResult<ElementInstanceItem>>;
+  searchElementInstances(query: SearchQuery<ElementInstanceFilter, ElementInstanceSortField>): Promise<SearchResult<ElementInstanceItem>>;
 
   searchIncidents(query: SearchQuery<IncidentFilter, IncidentSortField>): Promise<SearchResult<IncidentItem>>;
   getIncident(incidentKey: string): Promise<IncidentItem>;
 
-  searchProcessDefinitions(
-    query: SearchQuery<ProcessDefinitionFilter, ProcessDefinitionSortField>,
-  ): Promise<SearchResult<ProcessDefinitionItem>>;
+  searchProcessDefinitions(query: SearchQuery<ProcessDefinitionFilter, ProcessDefinitionSortField>): Promise<SearchResult<ProcessDefinitionItem>>;
   getProcessDefinition(processDefinitionKey: string): Promise<ProcessDefinitionItem>;
   getProcessDefinitionXml(processDefinitionKey: string): Promise<string>;
 }

@@ -139,7 +139,14 @@ export function createApp(opts: AppOptions): Express {
   app.use('/api/dossiers', auditPersonalDataReads(opts.db));
   app.use('/api', authRouter({ db: opts.db, tokens, throttle, schemas: apiSchemas }));
   app.use('/api', auditRouter({ db: opts.db }));
-  app.use('/api', openApiRouter(app, { title: 'lienthong', version: '0.1.0', description: 'Một cửa liên thông — one-stop inter-agency linked procedures as BPMN' }));
+  app.use(
+    '/api',
+    openApiRouter(app, {
+      title: 'lienthong',
+      version: '0.1.0',
+      description: 'Một cửa liên thông — one-stop inter-agency linked procedures as BPMN',
+    }),
+  );
   app.use('/api', docsRouter());
   for (const router of opts.api ?? []) app.use('/api', router);
 

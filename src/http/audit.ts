@@ -29,7 +29,11 @@ export function auditRouter(deps: AuditDeps): Router {
     describeRoute({ summary: 'Kiểm tra chuỗi băm của nhật ký: nêu dòng đầu tiên bị sửa (verify the audit hash chain)' }),
     async (_req, res) => {
       const r = await verifyAudit(deps.db);
-      res.json(r.ok ? { ok: true, rowsChecked: r.rowsChecked, lastHash: r.lastHash } : { ok: false, rowsChecked: r.rowsChecked, brokenAt: r.brokenAt, lastHash: r.lastHash });
+      res.json(
+        r.ok
+          ? { ok: true, rowsChecked: r.rowsChecked, lastHash: r.lastHash }
+          : { ok: false, rowsChecked: r.rowsChecked, brokenAt: r.brokenAt, lastHash: r.lastHash },
+      );
     },
   );
 
@@ -40,7 +44,10 @@ export function auditRouter(deps: AuditDeps): Router {
       summary: 'Nhật ký kiểm tra, lọc theo hồ sơ, hành động, thời gian (audit log rows, oldest first)',
       query: {
         dossier: { description: 'dossier code', schema: { type: 'string', maxLength: 64 } },
-        action: { description: "exact action ('auth.login') or a prefix ending in '.' ('auth.')", schema: { type: 'string', maxLength: 64 } },
+        action: {
+          description: "exact action ('auth.login') or a prefix ending in '.' ('auth.')",
+          schema: { type: 'string', maxLength: 64 },
+        },
         from: { description: 'ISO 8601 instant, inclusive', schema: { type: 'string', format: 'date-time' } },
         to: { description: 'ISO 8601 instant, exclusive', schema: { type: 'string', format: 'date-time' } },
         page: { schema: { type: 'integer', minimum: 1, default: 1 } },

@@ -103,7 +103,12 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
     async verify(token) {
       let payload;
       try {
-        ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(clock()) }));
+        ({ payload } = await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          currentDate: new Date(clock()),
+        }));
       } catch (e) {
         if (e instanceof joseErrors.JWTExpired) throw new Unauthenticated('phiên đăng nhập đã hết hạn, hãy đăng nhập lại (the token has expired)');
         throw new Unauthenticated('mã xác thực không hợp lệ (invalid token)');
@@ -196,7 +201,9 @@ export function publicRoute(opts: { signIn?: boolean } = {}): RequestHandler {
 /** A write authenticated by the browser's cookie alone, without the app's header, may come from another site. */
 function refuseForgedWrite(req: Request): void {
   if (req.viaCookie && !SAFE_METHODS.has(req.method) && !hasAppHeader(req)) {
-    throw new Forbidden('yêu cầu thay đổi dữ liệu phải gửi từ ứng dụng (X-Requested-With: lienthong) — a cookie-authenticated write needs the app header (CSRF guard)');
+    throw new Forbidden(
+      'yêu cầu thay đổi dữ liệu phải gửi từ ứng dụng (X-Requested-With: lienthong) — a cookie-authenticated write needs the app header (CSRF guard)',
+    );
   }
 }
 

@@ -33,7 +33,13 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
     const date = dateParam(req.params.date as string);
     const user = req.user!;
     const saved = await deps.calendar.setOverride({ date, ...req.body }, user.username, async (q, change) => {
-      await appendAudit(q, { actor: user.username, role: user.role, agency: user.agencyCode, action: 'calendar.override_set', payload: change });
+      await appendAudit(q, {
+        actor: user.username,
+        role: user.role,
+        agency: user.agencyCode,
+        action: 'calendar.override_set',
+        payload: change,
+      });
     });
     res.json(saved);
   });
@@ -42,7 +48,13 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
     const date = dateParam(req.params.date as string);
     const user = req.user!;
     await deps.calendar.deleteOverride(date, user.username, async (q, change) => {
-      await appendAudit(q, { actor: user.username, role: user.role, agency: user.agencyCode, action: 'calendar.override_deleted', payload: change });
+      await appendAudit(q, {
+        actor: user.username,
+        role: user.role,
+        agency: user.agencyCode,
+        action: 'calendar.override_deleted',
+        payload: change,
+      });
     });
     res.status(204).end();
   });

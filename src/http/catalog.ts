@@ -44,7 +44,9 @@ export function proceduresRouter(opts: ProceduresRouterOptions): Router {
     const on = (query as Record<string, unknown>).on;
     if (on === undefined) return localDate(new Date(clock.now()));
     if (typeof on !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(on) || Number.isNaN(Date.parse(`${on}T00:00:00Z`))) {
-      throw new Invalid(`'on' phải là một ngày YYYY-MM-DD ('on' must be a date YYYY-MM-DD)`, [{ parameter: 'on', value: on, ...problem('/on', 'phải là một ngày YYYY-MM-DD', 'must be a date YYYY-MM-DD') }]);
+      throw new Invalid(`'on' phải là một ngày YYYY-MM-DD ('on' must be a date YYYY-MM-DD)`, [
+        { parameter: 'on', value: on, ...problem('/on', 'phải là một ngày YYYY-MM-DD', 'must be a date YYYY-MM-DD') },
+      ]);
     }
     return on;
   };
@@ -66,7 +68,8 @@ export function proceduresRouter(opts: ProceduresRouterOptions): Router {
     '/procedures/by-process/:bpmnProcessId',
     requireRole(),
     describeRoute({
-      summary: 'Thủ tục chạy quy trình BPMN này và phiên bản quy định đang có hiệu lực: cơ quan, bước, thời hạn và căn cứ (the procedure running a process, its rule version in force)',
+      summary:
+        'Thủ tục chạy quy trình BPMN này và phiên bản quy định đang có hiệu lực: cơ quan, bước, thời hạn và căn cứ (the procedure running a process, its rule version in force)',
       description: 'The whole rule version as procedure.json has it; the newest version when none is in force yet. 404 when no procedure runs the process.',
       query: ON,
     }),

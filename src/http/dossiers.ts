@@ -63,7 +63,9 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
   router.post(
     '/dossiers',
     publicRoute(),
-    describeRoute({ summary: 'Tiếp nhận hồ sơ (receive a dossier): counter staff, or the public for the online channel; answers form 01 with the lookup secret' }),
+    describeRoute({
+      summary: 'Tiếp nhận hồ sơ (receive a dossier): counter staff, or the public for the online channel; answers form 01 with the lookup secret',
+    }),
     body('dossier-receive'),
     async (req, res) => {
       const q = query(req, QUERY);
@@ -72,7 +74,9 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
         throw new Forbidden(`vai trò '${user.role}' không tiếp nhận hồ sơ (role '${user.role}' may not receive dossiers)`);
       }
       if (!user && req.body.channel !== 'online') {
-        throw new Unauthenticated('hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa tiếp nhận: cần đăng nhập (sign in to receive counter or postal dossiers)');
+        throw new Unauthenticated(
+          'hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa tiếp nhận: cần đăng nhập (sign in to receive counter or postal dossiers)',
+        );
       }
       const r = await dossiers.receive(user ? actor(user) : undefined, req.body);
       res.status(201).location(`/api/dossiers/${encodeURIComponent(r.dossier.code)}`);
@@ -86,7 +90,9 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     publicRoute(),
     describeRoute({
       summary: 'Một hồ sơ: cán bộ xem toàn bộ; người dân xem tình trạng bằng mã tra cứu (staff: the dossier; public: its status with ?secret=)',
-      query: { secret: { description: 'The lookup secret printed on form 01 (or the X-Lookup-Secret header)', schema: { type: 'string' } } },
+      query: {
+        secret: { description: 'The lookup secret printed on form 01 (or the X-Lookup-Secret header)', schema: { type: 'string' } },
+      },
     }),
     async (req, res) => {
       const q = query(req, QUERY);
@@ -111,7 +117,9 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
   router.post(
     '/dossiers/:code/supplements',
     publicRoute(),
-    describeRoute({ summary: 'Người nộp bổ sung hồ sơ (the applicant supplements, with the lookup secret; or counter staff on their behalf)' }),
+    describeRoute({
+      summary: 'Người nộp bổ sung hồ sơ (the applicant supplements, with the lookup secret; or counter staff on their behalf)',
+    }),
     body('dossier-supplement'),
     async (req, res) => {
       const { secret, ...input } = req.body as { secret?: string };
@@ -122,21 +130,45 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     },
   );
 
-  router.post('/dossiers/:code/refusal', requireRole(...DECIDERS), describeRoute({ summary: 'Từ chối giải quyết hồ sơ (form 03)' }), body('dossier-decision'), async (req, res) => {
-    res.status(201).json(await dossiers.refuse(actor(req.user!), codeOf(req), req.body));
-  });
+  router.post(
+    '/dossiers/:code/refusal',
+    requireRole(...DECIDERS),
+    describeRoute({ summary: 'Từ chối giải quyết hồ sơ (form 03)' }),
+    body('dossier-decision'),
+    async (req, res) => {
+      res.status(201).json(await dossiers.refuse(actor(req.user!), codeOf(req), req.body));
+    },
+  );
 
-  router.post('/dossiers/:code/stop', requireRole(...DECIDERS), describeRoute({ summary: 'Dừng giải quyết hồ sơ (form 05)' }), body('dossier-decision'), async (req, res) => {
-    res.status(201).json(await dossiers.stop(actor(req.user!), codeOf(req), req.body));
-  });
+  router.post(
+    '/dossiers/:code/stop',
+    requireRole(...DECIDERS),
+    describeRoute({ summary: 'Dừng giải quyết hồ sơ (form 05)' }),
+    body('dossier-decision'),
+    async (req, res) => {
+      res.status(201).json(await dossiers.stop(actor(req.user!), codeOf(req), req.body));
+    },
+  );
 
-  router.post('/dossiers/:code/apology', requireRole(...DECIDERS), describeRoute({ summary: 'Xin lỗi và hẹn lại ngày trả kết quả (form 04)' }), body('dossier-apology'), async (req, res) => {
-    res.status(201).json(await dossiers.apologize(actor(req.user!), codeOf(req), req.body));
-  });
+  router.post(
+    '/dossiers/:code/apology',
+    requireRole(...DECIDERS),
+    describeRoute({ summary: 'Xin lỗi và hẹn lại ngày trả kết quả (form 04)' }),
+    body('dossier-apology'),
+    async (req, res) => {
+      res.status(201).json(await dossiers.apologize(actor(req.user!), codeOf(req), req.body));
+    },
+  );
 
-  router.post('/dossiers/:code/return', requireRole('counter', 'admin'), describeRoute({ summary: 'Trả kết quả (or the papers of a refused or stopped dossier) at the counter' }), body('dossier-return'), async (req, res) => {
-    res.json(summary(await dossiers.returnResult(actor(req.user!), codeOf(req), req.body)));
-  });
+  router.post(
+    '/dossiers/:code/return',
+    requireRole('counter', 'admin'),
+    describeRoute({ summary: 'Trả kết quả (or the papers of a refused or stopped dossier) at the counter' }),
+    body('dossier-return'),
+    async (req, res) => {
+      res.json(summary(await dossiers.returnResult(actor(req.user!), codeOf(req), req.body)));
+    },
+  );
 
   router.get(
     '/dossiers/:code/forms/:no',
@@ -150,7 +182,12 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       const no = req.params.no as FormNo;
       if (!FORMS.includes(no)) {
         throw new Invalid(`mẫu phải là 01–06; mẫu 07 là sổ theo dõi: GET /api/registers/07 (form must be 01–06; form 07 is GET /api/registers/07)`, [
-          { parameter: 'no', value: req.params.no, message: "must be one of '01'…'06'", ...problem('/no', "phải là một trong '01'…'06'", "must be one of '01'…'06'") },
+          {
+            parameter: 'no',
+            value: req.params.no,
+            message: "must be one of '01'…'06'",
+            ...problem('/no', "phải là một trong '01'…'06'", "must be one of '01'…'06'"),
+          },
         ]);
       }
       const doc = await dossiers.form(actor(req.user!), codeOf(req), no);
@@ -198,7 +235,14 @@ function actor(u: Principal): Actor {
 function codeOf(req: Request): string {
   const v = req.params.code;
   if (typeof v !== 'string' || !CODE.test(v)) {
-    throw new Invalid(`mã hồ sơ không hợp lệ (not a dossier code: ${JSON.stringify(v)})`, [{ parameter: 'code', value: v, message: 'must be a dossier code', ...problem('/code', 'phải là một mã hồ sơ', 'must be a dossier code') }]);
+    throw new Invalid(`mã hồ sơ không hợp lệ (not a dossier code: ${JSON.stringify(v)})`, [
+      {
+        parameter: 'code',
+        value: v,
+        message: 'must be a dossier code',
+        ...problem('/code', 'phải là một mã hồ sơ', 'must be a dossier code'),
+      },
+    ]);
   }
   return v;
 }

@@ -130,7 +130,10 @@ function headerProperty(h: JobHeaderDoc, kinds: readonly AgencyKindInput[]): Tem
       type: 'String',
       constraints: {
         notEmpty: true,
-        pattern: { value: `^\\s*${one}(?:\\s*,\\s*${one})*\\s*$`, message: 'phải là các loại cơ quan có trong danh mục, cách nhau bởi dấu phẩy.' },
+        pattern: {
+          value: `^\\s*${one}(?:\\s*,\\s*${one})*\\s*$`,
+          message: 'phải là các loại cơ quan có trong danh mục, cách nhau bởi dấu phẩy.',
+        },
       },
     };
   }

@@ -48,7 +48,9 @@ export function authRouter(deps: LoginDeps): Router {
   router.post(
     '/auth/login',
     publicRoute({ signIn: true }),
-    describeRoute({ summary: 'Đăng nhập: trả về mã xác thực (JWT) mang vai trò và cơ quan (sign in: a signed token with role and agency)' }),
+    describeRoute({
+      summary: 'Đăng nhập: trả về mã xác thực (JWT) mang vai trò và cơ quan (sign in: a signed token with role and agency)',
+    }),
     validBody(deps.schemas, schemaId('api/auth-login.json')),
     async (req, res) => {
       const { username, password } = req.body as { username: string; password: string };
@@ -63,7 +65,11 @@ export function authRouter(deps: LoginDeps): Router {
     describeRoute({ summary: 'Đăng xuất: xoá phiên của trình duyệt (sign out: ends the browser session cookie)' }),
     async (req, res) => {
       clearSession(req, res);
-      if (req.user) await audit(deps.db, { actor: req.user.username, role: req.user.role, agency: req.user.agencyCode }, 'auth.logout', { ip: clientIp(req), requestId: req.id });
+      if (req.user)
+        await audit(deps.db, { actor: req.user.username, role: req.user.role, agency: req.user.agencyCode }, 'auth.logout', {
+          ip: clientIp(req),
+          requestId: req.id,
+        });
       res.status(204).end();
     },
   );
@@ -89,7 +95,11 @@ export async function signIn(deps: Omit<LoginDeps, 'schemas'>, req: Request, res
   const ip = clientIp(req);
   const wait = deps.throttle.retryAfterSeconds(username, ip);
   if (wait > 0) {
-    await audit(deps.db, { actor: username, role: 'anonymous', agency: null }, 'auth.login_failed', { reason: 'rate_limited', ip, requestId: req.id });
+    await audit(deps.db, { actor: username, role: 'anonymous', agency: null }, 'auth.login_failed', {
+      reason: 'rate_limited',
+      ip,
+      requestId: req.id,
+    });
     res.setHeader('Retry-After', String(wait));
     throw new TooManyRequests(`đăng nhập sai quá nhiều lần, hãy thử lại sau ${wait} giây (too many failed logins; retry after ${wait} s)`, {
       retryAfterSeconds: wait,

@@ -51,10 +51,30 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    jobsActivated: new Counter({ name: 'engine_jobs_activated_total', help: 'Jobs handed to workers', labelNames: ['type'], registers: [registry] }),
-    jobsCompleted: new Counter({ name: 'engine_jobs_completed_total', help: 'Jobs completed', labelNames: ['type'], registers: [registry] }),
-    jobsFailed: new Counter({ name: 'engine_jobs_failed_total', help: 'Jobs failed by their worker', labelNames: ['type'], registers: [registry] }),
-    jobsErrored: new Counter({ name: 'engine_jobs_errored_total', help: 'Jobs ended by a BPMN error', labelNames: ['type'], registers: [registry] }),
+    jobsActivated: new Counter({
+      name: 'engine_jobs_activated_total',
+      help: 'Jobs handed to workers',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    jobsCompleted: new Counter({
+      name: 'engine_jobs_completed_total',
+      help: 'Jobs completed',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    jobsFailed: new Counter({
+      name: 'engine_jobs_failed_total',
+      help: 'Jobs failed by their worker',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    jobsErrored: new Counter({
+      name: 'engine_jobs_errored_total',
+      help: 'Jobs ended by a BPMN error',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
   };
   const db = opts.db;
   if (db) {
@@ -141,28 +161,30 @@ export function instrumentEngine<E extends WorkflowEngine>(engine: E, metrics: M
     types.delete(jobKey);
     return t;
   };
-  const wrapHandler = (handler: JobHandler): JobHandler => async (job) => {
-    metrics.jobsActivated.inc({ type: job.type });
-    let ended = false;
-    const once = (c: Counter<'type'>) => {
-      if (!ended) c.inc({ type: job.type });
-      ended = true;
+  const wrapHandler =
+    (handler: JobHandler): JobHandler =>
+    async (job) => {
+      metrics.jobsActivated.inc({ type: job.type });
+      let ended = false;
+      const once = (c: Counter<'type'>) => {
+        if (!ended) c.inc({ type: job.type });
+        ended = true;
+      };
+      const counted = Object.assign(Object.create(Object.getPrototypeOf(job)), job, {
+        complete: (...a: Parameters<typeof job.complete>) => job.complete(...a).then((r) => (once(metrics.jobsCompleted), r)),
+        fail: (...a: Parameters<typeof job.fail>) => job.fail(...a).then((r) => (once(metrics.jobsFailed), r)),
+        error: (...a: Parameters<typeof job.error>) => job.error(...a).then((r) => (once(metrics.jobsErrored), r)),
+      });
+      try {
+        const out = await handler(counted);
+        // A handler that returns variables (or nothing) without acting has its job completed by the worker.
+        if (!ended && !(out && (out as { done?: unknown }).done === true)) once(metrics.jobsCompleted);
+        return out;
+      } catch (e) {
+        once(metrics.jobsFailed); // the worker fails the job of a handler that throws
+        throw e;
+      }
     };
-    const counted = Object.assign(Object.create(Object.getPrototypeOf(job)), job, {
-      complete: (...a: Parameters<typeof job.complete>) => job.complete(...a).then((r) => (once(metrics.jobsCompleted), r)),
-      fail: (...a: Parameters<typeof job.fail>) => job.fail(...a).then((r) => (once(metrics.jobsFailed), r)),
-      error: (...a: Parameters<typeof job.error>) => job.error(...a).then((r) => (once(metrics.jobsErrored), r)),
-    });
-    try {
-      const out = await handler(counted);
-      // A handler that returns variables (or nothing) without acting has its job completed by the worker.
-      if (!ended && !(out && (out as { done?: unknown }).done === true)) once(metrics.jobsCompleted);
-      return out;
-    } catch (e) {
-      once(metrics.jobsFailed); // the worker fails the job of a handler that throws
-      throw e;
-    }
-  };
 
   const overrides: Partial<WorkflowEngine> = {
     activateJobs: async (req) => {

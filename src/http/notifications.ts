@@ -42,7 +42,11 @@ export function notificationsRouter(opts: NotificationsRouterOptions): Router {
   router.get(
     '/notifications',
     requireRole(...ROLES),
-    describeRoute({ summary: 'Thông báo của cơ quan (the agency’s notifications: at risk, overdue), newest first; { items, page, pageSize, total }', description: SCOPE, query: queryDoc }),
+    describeRoute({
+      summary: 'Thông báo của cơ quan (the agency’s notifications: at risk, overdue), newest first; { items, page, pageSize, total }',
+      description: SCOPE,
+      query: queryDoc,
+    }),
     async (req, res) => {
       const query = { ...(req.query as Record<string, unknown>) };
       schemas.check(QUERY, query, 'query string');

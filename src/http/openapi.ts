@@ -21,7 +21,11 @@ export interface OpenApiInfo {
 
 /** `lienthong:/schemas/v2/job-activation.json` → `v2.job-activation` */
 export function componentName(schemaId: string): string {
-  return schemaId.replace(/^lienthong:\/schemas\//, '').replace(/\.json$/, '').replace(/\//g, '.').replace(/[^A-Za-z0-9._-]/g, '_');
+  return schemaId
+    .replace(/^lienthong:\/schemas\//, '')
+    .replace(/\.json$/, '')
+    .replace(/\//g, '.')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 const ERROR_BODY = {
@@ -52,7 +56,10 @@ export function buildOpenApi(routes: RouteInfo[], info: OpenApiInfo): Record<str
       security: open ? [] : [{ bearerAuth: [] }],
       responses: {
         '200': { description: 'thành công (success)', content: { [r.doc?.produces ?? 'application/json']: {} } },
-        '4XX': { description: 'yêu cầu bị từ chối (refused: invalid, unauthenticated, forbidden, not found, conflict…)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } },
+        '4XX': {
+          description: 'yêu cầu bị từ chối (refused: invalid, unauthenticated, forbidden, not found, conflict…)',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+        },
       },
     };
     const roles = open ? undefined : (r.roles ?? []);
@@ -60,9 +67,20 @@ export function buildOpenApi(routes: RouteInfo[], info: OpenApiInfo): Record<str
       op['x-roles'] = roles;
       op.description = [r.doc?.description, `Vai trò / roles: ${roles.length ? roles.join(', ') : 'any signed-in user'}.`].filter(Boolean).join('\n\n');
     } else if (r.doc?.description) op.description = r.doc.description;
-    const params: Record<string, unknown>[] = pathParams(r.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    const params: Record<string, unknown>[] = pathParams(r.path).map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     for (const [name, q] of Object.entries(r.doc?.query ?? {})) {
-      params.push({ name, in: 'query', required: q.required ?? false, ...(q.description ? { description: q.description } : {}), schema: q.schema });
+      params.push({
+        name,
+        in: 'query',
+        required: q.required ?? false,
+        ...(q.description ? { description: q.description } : {}),
+        schema: q.schema,
+      });
     }
     if (params.length) op.parameters = params;
     if (r.body) {

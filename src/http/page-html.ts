@@ -55,7 +55,10 @@ export function escapeHtml(s: string): string {
 
 /** JSON that is safe inside <script type="application/json"> (no '</script>', no '<!--'). */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Today in Asia/Ho_Chi_Minh as dd/mm/yyyy. */

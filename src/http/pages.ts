@@ -187,7 +187,10 @@ ${o.error ? `<p class="lt-error" role="alert">${escapeHtml(o.error)}</p>` : ''}
 
 function notBuilt(res: Response): void {
   pageHeaders(res);
-  res
-    .status(503)
-    .send(renderPage({ title: 'Chưa sẵn sàng', body: '<h1>Giao diện chưa được dựng</h1><p>Chạy <code>npm start</code> (hoặc <code>npm run build:web</code>) để dựng giao diện.</p>' }));
+  res.status(503).send(
+    renderPage({
+      title: 'Chưa sẵn sàng',
+      body: '<h1>Giao diện chưa được dựng</h1><p>Chạy <code>npm start</code> (hoặc <code>npm run build:web</code>) để dựng giao diện.</p>',
+    }),
+  );
 }

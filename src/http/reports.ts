@@ -91,7 +91,17 @@ function periodOf(q: Record<string, string | undefined>): PeriodView {
     const index = q.index === undefined ? undefined : Number(q.index);
     const convention = (q.convention as PeriodConvention | undefined) ?? 'calendar';
     const p = reportingPeriod({ year, period, index: period === 'month' || period === 'quarter' ? index : undefined, convention });
-    return { label: p.label, from: p.from, to: p.to, firstDay: vnDay(p.from), lastDay: vnDay(new Date(p.to.getTime() - DAY_MS)), year, period, ...(index !== undefined && (period === 'month' || period === 'quarter') ? { index } : {}), convention };
+    return {
+      label: p.label,
+      from: p.from,
+      to: p.to,
+      firstDay: vnDay(p.from),
+      lastDay: vnDay(new Date(p.to.getTime() - DAY_MS)),
+      year,
+      period,
+      ...(index !== undefined && (period === 'month' || period === 'quarter') ? { index } : {}),
+      convention,
+    };
   }
   const from = vnMidnight(q.from!);
   const to = new Date(vnMidnight(q.to!).getTime() + DAY_MS);
@@ -119,5 +129,16 @@ function totalOf(rows: OnTimeRow[]): OnTimeRow {
   const [early, onTime, late] = [sum('early'), sum('onTime'), sum('late')];
   const total = early + onTime + late;
   const rate = (n: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
-  return { key: '*', name: null, total, early, onTime, late, earlyRate: rate(early), onTimeRate: rate(onTime), lateRate: rate(late), withinLimitRate: rate(early + onTime) };
+  return {
+    key: '*',
+    name: null,
+    total,
+    early,
+    onTime,
+    late,
+    earlyRate: rate(early),
+    onTimeRate: rate(onTime),
+    lateRate: rate(late),
+    withinLimitRate: rate(early + onTime),
+  };
 }

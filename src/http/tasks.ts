@@ -28,7 +28,8 @@ export interface TasksRouterOptions {
 
 const READERS = ['officer', 'counter', 'designer', 'auditor', 'admin'] as const;
 const ACTORS = ['officer', 'counter', 'designer', 'admin'] as const;
-const SCOPE = 'Officers see their agency’s tasks, counter staff their counter’s, designers their drafts’ (no dossier), auditors and admins all; another agency’s task is 404.';
+const SCOPE =
+  'Officers see their agency’s tasks, counter staff their counter’s, designers their drafts’ (no dossier), auditors and admins all; another agency’s task is 404.';
 
 export function tasksRouter(opts: TasksRouterOptions): Router {
   const { tasks } = opts;
@@ -45,7 +46,11 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
   router.get(
     '/tasks',
     requireRole(...READERS),
-    describeRoute({ summary: 'Danh sách công việc (the inbox): filters and paging; { items, page, pageSize, total }', description: SCOPE, query: queryDoc }),
+    describeRoute({
+      summary: 'Danh sách công việc (the inbox): filters and paging; { items, page, pageSize, total }',
+      description: SCOPE,
+      query: queryDoc,
+    }),
     async (req, res) => {
       const query = { ...(req.query as Record<string, unknown>) };
       schemas.check(QUERY, query, 'query string');
@@ -67,9 +72,15 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     },
   );
 
-  router.post('/tasks/:id/claim', requireRole(...ACTORS), describeRoute({ summary: 'Nhận xử lý (claim an open task)' }), body('tasks-action'), async (req, res) => {
-    res.json(view(await tasks.claim(user(req), pathKey(req, 'id')), true));
-  });
+  router.post(
+    '/tasks/:id/claim',
+    requireRole(...ACTORS),
+    describeRoute({ summary: 'Nhận xử lý (claim an open task)' }),
+    body('tasks-action'),
+    async (req, res) => {
+      res.json(view(await tasks.claim(user(req), pathKey(req, 'id')), true));
+    },
+  );
 
   router.post(
     '/tasks/:id/unclaim',
@@ -96,7 +107,8 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     requireRole(...ACTORS),
     describeRoute({
       summary: 'Hoàn thành với quyết định (complete with a decision)',
-      description: 'The decision is checked against the task’s schema (400 naming /decision/… paths). Of two concurrent completions one wins; the other gets 409.',
+      description:
+        'The decision is checked against the task’s schema (400 naming /decision/… paths). Of two concurrent completions one wins; the other gets 409.',
     }),
     body('tasks-complete'),
     async (req, res) => {

@@ -60,7 +60,9 @@ export class Catalog {
 export async function loadCatalog(dir: string): Promise<Catalog> {
   const root = resolve(dir);
   const shown = (f: string) => relative(dirname(root), f).split(sep).join('/');
-  const entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (await readdir(root, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .sort((a, b) => a.name.localeCompare(b.name));
 
   const problems: CatalogProblem[] = [];
   const procedures: LoadedProcedure[] = [];

@@ -22,7 +22,10 @@ export interface CatalogProblem {
 /** The catalog cannot be loaded; `details` lists every problem found. */
 export class ProcedureCatalogError extends Invalid {
   constructor(readonly problems: CatalogProblem[]) {
-    super(summarize(problems, (p) => `${p.file}: ${p.path || '(root)'} ${p.message}`, 5, true), problems);
+    super(
+      summarize(problems, (p) => `${p.file}: ${p.path || '(root)'} ${p.message}`, 5, true),
+      problems,
+    );
   }
 }
 
@@ -66,24 +69,48 @@ export function semanticProblems(p: Procedure, dir: string, file: string): Catal
       }
     }
 
-    const files = [{ path: `${at}/process/file`, file: v.process.file }, ...(v.process.calledProcesses ?? []).map((c, j) => ({ path: `${at}/process/calledProcesses/${j}/file`, file: c.file }))];
+    const files = [
+      { path: `${at}/process/file`, file: v.process.file },
+      ...(v.process.calledProcesses ?? []).map((c, j) => ({ path: `${at}/process/calledProcesses/${j}/file`, file: c.file })),
+    ];
     for (const f of files) if (!existsSync(join(dir, f.file))) problem(f.path, `BPMN file '${f.file}' does not exist in ${basename(dir)}/`);
 
-    unique(v.agencies.map((a) => a.code), (k, j) => problem(`${at}/agencies/${j}/code`, `duplicate agency code '${k}'`));
-    v.agencies.forEach((a, j) => unique(a.steps.map((s) => s.id), (k, n) => problem(`${at}/agencies/${j}/steps/${n}/id`, `duplicate step id '${k}' for agency '${a.code}'`)));
+    unique(
+      v.agencies.map((a) => a.code),
+      (k, j) => problem(`${at}/agencies/${j}/code`, `duplicate agency code '${k}'`),
+    );
+    v.agencies.forEach((a, j) =>
+      unique(
+        a.steps.map((s) => s.id),
+        (k, n) => problem(`${at}/agencies/${j}/steps/${n}/id`, `duplicate step id '${k}' for agency '${a.code}'`),
+      ),
+    );
     // Several agencies may share a step (a multi-instance task), but then on the same element.
     const elementOf = new Map<string, string>();
     v.agencies.forEach((a, j) =>
       a.steps.forEach((s, n) => {
         const prev = elementOf.get(s.id);
-        if (prev !== undefined && prev !== s.elementId) problem(`${at}/agencies/${j}/steps/${n}/elementId`, `step '${s.id}' is on element '${prev}' for another agency`);
+        if (prev !== undefined && prev !== s.elementId)
+          problem(`${at}/agencies/${j}/steps/${n}/elementId`, `step '${s.id}' is on element '${prev}' for another agency`);
         elementOf.set(s.id, s.elementId);
       }),
     );
-    unique(v.documents.map((d) => d.code), (k, j) => problem(`${at}/documents/${j}/code`, `duplicate document code '${k}'`));
-    unique(v.fees.map((f) => f.code), (k, j) => problem(`${at}/fees/${j}/code`, `duplicate fee code '${k}'`));
-    unique((v.thresholds ?? []).map((t) => t.code), (k, j) => problem(`${at}/thresholds/${j}/code`, `duplicate threshold code '${k}'`));
-    unique(v.process.variables.map((x) => x.name), (k, j) => problem(`${at}/process/variables/${j}/name`, `duplicate variable '${k}'`));
+    unique(
+      v.documents.map((d) => d.code),
+      (k, j) => problem(`${at}/documents/${j}/code`, `duplicate document code '${k}'`),
+    );
+    unique(
+      v.fees.map((f) => f.code),
+      (k, j) => problem(`${at}/fees/${j}/code`, `duplicate fee code '${k}'`),
+    );
+    unique(
+      (v.thresholds ?? []).map((t) => t.code),
+      (k, j) => problem(`${at}/thresholds/${j}/code`, `duplicate threshold code '${k}'`),
+    );
+    unique(
+      v.process.variables.map((x) => x.name),
+      (k, j) => problem(`${at}/process/variables/${j}/name`, `duplicate variable '${k}'`),
+    );
   });
   return out;
 }

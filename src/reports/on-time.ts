@@ -49,7 +49,10 @@ export interface OnTimeQuery {
 
 export async function reportOnTime(db: Queryable, query: OnTimeQuery): Promise<OnTimeReport> {
   const { from, to, groupBy } = query;
-  for (const [param, v] of [['from', from], ['to', to]] as const) {
+  for (const [param, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (!(v instanceof Date) || Number.isNaN(v.getTime())) throw new Invalid(`${param} must be a valid date`, { param });
   }
   if (to.getTime() < from.getTime()) throw new Invalid('to must not be before from', { param: 'to' });
@@ -90,5 +93,16 @@ export async function reportOnTimeForPeriod(
 function row(key: string, name: string | null, early: number, onTime: number, late: number): OnTimeRow {
   const total = early + onTime + late;
   const rate = (n: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
-  return { key, name, total, early, onTime, late, earlyRate: rate(early), onTimeRate: rate(onTime), lateRate: rate(late), withinLimitRate: rate(early + onTime) };
+  return {
+    key,
+    name,
+    total,
+    early,
+    onTime,
+    late,
+    earlyRate: rate(early),
+    onTimeRate: rate(onTime),
+    lateRate: rate(late),
+    withinLimitRate: rate(early + onTime),
+  };
 }

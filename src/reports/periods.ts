@@ -51,14 +51,17 @@ export function reportingPeriod(p: { year: number; period: PeriodKind; index?: n
       [first, last, label] = [1, 12, `Năm ${year}`];
       break;
     default:
-      throw new Invalid(`period must be one of month, quarter, 6months, 9months, 12months; got ${JSON.stringify(period)}`, { param: 'period' });
+      throw new Invalid(`period must be one of month, quarter, 6months, 9months, 12months; got ${JSON.stringify(period)}`, {
+        param: 'period',
+      });
   }
   if (convention === 'calendar') return { from: vnDay(year, first, 1), to: vnDay(year, last + 1, 1), label };
   return { from: vnDay(year, first - 1, 15), to: vnDay(year, last, 15), label };
 }
 
 function checkIndex(index: number | undefined, max: number): number {
-  if (!Number.isInteger(index) || index! < 1 || index! > max) throw new Invalid(`index must be an integer in 1–${max}, got ${String(index)}`, { param: 'index' });
+  if (!Number.isInteger(index) || index! < 1 || index! > max)
+    throw new Invalid(`index must be an integer in 1–${max}, got ${String(index)}`, { param: 'index' });
   return index!;
 }
 

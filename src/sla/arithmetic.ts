@@ -43,10 +43,14 @@ export function amountOf(limit: Limit, param = 'limit', positive = false): Worki
 export function checkCutOff(cutOff: CutOff | undefined | null): CutOff | undefined {
   if (cutOff === undefined || cutOff === null) return undefined;
   if (typeof cutOff !== 'object' || typeof cutOff.after !== 'string' || !HH_MM.test(cutOff.after)) {
-    throw new Invalid(`cutOff.after must be a time 'HH:MM', got ${JSON.stringify((cutOff as CutOff | null)?.after)}`, { param: 'cutOff.after' });
+    throw new Invalid(`cutOff.after must be a time 'HH:MM', got ${JSON.stringify((cutOff as CutOff | null)?.after)}`, {
+      param: 'cutOff.after',
+    });
   }
   if (cutOff.countFrom !== 'next_working_day') {
-    throw new Invalid(`cutOff.countFrom must be 'next_working_day', got ${JSON.stringify(cutOff.countFrom)}`, { param: 'cutOff.countFrom' });
+    throw new Invalid(`cutOff.countFrom must be 'next_working_day', got ${JSON.stringify(cutOff.countFrom)}`, {
+      param: 'cutOff.countFrom',
+    });
   }
   return cutOff;
 }

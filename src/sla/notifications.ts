@@ -56,7 +56,16 @@ export async function deliverInApp(q: Queryable, row: OutboxRow, now: Date): Pro
     `insert into domain.notifications (outbox_id, agency_code, kind, dossier_code, text, payload, at, delivered_at)
      values ($1, $2, $3, $4, $5, $6::jsonb, $7::timestamptz, $8::timestamptz)
      on conflict (outbox_id) do nothing`,
-    [row.id, row.recipient, row.kind, row.dossier_code, typeof text === 'string' ? text : row.kind, JSON.stringify(payload), row.at.toISOString(), now.toISOString()],
+    [
+      row.id,
+      row.recipient,
+      row.kind,
+      row.dossier_code,
+      typeof text === 'string' ? text : row.kind,
+      JSON.stringify(payload),
+      row.at.toISOString(),
+      now.toISOString(),
+    ],
   );
 }
 
@@ -86,7 +95,8 @@ export async function listNotifications(
 
 /** Marks one notification read (the first reader and instant stay); 404 outside the reader's scope. */
 export async function markNotificationRead(q: Queryable, reader: NotificationReader, id: string, at: Date): Promise<NotificationView> {
-  if (typeof id !== 'string' || !/^[1-9]\d{0,18}$/.test(id)) throw new Invalid(`id must be a notification id (digits), got ${JSON.stringify(id)}`, { param: 'id' });
+  if (typeof id !== 'string' || !/^[1-9]\d{0,18}$/.test(id))
+    throw new Invalid(`id must be a notification id (digits), got ${JSON.stringify(id)}`, { param: 'id' });
   const params: unknown[] = [id, at.toISOString(), reader.username];
   const { rows } = await q.query<Row>(
     `update domain.notifications set read_at = coalesce(read_at, $2::timestamptz), read_by = coalesce(read_by, $3)

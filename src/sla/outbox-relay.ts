@@ -77,7 +77,11 @@ export class OutboxRelay {
     this.backoffMs = opts.backoffMs ?? 30_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 3_600_000;
     this.onError = opts.onError ?? (() => undefined);
-    this.loop = new BatchLoop(async () => (await this.relayOnce()).claimed >= this.batch, opts.pollMs ?? 1000, (e) => this.onError(e));
+    this.loop = new BatchLoop(
+      async () => (await this.relayOnce()).claimed >= this.batch,
+      opts.pollMs ?? 1000,
+      (e) => this.onError(e),
+    );
   }
 
   /** One batch: claim the due rows, deliver each once, put the failures off. */

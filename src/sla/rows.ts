@@ -51,12 +51,28 @@ export function stateAt(r: ClockRow, now: number): ClockState {
 export async function loadViews(q: Queryable, rows: ClockRow[], now: number): Promise<ClockView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const { rows: pauses } = await q.query<{ clock_id: string; paused_at: Date; resumed_at: Date | null; reason: string; requested_by: string; legal_basis: string | null }>(
+  const { rows: pauses } = await q.query<{
+    clock_id: string;
+    paused_at: Date;
+    resumed_at: Date | null;
+    reason: string;
+    requested_by: string;
+    legal_basis: string | null;
+  }>(
     `select clock_id::text, paused_at, resumed_at, reason, requested_by, legal_basis from domain.sla_pauses
       where clock_id = any($1::bigint[]) order by id`,
     [ids],
   );
-  const { rows: extensions } = await q.query<{ clock_id: string; at: Date; extra_value: string; extra_unit: Limit['unit']; previous_due_at: Date; new_due_at: Date; reason: string; actor: string }>(
+  const { rows: extensions } = await q.query<{
+    clock_id: string;
+    at: Date;
+    extra_value: string;
+    extra_unit: Limit['unit'];
+    previous_due_at: Date;
+    new_due_at: Date;
+    reason: string;
+    actor: string;
+  }>(
     `select clock_id::text, at, extra_value, extra_unit, previous_due_at, new_due_at, reason, actor from domain.sla_extensions
       where clock_id = any($1::bigint[]) order by id`,
     [ids],
@@ -75,29 +91,25 @@ export async function loadViews(q: Queryable, rows: ClockRow[], now: number): Pr
     stoppedAt: r.stopped_at ? date(r.stopped_at) : null,
     pauses: pauses
       .filter((p) => p.clock_id === r.id)
-      .map(
-        (p): PauseView => ({
-          pausedAt: date(p.paused_at),
-          resumedAt: p.resumed_at ? date(p.resumed_at) : null,
-          reason: p.reason,
-          requestedBy: p.requested_by,
-          legalBasis: p.legal_basis,
-        }),
-      ),
+      .map((p): PauseView => ({
+        pausedAt: date(p.paused_at),
+        resumedAt: p.resumed_at ? date(p.resumed_at) : null,
+        reason: p.reason,
+        requestedBy: p.requested_by,
+        legalBasis: p.legal_basis,
+      })),
     statutoryDueAt: date(statutoryDue(r)),
     atRiskAt: r.at_risk_at ? date(r.at_risk_at) : null,
     extensions: extensions
       .filter((x) => x.clock_id === r.id)
-      .map(
-        (x): ExtensionView => ({
-          at: date(x.at),
-          extra: { value: Number(x.extra_value), unit: x.extra_unit },
-          previousDueAt: date(x.previous_due_at),
-          newDueAt: date(x.new_due_at),
-          reason: x.reason,
-          actor: x.actor,
-        }),
-      ),
+      .map((x): ExtensionView => ({
+        at: date(x.at),
+        extra: { value: Number(x.extra_value), unit: x.extra_unit },
+        previousDueAt: date(x.previous_due_at),
+        newDueAt: date(x.new_due_at),
+        reason: x.reason,
+        actor: x.actor,
+      })),
   }));
 }
 

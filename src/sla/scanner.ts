@@ -48,20 +48,19 @@ export async function fireClock(q: Queryable, r: ClockRow, now: Date, withEngine
     at_risk_notified: r.at_risk_notified || fired.length > 0,
     overdue_notified: r.overdue_notified || fired.includes('overdue'),
   };
-  await q.query(
-    `update domain.sla_clocks set at_risk_notified = $2, overdue_notified = $3, next_check_at = $4::timestamptz where id = $1`,
-    [r.id, after.at_risk_notified, after.overdue_notified, nextCheck(after)?.toISOString() ?? null],
-  );
+  await q.query(`update domain.sla_clocks set at_risk_notified = $2, overdue_notified = $3, next_check_at = $4::timestamptz where id = $1`, [
+    r.id,
+    after.at_risk_notified,
+    after.overdue_notified,
+    nextCheck(after)?.toISOString() ?? null,
+  ]);
   return fired;
 }
 
 async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string | null, now: Date, withEngine: boolean): Promise<void> {
   const due = `${vnTime(r.due_at)} ${formatVn(r.due_at)}`;
   const what = r.kind === 'step' ? `bước ${r.step ?? ''} của hồ sơ ${r.dossier_code}` : `hồ sơ ${r.dossier_code}`;
-  const text =
-    event === 'at_risk'
-      ? `Sắp đến hạn: ${what} phải hoàn thành trước ${due}.`
-      : `Quá hạn: ${what} đã quá hạn xử lý (hạn ${due}).`;
+  const text = event === 'at_risk' ? `Sắp đến hạn: ${what} phải hoàn thành trước ${due}.` : `Quá hạn: ${what} đã quá hạn xử lý (hạn ${due}).`;
   const clock = { id: r.id, kind: r.kind, step: r.step, taskId: r.task_id, generation: r.generation };
   const payload = { clock, agency, due: r.due_at.toISOString(), dueVn: due, atRiskAt: r.at_risk_at?.toISOString() ?? null };
   await appendAudit(q, {
@@ -73,10 +72,13 @@ async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string
     payload,
     at: now,
   });
-  await q.query(
-    `insert into domain.outbox (at, kind, recipient, dossier_code, payload) values ($1::timestamptz, $2, $3, $4, $5)`,
-    [now.toISOString(), `sla.${event}`, agency ?? 'unknown', r.dossier_code, JSON.stringify({ ...payload, text })],
-  );
+  await q.query(`insert into domain.outbox (at, kind, recipient, dossier_code, payload) values ($1::timestamptz, $2, $3, $4, $5)`, [
+    now.toISOString(),
+    `sla.${event}`,
+    agency ?? 'unknown',
+    r.dossier_code,
+    JSON.stringify({ ...payload, text }),
+  ]);
   if (withEngine) {
     await q.query(
       `insert into domain.sla_messages (clock_id, name, correlation_key, message_id, variables, created_at, next_attempt_at)
@@ -86,7 +88,9 @@ async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string
         MESSAGE_NAMES[event],
         r.dossier_code,
         messageIdOf(r, event),
-        JSON.stringify({ slaEvent: { event, clockId: r.id, kind: r.kind, step: r.step, agencyCode: agency, dueAt: r.due_at.toISOString() } }),
+        JSON.stringify({
+          slaEvent: { event, clockId: r.id, kind: r.kind, step: r.step, agencyCode: agency, dueAt: r.due_at.toISOString() },
+        }),
         now.toISOString(),
       ],
     );

@@ -92,7 +92,16 @@ export class SlaService {
     await this.mustExist(q, `select 1 from domain.dossiers where code = $1`, a.dossierCode, `dossier ${a.dossierCode}`);
     const open = await this.openClocks(q, `dossier_code = $1 and kind = 'dossier'`, [a.dossierCode]);
     if (open.length) throw new Conflict(`dossier ${a.dossierCode} already has an open SLA clock`);
-    return this.insert(q, { kind: 'dossier', dossierCode: a.dossierCode, taskId: null, agencyCode: null, step: null, limit: a.limit, startedAt: a.startedAt, cutOff: a.cutOff });
+    return this.insert(q, {
+      kind: 'dossier',
+      dossierCode: a.dossierCode,
+      taskId: null,
+      agencyCode: null,
+      step: null,
+      limit: a.limit,
+      startedAt: a.startedAt,
+      cutOff: a.cutOff,
+    });
   }
 
   async startStepClock(
@@ -100,11 +109,17 @@ export class SlaService {
     a: { dossierCode: string; taskId: string; agencyCode: string; step: string; limit: Limit; startedAt: Date },
   ): Promise<{ id: string; dueAt: Date }> {
     await this.mustExist(q, `select 1 from domain.dossiers where code = $1`, a.dossierCode, `dossier ${a.dossierCode}`);
-    if (typeof a.taskId !== 'string' || !/^\d{1,19}$/.test(a.taskId)) throw new Invalid(`taskId must be a task id (digits), got ${JSON.stringify(a.taskId)}`, { param: 'taskId' });
+    if (typeof a.taskId !== 'string' || !/^\d{1,19}$/.test(a.taskId))
+      throw new Invalid(`taskId must be a task id (digits), got ${JSON.stringify(a.taskId)}`, { param: 'taskId' });
     await this.mustExist(q, `select 1 from domain.tasks where id = $1`, a.taskId, `task ${a.taskId}`);
     const open = await this.openClocks(q, `task_id = $1 and kind = 'step'`, [a.taskId]);
     if (open.length) throw new Conflict(`task ${a.taskId} already has an open SLA clock`);
-    return this.insert(q, { kind: 'step', ...a, cutOff: undefined, dueAt: a.limit?.value === 0 ? await this.appointment(q, a.dossierCode) : undefined });
+    return this.insert(q, {
+      kind: 'step',
+      ...a,
+      cutOff: undefined,
+      dueAt: a.limit?.value === 0 ? await this.appointment(q, a.dossierCode) : undefined,
+    });
   }
 
   async pauseDossier(q: Queryable, dossierCode: string, a: { at: Date; reason: string; requestedBy: string; legalBasis?: string }): Promise<void> {
@@ -117,14 +132,18 @@ export class SlaService {
     if (dossier.state === 'paused') throw new Conflict(`the SLA clock of dossier ${dossierCode} is already paused`);
     const cal = this.calendar();
     for (const c of open.filter((x) => x.state === 'running')) {
-      await q.query(
-        `update domain.sla_clocks set state = 'paused', paused_at = $2::timestamptz, remaining_ms = $3, next_check_at = null where id = $1`,
-        [c.id, at.toISOString(), officeMs(cal, at, c.due_at)],
-      );
-      await q.query(
-        `insert into domain.sla_pauses (clock_id, paused_at, reason, requested_by, legal_basis) values ($1, $2::timestamptz, $3, $4, $5)`,
-        [c.id, at.toISOString(), a.reason, a.requestedBy, a.legalBasis ?? null],
-      );
+      await q.query(`update domain.sla_clocks set state = 'paused', paused_at = $2::timestamptz, remaining_ms = $3, next_check_at = null where id = $1`, [
+        c.id,
+        at.toISOString(),
+        officeMs(cal, at, c.due_at),
+      ]);
+      await q.query(`insert into domain.sla_pauses (clock_id, paused_at, reason, requested_by, legal_basis) values ($1, $2::timestamptz, $3, $4, $5)`, [
+        c.id,
+        at.toISOString(),
+        a.reason,
+        a.requestedBy,
+        a.legalBasis ?? null,
+      ]);
     }
   }
 
@@ -212,11 +231,9 @@ export class SlaService {
 
   /** Every clock of a dossier, dossier clock first, with pauses and extensions. */
   async clocks(q: Queryable, dossierCode: string): Promise<ClockView[]> {
-    const rows = await selectClocks(
-      q,
-      `select ${CLOCK_COLUMNS} from domain.sla_clocks where dossier_code = $1 order by (kind = 'dossier') desc, id`,
-      [dossierCode],
-    );
+    const rows = await selectClocks(q, `select ${CLOCK_COLUMNS} from domain.sla_clocks where dossier_code = $1 order by (kind = 'dossier') desc, id`, [
+      dossierCode,
+    ]);
     return loadViews(q, rows, this.clock.now());
   }
 
@@ -253,7 +270,17 @@ export class SlaService {
 
   private async insert(
     q: Queryable,
-    a: { kind: 'dossier' | 'step'; dossierCode: string; taskId: string | null; agencyCode: string | null; step: string | null; limit: Limit; startedAt: Date; cutOff?: CutOff; dueAt?: Date },
+    a: {
+      kind: 'dossier' | 'step';
+      dossierCode: string;
+      taskId: string | null;
+      agencyCode: string | null;
+      step: string | null;
+      limit: Limit;
+      startedAt: Date;
+      cutOff?: CutOff;
+      dueAt?: Date;
+    },
   ): Promise<{ id: string; dueAt: Date }> {
     const startedAt = checkDate(a.startedAt, 'startedAt');
     const cutOff = checkCutOff(a.cutOff);
@@ -267,8 +294,20 @@ export class SlaService {
          $13::timestamptz, $14, $9::timestamptz)
        returning id::text`,
       [
-        a.dossierCode, a.kind, a.taskId, a.agencyCode, a.step, a.limit.value, a.limit.unit, startedAt.toISOString(), p.dueAt.toISOString(),
-        p.atRiskAt?.toISOString() ?? null, next?.toISOString() ?? null, p.budgetMs, p.countingFrom.toISOString(), cutOff?.after ?? null,
+        a.dossierCode,
+        a.kind,
+        a.taskId,
+        a.agencyCode,
+        a.step,
+        a.limit.value,
+        a.limit.unit,
+        startedAt.toISOString(),
+        p.dueAt.toISOString(),
+        p.atRiskAt?.toISOString() ?? null,
+        next?.toISOString() ?? null,
+        p.budgetMs,
+        p.countingFrom.toISOString(),
+        cutOff?.after ?? null,
       ],
     );
     return { id: rows[0].id, dueAt: p.dueAt };
@@ -312,8 +351,16 @@ export class SlaService {
       const p = plan(cal, limitOf(c), at, this.atRiskShare, cutOff);
       if (c.kind === 'step' && Number(c.limit_value) === 0 && appointment) p.dueAt = appointment;
       row = {
-        ...c, state: 'running', due_at: p.dueAt, statutory_due_at: p.dueAt, at_risk_at: p.atRiskAt, budget_ms: p.budgetMs,
-        counting_from: p.countingFrom, at_risk_notified: false, overdue_notified: false, generation: c.generation + 1,
+        ...c,
+        state: 'running',
+        due_at: p.dueAt,
+        statutory_due_at: p.dueAt,
+        at_risk_at: p.atRiskAt,
+        budget_ms: p.budgetMs,
+        counting_from: p.countingFrom,
+        at_risk_notified: false,
+        overdue_notified: false,
+        generation: c.generation + 1,
       };
     } else {
       const paused = c.paused_at ?? at;
@@ -332,8 +379,16 @@ export class SlaService {
          at_risk_notified = $7, overdue_notified = $8, generation = $9, next_check_at = $10::timestamptz
        where id = $1`,
       [
-        c.id, row.due_at.toISOString(), statutoryDue(row).toISOString(), row.at_risk_at?.toISOString() ?? null, row.budget_ms,
-        row.counting_from?.toISOString() ?? null, row.at_risk_notified, row.overdue_notified, row.generation, nextCheck(row)?.toISOString() ?? null,
+        c.id,
+        row.due_at.toISOString(),
+        statutoryDue(row).toISOString(),
+        row.at_risk_at?.toISOString() ?? null,
+        row.budget_ms,
+        row.counting_from?.toISOString() ?? null,
+        row.at_risk_notified,
+        row.overdue_notified,
+        row.generation,
+        nextCheck(row)?.toISOString() ?? null,
       ],
     );
     return row.due_at;
@@ -350,10 +405,11 @@ export class SlaService {
       statutory = statutoryDue(again);
     }
     const result = judge(at, statutory);
-    await q.query(
-      `update domain.sla_clocks set state = $2, stopped_at = $3::timestamptz, next_check_at = null where id = $1`,
-      [c.id, result, at.toISOString()],
-    );
+    await q.query(`update domain.sla_clocks set state = $2, stopped_at = $3::timestamptz, next_check_at = null where id = $1`, [
+      c.id,
+      result,
+      at.toISOString(),
+    ]);
     return result;
   }
 

@@ -96,7 +96,11 @@ async function finish(deps: CompletionDeps, task: TaskRow, actor: Actor, mode: '
  * The job is gone without our completion (an interrupting boundary event, a cancelled
  * instance): the task leaves every inbox, its clock is cancelled and the audit says so.
  */
-export async function withdraw(deps: Pick<CompletionDeps, 'db' | 'sla' | 'clock'>, task: TaskRow, noticedBy: 'completion' | 'lease'): Promise<TaskRow | undefined> {
+export async function withdraw(
+  deps: Pick<CompletionDeps, 'db' | 'sla' | 'clock'>,
+  task: TaskRow,
+  noticedBy: 'completion' | 'lease',
+): Promise<TaskRow | undefined> {
   const at = new Date(deps.clock.now());
   return deps.db.tx(async (q) => {
     const gone = await cancelTask(q, task.id, at);

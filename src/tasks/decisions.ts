@@ -46,11 +46,7 @@ export class DecisionSchemas {
 
   /** The schema a task's decision must match (its name under schemas/tasks, without .json). */
   schemaFor(t: DecisionTarget): string {
-    const candidates = [
-      t.formKey ? formName(t.formKey) : undefined,
-      t.bpmnProcessId ? `${t.bpmnProcessId}/${t.elementId}` : undefined,
-      t.elementId,
-    ];
+    const candidates = [t.formKey ? formName(t.formKey) : undefined, t.bpmnProcessId ? `${t.bpmnProcessId}/${t.elementId}` : undefined, t.elementId];
     return candidates.find((c): c is string => !!c && this.names.has(c)) ?? DEFAULT_DECISION_SCHEMA;
   }
 

@@ -44,10 +44,7 @@ const DOSSIER = `select d.code, d.procedure_code as "procedureCode", d.rule_vers
   from domain.dossiers d join domain.agencies a on a.code = d.receiving_agency`;
 
 /** The dossier of a job: by its `dossierCode` variable, else by its process instance. */
-export async function findDossier(
-  q: Queryable,
-  job: { processInstanceKey: string; variables: Record<string, unknown> },
-): Promise<DossierRef | undefined> {
+export async function findDossier(q: Queryable, job: { processInstanceKey: string; variables: Record<string, unknown> }): Promise<DossierRef | undefined> {
   const code = job.variables.dossierCode;
   if (typeof code === 'string' && code) {
     const { rows } = await q.query<DossierRef>(`${DOSSIER} where d.code = $1`, [code]);

@@ -52,12 +52,19 @@ export class TaskService {
     const a = checkActor(actor);
     const page = filter.page ?? 1;
     const pageSize = filter.pageSize ?? undefined;
-    if (!Number.isInteger(page) || page < 1) throw new Invalid('page must be a positive integer', [reportedProblem('/page', 'phải là số nguyên từ 1 trở lên', 'must be an integer ≥ 1', 'must be >= 1')]);
+    if (!Number.isInteger(page) || page < 1)
+      throw new Invalid('page must be a positive integer', [
+        reportedProblem('/page', 'phải là số nguyên từ 1 trở lên', 'must be an integer ≥ 1', 'must be >= 1'),
+      ]);
     if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)) {
-      throw new Invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, [reportedProblem('/pageSize', `phải là số nguyên từ 1 đến ${MAX_PAGE_SIZE}`, `must be from 1 to ${MAX_PAGE_SIZE}`)]);
+      throw new Invalid(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, [
+        reportedProblem('/pageSize', `phải là số nguyên từ 1 đến ${MAX_PAGE_SIZE}`, `must be from 1 to ${MAX_PAGE_SIZE}`),
+      ]);
     }
     if (filter.dueSoon !== undefined && !(Number.isFinite(filter.dueSoon) && filter.dueSoon > 0)) {
-      throw new Invalid('dueSoon must be a positive number of hours', [reportedProblem('/dueSoon', 'phải là số giờ lớn hơn 0', 'must be a number of hours > 0', 'must be > 0')]);
+      throw new Invalid('dueSoon must be a positive number of hours', [
+        reportedProblem('/dueSoon', 'phải là số giờ lớn hơn 0', 'must be a number of hours > 0', 'must be > 0'),
+      ]);
     }
     return listTasks(this.db, a, filter, this.now());
   }
@@ -113,7 +120,8 @@ export class TaskService {
   async assign(actor: Actor, id: string, to: string): Promise<TaskRow> {
     const a = this.acting(actor);
     this.checkId(id);
-    if (typeof to !== 'string' || !to.trim()) throw new Invalid('username is required', [reportedProblem('/username', 'phải là tên đăng nhập', 'must be a username')]);
+    if (typeof to !== 'string' || !to.trim())
+      throw new Invalid('username is required', [reportedProblem('/username', 'phải là tên đăng nhập', 'must be a username')]);
     const at = this.now();
     const t = this.found(await this.byId(this.db, id, a), id);
     const done = await this.db.tx(async (q) => {
@@ -207,11 +215,14 @@ export class TaskService {
     switch (t.state) {
       case 'completing':
       case 'completed':
-        return new Conflict(`${base}: đã được ${t.completedBy ?? 'người khác'} hoàn thành (task ${t.id} was already completed by ${t.completedBy ?? 'someone else'})`, {
-          taskId: t.id,
-          state: t.state,
-          completedBy: t.completedBy,
-        });
+        return new Conflict(
+          `${base}: đã được ${t.completedBy ?? 'người khác'} hoàn thành (task ${t.id} was already completed by ${t.completedBy ?? 'someone else'})`,
+          {
+            taskId: t.id,
+            state: t.state,
+            completedBy: t.completedBy,
+          },
+        );
       case 'cancelled':
         return new Conflict(`${base}: công việc đã bị hủy (task ${t.id} was cancelled)`, { taskId: t.id, state: t.state });
       case 'claimed':
@@ -226,17 +237,22 @@ export class TaskService {
   }
 
   private async checkAssignee(q: Queryable, t: TaskRow, to: string): Promise<void> {
-    const { rows } = await q.query<{ role: string; agency_code: string | null }>(
-      `select role, agency_code from domain.users where username = $1 and active`,
-      [to],
-    );
+    const { rows } = await q.query<{ role: string; agency_code: string | null }>(`select role, agency_code from domain.users where username = $1 and active`, [
+      to,
+    ]);
     const u = rows[0];
     const roles = isCounterKind(t.agencyKind) ? ['counter', 'officer'] : ['officer'];
     const ok = t.dossierCode === null ? !!u : !!u && u.agency_code === t.agencyCode && roles.includes(u.role);
     if (!ok) {
       throw new Invalid(
         `'${to}' không phải cán bộ đang làm việc của cơ quan ${t.agencyCode} (no active ${roles.join(' or ')} '${to}' in agency ${t.agencyCode})`,
-        [reportedProblem('/username', `phải là cán bộ đang làm việc của cơ quan ${t.agencyCode}`, `must be an active ${roles.join(' or ')} of agency ${t.agencyCode}`)],
+        [
+          reportedProblem(
+            '/username',
+            `phải là cán bộ đang làm việc của cơ quan ${t.agencyCode}`,
+            `must be an active ${roles.join(' or ')} of agency ${t.agencyCode}`,
+          ),
+        ],
       );
     }
   }

@@ -364,5 +364,8 @@ export function candidateGroups(job: Pick<ActivatedJob, 'customHeaders'>): strin
   } catch {
     // Zeebe writes JSON; anything else is read as a comma-separated list.
   }
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

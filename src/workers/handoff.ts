@@ -23,7 +23,10 @@ export const handoff: JobHandlerSpec = {
   fetchVariable: ['dossierCode'],
   handle(job, { log, now }) {
     const code = dossierCode(job);
-    const to = (job.customHeaders.to ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const to = (job.customHeaders.to ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!to.length) throw new Error(`job ${job.key} at '${job.elementId}': header 'to' must name the receiving agencies`);
     const slip = { number: `LT-${code}-${job.elementId}`, to, at: new Date(now()).toISOString() };
     log.info({ job: job.key, dossierCode: code, to }, 'liên thông: chuyển thông tin hồ sơ');

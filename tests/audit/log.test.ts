@@ -2,13 +2,26 @@ import { openTestDb, type TestDb } from '../support/db.js';
 import { appendAudit, verifyAudit } from '../../src/audit/index.js';
 
 let t: TestDb;
-beforeAll(async () => { t = await openTestDb(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 describe('Feature: a tamper-evident audit log', () => {
   test('Given entries appended, when verified, then the chain is whole', async () => {
     for (let i = 0; i < 5; i++) {
-      await t.db.tx((q) => appendAudit(q, { actor: 'canbo1', role: 'officer', agency: 'UBND-X', dossierCode: 'HS-1', action: 'task.claimed', payload: { i, note: 'Đã nhận hồ sơ' } }));
+      await t.db.tx((q) =>
+        appendAudit(q, {
+          actor: 'canbo1',
+          role: 'officer',
+          agency: 'UBND-X',
+          dossierCode: 'HS-1',
+          action: 'task.claimed',
+          payload: { i, note: 'Đã nhận hồ sơ' },
+        }),
+      );
     }
     expect(await verifyAudit(t.db)).toMatchObject({ ok: true, rowsChecked: 5 });
   });

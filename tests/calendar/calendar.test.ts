@@ -132,12 +132,8 @@ describe('WorkingCalendar: overrides', () => {
       'overrides[0].kind',
     );
     expect(thrown(() => new WorkingCalendar({ fromYear: 2026, toYear: 2026, overrides: [row, { ...row }] })).param).toBe('overrides[1].date');
-    expect(thrown(() => new WorkingCalendar({ fromYear: 2026, toYear: 2026, overrides: [{ ...row, date: '2026-02-30' }] })).param).toBe(
-      'overrides[0].date',
-    );
-    expect(thrown(() => new WorkingCalendar({ fromYear: 2026, toYear: 2026, overrides: [{ ...row, source: ' ' }] })).param).toBe(
-      'overrides[0].source',
-    );
+    expect(thrown(() => new WorkingCalendar({ fromYear: 2026, toYear: 2026, overrides: [{ ...row, date: '2026-02-30' }] })).param).toBe('overrides[0].date');
+    expect(thrown(() => new WorkingCalendar({ fromYear: 2026, toYear: 2026, overrides: [{ ...row, source: ' ' }] })).param).toBe('overrides[0].source');
   });
 });
 

@@ -11,10 +11,16 @@ describe('statutory holidays (Labour Code 2019, art. 112)', () => {
     expect(days).toHaveLength(11);
     expect(days.map((d) => d.date)).toEqual([
       '2026-01-01',
-      '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
       '2026-04-26',
-      '2026-04-30', '2026-05-01',
-      '2026-09-01', '2026-09-02',
+      '2026-04-30',
+      '2026-05-01',
+      '2026-09-01',
+      '2026-09-02',
     ]);
   });
 
@@ -67,8 +73,7 @@ describe('statutory holidays (Labour Code 2019, art. 112)', () => {
   });
 
   it('given the weekday of 2 September, when choosing the adjacent National Day holiday, then the weekday joining a weekend is preferred', () => {
-    const adjacent = (year: number) =>
-      statutoryHolidays(year).find((h) => h.nameEn.startsWith('National Day (adjacent'))?.date;
+    const adjacent = (year: number) => statutoryHolidays(year).find((h) => h.nameEn.startsWith('National Day (adjacent'))?.date;
     expect(adjacent(2021)).toBe('2021-09-03'); // 2/9 Thursday → Friday 3/9
     expect(adjacent(2022)).toBe('2022-09-01'); // Friday → Thursday 1/9
     expect(adjacent(2023)).toBe('2023-09-01'); // Saturday → Friday 1/9

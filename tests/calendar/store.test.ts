@@ -3,8 +3,12 @@ import { CalendarStore } from '../../src/calendar/index.js';
 import { CalendarError } from '../../src/calendar/errors.js';
 
 let t: TestDb;
-beforeAll(async () => { t = await openTestDb(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 describe('Feature: the approved override table lives in the database', () => {
   test('Given an empty database, when the store starts, then the seed decisions are loaded once and win over the rules', async () => {

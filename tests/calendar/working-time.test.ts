@@ -108,8 +108,6 @@ describe('WorkingCalendar: working time (office hours 07:30–11:30, 13:00–17:
           }),
       ),
     ).toBe('officeHours[1].start');
-    expect(param(() => new WorkingCalendar({ fromYear: 2026, toYear: 2026, officeHours: [{ start: '7:30', end: '11:30' }] }))).toBe(
-      'officeHours[0].start',
-    );
+    expect(param(() => new WorkingCalendar({ fromYear: 2026, toYear: 2026, officeHours: [{ start: '7:30', end: '11:30' }] }))).toBe('officeHours[0].start');
   });
 });

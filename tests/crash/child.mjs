@@ -30,8 +30,11 @@ const JOB_TIMEOUT = Number(process.env.CRASH_JOB_TIMEOUT ?? 3000);
 
 const out = (line) => process.stdout.write(line + '\n');
 
-const tasks = Array.from({ length: STEPS }, (_, i) =>
-  `<bpmn:serviceTask id="step${i + 1}"><bpmn:extensionElements><zeebe:taskDefinition type="crash-step-${i + 1}"/></bpmn:extensionElements></bpmn:serviceTask>`);
+const tasks = Array.from(
+  { length: STEPS },
+  (_, i) =>
+    `<bpmn:serviceTask id="step${i + 1}"><bpmn:extensionElements><zeebe:taskDefinition type="crash-step-${i + 1}"/></bpmn:extensionElements></bpmn:serviceTask>`,
+);
 const ids = ['start', ...tasks.map((_, i) => `step${i + 1}`), 'end'];
 const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="crash" targetNamespace="http://lienthong.vn/crash">
@@ -39,7 +42,10 @@ const xml = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:startEvent id="start"/>
     ${tasks.join('\n    ')}
     <bpmn:endEvent id="end"/>
-    ${ids.slice(1).map((to, i) => `<bpmn:sequenceFlow id="f${i}" sourceRef="${ids[i]}" targetRef="${to}"/>`).join('\n    ')}
+    ${ids
+      .slice(1)
+      .map((to, i) => `<bpmn:sequenceFlow id="f${i}" sourceRef="${ids[i]}" targetRef="${to}"/>`)
+      .join('\n    ')}
   </bpmn:process>
 </bpmn:definitions>`;
 

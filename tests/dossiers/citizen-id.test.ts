@@ -50,6 +50,11 @@ describe('Feature: checking a citizen ID against what the person declares', () =
   });
 
   test('Scenario: a number of the wrong length is one problem', () => {
-    expect(citizenIdProblems('12345')).toEqual([{ messageVi: 'số định danh cá nhân phải gồm đúng 12 chữ số', messageEn: 'the personal identification number must be exactly 12 digits' }]);
+    expect(citizenIdProblems('12345')).toEqual([
+      {
+        messageVi: 'số định danh cá nhân phải gồm đúng 12 chữ số',
+        messageEn: 'the personal identification number must be exactly 12 digits',
+      },
+    ]);
   });
 });

@@ -7,7 +7,13 @@ export const APPLICANT = {
   gender: 'male',
   phone: '0912345678',
   email: 'an.nguyen@example.vn',
-  address: { provinceCode: '99', provinceName: 'tỉnh Thử Nghiệm', communeCode: '99001', communeName: 'xã Hòa Bình', detail: 'Số 12, thôn Đông' },
+  address: {
+    provinceCode: '99',
+    provinceName: 'tỉnh Thử Nghiệm',
+    communeCode: '99001',
+    communeName: 'xã Hòa Bình',
+    detail: 'Số 12, thôn Đông',
+  },
 } as const;
 
 const ADDRESS = APPLICANT.address;
@@ -28,7 +34,14 @@ export function deathIntake(linked: string[] = ['residence_removal', 'funeral_al
   return {
     applicant: structuredClone(APPLICANT),
     relationship: 'child',
-    deceased: { fullName: 'Nguyễn Văn Bảy', citizenId: '001050987654', birthDate: '1950-01-15', gender: 'male', deathDate: '2025-12-28', deathPlace: 'Tại nhà riêng, xã Hòa Bình' },
+    deceased: {
+      fullName: 'Nguyễn Văn Bảy',
+      citizenId: '001050987654',
+      birthDate: '1950-01-15',
+      gender: 'male',
+      deathDate: '2025-12-28',
+      deathPlace: 'Tại nhà riêng, xã Hòa Bình',
+    },
     linked,
     documents: [{ code: 'to-khai-lien-thong' }, { code: 'giay-bao-tu' }, { code: 'giay-to-tuy-than' }, { code: 'so-bao-hiem-xa-hoi' }],
   };

@@ -10,7 +10,17 @@ import { STAFF, useDossiers } from './support.js';
 const h = useDossiers();
 const BIRTH = 'birth-registration-group';
 const text = (doc: FormDoc) =>
-  doc.body.map((b) => ('text' in b ? b.text : b.kind === 'fields' ? b.items.map((i) => `${i.label}: ${i.value}`).join('\n') : b.kind === 'table' ? b.rows.map((r) => r.join(' | ')).join('\n') : '')).join('\n');
+  doc.body
+    .map((b) =>
+      'text' in b
+        ? b.text
+        : b.kind === 'fields'
+          ? b.items.map((i) => `${i.label}: ${i.value}`).join('\n')
+          : b.kind === 'table'
+            ? b.rows.map((r) => r.join(' | ')).join('\n')
+            : '',
+    )
+    .join('\n');
 
 describe('Feature: form 01 — receipt and appointment', () => {
   test('Scenario: received Monday 05/01/2026 at 09:00 → appointment 09 giờ 00 phút, ngày 12/01/2026; documents, limit, people', async () => {
@@ -36,12 +46,20 @@ describe('Feature: form 01 — receipt and appointment', () => {
       { title: 'Người nộp hồ sơ', hint: '(Ký và ghi rõ họ tên)', name: 'Nguyễn Văn An' },
       { title: 'Người tiếp nhận hồ sơ', hint: '(Ký và ghi rõ họ tên)', name: 'Nguyễn Thị Hòa' },
     ]);
-    expect(form01.data).toMatchObject({ appointmentAt: '2026-01-12T02:00:00.000Z', limit: { value: 5, unit: 'working_days', confirmed: false } });
+    expect(form01.data).toMatchObject({
+      appointmentAt: '2026-01-12T02:00:00.000Z',
+      limit: { value: 5, unit: 'working_days', confirmed: false },
+    });
   });
 
-  test('Scenario: a late-evening receipt is dated by Vietnam\'s day, not UTC\'s: 23:30 on 05/01 (16:30 UTC)', async () => {
+  test("Scenario: a late-evening receipt is dated by Vietnam's day, not UTC's: 23:30 on 05/01 (16:30 UTC)", async () => {
     h.clock.set(new Date('2026-01-05T16:30:00Z'));
-    const { form01 } = await h.dossiers.receive(undefined, { procedureCode: BIRTH, channel: 'online', receivingAgency: 'mot-cua-xa.hoa-binh', intake: birthIntake() });
+    const { form01 } = await h.dossiers.receive(undefined, {
+      procedureCode: BIRTH,
+      channel: 'online',
+      receivingAgency: 'mot-cua-xa.hoa-binh',
+      intake: birthIntake(),
+    });
     expect(text(form01)).toContain('4. Thời gian nhận hồ sơ: 23 giờ 30 phút, ngày 05/01/2026.');
     // After the 15:00 cut-off: counted from Tuesday 06/01; 5 working days end Monday 12/01 at 17:00.
     expect(text(form01)).toContain('5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 12/01/2026.');
@@ -73,9 +91,16 @@ describe('Feature: printable HTML', () => {
 describe('Feature: forms 02–06 as issued and as built', () => {
   test('Scenario: 02 request to supplement, 03 refusal — each stored as printed, signed by whom it names', async () => {
     const { dossier } = await h.receive(BIRTH);
-    await h.dossiers.requestSupplement(STAFF.counter, dossier.code, { reasons: ['Thiếu giấy chứng sinh bản chính'], items: [{ name: 'Giấy chứng sinh (bản chính)' }], legalBasis: 'Luật Hộ tịch 2014, Điều 16' });
+    await h.dossiers.requestSupplement(STAFF.counter, dossier.code, {
+      reasons: ['Thiếu giấy chứng sinh bản chính'],
+      items: [{ name: 'Giấy chứng sinh (bản chính)' }],
+      legalBasis: 'Luật Hộ tịch 2014, Điều 16',
+    });
     h.clock.set(new Date('2026-01-07T03:15:00Z'));
-    await h.dossiers.refuse(STAFF.counter, dossier.code, { reason: 'Người nộp không bổ sung giấy chứng sinh', legalBasis: 'Nghị định 123/2015/NĐ-CP' });
+    await h.dossiers.refuse(STAFF.counter, dossier.code, {
+      reason: 'Người nộp không bổ sung giấy chứng sinh',
+      legalBasis: 'Nghị định 123/2015/NĐ-CP',
+    });
     const f02 = await h.dossiers.form(STAFF.counter, dossier.code, '02');
     expect(f02.addressee).toBe('Kính gửi: Ông Nguyễn Văn An');
     expect(text(f02)).toContain('1 | Giấy chứng sinh (bản chính) |');
@@ -97,7 +122,9 @@ describe('Feature: forms 02–06 as issued and as built', () => {
     const slip = await h.dossiers.form(STAFF.auditor, dossier.code, '06');
     const rows = (slip.body.find((b) => b.kind === 'table') as any).rows as string[][];
     expect(rows[0][0]).toBe('1. Ủy ban nhân dân xã Hòa Bình (công chức Tư pháp – Hộ tịch)\n(Đăng ký khai sinh)');
-    expect(rows[0][1]).toBe('Giao: Nguyễn Thị Hòa (Trung tâm Phục vụ hành chính công xã Hòa Bình), 09:00 05/01/2026\nNhận: Lê Thị Hộ (Ủy ban nhân dân xã Hòa Bình (công chức Tư pháp – Hộ tịch))');
+    expect(rows[0][1]).toBe(
+      'Giao: Nguyễn Thị Hòa (Trung tâm Phục vụ hành chính công xã Hòa Bình), 09:00 05/01/2026\nNhận: Lê Thị Hộ (Ủy ban nhân dân xã Hòa Bình (công chức Tư pháp – Hộ tịch))',
+    );
     expect(rows[0][2]).toBe('Trước hạn\nHạn: 09:00 06/01/2026\nXong: 14:40 05/01/2026');
     expect(rows.find((r) => r[0].includes('Công an xã Hòa Bình'))![1]).toContain('Giao: Lê Thị Hộ');
     expect(rows.find((r) => r[0].includes('Công an xã Hòa Bình'))![2]).toMatch(/^Đang giải quyết/);

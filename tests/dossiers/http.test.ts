@@ -19,13 +19,22 @@ let t: TestDb;
 let svc: Service;
 let url: string;
 const tokens: Record<string, string> = {};
-const PEOPLE = { counter: ['motcua.hoa-binh', DEMO_PASSWORDS.counter], police: ['congan.tan-an', DEMO_PASSWORDS.officer], auditor: ['thanhtra', DEMO_PASSWORDS.auditor] } as const;
+const PEOPLE = {
+  counter: ['motcua.hoa-binh', DEMO_PASSWORDS.counter],
+  police: ['congan.tan-an', DEMO_PASSWORDS.officer],
+  auditor: ['thanhtra', DEMO_PASSWORDS.auditor],
+} as const;
 type Who = keyof typeof PEOPLE | 'anonymous';
-const as = (who: Who, method: string, path: string, body?: unknown) => call(url, method, path, body, { authorization: who === 'anonymous' ? '' : `Bearer ${tokens[who]}` });
+const as = (who: Who, method: string, path: string, body?: unknown) =>
+  call(url, method, path, body, { authorization: who === 'anonymous' ? '' : `Bearer ${tokens[who]}` });
 
 beforeAll(async () => {
   t = await openTestDb();
-  svc = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), { db: t.db, logger: pino({ level: 'silent' }), clock });
+  svc = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), {
+    db: t.db,
+    logger: pino({ level: 'silent' }),
+    clock,
+  });
   url = svc.url;
   for (const [who, [username, password]] of Object.entries(PEOPLE)) {
     const r = await call(url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
@@ -46,13 +55,21 @@ describe('Feature: receiving over HTTP', () => {
     const r = await receive();
     expect(r.status).toBe(201);
     expect(r.headers.get('location')).toBe(`/api/dossiers/${r.body.dossier.code}`);
-    expect(r.body.dossier).toMatchObject({ code: expect.stringMatching(/^MOT-CUA-XA-HOA-BINH-\d{6}-\d{4}$/), status: expect.stringMatching(/^(received|in_progress)$/), receivedBy: 'motcua.hoa-binh' });
+    expect(r.body.dossier).toMatchObject({
+      code: expect.stringMatching(/^MOT-CUA-XA-HOA-BINH-\d{6}-\d{4}$/),
+      status: expect.stringMatching(/^(received|in_progress)$/),
+      receivedBy: 'motcua.hoa-binh',
+    });
     expect(r.body.dossier.lookupSecretHash).toBeUndefined();
     expect(r.body.form01).toMatchObject({ form: '01', data: { lookupSecret: r.body.lookupSecret } });
   });
 
   test('Scenario: ?format=html answers form 01 as a printable page', async () => {
-    const r = await as('counter', 'POST', '/api/dossiers?format=html', { procedureCode: 'birth-registration-group', channel: 'counter', intake: birthIntake() });
+    const r = await as('counter', 'POST', '/api/dossiers?format=html', {
+      procedureCode: 'birth-registration-group',
+      channel: 'counter',
+      intake: birthIntake(),
+    });
     expect(r.status).toBe(201);
     expect(r.headers.get('content-type')).toMatch(/^text\/html/);
     expect(r.body).toContain('GIẤY TIẾP NHẬN'.toLowerCase() === 'x' ? '' : 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả');
@@ -65,7 +82,10 @@ describe('Feature: receiving over HTTP', () => {
     const before = (await t.db.query(`select count(*)::int as n from domain.dossiers`)).rows[0].n;
     const r = await as('counter', 'POST', '/api/dossiers', { procedureCode: 'birth-registration-group', channel: 'counter', intake });
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ error: 'Invalid', details: [{ path: '/residence/district', messageVi: expect.any(String), messageEn: expect.any(String) }] });
+    expect(r.body).toMatchObject({
+      error: 'Invalid',
+      details: [{ path: '/residence/district', messageVi: expect.any(String), messageEn: expect.any(String) }],
+    });
     delete intake.residence.district;
     const r2 = await as('counter', 'POST', '/api/dossiers', { procedureCode: 'birth-registration-group', channel: 'counter', intake });
     expect(r2.body.details).toEqual([expect.objectContaining({ path: '/applicant/citizenId', messageVi: expect.stringContaining('mã thế kỷ') })]);
@@ -95,14 +115,23 @@ describe('Feature: the public sees its dossier only with the secret', () => {
     const code = r.body.dossier.code;
     const pub = await as('anonymous', 'GET', `/api/dossiers/${code}?secret=${r.body.lookupSecret}`);
     expect(pub.status).toBe(200);
-    expect(pub.body).toMatchObject({ code, status: expect.stringMatching(/^(received|in_progress)$/), appointmentAt: r.body.dossier.appointmentAt, supplement: null });
+    expect(pub.body).toMatchObject({
+      code,
+      status: expect.stringMatching(/^(received|in_progress)$/),
+      appointmentAt: r.body.dossier.appointmentAt,
+      supplement: null,
+    });
     expect(JSON.stringify(pub.body)).not.toMatch(/001090123456|079301654321|Nguyễn Minh Khang/);
     const header = await call(url, 'GET', `/api/dossiers/${code}`, undefined, { 'x-lookup-secret': r.body.lookupSecret });
     expect(header.status).toBe(200);
     expect((await as('anonymous', 'GET', `/api/dossiers/${code}?secret=AAAA-BBBB-CCCC`)).status).toBe(404);
     expect((await as('anonymous', 'GET', `/api/dossiers/${code}`)).status).toBe(401);
     const staff = await as('counter', 'GET', `/api/dossiers/${code}`);
-    expect(staff.body).toMatchObject({ code, applicant: { citizenId: '001090123456' }, events: expect.arrayContaining([expect.objectContaining({ toStatus: 'received' })]) });
+    expect(staff.body).toMatchObject({
+      code,
+      applicant: { citizenId: '001090123456' },
+      events: expect.arrayContaining([expect.objectContaining({ toStatus: 'received' })]),
+    });
     expect((await as('police', 'GET', `/api/dossiers/${code}`)).status).toBe(404); // another commune's officer
   });
 });
@@ -111,12 +140,19 @@ describe('Feature: the lifecycle over HTTP', () => {
   test('Scenario: supplement request (201, form 02) → the citizen supplements with the secret → a second supplement is 409', async () => {
     const r = await receive();
     const code = r.body.dossier.code;
-    const req = await as('counter', 'POST', `/api/dossiers/${code}/supplement-requests`, { reasons: ['Thiếu giấy chứng sinh'], items: [{ name: 'Giấy chứng sinh' }], legalBasis: 'Luật Hộ tịch 2014, Điều 16' });
+    const req = await as('counter', 'POST', `/api/dossiers/${code}/supplement-requests`, {
+      reasons: ['Thiếu giấy chứng sinh'],
+      items: [{ name: 'Giấy chứng sinh' }],
+      legalBasis: 'Luật Hộ tịch 2014, Điều 16',
+    });
     expect(req.status).toBe(201);
     expect(req.body).toMatchObject({ form: '02' });
     const pub = await as('anonymous', 'GET', `/api/dossiers/${code}?secret=${r.body.lookupSecret}`);
     expect(pub.body.supplement).toMatchObject({ items: [{ name: 'Giấy chứng sinh' }] });
-    const sup = await as('anonymous', 'POST', `/api/dossiers/${code}/supplements`, { secret: r.body.lookupSecret, documents: [{ name: 'Giấy chứng sinh' }] });
+    const sup = await as('anonymous', 'POST', `/api/dossiers/${code}/supplements`, {
+      secret: r.body.lookupSecret,
+      documents: [{ name: 'Giấy chứng sinh' }],
+    });
     expect(sup.status).toBe(200);
     expect(sup.body.status).toBe('supplemented');
     const again = await as('anonymous', 'POST', `/api/dossiers/${code}/supplements`, { secret: r.body.lookupSecret });
@@ -128,7 +164,10 @@ describe('Feature: the lifecycle over HTTP', () => {
   test('Scenario: refusal (201, form 03) → return (200) → a second return is 409; the auditor may not refuse (403)', async () => {
     const code = (await receive()).body.dossier.code;
     expect((await as('auditor', 'POST', `/api/dossiers/${code}/refusal`, { reason: 'x', legalBasis: 'y' })).status).toBe(403);
-    const refusal = await as('counter', 'POST', `/api/dossiers/${code}/refusal`, { reason: 'Không thuộc thẩm quyền', legalBasis: 'Nghị định 123/2015/NĐ-CP' });
+    const refusal = await as('counter', 'POST', `/api/dossiers/${code}/refusal`, {
+      reason: 'Không thuộc thẩm quyền',
+      legalBasis: 'Nghị định 123/2015/NĐ-CP',
+    });
     expect(refusal.status).toBe(201);
     expect(refusal.body.form).toBe('03');
     expect((await as('counter', 'POST', `/api/dossiers/${code}/return`, {})).body.status).toBe('returned');
@@ -152,7 +191,10 @@ describe('Feature: the lifecycle over HTTP', () => {
     expect(reg.body.data.rows.map((x: any) => x.code)).toContain(code);
     expect((await as('counter', 'GET', `/api/registers/07?from=${today}`)).status).toBe(400);
     const regHtml = await as('auditor', 'GET', `/api/registers/07?from=${today}&to=${today}&agency=mot-cua-xa.hoa-binh&format=html`);
-    expect({ status: regHtml.status, body: String(regHtml.body).slice(0, 300) }).toMatchObject({ status: 200, body: expect.stringContaining('<!DOCTYPE html>') });
+    expect({ status: regHtml.status, body: String(regHtml.body).slice(0, 300) }).toMatchObject({
+      status: 200,
+      body: expect.stringContaining('<!DOCTYPE html>'),
+    });
     expect(regHtml.body).toContain('size: A4 landscape');
   });
 });

@@ -40,9 +40,21 @@ describe('Feature: schema problems name the path and say why, in Vietnamese and 
     const p = problems('birth-registration-group', x);
     expect(p).toEqual(
       expect.arrayContaining([
-        { path: '/child/fullName', messageVi: "thiếu thông tin bắt buộc 'fullName'", messageEn: "the required property 'fullName' is missing" },
-        expect.objectContaining({ path: '/child/birthDate', messageVi: expect.stringMatching(/ngày/), messageEn: expect.stringMatching(/date|string/) }),
-        expect.objectContaining({ path: '/applicant/nickname', messageVi: expect.stringContaining("không có trường 'nickname'"), messageEn: expect.stringContaining("'nickname' is not part") }),
+        {
+          path: '/child/fullName',
+          messageVi: "thiếu thông tin bắt buộc 'fullName'",
+          messageEn: "the required property 'fullName' is missing",
+        },
+        expect.objectContaining({
+          path: '/child/birthDate',
+          messageVi: expect.stringMatching(/ngày/),
+          messageEn: expect.stringMatching(/date|string/),
+        }),
+        expect.objectContaining({
+          path: '/applicant/nickname',
+          messageVi: expect.stringContaining("không có trường 'nickname'"),
+          messageEn: expect.stringContaining("'nickname' is not part"),
+        }),
       ]),
     );
   });
@@ -52,7 +64,11 @@ describe('Feature: schema problems name the path and say why, in Vietnamese and 
     x.applicant.address.district = 'huyện Cũ';
     const p = problems('death-registration-group', x);
     expect(p).toEqual([
-      expect.objectContaining({ path: '/applicant/address/district', messageVi: expect.stringContaining('không có cấp huyện'), messageEn: expect.stringContaining('no district') }),
+      expect.objectContaining({
+        path: '/applicant/address/district',
+        messageVi: expect.stringContaining('không có cấp huyện'),
+        messageEn: expect.stringContaining('no district'),
+      }),
     ]);
   });
 
@@ -64,8 +80,16 @@ describe('Feature: schema problems name the path and say why, in Vietnamese and 
     const p = problems('land-use-right-transfer', x);
     expect(p).toEqual(
       expect.arrayContaining([
-        { path: '/applicant/citizenId', messageVi: 'phải là số định danh cá nhân gồm đúng 12 chữ số', messageEn: 'must be a personal identification number of exactly 12 digits' },
-        { path: '/transferor/birthDate', messageVi: 'phải là một ngày có thật dạng YYYY-MM-DD', messageEn: 'must be a real date written YYYY-MM-DD' },
+        {
+          path: '/applicant/citizenId',
+          messageVi: 'phải là số định danh cá nhân gồm đúng 12 chữ số',
+          messageEn: 'must be a personal identification number of exactly 12 digits',
+        },
+        {
+          path: '/transferor/birthDate',
+          messageVi: 'phải là một ngày có thật dạng YYYY-MM-DD',
+          messageEn: 'must be a real date written YYYY-MM-DD',
+        },
         expect.objectContaining({ path: '/applicant/phone', messageVi: expect.stringContaining('số điện thoại') }),
       ]),
     );
@@ -75,7 +99,10 @@ describe('Feature: schema problems name the path and say why, in Vietnamese and 
     const p = problems('death-registration-group', deathIntake(['funeral_allowance', 'funeral_allowance', 'pension']));
     expect(p).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: '/linked/2', messageEn: expect.stringContaining('residence_removal, funeral_allowance, survivor_benefit') }),
+        expect.objectContaining({
+          path: '/linked/2',
+          messageEn: expect.stringContaining('residence_removal, funeral_allowance, survivor_benefit'),
+        }),
         expect.objectContaining({ path: '/linked', messageVi: 'mục thứ 1 và thứ 2 trùng nhau' }),
       ]),
     );
@@ -86,7 +113,11 @@ describe('Feature: schema problems name the path and say why, in Vietnamese and 
     delete x.mother;
     delete x.father;
     expect(problems('birth-registration-group', x)).toEqual([
-      { path: '', messageVi: "phải có ít nhất một trong các thông tin 'mother', 'father'", messageEn: "must have at least one of 'mother', 'father'" },
+      {
+        path: '',
+        messageVi: "phải có ít nhất một trong các thông tin 'mother', 'father'",
+        messageEn: "must have at least one of 'mother', 'father'",
+      },
     ]);
   });
 
@@ -105,8 +136,16 @@ describe('Feature: what the schema cannot say', () => {
     const p = problems('birth-registration-group', x);
     expect(p).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: '/mother/citizenId', messageVi: expect.stringContaining('mã giới tính nam'), messageEn: expect.stringContaining('codes the gender male') }),
-        expect.objectContaining({ path: '/applicant/citizenId', messageVi: expect.stringContaining('mã thế kỷ 2000–2099'), messageEn: expect.stringContaining('2000–2099') }),
+        expect.objectContaining({
+          path: '/mother/citizenId',
+          messageVi: expect.stringContaining('mã giới tính nam'),
+          messageEn: expect.stringContaining('codes the gender male'),
+        }),
+        expect.objectContaining({
+          path: '/applicant/citizenId',
+          messageVi: expect.stringContaining('mã thế kỷ 2000–2099'),
+          messageEn: expect.stringContaining('2000–2099'),
+        }),
       ]),
     );
   });
@@ -115,10 +154,7 @@ describe('Feature: what the schema cannot say', () => {
     const x = deathIntake();
     x.deceased.citizenId = '003051987654'; // 003 is no province; 51 ≠ 1950
     const p = problems('death-registration-group', x).filter((e) => e.path === '/deceased/citizenId');
-    expect(p.map((e) => e.messageEn)).toEqual([
-      expect.stringContaining("'003' are not a province code"),
-      expect.stringContaining("digits 5–6 '51'"),
-    ]);
+    expect(p.map((e) => e.messageEn)).toEqual([expect.stringContaining("'003' are not a province code"), expect.stringContaining("digits 5–6 '51'")]);
   });
 
   test('Scenario: dates after the day of receipt, and a death before the birth', () => {
@@ -127,13 +163,17 @@ describe('Feature: what the schema cannot say', () => {
     const later = problems('death-registration-group', x);
     expect(later).toEqual([expect.objectContaining({ path: '/deceased/deathDate', messageVi: 'ngày chết không được sau ngày tiếp nhận (05/01/2026)' })]);
     x.deceased.deathDate = '1949-12-31';
-    expect(problems('death-registration-group', x)).toEqual([expect.objectContaining({ path: '/deceased/deathDate', messageEn: 'the date of death must not be before the birth date' })]);
+    expect(problems('death-registration-group', x)).toEqual([
+      expect.objectContaining({ path: '/deceased/deathDate', messageEn: 'the date of death must not be before the birth date' }),
+    ]);
   });
 
-  test('Scenario: the birth group is for a child under 6 on the day of receipt (the version\'s threshold)', () => {
+  test("Scenario: the birth group is for a child under 6 on the day of receipt (the version's threshold)", () => {
     const x = birthIntake();
     x.child.birthDate = '2020-01-05'; // 6 years old exactly on 05/01/2026
-    expect(problems('birth-registration-group', x)).toEqual([expect.objectContaining({ path: '/child/birthDate', messageVi: expect.stringContaining('đủ 6 tuổi') })]);
+    expect(problems('birth-registration-group', x)).toEqual([
+      expect.objectContaining({ path: '/child/birthDate', messageVi: expect.stringContaining('đủ 6 tuổi') }),
+    ]);
     x.child.birthDate = '2020-01-06'; // one day short of 6
     expect(problems('birth-registration-group', x)).toEqual([]);
   });
@@ -143,10 +183,21 @@ describe('Feature: what the schema cannot say', () => {
     x.documents = [{ code: 'don-de-nghi' }, { code: 'don-de-nghi' }, { code: 'ban-ve-thiet-ke', count: 1 }, { code: 'giay-khai-sinh' }];
     const p = problems('construction-permit', x);
     expect(p).toEqual([
-      { path: '/documents/1', messageVi: "giấy tờ 'don-de-nghi' được kê khai hai lần", messageEn: "document 'don-de-nghi' is listed twice" },
+      {
+        path: '/documents/1',
+        messageVi: "giấy tờ 'don-de-nghi' được kê khai hai lần",
+        messageEn: "document 'don-de-nghi' is listed twice",
+      },
       expect.objectContaining({ path: '/documents/2/count', messageVi: expect.stringContaining('cần 2 bản') }),
-      expect.objectContaining({ path: '/documents/3/code', messageEn: expect.stringContaining("'giay-khai-sinh' is not in the list of documents of rule version 2025.07") }),
-      expect.objectContaining({ path: '/documents', messageVi: expect.stringContaining('thiếu giấy tờ bắt buộc'), messageEn: expect.stringContaining('(giay-to-dat-dai)') }),
+      expect.objectContaining({
+        path: '/documents/3/code',
+        messageEn: expect.stringContaining("'giay-khai-sinh' is not in the list of documents of rule version 2025.07"),
+      }),
+      expect.objectContaining({
+        path: '/documents',
+        messageVi: expect.stringContaining('thiếu giấy tờ bắt buộc'),
+        messageEn: expect.stringContaining('(giay-to-dat-dai)'),
+      }),
     ]);
   });
 

@@ -27,7 +27,11 @@ async function act(action: Action, code: string, secret: string): Promise<unknow
   const d = h.dossiers;
   switch (action) {
     case 'requestSupplement':
-      return d.requestSupplement(STAFF.counter, code, { reasons: ['Giấy chứng sinh bị mờ'], items: [{ name: 'Giấy chứng sinh (bản rõ nét)' }], legalBasis: 'Luật Hộ tịch 2014, Điều 16' });
+      return d.requestSupplement(STAFF.counter, code, {
+        reasons: ['Giấy chứng sinh bị mờ'],
+        items: [{ name: 'Giấy chứng sinh (bản rõ nét)' }],
+        legalBasis: 'Luật Hộ tịch 2014, Điều 16',
+      });
     case 'supplement':
       return d.supplement(code, secret, { documents: [{ code: 'giay-chung-sinh', name: 'Giấy chứng sinh' }] });
     case 'refuse':
@@ -96,27 +100,33 @@ describe('Feature: every legal transition, as the people involved make it', () =
     expect((await h.instance(returned.processInstanceKey!)).state).toBe('COMPLETED');
   });
 
-  test.each(['received', 'in_progress', 'supplement_requested', 'supplemented'] as const)('Scenario: %s → refused → returned; the process and the open tasks are cancelled (form 03)', async (from) => {
-    const { dossier, lookupSecret } = await reach(from);
-    const form = (await act('refuse', dossier.code, lookupSecret)) as any;
-    expect(form).toMatchObject({ form: '03', title: 'Phiếu từ chối tiếp nhận giải quyết hồ sơ' });
-    const d = await h.dossier(dossier.code);
-    expect(d.status).toBe('refused');
-    expect((await h.instance(d.processInstanceKey!)).state).toBe('TERMINATED');
-    const { rows } = await h.db.query(`select state from domain.tasks where dossier_code = $1`, [dossier.code]);
-    expect(rows.every((r) => r.state === 'cancelled')).toBe(true);
-    expect((await h.dossiers.returnResult(STAFF.counter, dossier.code)).status).toBe('returned');
-  });
+  test.each(['received', 'in_progress', 'supplement_requested', 'supplemented'] as const)(
+    'Scenario: %s → refused → returned; the process and the open tasks are cancelled (form 03)',
+    async (from) => {
+      const { dossier, lookupSecret } = await reach(from);
+      const form = (await act('refuse', dossier.code, lookupSecret)) as any;
+      expect(form).toMatchObject({ form: '03', title: 'Phiếu từ chối tiếp nhận giải quyết hồ sơ' });
+      const d = await h.dossier(dossier.code);
+      expect(d.status).toBe('refused');
+      expect((await h.instance(d.processInstanceKey!)).state).toBe('TERMINATED');
+      const { rows } = await h.db.query(`select state from domain.tasks where dossier_code = $1`, [dossier.code]);
+      expect(rows.every((r) => r.state === 'cancelled')).toBe(true);
+      expect((await h.dossiers.returnResult(STAFF.counter, dossier.code)).status).toBe('returned');
+    },
+  );
 
-  test.each(['received', 'in_progress', 'supplement_requested', 'supplemented'] as const)('Scenario: %s → stopped → returned (form 05), the dossier clock cancelled, not judged', async (from) => {
-    const { dossier, lookupSecret } = await reach(from);
-    await act('stop', dossier.code, lookupSecret);
-    const d = await h.dossier(dossier.code);
-    expect(d.status).toBe('stopped');
-    const clocks = await h.sla.clocks(h.db, dossier.code);
-    expect(clocks.find((c) => c.kind === 'dossier')?.state).toBe('cancelled');
-    expect((await h.dossiers.returnResult(STAFF.counter, dossier.code)).status).toBe('returned');
-  });
+  test.each(['received', 'in_progress', 'supplement_requested', 'supplemented'] as const)(
+    'Scenario: %s → stopped → returned (form 05), the dossier clock cancelled, not judged',
+    async (from) => {
+      const { dossier, lookupSecret } = await reach(from);
+      await act('stop', dossier.code, lookupSecret);
+      const d = await h.dossier(dossier.code);
+      expect(d.status).toBe('stopped');
+      const clocks = await h.sla.clocks(h.db, dossier.code);
+      expect(clocks.find((c) => c.kind === 'dossier')?.state).toBe('cancelled');
+      expect((await h.dossiers.returnResult(STAFF.counter, dossier.code)).status).toBe('returned');
+    },
+  );
 
   test('Scenario: a second supplement request is refused when the version allows only one (birth group: 1)', async () => {
     const { dossier, lookupSecret } = await reach('supplemented');
@@ -164,7 +174,7 @@ describe('Feature: who may move a dossier', () => {
     expect(await h.status(dossier.code)).toBe('supplement_requested');
   });
 
-  test('Scenario: another commune\'s officer does not see the dossier (404), an auditor may not act (403)', async () => {
+  test("Scenario: another commune's officer does not see the dossier (404), an auditor may not act (403)", async () => {
     const { dossier } = await h.receive(BIRTH);
     const before = await h.snapshot(dossier.code);
     expect((await rejection(h.dossiers.refuse(STAFF.policeTanAn, dossier.code, { reason: 'x', legalBasis: 'y' }))).name).toBe('NotFound');

@@ -39,8 +39,15 @@ describe('Feature: the birth group end to end', () => {
       'healthInsuranceCard@bhxh.thu-nghiem:early',
       'returnResult@mot-cua-xa.hoa-binh:early', // handed back before the appointment day
     ]);
-    expect(steps[0]).toMatchObject({ from: { agency: 'mot-cua-xa.hoa-binh', person: 'Nguyễn Thị Hòa' }, to: { person: 'Lê Thị Hộ' }, handedOverAt: new Date(Date.UTC(2026, 0, 5, 2)).toISOString() });
-    expect(steps[1]).toMatchObject({ from: { agency: 'ubnd-xa.tu-phap-ho-tich.hoa-binh', person: 'Lê Thị Hộ' }, to: { person: 'Trần Văn Bình' } });
+    expect(steps[0]).toMatchObject({
+      from: { agency: 'mot-cua-xa.hoa-binh', person: 'Nguyễn Thị Hòa' },
+      to: { person: 'Lê Thị Hộ' },
+      handedOverAt: new Date(Date.UTC(2026, 0, 5, 2)).toISOString(),
+    });
+    expect(steps[1]).toMatchObject({
+      from: { agency: 'ubnd-xa.tu-phap-ho-tich.hoa-binh', person: 'Lê Thị Hộ' },
+      to: { person: 'Trần Văn Bình' },
+    });
     const clocks = await h.sla.clocks(h.db, dossier.code);
     expect(clocks[0]).toMatchObject({ kind: 'dossier', state: 'met_early' });
   });
@@ -53,7 +60,11 @@ describe('Feature: the death group end to end, linking what the applicant chose'
       h.startServiceWorkers();
       const { dossier } = await h.receive('death-registration-group', deathIntake(linked as string[]));
       await h.complete(dossier.code, 'deathRegistration', { outcome: 'approved' });
-      const element = { residence_removal: 'residenceRemoval', funeral_allowance: 'funeralAllowance', survivor_benefit: 'survivorBenefit' } as Record<string, string>;
+      const element = {
+        residence_removal: 'residenceRemoval',
+        funeral_allowance: 'funeralAllowance',
+        survivor_benefit: 'survivorBenefit',
+      } as Record<string, string>;
       for (const l of linked as string[]) await h.complete(dossier.code, element[l], { outcome: 'approved' });
       await returned(dossier.code);
       const { rows } = await h.db.query(`select element_id from domain.tasks where dossier_code = $1 order by id`, [dossier.code]);
@@ -69,7 +80,12 @@ describe('Feature: the land-use right transfer end to end', () => {
     await h.complete(dossier.code, 'landOfficeCheck', { outcome: 'approved' });
     await h.complete(dossier.code, 'issueTaxNotice', { taxNotice: { number: 'TB-2026-001', amount: 30_000_000 } });
     await waitFor('the process to wait for the payment', async () => (await h.activeElements(dossier.processInstanceKey!)).includes('awaitTaxPayment'));
-    await h.engine.publishMessage({ name: 'tax-paid', correlationKey: dossier.code, timeToLive: 60_000, variables: { paidAt: new Date(h.clock.now()).toISOString() } });
+    await h.engine.publishMessage({
+      name: 'tax-paid',
+      correlationKey: dossier.code,
+      timeToLive: 60_000,
+      variables: { paidAt: new Date(h.clock.now()).toISOString() },
+    });
     await h.complete(dossier.code, 'updateRecordAndIssueCertificate', { outcome: 'approved' });
     await returned(dossier.code);
   });
@@ -88,8 +104,14 @@ describe('Feature: the land-use right transfer end to end', () => {
     expect(d.status).toBe('stopped');
     expect(d.result).toMatchObject({ outcome: 'stopped', by: 'process', reason: 'hết hạn nộp thuế: Hồ sơ dừng giải quyết' });
     const form05 = await h.dossiers.form(STAFF.counter, dossier.code, '05');
-    expect(form05.data).toMatchObject({ byProcess: true, legalBasis: expect.stringContaining('Hạn nộp tiền theo thông báo của cơ quan thuế: 30 ngày') });
-    expect((await h.dossiers.publicStatus(dossier.code, lookupSecret)).result).toEqual({ outcome: 'stopped', reason: 'hết hạn nộp thuế: Hồ sơ dừng giải quyết' });
+    expect(form05.data).toMatchObject({
+      byProcess: true,
+      legalBasis: expect.stringContaining('Hạn nộp tiền theo thông báo của cơ quan thuế: 30 ngày'),
+    });
+    expect((await h.dossiers.publicStatus(dossier.code, lookupSecret)).result).toEqual({
+      outcome: 'stopped',
+      reason: 'hết hạn nộp thuế: Hồ sơ dừng giải quyết',
+    });
     expect((await h.dossiers.returnResult(STAFF.counter, dossier.code)).status).toBe('returned');
     expect(await h.dossiers.reconcile()).toMatchObject({ stopped: 0, returned: 0 });
   });
@@ -98,7 +120,10 @@ describe('Feature: the land-use right transfer end to end', () => {
 describe('Feature: the construction permit end to end', () => {
   test('Scenario: reception check → the consulted agencies in parallel → the decision → returned at the province centre', async () => {
     h.startServiceWorkers();
-    const { dossier } = await h.receive('construction-permit', constructionIntake(['canh-sat-pccc', 'so-nong-nghiep-moi-truong', 'so-van-hoa-the-thao-du-lich']));
+    const { dossier } = await h.receive(
+      'construction-permit',
+      constructionIntake(['canh-sat-pccc', 'so-nong-nghiep-moi-truong', 'so-van-hoa-the-thao-du-lich']),
+    );
     await h.complete(dossier.code, 'receptionCheck', { outcome: 'approved' });
     for (const a of ['so-van-hoa-the-thao-du-lich', 'canh-sat-pccc', 'so-nong-nghiep-moi-truong']) {
       await h.complete(dossier.code, 'consultation', { opinion: { verdict: 'agree' } }, a);
@@ -106,7 +131,11 @@ describe('Feature: the construction permit end to end', () => {
     await h.complete(dossier.code, 'permitDecision', { decision: 'granted', permitNumber: 'GPXD-01/2026' });
     await returned(dossier.code, STAFF.counterProvince);
     const { variables } = await h.instance(dossier.processInstanceKey!);
-    expect((variables.consultationOpinions as any[]).map((o) => o.agency).sort()).toEqual(['canh-sat-pccc', 'so-nong-nghiep-moi-truong', 'so-van-hoa-the-thao-du-lich']);
+    expect((variables.consultationOpinions as any[]).map((o) => o.agency).sort()).toEqual([
+      'canh-sat-pccc',
+      'so-nong-nghiep-moi-truong',
+      'so-van-hoa-the-thao-du-lich',
+    ]);
   });
 });
 
@@ -120,15 +149,22 @@ describe('Feature: the register (form 07) lists what a section received in a per
     expect(reg).toMatchObject({ form: '07', title: 'Sổ theo dõi hồ sơ', landscape: true });
     const rows = (reg.data as any).rows;
     expect(rows.map((r: any) => r.code)).toEqual([a.dossier.code, b.dossier.code]);
-    expect(rows[0]).toMatchObject({ applicant: 'Nguyễn Văn An', leadAgency: 'Ủy ban nhân dân xã Hòa Bình (công chức Tư pháp – Hộ tịch)', handedOverAt: expect.any(String), notes: 'đang giải quyết' });
+    expect(rows[0]).toMatchObject({
+      applicant: 'Nguyễn Văn An',
+      leadAgency: 'Ủy ban nhân dân xã Hòa Bình (công chức Tư pháp – Hộ tịch)',
+      handedOverAt: expect.any(String),
+      notes: 'đang giải quyết',
+    });
     expect((await h.dossiers.register(STAFF.counter, { from: '2026-01-06', to: '2026-01-31' })).data).toMatchObject({ rows: [] });
     // Another section's counter does not read Hòa Bình's register.
-    expect((await h.dossiers.register(STAFF.counterTanAn, { agency: 'mot-cua-xa.hoa-binh', from: '2026-01-05', to: '2026-01-05' })).data).toMatchObject({ rows: [] });
+    expect((await h.dossiers.register(STAFF.counterTanAn, { agency: 'mot-cua-xa.hoa-binh', from: '2026-01-05', to: '2026-01-05' })).data).toMatchObject({
+      rows: [],
+    });
   });
 });
 
 describe('Feature: reconcile finishes what the inbox hook missed', () => {
-  test('Scenario: the return step\'s task exists but the hook never ran → reconcile makes the dossier done, then returned when the counter completes the step in the inbox', async () => {
+  test("Scenario: the return step's task exists but the hook never ran → reconcile makes the dossier done, then returned when the counter completes the step in the inbox", async () => {
     h.startServiceWorkers();
     h.hook(false);
     const { dossier } = await h.receive('death-registration-group', deathIntake([]));

@@ -67,12 +67,20 @@ describe('Feature: the appointment on form 01', () => {
   });
 
   test('Scenario: the process gets every variable procedure.json says the dossier provides', async () => {
-    for (const [procedure, actor] of [['death-registration-group', STAFF.counter], ['construction-permit', STAFF.counterProvince], ['land-use-right-transfer', STAFF.counter]] as const) {
+    for (const [procedure, actor] of [
+      ['death-registration-group', STAFF.counter],
+      ['construction-permit', STAFF.counterProvince],
+      ['land-use-right-transfer', STAFF.counter],
+    ] as const) {
       const r = await h.receive(procedure, undefined, actor);
       const { variables } = await h.instance(r.dossier.processInstanceKey!);
       const version = h.catalog.get(procedure).versions.at(-1)!;
       for (const v of version.process.variables.filter((x) => x.providedBy === 'dossier' && x.required)) expect(variables).toHaveProperty(v.name);
-      expect(variables).toMatchObject({ dossierCode: r.dossier.code, applicantName: 'Nguyễn Văn An', appointmentAt: expect.stringMatching(/\+07:00$/) });
+      expect(variables).toMatchObject({
+        dossierCode: r.dossier.code,
+        applicantName: 'Nguyễn Văn An',
+        appointmentAt: expect.stringMatching(/\+07:00$/),
+      });
       if (procedure === 'death-registration-group') expect(variables.linked).toEqual(['residence_removal', 'funeral_allowance']);
       if (procedure === 'land-use-right-transfer') expect(variables.taxPaymentPeriod).toBe('P30D');
       if (procedure === 'construction-permit') {
@@ -88,7 +96,11 @@ describe('Feature: the dossier code and the lookup secret', () => {
     const a = await h.receive(BIRTH);
     const b = await h.receive('death-registration-group');
     const c = await h.receive(BIRTH, undefined, STAFF.counterTanAn);
-    expect([a, b, c].map((r) => r.dossier.code)).toEqual(['MOT-CUA-XA-HOA-BINH-260105-0001', 'MOT-CUA-XA-HOA-BINH-260105-0002', 'MOT-CUA-XA-TAN-AN-260105-0001']);
+    expect([a, b, c].map((r) => r.dossier.code)).toEqual([
+      'MOT-CUA-XA-HOA-BINH-260105-0001',
+      'MOT-CUA-XA-HOA-BINH-260105-0002',
+      'MOT-CUA-XA-TAN-AN-260105-0001',
+    ]);
     for (const r of [a, b, c]) expect(r.dossier.code).toMatch(CODE_PATTERN);
     h.clock.set(vn('2026-01-06T08:00:00'));
     expect((await h.receive(BIRTH)).dossier.code).toBe('MOT-CUA-XA-HOA-BINH-260106-0001');
@@ -127,26 +139,47 @@ describe('Feature: the dossier code and the lookup secret', () => {
 });
 
 describe('Feature: a receipt is refused before anything is written', () => {
-  test('Scenario: an invalid intake, another section\'s counter, a channel the version does not take, an officer', async () => {
+  test("Scenario: an invalid intake, another section's counter, a channel the version does not take, an officer", async () => {
     const bad = deathIntake();
     bad.deceased.citizenId = '001150987654';
     const e1 = await rejection(h.receive('death-registration-group', bad));
     expect(e1.name).toBe('IntakeInvalid');
     expect(e1.details).toEqual([expect.objectContaining({ path: '/deceased/citizenId' })]);
-    const e2 = await rejection(h.dossiers.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', receivingAgency: 'mot-cua-xa.tan-an', intake: birthIntake() }));
+    const e2 = await rejection(
+      h.dossiers.receive(STAFF.counter, {
+        procedureCode: BIRTH,
+        channel: 'counter',
+        receivingAgency: 'mot-cua-xa.tan-an',
+        intake: birthIntake(),
+      }),
+    );
     expect(e2.name).toBe('Forbidden');
     const e3 = await rejection(h.dossiers.receive(STAFF.counterProvince, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() }));
     expect(e3.details).toEqual([expect.objectContaining({ path: '/receivingAgency', messageEn: expect.stringContaining("a 'mot-cua-xa' section does") })]);
     const e4 = await rejection(h.dossiers.receive(STAFF.police, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() }));
     expect(e4.name).toBe('Forbidden');
-    const e5 = await rejection(h.dossiers.receive(undefined, { procedureCode: BIRTH, channel: 'counter', receivingAgency: 'mot-cua-xa.hoa-binh', intake: birthIntake() }));
+    const e5 = await rejection(
+      h.dossiers.receive(undefined, {
+        procedureCode: BIRTH,
+        channel: 'counter',
+        receivingAgency: 'mot-cua-xa.hoa-binh',
+        intake: birthIntake(),
+      }),
+    );
     expect(e5.name).toBe('Forbidden');
-    const { rows } = await h.db.query(`select (select count(*) from domain.dossiers)::int as d, (select count(*) from domain.dossier_sequences)::int as s, (select count(*) from domain.audit_log)::int as a`);
+    const { rows } = await h.db.query(
+      `select (select count(*) from domain.dossiers)::int as d, (select count(*) from domain.dossier_sequences)::int as s, (select count(*) from domain.audit_log)::int as a`,
+    );
     expect(rows[0]).toEqual({ d: 0, s: 0, a: 0 });
   });
 
   test('Scenario: the public portal files online, naming the section', async () => {
-    const r = await h.dossiers.receive(undefined, { procedureCode: BIRTH, channel: 'online', receivingAgency: 'mot-cua-xa.tan-an', intake: birthIntake() });
+    const r = await h.dossiers.receive(undefined, {
+      procedureCode: BIRTH,
+      channel: 'online',
+      receivingAgency: 'mot-cua-xa.tan-an',
+      intake: birthIntake(),
+    });
     expect(r.dossier).toMatchObject({ channel: 'online', receivingAgency: 'mot-cua-xa.tan-an', receivedBy: null, status: 'received' });
   });
 });
@@ -155,13 +188,20 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
   test('Scenario: the engine refuses to start the process → the receipt is undone, the journal and the audit log say why, the code is not reused', async () => {
     const failing = new DossierService({
       ...h.dossiers.deps,
-      engine: { ...h.dossiers.deps.engine, createProcessInstance: async () => { throw new Error('engine unavailable'); } } as any,
+      engine: {
+        ...h.dossiers.deps.engine,
+        createProcessInstance: async () => {
+          throw new Error('engine unavailable');
+        },
+      } as any,
     });
     const e = await rejection(failing.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() }));
     expect(e.message).toBe('engine unavailable');
     const q = (sql: string) => h.db.query(sql).then((r) => r.rows);
     expect(await q(`select code from domain.dossiers`)).toEqual([]);
-    expect(await q(`select code, state, error from domain.dossier_intakes`)).toEqual([{ code: 'MOT-CUA-XA-HOA-BINH-260105-0001', state: 'failed', error: 'engine unavailable' }]);
+    expect(await q(`select code, state, error from domain.dossier_intakes`)).toEqual([
+      { code: 'MOT-CUA-XA-HOA-BINH-260105-0001', state: 'failed', error: 'engine unavailable' },
+    ]);
     expect((await q(`select action from domain.audit_log order by seq`)).map((r: any) => r.action)).toEqual(['dossier.received', 'dossier.receipt_failed']);
     expect(await q(`select count(*)::int as n from engine.process_instances`)).toEqual([{ n: 0 }]);
     expect((await h.receive(BIRTH)).dossier.code).toBe('MOT-CUA-XA-HOA-BINH-260105-0002');
@@ -170,7 +210,14 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
   test('Scenario: linking the process fails after it started → form 01 is still given; reconcile finishes the receipt later', async () => {
     const broken = new DossierService({
       ...h.dossiers.deps,
-      sla: new Proxy(h.sla, { get: (t, p) => (p === 'startDossierClock' ? async () => { throw new Error('database blinked'); } : (t as any)[p].bind(t)) }),
+      sla: new Proxy(h.sla, {
+        get: (t, p) =>
+          p === 'startDossierClock'
+            ? async () => {
+                throw new Error('database blinked');
+              }
+            : (t as any)[p].bind(t),
+      }),
     });
     const r = await broken.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });
     expect(r.lookupSecret).toBeTruthy();

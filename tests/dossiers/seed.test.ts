@@ -26,7 +26,9 @@ test('Given an empty database, when seeded, then every kind a process names has 
   const r = await seedDemo(t.db, { nodeEnv: 'development' });
   expect(r).toBeDefined();
   const catalog = await loadCatalog(PROCESSES_DIR);
-  const kinds = new Set(catalog.procedures.flatMap((p) => p.versions.flatMap((v) => v.agencies.map((a) => ({ kind: a.code, level: a.level })))).map((k) => `${k.kind}|${k.level}`));
+  const kinds = new Set(
+    catalog.procedures.flatMap((p) => p.versions.flatMap((v) => v.agencies.map((a) => ({ kind: a.code, level: a.level })))).map((k) => `${k.kind}|${k.level}`),
+  );
   const { rows } = await t.db.query<{ kind: string; level: string; commune_code: string | null }>(`select kind, level, commune_code from domain.agencies`);
   for (const k of kinds) {
     const [kind, level] = k.split('|');
@@ -34,11 +36,16 @@ test('Given an empty database, when seeded, then every kind a process names has 
     if (level === 'commune') expect({ kind, communes: offices.map((o) => o.commune_code).sort() }).toEqual({ kind, communes: ['99001', '99002'] });
     else expect({ kind, offices: offices.length }).toEqual({ kind, offices: 1 });
   }
-  const users = (await t.db.query<{ role: string; username: string; password_hash: string; agency_code: string | null }>(`select role, username, password_hash, agency_code from domain.users`)).rows;
+  const users = (
+    await t.db.query<{ role: string; username: string; password_hash: string; agency_code: string | null }>(
+      `select role, username, password_hash, agency_code from domain.users`,
+    )
+  ).rows;
   expect(new Set(users.map((u) => u.role))).toEqual(new Set(['admin', 'designer', 'auditor', 'counter', 'officer']));
   // Every office whose kind a process names (but the counters, who have counter staff) has an officer.
   const staffed = new Set(users.map((u) => u.agency_code));
-  for (const a of (await t.db.query<{ code: string; kind: string }>(`select code, kind from domain.agencies where kind <> all(array['ubnd-xa', 'ubnd-tinh'])`)).rows) {
+  for (const a of (await t.db.query<{ code: string; kind: string }>(`select code, kind from domain.agencies where kind <> all(array['ubnd-xa', 'ubnd-tinh'])`))
+    .rows) {
     expect({ agency: a.code, staffed: staffed.has(a.code) }).toEqual({ agency: a.code, staffed: true });
   }
   const counter = users.find((u) => u.username === 'motcua.hoa-binh')!;

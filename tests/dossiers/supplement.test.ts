@@ -9,7 +9,11 @@ import { STAFF, useDossiers } from './support.js';
 const h = useDossiers();
 const BIRTH = 'birth-registration-group';
 const vn = (local: string) => new Date(`${local}+07:00`);
-const REQUEST = { reasons: ['Giấy chứng sinh không rõ số hiệu'], items: [{ name: 'Giấy chứng sinh bản rõ nét', note: 'bản chính' }], legalBasis: 'Luật Hộ tịch 2014, Điều 16, khoản 1' };
+const REQUEST = {
+  reasons: ['Giấy chứng sinh không rõ số hiệu'],
+  items: [{ name: 'Giấy chứng sinh bản rõ nét', note: 'bản chính' }],
+  legalBasis: 'Luật Hộ tịch 2014, Điều 16, khoản 1',
+};
 
 async function requested() {
   const r = await h.receive(BIRTH); // Monday 05/01/2026 09:00; appointment Monday 12/01 09:00
@@ -23,10 +27,26 @@ describe('Feature: a supplement request pauses the clock', () => {
     const { dossier, lookupSecret, form02 } = await requested();
     const [clock] = await h.sla.clocks(h.db, dossier.code);
     expect(clock).toMatchObject({ kind: 'dossier', state: 'paused' });
-    expect(clock.pauses).toEqual([expect.objectContaining({ pausedAt: vn('2026-01-06T09:00:00'), resumedAt: null, reason: REQUEST.reasons[0], requestedBy: STAFF.counter.username, legalBasis: REQUEST.legalBasis })]);
-    expect(form02).toMatchObject({ form: '02', title: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ', data: { items: REQUEST.items, legalBasis: REQUEST.legalBasis } });
+    expect(clock.pauses).toEqual([
+      expect.objectContaining({
+        pausedAt: vn('2026-01-06T09:00:00'),
+        resumedAt: null,
+        reason: REQUEST.reasons[0],
+        requestedBy: STAFF.counter.username,
+        legalBasis: REQUEST.legalBasis,
+      }),
+    ]);
+    expect(form02).toMatchObject({
+      form: '02',
+      title: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ',
+      data: { items: REQUEST.items, legalBasis: REQUEST.legalBasis },
+    });
     const pub = await h.dossiers.publicStatus(dossier.code, lookupSecret);
-    expect(pub).toMatchObject({ status: 'supplement_requested', statusVi: 'chờ bổ sung', supplement: { reasons: REQUEST.reasons, items: REQUEST.items, legalBasis: REQUEST.legalBasis } });
+    expect(pub).toMatchObject({
+      status: 'supplement_requested',
+      statusVi: 'chờ bổ sung',
+      supplement: { reasons: REQUEST.reasons, items: REQUEST.items, legalBasis: REQUEST.legalBasis },
+    });
     expect(pub.applicant).toEqual({ fullName: 'Nguyễn Văn An', citizenId: '********3456' });
     expect(JSON.stringify(pub)).not.toMatch(/Nguyễn Minh Khang|079301654321/); // the child, the mother: not shown to the public
     const { rows } = await h.db.query(`select kind, recipient, payload from domain.outbox where dossier_code = $1`, [dossier.code]);
@@ -38,7 +58,10 @@ describe('Feature: the supplement resumes the clock as the version says', () => 
   test("Scenario: 'restart' (the birth group) — 5 working days again from Thursday 08/01 09:00: new appointment Thursday 15/01 09:00", async () => {
     const { dossier, lookupSecret } = await requested();
     h.clock.set(vn('2026-01-08T09:00:00'));
-    const after = await h.dossiers.supplement(dossier.code, lookupSecret, { documents: [{ code: 'giay-chung-sinh', name: 'Giấy chứng sinh' }], note: 'Đã nộp bản rõ nét' });
+    const after = await h.dossiers.supplement(dossier.code, lookupSecret, {
+      documents: [{ code: 'giay-chung-sinh', name: 'Giấy chứng sinh' }],
+      note: 'Đã nộp bản rõ nét',
+    });
     expect(after.status).toBe('supplemented');
     expect(after.appointmentAt).toEqual(vn('2026-01-15T09:00:00'));
     const [clock] = await h.sla.clocks(h.db, dossier.code);
@@ -65,7 +88,7 @@ describe('Feature: the supplement resumes the clock as the version says', () => 
     }
   });
 
-  test('Scenario: counter staff may hand in the supplement on the applicant\'s behalf, without the secret', async () => {
+  test("Scenario: counter staff may hand in the supplement on the applicant's behalf, without the secret", async () => {
     const { dossier } = await requested();
     const after = await h.dossiers.supplement(dossier.code, undefined, { note: 'Người nộp đến bổ sung trực tiếp' }, STAFF.counter);
     expect(after.status).toBe('supplemented');
@@ -78,13 +101,21 @@ describe('Feature: late → an apology and a new appointment (form 04)', () => {
   test('Scenario: 2 more working days from the appointment Monday 12/01 09:00 → Wednesday 14/01 09:00', async () => {
     const { dossier, lookupSecret } = await h.receive(BIRTH);
     h.clock.set(vn('2026-01-12T08:00:00'));
-    const form = await h.dossiers.apologize(STAFF.counter, dossier.code, { reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ', extra: { value: 2, unit: 'working_days' } });
+    const form = await h.dossiers.apologize(STAFF.counter, dossier.code, {
+      reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ',
+      extra: { value: 2, unit: 'working_days' },
+    });
     expect(form).toMatchObject({ form: '04', title: 'Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết' });
-    expect(form.data).toMatchObject({ previousAppointmentAt: vn('2026-01-12T09:00:00').toISOString(), newAppointmentAt: vn('2026-01-14T09:00:00').toISOString() });
+    expect(form.data).toMatchObject({
+      previousAppointmentAt: vn('2026-01-12T09:00:00').toISOString(),
+      newAppointmentAt: vn('2026-01-14T09:00:00').toISOString(),
+    });
     const text = form.body.map((b) => ('text' in b ? b.text : '')).join('\n');
     expect(text).toContain('09 giờ 00 phút, ngày 12/01/2026');
     expect(text).toContain('hẹn trả kết quả vào 09 giờ 00 phút, ngày 14/01/2026');
     expect((await h.dossiers.publicStatus(dossier.code, lookupSecret)).appointmentAt).toBe(vn('2026-01-14T09:00:00').toISOString());
-    expect((await h.sla.clocks(h.db, dossier.code))[0].extensions).toEqual([expect.objectContaining({ reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ', newDueAt: vn('2026-01-14T09:00:00') })]);
+    expect((await h.sla.clocks(h.db, dossier.code))[0].extensions).toEqual([
+      expect.objectContaining({ reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ', newDueAt: vn('2026-01-14T09:00:00') }),
+    ]);
   });
 });

@@ -92,7 +92,15 @@ export function useDossiers(): DossierHarness {
     await h.engine.deployResources(catalog.resources());
     sla = new SlaService({ db: h.db, calendar: () => calendar, clock: h.clock });
     tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock });
-    dossiers = new DossierService({ db: h.db, engine: h.engine, queries: new EmbeddedEngineQueries(h.db), catalog, sla, tasks, clock: h.clock });
+    dossiers = new DossierService({
+      db: h.db,
+      engine: h.engine,
+      queries: new EmbeddedEngineQueries(h.db),
+      catalog,
+      sla,
+      tasks,
+      clock: h.clock,
+    });
     worker = new InboxWorker(h.engine, {
       db: h.db,
       catalog,
@@ -123,7 +131,11 @@ export function useDossiers(): DossierHarness {
     hookOn = on;
   };
   x.receive = (procedure, intake, actor) =>
-    dossiers.receive(actor ?? COUNTER_OF[procedure], { procedureCode: procedure, channel: 'counter', intake: intake ?? INTAKES[procedure]() });
+    dossiers.receive(actor ?? COUNTER_OF[procedure], {
+      procedureCode: procedure,
+      channel: 'counter',
+      intake: intake ?? INTAKES[procedure](),
+    });
   x.inbox = () => worker.poll();
   x.task = async (code, elementId, agency) => {
     let found: TaskRow | undefined;
@@ -172,4 +184,3 @@ export function useDossiers(): DossierHarness {
   };
   return x;
 }
-

@@ -81,7 +81,11 @@ const as = (who: Caller, method: string, path: string, body?: unknown): Promise<
 
 beforeAll(async () => {
   t = await openTestDb();
-  svc = await startService(testConfig({ processesDir: PROCESSES, processesDirExplicit: true }), { db: t.db, logger: pino({ level: 'silent' }), clock: new ManualClock() });
+  svc = await startService(testConfig({ processesDir: PROCESSES, processesDirExplicit: true }), {
+    db: t.db,
+    logger: pino({ level: 'silent' }),
+    clock: new ManualClock(),
+  });
   url = svc.url;
   for (const [who, [username, password]] of Object.entries(PEOPLE)) {
     const r = await call(url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
@@ -108,7 +112,11 @@ function inboxTask(who: Person, code: string, elementId: string): Promise<any> {
 async function claimAndComplete(who: Person, code: string, elementId: string): Promise<void> {
   const task = await inboxTask(who, code, elementId);
   expectStatus(await as(who, 'POST', `/api/tasks/${task.id}/claim`, {}), 200, `${who} claims ${elementId}`);
-  expectStatus(await as(who, 'POST', `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } }), 200, `${who} completes ${elementId}`);
+  expectStatus(
+    await as(who, 'POST', `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } }),
+    200,
+    `${who} completes ${elementId}`,
+  );
 }
 
 async function receive(): Promise<{ code: string; secret: string; day: string }> {
@@ -129,7 +137,11 @@ async function handedToAll(): Promise<{ code: string; secret: string; day: strin
   return d;
 }
 
-const SUPPLEMENT = { reasons: ['Thiếu bản sao giấy chứng sinh'], items: [{ name: 'Giấy chứng sinh (bản sao)' }], legalBasis: 'Luật Hộ tịch 2014, Điều 16' };
+const SUPPLEMENT = {
+  reasons: ['Thiếu bản sao giấy chứng sinh'],
+  items: [{ name: 'Giấy chứng sinh (bản sao)' }],
+  legalBasis: 'Luật Hộ tịch 2014, Điều 16',
+};
 const APOLOGY = { reason: 'Cần xác minh thêm thông tin cư trú', extra: { value: 2, unit: 'working_days' } };
 const DECISION = { reason: 'Hồ sơ không đủ điều kiện', legalBasis: 'Nghị định 123/2015/NĐ-CP' };
 
@@ -161,7 +173,11 @@ async function matrix(dossiers: Dossier[]): Promise<{ status: Record<Caller, Rec
   }
   if (process.env.PRINT_MATRIX) {
     const paths = Object.keys(status.admin);
-    const lines = [`| route | ${CALLERS.join(' | ')} |`, `|---|${CALLERS.map(() => '---').join('|')}|`, ...paths.map((p) => `| ${p} | ${CALLERS.map((c) => status[c][p]).join(' | ')} |`)];
+    const lines = [
+      `| route | ${CALLERS.join(' | ')} |`,
+      `|---|${CALLERS.map(() => '---').join('|')}|`,
+      ...paths.map((p) => `| ${p} | ${CALLERS.map((c) => status[c][p]).join(' | ')} |`),
+    ];
     console.log(lines.join('\n'));
   }
   return { status, body };
@@ -208,7 +224,8 @@ test('Given dossiers received by one commune and handed to its civil-status offi
   await inboxTask('civil', first.code, 'birthRegistration');
   const early = await matrix([{ code: first.code, day: first.day, forms: ['01', '06'] }]);
   expect(verdicts(early.status)).toEqual({ ...SEES, police: 404, insurance: 404 });
-  for (const who of ['police', 'insurance', 'otherCounter', 'otherPolice'] as const) await sameAsNonexistent(who, { code: first.code, day: first.day, forms: ['01', '06'] }, early.body[who]);
+  for (const who of ['police', 'insurance', 'otherCounter', 'otherPolice'] as const)
+    await sameAsNonexistent(who, { code: first.code, day: first.day, forms: ['01', '06'] }, early.body[who]);
   await claimAndComplete('civil', first.code, 'birthRegistration');
   await inboxTask('police', first.code, 'residenceRegistration');
   await inboxTask('insurance', first.code, 'healthInsuranceCard');
@@ -216,14 +233,25 @@ test('Given dossiers received by one commune and handed to its civil-status offi
   // D1: the police asks for a supplement, the counter supplies it, the civil-status officer apologises, social insurance refuses.
   const d1 = first;
   expectStatus(await as('police', 'POST', `/api/dossiers/${d1.code}/supplement-requests`, SUPPLEMENT), 201, 'D1: the police asks for a supplement');
-  expectStatus(await as('counter', 'POST', `/api/dossiers/${d1.code}/supplements`, { documents: [{ name: 'Giấy chứng sinh (bản sao)' }] }), 200, 'D1: the counter supplies it');
+  expectStatus(
+    await as('counter', 'POST', `/api/dossiers/${d1.code}/supplements`, { documents: [{ name: 'Giấy chứng sinh (bản sao)' }] }),
+    200,
+    'D1: the counter supplies it',
+  );
   expectStatus(await as('civil', 'POST', `/api/dossiers/${d1.code}/apology`, APOLOGY), 201, 'D1: the civil-status officer apologises');
   expectStatus(await as('insurance', 'POST', `/api/dossiers/${d1.code}/refusal`, DECISION), 201, 'D1: social insurance refuses');
 
   // D2: the counter asks for a supplement, the citizen supplies it with the secret, the police apologises, the counter stops it.
   const d2 = await handedToAll();
   expectStatus(await as('counter', 'POST', `/api/dossiers/${d2.code}/supplement-requests`, SUPPLEMENT), 201, 'D2: the counter asks for a supplement');
-  expectStatus(await as('anonymous', 'POST', `/api/dossiers/${d2.code}/supplements`, { secret: d2.secret, documents: [{ name: 'Giấy chứng sinh (bản sao)' }] }), 200, 'D2: the citizen supplies it');
+  expectStatus(
+    await as('anonymous', 'POST', `/api/dossiers/${d2.code}/supplements`, {
+      secret: d2.secret,
+      documents: [{ name: 'Giấy chứng sinh (bản sao)' }],
+    }),
+    200,
+    'D2: the citizen supplies it',
+  );
   expectStatus(await as('police', 'POST', `/api/dossiers/${d2.code}/apology`, APOLOGY), 201, 'D2: the police apologises');
   expectStatus(await as('counter', 'POST', `/api/dossiers/${d2.code}/stop`, DECISION), 201, 'D2: the counter stops it');
 

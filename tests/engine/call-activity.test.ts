@@ -48,7 +48,7 @@ describe('Feature: which process is called', () => {
     expect(await h.activate('child-v2')).toHaveLength(1);
   });
 
-  test("Scenario: 'it can also be defined as expression (e.g. = \"shipping-\" + tenantId). The expression is evaluated on activating the call activity'", async () => {
+  test('Scenario: \'it can also be defined as expression (e.g. = "shipping-" + tenantId). The expression is evaluated on activating the call activity\'', async () => {
     await h.deploy(child('verify-police', 'police'), 'police.bpmn');
     await h.deploy(child('verify-tax', 'tax'), 'tax.bpmn');
     await h.deploy(parent('="verify-" + agency'), 'parent.bpmn');
@@ -59,7 +59,7 @@ describe('Feature: which process is called', () => {
     expect(await h.activate('tax')).toHaveLength(1);
   });
 
-  test("Scenario: the called process id names no deployed process → incident CALLED_ELEMENT_ERROR; deploying it and resolving the incident calls it", async () => {
+  test('Scenario: the called process id names no deployed process → incident CALLED_ELEMENT_ERROR; deploying it and resolving the incident calls it', async () => {
     // Given a parent calling a process nobody deployed
     await h.deploy(parent('not-yet-deployed'));
     const key = await h.start('parent');
@@ -117,7 +117,7 @@ describe('Feature: variables across a call activity', () => {
   });
 
   // BUG (reported): completeCallActivity() passes {} when propagateAllChildVariables is false, so the output mappings cannot read the child's variables.
-  test("Scenario: propagateAllChildVariables=\"false\" with output mappings — 'The output mappings are applied on completing the call activity and only those variables that are defined in the output mappings are propagated'", async () => {
+  test('Scenario: propagateAllChildVariables="false" with output mappings — \'The output mappings are applied on completing the call activity and only those variables that are defined in the output mappings are propagated\'', async () => {
     // Given a call activity that keeps only the child's verdict, renamed
     await h.deploy(child('child', 'child-work'), 'child.bpmn');
     await h.deploy(parent('child', { propagateAllChildVariables: false, outputs: { policeVerdict: '=verdict' } }), 'parent.bpmn');

@@ -18,9 +18,7 @@ const NS = `xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe
 
 /** start → service task (job `type`, header) → end; with `boundaryError`, an error boundary leading to its own end. */
 function jobProcess(id: string, type: string, o: { name?: string; boundaryError?: string } = {}): string {
-  const boundary = o.boundaryError
-    ? `<bpmn:error id="err" errorCode="${o.boundaryError}"/>`
-    : '';
+  const boundary = o.boundaryError ? `<bpmn:error id="err" errorCode="${o.boundaryError}"/>` : '';
   const inner = o.boundaryError
     ? `<bpmn:boundaryEvent id="caught" attachedToRef="work"><bpmn:errorEventDefinition errorRef="err"/></bpmn:boundaryEvent>
        <bpmn:sequenceFlow id="toHandled" sourceRef="caught" targetRef="handled"/><bpmn:endEvent id="handled"/>`
@@ -91,7 +89,10 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
 
     test('deploy: what the adapter cannot run is refused at deploy, naming the element', async () => {
       const id = unique('contract-refused');
-      const xml = jobProcess(id, 'contract.job').replace('<bpmn:serviceTask id="work" name="Xử lý">', '<bpmn:complexGateway id="odd"/><bpmn:serviceTask id="work" name="Xử lý">');
+      const xml = jobProcess(id, 'contract.job').replace(
+        '<bpmn:serviceTask id="work" name="Xử lý">',
+        '<bpmn:complexGateway id="odd"/><bpmn:serviceTask id="work" name="Xử lý">',
+      );
       await expect(deploy(`${id}.bpmn`, xml)).rejects.toThrow(/odd/);
     });
 
@@ -101,7 +102,12 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       await deploy(`${id}.bpmn`, jobProcess(id, type));
       const created = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'X-1' } });
       const job = await activateOne(type);
-      expect(job).toMatchObject({ processInstanceKey: created.processInstanceKey, elementId: 'work', customHeaders: { agency: 'ubnd-xa' }, variables: { dossierCode: 'X-1' } });
+      expect(job).toMatchObject({
+        processInstanceKey: created.processInstanceKey,
+        elementId: 'work',
+        customHeaders: { agency: 'ubnd-xa' },
+        variables: { dossierCode: 'X-1' },
+      });
       expect(await e.engine.activateJobs({ type, worker: 'contract', maxJobsToActivate: 10, timeout: 60_000 })).toEqual([]); // reserved
       await e.engine.completeJob({ jobKey: job.key, variables: { outcome: 'approved' } });
       expect(await state(created.processInstanceKey)).toBe('COMPLETED');

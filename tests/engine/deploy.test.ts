@@ -11,14 +11,7 @@ import { rejection, useEngine } from '../support/engine.js';
 const h = useEngine();
 
 const orderV1 = processXml('order', start('s'), serviceTask('work', 'work'), end('e'), ...chain('s', 'work', 'e'));
-const orderV2 = processXml(
-  'order',
-  start('s'),
-  serviceTask('work', 'work'),
-  serviceTask('check', 'check'),
-  end('e'),
-  ...chain('s', 'work', 'check', 'e'),
-);
+const orderV2 = processXml('order', start('s'), serviceTask('work', 'work'), serviceTask('check', 'check'), end('e'), ...chain('s', 'work', 'check', 'e'));
 const invoice = processXml('invoice', start('s'), end('e'), ...chain('s', 'e'));
 
 async function definitionCount(): Promise<number> {
@@ -30,9 +23,7 @@ describe('Feature: process versions', () => {
   test('Scenario: the first deployment of a process id is version 1', async () => {
     const d = await h.engine.deployResources([{ name: 'order.bpmn', content: orderV1 }]);
     expect(d.deploymentKey).toMatch(/^\d+$/);
-    expect(d.processes).toEqual([
-      { bpmnProcessId: 'order', version: 1, processDefinitionKey: expect.stringMatching(/^\d+$/), resourceName: 'order.bpmn' },
-    ]);
+    expect(d.processes).toEqual([{ bpmnProcessId: 'order', version: 1, processDefinitionKey: expect.stringMatching(/^\d+$/), resourceName: 'order.bpmn' }]);
   });
 
   test('Scenario: "versions are per bpmnProcessId" — another process id starts at version 1 too', async () => {
@@ -53,16 +44,13 @@ describe('Feature: process versions', () => {
     expect(await definitionCount()).toBe(1);
   });
 
-  test(
-    'Scenario: "a resource is a duplicate only if both its checksum and its resource name match the latest version" — same content under another name is version 2',
-    async () => {
-      // Zeebe (BpmnResourceTransformer.isDuplicateOfLatest) compares the digest and the resource name.
-      await h.deploy(orderV1, 'order.bpmn');
-      const renamed = await h.deploy(orderV1, 'order-copy.bpmn');
-      expect(renamed.version).toBe(2);
-      expect(renamed.resourceName).toBe('order-copy.bpmn');
-    },
-  );
+  test('Scenario: "a resource is a duplicate only if both its checksum and its resource name match the latest version" — same content under another name is version 2', async () => {
+    // Zeebe (BpmnResourceTransformer.isDuplicateOfLatest) compares the digest and the resource name.
+    await h.deploy(orderV1, 'order.bpmn');
+    const renamed = await h.deploy(orderV1, 'order-copy.bpmn');
+    expect(renamed.version).toBe(2);
+    expect(renamed.resourceName).toBe('order-copy.bpmn');
+  });
 
   test('Scenario: changed content becomes version 2, and a new instance uses the latest version', async () => {
     const v1 = await h.deploy(orderV1);

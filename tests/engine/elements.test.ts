@@ -95,7 +95,13 @@ describe('Feature: tasks worked by job workers (zeebe:taskDefinition)', () => {
     await h.deploy(processXml('p', start('s'), make('t', 'issue-notice'), end('e'), ...chain('s', 't', 'e')));
     const key = await h.start('p', { dossier: 'D1' });
     const job = await h.activateOne('issue-notice');
-    expect(job).toMatchObject({ type: 'issue-notice', elementId: 't', processInstanceKey: key, bpmnProcessId: 'p', variables: { dossier: 'D1' } });
+    expect(job).toMatchObject({
+      type: 'issue-notice',
+      elementId: 't',
+      processInstanceKey: key,
+      bpmnProcessId: 'p',
+      variables: { dossier: 'D1' },
+    });
     expect((await h.instance(key)).state).toBe('ACTIVE');
     await h.engine.completeJob({ jobKey: job.key });
     expect((await h.instance(key)).state).toBe('COMPLETED');

@@ -4,20 +4,7 @@
  * hierarchy that matches the code (a specific code before a catch-all), across call
  * activities; uncaught, an UNHANDLED_ERROR_EVENT incident.
  */
-import {
-  callActivity,
-  chain,
-  definitions,
-  end,
-  errorBoundary,
-  errorEnd,
-  flow,
-  proc,
-  processXml,
-  serviceTask,
-  start,
-  subProcess,
-} from '../support/bpmn.js';
+import { callActivity, chain, definitions, end, errorBoundary, errorEnd, flow, proc, processXml, serviceTask, start, subProcess } from '../support/bpmn.js';
 import { useEventEngine } from '../support/event-engine.js';
 
 const h = useEventEngine();
@@ -29,7 +16,12 @@ const verifyWith = (...boundaries: Array<{ id: string; code?: string }>) =>
     start('s'),
     serviceTask('verify', 'verify'),
     end('e'),
-    ...boundaries.flatMap((b) => [errorBoundary(b.id, 'verify', b.code), serviceTask(`on_${b.id}`, `on-${b.id}`), end(`end_${b.id}`), ...chain(b.id, `on_${b.id}`, `end_${b.id}`)]),
+    ...boundaries.flatMap((b) => [
+      errorBoundary(b.id, 'verify', b.code),
+      serviceTask(`on_${b.id}`, `on-${b.id}`),
+      end(`end_${b.id}`),
+      ...chain(b.id, `on_${b.id}`, `end_${b.id}`),
+    ]),
     ...chain('s', 'verify', 'e'),
   );
 
@@ -60,7 +52,12 @@ describe('Feature: catching an error', () => {
     expect(i.active).toEqual(['notifyRefusal']);
     expect(i.hasIncident).toBe(false);
     expect(await h.incidents(key)).toEqual([]);
-    expect(await h.elementEnds(key)).toEqual(expect.arrayContaining([['review', 'ELEMENT_TERMINATED'], ['rejected', 'ELEMENT_COMPLETED']]));
+    expect(await h.elementEnds(key)).toEqual(
+      expect.arrayContaining([
+        ['review', 'ELEMENT_TERMINATED'],
+        ['rejected', 'ELEMENT_COMPLETED'],
+      ]),
+    );
     expect((await h.elementEnds(key)).map(([id]) => id)).not.toContain('issue');
   });
 
@@ -167,7 +164,14 @@ describe('Feature: catching an error', () => {
           ...chain('s', 'call', 'e'),
           ...chain('failed', 'recover', 'recovered'),
         ),
-        proc('child', start('cs'), serviceTask('childWork', 'child-work'), serviceTask('childMore', 'child-more'), end('ce'), ...chain('cs', 'childWork', 'childMore', 'ce')),
+        proc(
+          'child',
+          start('cs'),
+          serviceTask('childWork', 'child-work'),
+          serviceTask('childMore', 'child-more'),
+          end('ce'),
+          ...chain('cs', 'childWork', 'childMore', 'ce'),
+        ),
       ),
     );
     const parent = await h.start('parent');

@@ -41,25 +41,22 @@ describe('Feature: the event log', () => {
     ]);
   });
 
-  test(
-    'Scenario: cancelling logs the process ELEMENT_TERMINATING first, then its children terminating, then the process ELEMENT_TERMINATED',
-    async () => {
-      // Zeebe: CANCEL → TERMINATE_ELEMENT on the process, which goes to TERMINATING and then
-      // terminates its children; it is TERMINATED once the last child is.
-      await h.deploy(processXml('p', start('s'), serviceTask('t', 'work'), end('e'), ...chain('s', 't', 'e')));
-      const key = await h.start('p');
-      const before = (await h.events(key)).length;
-      await h.engine.cancelProcessInstance(key);
-      const after = (await story(key)).slice(before);
-      expect(after).toEqual([
-        ['PROCESS_INSTANCE', 'p', 'ELEMENT_TERMINATING'],
-        ['PROCESS_INSTANCE', 't', 'ELEMENT_TERMINATING'],
-        ['JOB', 't', 'CANCELED'],
-        ['PROCESS_INSTANCE', 't', 'ELEMENT_TERMINATED'],
-        ['PROCESS_INSTANCE', 'p', 'ELEMENT_TERMINATED'],
-      ]);
-    },
-  );
+  test('Scenario: cancelling logs the process ELEMENT_TERMINATING first, then its children terminating, then the process ELEMENT_TERMINATED', async () => {
+    // Zeebe: CANCEL → TERMINATE_ELEMENT on the process, which goes to TERMINATING and then
+    // terminates its children; it is TERMINATED once the last child is.
+    await h.deploy(processXml('p', start('s'), serviceTask('t', 'work'), end('e'), ...chain('s', 't', 'e')));
+    const key = await h.start('p');
+    const before = (await h.events(key)).length;
+    await h.engine.cancelProcessInstance(key);
+    const after = (await story(key)).slice(before);
+    expect(after).toEqual([
+      ['PROCESS_INSTANCE', 'p', 'ELEMENT_TERMINATING'],
+      ['PROCESS_INSTANCE', 't', 'ELEMENT_TERMINATING'],
+      ['JOB', 't', 'CANCELED'],
+      ['PROCESS_INSTANCE', 't', 'ELEMENT_TERMINATED'],
+      ['PROCESS_INSTANCE', 'p', 'ELEMENT_TERMINATED'],
+    ]);
+  });
 
   test("Scenario: element events carry Zeebe's BpmnElementType names", async () => {
     await h.deploy(processXml('p', start('s'), serviceTask('t', 'work'), end('e'), ...chain('s', 't', 'e')));
@@ -110,9 +107,17 @@ describe('Feature: the event log', () => {
         valueType: 'INCIDENT',
         intent: 'CREATED',
         elementId: 't',
-        payload: expect.objectContaining({ incidentKey: incident.key, errorType: 'JOB_NO_RETRIES', errorMessage: 'no answer from the tax authority' }),
+        payload: expect.objectContaining({
+          incidentKey: incident.key,
+          errorType: 'JOB_NO_RETRIES',
+          errorMessage: 'no answer from the tax authority',
+        }),
       }),
-      expect.objectContaining({ valueType: 'INCIDENT', intent: 'RESOLVED', payload: expect.objectContaining({ incidentKey: incident.key }) }),
+      expect.objectContaining({
+        valueType: 'INCIDENT',
+        intent: 'RESOLVED',
+        payload: expect.objectContaining({ incidentKey: incident.key }),
+      }),
     ]);
   });
 
@@ -120,9 +125,7 @@ describe('Feature: the event log', () => {
     const xml = processXml('p', start('s'), end('e'), ...chain('s', 'e'));
     await h.deploy(xml);
     await h.deploy(xml);
-    const { rows } = await h.db.query(
-      `select intent, bpmn_process_id as id, payload->>'version' as version from engine.events where value_type = 'PROCESS'`,
-    );
+    const { rows } = await h.db.query(`select intent, bpmn_process_id as id, payload->>'version' as version from engine.events where value_type = 'PROCESS'`);
     expect(rows).toEqual([{ intent: 'CREATED', id: 'p', version: '1' }]);
   });
 });

@@ -1,17 +1,7 @@
 /**
  * Feature: gateways route tokens by Zeebe's rules.
  */
-import {
-  chain,
-  end,
-  exclusiveGateway,
-  flow,
-  inclusiveGateway,
-  parallelGateway,
-  processXml,
-  serviceTask,
-  start,
-} from '../support/bpmn.js';
+import { chain, end, exclusiveGateway, flow, inclusiveGateway, parallelGateway, processXml, serviceTask, start } from '../support/bpmn.js';
 import { useEngine } from '../support/engine.js';
 
 const h = useEngine();
@@ -93,39 +83,27 @@ describe('Feature: exclusive gateway', () => {
 });
 
 describe('Feature: default flows and single conditioned flows', () => {
-  test(
-    'Scenario: "the default flow of an exclusive gateway may have a condition; it is not evaluated" (Zeebe ≥ 8.2)',
-    async () => {
-      // camunda/camunda#10966, fixed by #10968: BPMN 2.0 §10.5.2 — "Any such Expression SHALL be
-      // ignored". Zeebe deploys the process and takes the default flow whatever its condition says.
-      await h.deploy(
-        processXml(
-          'p',
-          start('s'),
-          exclusiveGateway('g'),
-          serviceTask('yes', 'yes'),
-          serviceTask('fallback', 'fallback'),
-          flow('s', 'g'),
-          flow('g', 'yes', { condition: '=ok' }),
-          flow('g', 'fallback', { condition: '=false', isDefault: true }),
-        ),
-      );
-      const key = await h.start('p', { ok: false });
-      expect(await h.activeElements(key)).toEqual(['fallback']);
-    },
-  );
-
-  test('Scenario: "an inclusive gateway with a single outgoing flow whose condition is false raises an incident" (camunda/camunda#13936)', async () => {
+  test('Scenario: "the default flow of an exclusive gateway may have a condition; it is not evaluated" (Zeebe ≥ 8.2)', async () => {
+    // camunda/camunda#10966, fixed by #10968: BPMN 2.0 §10.5.2 — "Any such Expression SHALL be
+    // ignored". Zeebe deploys the process and takes the default flow whatever its condition says.
     await h.deploy(
       processXml(
         'p',
         start('s'),
-        inclusiveGateway('g'),
-        serviceTask('next', 'next'),
+        exclusiveGateway('g'),
+        serviceTask('yes', 'yes'),
+        serviceTask('fallback', 'fallback'),
         flow('s', 'g'),
-        flow('g', 'next', { condition: '=ready' }),
+        flow('g', 'yes', { condition: '=ok' }),
+        flow('g', 'fallback', { condition: '=false', isDefault: true }),
       ),
     );
+    const key = await h.start('p', { ok: false });
+    expect(await h.activeElements(key)).toEqual(['fallback']);
+  });
+
+  test('Scenario: "an inclusive gateway with a single outgoing flow whose condition is false raises an incident" (camunda/camunda#13936)', async () => {
+    await h.deploy(processXml('p', start('s'), inclusiveGateway('g'), serviceTask('next', 'next'), flow('s', 'g'), flow('g', 'next', { condition: '=ready' })));
     const key = await h.start('p', { ready: false });
     expect(await h.incidents(key)).toEqual([expect.objectContaining({ errorType: 'CONDITION_ERROR', elementId: 'g' })]);
     expect(await h.activeElements(key)).toEqual(['g']);

@@ -75,11 +75,20 @@ const deploy = async (xml: string, e = engine) => (await e.deployResources([{ na
 
 /** start → paid (message `payment-received`, key `=code`) → after (job) → end */
 const waitForPayment = (id = 'p') =>
-  processXml(id, start('s'), messageCatch('paid', 'payment-received', '=code'), serviceTask('after', `after-${id}`), end('e'), ...chain('s', 'paid', 'after', 'e'));
+  processXml(
+    id,
+    start('s'),
+    messageCatch('paid', 'payment-received', '=code'),
+    serviceTask('after', `after-${id}`),
+    end('e'),
+    ...chain('s', 'paid', 'after', 'e'),
+  );
 
 async function activeElements(key: string): Promise<string[]> {
   const { rows } = await t.db.query<{ doc: { els: Record<string, { id: string }> } }>(`select doc from engine.process_instances where key = $1`, [key]);
-  return Object.values(rows[0].doc.els).map((e) => e.id).sort();
+  return Object.values(rows[0].doc.els)
+    .map((e) => e.id)
+    .sort();
 }
 
 describe('CorrelateMessage: the instance comes from the publish command', () => {
@@ -108,7 +117,9 @@ describe('CorrelateMessage: the instance comes from the publish command', () => 
   });
 
   test('a message start event creates the instance: its key is returned, and nothing reads engine.events', async () => {
-    await deploy(processXml('intake', messageStart('received', 'dossier-received'), serviceTask('check', 'check'), end('e'), ...chain('received', 'check', 'e')));
+    await deploy(
+      processXml('intake', messageStart('received', 'dossier-received'), serviceTask('check', 'check'), end('e'), ...chain('received', 'check', 'e')),
+    );
     let r: { messageKey: string; processInstanceKey: string } | undefined;
     const sent = await statementsOf(async () => {
       r = await engine.correlateMessage({ name: 'dossier-received', correlationKey: 'HS-9', variables: { code: 'HS-9' } });
@@ -214,7 +225,10 @@ describe('Definitions are cached by key', () => {
 
   test('a cache of one definition: a command using two (parent and called child) holds both while it runs', async () => {
     const small = newEngine({ definitionCacheSize: 1 });
-    await deploy(processXml('parent', start('s'), callActivity('call', 'child'), serviceTask('after', 'after'), end('e'), ...chain('s', 'call', 'after', 'e')), small);
+    await deploy(
+      processXml('parent', start('s'), callActivity('call', 'child'), serviceTask('after', 'after'), end('e'), ...chain('s', 'call', 'after', 'e')),
+      small,
+    );
     await deploy(processXml('child', start('s'), serviceTask('c', 'child-job'), end('e'), ...chain('s', 'c', 'e')), small);
     const fresh = newEngine({ definitionCacheSize: 1 });
     const { processInstanceKey } = await fresh.createProcessInstance({ bpmnProcessId: 'parent' });

@@ -8,8 +8,7 @@ import { rejection, useEngine } from '../support/engine.js';
 
 const h = useEngine();
 
-const oneTask = (type = 'work', retries = 3) =>
-  processXml('p', start('s'), serviceTask('t', type, { retries }), end('e'), ...chain('s', 't', 'e'));
+const oneTask = (type = 'work', retries = 3) => processXml('p', start('s'), serviceTask('t', type, { retries }), end('e'), ...chain('s', 't', 'e'));
 
 async function jobRow(key: string) {
   const { rows } = await h.db.query(`select state, retries, error_message from engine.jobs where key = $1`, [key]);
@@ -135,22 +134,19 @@ describe('Feature: failing jobs and retries', () => {
     expect((await h.incidents(key))[0].state).toBe('RESOLVED');
   });
 
-  test(
-    'Scenario: "resolving a job incident while the job has no retries left is rejected — update the retries first"',
-    async () => {
-      // Zeebe (IncidentResolveProcessor): "Expected to resolve incident …, but job … has no retries
-      // left. Please update the job retries and retry resolving the incident" (INVALID_STATE).
-      await h.deploy(oneTask());
-      const key = await h.start('p');
-      const job = await h.activateOne('work');
-      await h.engine.failJob({ jobKey: job.key, retries: 0 });
-      const [incident] = await h.incidents(key);
+  test('Scenario: "resolving a job incident while the job has no retries left is rejected — update the retries first"', async () => {
+    // Zeebe (IncidentResolveProcessor): "Expected to resolve incident …, but job … has no retries
+    // left. Please update the job retries and retry resolving the incident" (INVALID_STATE).
+    await h.deploy(oneTask());
+    const key = await h.start('p');
+    const job = await h.activateOne('work');
+    await h.engine.failJob({ jobKey: job.key, retries: 0 });
+    const [incident] = await h.incidents(key);
 
-      expect(await rejection(h.engine.resolveIncident(incident.key))).toBeInstanceOf(Conflict);
-      expect((await h.incidents(key))[0].state).toBe('ACTIVE');
-      expect(await h.activate('work')).toEqual([]);
-    },
-  );
+    expect(await rejection(h.engine.resolveIncident(incident.key))).toBeInstanceOf(Conflict);
+    expect((await h.incidents(key))[0].state).toBe('ACTIVE');
+    expect(await h.activate('work')).toEqual([]);
+  });
 
   test('Scenario: "variables given with a failure are set in the local scope of the task" — the retry sees them, the process does not', async () => {
     await h.deploy(oneTask());
@@ -218,15 +214,7 @@ describe('Feature: job timeouts', () => {
 describe('Feature: cancelling an instance', () => {
   test('Scenario: "cancelling an instance cancels its jobs" — they are gone, and completing them is NotFound', async () => {
     await h.deploy(
-      processXml(
-        'p',
-        start('s'),
-        parallelGateway('fork'),
-        serviceTask('a', 'a'),
-        serviceTask('b', 'b'),
-        ...chain('s', 'fork', 'a'),
-        ...chain('fork', 'b'),
-      ),
+      processXml('p', start('s'), parallelGateway('fork'), serviceTask('a', 'a'), serviceTask('b', 'b'), ...chain('s', 'fork', 'a'), ...chain('fork', 'b')),
     );
     const key = await h.start('p');
     const a = await h.activateOne('a');

@@ -12,11 +12,25 @@ const h = useEventEngine();
 
 /** start → paid (message `payment-received`, key `=code`) → after (job) → end */
 const waitForPayment = (id = 'p', o: Parameters<typeof messageCatch>[3] = {}) =>
-  processXml(id, start('s'), messageCatch('paid', 'payment-received', '=code', o), serviceTask('after', `after-${id}`), end('e'), ...chain('s', 'paid', 'after', 'e'));
+  processXml(
+    id,
+    start('s'),
+    messageCatch('paid', 'payment-received', '=code', o),
+    serviceTask('after', `after-${id}`),
+    end('e'),
+    ...chain('s', 'paid', 'after', 'e'),
+  );
 
 /** start → prepare (job) → paid (message) → end: the subscription opens only after `prepare`. */
 const prepareThenWait = (id = 'p') =>
-  processXml(id, start('s'), serviceTask('prepare', `prepare-${id}`), messageCatch('paid', 'payment-received', '=code'), end('e'), ...chain('s', 'prepare', 'paid', 'e'));
+  processXml(
+    id,
+    start('s'),
+    serviceTask('prepare', `prepare-${id}`),
+    messageCatch('paid', 'payment-received', '=code'),
+    end('e'),
+    ...chain('s', 'prepare', 'paid', 'e'),
+  );
 
 describe('Feature: elements that wait for a message', () => {
   test("Scenario: intermediate message catch event — 'A subscription is opened when a process instance awaits a message … When a message is published and the message name and correlation key match … the message is correlated'", async () => {
@@ -24,7 +38,14 @@ describe('Feature: elements that wait for a message', () => {
     await h.deploy(waitForPayment());
     const key = await h.start('p', { code: 'HS-1' });
     expect(await h.subscriptions(key)).toEqual([
-      { processInstanceKey: key, elementId: 'paid', targetElementId: 'paid', messageName: 'payment-received', correlationKey: 'HS-1', interrupting: true },
+      {
+        processInstanceKey: key,
+        elementId: 'paid',
+        targetElementId: 'paid',
+        messageName: 'payment-received',
+        correlationKey: 'HS-1',
+        interrupting: true,
+      },
     ]);
 
     // When the payment message for HS-1 is published
@@ -48,7 +69,16 @@ describe('Feature: elements that wait for a message', () => {
   });
 
   test('Scenario: receive task — it waits for its message like a catch event, and completes when it is correlated', async () => {
-    await h.deploy(processXml('p', start('s'), receiveTask('receive', 'result-returned', '=code'), serviceTask('after', 'after'), end('e'), ...chain('s', 'receive', 'after', 'e')));
+    await h.deploy(
+      processXml(
+        'p',
+        start('s'),
+        receiveTask('receive', 'result-returned', '=code'),
+        serviceTask('after', 'after'),
+        end('e'),
+        ...chain('s', 'receive', 'after', 'e'),
+      ),
+    );
     const key = await h.start('p', { code: 'HS-7' });
     expect((await h.subscriptions(key)).map((s) => [s.elementId, s.correlationKey])).toEqual([['receive', 'HS-7']]);
 
@@ -133,7 +163,9 @@ describe('Feature: elements that wait for a message', () => {
   });
 
   test("Scenario: message start event — 'A message is not correlated to a message start event subscription if an instance of the process is active and was created by a message with the same correlation key'", async () => {
-    await h.deploy(processXml('intake', messageStart('submitted', 'dossier-submitted'), serviceTask('check', 'check'), end('e'), ...chain('submitted', 'check', 'e')));
+    await h.deploy(
+      processXml('intake', messageStart('submitted', 'dossier-submitted'), serviceTask('check', 'check'), end('e'), ...chain('submitted', 'check', 'e')),
+    );
 
     await h.engine.publishMessage({ name: 'dossier-submitted', correlationKey: 'HS-11' });
     await h.engine.publishMessage({ name: 'dossier-submitted', correlationKey: 'HS-11' });
@@ -151,7 +183,9 @@ describe('Feature: elements that wait for a message', () => {
   // BUG (reported): nothing re-offers buffered messages to a message start event when the instance they were blocked by ends.
   test("Scenario: message start event — 'If the message is buffered, it can be correlated after the active instance is ended' (Zeebe's message aggregator: 'When the instance ends and messages with the same correlation key are not correlated yet, a new process instance is created')", async () => {
     // Given an instance started by HS-20, and a second HS-20 message buffered meanwhile
-    await h.deploy(processXml('intake', messageStart('submitted', 'dossier-submitted'), serviceTask('check', 'check'), end('e'), ...chain('submitted', 'check', 'e')));
+    await h.deploy(
+      processXml('intake', messageStart('submitted', 'dossier-submitted'), serviceTask('check', 'check'), end('e'), ...chain('submitted', 'check', 'e')),
+    );
     await h.engine.publishMessage({ name: 'dossier-submitted', correlationKey: 'HS-20', variables: { n: 1 } });
     await h.engine.publishMessage({ name: 'dossier-submitted', correlationKey: 'HS-20', timeToLive: HOUR, variables: { n: 2 } });
     expect(await h.instancesOf('intake')).toHaveLength(1);
@@ -285,9 +319,23 @@ describe('Feature: message buffering', () => {
 describe('Feature: message uniqueness (message id)', () => {
   test("Scenario: 'A message is rejected and not correlated if a message with the same name, the same correlation key, and the same ID is already buffered' → Conflict", async () => {
     await h.deploy(prepareThenWait());
-    await h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-1', timeToLive: HOUR, messageId: 'receipt-001', variables: { n: 1 } });
+    await h.engine.publishMessage({
+      name: 'payment-received',
+      correlationKey: 'HS-1',
+      timeToLive: HOUR,
+      messageId: 'receipt-001',
+      variables: { n: 1 },
+    });
 
-    const err = await rejection(h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-1', timeToLive: HOUR, messageId: 'receipt-001', variables: { n: 2 } }));
+    const err = await rejection(
+      h.engine.publishMessage({
+        name: 'payment-received',
+        correlationKey: 'HS-1',
+        timeToLive: HOUR,
+        messageId: 'receipt-001',
+        variables: { n: 2 },
+      }),
+    );
 
     expect(err).toBeInstanceOf(Conflict);
     expect(await h.bufferedMessages()).toEqual([{ name: 'payment-received', correlationKey: 'HS-1', messageId: 'receipt-001' }]);
@@ -301,13 +349,17 @@ describe('Feature: message uniqueness (message id)', () => {
     await h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-1', timeToLive: MINUTE, messageId: 'receipt-001' });
     h.clock.advance(MINUTE);
     await h.engine.tick();
-    await expect(h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-1', timeToLive: MINUTE, messageId: 'receipt-001' })).resolves.toBeDefined();
+    await expect(
+      h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-1', timeToLive: MINUTE, messageId: 'receipt-001' }),
+    ).resolves.toBeDefined();
   });
 
   // BUG (reported): the engine checks (name, messageId) only — messages_id index and messageIdTaken() ignore the correlation key.
   test('Scenario: the uniqueness check covers name, correlation key and ID together — the same ID under another correlation key is another message', async () => {
     await h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-1', timeToLive: HOUR, messageId: 'receipt-001' });
-    await expect(h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-2', timeToLive: HOUR, messageId: 'receipt-001' })).resolves.toBeDefined();
+    await expect(
+      h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-2', timeToLive: HOUR, messageId: 'receipt-001' }),
+    ).resolves.toBeDefined();
     await expect(h.engine.publishMessage({ name: 'fee-paid', correlationKey: 'HS-1', timeToLive: HOUR, messageId: 'receipt-001' })).resolves.toBeDefined();
     expect(await h.bufferedMessages()).toHaveLength(3);
   });
@@ -375,7 +427,11 @@ describe('Feature: message variables', () => {
   test('Scenario: with output mappings on the catch event only the mapped variables reach the process instance', async () => {
     await h.deploy(waitForPayment('p', { outputs: { paidAmount: '=amount', receiptNo: '=receipt.no' } }));
     const key = await h.start('p', { code: 'HS-1' });
-    await h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-1', variables: { amount: 2, receipt: { no: 'BL-9' }, secret: 'x' } });
+    await h.engine.publishMessage({
+      name: 'payment-received',
+      correlationKey: 'HS-1',
+      variables: { amount: 2, receipt: { no: 'BL-9' }, secret: 'x' },
+    });
     expect((await h.instance(key)).variables).toEqual({ code: 'HS-1', paidAmount: 2, receiptNo: 'BL-9' });
   });
 });

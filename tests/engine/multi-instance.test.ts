@@ -40,9 +40,7 @@ describe('Feature: parallel multi-instance', () => {
     ]);
     // the inner instances' locals are not process variables
     expect((await h.instance(key)).variables).toEqual({ agencies: ['CA', 'THUE', 'BHXH'] });
-    expect(await h.localVariables(key, 'check')).toEqual(
-      expect.arrayContaining([expect.objectContaining({ agency: 'CA', loopCounter: 1 })]),
-    );
+    expect(await h.localVariables(key, 'check')).toEqual(expect.arrayContaining([expect.objectContaining({ agency: 'CA', loopCounter: 1 })]));
   });
 
   test("Scenario: 'the result is inserted into the outputCollection at the same index as the inputElement … the order of the outputCollection is determined and matches to the inputCollection, even for parallel multi-instance activities'", async () => {
@@ -92,7 +90,13 @@ describe('Feature: parallel multi-instance', () => {
   test('Scenario: completionCondition `=numberOfCompletedInstances >= 2` — once it holds, the remaining inner instances are terminated (their jobs removed) and the body completes', async () => {
     // Given four parallel checks where two suffice
     await h.deploy(
-      checkEach({ inputCollection: '=agencies', inputElement: 'agency', outputCollection: 'verdicts', outputElement: '=verdict', completionCondition: '=numberOfCompletedInstances >= 2' }),
+      checkEach({
+        inputCollection: '=agencies',
+        inputElement: 'agency',
+        outputCollection: 'verdicts',
+        outputElement: '=verdict',
+        completionCondition: '=numberOfCompletedInstances >= 2',
+      }),
     );
     const key = await h.start('p', { agencies: ['A', 'B', 'C', 'D'] });
     const jobs = await h.activate('check');
@@ -116,7 +120,15 @@ describe('Feature: parallel multi-instance', () => {
 
 describe('Feature: sequential multi-instance', () => {
   test("Scenario: 'In case of a sequential multi-instance activity, the instances are executed one at a time. When one instance is completed, a new instance is created for the next element'", async () => {
-    await h.deploy(checkEach({ inputCollection: '=steps', inputElement: 'step', outputCollection: 'done', outputElement: '=step + "✓"', sequential: true }));
+    await h.deploy(
+      checkEach({
+        inputCollection: '=steps',
+        inputElement: 'step',
+        outputCollection: 'done',
+        outputElement: '=step + "✓"',
+        sequential: true,
+      }),
+    );
     const key = await h.start('p', { steps: ['tiếp nhận', 'thẩm định', 'phê duyệt'] });
 
     const seen: Array<[unknown, unknown]> = [];
@@ -247,7 +259,9 @@ describe('Feature: boundary events on a multi-instance activity', () => {
     processXml(
       'p',
       start('s'),
-      serviceTask('check', 'check', { mi: { inputCollection: '=agencies', inputElement: 'agency', outputCollection: 'verdicts', outputElement: '=verdict' } }),
+      serviceTask('check', 'check', {
+        mi: { inputCollection: '=agencies', inputElement: 'agency', outputCollection: 'verdicts', outputElement: '=verdict' },
+      }),
       serviceTask('after', 'after'),
       end('e'),
       boundary,

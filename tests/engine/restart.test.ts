@@ -55,7 +55,9 @@ beforeEach(async () => {
 describe('Feature: restart', () => {
   test("Scenario: a timer that fell due while the service was down fires once after the restart ('timers could trigger later than their due date … never earlier')", async () => {
     // Given an instance waiting at a one-hour timer
-    await h.deploy(processXml('p', start('s'), timerCatch('wait', { duration: 'PT1H' }), serviceTask('after', 'after'), end('e'), ...chain('s', 'wait', 'after', 'e')));
+    await h.deploy(
+      processXml('p', start('s'), timerCatch('wait', { duration: 'PT1H' }), serviceTask('after', 'after'), end('e'), ...chain('s', 'wait', 'after', 'e')),
+    );
     const key = await h.start('p');
 
     // When the service is down for three hours, then restarts and its scheduler runs twice
@@ -91,10 +93,23 @@ describe('Feature: restart', () => {
   test('Scenario: a buffered message survives a restart and correlates when the subscription opens afterwards', async () => {
     // Given an instance still preparing, and a payment buffered for one hour
     await h.deploy(
-      processXml('p', start('s'), serviceTask('prepare', 'prepare'), messageCatch('paid', 'payment-received', '=code'), end('e'), ...chain('s', 'prepare', 'paid', 'e')),
+      processXml(
+        'p',
+        start('s'),
+        serviceTask('prepare', 'prepare'),
+        messageCatch('paid', 'payment-received', '=code'),
+        end('e'),
+        ...chain('s', 'prepare', 'paid', 'e'),
+      ),
     );
     const key = await h.start('p', { code: 'HS-1' });
-    await engine!.publishMessage({ name: 'payment-received', correlationKey: 'HS-1', timeToLive: HOUR, messageId: 'receipt-1', variables: { amount: 7 } });
+    await engine!.publishMessage({
+      name: 'payment-received',
+      correlationKey: 'HS-1',
+      timeToLive: HOUR,
+      messageId: 'receipt-1',
+      variables: { amount: 7 },
+    });
 
     // When the service restarts ten minutes later and the instance reaches the catch event
     await shutdown();

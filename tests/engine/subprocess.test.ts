@@ -15,7 +15,9 @@ describe('Feature: the sub-process variable scope', () => {
       processXml(
         'p',
         start('s'),
-        subProcess('assess', [start('as'), serviceTask('calc', 'calc'), end('ae'), ...chain('as', 'calc', 'ae')], { inputs: { fee: '=baseFee * 2' } }),
+        subProcess('assess', [start('as'), serviceTask('calc', 'calc'), end('ae'), ...chain('as', 'calc', 'ae')], {
+          inputs: { fee: '=baseFee * 2' },
+        }),
         serviceTask('after', 'after'),
         end('e'),
         ...chain('s', 'assess', 'after', 'e'),
@@ -174,6 +176,11 @@ describe('Feature: boundary events on a sub-process', () => {
     expect(await h.advance(HOUR)).toBe(1);
     expect((await h.instance(key)).active).toEqual(['late']);
     expect((await h.jobs(key)).map((j) => j.type)).toEqual(['late']);
-    expect(await h.elementEnds(key)).toEqual(expect.arrayContaining([['b', 'ELEMENT_TERMINATED'], ['sub', 'ELEMENT_TERMINATED']]));
+    expect(await h.elementEnds(key)).toEqual(
+      expect.arrayContaining([
+        ['b', 'ELEMENT_TERMINATED'],
+        ['sub', 'ELEMENT_TERMINATED'],
+      ]),
+    );
   });
 });

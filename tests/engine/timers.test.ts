@@ -299,13 +299,16 @@ describe('Feature: timer expressions are checked at deploy', () => {
       'remind',
     ],
     ['a start event cron', processXml('p', timerStart('every', { cycle: '61 * * * *' }), end('e'), flow('every', 'e')), 'every'],
-  ])("Scenario: an invalid static timer in %s is refused at deploy, naming the element (Zeebe rejects the deployment; nothing is deployed)", async (_what, xml, elementId) => {
-    const err = await rejection(h.deploy(xml));
-    expect(err).toBeInstanceOf(Invalid);
-    expect(err.message).toContain(`'${elementId}'`);
-    expect(err.details.problems).toEqual([expect.objectContaining({ elementId })]);
-    // and nothing was deployed
-    expect((await h.db.query(`select count(*)::int as n from engine.definitions`)).rows[0].n).toBe(0);
-    expect(await h.timers()).toEqual([]);
-  });
+  ])(
+    'Scenario: an invalid static timer in %s is refused at deploy, naming the element (Zeebe rejects the deployment; nothing is deployed)',
+    async (_what, xml, elementId) => {
+      const err = await rejection(h.deploy(xml));
+      expect(err).toBeInstanceOf(Invalid);
+      expect(err.message).toContain(`'${elementId}'`);
+      expect(err.details.problems).toEqual([expect.objectContaining({ elementId })]);
+      // and nothing was deployed
+      expect((await h.db.query(`select count(*)::int as n from engine.definitions`)).rows[0].n).toBe(0);
+      expect(await h.timers()).toEqual([]);
+    },
+  );
 });

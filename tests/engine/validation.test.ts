@@ -3,17 +3,7 @@
  * with the id and BPMN type of every element at fault — never at run time.
  */
 import { Invalid } from '../../src/errors.js';
-import {
-  chain,
-  end,
-  exclusiveGateway,
-  flow,
-  node,
-  processXml,
-  rawDefinitions,
-  serviceTask,
-  start,
-} from '../support/bpmn.js';
+import { chain, end, exclusiveGateway, flow, node, processXml, rawDefinitions, serviceTask, start } from '../support/bpmn.js';
 import { rejection, useEngine } from '../support/engine.js';
 
 const h = useEngine();
@@ -54,9 +44,7 @@ describe('Feature: unsupported or incomplete elements are refused at deploy', ()
   });
 
   test('Scenario: a sequence flow whose target does not exist is refused, naming the flow', async () => {
-    const problems = await refused(
-      processXml('p', start('s'), end('e'), flow('s', 'e'), flow('s', 'ghost', { id: 'to_ghost' })),
-    );
+    const problems = await refused(processXml('p', start('s'), end('e'), flow('s', 'e'), flow('s', 'ghost', { id: 'to_ghost' })));
     expect(problems).toContainEqual(expect.objectContaining({ elementId: 'to_ghost', elementType: 'bpmn:SequenceFlow' }));
   });
 
@@ -78,14 +66,7 @@ describe('Feature: unsupported or incomplete elements are refused at deploy', ()
 
   test('Scenario: a condition on a flow leaving a task is refused (conditions only leave exclusive/inclusive gateways)', async () => {
     const problems = await refused(
-      processXml(
-        'p',
-        start('s'),
-        serviceTask('t', 'work'),
-        end('e'),
-        flow('s', 't'),
-        flow('t', 'e', { id: 'conditional', condition: '=done' }),
-      ),
+      processXml('p', start('s'), serviceTask('t', 'work'), end('e'), flow('s', 't'), flow('t', 'e', { id: 'conditional', condition: '=done' })),
     );
     expect(problems).toContainEqual(expect.objectContaining({ elementId: 'conditional', elementType: 'bpmn:SequenceFlow' }));
   });
@@ -105,25 +86,19 @@ describe('Feature: FEEL that does not parse is refused at deploy', () => {
         flow('g', 'b', { isDefault: true }),
       ),
     );
-    expect(problems).toContainEqual(
-      expect.objectContaining({ elementId: 'broken', elementType: 'bpmn:SequenceFlow', message: expect.stringMatching(/FEEL/) }),
-    );
+    expect(problems).toContainEqual(expect.objectContaining({ elementId: 'broken', elementType: 'bpmn:SequenceFlow', message: expect.stringMatching(/FEEL/) }));
   });
 
   test('Scenario: a job type expression that does not parse names its task', async () => {
     const problems = await refused(processXml('p', start('s'), serviceTask('t', '=concat('), end('e'), ...chain('s', 't', 'e')));
-    expect(problems).toContainEqual(
-      expect.objectContaining({ elementId: 't', elementType: 'bpmn:ServiceTask', message: expect.stringMatching(/FEEL/) }),
-    );
+    expect(problems).toContainEqual(expect.objectContaining({ elementId: 't', elementType: 'bpmn:ServiceTask', message: expect.stringMatching(/FEEL/) }));
   });
 
   test('Scenario: a mapping source that does not parse names its task', async () => {
     const problems = await refused(
       processXml('p', start('s'), serviceTask('t', 'work', { outputs: { total: '=price *' } }), end('e'), ...chain('s', 't', 'e')),
     );
-    expect(problems).toContainEqual(
-      expect.objectContaining({ elementId: 't', elementType: 'bpmn:ServiceTask', message: expect.stringMatching(/total/) }),
-    );
+    expect(problems).toContainEqual(expect.objectContaining({ elementId: 't', elementType: 'bpmn:ServiceTask', message: expect.stringMatching(/total/) }));
   });
 });
 

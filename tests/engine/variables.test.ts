@@ -78,16 +78,13 @@ describe('Feature: input mappings', () => {
     expect((await h.activateOne('work')).variables).toMatchObject({ base: 21, doubled: 42 });
   });
 
-  test(
-    'Scenario: "an input mapping to a nested target (a.b) creates a new context" — it is not merged with the outer variable of that name',
-    async () => {
-      // Zeebe (VariableMappingTransformer): a nested input target builds a fresh context; only
-      // output mappings merge into an existing object.
-      await h.deploy(oneTask({ inputs: { 'dossier.step': '="review"' } }));
-      await h.start('p', { dossier: { code: 'D1', owner: 'A' } });
-      expect((await h.activateOne('work')).variables.dossier).toEqual({ step: 'review' });
-    },
-  );
+  test('Scenario: "an input mapping to a nested target (a.b) creates a new context" — it is not merged with the outer variable of that name', async () => {
+    // Zeebe (VariableMappingTransformer): a nested input target builds a fresh context; only
+    // output mappings merge into an existing object.
+    await h.deploy(oneTask({ inputs: { 'dossier.step': '="review"' } }));
+    await h.start('p', { dossier: { code: 'D1', owner: 'A' } });
+    expect((await h.activateOne('work')).variables.dossier).toEqual({ step: 'review' });
+  });
 
   test('Scenario: input mappings to nested targets build one context', async () => {
     await h.deploy(oneTask({ inputs: { 'notice.to': '=email', 'notice.form': '="01"' } }));

@@ -88,9 +88,7 @@ describe('Feature: in-process workers', () => {
     const key = await h.start('p');
     await waitFor('an incident', async () => (await h.incidents(key)).length > 0, 3_000);
     expect(calls).toBe(3);
-    expect(await h.incidents(key)).toEqual([
-      expect.objectContaining({ state: 'ACTIVE', errorType: 'JOB_NO_RETRIES', errorMessage: 'malformed dossier' }),
-    ]);
+    expect(await h.incidents(key)).toEqual([expect.objectContaining({ state: 'ACTIVE', errorType: 'JOB_NO_RETRIES', errorMessage: 'malformed dossier' })]);
   }, 10_000);
 
   test('Scenario: "concurrency" bounds the jobs a worker holds at once', async () => {
@@ -107,12 +105,16 @@ describe('Feature: in-process workers', () => {
       expect(rows[0].n).toBe(2);
 
       // Letting the handlers finish, it works through the rest, never more than two at a time
-      await waitFor('all six instances to complete', async () => {
-        expect(busy.length).toBeLessThanOrEqual(2);
-        busy.splice(0).forEach((done) => done());
-        for (const k of keys) if (!(await completed(k)())) return false;
-        return true;
-      }, 5_000);
+      await waitFor(
+        'all six instances to complete',
+        async () => {
+          expect(busy.length).toBeLessThanOrEqual(2);
+          busy.splice(0).forEach((done) => done());
+          for (const k of keys) if (!(await completed(k)())) return false;
+          return true;
+        },
+        5_000,
+      );
     } finally {
       released = true;
       busy.splice(0).forEach((done) => done());

@@ -49,7 +49,12 @@ export async function seedRegistry(t: TestDb): Promise<void> {
       ['mot-cua-xa.a', 'mot-cua-xa', 'Bộ phận một cửa xã A', '99001'],
       ['ubnd-xa.b', 'ubnd-xa', 'Ủy ban nhân dân xã B', '99002'],
     ]) {
-      await q.query(`insert into domain.agencies (code, kind, name, level, province_code, commune_code) values ($1, $2, $3, 'commune', '99', $4)`, [code, kind, name, commune]);
+      await q.query(`insert into domain.agencies (code, kind, name, level, province_code, commune_code) values ($1, $2, $3, 'commune', '99', $4)`, [
+        code,
+        kind,
+        name,
+        commune,
+      ]);
     }
     for (const u of Object.values(USERS)) {
       await q.query(`insert into domain.users (username, full_name, password_hash, role, agency_code) values ($1, $2, $3, $4, $5)`, [
@@ -73,7 +78,11 @@ export async function startApiService(opts: { config?: Partial<Config>; logger?:
   let service: Service;
   try {
     if (opts.seed !== false) await seedRegistry(t);
-    service = await startService(testConfig(opts.config), { db: t.db, logger: opts.logger ?? pino({ level: 'silent' }), clock: opts.clock });
+    service = await startService(testConfig(opts.config), {
+      db: t.db,
+      logger: opts.logger ?? pino({ level: 'silent' }),
+      clock: opts.clock,
+    });
   } catch (e) {
     await t.close();
     throw e;

@@ -27,7 +27,9 @@ describe('Scenario: verifying the chain', () => {
   });
 
   test('Given one row altered with SQL, when verified, then the answer names that row, for the admin too', async () => {
-    const { rows } = await s.t.db.query<{ seq: string }>(`select seq::text from domain.audit_log where dossier_code = $1 and action = 'task.completed'`, [f.code]);
+    const { rows } = await s.t.db.query<{ seq: string }>(`select seq::text from domain.audit_log where dossier_code = $1 and action = 'task.completed'`, [
+      f.code,
+    ]);
     const seq = rows[0].seq;
     await s.t.db.tx(async (q) => {
       await q.query(`alter table domain.audit_log disable trigger audit_log_no_update`);
@@ -56,7 +58,13 @@ describe('Scenario: reading the log', () => {
     expect(all.status).toBe(200);
     expect(all.body.items.map((r: any) => r.action)).toEqual(['dossier.received', 'task.completed']);
     expect(all.body).toMatchObject({ page: 1, pageSize: 50, total: 2 });
-    expect(all.body.items[0]).toMatchObject({ actor: 'motcua.a', role: 'counter', agency: 'mot-cua-xa.a', dossierCode: f.code, at: '2025-07-01T01:00:00.000Z' });
+    expect(all.body.items[0]).toMatchObject({
+      actor: 'motcua.a',
+      role: 'counter',
+      agency: 'mot-cua-xa.a',
+      dossierCode: f.code,
+      at: '2025-07-01T01:00:00.000Z',
+    });
 
     const logins = await s.as('admin', 'GET', '/api/audit?action=auth.&pageSize=2&page=2');
     expect(logins.body.items).toHaveLength(2);
@@ -84,8 +92,18 @@ describe('Scenario: reading the log', () => {
     );
     expect(rows.length - before.rows[0].n).toBe(2);
     expect(rows.slice(-2)).toEqual([
-      expect.objectContaining({ actor: 'thanhtra', role: 'auditor', dossierCode: f.code, payload: expect.objectContaining({ path: `/api/dossiers/${f.code}/trace` }) }),
-      expect.objectContaining({ actor: 'thanhtra', role: 'auditor', dossierCode: f.code, payload: expect.objectContaining({ path: '/api/audit' }) }),
+      expect.objectContaining({
+        actor: 'thanhtra',
+        role: 'auditor',
+        dossierCode: f.code,
+        payload: expect.objectContaining({ path: `/api/dossiers/${f.code}/trace` }),
+      }),
+      expect.objectContaining({
+        actor: 'thanhtra',
+        role: 'auditor',
+        dossierCode: f.code,
+        payload: expect.objectContaining({ path: '/api/audit' }),
+      }),
     ]);
   });
 

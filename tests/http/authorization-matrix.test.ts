@@ -28,7 +28,12 @@ beforeAll(async () => {
   ops = [];
   for (const [path, item] of Object.entries<any>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(item)) {
-      ops.push({ method: method.toUpperCase(), path, roles: op['x-roles'], public: Array.isArray(op.security) && op.security.length === 0 });
+      ops.push({
+        method: method.toUpperCase(),
+        path,
+        roles: op['x-roles'],
+        public: Array.isArray(op.security) && op.security.length === 0,
+      });
     }
   }
 });
@@ -96,7 +101,10 @@ test('Given the OpenAPI document, when read, then it lists the routes of every r
   for (const k of Object.keys(POLICY)) expect(keys).toContain(k);
   for (const o of ops) {
     if (!o.path.startsWith('/api/') && !o.path.startsWith('/v2/')) continue;
-    expect({ route: `${o.method} ${o.path}`, guarded: o.public || Array.isArray(o.roles) }).toEqual({ route: `${o.method} ${o.path}`, guarded: true });
+    expect({ route: `${o.method} ${o.path}`, guarded: o.public || Array.isArray(o.roles) }).toEqual({
+      route: `${o.method} ${o.path}`,
+      guarded: true,
+    });
   }
 });
 
@@ -134,7 +142,8 @@ test('Given every route × every caller, when called, then 401 / 403 / allowed e
       if (c === 'auditor' && o.method === 'GET' && o.path.startsWith('/api/dossiers') && r.status < 400) {
         // An inspector's successful read of dossier data is itself the newest audit row.
         const last = (await s.t.db.query(`select actor, action from domain.audit_log order by seq desc limit 1`)).rows[0];
-        if (last?.action !== 'audit.read_personal_data' || last.actor !== 'thanhtra') failures.push(`${o.method} ${o.path} as auditor: the read was not audited`);
+        if (last?.action !== 'audit.read_personal_data' || last.actor !== 'thanhtra')
+          failures.push(`${o.method} ${o.path} as auditor: the read was not audited`);
       }
       const role = roleOf(c);
       const guarded = !o.public && (o.path.startsWith('/api/') || o.path.startsWith('/v2/'));

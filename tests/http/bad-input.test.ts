@@ -225,7 +225,12 @@ describe('Scenario: job commands that must be refused', () => {
   let jobKey: string;
   beforeAll(async () => {
     await call(url, 'POST', '/v2/process-instances', { processDefinitionId: 'mau', variables: { a: 1 } });
-    const r = await call(url, 'POST', '/v2/jobs/activation', { type: 'mau-job', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1 });
+    const r = await call(url, 'POST', '/v2/jobs/activation', {
+      type: 'mau-job',
+      timeout: 60_000,
+      maxJobsToActivate: 1,
+      requestTimeout: -1,
+    });
     jobKey = r.body.jobs[0].jobKey;
   });
 
@@ -233,9 +238,7 @@ describe('Scenario: job commands that must be refused', () => {
     const r = await call(url, 'POST', '/v2/jobs/activation', { maxJobsToActivate: 0, timeout: 'soon' });
     expect4xx(r, 400, 'Invalid');
     const paths = r.body.details.map((d: any) => `${d.instancePath} ${d.message}`);
-    expect(paths).toEqual(
-      expect.arrayContaining([" must have required property 'type'", '/maxJobsToActivate must be >= 1', '/timeout must be integer']),
-    );
+    expect(paths).toEqual(expect.arrayContaining([" must have required property 'type'", '/maxJobsToActivate must be >= 1', '/timeout must be integer']));
     expect4xx(await call(url, 'POST', '/v2/jobs/activation', { type: 'mau-job', timeout: 1000, maxJobsToActivate: 1, tenantIds: ['khac'] }), 400, 'Invalid');
   });
 
@@ -285,9 +288,19 @@ describe('Scenario: a failure nobody expected', () => {
     const logged: any[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) });
     const broken = Object.create(s.service.engine, {
-      createProcessInstance: { value: async () => { throw new Error('secret internals at db.ts:42'); } },
+      createProcessInstance: {
+        value: async () => {
+          throw new Error('secret internals at db.ts:42');
+        },
+      },
     });
-    const app = createApp({ engine: broken, queries: new EmbeddedEngineQueries(s.t.db), db: s.t.db, logger, auth: { secret: TEST_JWT_SECRET } });
+    const app = createApp({
+      engine: broken,
+      queries: new EmbeddedEngineQueries(s.t.db),
+      db: s.t.db,
+      logger,
+      auth: { secret: TEST_JWT_SECRET },
+    });
     const server: Server = await new Promise((resolve) => {
       const srv = createServer(app).listen(0, () => resolve(srv));
     });

@@ -51,7 +51,11 @@ const as = (who: Who, method: string, path: string, body?: unknown) => call(url,
 
 beforeAll(async () => {
   t = await openTestDb();
-  svc = await startService(testConfig({ processesDir: PROCESSES, processesDirExplicit: true }), { db: t.db, logger: pino({ level: process.env.E2E_LOG ? 'warn' : 'silent' }), clock });
+  svc = await startService(testConfig({ processesDir: PROCESSES, processesDirExplicit: true }), {
+    db: t.db,
+    logger: pino({ level: process.env.E2E_LOG ? 'warn' : 'silent' }),
+    clock,
+  });
   url = svc.url;
   for (const [who, [username, password]] of Object.entries(PEOPLE)) {
     const r = await call(url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
@@ -73,7 +77,11 @@ async function claimAndComplete(who: Who, code: string, elementId: string): Prom
   const task = await inboxTask(who, code, elementId);
   work();
   const claimed = await as(who, 'POST', `/api/tasks/${task.id}/claim`, {});
-  expect({ elementId, status: claimed.status, assignee: claimed.body.assignee }).toEqual({ elementId, status: 200, assignee: PEOPLE[who][0] });
+  expect({ elementId, status: claimed.status, assignee: claimed.body.assignee }).toEqual({
+    elementId,
+    status: 200,
+    assignee: PEOPLE[who][0],
+  });
   work();
   const done = await as(who, 'POST', `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } });
   expect({ elementId, status: done.status }).toEqual({ elementId, status: 200 });
@@ -106,9 +114,19 @@ test('Given the birth group, when the counter, the commune, the police and socia
   // The trace: every step, who, when, on time or not; the diagram fully completed.
   const trace = await as('auditor', 'GET', `/api/dossiers/${code}/trace`);
   expect(trace.status).toBe(200);
-  expect(trace.body.dossier).toMatchObject({ code, status: 'returned', receivingAgency: 'mot-cua-xa.hoa-binh', receivedBy: 'motcua.hoa-binh' });
+  expect(trace.body.dossier).toMatchObject({
+    code,
+    status: 'returned',
+    receivingAgency: 'mot-cua-xa.hoa-binh',
+    receivedBy: 'motcua.hoa-binh',
+  });
   const steps = trace.body.steps.map((s: any) => ({ step: s.elementId, agency: s.agencyCode, state: s.state, by: s.completedBy }));
-  expect(steps[0]).toEqual({ step: 'birthRegistration', agency: 'ubnd-xa.tu-phap-ho-tich.hoa-binh', state: 'completed', by: 'hotich.hoa-binh' });
+  expect(steps[0]).toEqual({
+    step: 'birthRegistration',
+    agency: 'ubnd-xa.tu-phap-ho-tich.hoa-binh',
+    state: 'completed',
+    by: 'hotich.hoa-binh',
+  });
   // The parallel steps, in whichever order they were handed over.
   expect(steps.slice(1, 3).sort((a: any, b: any) => a.step.localeCompare(b.step))).toEqual([
     { step: 'healthInsuranceCard', agency: 'bhxh.thu-nghiem', state: 'completed', by: 'bhxh' },
@@ -140,7 +158,17 @@ test('Given the birth group, when the counter, the commune, the police and socia
   expect(trace.body.clocks[0]).toMatchObject({ kind: 'dossier', result: expect.stringMatching(/^(early|on_time|late)$/) });
   const [root] = trace.body.diagram;
   expect(root).toMatchObject({ bpmnProcessId: 'birth-registration-group', state: 'COMPLETED', active: [], terminated: [] });
-  expect(root.completed).toEqual(expect.arrayContaining(['dossierReceived', 'birthRegistration', 'handOffBirthData', 'residenceRegistration', 'healthInsuranceCard', 'returnResult', 'resultReturned']));
+  expect(root.completed).toEqual(
+    expect.arrayContaining([
+      'dossierReceived',
+      'birthRegistration',
+      'handOffBirthData',
+      'residenceRegistration',
+      'healthInsuranceCard',
+      'returnResult',
+      'resultReturned',
+    ]),
+  );
   expect(root.takenSequenceFlows).toEqual(expect.arrayContaining(['toResidenceRegistration', 'toHealthInsuranceCard', 'toEnd']));
 
   // Form 06 lists each hand-over: agency, when, from whom to whom, result.

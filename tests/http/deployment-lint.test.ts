@@ -21,7 +21,8 @@ function changed(from: string, to: string): string {
   return ORIGINAL.replace(from, to);
 }
 const withoutPoliceGroup = () => changed('<zeebe:assignmentDefinition candidateGroups="cong-an-xa" />', '<zeebe:assignmentDefinition />');
-const withoutGatewayName = () => changed('<bpmn:parallelGateway id="splitLinkedSteps" name="Giải quyết song song">', '<bpmn:parallelGateway id="splitLinkedSteps">');
+const withoutGatewayName = () =>
+  changed('<bpmn:parallelGateway id="splitLinkedSteps" name="Giải quyết song song">', '<bpmn:parallelGateway id="splitLinkedSteps">');
 
 describe('Scenario: POST /v2/deployments on a service whose catalog is processes/', () => {
   let t: TestDb;
@@ -29,9 +30,12 @@ describe('Scenario: POST /v2/deployments on a service whose catalog is processes
   /** What the designer uploads (a multipart file name has no folders). */
   const UPLOAD = 'birth-registration-group.bpmn';
   const versions = async () =>
-    (await call(svc.url, 'POST', '/v2/process-definitions/search', { filter: { processDefinitionId: 'birth-registration-group' }, sort: [{ field: 'version' }] })).body.items.map(
-      (d: any) => d.version,
-    );
+    (
+      await call(svc.url, 'POST', '/v2/process-definitions/search', {
+        filter: { processDefinitionId: 'birth-registration-group' },
+        sort: [{ field: 'version' }],
+      })
+    ).body.items.map((d: any) => d.version);
 
   beforeAll(async () => {
     t = await openTestDb();
@@ -53,7 +57,7 @@ describe('Scenario: POST /v2/deployments on a service whose catalog is processes
     ]);
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('Invalid');
-    expect(r.body.message).toContain("[user-task-agency]");
+    expect(r.body.message).toContain('[user-task-agency]');
     expect(r.body.message).toContain("'residenceRegistration'");
     expect(r.body.details.problems).toEqual([
       {
@@ -110,7 +114,9 @@ describe('Scenario: the catalogue deployed at start is linted too', () => {
       }
       expect(err).toBeInstanceOf(StartupError);
       expect((err as Error).message).toContain("birth-registration-group/process.bpmn: bpmn:UserTask 'residenceRegistration' [user-task-agency]");
-      expect((err as StartupError).details).toEqual({ problems: [expect.objectContaining({ rule: 'user-task-agency', elementId: 'residenceRegistration', category: 'error', resourceName: FILE })] });
+      expect((err as StartupError).details).toEqual({
+        problems: [expect.objectContaining({ rule: 'user-task-agency', elementId: 'residenceRegistration', category: 'error', resourceName: FILE })],
+      });
 
       // Nothing was deployed: with the error fixed (a warning left), the next start deploys every
       // process as version 1 and logs the warning.
@@ -130,7 +136,10 @@ describe('Scenario: the catalogue deployed at start is linted too', () => {
         await svc.close();
       }
       expect(lines).toContainEqual(
-        expect.objectContaining({ level: 40, warnings: [expect.objectContaining({ rule: 'element-name', elementId: 'splitLinkedSteps', resourceName: FILE })] }),
+        expect.objectContaining({
+          level: 40,
+          warnings: [expect.objectContaining({ rule: 'element-name', elementId: 'splitLinkedSteps', resourceName: FILE })],
+        }),
       );
     } finally {
       dir.remove();

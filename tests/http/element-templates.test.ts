@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { agencyKinds, kindName } from '../../src/dossiers/index.js';
-import { AGENCY_STEP_TEMPLATE_ID, buildElementTemplates, DUE_DATE_PATTERN, ELEMENT_TEMPLATE_SCHEMA, type ElementTemplate } from '../../src/http/element-templates.js';
+import {
+  AGENCY_STEP_TEMPLATE_ID,
+  buildElementTemplates,
+  DUE_DATE_PATTERN,
+  ELEMENT_TEMPLATE_SCHEMA,
+  type ElementTemplate,
+} from '../../src/http/element-templates.js';
 import { startService, type Service } from '../../src/main.js';
 import { JOB_TYPES } from '../../src/workers/index.js';
 import { openTestDb, type TestDb } from '../support/db.js';
@@ -23,7 +29,16 @@ const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const PROCESSES = join(ROOT, 'processes');
 
 /** The bindings of bpmn-js-element-templates 2.37 (Zeebe) a template of ours may use. */
-const ALLOWED_BINDINGS = new Set(['property', 'zeebe:taskDefinition', 'zeebe:taskHeader', 'zeebe:input', 'zeebe:output', 'zeebe:property', 'zeebe:assignmentDefinition', 'zeebe:taskSchedule']);
+const ALLOWED_BINDINGS = new Set([
+  'property',
+  'zeebe:taskDefinition',
+  'zeebe:taskHeader',
+  'zeebe:input',
+  'zeebe:output',
+  'zeebe:property',
+  'zeebe:assignmentDefinition',
+  'zeebe:taskSchedule',
+]);
 const WORKER_TYPES = ['lienthong.handoff', 'lienthong.notify-citizen', 'lienthong.stop-dossier', 'lienthong.transfer-to-tax'];
 
 let t: TestDb;
@@ -34,12 +49,17 @@ beforeAll(async () => {
   t = await openTestDb();
   try {
     // An empty database outside production: the demo registry is loaded (src/dossiers/seed.ts).
-    svc = await startService(testConfig({ processesDir: PROCESSES, processesDirExplicit: true }), { db: t.db, logger: pino({ level: 'silent' }) });
+    svc = await startService(testConfig({ processesDir: PROCESSES, processesDirExplicit: true }), {
+      db: t.db,
+      logger: pino({ level: 'silent' }),
+    });
   } catch (e) {
     await t.close();
     throw e;
   }
-  const token = async (username: string, role: any, agencyCode: string | null) => ({ authorization: `Bearer ${await tokenFor({ username, role, agencyCode })}` });
+  const token = async (username: string, role: any, agencyCode: string | null) => ({
+    authorization: `Bearer ${await tokenFor({ username, role, agencyCode })}`,
+  });
   as.designer = await token('thietke', 'designer', null);
   as.admin = await token('quantri', 'admin', null);
   as.counter = await token('motcua.hoa-binh', 'counter', 'mot-cua-xa.hoa-binh');
@@ -55,7 +75,9 @@ afterAll(async () => {
 const templates = async (who = 'designer') => call<ElementTemplate[]>(svc.url, 'GET', '/api/element-templates', undefined, as[who]);
 
 /** The validator the Modeler runs, when installed (it is a dependency of camunda-bpmn-js). */
-async function zeebeValidator(): Promise<((t: unknown) => { valid: boolean; errors: { keyword: string; message: string; instancePath: string }[] }) | undefined> {
+async function zeebeValidator(): Promise<
+  ((t: unknown) => { valid: boolean; errors: { keyword: string; message: string; instancePath: string }[] }) | undefined
+> {
   const name = '@bpmn-io/element-templates-validator';
   try {
     const mod = await import(name);
@@ -71,7 +93,8 @@ function checkByHand(list: ElementTemplate[]): string[] {
   if (new Set(ids).size !== ids.length) problems.push(`template ids not unique: ${ids.join(', ')}`);
   for (const x of list) {
     if (x.$schema !== ELEMENT_TEMPLATE_SCHEMA) problems.push(`${x.id}: $schema`);
-    if (!x.name || !x.id || !Array.isArray(x.appliesTo) || !x.appliesTo.length || !Array.isArray(x.properties)) problems.push(`${x.id}: name, id, appliesTo, properties are required`);
+    if (!x.name || !x.id || !Array.isArray(x.appliesTo) || !x.appliesTo.length || !Array.isArray(x.properties))
+      problems.push(`${x.id}: name, id, appliesTo, properties are required`);
     if (!Number.isInteger(x.version)) problems.push(`${x.id}: version must be an integer`);
     if (!x.appliesTo.includes(x.elementType.value)) problems.push(`${x.id}: elementType ${x.elementType.value} not in appliesTo`);
     const groups = new Set(x.groups.map((g) => g.id));
@@ -97,7 +120,12 @@ describe('Feature: GET /api/element-templates', () => {
     const jobs = r.body.filter((x) => x.id.startsWith('lienthong.') && x.id !== AGENCY_STEP_TEMPLATE_ID);
     expect(jobs.map((x) => x.id).sort()).toEqual(WORKER_TYPES);
     for (const x of jobs) {
-      expect(x).toMatchObject({ $schema: ELEMENT_TEMPLATE_SCHEMA, version: 1, elementType: { value: 'bpmn:ServiceTask' }, category: { id: 'lienthong' } });
+      expect(x).toMatchObject({
+        $schema: ELEMENT_TEMPLATE_SCHEMA,
+        version: 1,
+        elementType: { value: 'bpmn:ServiceTask' },
+        category: { id: 'lienthong' },
+      });
       expect(x.appliesTo).toEqual(expect.arrayContaining(['bpmn:ServiceTask', 'bpmn:Task']));
       const type = x.properties.filter((p) => p.binding.type === 'zeebe:taskDefinition' && p.binding.property === 'type');
       expect(type).toEqual([{ type: 'Hidden', value: x.id, binding: { type: 'zeebe:taskDefinition', property: 'type' } }]);
@@ -124,15 +152,23 @@ describe('Feature: GET /api/element-templates', () => {
 
   test('Given the demo registry, then the agency step offers its kinds as a dropdown for the candidate group, a =dueDates. due date, and no zeebe:userTask', async () => {
     const step = (await templates()).body.find((x) => x.id === AGENCY_STEP_TEMPLATE_ID)!;
-    expect(step).toMatchObject({ name: 'Bước xử lý của cơ quan', appliesTo: expect.arrayContaining(['bpmn:UserTask']), elementType: { value: 'bpmn:UserTask' } });
+    expect(step).toMatchObject({
+      name: 'Bước xử lý của cơ quan',
+      appliesTo: expect.arrayContaining(['bpmn:UserTask']),
+      elementType: { value: 'bpmn:UserTask' },
+    });
     const group = step.properties.find((p) => p.binding.type === 'zeebe:assignmentDefinition')!;
     expect(group).toMatchObject({ type: 'Dropdown', binding: { property: 'candidateGroups' }, constraints: { notEmpty: true } });
     const kinds = group.choices!.map((c) => c.value).filter(Boolean);
-    expect(kinds).toEqual(expect.arrayContaining(['cong-an-xa', 'bhxh', 'ubnd-xa.tu-phap-ho-tich', 'mot-cua-xa', 'mot-cua-tinh', 'so-xay-dung', 'vpdkdd', 'co-quan-thue']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['cong-an-xa', 'bhxh', 'ubnd-xa.tu-phap-ho-tich', 'mot-cua-xa', 'mot-cua-tinh', 'so-xay-dung', 'vpdkdd', 'co-quan-thue']),
+    );
     const registry = (await t.db.query<{ kind: string }>(`select distinct kind from domain.agencies order by kind`)).rows.map((r) => r.kind);
     expect(kinds).toEqual(registry);
     expect(group.choices!.find((c) => c.value === 'cong-an-xa')!.name).toBe('Công an xã — cong-an-xa');
-    expect(group.choices!.find((c) => c.value === 'ubnd-xa.tu-phap-ho-tich')!.name).toBe('Ủy ban nhân dân xã (công chức Tư pháp – Hộ tịch) — ubnd-xa.tu-phap-ho-tich');
+    expect(group.choices!.find((c) => c.value === 'ubnd-xa.tu-phap-ho-tich')!.name).toBe(
+      'Ủy ban nhân dân xã (công chức Tư pháp – Hộ tịch) — ubnd-xa.tu-phap-ho-tich',
+    );
 
     const due = step.properties.find((p) => p.binding.type === 'zeebe:taskSchedule')!;
     expect(due).toMatchObject({ type: 'String', binding: { property: 'dueDate' }, placeholder: '=dueDates.<mã bước>' });
@@ -165,7 +201,10 @@ describe('Feature: GET /api/element-templates', () => {
         // With the binding the schema asks for (which the engine cannot run), nothing else is wrong.
         const withUserTask = { ...x, properties: [{ type: 'Hidden', value: '', binding: { type: 'zeebe:userTask' } }, ...x.properties] };
         const again = validate(withUserTask);
-        expect({ valid: again.valid, errors: again.valid ? [] : again.errors.map((e) => `${e.instancePath} ${e.message}`) }).toEqual({ valid: true, errors: [] });
+        expect({ valid: again.valid, errors: again.valid ? [] : again.errors.map((e) => `${e.instancePath} ${e.message}`) }).toEqual({
+          valid: true,
+          errors: [],
+        });
       } else {
         expect({ id: x.id, valid: r.valid, errors: relevant }).toEqual({ id: x.id, valid: true, errors: [] });
       }
@@ -209,7 +248,12 @@ describe('Feature: agency kinds of the registry (src/dossiers)', () => {
   test('Given the demo registry, then each kind once, with an office’s name less its place, its level and how many offices', async () => {
     const kinds = await agencyKinds(t.db);
     expect(kinds.find((k) => k.kind === 'cong-an-xa')).toEqual({ kind: 'cong-an-xa', name: 'Công an xã', level: 'commune', offices: 2 });
-    expect(kinds.find((k) => k.kind === 'so-xay-dung')).toEqual({ kind: 'so-xay-dung', name: 'Sở Xây dựng tỉnh', level: 'province', offices: 1 });
+    expect(kinds.find((k) => k.kind === 'so-xay-dung')).toEqual({
+      kind: 'so-xay-dung',
+      name: 'Sở Xây dựng tỉnh',
+      level: 'province',
+      offices: 1,
+    });
     expect(new Set(kinds.map((k) => k.kind)).size).toBe(kinds.length);
   });
 

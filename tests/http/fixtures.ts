@@ -42,7 +42,12 @@ export async function traceFixture(s: ApiService): Promise<TraceFixture> {
   const pi = await call(s.url, 'POST', '/v2/process-instances', { processDefinitionId: 'trace-fixture' });
   const processInstanceKey = pi.body.processInstanceKey as string;
   // The first step is done in the engine, as the inbox would have done it.
-  const jobs = await call(s.url, 'POST', '/v2/jobs/activation', { type: 'trace-fixture-decide', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1 });
+  const jobs = await call(s.url, 'POST', '/v2/jobs/activation', {
+    type: 'trace-fixture-decide',
+    timeout: 60_000,
+    maxJobsToActivate: 1,
+    requestTimeout: -1,
+  });
   const done = jobs.body.jobs[0];
   await call(s.url, 'POST', `/v2/jobs/${done.jobKey}/completion`, {});
 
@@ -52,7 +57,13 @@ export async function traceFixture(s: ApiService): Promise<TraceFixture> {
       `insert into domain.dossiers (code, procedure_code, rule_version, status, channel, receiving_agency, applicant, data,
          lookup_secret_hash, received_at, received_by, appointment_at, process_instance_key)
        values ($1, 'trace-fixture', '2025.1', 'in_progress', 'counter', 'mot-cua-xa.a', $2, '{}', 'x', $3, 'motcua.a', $4, $5)`,
-      [code, JSON.stringify({ fullName: 'Nguyễn Văn Dân', citizenId: '001099012345', phone: '0912345678' }), t('08:00'), new Date('2025-07-04T17:00:00+07:00'), processInstanceKey],
+      [
+        code,
+        JSON.stringify({ fullName: 'Nguyễn Văn Dân', citizenId: '001099012345', phone: '0912345678' }),
+        t('08:00'),
+        new Date('2025-07-04T17:00:00+07:00'),
+        processInstanceKey,
+      ],
     );
     await q.query(
       `insert into domain.dossier_events (dossier_code, at, from_status, to_status, actor, agency_code) values
@@ -65,7 +76,20 @@ export async function traceFixture(s: ApiService): Promise<TraceFixture> {
           `insert into domain.tasks (job_key, dossier_code, process_instance_key, element_id, element_instance_key, name, agency_code,
              candidate_groups, state, created_at, assignee, claimed_at, completed_at, completed_by, due_at)
            values ($1, $2, $3, $4, $1, $5, 'ubnd-xa.a', '{ubnd-xa}', $6, $7, $8, $9, $10, $11, $12) returning id::text`,
-          [jobKey, code, processInstanceKey, elementId, name, state, extra.created, extra.assignee ?? null, extra.claimed ?? null, extra.completed ?? null, extra.completedBy ?? null, extra.due ?? null],
+          [
+            jobKey,
+            code,
+            processInstanceKey,
+            elementId,
+            name,
+            state,
+            extra.created,
+            extra.assignee ?? null,
+            extra.claimed ?? null,
+            extra.completed ?? null,
+            extra.completedBy ?? null,
+            extra.due ?? null,
+          ],
         )
       ).rows[0].id;
     const base = BigInt(processInstanceKey) * 10n + BigInt(n); // unique fake job keys
@@ -77,15 +101,34 @@ export async function traceFixture(s: ApiService): Promise<TraceFixture> {
       completedBy: 'canbo.a',
       due: new Date('2025-07-02T17:00:00+07:00'),
     });
-    const openTaskId = await ins(String(base + 2n), 'sign', 'Ký', 'open', { created: t('10:30'), due: new Date('2025-07-03T17:00:00+07:00') });
+    const openTaskId = await ins(String(base + 2n), 'sign', 'Ký', 'open', {
+      created: t('10:30'),
+      due: new Date('2025-07-03T17:00:00+07:00'),
+    });
     await q.query(
       `insert into domain.sla_clocks (dossier_code, kind, task_id, agency_code, step, limit_value, limit_unit, started_at, due_at, state, stopped_at)
        values ($1, 'dossier', null, null, null, 3, 'working_days', $2, $3, 'running', null),
               ($1, 'step', $4, 'ubnd-xa.a', 'decide', 1, 'working_days', $5, $6, 'met_early', $7)`,
       [code, t('08:00'), new Date('2099-07-04T17:00:00+07:00'), doneTaskId, t('08:05'), new Date('2025-07-02T17:00:00+07:00'), t('10:30')],
     );
-    await appendAudit(q, { actor: 'motcua.a', role: 'counter', agency: 'mot-cua-xa.a', dossierCode: code, action: 'dossier.received', at: t('08:00'), payload: { form: '01' } });
-    await appendAudit(q, { actor: 'canbo.a', role: 'officer', agency: 'ubnd-xa.a', dossierCode: code, action: 'task.completed', at: t('10:30'), payload: { taskId: doneTaskId } });
+    await appendAudit(q, {
+      actor: 'motcua.a',
+      role: 'counter',
+      agency: 'mot-cua-xa.a',
+      dossierCode: code,
+      action: 'dossier.received',
+      at: t('08:00'),
+      payload: { form: '01' },
+    });
+    await appendAudit(q, {
+      actor: 'canbo.a',
+      role: 'officer',
+      agency: 'ubnd-xa.a',
+      dossierCode: code,
+      action: 'task.completed',
+      at: t('10:30'),
+      payload: { taskId: doneTaskId },
+    });
     return { code, processInstanceKey, doneTaskId, openTaskId };
   });
 }

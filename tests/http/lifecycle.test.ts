@@ -29,7 +29,7 @@ describe('Scenario: start → service task → end, entirely over /v2', () => {
   let processInstanceKey: string;
   let jobKey: string;
 
-  test('Given a BPMN file, when it is POSTed as multipart to /v2/deployments, then version 1 is deployed in Camunda\'s shape', async () => {
+  test("Given a BPMN file, when it is POSTed as multipart to /v2/deployments, then version 1 is deployed in Camunda's shape", async () => {
     const r = await deploy(url, [{ name: 'cap-giay-phep.bpmn', xml: serviceTaskProcess('cap-giay-phep', 'kiem-tra', { name: 'Cấp giấy phép' }) }]);
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
@@ -57,7 +57,10 @@ describe('Scenario: start → service task → end, entirely over /v2', () => {
   });
 
   test('When an instance is created by process id, then its key and definition come back and it is ACTIVE', async () => {
-    const r = await call(url, 'POST', '/v2/process-instances', { processDefinitionId: 'cap-giay-phep', variables: { hoSo: 'H01', soTrang: 3 } });
+    const r = await call(url, 'POST', '/v2/process-instances', {
+      processDefinitionId: 'cap-giay-phep',
+      variables: { hoSo: 'H01', soTrang: 3 },
+    });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       processDefinitionId: 'cap-giay-phep',
@@ -74,7 +77,7 @@ describe('Scenario: start → service task → end, entirely over /v2', () => {
     expect(got.body.endDate).toBeUndefined();
   });
 
-  test('When a worker activates jobs of the task type, then it gets the job with Camunda\'s field names and the variables', async () => {
+  test("When a worker activates jobs of the task type, then it gets the job with Camunda's field names and the variables", async () => {
     const r = await activate('kiem-tra');
     expect(r.status).toBe(200);
     expect(r.body.jobs).toHaveLength(1);
@@ -111,8 +114,22 @@ describe('Scenario: start → service task → end, entirely over /v2', () => {
     const flows = await call(url, 'GET', `/v2/process-instances/${processInstanceKey}/sequence-flows`);
     expect(flows.status).toBe(200);
     expect(flows.body.items).toEqual([
-      { sequenceFlowId: `${processInstanceKey}_toTask`, processInstanceKey, processDefinitionKey, processDefinitionId: 'cap-giay-phep', elementId: 'toTask', tenantId: '<default>' },
-      { sequenceFlowId: `${processInstanceKey}_toEnd`, processInstanceKey, processDefinitionKey, processDefinitionId: 'cap-giay-phep', elementId: 'toEnd', tenantId: '<default>' },
+      {
+        sequenceFlowId: `${processInstanceKey}_toTask`,
+        processInstanceKey,
+        processDefinitionKey,
+        processDefinitionId: 'cap-giay-phep',
+        elementId: 'toTask',
+        tenantId: '<default>',
+      },
+      {
+        sequenceFlowId: `${processInstanceKey}_toEnd`,
+        processInstanceKey,
+        processDefinitionKey,
+        processDefinitionId: 'cap-giay-phep',
+        elementId: 'toEnd',
+        tenantId: '<default>',
+      },
     ]);
   });
 
@@ -122,7 +139,7 @@ describe('Scenario: start → service task → end, entirely over /v2', () => {
     expect(r.body).toMatchObject({ error: 'NotFound', message: expect.stringContaining(jobKey) });
   });
 
-  test('When the definition\'s XML is asked for, then the deployed BPMN comes back as text/xml', async () => {
+  test("When the definition's XML is asked for, then the deployed BPMN comes back as text/xml", async () => {
     const r = await call(url, 'GET', `/v2/process-definitions/${processDefinitionKey}/xml`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/xml/);
@@ -141,7 +158,12 @@ describe('Scenario: a failing job → retries → incident → resolution', () =
 
   test('Given an activated job, when it fails with retries left, then it can be activated again with those retries', async () => {
     jobKey = (await activate('tra-cuu-csdl')).body.jobs[0].jobKey;
-    const r = await call(url, 'POST', `/v2/jobs/${jobKey}/failure`, { retries: 1, errorMessage: 'CSDL dân cư không phản hồi', retryBackOff: 0, variables: { lanThu: 1 } });
+    const r = await call(url, 'POST', `/v2/jobs/${jobKey}/failure`, {
+      retries: 1,
+      errorMessage: 'CSDL dân cư không phản hồi',
+      retryBackOff: 0,
+      variables: { lanThu: 1 },
+    });
     expect(r.status).toBe(204);
     const again = await activate('tra-cuu-csdl');
     expect(again.body.jobs).toHaveLength(1);
@@ -191,14 +213,21 @@ describe('Scenario: a failing job → retries → incident → resolution', () =
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ jobKey, retries: 2 });
     expect((await call(url, 'POST', `/v2/jobs/${jobKey}/completion`, { variables: null })).status).toBe(204);
-    expect((await call(url, 'GET', `/v2/process-instances/${processInstanceKey}`)).body).toMatchObject({ state: 'COMPLETED', hasIncident: false });
+    expect((await call(url, 'GET', `/v2/process-instances/${processInstanceKey}`)).body).toMatchObject({
+      state: 'COMPLETED',
+      hasIncident: false,
+    });
     expect((await call(url, 'POST', `/v2/incidents/${incidentKey}/resolution`)).status).toBe(404);
   });
 
   test('When a job throws a BPMN error nobody catches, then an UNHANDLED_ERROR_EVENT incident is raised', async () => {
     const pik = (await call(url, 'POST', '/v2/process-instances', { processDefinitionId: 'tra-cuu' })).body.processInstanceKey;
     const job = (await activate('tra-cuu-csdl')).body.jobs[0];
-    const r = await call(url, 'POST', `/v2/jobs/${job.jobKey}/error`, { errorCode: 'HO_SO_SAI', errorMessage: 'hồ sơ sai', variables: null });
+    const r = await call(url, 'POST', `/v2/jobs/${job.jobKey}/error`, {
+      errorCode: 'HO_SO_SAI',
+      errorMessage: 'hồ sơ sai',
+      variables: null,
+    });
     expect(r.status).toBe(204);
     const inc = await call(url, 'POST', '/v2/incidents/search', { filter: { processInstanceKey: pik } });
     expect(inc.body.items).toEqual([expect.objectContaining({ errorType: 'UNHANDLED_ERROR_EVENT', state: 'ACTIVE', jobKey: job.jobKey })]);
@@ -236,7 +265,12 @@ describe('Scenario: searching', () => {
     expect(r.status).toBe(200);
     expect(r.body.page).toEqual({ totalItems: 3 });
     expect(r.body.items).toHaveLength(1);
-    expect(r.body.items[0]).toMatchObject({ processDefinitionId: 'tim', processDefinitionVersion: 2, state: 'ACTIVE', tenantId: '<default>' });
+    expect(r.body.items[0]).toMatchObject({
+      processDefinitionId: 'tim',
+      processDefinitionVersion: 2,
+      state: 'ACTIVE',
+      tenantId: '<default>',
+    });
     const all = await call(url, 'POST', '/v2/process-instances/search', { filter: { processDefinitionId: { $like: 'ti?' } } });
     expect(all.body.page.totalItems).toBe(4);
     const either = await call(url, 'POST', '/v2/process-instances/search', {
@@ -249,7 +283,14 @@ describe('Scenario: searching', () => {
     const r = await call(url, 'POST', '/v2/process-definitions/search', { filter: { processDefinitionId: 'tim', isLatestVersion: true } });
     expect(r.status).toBe(200);
     expect(r.body.items).toEqual([
-      { processDefinitionKey: expect.any(String), processDefinitionId: 'tim', resourceName: 'tim.bpmn', version: 2, tenantId: '<default>', hasStartForm: false },
+      {
+        processDefinitionKey: expect.any(String),
+        processDefinitionId: 'tim',
+        resourceName: 'tim.bpmn',
+        version: 2,
+        tenantId: '<default>',
+        hasStartForm: false,
+      },
     ]);
     const every = await call(url, 'POST', '/v2/process-definitions/search', { sort: [{ field: 'version', order: 'DESC' }] });
     expect(every.body.page.totalItems).toBeGreaterThanOrEqual(2);
@@ -307,7 +348,13 @@ describe('Scenario: long-polling job activation', () => {
 
   test('Given no job of the type, when a worker long-polls and an instance starts meanwhile, then the job is returned as soon as it exists', async () => {
     const poll = looksFor('cho-job');
-    const polling = call(url, 'POST', '/v2/jobs/activation', { type: 'cho-job', worker: 'w', timeout: 30_000, maxJobsToActivate: 5, requestTimeout: 20_000 });
+    const polling = call(url, 'POST', '/v2/jobs/activation', {
+      type: 'cho-job',
+      worker: 'w',
+      timeout: 30_000,
+      maxJobsToActivate: 5,
+      requestTimeout: 20_000,
+    });
     // The worker's poll has looked, found nothing, and waits: its 20 s never pass on the stopped clock.
     expect(await poll.next()).toEqual([]);
     const started = await call(url, 'POST', '/v2/process-instances', { processDefinitionId: 'cho' });
@@ -320,7 +367,12 @@ describe('Scenario: long-polling job activation', () => {
   test('Given no job of the type, when a worker long-polls with a short requestTimeout, then it gets no jobs after about that time', async () => {
     const poll = looksFor('cho-job');
     let answered = false;
-    const polling = call(url, 'POST', '/v2/jobs/activation', { type: 'cho-job', timeout: 1000, maxJobsToActivate: 1, requestTimeout: 400 }).finally(() => (answered = true));
+    const polling = call(url, 'POST', '/v2/jobs/activation', {
+      type: 'cho-job',
+      timeout: 1000,
+      maxJobsToActivate: 1,
+      requestTimeout: 400,
+    }).finally(() => (answered = true));
     // Before its 400 ms have passed on the service's clock, it looks again and keeps waiting.
     expect(await poll.next()).toEqual([]);
     expect(await poll.next()).toEqual([]);

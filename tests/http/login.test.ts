@@ -39,7 +39,11 @@ describe('Scenario: signing in', () => {
 
     const audited = (await auditRows('auth.login')).filter((a) => a.actor === 'canbo.a');
     expect(audited.length).toBeGreaterThan(0);
-    expect(audited.at(-1)).toMatchObject({ role: 'officer', agency: 'ubnd-xa.a', payload: expect.objectContaining({ ip: expect.any(String) }) });
+    expect(audited.at(-1)).toMatchObject({
+      role: 'officer',
+      agency: 'ubnd-xa.a',
+      payload: expect.objectContaining({ ip: expect.any(String) }),
+    });
   });
 
   test('Given a wrong password or an unknown username, when signing in, then both get the same 401 and both are audited without the password', async () => {
@@ -54,7 +58,11 @@ describe('Scenario: signing in', () => {
     expect(failed).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ actor: 'canbo.b', role: 'officer', payload: expect.objectContaining({ reason: 'wrong_password' }) }),
-        expect.objectContaining({ actor: 'khong-ton-tai', role: 'anonymous', payload: expect.objectContaining({ reason: 'unknown_user' }) }),
+        expect.objectContaining({
+          actor: 'khong-ton-tai',
+          role: 'anonymous',
+          payload: expect.objectContaining({ reason: 'unknown_user' }),
+        }),
       ]),
     );
     const all = JSON.stringify((await s.t.db.query(`select payload from domain.audit_log`)).rows);

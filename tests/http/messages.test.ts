@@ -28,7 +28,11 @@ const stateOf = async (key: string) => (await call(s.url, 'GET', `/v2/process-in
 
 test('Given a waiting instance, when the message is correlated, then the instance moves on and the answer names it', async () => {
   const key = await start('HS-1');
-  const r = await call(s.url, 'POST', '/v2/messages/correlation', { name: 'tax-paid', correlationKey: 'HS-1', variables: { paidAt: '2026-03-02' } });
+  const r = await call(s.url, 'POST', '/v2/messages/correlation', {
+    name: 'tax-paid',
+    correlationKey: 'HS-1',
+    variables: { paidAt: '2026-03-02' },
+  });
   expect(r.status).toBe(200);
   expect(r.body).toMatchObject({ processInstanceKey: key, messageKey: expect.any(String) });
   expect(await stateOf(key)).toBe('COMPLETED');
@@ -42,9 +46,19 @@ test('When nothing waits for the message, then correlation is a 404 and publicat
 });
 
 test('Given a message published with a time to live, when the instance starts later, then it takes the buffered message', async () => {
-  const p = await call(s.url, 'POST', '/v2/messages/publication', { name: 'tax-paid', correlationKey: 'HS-2', timeToLive: 60_000, messageId: 'receipt-2' });
+  const p = await call(s.url, 'POST', '/v2/messages/publication', {
+    name: 'tax-paid',
+    correlationKey: 'HS-2',
+    timeToLive: 60_000,
+    messageId: 'receipt-2',
+  });
   expect(p.status).toBe(200);
-  const again = await call(s.url, 'POST', '/v2/messages/publication', { name: 'tax-paid', correlationKey: 'HS-2', timeToLive: 60_000, messageId: 'receipt-2' });
+  const again = await call(s.url, 'POST', '/v2/messages/publication', {
+    name: 'tax-paid',
+    correlationKey: 'HS-2',
+    timeToLive: 60_000,
+    messageId: 'receipt-2',
+  });
   expect(again.status).toBe(409);
   const key = await start('HS-2');
   expect(await stateOf(key)).toBe('COMPLETED');

@@ -22,7 +22,16 @@ beforeAll(async () => {
   // A's People's Committee has one working day from Wed 04/03/2026 10:00: overdue Thu 05/03 10:00.
   code = await dossier(db, { agency: 'mot-cua-xa.a' });
   const taskId = await task(db, code, 'ubnd-xa.a', 'review');
-  await db.tx((q) => sla.startStepClock(q, { dossierCode: code, taskId, agencyCode: 'ubnd-xa.a', step: 'review', limit: { value: 1, unit: 'working_days' }, startedAt: vn('04/03/2026 10:00') }));
+  await db.tx((q) =>
+    sla.startStepClock(q, {
+      dossierCode: code,
+      taskId,
+      agencyCode: 'ubnd-xa.a',
+      step: 'review',
+      limit: { value: 1, unit: 'working_days' },
+      startedAt: vn('04/03/2026 10:00'),
+    }),
+  );
   clock.set(vn('05/03/2026 10:00'));
   await sla.scanOnce();
   // Two relays at once, then one again — with the service's own relay running in the background too.
@@ -47,7 +56,11 @@ test("Given an overdue step of A's People's Committee, When A's officer reads th
       agencyCode: 'ubnd-xa.a',
       dossierCode: code,
       text: `Quá hạn: bước review của hồ sơ ${code} đã quá hạn xử lý (hạn 10:00 05/03/2026).`,
-      payload: expect.objectContaining({ agency: 'ubnd-xa.a', dueVn: '10:00 05/03/2026', clock: expect.objectContaining({ kind: 'step', step: 'review' }) }),
+      payload: expect.objectContaining({
+        agency: 'ubnd-xa.a',
+        dueVn: '10:00 05/03/2026',
+        clock: expect.objectContaining({ kind: 'step', step: 'review' }),
+      }),
       at: expect.any(String),
       deliveredAt: expect.any(String),
       readAt: null,
@@ -56,7 +69,12 @@ test("Given an overdue step of A's People's Committee, When A's officer reads th
   ]);
   const { rows } = await s.t.db.query(`select count(*)::int as n from domain.notifications where dossier_code = $1`, [code]);
   expect(rows[0].n).toBe(1);
-  expect((await s.as('officerA', 'GET', '/api/notifications?page=2&pageSize=1')).body).toMatchObject({ page: 2, pageSize: 1, total: 1, items: [] });
+  expect((await s.as('officerA', 'GET', '/api/notifications?page=2&pageSize=1')).body).toMatchObject({
+    page: 2,
+    pageSize: 1,
+    total: 1,
+    items: [],
+  });
 });
 
 test("Given that notification, When B's officer or A's counter (another agency) look, Then they do not see it, and B marking it read is a 404", async () => {

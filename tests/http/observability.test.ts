@@ -90,7 +90,15 @@ describe('Scenario: request logs and metrics of a running service', () => {
     await logged((l) => l.reqId === 'yeu-cau-42');
     const line = lines.find((l) => l.reqId === 'yeu-cau-42');
     expect(line).toEqual(
-      expect.objectContaining({ msg: 'request', method: 'GET', path: '/api/auth/me?phone=091****678', route: '/api/auth/me', status: 200, user: 'canbo.a', ms: expect.any(Number) }),
+      expect.objectContaining({
+        msg: 'request',
+        method: 'GET',
+        path: '/api/auth/me?phone=091****678',
+        route: '/api/auth/me',
+        status: 200,
+        user: 'canbo.a',
+        ms: expect.any(Number),
+      }),
     );
     expect(JSON.stringify(lines)).not.toContain('0912345678');
   });
@@ -110,7 +118,8 @@ describe('Scenario: request logs and metrics of a running service', () => {
     await s.as('anonymous', 'GET', '/api/no-such-route-123');
     await deploy(s.url, [{ name: 'm.bpmn', xml: serviceTaskProcess('metrics-fail', 'metrics-fail') }]);
     await call(s.url, 'POST', '/v2/process-instances', { processDefinitionId: 'metrics-fail' });
-    const job = (await call(s.url, 'POST', '/v2/jobs/activation', { type: 'metrics-fail', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1 })).body.jobs[0];
+    const job = (await call(s.url, 'POST', '/v2/jobs/activation', { type: 'metrics-fail', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1 })).body
+      .jobs[0];
     await call(s.url, 'POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 1, errorMessage: 'thử lại' });
 
     const r = await call(s.url, 'GET', '/metrics', undefined, { authorization: '' });

@@ -13,7 +13,10 @@ let t: TestDb;
 let service: Service;
 beforeAll(async () => {
   t = await openTestDb();
-  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes') }), { db: t.db, logger: pino({ level: 'silent' }) });
+  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes') }), {
+    db: t.db,
+    logger: pino({ level: 'silent' }),
+  });
 });
 afterAll(async () => {
   await service?.close();
@@ -129,7 +132,11 @@ describe('Scenario: a cookie-authenticated write needs the app header (CSRF)', (
     expect(forged.status).toBe(403);
     expect((await forged.json()).message).toContain('CSRF');
 
-    const fromApp = await fetch(url('/v2/deployments'), { method: 'POST', body: body(), headers: { cookie, 'x-requested-with': 'lienthong' } });
+    const fromApp = await fetch(url('/v2/deployments'), {
+      method: 'POST',
+      body: body(),
+      headers: { cookie, 'x-requested-with': 'lienthong' },
+    });
     expect(fromApp.status).toBe(400); // reached the deployment: the file is not BPMN
   });
 

@@ -36,9 +36,13 @@ beforeAll(async () => {
     await t.close();
     throw e;
   }
-  as.officer = { authorization: `Bearer ${await tokenFor({ username: 'hotich.hoa-binh', role: 'officer', agencyCode: 'ubnd-xa.tu-phap-ho-tich.hoa-binh' })}` };
+  as.officer = {
+    authorization: `Bearer ${await tokenFor({ username: 'hotich.hoa-binh', role: 'officer', agencyCode: 'ubnd-xa.tu-phap-ho-tich.hoa-binh' })}`,
+  };
   as.designer = { authorization: `Bearer ${await tokenFor({ username: 'thietke', role: 'designer', agencyCode: null })}` };
-  as.counter = { authorization: `Bearer ${await tokenFor({ username: 'motcua.hoa-binh', role: 'counter', agencyCode: 'mot-cua-xa.hoa-binh' })}` };
+  as.counter = {
+    authorization: `Bearer ${await tokenFor({ username: 'motcua.hoa-binh', role: 'counter', agencyCode: 'mot-cua-xa.hoa-binh' })}`,
+  };
   as.anonymous = { authorization: '' };
 });
 afterAll(async () => {
@@ -57,13 +61,23 @@ describe('Feature: GET /api/procedures/by-process/{bpmnProcessId}', () => {
       bpmnProcessId: 'birth-registration-group',
       procedure: { code: 'birth-registration-group', field: { code: 'ho-tich' } },
       inForce: true,
-      version: { version: '2025.07', effectiveFrom: '2025-07-01', effectiveTo: null, process: { bpmnProcessId: 'birth-registration-group' } },
+      version: {
+        version: '2025.07',
+        effectiveFrom: '2025-07-01',
+        effectiveTo: null,
+        process: { bpmnProcessId: 'birth-registration-group' },
+      },
     });
     expect(r.body.procedure.name.vi).toMatch(/đăng ký khai sinh/);
     const agencies = r.body.version.agencies as any[];
     expect(agencies.map((a) => a.code)).toEqual(['ubnd-xa.tu-phap-ho-tich', 'cong-an-xa', 'bhxh', 'mot-cua-xa']);
     const birth = agencies[0].steps[0];
-    expect(birth).toMatchObject({ id: 'birthRegistration', elementId: 'birthRegistration', name: { vi: 'Đăng ký khai sinh' }, limit: { value: 1, unit: 'working_days', confirmed: false } });
+    expect(birth).toMatchObject({
+      id: 'birthRegistration',
+      elementId: 'birthRegistration',
+      name: { vi: 'Đăng ký khai sinh' },
+      limit: { value: 1, unit: 'working_days', confirmed: false },
+    });
     expect(birth.limit.source).toMatch(/Luật Hộ tịch 2014/);
     for (const a of agencies) for (const s of a.steps) expect(typeof s.limit.source).toBe('string');
     // The rest of the rule version, as procedure.json has it.
@@ -73,7 +87,13 @@ describe('Feature: GET /api/procedures/by-process/{bpmnProcessId}', () => {
     expect(r.body.version.process.jobTypes).toEqual(['lienthong.handoff', 'lienthong.notify-citizen']);
     expect(r.body.version.legalBasis.length).toBeGreaterThan(0);
     expect(r.body.versions).toEqual([
-      { version: '2024.06', effectiveFrom: '2024-06-10', effectiveTo: '2025-06-30', bpmnProcessId: 'birth-registration-group', inForce: false },
+      {
+        version: '2024.06',
+        effectiveFrom: '2024-06-10',
+        effectiveTo: '2025-06-30',
+        bpmnProcessId: 'birth-registration-group',
+        inForce: false,
+      },
       { version: '2025.07', effectiveFrom: '2025-07-01', effectiveTo: null, bpmnProcessId: 'birth-registration-group', inForce: true },
     ]);
     // Nothing of where the catalog lies on disk.

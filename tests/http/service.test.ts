@@ -95,8 +95,7 @@ describe('Scenario: deploying PROCESSES_DIR at start', () => {
   let procs: ReturnType<typeof tempDir>;
 
   /** The same database for every start: a fresh PostgreSQL database, or a PGlite folder on disk. */
-  const config = (): Config =>
-    testConfig({ databaseUrl: t?.url, dataDir: data.path, processesDir: procs.path, processesDirExplicit: true });
+  const config = (): Config => testConfig({ databaseUrl: t?.url, dataDir: data.path, processesDir: procs.path, processesDirExplicit: true });
 
   beforeAll(async () => {
     if (process.env.DATABASE_URL) t = await openTestDb();
@@ -136,7 +135,9 @@ describe('Scenario: deploying PROCESSES_DIR at start', () => {
     const svc = await startService(config(), { logger: silent });
     try {
       expect(await definitions(svc.url)).toEqual(['dang-ky-khai-sinh:1:ho-tich/khai-sinh/process.bpmn', 'dang-ky-tam-tru:1:cu-tru/tam-tru.bpmn']);
-      const active = await call(svc.url, 'POST', '/v2/process-instances/search', { filter: { processDefinitionId: 'dang-ky-khai-sinh', state: 'ACTIVE' } });
+      const active = await call(svc.url, 'POST', '/v2/process-instances/search', {
+        filter: { processDefinitionId: 'dang-ky-khai-sinh', state: 'ACTIVE' },
+      });
       expect(active.body.page.totalItems).toBe(1);
     } finally {
       await svc.close();
@@ -171,7 +172,10 @@ describe('Scenario: deploying PROCESSES_DIR at start', () => {
     expect(err).toBeInstanceOf(StartupError);
     expect((err as Error).message).toContain('dat-dai/process.bpmn');
     expect((err as Error).message).toMatch(/ComplexGateway 'cg'/);
-    expect((err as StartupError).details).toMatchObject({ resource: 'dat-dai/process.bpmn', problems: [expect.objectContaining({ elementId: 'cg' })] });
+    expect((err as StartupError).details).toMatchObject({
+      resource: 'dat-dai/process.bpmn',
+      problems: [expect.objectContaining({ elementId: 'cg' })],
+    });
 
     // The database was released and is untouched: once the file is fixed the next start deploys.
     writeFileSync(join(procs.path, 'dat-dai', 'process.bpmn'), serviceTaskProcess('cap-so-do', 'so-do'));

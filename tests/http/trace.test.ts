@@ -73,7 +73,11 @@ beforeAll(async () => {
     tokens[who as Person] = r.body.token;
   }
 
-  const received = await as('counter', 'POST', '/api/dossiers', { procedureCode: 'birth-registration-group', channel: 'counter', intake: birthIntake() });
+  const received = await as('counter', 'POST', '/api/dossiers', {
+    procedureCode: 'birth-registration-group',
+    channel: 'counter',
+    intake: birthIntake(),
+  });
   expectStatus(received, 201, 'the counter receives at 09:00');
   const code: string = received.body.dossier.code;
   const decided = await inboxTask('civil', code, 'birthRegistration');
@@ -146,9 +150,18 @@ describe('Scenario: the trace of a dossier', () => {
     ]);
     expect(r.body.clocks[0]).toMatchObject({ kind: 'dossier', state: 'running', result: null });
     expect(r.body.events.map((e: any) => e.toStatus)).toEqual(['received', 'in_progress']);
-    expect(r.body.audit.map((a: any) => a.action)).toEqual(['dossier.received', 'task.created', 'task.claimed', 'task.completed', 'task.created', 'task.created']);
+    expect(r.body.audit.map((a: any) => a.action)).toEqual([
+      'dossier.received',
+      'task.created',
+      'task.claimed',
+      'task.completed',
+      'task.created',
+      'task.created',
+    ]);
     // In Hà Nội time: received 09:00, claimed 10:00, completed and handed on at 11:30.
-    expect(r.body.timeline.map((e: any) => `${new Date(Date.parse(e.at) + 7 * 3_600_000).toISOString().slice(11, 16)} ${e.kind} ${e.actor ?? e.agencyCode}`)).toEqual([
+    expect(
+      r.body.timeline.map((e: any) => `${new Date(Date.parse(e.at) + 7 * 3_600_000).toISOString().slice(11, 16)} ${e.kind} ${e.actor ?? e.agencyCode}`),
+    ).toEqual([
       '09:00 status motcua.hoa-binh',
       '09:00 status lienthong.inbox',
       '09:00 handover ubnd-xa.tu-phap-ho-tich.hoa-binh',

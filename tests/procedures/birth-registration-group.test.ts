@@ -13,13 +13,19 @@ describe('Feature: birth registration → residence ∥ health insurance card �
     const key = await h.startDossier(CODE, 'HS-KS-0001', { applicantName: 'Trần Thị B', appointmentAt: '2026-01-09T16:00:00+07:00' });
 
     // Given the justice officer registers the birth
-    const birth = await h.desk.complete(key, 'birthRegistration', 'ubnd-xa.tu-phap-ho-tich', { birthCertificate: { number: 'KS-12/2026' } });
+    const birth = await h.desk.complete(key, 'birthRegistration', 'ubnd-xa.tu-phap-ho-tich', {
+      birthCertificate: { number: 'KS-12/2026' },
+    });
     expect(birth.customHeaders['io.camunda.zeebe:dueDate']).toBe(((await h.instance(key)).variables as any).dueDates.birthRegistration);
 
     // Then the data is handed off and both linked steps are open at the same time
     const police = await h.desk.take(key, 'residenceRegistration', 'cong-an-xa');
     const card = await h.desk.take(key, 'healthInsuranceCard', 'bhxh');
-    expect((await h.instance(key)).variables.handoff).toEqual({ number: 'LT-HS-KS-0001-handOffBirthData', to: ['cong-an-xa', 'bhxh'], at: expect.any(String) });
+    expect((await h.instance(key)).variables.handoff).toEqual({
+      number: 'LT-HS-KS-0001-handOffBirthData',
+      to: ['cong-an-xa', 'bhxh'],
+      at: expect.any(String),
+    });
     expect(await h.activeElements(key)).toEqual(['healthInsuranceCard', 'residenceRegistration']);
 
     // When only the police has finished, nothing is returned yet
@@ -38,7 +44,11 @@ describe('Feature: birth registration → residence ∥ health insurance card �
       text: 'Kính gửi ông/bà Trần Thị B: hồ sơ HS-KS-0001 đã có kết quả. Mời ông/bà đến Bộ phận Một cửa nhận kết quả theo lịch hẹn ngày 09/01/2026.',
       at: expect.any(String),
     });
-    expect(variables).toMatchObject({ birthCertificate: { number: 'KS-12/2026' }, residence: { registered: true }, healthInsurance: { cardNumber: 'TE1010100000001' } });
+    expect(variables).toMatchObject({
+      birthCertificate: { number: 'KS-12/2026' },
+      residence: { registered: true },
+      healthInsurance: { cardNumber: 'TE1010100000001' },
+    });
     expect(await h.userTasksCreated(key)).toEqual(['birthRegistration', 'residenceRegistration', 'healthInsuranceCard', 'returnResult']);
     // The applicant's name went into the notice, never into the log.
     expect(JSON.stringify(h.logs)).not.toContain('Trần Thị B');

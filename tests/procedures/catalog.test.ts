@@ -12,7 +12,12 @@ import { PROCESSES_DIR } from './support.js';
 describe('Feature: the catalog in processes/', () => {
   test('Scenario: the four linked procedures load and validate against schemas/procedure.schema.json', async () => {
     const catalog = await loadCatalog(PROCESSES_DIR);
-    expect(catalog.procedures.map((p) => p.code)).toEqual(['birth-registration-group', 'construction-permit', 'death-registration-group', 'land-use-right-transfer']);
+    expect(catalog.procedures.map((p) => p.code)).toEqual([
+      'birth-registration-group',
+      'construction-permit',
+      'death-registration-group',
+      'land-use-right-transfer',
+    ]);
     expect(catalog.resources().map((r) => r.name)).toEqual([
       'birth-registration-group/process.bpmn',
       'construction-permit/process.bpmn',
@@ -36,7 +41,16 @@ describe('Feature: the catalog in processes/', () => {
   test('Scenario: a figure of law that is not confirmed says why', async () => {
     const catalog = await loadCatalog(PROCESSES_DIR);
     const figures: Legal[] = catalog.procedures.flatMap((p) =>
-      p.versions.flatMap((v) => [v.totalLimit, ...v.agencies.flatMap((a) => a.steps.map((s) => s.limit)), ...v.documents, ...v.fees, ...(v.thresholds ?? []), v.supplement.maxRequests, v.supplement.clock, ...(v.cutOff ? [v.cutOff] : [])]),
+      p.versions.flatMap((v) => [
+        v.totalLimit,
+        ...v.agencies.flatMap((a) => a.steps.map((s) => s.limit)),
+        ...v.documents,
+        ...v.fees,
+        ...(v.thresholds ?? []),
+        v.supplement.maxRequests,
+        v.supplement.clock,
+        ...(v.cutOff ? [v.cutOff] : []),
+      ]),
     );
     expect(figures.length).toBeGreaterThan(50);
     for (const f of figures) {
@@ -74,7 +88,13 @@ describe('Feature: a broken procedure.json is refused, naming the file and the J
     edit('birth-registration-group', (p) => delete p.versions[1].agencies[1].steps[0].limit.source);
     const e = await refusal();
     expect(e.message).toContain("processes/birth-registration-group/procedure.json: /versions/1/agencies/1/steps/0/limit must have the property 'source'");
-    expect(e.problems).toEqual([{ file: 'processes/birth-registration-group/procedure.json', path: '/versions/1/agencies/1/steps/0/limit', message: "must have the property 'source'" }]);
+    expect(e.problems).toEqual([
+      {
+        file: 'processes/birth-registration-group/procedure.json',
+        path: '/versions/1/agencies/1/steps/0/limit',
+        message: "must have the property 'source'",
+      },
+    ]);
   });
 
   test('Scenario: an unconfirmed figure without a note, and a wrong unit, in two files — both are reported', async () => {
@@ -83,8 +103,16 @@ describe('Feature: a broken procedure.json is refused, naming the file and the J
     const e = await refusal();
     expect(e.problems).toEqual(
       expect.arrayContaining([
-        { file: 'processes/land-use-right-transfer/procedure.json', path: '/versions/0/totalLimit', message: "must have the property 'note'" },
-        { file: 'processes/construction-permit/procedure.json', path: '/versions/0/agencies/0/steps/0/limit/unit', message: 'must be one of "working_days", "working_hours"' },
+        {
+          file: 'processes/land-use-right-transfer/procedure.json',
+          path: '/versions/0/totalLimit',
+          message: "must have the property 'note'",
+        },
+        {
+          file: 'processes/construction-permit/procedure.json',
+          path: '/versions/0/agencies/0/steps/0/limit/unit',
+          message: 'must be one of "working_days", "working_hours"',
+        },
       ]),
     );
   });
@@ -92,7 +120,11 @@ describe('Feature: a broken procedure.json is refused, naming the file and the J
   test('Scenario: an unknown property', async () => {
     edit('death-registration-group', (p) => (p.versions[0].fees[0].amount = 0));
     const e = await refusal();
-    expect(e.problems).toContainEqual({ file: 'processes/death-registration-group/procedure.json', path: '/versions/0/fees/0', message: "must NOT have the property 'amount'" });
+    expect(e.problems).toContainEqual({
+      file: 'processes/death-registration-group/procedure.json',
+      path: '/versions/0/fees/0',
+      message: "must NOT have the property 'amount'",
+    });
   });
 
   test('Scenario: overlapping versions, a missing BPMN file, a code that is not the folder', async () => {
@@ -105,7 +137,11 @@ describe('Feature: a broken procedure.json is refused, naming the file and the J
     const f = 'processes/birth-registration-group/procedure.json';
     expect(e.problems).toEqual([
       { file: f, path: '/code', message: "must equal the folder name 'birth-registration-group'" },
-      { file: f, path: '/versions/0/effectiveTo', message: 'must end before the next version starts (2025-07-01); versions may not overlap' },
+      {
+        file: f,
+        path: '/versions/0/effectiveTo',
+        message: 'must end before the next version starts (2025-07-01); versions may not overlap',
+      },
       { file: f, path: '/versions/1/process/file', message: "BPMN file 'missing.bpmn' does not exist in birth-registration-group/" },
     ]);
   });

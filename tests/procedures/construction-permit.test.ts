@@ -14,7 +14,9 @@ describe('Feature: construction permit with parallel consultations', () => {
     const key = await h.startDossier(CODE, 'HS-XD-0001', { consultedAgencies: ['canh-sat-pccc'] });
     await h.desk.complete(key, 'receptionCheck', 'so-xay-dung', { dossierComplete: true });
 
-    const fire = await h.desk.complete(key, 'consultation', 'canh-sat-pccc', { opinion: { agree: true, text: 'Đạt yêu cầu về phòng cháy, chữa cháy' } });
+    const fire = await h.desk.complete(key, 'consultation', 'canh-sat-pccc', {
+      opinion: { agree: true, text: 'Đạt yêu cầu về phòng cháy, chữa cháy' },
+    });
     const { dueDates } = (await h.instance(key)).variables as any;
     expect(fire.customHeaders['io.camunda.zeebe:dueDate']).toBe(dueDates.consultation['canh-sat-pccc']);
 

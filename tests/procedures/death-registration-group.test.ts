@@ -42,7 +42,10 @@ describe('Feature: death registration → the linked procedures the applicant ch
 
     const { state, variables } = await h.instance(key);
     expect(state).toBe('COMPLETED');
-    expect(variables.notification).toMatchObject({ template: 'result-ready', text: expect.stringContaining(`hồ sơ HS-KT-${linked.length} đã có kết quả`) });
+    expect(variables.notification).toMatchObject({
+      template: 'result-ready',
+      text: expect.stringContaining(`hồ sơ HS-KT-${linked.length} đã có kết quả`),
+    });
     for (const l of linked) expect(variables).toMatchObject(STEP[l].result);
     const created = await h.userTasksCreated(key);
     expect(created[0]).toBe('deathRegistration');

@@ -19,7 +19,12 @@ async function untilPaymentWait(dossierCode: string): Promise<string> {
   await h.desk.complete(key, 'landOfficeCheck', 'vpdkdd', { transferEligible: true });
   const tax = await h.desk.take(key, 'issueTaxNotice', 'co-quan-thue');
   // The tax official sees the transfer slip the worker issued
-  expect((await h.instance(key)).variables.taxTransferSlip).toEqual({ number: `PCTT-${dossierCode}`, to: 'co-quan-thue', landParcel: { mapSheet: '12', parcel: '345' }, at: expect.any(String) });
+  expect((await h.instance(key)).variables.taxTransferSlip).toEqual({
+    number: `PCTT-${dossierCode}`,
+    to: 'co-quan-thue',
+    landParcel: { mapSheet: '12', parcel: '345' },
+    at: expect.any(String),
+  });
   await h.engine.completeJob({ jobKey: tax.key, variables: { taxNotice: TAX_NOTICE } });
   return key;
 }
@@ -46,7 +51,12 @@ describe('Feature: land-use right transfer with the payment of the financial obl
     // A payment for another dossier does not move this one; its own does
     await h.engine.publishMessage({ name: 'tax-paid', correlationKey: 'HS-DD-9999', timeToLive: 0 });
     expect(await h.activeElements(key)).toEqual(['awaitTaxPayment']);
-    await h.engine.publishMessage({ name: 'tax-paid', correlationKey: 'HS-DD-0001', timeToLive: 0, variables: { paidAt: '2026-02-03T10:00:00+07:00' } });
+    await h.engine.publishMessage({
+      name: 'tax-paid',
+      correlationKey: 'HS-DD-0001',
+      timeToLive: 0,
+      variables: { paidAt: '2026-02-03T10:00:00+07:00' },
+    });
 
     await h.desk.complete(key, 'updateRecordAndIssueCertificate', 'vpdkdd', { certificate: { serial: 'DA 123456' } });
     await h.desk.complete(key, 'returnResult', 'mot-cua-xa');
@@ -54,7 +64,11 @@ describe('Feature: land-use right transfer with the payment of the financial obl
 
     const { state, variables } = await h.instance(key);
     expect(state).toBe('COMPLETED');
-    expect(variables).toMatchObject({ paidAt: '2026-02-03T10:00:00+07:00', certificate: { serial: 'DA 123456' }, notification: { template: 'result-ready' } });
+    expect(variables).toMatchObject({
+      paidAt: '2026-02-03T10:00:00+07:00',
+      certificate: { serial: 'DA 123456' },
+      notification: { template: 'result-ready' },
+    });
     expect(variables.stopNotice).toBeUndefined();
     // The deadline timer went with the gateway: moving past it changes nothing
     h.clock.advance(5 * DAY);
@@ -63,7 +77,12 @@ describe('Feature: land-use right transfer with the payment of the financial obl
 
   test('Scenario: the payment arrives before the notice went out — "a message is buffered for its time to live"', async () => {
     const key = await h.startDossier(CODE, 'HS-DD-0002', { taxPaymentPeriod: 'P30D' });
-    await h.engine.publishMessage({ name: 'tax-paid', correlationKey: 'HS-DD-0002', timeToLive: 7 * DAY, variables: { paidAt: '2026-01-06T08:00:00+07:00' } });
+    await h.engine.publishMessage({
+      name: 'tax-paid',
+      correlationKey: 'HS-DD-0002',
+      timeToLive: 7 * DAY,
+      variables: { paidAt: '2026-01-06T08:00:00+07:00' },
+    });
     await h.desk.complete(key, 'landOfficeCheck', 'vpdkdd');
     await h.desk.complete(key, 'issueTaxNotice', 'co-quan-thue', { taxNotice: TAX_NOTICE });
     await h.desk.complete(key, 'updateRecordAndIssueCertificate', 'vpdkdd');

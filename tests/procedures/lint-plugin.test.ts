@@ -18,7 +18,15 @@ import { parseBpmnXml } from '../../src/bpmn/index.js';
 import { RULES } from '../../src/procedures/index.js';
 import { PROCESSES_DIR } from './support.js';
 
-const RULE_NAMES = ['user-task-agency', 'agency-step-limit', 'user-task-due-date', 'statutory-total', 'service-task-job-type', 'message-correlation', 'element-name'];
+const RULE_NAMES = [
+  'user-task-agency',
+  'agency-step-limit',
+  'user-task-due-date',
+  'statutory-total',
+  'service-task-job-type',
+  'message-correlation',
+  'element-name',
+];
 const procedure = JSON.parse(readFileSync(join(PROCESSES_DIR, 'birth-registration-group', 'procedure.json'), 'utf8'));
 const version = procedure.versions.at(-1);
 const SHIPPED = readFileSync(join(PROCESSES_DIR, 'birth-registration-group', 'process.bpmn'), 'utf8');
@@ -84,12 +92,21 @@ describe('lintConfig(context): the { config, resolver } plugin of @camunda/linti
     const { config, cache } = lintConfig({ version });
     const linter = camundaLintingStyle([{ config, resolver: new StaticResolver(cache) }]);
     expect(lines(await linter.lint(await parseBpmnXml(SHIPPED, 'p.bpmn')))).toEqual([]);
-    expect(lines(await linter.lint(await parseBpmnXml(BROKEN, 'p.bpmn')))).toEqual(['lienthong/user-task-agency residenceRegistration error', 'lienthong/element-name splitLinkedSteps warn']);
+    expect(lines(await linter.lint(await parseBpmnXml(BROKEN, 'p.bpmn')))).toEqual([
+      'lienthong/user-task-agency residenceRegistration error',
+      'lienthong/element-name splitLinkedSteps warn',
+    ]);
   });
 
-  test('only the procedure\'s own process is held to it: another process of the same file is not', async () => {
+  test("only the procedure's own process is held to it: another process of the same file is not", async () => {
     const other = BROKEN.match(/<bpmn:process [\s\S]*<\/bpmn:process>/)![0].replaceAll('birth-registration-group', 'another-process');
-    const twoProcesses = SHIPPED.replace('</bpmn:process>', `</bpmn:process>\n  ${other.replace(/ id="(?!another-process)([^"]+)"/g, ' id="other_$1"').replace(/(sourceRef|targetRef|default|attachedToRef)="([^"]+)"/g, '$1="other_$2"').replace(/<bpmn:(incoming|outgoing)>([^<]+)</g, '<bpmn:$1>other_$2<')}`);
+    const twoProcesses = SHIPPED.replace(
+      '</bpmn:process>',
+      `</bpmn:process>\n  ${other
+        .replace(/ id="(?!another-process)([^"]+)"/g, ' id="other_$1"')
+        .replace(/(sourceRef|targetRef|default|attachedToRef)="([^"]+)"/g, '$1="other_$2"')
+        .replace(/<bpmn:(incoming|outgoing)>([^<]+)</g, '<bpmn:$1>other_$2<')}`,
+    );
     const defs = await parseBpmnXml(twoProcesses, 'two.bpmn');
     expect(defs.rootElements.filter((e: any) => e.$type === 'bpmn:Process').map((p: any) => p.id)).toEqual(['birth-registration-group', 'another-process']);
     const lint = async (context: LienthongContext) => {
@@ -99,7 +116,9 @@ describe('lintConfig(context): the { config, resolver } plugin of @camunda/linti
     expect(await lint({ version })).toEqual([]);
     // Held to the version instead, the other process is the one reported, and only it.
     const reported = await lint({ version: { ...version, process: { ...version.process, bpmnProcessId: 'another-process' } } });
-    expect(reported).toEqual(expect.arrayContaining(['lienthong/user-task-agency other_residenceRegistration error', 'lienthong/element-name other_splitLinkedSteps warn']));
+    expect(reported).toEqual(
+      expect.arrayContaining(['lienthong/user-task-agency other_residenceRegistration error', 'lienthong/element-name other_splitLinkedSteps warn']),
+    );
     expect(reported.filter((l) => !/ (other_|another-process)/.test(l))).toEqual([]);
   });
 
@@ -116,7 +135,12 @@ describe('lintConfig(context): the { config, resolver } plugin of @camunda/linti
     };
     const unknown = await lint({ version });
     expect(unknown).toEqual({
-      'lienthong/statutory-total': [expect.objectContaining({ id: 'notifyResultReady', message: expect.stringContaining("không đọc được quy trình được gọi 'notify-citizen'") })],
+      'lienthong/statutory-total': [
+        expect.objectContaining({
+          id: 'notifyResultReady',
+          message: expect.stringContaining("không đọc được quy trình được gọi 'notify-citizen'"),
+        }),
+      ],
     });
     const called = await parseBpmnXml(
       `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"><bpmn:process id="notify-citizen" isExecutable="true"><bpmn:startEvent id="cs"/></bpmn:process></bpmn:definitions>`,
@@ -145,15 +169,24 @@ describe('In a browser bundle of @camunda/linting, as the designer runs it', () 
       }`;
     const out = join(dir, 'designer-lint.mjs');
     // esbuild reads the entry from stdin and resolves its imports from the repository.
-    execFileSync(join(process.cwd(), 'node_modules', '.bin', 'esbuild'), ['--bundle', '--platform=browser', '--format=esm', '--log-level=error', `--outfile=${out}`, '--sourcefile=designer-lint.js'], {
-      input: entry,
-      cwd: process.cwd(),
-    });
+    execFileSync(
+      join(process.cwd(), 'node_modules', '.bin', 'esbuild'),
+      ['--bundle', '--platform=browser', '--format=esm', '--log-level=error', `--outfile=${out}`, '--sourcefile=designer-lint.js'],
+      {
+        input: entry,
+        cwd: process.cwd(),
+      },
+    );
     const { designerLinter } = await import(pathToFileURL(out).href);
     const reports: Array<{ rule: string; id: string; category: string; message: string }> = await designerLinter({ version }).lint(BROKEN);
     const ours = reports.filter((r) => r.rule.startsWith('lienthong/'));
     expect(ours).toEqual([
-      expect.objectContaining({ rule: 'lienthong/user-task-agency', id: 'residenceRegistration', category: 'error', message: 'việc của cán bộ phải có nhóm xử lý là mã cơ quan (a user task needs candidateGroups: the agency code)' }),
+      expect.objectContaining({
+        rule: 'lienthong/user-task-agency',
+        id: 'residenceRegistration',
+        category: 'error',
+        message: 'việc của cán bộ phải có nhóm xử lý là mã cơ quan (a user task needs candidateGroups: the agency code)',
+      }),
       expect.objectContaining({ rule: 'lienthong/element-name', id: 'splitLinkedSteps', category: 'warn' }),
     ]);
     expect(reports.some((r) => r.rule.startsWith('camunda-compat/'))).toBe(true);

@@ -7,7 +7,13 @@
 import { lintVersion, RULES, type LintProblem, type Procedure, type RuleVersion } from '../../src/procedures/index.js';
 import { chain, end, exclusiveGateway, flow, node, parallelGateway, processXml, rawDefinitions, serviceTask, start, userTask } from '../support/bpmn.js';
 
-const limit = (value: number, unit: 'working_days' | 'working_hours' = 'working_days') => ({ value, unit, source: 'thử', confirmed: false, note: 'thử' });
+const limit = (value: number, unit: 'working_days' | 'working_hours' = 'working_days') => ({
+  value,
+  unit,
+  source: 'thử',
+  confirmed: false,
+  note: 'thử',
+});
 
 function baseVersion(): RuleVersion {
   return {
@@ -16,23 +22,47 @@ function baseVersion(): RuleVersion {
     effectiveTo: null,
     legalBasis: [{ document: 'thử', title: { vi: 'thử', en: 'test' } }],
     channels: ['counter'],
-    process: { bpmnProcessId: 'p', file: 'process.bpmn', variables: [], jobTypes: ['lienthong.notify-citizen'], messages: [{ name: 'tax-paid', correlationKey: 'dossierCode', description: { vi: 'thử', en: 'test' } }] },
+    process: {
+      bpmnProcessId: 'p',
+      file: 'process.bpmn',
+      variables: [],
+      jobTypes: ['lienthong.notify-citizen'],
+      messages: [{ name: 'tax-paid', correlationKey: 'dossierCode', description: { vi: 'thử', en: 'test' } }],
+    },
     agencies: [
-      { code: 'ubnd-xa', name: { vi: 'UBND xã', en: 'Commune' }, level: 'commune', steps: [{ id: 'a', elementId: 'a', name: { vi: 'a', en: 'a' }, limit: limit(2) }] },
-      { code: 'cong-an-xa', name: { vi: 'Công an xã', en: 'Police' }, level: 'commune', steps: [{ id: 'b', elementId: 'b', name: { vi: 'b', en: 'b' }, limit: limit(3) }] },
+      {
+        code: 'ubnd-xa',
+        name: { vi: 'UBND xã', en: 'Commune' },
+        level: 'commune',
+        steps: [{ id: 'a', elementId: 'a', name: { vi: 'a', en: 'a' }, limit: limit(2) }],
+      },
+      {
+        code: 'cong-an-xa',
+        name: { vi: 'Công an xã', en: 'Police' },
+        level: 'commune',
+        steps: [{ id: 'b', elementId: 'b', name: { vi: 'b', en: 'b' }, limit: limit(3) }],
+      },
     ],
     totalLimit: limit(5),
     cutOff: null,
     documents: [],
     fees: [],
-    supplement: { maxRequests: { value: 1, source: 'thử', confirmed: false, note: 'thử' }, clock: { value: 'restart', source: 'thử', confirmed: false, note: 'thử' } },
+    supplement: {
+      maxRequests: { value: 1, source: 'thử', confirmed: false, note: 'thử' },
+      clock: { value: 'restart', source: 'thử', confirmed: false, note: 'thử' },
+    },
   };
 }
 
 async function lint(rule: string, xml: string, change: (v: RuleVersion) => void = () => {}): Promise<Array<Pick<LintProblem, 'elementId' | 'message'>>> {
   const version = baseVersion();
   change(version);
-  const procedure: Procedure = { code: 'thu', name: { vi: 'Thử', en: 'Test' }, field: { code: 'thu', vi: 'Thử', en: 'Test' }, versions: [version] };
+  const procedure: Procedure = {
+    code: 'thu',
+    name: { vi: 'Thử', en: 'Test' },
+    field: { code: 'thu', vi: 'Thử', en: 'Test' },
+    versions: [version],
+  };
   const problems = await lintVersion(procedure, version, () => xml, { rules: { [rule]: RULES[rule] } });
   return problems.map(({ elementId, message }) => ({ elementId, message }));
 }
@@ -40,7 +70,18 @@ async function lint(rule: string, xml: string, change: (v: RuleVersion) => void 
 const A = userTask('a', { candidateGroups: 'ubnd-xa', dueDate: '=dueDates.a' });
 const B = userTask('b', { candidateGroups: 'cong-an-xa', dueDate: '=dueDates.b' });
 const sequential = processXml('p', start('s'), A, B, end('e'), ...chain('s', 'a', 'b', 'e'));
-const parallel = processXml('p', start('s'), parallelGateway('fork'), A, B, parallelGateway('join'), end('e'), ...chain('s', 'fork', 'a', 'join', 'e'), flow('fork', 'b'), flow('b', 'join'));
+const parallel = processXml(
+  'p',
+  start('s'),
+  parallelGateway('fork'),
+  A,
+  B,
+  parallelGateway('join'),
+  end('e'),
+  ...chain('s', 'fork', 'a', 'join', 'e'),
+  flow('fork', 'b'),
+  flow('b', 'join'),
+);
 
 describe('Rule: user-task-agency', () => {
   test('valid: every user task names an agency of the procedure that performs it', async () => {
@@ -63,9 +104,12 @@ describe('Rule: user-task-agency', () => {
     ]);
   });
   test('a FEEL candidate group (a multi-instance step over agencies) needs an agency performing the step', async () => {
-    const xml = (id: string) => processXml('p', start('s'), userTask(id, { candidateGroups: '=consultedAgency', dueDate: '=dueDates.x' }), end('e'), ...chain('s', id, 'e'));
+    const xml = (id: string) =>
+      processXml('p', start('s'), userTask(id, { candidateGroups: '=consultedAgency', dueDate: '=dueDates.x' }), end('e'), ...chain('s', id, 'e'));
     expect(await lint('user-task-agency', xml('b'))).toEqual([]);
-    expect(await lint('user-task-agency', xml('z'))).toEqual([{ elementId: 'z', message: expect.stringContaining('no agency of the procedure performs a step on this task') }]);
+    expect(await lint('user-task-agency', xml('z'))).toEqual([
+      { elementId: 'z', message: expect.stringContaining('no agency of the procedure performs a step on this task') },
+    ]);
   });
 });
 
@@ -92,7 +136,14 @@ describe('Rule: user-task-due-date', () => {
     expect(await lint('user-task-due-date', sequential)).toEqual([]);
   });
   test('invalid: no due date, or a fixed one', async () => {
-    const xml = processXml('p', start('s'), userTask('a', { candidateGroups: 'ubnd-xa' }), userTask('b', { candidateGroups: 'cong-an-xa', dueDate: '2026-01-09T17:00:00+07:00' }), end('e'), ...chain('s', 'a', 'b', 'e'));
+    const xml = processXml(
+      'p',
+      start('s'),
+      userTask('a', { candidateGroups: 'ubnd-xa' }),
+      userTask('b', { candidateGroups: 'cong-an-xa', dueDate: '2026-01-09T17:00:00+07:00' }),
+      end('e'),
+      ...chain('s', 'a', 'b', 'e'),
+    );
     expect(await lint('user-task-due-date', xml)).toEqual([
       { elementId: 'a', message: expect.stringContaining('needs zeebe:taskSchedule dueDate') },
       { elementId: 'b', message: expect.stringContaining('must be a FEEL expression over dueDates') },
@@ -107,7 +158,10 @@ describe('Rule: statutory-total', () => {
   });
   test('invalid: 2 + 3 working days in sequence do not fit 4 — the longest path is named', async () => {
     expect(await lint('statutory-total', sequential, (v) => (v.totalLimit.value = 4))).toEqual([
-      { elementId: 'p', message: expect.stringContaining('nhánh dài nhất (a → b) là 5 ngày làm việc, vượt thời hạn luật định 4 ngày làm việc') },
+      {
+        elementId: 'p',
+        message: expect.stringContaining('nhánh dài nhất (a → b) là 5 ngày làm việc, vượt thời hạn luật định 4 ngày làm việc'),
+      },
     ]);
   });
   test('a path through a boundary event counts: 2 days, then a 4-day step after the timer', async () => {
@@ -122,16 +176,29 @@ describe('Rule: statutory-total', () => {
       ...chain('s', 'a', 'e'),
       ...chain('late', 'c', 'e2'),
     ).replace('<bpmn:boundaryEvent id="late">', '<bpmn:boundaryEvent id="late" attachedToRef="a">');
-    const problems = await lint('statutory-total', xml, (v) => v.agencies[0].steps.push({ id: 'c', elementId: 'c', name: { vi: 'c', en: 'c' }, limit: limit(4) }));
+    const problems = await lint('statutory-total', xml, (v) =>
+      v.agencies[0].steps.push({ id: 'c', elementId: 'c', name: { vi: 'c', en: 'c' }, limit: limit(4) }),
+    );
     expect(problems).toEqual([{ elementId: 'p', message: expect.stringContaining('(a → c) là 6 ngày làm việc') }]);
   });
   test('working hours and working days add up at 8 hours a day', async () => {
     const hours = (v: RuleVersion) => (v.agencies[1].steps[0].limit = limit(4, 'working_hours'));
-    expect(await lint('statutory-total', sequential, (v) => (hours(v), (v.totalLimit = limit(2))))).toEqual([{ elementId: 'p', message: expect.stringContaining('2.5 ngày làm việc') }]);
+    expect(await lint('statutory-total', sequential, (v) => (hours(v), (v.totalLimit = limit(2))))).toEqual([
+      { elementId: 'p', message: expect.stringContaining('2.5 ngày làm việc') },
+    ]);
     expect(await lint('statutory-total', sequential, (v) => (hours(v), (v.totalLimit = limit(20, 'working_hours'))))).toEqual([]);
   });
   test('a loop is reported: its longest path has no bound', async () => {
-    const xml = processXml('p', start('s'), A, exclusiveGateway('again'), end('e'), ...chain('s', 'a', 'again'), flow('again', 'a', { condition: '=redo' }), flow('again', 'e', { isDefault: true }));
+    const xml = processXml(
+      'p',
+      start('s'),
+      A,
+      exclusiveGateway('again'),
+      end('e'),
+      ...chain('s', 'a', 'again'),
+      flow('again', 'a', { condition: '=redo' }),
+      flow('again', 'e', { isDefault: true }),
+    );
     expect(await lint('statutory-total', xml)).toEqual([{ elementId: 'p', message: expect.stringContaining('the process has a loop') }]);
   });
 });
@@ -164,20 +231,29 @@ describe('Rule: message-correlation', () => {
     expect(await lint('message-correlation', waitFor('tax-paid', '=dossierCode'))).toEqual([]);
   });
   test('invalid: an undeclared message; a declared one correlated by something else', async () => {
-    expect(await lint('message-correlation', waitFor('fee-paid', '=dossierCode'))).toEqual([{ elementId: 'wait', message: expect.stringContaining('message not declared') }]);
-    expect(await lint('message-correlation', waitFor('tax-paid', '=applicantId'))).toEqual([{ elementId: 'wait', message: expect.stringContaining('must be correlated by =dossierCode, not =applicantId') }]);
+    expect(await lint('message-correlation', waitFor('fee-paid', '=dossierCode'))).toEqual([
+      { elementId: 'wait', message: expect.stringContaining('message not declared') },
+    ]);
+    expect(await lint('message-correlation', waitFor('tax-paid', '=applicantId'))).toEqual([
+      { elementId: 'wait', message: expect.stringContaining('must be correlated by =dossierCode, not =applicantId') },
+    ]);
   });
 });
 
 describe('Rule: element-name (a warning)', () => {
-  const named = (name?: string) => processXml('p', start('s'), end('e'), ...chain('s', 'e')).replace('<bpmn:startEvent id="s">', `<bpmn:startEvent id="s"${name === undefined ? '' : ` name="${name}"`}>`).replace('<bpmn:endEvent id="e">', '<bpmn:endEvent id="e" name="Kết thúc">');
+  const named = (name?: string) =>
+    processXml('p', start('s'), end('e'), ...chain('s', 'e'))
+      .replace('<bpmn:startEvent id="s">', `<bpmn:startEvent id="s"${name === undefined ? '' : ` name="${name}"`}>`)
+      .replace('<bpmn:endEvent id="e">', '<bpmn:endEvent id="e" name="Kết thúc">');
   test('valid: Vietnamese with diacritics, composed or not', async () => {
     expect(await lint('element-name', named('Tiếp nhận hồ sơ'))).toEqual([]);
     expect(await lint('element-name', named('Tiếp nhận hồ sơ'.normalize('NFD')))).toEqual([]);
   });
   test('invalid: no name; a name without diacritics', async () => {
     expect(await lint('element-name', named())).toEqual([{ elementId: 's', message: expect.stringContaining('needs a Vietnamese name') }]);
-    expect(await lint('element-name', named('Receive dossier'))).toEqual([{ elementId: 's', message: expect.stringContaining('has no Vietnamese diacritics') }]);
+    expect(await lint('element-name', named('Receive dossier'))).toEqual([
+      { elementId: 's', message: expect.stringContaining('has no Vietnamese diacritics') },
+    ]);
   });
 });
 
@@ -185,7 +261,12 @@ describe('What would not deploy is reported too', () => {
   test('an element the embedded engine refuses, and a process id the file does not have', async () => {
     const xml = processXml('p', start('s'), node('complexGateway', 'cx'), end('e'), ...chain('s', 'cx', 'e'));
     const version = baseVersion();
-    const procedure: Procedure = { code: 'thu', name: { vi: 'Thử', en: 'Test' }, field: { code: 'thu', vi: 'Thử', en: 'Test' }, versions: [version] };
+    const procedure: Procedure = {
+      code: 'thu',
+      name: { vi: 'Thử', en: 'Test' },
+      field: { code: 'thu', vi: 'Thử', en: 'Test' },
+      versions: [version],
+    };
     const problems = await lintVersion(procedure, version, () => xml, { rules: {} });
     expect(problems).toEqual([expect.objectContaining({ rule: 'deployable', category: 'error', elementId: 'cx', file: 'thu/process.bpmn' })]);
     version.process.bpmnProcessId = 'other';

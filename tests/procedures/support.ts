@@ -45,7 +45,10 @@ export function useProcedures(): ProcedureHarness {
     h.clock.set(RECEIVED_AT);
     await h.engine.start();
     await h.engine.deployResources(catalog.resources());
-    const log = { info: (obj: object, msg?: string) => logs.push({ obj, msg }), warn: (obj: object, msg?: string) => logs.push({ obj, msg }) };
+    const log = {
+      info: (obj: object, msg?: string) => logs.push({ obj, msg }),
+      warn: (obj: object, msg?: string) => logs.push({ obj, msg }),
+    };
     workers = registerWorkers(h.engine, { log, now: () => h.clock.now(), pollInterval: 200 });
     desk = new AgencyDesk(h);
     logs.length = 0;
@@ -66,7 +69,11 @@ export function useProcedures(): ProcedureHarness {
   };
   ph.startDossier = async (code, dossierCode, extra = {}) => {
     const { version } = ph.procedure(code);
-    const variables: Variables = { dossierCode, dueDates: sampleDueDates(version, extra.consultedAgencies as string[] | undefined), ...extra };
+    const variables: Variables = {
+      dossierCode,
+      dueDates: sampleDueDates(version, extra.consultedAgencies as string[] | undefined),
+      ...extra,
+    };
     const missing = version.process.variables.filter((v) => v.required && v.providedBy === 'dossier' && !(v.name in variables)).map((v) => v.name);
     if (missing.length) throw new Error(`${code}: the test gives no value for required variables ${missing.join(', ')}`);
     return h.start(version.process.bpmnProcessId, variables);
@@ -113,7 +120,10 @@ export class AgencyDesk {
   /** Activates what is open now; returns the element ids of the user tasks in hand (sorted). */
   async inHand(processInstanceKey: string): Promise<string[]> {
     this.pool.push(...(await this.h.activate(USER_TASK_JOB_TYPE)));
-    return this.pool.filter((j) => j.processInstanceKey === processInstanceKey).map((j) => j.elementId).sort();
+    return this.pool
+      .filter((j) => j.processInstanceKey === processInstanceKey)
+      .map((j) => j.elementId)
+      .sort();
   }
 
   /** Waits for the user task at `elementId` (for the agency, when several are open there). */

@@ -36,12 +36,43 @@ beforeAll(async () => {
   sla = new SlaService({ db: s.t.db, calendar: () => calendar, clock: new ManualClock(vn('04/03/2026 10:00').getTime()) });
   // March 2026. A's People's Committee: 1 early, 1 late step; B's: 1 on time, 1 late.
   // Dossiers: birth registrations 1 early (counter), 1 on time (online), 1 late (online); a construction permit early (postal).
-  await finished({ procedure: 'birth-registration-group', channel: 'counter', stop: '04/03/2026 16:00', agency: 'ubnd-xa.a', stepStop: '04/03/2026 11:00' });
-  await finished({ procedure: 'birth-registration-group', channel: 'online', stop: '05/03/2026 09:00', agency: 'ubnd-xa.a', stepStop: '06/03/2026 08:00' });
-  await finished({ procedure: 'birth-registration-group', channel: 'online', stop: '06/03/2026 09:00', agency: 'ubnd-xa.b', stepStop: '05/03/2026 10:00' });
-  await finished({ procedure: 'construction-permit', channel: 'postal', stop: '04/03/2026 17:00', agency: 'ubnd-xa.b', stepStop: '09/03/2026 08:00' });
+  await finished({
+    procedure: 'birth-registration-group',
+    channel: 'counter',
+    stop: '04/03/2026 16:00',
+    agency: 'ubnd-xa.a',
+    stepStop: '04/03/2026 11:00',
+  });
+  await finished({
+    procedure: 'birth-registration-group',
+    channel: 'online',
+    stop: '05/03/2026 09:00',
+    agency: 'ubnd-xa.a',
+    stepStop: '06/03/2026 08:00',
+  });
+  await finished({
+    procedure: 'birth-registration-group',
+    channel: 'online',
+    stop: '06/03/2026 09:00',
+    agency: 'ubnd-xa.b',
+    stepStop: '05/03/2026 10:00',
+  });
+  await finished({
+    procedure: 'construction-permit',
+    channel: 'postal',
+    stop: '04/03/2026 17:00',
+    agency: 'ubnd-xa.b',
+    stepStop: '09/03/2026 08:00',
+  });
   // April 2026: B late again, in another month and quarter (received Wed 01/04, due Thu 02/04 10:00).
-  await finished({ procedure: 'birth-registration-group', channel: 'counter', start: '01/04/2026 10:00', stop: '03/04/2026 10:00', agency: 'ubnd-xa.b', stepStop: '03/04/2026 09:00' });
+  await finished({
+    procedure: 'birth-registration-group',
+    channel: 'counter',
+    start: '01/04/2026 10:00',
+    stop: '03/04/2026 10:00',
+    agency: 'ubnd-xa.b',
+    stepStop: '03/04/2026 09:00',
+  });
 });
 afterAll(async () => {
   await s?.close();
@@ -58,7 +89,17 @@ describe('Feature: auditors and admins see every group, the same counts as repor
     const march = reportingPeriod({ year: 2026, period: 'month', index: 3 });
     const want = await direct({ ...march, groupBy: 'agency' });
     expect(r.body).toEqual({
-      period: { label: 'Tháng 03/2026', from: march.from.toISOString(), to: march.to.toISOString(), firstDay: '2026-03-01', lastDay: '2026-03-31', year: 2026, period: 'month', index: 3, convention: 'calendar' },
+      period: {
+        label: 'Tháng 03/2026',
+        from: march.from.toISOString(),
+        to: march.to.toISOString(),
+        firstDay: '2026-03-01',
+        lastDay: '2026-03-31',
+        year: 2026,
+        period: 'month',
+        index: 3,
+        convention: 'calendar',
+      },
       groupBy: 'agency',
       kind: 'step',
       agencyCode: null,
@@ -80,7 +121,12 @@ describe('Feature: auditors and admins see every group, the same counts as repor
     ] as const) {
       const r = await get('admin', `year=2026&period=month&index=3&${query}`);
       const want = await direct({ ...march, ...q });
-      expect({ query, status: r.status, rows: r.body.rows, total: r.body.total }).toEqual({ query, status: 200, rows: want.rows, total: want.total });
+      expect({ query, status: r.status, rows: r.body.rows, total: r.body.total }).toEqual({
+        query,
+        status: 200,
+        rows: want.rows,
+        total: want.total,
+      });
     }
     const byProcedure = await get('auditor', 'year=2026&period=month&index=3&groupBy=procedure');
     expect(byProcedure.body.rows.map((x: any) => [x.key, x.early, x.onTime, x.late])).toEqual([
@@ -93,7 +139,13 @@ describe('Feature: auditors and admins see every group, the same counts as repor
     const r = await get('auditor', 'from=2026-03-01&to=2026-03-31&groupBy=procedure');
     const month = await get('auditor', 'year=2026&period=month&index=3&groupBy=procedure');
     expect(r.status).toBe(200);
-    expect(r.body.period).toEqual({ label: 'Từ ngày 01/03/2026 đến ngày 31/03/2026', from: month.body.period.from, to: month.body.period.to, firstDay: '2026-03-01', lastDay: '2026-03-31' });
+    expect(r.body.period).toEqual({
+      label: 'Từ ngày 01/03/2026 đến ngày 31/03/2026',
+      from: month.body.period.from,
+      to: month.body.period.to,
+      firstDay: '2026-03-01',
+      lastDay: '2026-03-31',
+    });
     expect(r.body.rows).toEqual(month.body.rows);
     // One day: only what finished on Wed 04/03/2026.
     const one = await get('auditor', 'from=2026-03-04&to=2026-03-04&groupBy=procedure');
@@ -110,7 +162,12 @@ describe('Feature: auditors and admins see every group, the same counts as repor
     ] as const) {
       const r = await get('auditor', `${query}&groupBy=agency`);
       const want = JSON.parse(JSON.stringify(await reportOnTimeForPeriod(s.t.db, { year: 2026, groupBy: 'agency', ...p })));
-      expect({ query, label: r.body.period.label, rows: r.body.rows, total: r.body.total }).toEqual({ query, label: want.label, rows: want.rows, total: want.total });
+      expect({ query, label: r.body.period.label, rows: r.body.rows, total: r.body.total }).toEqual({
+        query,
+        label: want.label,
+        rows: want.rows,
+        total: want.total,
+      });
     }
     expect((await get('auditor', 'year=2026&period=12months')).body.total.total).toBe(5);
     // nd09: March is 15/02–14/03 (all of March's data), April 15/03–14/04 (April's).

@@ -23,33 +23,61 @@ describe('Scenario: start', () => {
     expect(show(clock.dueAt)).toBe('09/03/2026 08:00');
     h.clock.set(vn('02/03/2026 09:00'));
     const [view] = await sla().clocks(h.db, code);
-    expect(view).toMatchObject({ kind: 'dossier', dossierCode: code, state: 'running', taskId: null, limit: days(5), stoppedAt: null, pauses: [] });
+    expect(view).toMatchObject({
+      kind: 'dossier',
+      dossierCode: code,
+      state: 'running',
+      taskId: null,
+      limit: days(5),
+      stoppedAt: null,
+      pauses: [],
+    });
     expect(show(view.atRiskAt!)).toBe('05/03/2026 15:30');
     expect(view.startedAt.toISOString()).toBe(vn('02/03/2026 08:00').toISOString());
   });
 
   test('a second open clock for the same dossier is a Conflict', async () => {
     const { code } = await started();
-    await expect(h.db.tx((q) => sla().startDossierClock(q, { dossierCode: code, limit: days(1), startedAt: vn('02/03/2026 09:00') }))).rejects.toMatchObject({ name: 'Conflict' });
+    await expect(h.db.tx((q) => sla().startDossierClock(q, { dossierCode: code, limit: days(1), startedAt: vn('02/03/2026 09:00') }))).rejects.toMatchObject({
+      name: 'Conflict',
+    });
   });
 
   test('a clock for a dossier or task that does not exist is NotFound, not a database error', async () => {
     const start = { limit: days(1), startedAt: vn('02/03/2026 09:00') };
-    await expect(h.db.tx((q) => sla().startDossierClock(q, { dossierCode: 'no-such-dossier', ...start }))).rejects.toMatchObject({ name: 'NotFound' });
+    await expect(h.db.tx((q) => sla().startDossierClock(q, { dossierCode: 'no-such-dossier', ...start }))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
     const code = await dossier(h.db);
-    await expect(h.db.tx((q) => sla().startStepClock(q, { dossierCode: code, taskId: '999999999', agencyCode: 'ubnd-xa-a', step: 's', ...start }))).rejects.toMatchObject({ name: 'NotFound' });
-    await expect(h.db.tx((q) => sla().startStepClock(q, { dossierCode: code, taskId: 'abc', agencyCode: 'ubnd-xa-a', step: 's', ...start }))).rejects.toMatchObject({ name: 'Invalid' });
+    await expect(
+      h.db.tx((q) => sla().startStepClock(q, { dossierCode: code, taskId: '999999999', agencyCode: 'ubnd-xa-a', step: 's', ...start })),
+    ).rejects.toMatchObject({ name: 'NotFound' });
+    await expect(
+      h.db.tx((q) => sla().startStepClock(q, { dossierCode: code, taskId: 'abc', agencyCode: 'ubnd-xa-a', step: 's', ...start })),
+    ).rejects.toMatchObject({ name: 'Invalid' });
   });
 
   test('the dossier clock applies the cut-off; a step clock names its agency and step', async () => {
     const code = await dossier(h.db);
     const { dueAt } = await h.db.tx((q) =>
-      sla().startDossierClock(q, { dossierCode: code, limit: days(3), startedAt: vn('12/02/2026 15:30'), cutOff: { after: '15:00', countFrom: 'next_working_day' } }),
+      sla().startDossierClock(q, {
+        dossierCode: code,
+        limit: days(3),
+        startedAt: vn('12/02/2026 15:30'),
+        cutOff: { after: '15:00', countFrom: 'next_working_day' },
+      }),
     );
     expect(show(dueAt)).toBe('24/02/2026 17:00');
     const taskId = await task(h.db, code, 'cong-an-xa-a', 'policeCheck');
     const step = await h.db.tx((q) =>
-      sla().startStepClock(q, { dossierCode: code, taskId, agencyCode: 'cong-an-xa-a', step: 'policeCheck', limit: { value: 4, unit: 'working_hours' }, startedAt: vn('24/02/2026 16:00') }),
+      sla().startStepClock(q, {
+        dossierCode: code,
+        taskId,
+        agencyCode: 'cong-an-xa-a',
+        step: 'policeCheck',
+        limit: { value: 4, unit: 'working_hours' },
+        startedAt: vn('24/02/2026 16:00'),
+      }),
     );
     expect(show(step.dueAt)).toBe('25/02/2026 10:30');
     const views = await sla().clocks(h.db, code);
@@ -65,7 +93,14 @@ describe('Scenario: the hand-back step (limit 0) is due at the appointment', () 
     const { code } = await started();
     const taskId = await task(h.db, code, 'ubnd-xa-a', 'returnResult');
     const step = await h.db.tx((q) =>
-      sla().startStepClock(q, { dossierCode: code, taskId, agencyCode: 'ubnd-xa-a', step: 'returnResult', limit: days(0), startedAt: vn('05/03/2026 09:00') }),
+      sla().startStepClock(q, {
+        dossierCode: code,
+        taskId,
+        agencyCode: 'ubnd-xa-a',
+        step: 'returnResult',
+        limit: days(0),
+        startedAt: vn('05/03/2026 09:00'),
+      }),
     );
     expect(show(step.dueAt)).toBe('09/03/2026 08:00');
     await h.db.tx((q) => sla().extendDossier(q, code, { at: vn('09/03/2026 09:00'), extra: days(1), reason: 'Xin lỗi', actor: 'cb' }));
@@ -80,7 +115,14 @@ describe('Scenario: the hand-back step (limit 0) is due at the appointment', () 
     const { code } = await started();
     const taskId = await task(h.db, code, 'ubnd-xa-a', 'returnResult');
     await h.db.tx((q) =>
-      sla().startStepClock(q, { dossierCode: code, taskId, agencyCode: 'ubnd-xa-a', step: 'returnResult', limit: days(0), startedAt: vn('05/03/2026 09:00') }),
+      sla().startStepClock(q, {
+        dossierCode: code,
+        taskId,
+        agencyCode: 'ubnd-xa-a',
+        step: 'returnResult',
+        limit: days(0),
+        startedAt: vn('05/03/2026 09:00'),
+      }),
     );
     await h.db.tx((q) => sla().cancelStep(q, taskId, vn('05/03/2026 10:00')));
     const [, s] = await sla().clocks(h.db, code);
@@ -91,7 +133,9 @@ describe('Scenario: the hand-back step (limit 0) is due at the appointment', () 
 
   test('an extension of 0 is refused', async () => {
     const { code } = await started();
-    await expect(h.db.tx((q) => sla().extendDossier(q, code, { at: vn('09/03/2026 09:00'), extra: days(0), reason: 'x', actor: 'cb' }))).rejects.toMatchObject({ name: 'Invalid' });
+    await expect(h.db.tx((q) => sla().extendDossier(q, code, { at: vn('09/03/2026 09:00'), extra: days(0), reason: 'x', actor: 'cb' }))).rejects.toMatchObject({
+      name: 'Invalid',
+    });
   });
 });
 
@@ -120,7 +164,16 @@ describe('Scenario: stop — met early, met on time, met late', () => {
   const step = async () => {
     const code = await dossier(h.db);
     const taskId = await task(h.db, code, 'ubnd-xa-a');
-    await h.db.tx((q) => sla().startStepClock(q, { dossierCode: code, taskId, agencyCode: 'ubnd-xa-a', step: 'review', limit: days(1), startedAt: vn('04/03/2026 10:00') }));
+    await h.db.tx((q) =>
+      sla().startStepClock(q, {
+        dossierCode: code,
+        taskId,
+        agencyCode: 'ubnd-xa-a',
+        step: 'review',
+        limit: days(1),
+        startedAt: vn('04/03/2026 10:00'),
+      }),
+    );
     return { code, taskId };
   };
 
@@ -146,7 +199,16 @@ describe('Scenario: stop — met early, met on time, met late', () => {
     expect(await h.db.tx((q) => sla().stopDossier(q, code, vn('06/03/2026 10:00')))).toBe('met_early');
     const other = await started();
     const taskId = await task(h.db, other.code, 'ubnd-xa-a');
-    await h.db.tx((q) => sla().startStepClock(q, { dossierCode: other.code, taskId, agencyCode: 'ubnd-xa-a', step: 'review', limit: days(1), startedAt: vn('02/03/2026 08:00') }));
+    await h.db.tx((q) =>
+      sla().startStepClock(q, {
+        dossierCode: other.code,
+        taskId,
+        agencyCode: 'ubnd-xa-a',
+        step: 'review',
+        limit: days(1),
+        startedAt: vn('02/03/2026 08:00'),
+      }),
+    );
     await h.db.tx((q) => sla().cancelDossier(q, other.code, vn('03/03/2026 08:00')));
     expect((await sla().clocks(h.db, other.code)).map((v) => v.state)).toEqual(['cancelled', 'cancelled']);
   });
@@ -158,9 +220,23 @@ describe('Scenario: pause and resume on a supplement request', () => {
   const pausedDossier = async () => {
     const { code } = await started();
     const taskId = await task(h.db, code, 'cong-an-xa-a');
-    await h.db.tx((q) => sla().startStepClock(q, { dossierCode: code, taskId, agencyCode: 'cong-an-xa-a', step: 'policeCheck', limit: days(2), startedAt: vn('03/03/2026 08:00') }));
     await h.db.tx((q) =>
-      sla().pauseDossier(q, code, { at: vn('04/03/2026 08:00'), reason: 'Thiếu bản sao giấy chứng sinh', requestedBy: 'cb.nguyen', legalBasis: 'Nghị định 118/2025/NĐ-CP' }),
+      sla().startStepClock(q, {
+        dossierCode: code,
+        taskId,
+        agencyCode: 'cong-an-xa-a',
+        step: 'policeCheck',
+        limit: days(2),
+        startedAt: vn('03/03/2026 08:00'),
+      }),
+    );
+    await h.db.tx((q) =>
+      sla().pauseDossier(q, code, {
+        at: vn('04/03/2026 08:00'),
+        reason: 'Thiếu bản sao giấy chứng sinh',
+        requestedBy: 'cb.nguyen',
+        legalBasis: 'Nghị định 118/2025/NĐ-CP',
+      }),
     );
     return { code, taskId };
   };
@@ -172,10 +248,18 @@ describe('Scenario: pause and resume on a supplement request', () => {
     expect(views.map((v) => v.state)).toEqual(['paused', 'paused']);
     for (const v of views) {
       expect(v.pauses).toEqual([
-        { pausedAt: vn('04/03/2026 08:00'), resumedAt: null, reason: 'Thiếu bản sao giấy chứng sinh', requestedBy: 'cb.nguyen', legalBasis: 'Nghị định 118/2025/NĐ-CP' },
+        {
+          pausedAt: vn('04/03/2026 08:00'),
+          resumedAt: null,
+          reason: 'Thiếu bản sao giấy chứng sinh',
+          requestedBy: 'cb.nguyen',
+          legalBasis: 'Nghị định 118/2025/NĐ-CP',
+        },
       ]);
     }
-    await expect(h.db.tx((q) => sla().pauseDossier(q, code, { at: vn('05/03/2026 08:00'), reason: 'x', requestedBy: 'y' }))).rejects.toMatchObject({ name: 'Conflict' });
+    await expect(h.db.tx((q) => sla().pauseDossier(q, code, { at: vn('05/03/2026 08:00'), reason: 'x', requestedBy: 'y' }))).rejects.toMatchObject({
+      name: 'Conflict',
+    });
   });
 
   test("resume 'pause': the remaining 3 days continue from Mon 16/03 10:00 → due Thu 19/03 10:00; the step keeps its remaining 1 day", async () => {
@@ -208,7 +292,14 @@ describe('Scenario: pause and resume on a supplement request', () => {
 
   test('a resume received after the cut-off restarts from the next working day when the procedure has a cut-off', async () => {
     const code = await dossier(h.db);
-    await h.db.tx((q) => sla().startDossierClock(q, { dossierCode: code, limit: days(2), startedAt: vn('02/03/2026 08:00'), cutOff: { after: '15:00', countFrom: 'next_working_day' } }));
+    await h.db.tx((q) =>
+      sla().startDossierClock(q, {
+        dossierCode: code,
+        limit: days(2),
+        startedAt: vn('02/03/2026 08:00'),
+        cutOff: { after: '15:00', countFrom: 'next_working_day' },
+      }),
+    );
     await h.db.tx((q) => sla().pauseDossier(q, code, { at: vn('02/03/2026 10:00'), reason: 'Bổ sung', requestedBy: 'cb' }));
     const { dueAt } = await h.db.tx((q) => sla().resumeDossier(q, code, { at: vn('06/03/2026 16:00'), mode: 'restart' }));
     expect(show(dueAt)).toBe('10/03/2026 17:00');
@@ -229,8 +320,12 @@ describe('Scenario: pause and resume on a supplement request', () => {
 
   test('resume without a pause is a Conflict; unknown dossier is NotFound', async () => {
     const { code } = await started();
-    await expect(h.db.tx((q) => sla().resumeDossier(q, code, { at: vn('03/03/2026 08:00'), mode: 'pause' }))).rejects.toMatchObject({ name: 'Conflict' });
-    await expect(h.db.tx((q) => sla().pauseDossier(q, 'no-such', { at: vn('03/03/2026 08:00'), reason: 'x', requestedBy: 'y' }))).rejects.toMatchObject({ name: 'NotFound' });
+    await expect(h.db.tx((q) => sla().resumeDossier(q, code, { at: vn('03/03/2026 08:00'), mode: 'pause' }))).rejects.toMatchObject({
+      name: 'Conflict',
+    });
+    await expect(h.db.tx((q) => sla().pauseDossier(q, 'no-such', { at: vn('03/03/2026 08:00'), reason: 'x', requestedBy: 'y' }))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
   });
 });
 
@@ -238,7 +333,12 @@ describe('Scenario: a late dossier — apology and new appointment (form 04)', (
   test('an apology on Tue 10/03 09:00 adding 2 working days gives Thu 12/03 09:00; finishing before it is still late by law', async () => {
     const { code } = await started();
     const { newDueAt } = await h.db.tx((q) =>
-      sla().extendDossier(q, code, { at: vn('10/03/2026 09:00'), extra: days(2), reason: 'Chờ kết quả xác minh của cơ quan liên quan', actor: 'cb.tran' }),
+      sla().extendDossier(q, code, {
+        at: vn('10/03/2026 09:00'),
+        extra: days(2),
+        reason: 'Chờ kết quả xác minh của cơ quan liên quan',
+        actor: 'cb.tran',
+      }),
     );
     // counted from the later of the apology (10/03 09:00) and the old due (09/03 08:00)
     expect(show(newDueAt)).toBe('12/03/2026 09:00');
@@ -248,7 +348,14 @@ describe('Scenario: a late dossier — apology and new appointment (form 04)', (
     expect(show(v.statutoryDueAt)).toBe('09/03/2026 08:00');
     expect(v.state).toBe('running');
     expect(v.extensions).toEqual([
-      { at: vn('10/03/2026 09:00'), extra: days(2), previousDueAt: vn('09/03/2026 08:00'), newDueAt, reason: 'Chờ kết quả xác minh của cơ quan liên quan', actor: 'cb.tran' },
+      {
+        at: vn('10/03/2026 09:00'),
+        extra: days(2),
+        previousDueAt: vn('09/03/2026 08:00'),
+        newDueAt,
+        reason: 'Chờ kết quả xác minh của cơ quan liên quan',
+        actor: 'cb.tran',
+      },
     ]);
     expect(await h.db.tx((q) => sla().stopDossier(q, code, vn('11/03/2026 10:00')))).toBe('met_late');
   });
@@ -260,7 +367,7 @@ describe('Scenario: a late dossier — apology and new appointment (form 04)', (
   });
 });
 
-describe('Scenario: the caller\'s transaction decides', () => {
+describe("Scenario: the caller's transaction decides", () => {
   test('a clock started in a transaction that rolls back does not exist', async () => {
     const code = await dossier(h.db);
     await expect(

@@ -19,7 +19,16 @@ const relay = (opts: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {})
 async function overdueStep(agency = 'cong-an-xa-a', scanAt = vn('05/03/2026 10:00')) {
   const code = await dossier(h.db);
   const taskId = await task(h.db, code, agency, 'policeCheck');
-  await h.db.tx((q) => h.service().startStepClock(q, { dossierCode: code, taskId, agencyCode: agency, step: 'policeCheck', limit: day, startedAt: vn('04/03/2026 10:00') }));
+  await h.db.tx((q) =>
+    h.service().startStepClock(q, {
+      dossierCode: code,
+      taskId,
+      agencyCode: agency,
+      step: 'policeCheck',
+      limit: day,
+      startedAt: vn('04/03/2026 10:00'),
+    }),
+  );
   h.clock.set(scanAt);
   await h.service().scanOnce();
   return code;
@@ -31,10 +40,14 @@ async function notificationsOf(code: string) {
 }
 
 async function outboxOf(code: string) {
-  const { rows } = await h.db.query<{ id: string; kind: string; sent_at: Date | null; attempts: number; next_attempt_at: Date | null; last_error: string | null }>(
-    `select id::text, kind, sent_at, attempts, next_attempt_at, last_error from domain.outbox where dossier_code = $1 order by id`,
-    [code],
-  );
+  const { rows } = await h.db.query<{
+    id: string;
+    kind: string;
+    sent_at: Date | null;
+    attempts: number;
+    next_attempt_at: Date | null;
+    last_error: string | null;
+  }>(`select id::text, kind, sent_at, attempts, next_attempt_at, last_error from domain.outbox where dossier_code = $1 order by id`, [code]);
   return rows;
 }
 
@@ -52,7 +65,12 @@ describe('Scenario: an overdue step notifies its agency exactly once', () => {
 
     const notes = await notificationsOf(code);
     expect(notes).toEqual([
-      { agency_code: 'cong-an-xa-a', kind: 'sla.overdue', text: expect.stringMatching(/^Quá hạn: bước policeCheck của hồ sơ .* \(hạn 10:00 05\/03\/2026\)\.$/), outbox_id: (await outboxOf(code))[0].id },
+      {
+        agency_code: 'cong-an-xa-a',
+        kind: 'sla.overdue',
+        text: expect.stringMatching(/^Quá hạn: bước policeCheck của hồ sơ .* \(hạn 10:00 05\/03\/2026\)\.$/),
+        outbox_id: (await outboxOf(code))[0].id,
+      },
     ]);
     const [row] = await outboxOf(code);
     expect(row.sent_at?.toISOString()).toBe(vn('05/03/2026 10:00').toISOString());
@@ -140,7 +158,11 @@ describe('Scenario: a failing delivery is retried later, with back-off, and deli
 
     expect(await notificationsOf(code)).toHaveLength(1);
     [row] = await outboxOf(code);
-    expect({ attempts: Number(row.attempts), sent: row.sent_at?.getTime(), error: row.last_error }).toEqual({ attempts: 3, sent: t0 + 90 * SECOND, error: null });
+    expect({ attempts: Number(row.attempts), sent: row.sent_at?.getTime(), error: row.last_error }).toEqual({
+      attempts: 3,
+      sent: t0 + 90 * SECOND,
+      error: null,
+    });
     expect(errors).toHaveLength(2);
   });
 
@@ -158,18 +180,30 @@ describe("Scenario: another agency's officer does not see the notification", () 
 
     const mine = await listNotifications(h.db, officer('cong-an-xa-a'), { pageSize: 200 });
     const note = mine.items.find((n) => n.dossierCode === code)!;
-    expect(note).toMatchObject({ kind: 'sla.overdue', agencyCode: 'cong-an-xa-a', readAt: null, payload: { clock: { kind: 'step', step: 'policeCheck' }, dueVn: '10:00 05/03/2026' } });
+    expect(note).toMatchObject({
+      kind: 'sla.overdue',
+      agencyCode: 'cong-an-xa-a',
+      readAt: null,
+      payload: { clock: { kind: 'step', step: 'policeCheck' }, dueVn: '10:00 05/03/2026' },
+    });
     expect(note.payload).not.toHaveProperty('text');
     expect(mine.items.every((n) => n.agencyCode === 'cong-an-xa-a')).toBe(true);
 
     const theirs = await listNotifications(h.db, officer('ubnd-xa-a'), { pageSize: 200 });
     expect(theirs.items.map((n) => n.dossierCode)).not.toContain(code);
-    expect((await listNotifications(h.db, { username: 'motcua', role: 'counter', agencyCode: 'ubnd-xa-a' }, { pageSize: 200 })).items.map((n) => n.id)).not.toContain(note.id);
+    expect(
+      (await listNotifications(h.db, { username: 'motcua', role: 'counter', agencyCode: 'ubnd-xa-a' }, { pageSize: 200 })).items.map((n) => n.id),
+    ).not.toContain(note.id);
     expect((await listNotifications(h.db, { username: 'quantri', role: 'admin' }, { pageSize: 200 })).items.map((n) => n.id)).toContain(note.id);
     await expect(listNotifications(h.db, { username: 'thanhtra', role: 'auditor' })).rejects.toMatchObject({ name: 'Forbidden' });
-    await expect(listNotifications(h.db, { username: 'x', role: 'officer', agencyCode: null })).resolves.toMatchObject({ total: 0, items: [] });
+    await expect(listNotifications(h.db, { username: 'x', role: 'officer', agencyCode: null })).resolves.toMatchObject({
+      total: 0,
+      items: [],
+    });
 
-    await expect(markNotificationRead(h.db, officer('ubnd-xa-a'), note.id, vn('05/03/2026 10:05'))).rejects.toMatchObject({ name: 'NotFound' });
+    await expect(markNotificationRead(h.db, officer('ubnd-xa-a'), note.id, vn('05/03/2026 10:05'))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
     const read = await markNotificationRead(h.db, officer('cong-an-xa-a', 'canbo.1'), note.id, vn('05/03/2026 10:05'));
     expect(read).toMatchObject({ readAt: vn('05/03/2026 10:05').toISOString(), readBy: 'canbo.1' });
     const again = await markNotificationRead(h.db, officer('cong-an-xa-a', 'canbo.2'), note.id, vn('05/03/2026 11:00'));
@@ -183,7 +217,11 @@ describe("Scenario: another agency's officer does not see the notification", () 
     await relay().relayOnce();
     const p1 = await listNotifications(h.db, officer('bhxh-tinh'), { pageSize: 1 });
     const p2 = await listNotifications(h.db, officer('bhxh-tinh'), { page: 2, pageSize: 1 });
-    expect({ total: p1.total, first: p1.items[0].dossierCode, second: p2.items[0].dossierCode }).toEqual({ total: 2, first: codes[1], second: codes[0] });
+    expect({ total: p1.total, first: p1.items[0].dossierCode, second: p2.items[0].dossierCode }).toEqual({
+      total: 2,
+      first: codes[1],
+      second: codes[0],
+    });
   });
 });
 

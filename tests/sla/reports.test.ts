@@ -15,7 +15,16 @@ async function finished(o: { procedure: string; channel: 'counter' | 'online' | 
   await h.db.tx((q) => sla.startDossierClock(q, { dossierCode: code, limit: day, startedAt: vn('04/03/2026 10:00') }));
   if (o.stepStop) {
     const taskId = await task(h.db, code, 'cong-an-xa-a');
-    await h.db.tx((q) => sla.startStepClock(q, { dossierCode: code, taskId, agencyCode: 'cong-an-xa-a', step: 'policeCheck', limit: day, startedAt: vn('04/03/2026 10:00') }));
+    await h.db.tx((q) =>
+      sla.startStepClock(q, {
+        dossierCode: code,
+        taskId,
+        agencyCode: 'cong-an-xa-a',
+        step: 'policeCheck',
+        limit: day,
+        startedAt: vn('04/03/2026 10:00'),
+      }),
+    );
     await h.db.tx((q) => sla.stopStep(q, taskId, vn(o.stepStop!)));
   }
   await h.db.tx((q) => sla.stopDossier(q, code, vn(o.stop)));
@@ -64,10 +73,21 @@ test('per channel (joins domain.dossiers.channel)', async () => {
   ]);
 });
 
-test('per agency: each agency\'s own steps, with its name; or dossiers by receiving agency', async () => {
+test("per agency: each agency's own steps, with its name; or dossiers by receiving agency", async () => {
   const steps = await reportOnTime(h.db, { ...march, groupBy: 'agency' });
   expect(steps.rows).toEqual([
-    { key: 'cong-an-xa-a', name: 'Công an xã A', total: 4, early: 1, onTime: 1, late: 2, earlyRate: 0.25, onTimeRate: 0.25, lateRate: 0.5, withinLimitRate: 0.5 },
+    {
+      key: 'cong-an-xa-a',
+      name: 'Công an xã A',
+      total: 4,
+      early: 1,
+      onTime: 1,
+      late: 2,
+      earlyRate: 0.25,
+      onTimeRate: 0.25,
+      lateRate: 0.5,
+      withinLimitRate: 0.5,
+    },
   ]);
   const received = await reportOnTime(h.db, { ...march, groupBy: 'agency', kind: 'dossier' });
   expect(received.rows.map((x) => [x.key, x.name, x.total])).toEqual([['ubnd-xa-a', 'Ủy ban nhân dân xã A', 5]]);
@@ -88,9 +108,20 @@ test('per period: month, quarter, 6, 9 and 12 months', async () => {
 });
 
 test('reporting periods: calendar months, and the Decree 09/2019 cut-off (15th to 14th)', () => {
-  expect(reportingPeriod({ year: 2026, period: 'month', index: 3 })).toEqual({ from: vn('01/03/2026 00:00'), to: vn('01/04/2026 00:00'), label: 'Tháng 03/2026' });
-  expect(reportingPeriod({ year: 2026, period: 'month', index: 1, convention: 'nd09' })).toMatchObject({ from: vn('15/12/2025 00:00'), to: vn('15/01/2026 00:00') });
-  expect(reportingPeriod({ year: 2026, period: '6months', convention: 'nd09' })).toMatchObject({ from: vn('15/12/2025 00:00'), to: vn('15/06/2026 00:00'), label: '6 tháng đầu năm 2026' });
+  expect(reportingPeriod({ year: 2026, period: 'month', index: 3 })).toEqual({
+    from: vn('01/03/2026 00:00'),
+    to: vn('01/04/2026 00:00'),
+    label: 'Tháng 03/2026',
+  });
+  expect(reportingPeriod({ year: 2026, period: 'month', index: 1, convention: 'nd09' })).toMatchObject({
+    from: vn('15/12/2025 00:00'),
+    to: vn('15/01/2026 00:00'),
+  });
+  expect(reportingPeriod({ year: 2026, period: '6months', convention: 'nd09' })).toMatchObject({
+    from: vn('15/12/2025 00:00'),
+    to: vn('15/06/2026 00:00'),
+    label: '6 tháng đầu năm 2026',
+  });
   expect(reportingPeriod({ year: 2026, period: '12months' })).toMatchObject({ from: vn('01/01/2026 00:00'), to: vn('01/01/2027 00:00') });
   expect(() => reportingPeriod({ year: 2026, period: 'month', index: 13 })).toThrow(/index/);
   expect(() => reportingPeriod({ year: 2026, period: 'week' as any })).toThrow(/period/);

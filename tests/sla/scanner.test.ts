@@ -23,7 +23,14 @@ async function policeStep() {
   const code = await dossier(h.db);
   const taskId = await task(h.db, code, 'cong-an-xa-a', 'policeCheck');
   await h.db.tx((q) =>
-    h.service().startStepClock(q, { dossierCode: code, taskId, agencyCode: 'cong-an-xa-a', step: 'policeCheck', limit: days(1), startedAt: vn('04/03/2026 10:00') }),
+    h.service().startStepClock(q, {
+      dossierCode: code,
+      taskId,
+      agencyCode: 'cong-an-xa-a',
+      step: 'policeCheck',
+      limit: days(1),
+      startedAt: vn('04/03/2026 10:00'),
+    }),
   );
   return { code, taskId };
 }
@@ -64,7 +71,12 @@ describe('Scenario: reminder and overdue fire exactly once each, across a restar
       ['sla.at_risk', 'system', 'system', 'cong-an-xa-a'],
       ['sla.overdue', 'system', 'system', 'cong-an-xa-a'],
     ]);
-    expect(audit[1].payload).toMatchObject({ agency: 'cong-an-xa-a', due: vn('05/03/2026 10:00').toISOString(), dueVn: '10:00 05/03/2026', clock: { kind: 'step', step: 'policeCheck' } });
+    expect(audit[1].payload).toMatchObject({
+      agency: 'cong-an-xa-a',
+      due: vn('05/03/2026 10:00').toISOString(),
+      dueVn: '10:00 05/03/2026',
+      clock: { kind: 'step', step: 'policeCheck' },
+    });
     expect(audit[0].at).toBe(vn('05/03/2026 08:00').toISOString());
     expect((await verifyAudit(h.db)).ok).toBe(true);
 
@@ -152,7 +164,9 @@ describe('Scenario: concurrent scanners', () => {
     for (let i = 0; i < 60; i++) {
       const code = await dossier(h.db);
       codes.push(code);
-      await h.db.tx((q) => h.service().startDossierClock(q, { dossierCode: code, limit: { value: 1, unit: 'working_hours' }, startedAt: vn('04/03/2026 10:00') }));
+      await h.db.tx((q) =>
+        h.service().startDossierClock(q, { dossierCode: code, limit: { value: 1, unit: 'working_hours' }, startedAt: vn('04/03/2026 10:00') }),
+      );
     }
     h.clock.set(vn('04/03/2026 12:00'));
     const scanners = [1, 2, 3, 4].map(() => h.service({ scanBatch: 7 }));
@@ -194,8 +208,13 @@ describe('Scenario: the engine hears sla-overdue and the model escalates', () =>
     try {
       await engine.deployResources([{ name: 'sla-escalation.bpmn', content: xml }]);
       const code = await dossier(h.db);
-      const { processInstanceKey } = await engine.createProcessInstance({ bpmnProcessId: 'sla-escalation', variables: { dossierCode: code } });
-      await h.db.tx((q) => h.service({ engine }).startDossierClock(q, { dossierCode: code, limit: { value: 2, unit: 'working_hours' }, startedAt: vn('04/03/2026 10:00') }));
+      const { processInstanceKey } = await engine.createProcessInstance({
+        bpmnProcessId: 'sla-escalation',
+        variables: { dossierCode: code },
+      });
+      await h.db.tx((q) =>
+        h.service({ engine }).startDossierClock(q, { dossierCode: code, limit: { value: 2, unit: 'working_hours' }, startedAt: vn('04/03/2026 10:00') }),
+      );
 
       // 2 office hours from 10:00 → due 13:30 (lunch excluded); reminder at 1.5 h → 11:30.
       // The reminder is published too (sla-at-risk); nothing waits for it, so the model goes on.
@@ -209,12 +228,18 @@ describe('Scenario: the engine hears sla-overdue and the model escalates', () =>
       const escalations = await jobs();
       expect(escalations).toHaveLength(1);
       expect(escalations[0].processInstanceKey).toBe(processInstanceKey);
-      expect(escalations[0].variables).toMatchObject({ dossierCode: code, slaEvent: { event: 'overdue', kind: 'dossier', agencyCode: 'ubnd-xa-a' } });
+      expect(escalations[0].variables).toMatchObject({
+        dossierCode: code,
+        slaEvent: { event: 'overdue', kind: 'dossier', agencyCode: 'ubnd-xa-a' },
+      });
       // The review job was cancelled by the interrupting boundary event.
       expect(await engine.activateJobs({ type: 'review', worker: 't', maxJobsToActivate: 5, timeout: 60_000 })).toHaveLength(0);
 
-      const { rows } = await h.db.query(`select name, message_id, published_at is not null as sent, attempts from domain.sla_messages m
-        join domain.sla_clocks c on c.id = m.clock_id where c.dossier_code = $1 order by m.id`, [code]);
+      const { rows } = await h.db.query(
+        `select name, message_id, published_at is not null as sent, attempts from domain.sla_messages m
+        join domain.sla_clocks c on c.id = m.clock_id where c.dossier_code = $1 order by m.id`,
+        [code],
+      );
       expect(rows.map((r: any) => [r.name, r.sent, r.attempts])).toEqual([
         ['sla-at-risk', true, 1],
         ['sla-overdue', true, 1],
@@ -223,10 +248,15 @@ describe('Scenario: the engine hears sla-overdue and the model escalates', () =>
 
       // A relay that died after publishing but before recording it publishes again: the engine
       // refuses the duplicate message id (still buffered), and nothing happens twice.
-      await h.db.query(`update domain.sla_messages set published_at = null, next_attempt_at = $2::timestamptz where message_id = $1`, [rows[1].message_id, vn('04/03/2026 13:30').toISOString()]);
+      await h.db.query(`update domain.sla_messages set published_at = null, next_attempt_at = $2::timestamptz where message_id = $1`, [
+        rows[1].message_id,
+        vn('04/03/2026 13:30').toISOString(),
+      ]);
       h.clock.set(vn('04/03/2026 13:30').getTime() + 30_000); // within the message's 60 s time to live
       await h.service({ engine }).scanOnce();
-      const { rows: again } = await h.db.query(`select published_at is not null as sent, last_error from domain.sla_messages where message_id = $1`, [rows[1].message_id]);
+      const { rows: again } = await h.db.query(`select published_at is not null as sent, last_error from domain.sla_messages where message_id = $1`, [
+        rows[1].message_id,
+      ]);
       expect(again[0]).toEqual({ sent: true, last_error: 'duplicate: already published' });
       const { rows: published } = await h.db.query<{ n: string }>(
         `select count(*)::text as n from engine.events where value_type = 'MESSAGE' and intent = 'PUBLISHED' and payload->>'name' = 'sla-overdue' and payload->>'correlationKey' = $1`,
@@ -249,7 +279,9 @@ describe('Scenario: the engine hears sla-overdue and the model escalates', () =>
       },
     };
     const code = await dossier(h.db);
-    await h.db.tx((q) => h.service({ engine }).startDossierClock(q, { dossierCode: code, limit: { value: 1, unit: 'working_hours' }, startedAt: vn('04/03/2026 08:00') }));
+    await h.db.tx((q) =>
+      h.service({ engine }).startDossierClock(q, { dossierCode: code, limit: { value: 1, unit: 'working_hours' }, startedAt: vn('04/03/2026 08:00') }),
+    );
     h.clock.set(vn('04/03/2026 09:00'));
     expect(await h.service({ engine }).scanOnce()).toEqual({ atRisk: 0, overdue: 1 });
     expect(calls).toHaveLength(1);

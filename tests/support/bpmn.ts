@@ -108,14 +108,20 @@ export const start = (id = 'start'): NodeItem => node('startEvent', id);
 export const end = (id = 'end'): NodeItem => node('endEvent', id);
 export const terminateEnd = (id = 'terminate'): NodeItem => node('endEvent', id, `<bpmn:terminateEventDefinition id="${esc(id)}_def"/>`);
 
-export const errorEnd = (id: string, errorCode: string): NodeItem => ({ ...node('endEvent', id, errorDef(id, errorCode)), roots: [errorRoot(errorCode)] });
+export const errorEnd = (id: string, errorCode: string): NodeItem => ({
+  ...node('endEvent', id, errorDef(id, errorCode)),
+  roots: [errorRoot(errorCode)],
+});
 
 export const timerStart = (id: string, timer: TimerSpec): NodeItem => node('startEvent', id, timerDef(id, timer));
 
 /** A message start event (no correlation key: Zeebe does not use one to start). */
 export const messageStart = (id: string, messageName: string): NodeItem => messageEvent('startEvent', id, messageRoot(messageName));
 
-export const timerCatch = (id: string, timer: TimerSpec, o: Mappings = {}): NodeItem => ({ ...node('intermediateCatchEvent', id, timerDef(id, timer)), ext: ioMapping(o) });
+export const timerCatch = (id: string, timer: TimerSpec, o: Mappings = {}): NodeItem => ({
+  ...node('intermediateCatchEvent', id, timerDef(id, timer)),
+  ext: ioMapping(o),
+});
 
 /** An intermediate message catch event; `correlationKey` is Zeebe's subscription key (`=expr`). */
 export const messageCatch = (id: string, messageName: string, correlationKey: string, o: Mappings = {}): NodeItem => ({
@@ -257,8 +263,14 @@ function renderItems(items: Item[], roots: Map<string, string>, indent = '    ')
   const out: string[] = [];
   for (const n of nodes) {
     for (const r of n.roots ?? []) roots.set(/id="([^"]+)"/.exec(r)![1], r);
-    const incoming = flows.filter((f) => f.to === n.id).map((f) => `<bpmn:incoming>${esc(f.id)}</bpmn:incoming>`).join('');
-    const outgoing = flows.filter((f) => f.from === n.id).map((f) => `<bpmn:outgoing>${esc(f.id)}</bpmn:outgoing>`).join('');
+    const incoming = flows
+      .filter((f) => f.to === n.id)
+      .map((f) => `<bpmn:incoming>${esc(f.id)}</bpmn:incoming>`)
+      .join('');
+    const outgoing = flows
+      .filter((f) => f.from === n.id)
+      .map((f) => `<bpmn:outgoing>${esc(f.id)}</bpmn:outgoing>`)
+      .join('');
     const byDefault = flows.find((f) => f.from === n.id && f.isDefault);
     const ext = n.ext ? `<bpmn:extensionElements>${n.ext}</bpmn:extensionElements>` : '';
     const inner = n.children ? '\n' + renderItems(n.children, roots, indent + '  ') + '\n' + indent : '';
@@ -296,8 +308,7 @@ function taskHeaders(headers?: Record<string, string>): string {
 }
 
 function timerDef(id: string, timer: TimerSpec): string {
-  const [el, text] =
-    'duration' in timer ? ['timeDuration', timer.duration] : 'date' in timer ? ['timeDate', timer.date] : ['timeCycle', timer.cycle];
+  const [el, text] = 'duration' in timer ? ['timeDuration', timer.duration] : 'date' in timer ? ['timeDate', timer.date] : ['timeCycle', timer.cycle];
   return `<bpmn:timerEventDefinition id="${esc(id)}_def"><bpmn:${el} xsi:type="bpmn:tFormalExpression">${esc(text)}</bpmn:${el}></bpmn:timerEventDefinition>`;
 }
 

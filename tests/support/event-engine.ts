@@ -102,7 +102,10 @@ export function useEventEngine(): EventHarness {
 /** The harness over a db, engine and clock the test manages itself (e.g. across a restart). */
 export function harness(db: () => Db, engine: () => EmbeddedEngine, clock: () => ManualClock): EventHarness {
   const life: EngineLifecycle = { db, engine, clock };
-  const q = <R = any>(sql: string, params?: unknown[]) => db().query<R>(sql, params).then((r) => r.rows);
+  const q = <R = any>(sql: string, params?: unknown[]) =>
+    db()
+      .query<R>(sql, params)
+      .then((r) => r.rows);
   const view = (r: any): InstanceView => ({
     key: r.key,
     state: r.state,

@@ -35,7 +35,9 @@ afterEach(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const as = async (u: Actor) => ({ authorization: `Bearer ${(await tokens.issue({ username: u.username, role: u.role, agencyCode: u.agencyCode ?? null })).token}` });
+const as = async (u: Actor) => ({
+  authorization: `Bearer ${(await tokens.issue({ username: u.username, role: u.role, agencyCode: u.agencyCode ?? null })).token}`,
+});
 const get = async (u: Actor | null, path: string) => call(base, 'GET', path, undefined, u ? await as(u) : {});
 const post = async (u: Actor | null, path: string, body?: unknown) => call(base, 'POST', path, body, u ? await as(u) : {});
 
@@ -57,9 +59,15 @@ describe('Feature: the inbox over HTTP', () => {
 
     const one = await get(USERS.tp1, `/api/tasks/${task.id}`);
     expect(one).toMatchObject({ status: 200, body: { id: task.id, jobKey: task.jobKey, variables: {} } });
-    expect((await get(USERS.tp1, `/api/tasks/${task.id}/decision-schema`)).body).toMatchObject({ name: 'default', schema: { required: ['outcome'] } });
+    expect((await get(USERS.tp1, `/api/tasks/${task.id}/decision-schema`)).body).toMatchObject({
+      name: 'default',
+      schema: { required: ['outcome'] },
+    });
 
-    expect(await post(USERS.tp1, `/api/tasks/${task.id}/claim`)).toMatchObject({ status: 200, body: { state: 'claimed', assignee: 'tp1' } });
+    expect(await post(USERS.tp1, `/api/tasks/${task.id}/claim`)).toMatchObject({
+      status: 200,
+      body: { state: 'claimed', assignee: 'tp1' },
+    });
     const done = await post(USERS.tp1, `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Hồ sơ hợp lệ' } });
     expect(done).toMatchObject({ status: 200, body: { state: 'completed', completedBy: 'tp1' } });
     expect(await h.activeElements(instanceKey)).not.toContain('birthRegistration');
@@ -67,7 +75,13 @@ describe('Feature: the inbox over HTTP', () => {
 
   test('Scenario: filters and paging in the query string', async () => {
     const dossier = await seedDossier(h.db, 'HS-1');
-    for (let i = 0; i < 7; i++) await seedTask(h.db, { agencyCode: 'ca.phuc-xa', dueAt: at(i - 2), dossierCode: i < 3 ? dossier : null, procedureCode: i < 3 ? 'birth-registration-group' : null });
+    for (let i = 0; i < 7; i++)
+      await seedTask(h.db, {
+        agencyCode: 'ca.phuc-xa',
+        dueAt: at(i - 2),
+        dossierCode: i < 3 ? dossier : null,
+        procedureCode: i < 3 ? 'birth-registration-group' : null,
+      });
     const page2 = await get(USERS.ca1, '/api/tasks?page=2&pageSize=3');
     expect(page2.body).toMatchObject({ total: 7, page: 2, pageSize: 3 });
     expect(page2.body.items).toHaveLength(3);
@@ -132,7 +146,9 @@ describe('Feature: the inbox over HTTP', () => {
     const { instanceKey, task } = await firstTask();
     const [a, b] = await Promise.all([
       post(USERS.tp1, `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved' } }),
-      post({ username: 'tp2', role: 'officer', agencyCode: 'tp.phuc-xa' }, `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved' } }),
+      post({ username: 'tp2', role: 'officer', agencyCode: 'tp.phuc-xa' }, `/api/tasks/${task.id}/complete`, {
+        decision: { outcome: 'approved' },
+      }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect([a, b].find((r) => r.status === 409)!.body).toMatchObject({ error: 'Conflict' });
@@ -142,7 +158,10 @@ describe('Feature: the inbox over HTTP', () => {
 
   test('Scenario: assign and unclaim over HTTP', async () => {
     const id = await seedTask(h.db, { agencyCode: 'ca.phuc-xa', dossierCode: await seedDossier(h.db, 'HS-2') });
-    expect(await post(USERS.ca1, `/api/tasks/${id}/assign`, { username: 'ca2' })).toMatchObject({ status: 200, body: { assignee: 'ca2', state: 'claimed' } });
+    expect(await post(USERS.ca1, `/api/tasks/${id}/assign`, { username: 'ca2' })).toMatchObject({
+      status: 200,
+      body: { assignee: 'ca2', state: 'claimed' },
+    });
     expect((await post(USERS.ca1, `/api/tasks/${id}/unclaim`)).status).toBe(403);
     expect(await post(USERS.ca2, `/api/tasks/${id}/unclaim`, {})).toMatchObject({ status: 200, body: { state: 'open', assignee: null } });
   });

@@ -41,9 +41,26 @@ describe('Feature: listing the inbox', () => {
     h.clock.set(T0);
     await seedDossier(h.db, 'HS-1');
     await seedDossier(h.db, 'HS-2', 'death-registration-group');
-    const overdue = await seedTask(h.db, { agencyCode: 'ca.phuc-xa', dueAt: at(-3), dossierCode: 'HS-1', procedureCode: 'birth-registration-group' });
-    const soon = await seedTask(h.db, { agencyCode: 'ca.phuc-xa', dueAt: at(5), assignee: 'ca1', dossierCode: 'HS-2', procedureCode: 'death-registration-group' });
-    const later = await seedTask(h.db, { agencyCode: 'ca.phuc-xa', dueAt: at(100), assignee: 'ca2', dossierCode: 'HS-1', procedureCode: 'birth-registration-group' });
+    const overdue = await seedTask(h.db, {
+      agencyCode: 'ca.phuc-xa',
+      dueAt: at(-3),
+      dossierCode: 'HS-1',
+      procedureCode: 'birth-registration-group',
+    });
+    const soon = await seedTask(h.db, {
+      agencyCode: 'ca.phuc-xa',
+      dueAt: at(5),
+      assignee: 'ca1',
+      dossierCode: 'HS-2',
+      procedureCode: 'death-registration-group',
+    });
+    const later = await seedTask(h.db, {
+      agencyCode: 'ca.phuc-xa',
+      dueAt: at(100),
+      assignee: 'ca2',
+      dossierCode: 'HS-1',
+      procedureCode: 'birth-registration-group',
+    });
     const done1 = await seedTask(h.db, { agencyCode: 'ca.phuc-xa', state: 'completed', assignee: 'ca1', completedAt: at(-10) });
     const done2 = await seedTask(h.db, { agencyCode: 'ca.phuc-xa', state: 'completed', assignee: 'ca2', completedAt: at(-1) });
 
@@ -75,10 +92,13 @@ describe('Feature: listing the inbox', () => {
   });
 
   test('Scenario: the totals the database keeps per agency and state agree with the rows after every kind of change', async () => {
-    const counted = async () =>
-      (await h.db.query(`select agency_code, agency_kind, state, n::int from domain.task_counts where n <> 0 order by 1, 2, 3`)).rows;
+    const counted = async () => (await h.db.query(`select agency_code, agency_kind, state, n::int from domain.task_counts where n <> 0 order by 1, 2, 3`)).rows;
     const actual = async () =>
-      (await h.db.query(`select agency_code, coalesce(agency_kind, '') as agency_kind, state, count(*)::int as n from domain.tasks group by 1, 2, 3 order by 1, 2, 3`)).rows;
+      (
+        await h.db.query(
+          `select agency_code, coalesce(agency_kind, '') as agency_kind, state, count(*)::int as n from domain.tasks group by 1, 2, 3 order by 1, 2, 3`,
+        )
+      ).rows;
     h.startServiceWorkers();
     const { code } = await h.receive();
     await h.inbox();
@@ -185,13 +205,23 @@ describe('Feature: completing a task', () => {
     await h.tasks.claim(USERS.tp1, task.id);
     h.clock.advance(2 * 3_600_000);
     const done = await h.tasks.complete(USERS.tp1, task.id, { outcome: 'approved', note: 'Đủ điều kiện' });
-    expect(done).toMatchObject({ state: 'completed', completedBy: 'tp1', assignee: 'tp1', decision: { outcome: 'approved', note: 'Đủ điều kiện' } });
+    expect(done).toMatchObject({
+      state: 'completed',
+      completedBy: 'tp1',
+      assignee: 'tp1',
+      decision: { outcome: 'approved', note: 'Đủ điều kiện' },
+    });
     expect(done.completedAt).toBe(new Date(T0 + 2 * 3_600_000).toISOString());
     expect((await h.instance(instanceKey)).variables).toMatchObject({ outcome: 'approved', note: 'Đủ điều kiện' });
     const step = (await h.sla.clocks(h.db, code)).find((c) => c.taskId === task.id)!;
     expect(step.state).toBe('met_early');
     const [audit] = await h.audit('task.completed');
-    expect(audit).toMatchObject({ actor: 'tp1', role: 'officer', dossierCode: code, payload: { taskId: task.id, decision: { outcome: 'approved' }, stepResult: 'met_early' } });
+    expect(audit).toMatchObject({
+      actor: 'tp1',
+      role: 'officer',
+      dossierCode: code,
+      payload: { taskId: task.id, decision: { outcome: 'approved' }, stepResult: 'met_early' },
+    });
     // the inbox no longer lists it; the completed view does
     expect((await h.tasks.list(USERS.tp1)).total).toBe(0);
     expect(ids(await h.tasks.list(USERS.tp1, { state: 'completed' }))).toEqual([task.id]);
@@ -205,7 +235,10 @@ describe('Feature: completing a task', () => {
     expect(e).toMatchObject({ name: 'Conflict', details: { assignee: 'tp2' } });
     await h.tasks.unclaim({ username: 'tp2', role: 'officer', agencyCode: 'tp.phuc-xa' }, task.id);
     expect(await h.tasks.complete(USERS.tp1, task.id, { outcome: 'approved' })).toMatchObject({ state: 'completed', assignee: 'tp1' });
-    expect(await failure(h.tasks.complete(USERS.tp1, task.id, { outcome: 'approved' }))).toMatchObject({ name: 'Conflict', details: { state: 'completed', completedBy: 'tp1' } });
+    expect(await failure(h.tasks.complete(USERS.tp1, task.id, { outcome: 'approved' }))).toMatchObject({
+      name: 'Conflict',
+      details: { state: 'completed', completedBy: 'tp1' },
+    });
   });
 
   test('Scenario: a decision that does not match the task’s schema is refused (400) naming the path, and changes nothing', async () => {
@@ -223,7 +256,9 @@ describe('Feature: completing a task', () => {
   });
 
   test('Scenario: a task with its own schema (the construction permit decision) is checked against it: a refusal needs its reason', async () => {
-    expect(h.tasks.decisions.schemaFor({ formKey: null, bpmnProcessId: 'construction-permit', elementId: 'permitDecision' })).toBe('construction-permit/permitDecision');
+    expect(h.tasks.decisions.schemaFor({ formKey: null, bpmnProcessId: 'construction-permit', elementId: 'permitDecision' })).toBe(
+      'construction-permit/permitDecision',
+    );
     expect(h.tasks.decisions.schemaFor({ formKey: null, bpmnProcessId: 'birth-registration-group', elementId: 'birthRegistration' })).toBe('default');
     const target = { formKey: null, bpmnProcessId: 'construction-permit', elementId: 'permitDecision' };
     expect(() => h.tasks.decisions.check(target, { decision: 'granted', permitNumber: '12/GPXD' })).not.toThrow();
@@ -233,7 +268,10 @@ describe('Feature: completing a task', () => {
     } catch (x) {
       e = x;
     }
-    expect(e).toMatchObject({ name: 'Invalid', details: [expect.objectContaining({ instancePath: '/decision/reason', message: 'is required' })] });
+    expect(e).toMatchObject({
+      name: 'Invalid',
+      details: [expect.objectContaining({ instancePath: '/decision/reason', message: 'is required' })],
+    });
   });
 
   test('Scenario: the process moved on without the task (its instance was cancelled): completing it is a Conflict and the task leaves the inbox', async () => {

@@ -164,16 +164,20 @@ async function seedRegistry(q: Queryable): Promise<void> {
     ['mc.ba-dinh', 'mot-cua-xa', 'Bộ phận Một cửa phường Ba Đình', 'commune', 'ba-dinh'],
   ];
   for (const [code, kind, name, level, commune] of agencies) {
-    await q.query(
-      `insert into domain.agencies (code, kind, name, level, province_code, commune_code) values ($1, $2, $3, $4, '01', $5)`,
-      [code, kind, name, level, commune],
-    );
+    await q.query(`insert into domain.agencies (code, kind, name, level, province_code, commune_code) values ($1, $2, $3, $4, '01', $5)`, [
+      code,
+      kind,
+      name,
+      level,
+      commune,
+    ]);
   }
   for (const u of Object.values(USERS)) {
-    await q.query(
-      `insert into domain.users (username, full_name, password_hash, role, agency_code) values ($1, $1, 'x', $2, $3)`,
-      [u.username, u.role, u.agencyCode],
-    );
+    await q.query(`insert into domain.users (username, full_name, password_hash, role, agency_code) values ($1, $1, 'x', $2, $3)`, [
+      u.username,
+      u.role,
+      u.agencyCode,
+    ]);
   }
 }
 

@@ -40,13 +40,23 @@ describe('Feature: one inbox row per user-task job', () => {
     expect(task.dueAt).toEqual(expect.any(String));
     // the step clock: 1 working day for the justice officer (procedure.json, version 2025.07)
     const step = (await h.sla.clocks(h.db, code)).find((c) => c.kind === 'step')!;
-    expect(step).toMatchObject({ taskId: task.id, agencyCode: 'tp.phuc-xa', step: 'birthRegistration', limit: { value: 1, unit: 'working_days' }, state: 'running' });
+    expect(step).toMatchObject({
+      taskId: task.id,
+      agencyCode: 'tp.phuc-xa',
+      step: 'birthRegistration',
+      limit: { value: 1, unit: 'working_days' },
+      state: 'running',
+    });
     // the handover: from the counter that received it to the justice office
     const [created] = await h.audit('task.created');
     expect(created).toMatchObject({
       dossierCode: code,
       agency: 'tp.phuc-xa',
-      payload: { taskId: task.id, from: { agencyCode: 'mc.phuc-xa', step: 'reception' }, to: { agencyCode: 'tp.phuc-xa', step: 'birthRegistration' } },
+      payload: {
+        taskId: task.id,
+        from: { agencyCode: 'mc.phuc-xa', step: 'reception' },
+        to: { agencyCode: 'tp.phuc-xa', step: 'birthRegistration' },
+      },
     });
     expect(h.hooked.map((t) => t.id)).toEqual([task.id]);
   });
@@ -172,7 +182,10 @@ describe('Feature: one inbox row per user-task job', () => {
   });
 
   test('Scenario: a task pre-assigned in the BPMN starts claimed by that person', async () => {
-    await h.deploy(processXml('assigned', start(), userTask('t', { candidateGroups: 'cong-an-xa', assignee: 'ca1' }), end(), ...chain('start', 't', 'end')), 'a.bpmn');
+    await h.deploy(
+      processXml('assigned', start(), userTask('t', { candidateGroups: 'cong-an-xa', assignee: 'ca1' }), end(), ...chain('start', 't', 'end')),
+      'a.bpmn',
+    );
     await h.start('assigned');
     await h.inbox();
     expect((await h.rows())[0]).toMatchObject({ state: 'claimed', assignee: 'ca1', claimedAt: new Date(T0).toISOString() });

@@ -18,7 +18,10 @@ let service: Service;
 let browser: Browser;
 beforeAll(async () => {
   t = await openTestDb();
-  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes') }), { db: t.db, logger: pino({ level: 'silent' }) });
+  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes') }), {
+    db: t.db,
+    logger: pino({ level: 'silent' }),
+  });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -71,16 +74,28 @@ describe('Scenario: a designer changes a procedure and deploys it', () => {
     await page.waitForSelector('li[data-process-id="birth-registration-group"] li[data-version="2"]');
 
     // What the designer deployed runs: an instance of version 2 reaches the renamed step.
-    const admin = { authorization: `Bearer ${await tokenFor({ username: 'test-admin', role: 'admin', agencyCode: null })}`, 'content-type': 'application/json' };
+    const admin = {
+      authorization: `Bearer ${await tokenFor({ username: 'test-admin', role: 'admin', agencyCode: null })}`,
+      'content-type': 'application/json',
+    };
     const started = await fetch(`${service.url}/v2/process-instances`, {
       method: 'POST',
       headers: admin,
-      body: JSON.stringify({ processDefinitionId: 'birth-registration-group', processDefinitionVersion: 2, variables: { dossierCode: 'THU-NGHIEM-0001', dueDates: {} } }),
+      body: JSON.stringify({
+        processDefinitionId: 'birth-registration-group',
+        processDefinitionVersion: 2,
+        variables: { dossierCode: 'THU-NGHIEM-0001', dueDates: {} },
+      }),
     });
     expect(started.status).toBe(200);
-    const { processInstanceKey, processDefinitionVersion } = (await started.json()) as { processInstanceKey: string; processDefinitionVersion: number };
+    const { processInstanceKey, processDefinitionVersion } = (await started.json()) as {
+      processInstanceKey: string;
+      processDefinitionVersion: number;
+    };
     expect(processDefinitionVersion).toBe(2);
-    const flows = (await (await fetch(`${service.url}/v2/process-instances/${processInstanceKey}/sequence-flows`, { headers: admin })).json()) as { items: Array<{ elementId: string }> };
+    const flows = (await (await fetch(`${service.url}/v2/process-instances/${processInstanceKey}/sequence-flows`, { headers: admin })).json()) as {
+      items: Array<{ elementId: string }>;
+    };
     expect(flows.items.map((f) => f.elementId)).toContain('toBirthRegistration');
 
     // Draw a task, make it a service task, give it no job type: the lint marks it…

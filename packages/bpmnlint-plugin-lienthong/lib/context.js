@@ -16,7 +16,11 @@ const { is } = require('./moddle');
  */
 function procedureContext(config) {
   if (!config || !config.version) return undefined;
-  return { ...config, version: config.version, hoursPerWorkingDay: typeof config.hoursPerWorkingDay === 'number' && config.hoursPerWorkingDay > 0 ? config.hoursPerWorkingDay : 8 };
+  return {
+    ...config,
+    version: config.version,
+    hoursPerWorkingDay: typeof config.hoursPerWorkingDay === 'number' && config.hoursPerWorkingDay > 0 ? config.hoursPerWorkingDay : 8,
+  };
 }
 
 /**

@@ -68,7 +68,10 @@ function isExpression(value) {
  * @returns {string[]}
  */
 function staticList(value) {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 module.exports = { is, ext, stepsOn, flowNodes, isExpression, staticList };

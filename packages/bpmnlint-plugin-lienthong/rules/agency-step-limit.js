@@ -18,7 +18,8 @@ module.exports = function agencyStepLimit(config) {
       if (isOtherProcess(node, ctx)) return false;
       if (is(node, 'bpmn:UserTask')) {
         const steps = stepsOn(version, node.id);
-        if (steps.length === 0) reporter.report(node.id, 'việc của cán bộ không phải là bước của cơ quan nào (the user task is no agency step, so it has no time limit)');
+        if (steps.length === 0)
+          reporter.report(node.id, 'việc của cán bộ không phải là bước của cơ quan nào (the user task is no agency step, so it has no time limit)');
         for (const { agency, step } of steps) {
           if (!hasLimit(step.limit)) reporter.report(node.id, `bước '${step.id}' của cơ quan '${agency}' không có thời hạn (the step has no time limit)`);
         }
@@ -30,7 +31,11 @@ module.exports = function agencyStepLimit(config) {
         collectUserTasks(node, userTasks);
         for (const a of version.agencies) {
           for (const s of a.steps) {
-            if (!userTasks.has(s.elementId)) reporter.report(node.id, `bước '${s.id}' của cơ quan '${a.code}' chỉ đến '${s.elementId}', không phải việc của cán bộ trong quy trình (the step names no user task of the process)`);
+            if (!userTasks.has(s.elementId))
+              reporter.report(
+                node.id,
+                `bước '${s.id}' của cơ quan '${a.code}' chỉ đến '${s.elementId}', không phải việc của cán bộ trong quy trình (the step names no user task of the process)`,
+              );
           }
         }
       }

@@ -19,7 +19,8 @@ module.exports = function elementName(config) {
       if (!is(node, 'bpmn:FlowNode')) return;
       const name = typeof node.name === 'string' ? node.name.trim() : '';
       if (!name) reporter.report(node.id, 'phần tử phải có tên tiếng Việt (the element needs a Vietnamese name)');
-      else if (!VIETNAMESE_LETTER.test(name.normalize('NFC'))) reporter.report(node.id, `tên '${name}' không có dấu tiếng Việt (the name has no Vietnamese diacritics)`);
+      else if (!VIETNAMESE_LETTER.test(name.normalize('NFC')))
+        reporter.report(node.id, `tên '${name}' không có dấu tiếng Việt (the name has no Vietnamese diacritics)`);
     },
   };
 };

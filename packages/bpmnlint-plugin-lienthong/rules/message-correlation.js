@@ -26,7 +26,10 @@ module.exports = function messageCorrelation(config) {
       /** @type {string | undefined} */
       const actual = subscription ? subscription.correlationKey : undefined;
       if ((actual || '').replace(/\s+/g, '') !== `=${key}`) {
-        reporter.report(node.id, `thông điệp '${message.name}' phải tương quan theo =${key} (the message must be correlated by =${key}, not ${actual ?? 'nothing'})`);
+        reporter.report(
+          node.id,
+          `thông điệp '${message.name}' phải tương quan theo =${key} (the message must be correlated by =${key}, not ${actual ?? 'nothing'})`,
+        );
       }
     },
   };

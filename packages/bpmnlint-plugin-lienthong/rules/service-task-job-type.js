@@ -21,7 +21,9 @@ module.exports = function serviceTaskJobType(config) {
         /** @type {Set<string>} */
         const used = new Set();
         collect(node, used);
-        for (const t of declared) if (!used.has(t)) reporter.report(node.id, `loại việc tự động '${t}' được khai báo nhưng không dùng (job type declared in procedure.json but unused)`);
+        for (const t of declared)
+          if (!used.has(t))
+            reporter.report(node.id, `loại việc tự động '${t}' được khai báo nhưng không dùng (job type declared in procedure.json but unused)`);
         return;
       }
       if (!JOB_ELEMENTS.some((t) => is(node, t))) return;

@@ -28,13 +28,17 @@ module.exports = function userTaskAgency(config) {
       const performers = stepsOn(version, node.id).map((s) => s.agency);
       if (isExpression(groups)) {
         if (performers.length === 0) {
-          reporter.report(node.id, `nhóm xử lý '${groups}' tính theo biểu thức nhưng không cơ quan nào có bước ở việc này (no agency of the procedure performs a step on this task)`);
+          reporter.report(
+            node.id,
+            `nhóm xử lý '${groups}' tính theo biểu thức nhưng không cơ quan nào có bước ở việc này (no agency of the procedure performs a step on this task)`,
+          );
         }
         return;
       }
       for (const code of staticList(groups)) {
         if (!agencies.has(code)) reporter.report(node.id, `cơ quan '${code}' không có trong thủ tục (agency '${code}' is not listed by the procedure)`);
-        else if (!performers.includes(code)) reporter.report(node.id, `cơ quan '${code}' không khai báo bước nào ở việc này (agency '${code}' lists no step on this task)`);
+        else if (!performers.includes(code))
+          reporter.report(node.id, `cơ quan '${code}' không khai báo bước nào ở việc này (agency '${code}' lists no step on this task)`);
       }
     },
   };

@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     -- Keys are handed out in blocks of 1000 per process (one round trip per block).
     create sequence engine.key_blocks start 1;
 
@@ -110,14 +112,18 @@ export async function up(knex: Knex): Promise<void> {
     end $$;
     create trigger jobs_notify after insert on engine.jobs
       for each row execute function engine.notify_job();
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     drop table if exists engine.events, engine.incidents, engine.jobs, engine.process_instances,
       engine.definitions, engine.deployments cascade;
     drop function if exists engine.notify_job();
     drop sequence if exists engine.key_blocks;
-  `);
+  `,
+  );
 }

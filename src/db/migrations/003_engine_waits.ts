@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     create table engine.timers (
       key bigint primary key,
       due_at timestamptz not null,
@@ -70,13 +72,17 @@ export async function up(knex: Knex): Promise<void> {
     );
 
     alter table engine.process_instances add column start_correlation_key text;
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     drop table if exists engine.timers, engine.message_subscriptions, engine.messages,
       engine.message_correlations, engine.message_start_subscriptions;
     alter table engine.process_instances drop column if exists start_correlation_key;
-  `);
+  `,
+  );
 }

@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     create table domain.calendar_overrides (
       date date primary key,
       kind text not null check (kind in ('day_off', 'working_day')),
@@ -22,7 +24,8 @@ export async function up(knex: Knex): Promise<void> {
       changed_by text not null,
       changed_at timestamptz not null default now()
     );
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     create table domain.audit_log (
       seq bigint primary key,
       at timestamptz not null,
@@ -29,12 +31,16 @@ export async function up(knex: Knex): Promise<void> {
     end $$;
     create trigger audit_log_no_update before update or delete on domain.audit_log
       for each row execute function domain.audit_log_append_only();
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     drop table if exists domain.audit_log;
     drop function if exists domain.audit_log_append_only();
-  `);
+  `,
+  );
 }

@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     -- An agency is a concrete office (the police of one commune). Its kind is the role a BPMN
     -- user task names as candidate group ('cong-an-xa'); the inbox resolves a task's kind to
     -- the office of that kind in the dossier's commune (or province, for province-level kinds).
@@ -162,12 +164,16 @@ export async function up(knex: Knex): Promise<void> {
       sent_at timestamptz
     );
     create index outbox_unsent on domain.outbox (id) where sent_at is null;
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     drop table if exists domain.outbox, domain.sla_pauses, domain.sla_clocks, domain.tasks, domain.dossier_events,
       domain.dossiers, domain.dossier_sequences, domain.users, domain.agencies cascade;
-  `);
+  `,
+  );
 }

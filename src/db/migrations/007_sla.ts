@@ -9,7 +9,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     alter table domain.sla_clocks
       -- The limit as office time (ms): what 'atRiskShare of the budget' is a share of.
       add column budget_ms bigint,
@@ -58,15 +60,19 @@ export async function up(knex: Knex): Promise<void> {
 
     -- Reports per procedure and channel read the finished dossier clocks of a period.
     create index sla_dossier_stats on domain.sla_clocks (stopped_at) where kind = 'dossier' and stopped_at is not null;
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     drop index if exists domain.sla_dossier_stats;
     drop table if exists domain.sla_messages, domain.sla_extensions;
     alter table domain.sla_clocks drop column if exists budget_ms, drop column if exists remaining_ms,
       drop column if exists counting_from, drop column if exists cut_off_after, drop column if exists generation,
       drop column if exists statutory_due_at;
-  `);
+  `,
+  );
 }

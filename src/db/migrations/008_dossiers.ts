@@ -19,7 +19,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     alter table domain.agencies add column identifier text, add column place_name text;
     create unique index agencies_code_prefix on domain.agencies ((coalesce(identifier, upper(replace(code, '.', '-')))));
 
@@ -65,15 +67,19 @@ export async function up(knex: Knex): Promise<void> {
     );
     -- At most one unanswered request per dossier.
     create unique index dossier_supplement_open on domain.dossier_supplement_requests (dossier_code) where answered_at is null;
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     drop table if exists domain.dossier_supplement_requests, domain.dossier_forms, domain.dossier_intakes;
     drop index if exists domain.dossiers_by_returned;
     alter table domain.dossiers drop column if exists done_at, drop column if exists province_code, drop column if exists commune_code;
     drop index if exists domain.agencies_code_prefix;
     alter table domain.agencies drop column if exists identifier, drop column if exists place_name;
-  `);
+  `,
+  );
 }

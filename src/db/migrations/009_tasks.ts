@@ -18,7 +18,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     alter table domain.tasks
       add column agency_kind text,
       add column procedure_code text,
@@ -89,11 +91,14 @@ export async function up(knex: Knex): Promise<void> {
       referencing old table as old_rows for each statement execute function domain.task_counts_delete();
     create trigger task_counts_truncate after truncate on domain.tasks
       for each statement execute function domain.task_counts_truncate();
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     drop trigger if exists task_counts_insert on domain.tasks;
     drop trigger if exists task_counts_update on domain.tasks;
     drop trigger if exists task_counts_delete on domain.tasks;
@@ -106,5 +111,6 @@ export async function down(knex: Knex): Promise<void> {
     alter table domain.tasks add constraint tasks_state_check check (state in ('open', 'claimed', 'completed', 'cancelled'));
     alter table domain.tasks drop column agency_kind, drop column procedure_code, drop column bpmn_process_id,
       drop column lease_until, drop column completing_at;
-  `);
+  `,
+  );
 }

@@ -14,7 +14,9 @@ import type { Knex } from 'knex';
 import { runScript } from '../script.js';
 
 export async function up(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     alter table domain.outbox
       add column attempts integer not null default 0,
       add column next_attempt_at timestamptz,
@@ -40,13 +42,17 @@ export async function up(knex: Knex): Promise<void> {
     create index notifications_inbox on domain.notifications (agency_code, at desc, id desc);
     create index notifications_unread on domain.notifications (agency_code, at desc, id desc) where read_at is null;
     create index notifications_all on domain.notifications (at desc, id desc);
-  `);
+  `,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await runScript(knex, `
+  await runScript(
+    knex,
+    `
     drop table if exists domain.notifications;
     drop index if exists domain.outbox_relay_due;
     alter table domain.outbox drop column if exists attempts, drop column if exists next_attempt_at, drop column if exists last_error;
-  `);
+  `,
+  );
 }

@@ -80,14 +80,25 @@ export function form01(ctx: FormContext, opts: { secret?: string; lookupUrl?: st
     const req = version.documents.find((r) => r.code === x.code);
     return { code: x.code, name: req?.name.vi ?? x.code, form: documentForm(x.form ?? req?.form), count: x.count ?? req?.count ?? 1 };
   });
-  const limit = { value: version.totalLimit.value, unit: version.totalLimit.unit, text: limitText(version.totalLimit), confirmed: version.totalLimit.confirmed };
+  const limit = {
+    value: version.totalLimit.value,
+    unit: version.totalLimit.unit,
+    text: limitText(version.totalLimit),
+    confirmed: version.totalLimit.confirmed,
+  };
   const receiver = nameOf(ctx, d.receivedBy);
   const data: Form01Data = {
     code: d.code,
     procedure: { code: procedure.code, name: procedure.name.vi },
     ruleVersion: d.ruleVersion,
     channel: d.channel,
-    applicant: { fullName: d.applicant.fullName, citizenId: d.applicant.citizenId, address: address(d.applicant.address), phone: d.applicant.phone, email: d.applicant.email },
+    applicant: {
+      fullName: d.applicant.fullName,
+      citizenId: d.applicant.citizenId,
+      address: address(d.applicant.address),
+      phone: d.applicant.phone,
+      email: d.applicant.email,
+    },
     documents: docs,
     limit,
     receivedAt: d.receivedAt.toISOString(),
@@ -101,7 +112,12 @@ export function form01(ctx: FormContext, opts: { secret?: string; lookupUrl?: st
     applicantFields(d),
     { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi }] },
     { kind: 'heading', text: '1. Thành phần hồ sơ nộp gồm:' },
-    { kind: 'table', columns: ['STT', 'Tên giấy tờ', 'Hình thức', 'Số lượng'], widths: [8, 62, 18, 12], rows: docs.map((x, i) => [String(i + 1), x.name, x.form, String(x.count)]) },
+    {
+      kind: 'table',
+      columns: ['STT', 'Tên giấy tờ', 'Hình thức', 'Số lượng'],
+      widths: [8, 62, 18, 12],
+      rows: docs.map((x, i) => [String(i + 1), x.name, x.form, String(x.count)]),
+    },
     { kind: 'paragraph', text: '2. Số lượng hồ sơ: 01 (bộ).' },
     { kind: 'paragraph', text: `3. Thời gian giải quyết hồ sơ theo quy định là: ${limit.text}.` },
     { kind: 'paragraph', text: `4. Thời gian nhận hồ sơ: ${timeAndDay(d.receivedAt)}.` },
@@ -115,10 +131,17 @@ export function form01(ctx: FormContext, opts: { secret?: string; lookupUrl?: st
     },
     ...unconfirmedNote(version.totalLimit),
   ];
-  return frame(ctx, '01', d.receivedAt, body, [
-    { title: 'Người nộp hồ sơ', hint: '(Ký và ghi rõ họ tên)', name: d.applicant.fullName },
-    { title: 'Người tiếp nhận hồ sơ', hint: '(Ký và ghi rõ họ tên)', name: receiver },
-  ], { data: data as unknown as Record<string, unknown> });
+  return frame(
+    ctx,
+    '01',
+    d.receivedAt,
+    body,
+    [
+      { title: 'Người nộp hồ sơ', hint: '(Ký và ghi rõ họ tên)', name: d.applicant.fullName },
+      { title: 'Người tiếp nhận hồ sơ', hint: '(Ký và ghi rõ họ tên)', name: receiver },
+    ],
+    { data: data as unknown as Record<string, unknown> },
+  );
 }
 
 // ---- 02 -------------------------------------------------------------------------------------
@@ -128,11 +151,28 @@ export function form02(ctx: FormContext, r: SupplementRequestRow, requester: { a
   const requesterName = nameOf(ctx, requester.username);
   const by = requester.agency?.name ?? ctx.agency.name;
   const body: Block[] = [
-    { kind: 'paragraph', text: `Ngày ${dmy(d.receivedAt)}, ${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)}, mã hồ sơ ${d.code}.` },
+    {
+      kind: 'paragraph',
+      text: `Ngày ${dmy(d.receivedAt)}, ${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)}, mã hồ sơ ${d.code}.`,
+    },
     { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi }] },
-    { kind: 'paragraph', text: `Sau khi xem xét, ${by} đề nghị ${honorific(d.applicant)} bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:` },
-    { kind: 'table', columns: ['STT', 'Nội dung cần bổ sung, hoàn thiện', 'Ghi chú'], widths: [8, 62, 30], rows: r.items.map((it, i) => [String(i + 1), it.name, it.note ?? '']) },
-    { kind: 'fields', items: [{ label: 'Lý do', value: r.reasons.join('; ') }, { label: 'Căn cứ pháp lý', value: r.legalBasis }] },
+    {
+      kind: 'paragraph',
+      text: `Sau khi xem xét, ${by} đề nghị ${honorific(d.applicant)} bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:`,
+    },
+    {
+      kind: 'table',
+      columns: ['STT', 'Nội dung cần bổ sung, hoàn thiện', 'Ghi chú'],
+      widths: [8, 62, 30],
+      rows: r.items.map((it, i) => [String(i + 1), it.name, it.note ?? '']),
+    },
+    {
+      kind: 'fields',
+      items: [
+        { label: 'Lý do', value: r.reasons.join('; ') },
+        { label: 'Căn cứ pháp lý', value: r.legalBasis },
+      ],
+    },
     {
       kind: 'paragraph',
       text: `Thời gian giải quyết hồ sơ được tính lại từ ngày nhận đủ hồ sơ bổ sung hoặc tạm dừng trong thời gian chờ bổ sung, theo quy định của thủ tục. Trong quá trình bổ sung, hoàn thiện hồ sơ nếu có vướng mắc, ${honorific(d.applicant)} liên hệ ${requesterName || by} để được hướng dẫn.`,
@@ -164,22 +204,37 @@ export interface Decision {
 export function form03(ctx: FormContext, x: Decision): FormDoc {
   const { dossier: d, procedure } = ctx;
   const body: Block[] = [
-    { kind: 'paragraph', text: `${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)} ngày ${dmy(d.receivedAt)}, mã hồ sơ ${d.code}.` },
+    {
+      kind: 'paragraph',
+      text: `${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)} ngày ${dmy(d.receivedAt)}, mã hồ sơ ${d.code}.`,
+    },
     { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi }] },
-    { kind: 'paragraph', text: `Qua xem xét, cơ quan có thẩm quyền thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau: ${x.reason}.` },
+    {
+      kind: 'paragraph',
+      text: `Qua xem xét, cơ quan có thẩm quyền thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau: ${x.reason}.`,
+    },
     { kind: 'fields', items: [{ label: 'Căn cứ pháp lý', value: x.legalBasis }] },
     { kind: 'paragraph', text: `Xin thông báo để ${honorific(d.applicant)} được biết và thực hiện.` },
   ];
   return frame(ctx, '03', x.at, body, [{ title: 'Người từ chối', hint: '(Ký và ghi rõ họ tên)', name: nameOf(ctx, x.by) }], {
     addressee: `Kính gửi: ${honorific(d.applicant)}`,
-    data: { code: d.code, refusedAt: x.at.toISOString(), refusedBy: { username: x.by, fullName: nameOf(ctx, x.by) }, reason: x.reason, legalBasis: x.legalBasis },
+    data: {
+      code: d.code,
+      refusedAt: x.at.toISOString(),
+      refusedBy: { username: x.by, fullName: nameOf(ctx, x.by) },
+      reason: x.reason,
+      legalBasis: x.legalBasis,
+    },
   });
 }
 
 export function form05(ctx: FormContext, x: Decision & { byProcess?: boolean }): FormDoc {
   const { dossier: d, procedure } = ctx;
   const body: Block[] = [
-    { kind: 'paragraph', text: `Ngày ${dmy(d.receivedAt)}, ${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)}, mã hồ sơ ${d.code}.` },
+    {
+      kind: 'paragraph',
+      text: `Ngày ${dmy(d.receivedAt)}, ${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)}, mã hồ sơ ${d.code}.`,
+    },
     { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi }] },
     { kind: 'paragraph', text: `Cơ quan giải quyết thông báo dừng giải quyết hồ sơ kể từ ngày ${dmy(x.at)} với lý do: ${x.reason}.` },
     { kind: 'fields', items: [{ label: 'Căn cứ pháp lý', value: x.legalBasis }] },
@@ -188,20 +243,36 @@ export function form05(ctx: FormContext, x: Decision & { byProcess?: boolean }):
   const signer = x.byProcess ? '' : nameOf(ctx, x.by);
   return frame(ctx, '05', x.at, body, [{ title: 'Thủ trưởng cơ quan', hint: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer }], {
     addressee: `Kính gửi: ${honorific(d.applicant)}`,
-    data: { code: d.code, stoppedAt: x.at.toISOString(), stoppedBy: { username: x.by, fullName: nameOf(ctx, x.by) }, reason: x.reason, legalBasis: x.legalBasis, byProcess: !!x.byProcess },
+    data: {
+      code: d.code,
+      stoppedAt: x.at.toISOString(),
+      stoppedBy: { username: x.by, fullName: nameOf(ctx, x.by) },
+      reason: x.reason,
+      legalBasis: x.legalBasis,
+      byProcess: !!x.byProcess,
+    },
   });
 }
 
 // ---- 04 -------------------------------------------------------------------------------------
 
-export function form04(ctx: FormContext, x: { at: Date; by: string; reason: string; previousAppointment: Date; newAppointment: Date; extra: { value: number; unit: string } }): FormDoc {
+export function form04(
+  ctx: FormContext,
+  x: { at: Date; by: string; reason: string; previousAppointment: Date; newAppointment: Date; extra: { value: number; unit: string } },
+): FormDoc {
   const { dossier: d, procedure } = ctx;
   const who = honorific(d.applicant);
   const body: Block[] = [
-    { kind: 'paragraph', text: `Ngày ${dmy(d.receivedAt)}, ${ctx.agency.name} tiếp nhận hồ sơ của ${who}, mã hồ sơ ${d.code}, đề nghị giải quyết thủ tục: ${procedure.name.vi}.` },
+    {
+      kind: 'paragraph',
+      text: `Ngày ${dmy(d.receivedAt)}, ${ctx.agency.name} tiếp nhận hồ sơ của ${who}, mã hồ sơ ${d.code}, đề nghị giải quyết thủ tục: ${procedure.name.vi}.`,
+    },
     { kind: 'paragraph', text: `Thời gian hẹn trả kết quả giải quyết hồ sơ: ${timeAndDay(x.previousAppointment)}.` },
     { kind: 'paragraph', text: `Tuy nhiên đến nay, cơ quan giải quyết chưa trả kết quả giải quyết hồ sơ của ${who}. Lý do: ${x.reason}.` },
-    { kind: 'paragraph', text: `Sự chậm trễ này đã gây phiền hà cho ${who}. Cơ quan giải quyết thành thật xin lỗi ${who} và đề nghị gia hạn thời gian giải quyết thêm ${limitText(x.extra)}; hẹn trả kết quả vào ${timeAndDay(x.newAppointment)}.` },
+    {
+      kind: 'paragraph',
+      text: `Sự chậm trễ này đã gây phiền hà cho ${who}. Cơ quan giải quyết thành thật xin lỗi ${who} và đề nghị gia hạn thời gian giải quyết thêm ${limitText(x.extra)}; hẹn trả kết quả vào ${timeAndDay(x.newAppointment)}.`,
+    },
   ];
   return frame(ctx, '04', x.at, body, [{ title: 'Thủ trưởng cơ quan', hint: '(Ký, ghi rõ họ tên và đóng dấu)', name: nameOf(ctx, x.by) }], {
     addressee: `Kính gửi: ${who}`,
@@ -236,7 +307,13 @@ export interface ControlStep {
   notes: string[];
 }
 
-const RESULT_VI: Record<StepResult, string> = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn', in_progress: 'Đang giải quyết', cancelled: 'Không tiếp tục' };
+const RESULT_VI: Record<StepResult, string> = {
+  early: 'Trước hạn',
+  on_time: 'Đúng hạn',
+  late: 'Quá hạn',
+  in_progress: 'Đang giải quyết',
+  cancelled: 'Không tiếp tục',
+};
 
 export function form06(ctx: FormContext, steps: ControlStep[], at: Date): FormDoc {
   const { dossier: d, procedure } = ctx;
@@ -247,17 +324,31 @@ export function form06(ctx: FormContext, steps: ControlStep[], at: Date): FormDo
     s.notes.join('; '),
   ]);
   const body: Block[] = [
-    { kind: 'fields', items: [
-      { label: 'Kèm theo hồ sơ của', value: honorific(d.applicant) },
-      { label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi },
-      { label: 'Ngày nhận hồ sơ', value: hhmmDmy(d.receivedAt) },
-      { label: 'Ngày hẹn trả kết quả', value: hhmmDmy(d.appointmentAt) },
-      { label: 'Cơ quan (bộ phận) giải quyết hồ sơ', value: [...new Set(steps.map((s) => s.agencyName))].join('; ') },
-    ] },
-    { kind: 'table', columns: ['Tên cơ quan', 'Thời gian giao, nhận hồ sơ', 'Kết quả giải quyết hồ sơ (trước hạn / đúng hạn / quá hạn)', 'Ghi chú'], widths: [24, 34, 24, 18], rows },
+    {
+      kind: 'fields',
+      items: [
+        { label: 'Kèm theo hồ sơ của', value: honorific(d.applicant) },
+        { label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi },
+        { label: 'Ngày nhận hồ sơ', value: hhmmDmy(d.receivedAt) },
+        { label: 'Ngày hẹn trả kết quả', value: hhmmDmy(d.appointmentAt) },
+        { label: 'Cơ quan (bộ phận) giải quyết hồ sơ', value: [...new Set(steps.map((s) => s.agencyName))].join('; ') },
+      ],
+    },
+    {
+      kind: 'table',
+      columns: ['Tên cơ quan', 'Thời gian giao, nhận hồ sơ', 'Kết quả giải quyết hồ sơ (trước hạn / đúng hạn / quá hạn)', 'Ghi chú'],
+      widths: [24, 34, 24, 18],
+      rows,
+    },
   ];
   return frame(ctx, '06', at, body, [], {
-    data: { code: d.code, procedure: procedure.code, receivedAt: d.receivedAt.toISOString(), appointmentAt: d.appointmentAt.toISOString(), steps },
+    data: {
+      code: d.code,
+      procedure: procedure.code,
+      receivedAt: d.receivedAt.toISOString(),
+      appointmentAt: d.appointmentAt.toISOString(),
+      steps,
+    },
   });
 }
 
@@ -286,11 +377,36 @@ export function form07(x: { agency: AgencyRow; parent?: AgencyRow; from: string;
     { kind: 'paragraph', text: `Từ ngày ${dmy(x.from)} đến ngày ${dmy(x.to)}. Số hồ sơ: ${x.rows.length}.` },
     {
       kind: 'table',
-      columns: ['STT', 'Mã hồ sơ', 'Tên thủ tục hành chính', 'Số lượng hồ sơ (bộ)', 'Tên cá nhân, tổ chức', 'Địa chỉ, số điện thoại', 'Cơ quan chủ trì giải quyết', 'Nhận hồ sơ', 'Hẹn trả kết quả', 'Chuyển hồ sơ đến cơ quan giải quyết', 'Có kết quả giải quyết', 'Trả kết quả', 'Ghi chú'],
+      columns: [
+        'STT',
+        'Mã hồ sơ',
+        'Tên thủ tục hành chính',
+        'Số lượng hồ sơ (bộ)',
+        'Tên cá nhân, tổ chức',
+        'Địa chỉ, số điện thoại',
+        'Cơ quan chủ trì giải quyết',
+        'Nhận hồ sơ',
+        'Hẹn trả kết quả',
+        'Chuyển hồ sơ đến cơ quan giải quyết',
+        'Có kết quả giải quyết',
+        'Trả kết quả',
+        'Ghi chú',
+      ],
       widths: [3, 10, 14, 4, 9, 11, 9, 7, 7, 7, 7, 7, 5],
       rows: x.rows.map((r, i) => [
-        String(i + 1), r.code, r.procedureName, String(r.sets), r.applicant, [r.address, r.phone].filter(Boolean).join('; '), r.leadAgency,
-        cell(r.receivedAt), cell(r.appointmentAt), cell(r.handedOverAt), cell(r.resultAt), cell(r.returnedAt), r.notes,
+        String(i + 1),
+        r.code,
+        r.procedureName,
+        String(r.sets),
+        r.applicant,
+        [r.address, r.phone].filter(Boolean).join('; '),
+        r.leadAgency,
+        cell(r.receivedAt),
+        cell(r.appointmentAt),
+        cell(r.handedOverAt),
+        cell(r.resultAt),
+        cell(r.returnedAt),
+        r.notes,
       ]),
     },
   ];

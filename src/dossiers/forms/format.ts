@@ -45,7 +45,12 @@ export function limitText(l: { value: number; unit: string }): string {
   return `${String(l.value).padStart(2, '0')} ${l.unit === 'working_hours' ? 'giờ làm việc' : 'ngày làm việc'}`;
 }
 
-const FORM_VI: Record<string, string> = { original: 'Bản chính', copy: 'Bản sao', certified_copy: 'Bản sao chứng thực', electronic: 'Bản điện tử' };
+const FORM_VI: Record<string, string> = {
+  original: 'Bản chính',
+  copy: 'Bản sao',
+  certified_copy: 'Bản sao chứng thực',
+  electronic: 'Bản điện tử',
+};
 
 export function documentForm(form: string | undefined): string {
   return FORM_VI[form ?? 'original'] ?? form ?? '';

@@ -93,7 +93,8 @@ ${doc.body.map(block).join('\n')}
 <section class="signatures">
 ${doc.signatures
   .map(
-    (s) => `  <div class="sig"><div class="title">${e(s.title)}</div>${s.hint ? `<div class="hint">${e(s.hint)}</div>` : ''}<div class="name">${e(s.name ?? '')}</div></div>`,
+    (s) =>
+      `  <div class="sig"><div class="title">${e(s.title)}</div>${s.hint ? `<div class="hint">${e(s.hint)}</div>` : ''}<div class="name">${e(s.name ?? '')}</div></div>`,
   )
   .join('\n')}
 </section>

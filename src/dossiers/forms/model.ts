@@ -51,7 +51,10 @@ export const FORM_TITLES: Record<FormNo, { vi: string; en: string }> = {
   '01': { vi: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', en: 'Receipt of the dossier and appointment for the result' },
   '02': { vi: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ', en: 'Request to supplement and complete the dossier' },
   '03': { vi: 'Phiếu từ chối tiếp nhận giải quyết hồ sơ', en: 'Refusal to receive and process the dossier' },
-  '04': { vi: 'Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết', en: 'Apology and new appointment (extension of the processing time)' },
+  '04': {
+    vi: 'Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết',
+    en: 'Apology and new appointment (extension of the processing time)',
+  },
   '05': { vi: 'Thông báo dừng giải quyết hồ sơ', en: 'Notice of stopping the processing of the dossier' },
   '06': { vi: 'Phiếu kiểm soát quá trình giải quyết hồ sơ', en: 'Process control slip of the dossier' },
   '07': { vi: 'Sổ theo dõi hồ sơ', en: 'Dossier register' },

@@ -54,7 +54,12 @@ export function decodeCitizenId(id: string): CitizenIdParts | undefined {
  */
 export function citizenIdProblems(id: string, declared: { birthDate?: string; gender?: Gender } = {}): CitizenIdProblem[] {
   if (!/^\d{12}$/.test(id)) {
-    return [{ messageVi: 'số định danh cá nhân phải gồm đúng 12 chữ số', messageEn: 'the personal identification number must be exactly 12 digits' }];
+    return [
+      {
+        messageVi: 'số định danh cá nhân phải gồm đúng 12 chữ số',
+        messageEn: 'the personal identification number must be exactly 12 digits',
+      },
+    ];
   }
   const out: CitizenIdProblem[] = [];
   const province = id.slice(0, 3);

@@ -24,7 +24,10 @@ const WORDING = {
   form: { vi: 'tờ khai của thủ tục này', en: "this procedure's form" },
   note: (e: ErrorObject) =>
     e.keyword === 'additionalProperties' && (e.params as { additionalProperty?: string }).additionalProperty === 'district'
-      ? { vi: ' (từ 01/07/2025 địa chỉ chỉ còn tỉnh và xã, không có cấp huyện)', en: ' (since 01/07/2025 addresses have a province and a commune, no district)' }
+      ? {
+          vi: ' (từ 01/07/2025 địa chỉ chỉ còn tỉnh và xã, không có cấp huyện)',
+          en: ' (since 01/07/2025 addresses have a province and a commune, no district)',
+        }
       : undefined,
 };
 
@@ -62,7 +65,13 @@ export class IntakeValidator {
   problems(procedureCode: string, version: RuleVersion, intake: unknown, ctx: IntakeContext): IntakeProblem[] {
     const validate = this.validators.get(procedureCode);
     if (!validate) {
-      return [{ path: '', messageVi: `thủ tục '${procedureCode}' chưa có mẫu tờ khai`, messageEn: `procedure '${procedureCode}' has no intake schema` }];
+      return [
+        {
+          path: '',
+          messageVi: `thủ tục '${procedureCode}' chưa có mẫu tờ khai`,
+          messageEn: `procedure '${procedureCode}' has no intake schema`,
+        },
+      ];
     }
     if (!validate(intake)) return problemsOf(validate.errors ?? [], WORDING);
     return semanticProblems(intake as Intake, version, ctx);
@@ -99,7 +108,11 @@ function semanticProblems(intake: Intake, version: RuleVersion, ctx: IntakeConte
   const today = vnDay(ctx.receivedAt);
   const notAfterToday = (path: string, date: string | undefined, what: { vi: string; en: string }) => {
     if (date && date > today) {
-      out.push({ path, messageVi: `${what.vi} không được sau ngày tiếp nhận (${dmy(today)})`, messageEn: `${what.en} must not be after the day of receipt (${today})` });
+      out.push({
+        path,
+        messageVi: `${what.vi} không được sau ngày tiếp nhận (${dmy(today)})`,
+        messageEn: `${what.en} must not be after the day of receipt (${today})`,
+      });
     }
   };
 
@@ -129,14 +142,22 @@ function semanticProblems(intake: Intake, version: RuleVersion, ctx: IntakeConte
   if (deceased?.deathDate) {
     notAfterToday('/deceased/deathDate', deceased.deathDate, { vi: 'ngày chết', en: 'the date of death' });
     if (deceased.birthDate && deceased.deathDate < deceased.birthDate) {
-      out.push({ path: '/deceased/deathDate', messageVi: 'ngày chết không được trước ngày sinh', messageEn: 'the date of death must not be before the birth date' });
+      out.push({
+        path: '/deceased/deathDate',
+        messageVi: 'ngày chết không được trước ngày sinh',
+        messageEn: 'the date of death must not be before the birth date',
+      });
     }
   }
 
   const transferor = intake.transferor as PersonLike | undefined;
   const transferee = intake.transferee as PersonLike | undefined;
   if (transferor?.citizenId && transferor.citizenId === transferee?.citizenId) {
-    out.push({ path: '/transferee/citizenId', messageVi: 'bên nhận chuyển nhượng không thể là bên chuyển nhượng', messageEn: 'the transferee cannot be the transferor' });
+    out.push({
+      path: '/transferee/citizenId',
+      messageVi: 'bên nhận chuyển nhượng không thể là bên chuyển nhượng',
+      messageEn: 'the transferee cannot be the transferor',
+    });
   }
 
   // Agencies a dossier may choose: those performing a step that several agencies share.
@@ -172,7 +193,11 @@ function documentProblems(docs: Intake['documents'], version: RuleVersion): Inta
       return;
     }
     if (given.has(d.code)) {
-      out.push({ path: `/documents/${i}`, messageVi: `giấy tờ '${d.code}' được kê khai hai lần`, messageEn: `document '${d.code}' is listed twice` });
+      out.push({
+        path: `/documents/${i}`,
+        messageVi: `giấy tờ '${d.code}' được kê khai hai lần`,
+        messageEn: `document '${d.code}' is listed twice`,
+      });
       return;
     }
     given.add(d.code);

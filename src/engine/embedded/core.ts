@@ -178,7 +178,13 @@ export class EngineCore {
         if (!el || p.inst.state !== 'ACTIVE') return;
         const def = await this.latestDefinition(c, p.processId);
         if (!def) {
-          runtime.raiseIncident(p.inst, el, 'CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${p.processId}' to be deployed, but not found.`, 'activate');
+          runtime.raiseIncident(
+            p.inst,
+            el,
+            'CALLED_ELEMENT_ERROR',
+            `Expected process with BPMN process id '${p.processId}' to be deployed, but not found.`,
+            'activate',
+          );
           return;
         }
         const child = await this.newInstance(c, def.row.key);

@@ -188,7 +188,9 @@ export class EmbeddedEngineQueries implements EngineQueries {
 
   /** One item by its key; a key that cannot exist is as absent as one that does not. */
   private async byKey<T>(table: SearchTable<T>, k: string, what: string): Promise<T> {
-    const { rows } = isKey(k) ? await this.db.query<Record<string, unknown>>(`select ${table.select} from ${table.from} where ${table.key} = $1`, [k]) : { rows: [] };
+    const { rows } = isKey(k)
+      ? await this.db.query<Record<string, unknown>>(`select ${table.select} from ${table.from} where ${table.key} = $1`, [k])
+      : { rows: [] };
     if (!rows[0]) throw new NotFound(`${what} ${k} not found`);
     return table.item(rows[0]);
   }

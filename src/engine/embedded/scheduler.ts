@@ -43,9 +43,12 @@ export class Scheduler {
   private schedule(delay: number): void {
     if (this.closed) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.round = this.run();
-    }, Math.max(0, delay));
+    this.timer = setTimeout(
+      () => {
+        this.round = this.run();
+      },
+      Math.max(0, delay),
+    );
     this.timer.unref();
   }
 

@@ -109,8 +109,7 @@ export class EmbeddedJobWorker implements JobWorker {
       complete: (variables?: Variables) => once(() => this.engine.completeJob({ jobKey: job.key, variables })),
       fail: (errorMessage, retries = job.retries - 1, retryBackOff) =>
         once(() => this.engine.failJob({ jobKey: job.key, retries, errorMessage, retryBackOff })),
-      error: (errorCode, errorMessage, variables) =>
-        once(() => this.engine.throwError({ jobKey: job.key, errorCode, errorMessage, variables })),
+      error: (errorCode, errorMessage, variables) => once(() => this.engine.throwError({ jobKey: job.key, errorCode, errorMessage, variables })),
     };
     const handled = (async () => {
       try {

@@ -32,11 +32,14 @@ export async function activateWithLongPolling(
   let created = false;
   let wake: (() => void) | undefined;
   // Subscribed before the first attempt, so a job created in between is not missed.
-  const unsubscribe = opts.wait > 0 ? engine.onJobCreated?.((type) => {
-    if (type !== req.type) return;
-    created = true;
-    wake?.();
-  }) : undefined;
+  const unsubscribe =
+    opts.wait > 0
+      ? engine.onJobCreated?.((type) => {
+          if (type !== req.type) return;
+          created = true;
+          wake?.();
+        })
+      : undefined;
   try {
     for (;;) {
       created = false;

@@ -16,7 +16,13 @@ export function deploymentsRouter(ctx: V2Context): Router {
   const router = Router();
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: ctx.limits.resourceBytes, files: ctx.limits.resources, fields: 10, fieldSize: 1024, parts: ctx.limits.resources + 10 },
+    limits: {
+      fileSize: ctx.limits.resourceBytes,
+      files: ctx.limits.resources,
+      fields: 10,
+      fieldSize: 1024,
+      parts: ctx.limits.resources + 10,
+    },
     // Vietnamese file names arrive as raw UTF-8 in the part headers.
     defParamCharset: 'utf8',
   }).array('resources', ctx.limits.resources);

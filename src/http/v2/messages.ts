@@ -30,7 +30,11 @@ export function messagesRouter(ctx: V2Context): Router {
 
   router.post('/messages/correlation', requireRole('designer', 'admin'), body('message-correlation'), async (req, res) => {
     const b = req.body as MessageBody;
-    const r = await ctx.engine.correlateMessage({ name: b.name, correlationKey: b.correlationKey ?? '', variables: b.variables ?? undefined });
+    const r = await ctx.engine.correlateMessage({
+      name: b.name,
+      correlationKey: b.correlationKey ?? '',
+      variables: b.variables ?? undefined,
+    });
     res.json({ tenantId: TENANT, messageKey: r.messageKey, processInstanceKey: r.processInstanceKey });
   });
   return router;

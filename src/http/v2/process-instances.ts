@@ -49,14 +49,9 @@ export function processInstancesRouter(ctx: V2Context): Router {
     res.json({ items: await ctx.queries.getSequenceFlows(pathKey(req, 'processInstanceKey')) });
   });
 
-  router.post(
-    '/process-instances/:processInstanceKey/cancellation',
-    requireRole('admin'),
-    body('process-instance-cancellation'),
-    async (req, res) => {
-      await ctx.engine.cancelProcessInstance(pathKey(req, 'processInstanceKey'));
-      res.status(204).end();
-    },
-  );
+  router.post('/process-instances/:processInstanceKey/cancellation', requireRole('admin'), body('process-instance-cancellation'), async (req, res) => {
+    await ctx.engine.cancelProcessInstance(pathKey(req, 'processInstanceKey'));
+    res.status(204).end();
+  });
   return router;
 }

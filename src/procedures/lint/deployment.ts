@@ -96,7 +96,14 @@ export function catalogLinter(catalog: Catalog, options: CatalogLinterOptions = 
         const types = elementTypes([f.definitions, ...called.values()]);
         for (const r of await runRules(f.definitions, ctx)) {
           const elementId = r.elementId ?? process.id;
-          const problem: DeploymentProblem = { elementId, elementType: types.get(elementId) ?? 'unknown', rule: r.rule, message: r.message, category: r.category, resourceName: f.name };
+          const problem: DeploymentProblem = {
+            elementId,
+            elementType: types.get(elementId) ?? 'unknown',
+            rule: r.rule,
+            message: r.message,
+            category: r.category,
+            resourceName: f.name,
+          };
           (r.category === 'error' ? out.errors : out.warnings).push(problem);
         }
       }

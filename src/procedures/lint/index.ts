@@ -14,10 +14,22 @@ import type { LintCategory, LintContext, LintProblem } from './types.js';
 
 export type { LintCategory, LintContext, LintProblem, Reporter, Rule, RuleFactory } from './types.js';
 export { RULES, runRules, type LintOptions, type RuleReport } from './run.js';
-export { catalogLinter, formatDeploymentProblems, type DeploymentLint, type DeploymentLinter, type DeploymentProblem, type DeploymentResource } from './deployment.js';
+export {
+  catalogLinter,
+  formatDeploymentProblems,
+  type DeploymentLint,
+  type DeploymentLinter,
+  type DeploymentProblem,
+  type DeploymentResource,
+} from './deployment.js';
 
 /** Lints one version: `bpmn(file)` returns the text of a BPMN file of the procedure's folder. */
-export async function lintVersion(procedure: Procedure, version: RuleVersion, bpmn: (file: string) => string, options: LintOptions = {}): Promise<LintProblem[]> {
+export async function lintVersion(
+  procedure: Procedure,
+  version: RuleVersion,
+  bpmn: (file: string) => string,
+  options: LintOptions = {},
+): Promise<LintProblem[]> {
   const file = `${procedure.code}/${version.process.file}`;
   const out: LintProblem[] = [];
   const problem = (rule: string, category: LintCategory, elementId: string, message: string, f = file) =>
@@ -27,7 +39,12 @@ export async function lintVersion(procedure: Procedure, version: RuleVersion, bp
   if (!main) return out;
   const process = findProcess(main, version.process.bpmnProcessId);
   if (!process) {
-    problem('process-id', 'error', version.process.bpmnProcessId, `tệp không có quy trình '${version.process.bpmnProcessId}' (the file has no executable process with this id)`);
+    problem(
+      'process-id',
+      'error',
+      version.process.bpmnProcessId,
+      `tệp không có quy trình '${version.process.bpmnProcessId}' (the file has no executable process with this id)`,
+    );
     return out;
   }
   const called = new Map<string, any>();
@@ -74,4 +91,3 @@ export async function lintCatalog(catalog: Catalog, options: LintOptions = {}): 
 export function formatProblems(problems: readonly LintProblem[]): string {
   return problems.map((p) => `${p.category} ${p.file}@${p.version} ${p.elementId} [${p.rule}] ${p.message}`).join('\n');
 }
-

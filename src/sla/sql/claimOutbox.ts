@@ -45,10 +45,10 @@ export async function claimOutbox(q: Queryable, now: Date, leaseMs: number, limi
 
 /** Locks the row and marks it delivered; false when it already was (by another relay). */
 export async function markSent(q: Queryable, id: string, at: Date): Promise<boolean> {
-  const { rows } = await q.query(
-    `update domain.outbox set sent_at = $2::timestamptz, last_error = null where id = $1 and sent_at is null returning id`,
-    [id, at.toISOString()],
-  );
+  const { rows } = await q.query(`update domain.outbox set sent_at = $2::timestamptz, last_error = null where id = $1 and sent_at is null returning id`, [
+    id,
+    at.toISOString(),
+  ]);
   return rows.length > 0;
 }
 

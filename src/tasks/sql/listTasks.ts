@@ -89,12 +89,20 @@ export function listStatements(actor: Actor, f: ListFilter, now: Date): { page: 
   const c = new Params();
   const cond = [scopeSql(actor, c, 'c'), `c.state in (${states.map((x) => `'${x}'`).join(', ')})`];
   if (f.agencyCode !== undefined) cond.push(`c.agency_code = ${c.add(f.agencyCode)}`);
-  return { page: [sql, p.values], count: [`select coalesce(sum(c.n), 0)::text as n from domain.task_counts c where ${cond.join(' and ')}`, c.values] };
+  return {
+    page: [sql, p.values],
+    count: [`select coalesce(sum(c.n), 0)::text as n from domain.task_counts c where ${cond.join(' and ')}`, c.values],
+  };
 }
 
 export async function listTasks(q: Queryable, actor: Actor, f: ListFilter, now: Date): Promise<TaskPage> {
   const s = listStatements(actor, f, now);
   // Independent reads: on PostgreSQL they run side by side on two pooled connections.
   const [rows, count] = await Promise.all([q.query<DbTaskRow>(...s.page), q.query<{ n: string }>(...s.count)]);
-  return { items: rows.rows.map(toTask), page: f.page ?? 1, pageSize: f.pageSize ?? DEFAULT_PAGE_SIZE, total: Number(count.rows[0]?.n ?? 0) };
+  return {
+    items: rows.rows.map(toTask),
+    page: f.page ?? 1,
+    pageSize: f.pageSize ?? DEFAULT_PAGE_SIZE,
+    total: Number(count.rows[0]?.n ?? 0),
+  };
 }

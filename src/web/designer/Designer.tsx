@@ -331,7 +331,11 @@ export function Designer(props: { initialProcessId: string | null }) {
             <span class="lt-d-compare">
               <VersionSelect label="So sánh" aria="Phiên bản cũ" versions={versions} value={compareFrom} onChange={setCompareFrom} />
               <VersionSelect label="với" aria="Phiên bản mới" versions={versions} value={compareTo} onChange={setCompareTo} />
-              <button type="button" disabled={busy || compareFrom === '' || compareTo === '' || compareFrom === compareTo} onClick={() => compare(Number(compareFrom), Number(compareTo))}>
+              <button
+                type="button"
+                disabled={busy || compareFrom === '' || compareTo === '' || compareFrom === compareTo}
+                onClick={() => compare(Number(compareFrom), Number(compareTo))}
+              >
                 So sánh phiên bản
               </button>
             </span>
@@ -340,7 +344,15 @@ export function Designer(props: { initialProcessId: string | null }) {
             Tải xuống .bpmn
           </button>
           {mode !== 'draft' && group && current?.version && (
-            <button type="button" onClick={() => openDraft(group, group.versions.find((v) => v.version === current.version)!)}>
+            <button
+              type="button"
+              onClick={() =>
+                openDraft(
+                  group,
+                  group.versions.find((v) => v.version === current.version)!,
+                )
+              }
+            >
               Sửa từ phiên bản này
             </button>
           )}

@@ -33,7 +33,11 @@ export async function compareXml(moddle: any, oldXml: string, newXml: string): P
       if (isDiagramOnly(model?.$type)) continue;
       // bpmn-js-differ 3.2 names the attribute values the other way round (diff(a, b) reports
       // a's value as newValue; added and removed are the right way): swapped back here.
-      const attrs = Object.entries(entry?.attrs ?? {}).map(([name, v]: [string, any]) => ({ name, oldValue: show(v?.newValue), newValue: show(v?.oldValue) }));
+      const attrs = Object.entries(entry?.attrs ?? {}).map(([name, v]: [string, any]) => ({
+        name,
+        oldValue: show(v?.newValue),
+        newValue: show(v?.oldValue),
+      }));
       rows.push({ id, kind, type: String(model?.$type ?? ''), name: String(model?.name ?? ''), attrs });
     }
   };
@@ -42,7 +46,8 @@ export async function compareXml(moddle: any, oldXml: string, newXml: string): P
   push('changed', d._changed);
   const listed = new Set(rows.map((r) => r.id));
   for (const [id, model] of Object.entries<any>(d._layoutChanged ?? {})) {
-    if (!listed.has(id) && !isDiagramOnly(model?.$type)) rows.push({ id, kind: 'layout', type: String(model?.$type ?? ''), name: String(model?.name ?? ''), attrs: [] });
+    if (!listed.has(id) && !isDiagramOnly(model?.$type))
+      rows.push({ id, kind: 'layout', type: String(model?.$type ?? ''), name: String(model?.name ?? ''), attrs: [] });
   }
   const order: ChangeKind[] = ['changed', 'added', 'removed', 'layout'];
   return rows.sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind) || x.id.localeCompare(y.id));

@@ -28,14 +28,24 @@ export function createLinter(version: CatalogVersion | null): { lint(definitions
   ];
   if (version) {
     // procedure.json as the API returns it is what the plugin's ProcedureVersion describes.
-    const { config, cache } = lintConfig({ version: version as unknown as Parameters<typeof lintConfig>[0]['version'], hoursPerWorkingDay: 8 });
+    const { config, cache } = lintConfig({
+      version: version as unknown as Parameters<typeof lintConfig>[0]['version'],
+      hoursPerWorkingDay: 8,
+    });
     plugins.push({ config, resolver: new StaticResolver(cache) });
   }
   const linter = new Linter({ modeler: 'web', type: 'cloud', plugins });
   return {
     async lint(definitions) {
       const reports = (await linter.lint(definitions)) as Array<Record<string, unknown>>;
-      return reports.map((r) => ({ ...r, id: String(r.id ?? ''), message: String(r.message ?? ''), category: (r.category as Report['category']) ?? 'error', rule: String(r.rule ?? ''), source: 'lint' }));
+      return reports.map((r) => ({
+        ...r,
+        id: String(r.id ?? ''),
+        message: String(r.message ?? ''),
+        category: (r.category as Report['category']) ?? 'error',
+        rule: String(r.rule ?? ''),
+        source: 'lint',
+      }));
     },
   };
 }

@@ -81,7 +81,12 @@ export function fitBesidePalette(canvas: any, left = 0): void {
   const pad = 24;
   const scale = Math.min(1, (outer.width - left - 2 * pad) / inner.width, (outer.height - 2 * pad) / inner.height);
   const freeHeight = outer.height / scale - inner.height;
-  canvas.viewbox({ x: inner.x - (left + pad) / scale, y: inner.y - freeHeight / 2, width: outer.width / scale, height: outer.height / scale });
+  canvas.viewbox({
+    x: inner.x - (left + pad) / scale,
+    y: inner.y - freeHeight / 2,
+    width: outer.width / scale,
+    height: outer.height / scale,
+  });
 }
 
 /** Resolves once Preact has rendered the state just set and the browser has laid it out. */

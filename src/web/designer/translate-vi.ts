@@ -107,7 +107,7 @@ const VI: Record<string, string> = {
   'Search in templates': 'Tìm mẫu',
   Unlink: 'Bỏ liên kết mẫu',
   Remove: 'Gỡ mẫu',
-  'Create': 'Thêm',
+  Create: 'Thêm',
 };
 
 export function translateVi(template: string, replacements?: Record<string, string>): string {

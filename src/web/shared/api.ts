@@ -106,7 +106,14 @@ export const engine = {
 
 export interface DeploymentResponse {
   deploymentKey: string;
-  deployments: Array<{ processDefinition: { processDefinitionId: string; processDefinitionVersion: number; processDefinitionKey: string; resourceName: string } }>;
+  deployments: Array<{
+    processDefinition: {
+      processDefinitionId: string;
+      processDefinitionVersion: number;
+      processDefinitionKey: string;
+      resourceName: string;
+    };
+  }>;
   warnings?: Problem[];
 }
 

@@ -55,7 +55,10 @@ export class JobCompletions {
     try {
       await this.core.command(async (c) => {
         refused.clear();
-        const { instanceOfJob } = await lockInstancesOfJobs(c.q, batch.map((x) => x.jobKey));
+        const { instanceOfJob } = await lockInstancesOfJobs(
+          c.q,
+          batch.map((x) => x.jobKey),
+        );
         for (const x of batch) {
           const inst = instanceOfJob.get(x.jobKey);
           const el = inst?.state === 'ACTIVE' ? Object.values(inst.doc.els).find((e) => e.job === x.jobKey) : undefined;

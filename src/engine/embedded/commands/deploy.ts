@@ -63,7 +63,14 @@ export async function deployResources(core: EngineCore, resources: Resource[]): 
         for (const t of p.timerStarts) {
           const text = 'static' in t.timer.expression ? t.timer.expression.static : String(evaluateExpr(t.timer.expression, {}));
           const schedule = scheduleTimer(t.timer.kind, text, now);
-          await insertStartTimer(q, { key: keys.next(), schedule, elementId: t.elementId, definitionKey: row.key, bpmnProcessId: p.id, now });
+          await insertStartTimer(q, {
+            key: keys.next(),
+            schedule,
+            elementId: t.elementId,
+            definitionKey: row.key,
+            bpmnProcessId: p.id,
+            now,
+          });
         }
         out.push(meta(row));
         await defs.recordProcessCreated(q, { at: now, bpmnProcessId: p.id, definitionKey: row.key, version: row.version, deploymentKey });

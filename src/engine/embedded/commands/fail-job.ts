@@ -17,9 +17,25 @@ export async function failJob(core: EngineCore, req: FailJobRequest): Promise<vo
     const message = req.errorMessage ?? '';
     c.runtime.jobEvent(inst, el, req.jobKey, 'FAILED', { retries: req.retries, errorMessage: message });
     if (req.retries > 0) {
-      c.fx.updateJob({ key: req.jobKey, state: 'ACTIVATABLE', retries: req.retries, activatable_at: now + backOff, deadline: null, worker: null, error_message: message });
+      c.fx.updateJob({
+        key: req.jobKey,
+        state: 'ACTIVATABLE',
+        retries: req.retries,
+        activatable_at: now + backOff,
+        deadline: null,
+        worker: null,
+        error_message: message,
+      });
     } else {
-      c.fx.updateJob({ key: req.jobKey, state: 'FAILED', retries: 0, activatable_at: now, deadline: null, worker: null, error_message: message });
+      c.fx.updateJob({
+        key: req.jobKey,
+        state: 'FAILED',
+        retries: 0,
+        activatable_at: now,
+        deadline: null,
+        worker: null,
+        error_message: message,
+      });
       el.jobFailed = true;
       c.runtime.raiseIncident(inst, el, 'JOB_NO_RETRIES', message || 'No more retries left.', undefined, undefined, req.jobKey);
     }

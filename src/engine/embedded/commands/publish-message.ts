@@ -34,7 +34,9 @@ export async function correlateMessage(
 ): Promise<{ messageKey: string; processInstanceKey: string }> {
   const { key, processInstanceKey } = await publish(core, { ...req, timeToLive: 0 });
   if (processInstanceKey === undefined) {
-    throw new NotFound(`no process instance waits for message '${req.name}' with correlation key '${req.correlationKey ?? ''}' (and no process starts with it)`);
+    throw new NotFound(
+      `no process instance waits for message '${req.name}' with correlation key '${req.correlationKey ?? ''}' (and no process starts with it)`,
+    );
   }
   return { messageKey: key, processInstanceKey };
 }
@@ -84,9 +86,22 @@ async function publish(core: EngineCore, req: PublishMessageRequest): Promise<{ 
       core.correlated(c, inst, inst.key, req.name, correlationKey, messageKey, now);
     }
     if (ttl > 0) {
-      await msgs.bufferMessage(q, { key: messageKey, name: req.name, correlationKey, messageId: req.messageId ?? null, variables, now, ttl });
+      await msgs.bufferMessage(q, {
+        key: messageKey,
+        name: req.name,
+        correlationKey,
+        messageId: req.messageId ?? null,
+        variables,
+        now,
+        ttl,
+      });
     }
-    c.fx.event({ valueType: 'MESSAGE', intent: 'PUBLISHED', at: now, payload: { messageKey, name: req.name, correlationKey, timeToLive: ttl, correlatedTo: [...done] } });
+    c.fx.event({
+      valueType: 'MESSAGE',
+      intent: 'PUBLISHED',
+      at: now,
+      payload: { messageKey, name: req.name, correlationKey, timeToLive: ttl, correlatedTo: [...done] },
+    });
     return { key: messageKey, processInstanceKey: first };
   });
 }

@@ -13,7 +13,15 @@ export async function throwError(core: EngineCore, req: ThrowErrorRequest): Prom
     c.runtime.jobEvent(inst, el, req.jobKey, 'ERROR_THROWN', { errorCode: req.errorCode, errorMessage: req.errorMessage ?? '' });
     // Should nobody catch it, the job waits (failed) for its incident to be resolved; if a
     // boundary event catches it, the element and its job are gone and this update with it.
-    c.fx.updateJob({ key: req.jobKey, state: 'FAILED', retries: job.retries, activatable_at: core.clock.now(), deadline: null, worker: null, error_message: req.errorMessage ?? null });
+    c.fx.updateJob({
+      key: req.jobKey,
+      state: 'FAILED',
+      retries: job.retries,
+      activatable_at: core.clock.now(),
+      deadline: null,
+      worker: null,
+      error_message: req.errorMessage ?? null,
+    });
     el.jobFailed = true;
     el.errorJob = req.jobKey;
     c.runtime.throwError(inst, el, req.errorCode, req.errorMessage ?? '', variables);

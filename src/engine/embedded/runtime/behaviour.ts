@@ -19,7 +19,14 @@ export interface RuntimeContext {
 export type Pending =
   | { kind: 'call'; inst: InstanceRow; elementKey: string; processId: string }
   | { kind: 'childDone'; child: InstanceRow }
-  | { kind: 'childError'; child: InstanceRow; elementKey: string; errorCode: string; errorMessage: string; variables: Record<string, unknown> }
+  | {
+      kind: 'childError';
+      child: InstanceRow;
+      elementKey: string;
+      errorCode: string;
+      errorMessage: string;
+      variables: Record<string, unknown>;
+    }
   | { kind: 'cancelChild'; childKey: string }
   | { kind: 'subscribed'; inst: InstanceRow; sub: SubscriptionRow }
   /** An instance started by a message ended: a buffered message with its key may start the next. */

@@ -58,7 +58,11 @@ export function openWait(t: Tokens, inst: InstanceRow, owner: ElementInstance, e
       created_at: t.ctx.now,
     };
     t.ctx.effects.createTimer(row);
-    waitEvent(t.ctx, inst, owner, 'TIMER', 'CREATED', { timerKey: row.key, targetElementId: targetId, dueDate: new Date(row.due_at).toISOString() });
+    waitEvent(t.ctx, inst, owner, 'TIMER', 'CREATED', {
+      timerKey: row.key,
+      targetElementId: targetId,
+      dueDate: new Date(row.due_at).toISOString(),
+    });
     return;
   }
   if (event.event?.kind === 'message') {
@@ -88,7 +92,11 @@ export function openWait(t: Tokens, inst: InstanceRow, owner: ElementInstance, e
       created_at: t.ctx.now,
     };
     t.ctx.effects.openSubscription(sub);
-    waitEvent(t.ctx, inst, owner, 'PROCESS_MESSAGE_SUBSCRIPTION', 'CREATED', { messageName: name, correlationKey, targetElementId: targetId });
+    waitEvent(t.ctx, inst, owner, 'PROCESS_MESSAGE_SUBSCRIPTION', 'CREATED', {
+      messageName: name,
+      correlationKey,
+      targetElementId: targetId,
+    });
     t.pend({ kind: 'subscribed', inst, sub });
   }
 }

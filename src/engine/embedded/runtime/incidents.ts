@@ -8,13 +8,7 @@ import type { ElementInstance, InstanceRow } from '../state.js';
 import type { RuntimeContext, Variables } from './behaviour.js';
 
 export type IncidentType =
-  | 'JOB_NO_RETRIES'
-  | 'UNHANDLED_ERROR_EVENT'
-  | 'CONDITION_ERROR'
-  | 'EXTRACT_VALUE_ERROR'
-  | 'IO_MAPPING_ERROR'
-  | 'CALLED_ELEMENT_ERROR'
-  | 'UNKNOWN';
+  'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'IO_MAPPING_ERROR' | 'CALLED_ELEMENT_ERROR' | 'UNKNOWN';
 
 /** Thrown by a behaviour to stop the step with an incident of this type. */
 export class IncidentSignal extends Error {
@@ -27,7 +21,14 @@ export class IncidentSignal extends Error {
 }
 
 /** An expression or mapping failure becomes an incident; anything else is a bug and propagates. */
-export function incidentFrom(ctx: RuntimeContext, e: unknown, inst: InstanceRow, el: ElementInstance, retry: 'activate' | 'complete', pending?: Variables): void {
+export function incidentFrom(
+  ctx: RuntimeContext,
+  e: unknown,
+  inst: InstanceRow,
+  el: ElementInstance,
+  retry: 'activate' | 'complete',
+  pending?: Variables,
+): void {
   if (!(e instanceof IncidentSignal) && !(e instanceof FeelEvaluationError) && !(e instanceof TimerError)) throw e;
   const type: IncidentType = e instanceof IncidentSignal ? e.type : 'UNKNOWN';
   raiseIncident(ctx, inst, el, type, e.message, retry, pending);

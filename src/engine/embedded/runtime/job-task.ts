@@ -73,7 +73,11 @@ function userTaskHeaders(node: FlowNode, vars: Variables): Record<string, string
 
 function toList(expr: Expr, vars: Variables, what: string): string[] {
   const v = evaluateExpr(expr, vars);
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
   throw new FeelEvaluationError(`expected ${what} to be a list of strings or a comma-separated string, but got ${JSON.stringify(v)}`);
 }

@@ -35,7 +35,12 @@ export function fireInclusiveJoins(t: Tokens, instances: Iterable<InstanceRow>):
   for (const inst of instances) {
     if (inst.state !== 'ACTIVE') continue;
     const def = t.definitionOf(inst);
-    const scopes = [inst.key, ...Object.values(inst.doc.els).filter((e) => e.joins).map((e) => e.key)];
+    const scopes = [
+      inst.key,
+      ...Object.values(inst.doc.els)
+        .filter((e) => e.joins)
+        .map((e) => e.key),
+    ];
     for (const scope of scopes) {
       const joins = getJoins(inst, scope);
       if (!joins) continue;
@@ -43,7 +48,12 @@ export function fireInclusiveJoins(t: Tokens, instances: Iterable<InstanceRow>):
         if (def.elements[gatewayId].type !== 'inclusiveGateway') continue;
         if (!Object.values(arrivals).some((n) => n > 0)) continue;
         if (canStillBeReached(def, inst, scope, gatewayId)) continue;
-        consumeArrivals(inst, scope, gatewayId, Object.keys(arrivals).filter((f) => arrivals[f] > 0));
+        consumeArrivals(
+          inst,
+          scope,
+          gatewayId,
+          Object.keys(arrivals).filter((f) => arrivals[f] > 0),
+        );
         t.queueActivate(inst, gatewayId, scope);
         fired = true;
       }

@@ -46,7 +46,14 @@ export function takeEvent(ctx: RuntimeContext, inst: InstanceRow, flowId: string
 }
 
 /** A wait opened or fired on an element: TIMER or PROCESS_MESSAGE_SUBSCRIPTION. */
-export function waitEvent(ctx: RuntimeContext, inst: InstanceRow, el: ElementInstance, valueType: string, intent: string, payload: Record<string, unknown>): void {
+export function waitEvent(
+  ctx: RuntimeContext,
+  inst: InstanceRow,
+  el: ElementInstance,
+  valueType: string,
+  intent: string,
+  payload: Record<string, unknown>,
+): void {
   ctx.effects.event({
     valueType,
     intent,

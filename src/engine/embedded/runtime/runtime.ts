@@ -185,7 +185,15 @@ export class Runtime implements Tokens {
     rescheduleOrDrop(this.ctx, timer);
   }
 
-  raiseIncident(inst: InstanceRow, el: ElementInstance, errorType: IncidentType, message: string, retry?: 'activate' | 'complete', pending?: Variables, jobKey?: string): string {
+  raiseIncident(
+    inst: InstanceRow,
+    el: ElementInstance,
+    errorType: IncidentType,
+    message: string,
+    retry?: 'activate' | 'complete',
+    pending?: Variables,
+    jobKey?: string,
+  ): string {
     return raiseIncident(this.ctx, inst, el, errorType, message, retry, pending, jobKey);
   }
 

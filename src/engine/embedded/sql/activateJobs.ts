@@ -63,24 +63,14 @@ select upd.key::text, upd.type, upd.process_instance_key::text, upd.element_inst
 from upd left join engine.process_instances pi on pi.key = upd.process_instance_key
 order by upd.key`;
 
-export async function activateJobs(
-  q: Queryable,
-  type: string,
-  worker: string,
-  max: number,
-  now: number,
-  deadline: number,
-): Promise<ClaimedJob[]> {
+export async function activateJobs(q: Queryable, type: string, worker: string, max: number, now: number, deadline: number): Promise<ClaimedJob[]> {
   const { rows } = await q.query<ClaimedJob>(SQL, [type, now, max, worker, deadline]);
   return rows;
 }
 
 /** Root and scope variables of the instances the claimed jobs belong to. */
 export async function instanceDocs(q: Queryable, keys: string[]): Promise<Map<string, any>> {
-  const { rows } = await q.query<{ key: string; doc: any }>(
-    `select key::text, doc from engine.process_instances where key = any($1::bigint[])`,
-    [keys],
-  );
+  const { rows } = await q.query<{ key: string; doc: any }>(`select key::text, doc from engine.process_instances where key = any($1::bigint[])`, [keys]);
   return new Map(rows.map((r) => [r.key, r.doc]));
 }
 

@@ -15,18 +15,14 @@ export interface DefinitionRow {
 const COLS = `key::text, bpmn_process_id, version, version_tag, name, resource_name, checksum, deployment_key::text`;
 
 export async function latestDefinition(q: Queryable, bpmnProcessId: string): Promise<DefinitionRow | undefined> {
-  const { rows } = await q.query<DefinitionRow>(
-    `select ${COLS} from engine.definitions where bpmn_process_id = $1 order by version desc limit 1`,
-    [bpmnProcessId],
-  );
+  const { rows } = await q.query<DefinitionRow>(`select ${COLS} from engine.definitions where bpmn_process_id = $1 order by version desc limit 1`, [
+    bpmnProcessId,
+  ]);
   return rows[0];
 }
 
 export async function definitionByVersion(q: Queryable, bpmnProcessId: string, version: number): Promise<DefinitionRow | undefined> {
-  const { rows } = await q.query<DefinitionRow>(
-    `select ${COLS} from engine.definitions where bpmn_process_id = $1 and version = $2`,
-    [bpmnProcessId, version],
-  );
+  const { rows } = await q.query<DefinitionRow>(`select ${COLS} from engine.definitions where bpmn_process_id = $1 and version = $2`, [bpmnProcessId, version]);
   return rows[0];
 }
 
@@ -45,10 +41,7 @@ export async function insertDeployment(q: Queryable, key: string, at: number): P
   await q.query(`insert into engine.deployments (key, created_at) values ($1, to_timestamp($2 / 1000.0))`, [key, at]);
 }
 
-export async function insertDefinition(
-  q: Queryable,
-  d: Omit<DefinitionRow, 'key'> & { key: string; xml: string; deployedAt: number },
-): Promise<void> {
+export async function insertDefinition(q: Queryable, d: Omit<DefinitionRow, 'key'> & { key: string; xml: string; deployedAt: number }): Promise<void> {
   await q.query(
     `insert into engine.definitions (key, bpmn_process_id, version, version_tag, name, resource_name,
        checksum, xml, deployment_key, deployed_at)

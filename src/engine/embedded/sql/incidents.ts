@@ -8,10 +8,7 @@ export interface IncidentState {
 }
 
 export async function incidentRow(q: Queryable, incidentKey: string): Promise<IncidentState | undefined> {
-  const { rows } = await q.query<IncidentState>(
-    `select element_instance_key::text, job_key::text, state from engine.incidents where key = $1`,
-    [incidentKey],
-  );
+  const { rows } = await q.query<IncidentState>(`select element_instance_key::text, job_key::text, state from engine.incidents where key = $1`, [incidentKey]);
   return rows[0];
 }
 

@@ -10,10 +10,7 @@ const COLUMNS = `key::text, definition_key::text as "definitionKey", bpmn_proces
   (extract(epoch from ended_at) * 1000)::float8 as "endedAt"`;
 
 export async function lockInstance(q: Queryable, key: string): Promise<InstanceRow | undefined> {
-  const { rows } = await q.query<InstanceRow>(
-    `select ${COLUMNS} from engine.process_instances where key = $1 for update`,
-    [key],
-  );
+  const { rows } = await q.query<InstanceRow>(`select ${COLUMNS} from engine.process_instances where key = $1 for update`, [key]);
   return rows[0];
 }
 
@@ -55,10 +52,7 @@ export async function lockInstancesSkipLocked(q: Queryable, keys: string[]): Pro
  * The instances owning these jobs, locked in key order — two batches never wait on each other in
  * a cycle — with each job mapped to its instance (through the documents, read under the lock).
  */
-export async function lockInstancesOfJobs(
-  q: Queryable,
-  jobKeys: string[],
-): Promise<{ instanceOfJob: Map<string, InstanceRow> }> {
+export async function lockInstancesOfJobs(q: Queryable, jobKeys: string[]): Promise<{ instanceOfJob: Map<string, InstanceRow> }> {
   const { rows } = await q.query<InstanceRow>(
     `select ${COLUMNS} from engine.process_instances
       where key = any(array(select process_instance_key from engine.jobs where key = any($1::bigint[])))
@@ -76,9 +70,8 @@ export async function lockInstancesOfJobs(
  * active instances' documents: it serves SetVariables on an element scope, a rare command.
  */
 export async function lockInstanceOfElement(q: Queryable, elementInstanceKey: string): Promise<InstanceRow | undefined> {
-  const { rows } = await q.query<{ key: string }>(
-    `select key::text from engine.process_instances where state = 'ACTIVE' and doc->'els' ? $1`,
-    [elementInstanceKey],
-  );
+  const { rows } = await q.query<{ key: string }>(`select key::text from engine.process_instances where state = 'ACTIVE' and doc->'els' ? $1`, [
+    elementInstanceKey,
+  ]);
   return rows[0] ? lockInstance(q, rows[0].key) : undefined;
 }

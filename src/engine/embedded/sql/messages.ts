@@ -42,13 +42,7 @@ export interface BufferedMessage {
 }
 
 /** Buffered messages a newly opened subscription may take, first published first. */
-export async function bufferedFor(
-  q: Queryable,
-  name: string,
-  correlationKey: string,
-  bpmnProcessId: string,
-  now: number,
-): Promise<BufferedMessage[]> {
+export async function bufferedFor(q: Queryable, name: string, correlationKey: string, bpmnProcessId: string, now: number): Promise<BufferedMessage[]> {
   const { rows } = await q.query<BufferedMessage>(
     `select m.key::text, m.variables from engine.messages m
       where m.name = $1 and m.correlation_key = $2 and m.expires_at > to_timestamp($4 / 1000.0)
@@ -74,14 +68,17 @@ export async function bufferMessage(
 
 /** True when a message with this id is still buffered (Zeebe: ALREADY_EXISTS). Expired ones are cleared. */
 export async function messageIdTaken(q: Queryable, name: string, correlationKey: string, messageId: string, now: number): Promise<boolean> {
-  await q.query(
-    `delete from engine.messages where name = $1 and correlation_key = $2 and message_id = $3 and expires_at <= to_timestamp($4 / 1000.0)`,
-    [name, correlationKey, messageId, now],
-  );
-  const { rows } = await q.query(
-    `select 1 from engine.messages where name = $1 and correlation_key = $2 and message_id = $3`,
-    [name, correlationKey, messageId],
-  );
+  await q.query(`delete from engine.messages where name = $1 and correlation_key = $2 and message_id = $3 and expires_at <= to_timestamp($4 / 1000.0)`, [
+    name,
+    correlationKey,
+    messageId,
+    now,
+  ]);
+  const { rows } = await q.query(`select 1 from engine.messages where name = $1 and correlation_key = $2 and message_id = $3`, [
+    name,
+    correlationKey,
+    messageId,
+  ]);
   return rows.length > 0;
 }
 
@@ -124,13 +121,20 @@ export async function messageStartsOf(q: Queryable, bpmnProcessId: string): Prom
   return rows;
 }
 
-export async function replaceMessageStarts(q: Queryable, bpmnProcessId: string, definitionKey: string, starts: { elementId: string; messageName: string }[]): Promise<void> {
+export async function replaceMessageStarts(
+  q: Queryable,
+  bpmnProcessId: string,
+  definitionKey: string,
+  starts: { elementId: string; messageName: string }[],
+): Promise<void> {
   await q.query(`delete from engine.message_start_subscriptions where bpmn_process_id = $1`, [bpmnProcessId]);
   for (const s of starts) {
-    await q.query(
-      `insert into engine.message_start_subscriptions (message_name, bpmn_process_id, definition_key, element_id) values ($1, $2, $3, $4)`,
-      [s.messageName, bpmnProcessId, definitionKey, s.elementId],
-    );
+    await q.query(`insert into engine.message_start_subscriptions (message_name, bpmn_process_id, definition_key, element_id) values ($1, $2, $3, $4)`, [
+      s.messageName,
+      bpmnProcessId,
+      definitionKey,
+      s.elementId,
+    ]);
   }
 }
 

@@ -61,7 +61,11 @@ export interface SearchTable<Item> {
 }
 
 /** The table of a searched entity: its FROM, the field that is its key, and a column per filter field. */
-export function searchTable<Item, Filter>(def: { from: string; key: Exclude<keyof Filter, '$or'> & string; columns: SearchColumns<Filter> }): SearchTable<Item> {
+export function searchTable<Item, Filter>(def: {
+  from: string;
+  key: Exclude<keyof Filter, '$or'> & string;
+  columns: SearchColumns<Filter>;
+}): SearchTable<Item> {
   const columns: Record<string, Column> = def.columns;
   const selected = Object.entries(columns).filter(([, c]) => c.selected);
   const dates = selected.filter(([, c]) => c.kind === 'date').map(([f]) => f);
@@ -92,7 +96,10 @@ export function compileSearch(table: SearchTable<unknown>, query: SearchQuery<ob
   const count = { sql: `select count(*)::int as n from ${table.from} where ${where}`, values: [...params.values] };
   const order = compileSort(query.sort, table.columns, table.key);
   const page = compilePage(query.page, params);
-  return { page: { sql: `select ${table.select} from ${table.from} where ${where} order by ${order} ${page}`, values: params.values }, count };
+  return {
+    page: { sql: `select ${table.select} from ${table.from} where ${where} order by ${order} ${page}`, values: params.values },
+    count,
+  };
 }
 
 export interface Statement {
@@ -130,7 +137,12 @@ interface At {
 const under = (at: At, name: string): At => ({ what: `${at.what}.${name}`, path: [...at.path, name] });
 
 /** The filter as one SQL boolean expression (`true` when it constrains nothing). */
-export function compileFilter(filter: object | undefined, columns: Readonly<Record<string, Column>>, params: Params, at: At = { what: 'filter', path: ['filter'] }): string {
+export function compileFilter(
+  filter: object | undefined,
+  columns: Readonly<Record<string, Column>>,
+  params: Params,
+  at: At = { what: 'filter', path: ['filter'] },
+): string {
   if (!filter) return 'true';
   const parts: string[] = [];
   for (const [field, value] of Object.entries(filter)) {

@@ -26,9 +26,7 @@ export async function claimDueTimers(q: Queryable, now: number, limit: number): 
 
 /** When the next timer is due (to sleep until then), or undefined when none is waiting. */
 export async function nextDueAt(q: Queryable): Promise<number | undefined> {
-  const { rows } = await q.query<{ t: number | null }>(
-    `select (extract(epoch from min(due_at)) * 1000)::float8 as t from engine.timers`,
-  );
+  const { rows } = await q.query<{ t: number | null }>(`select (extract(epoch from min(due_at)) * 1000)::float8 as t from engine.timers`);
   return rows[0]?.t ?? undefined;
 }
 
@@ -40,7 +38,14 @@ export async function deleteStartTimers(q: Queryable, bpmnProcessId: string): Pr
 /** A timer start event of a new version: no instance yet, it fires a new one. */
 export async function insertStartTimer(
   q: Queryable,
-  t: { key: string; schedule: { dueAt: number; repetitions: number; cycle?: string | null }; elementId: string; definitionKey: string; bpmnProcessId: string; now: number },
+  t: {
+    key: string;
+    schedule: { dueAt: number; repetitions: number; cycle?: string | null };
+    elementId: string;
+    definitionKey: string;
+    bpmnProcessId: string;
+    now: number;
+  },
 ): Promise<void> {
   await q.query(
     `insert into engine.timers (key, due_at, element_id, target_element_id, definition_key, bpmn_process_id, repetitions, cycle, created_at)

@@ -133,7 +133,11 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
   where t.key = any(${p(keys(resolved), 'bigint[]')}) and t.key = x.key and t.state = 'ACTIVE'`,
     },
     // Two deletes, not one with OR: each uses its own index (an OR across columns scans the table).
-    { name: 'del_timers', rows: deletedTimers.length, sql: (p) => `delete from engine.timers where key = any(${p(deletedTimers, 'bigint[]')})` },
+    {
+      name: 'del_timers',
+      rows: deletedTimers.length,
+      sql: (p) => `delete from engine.timers where key = any(${p(deletedTimers, 'bigint[]')})`,
+    },
     {
       name: 'del_element_timers',
       rows: left.length,
@@ -186,7 +190,10 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
     element_id, element_type, flow_scope_key, bpmn_process_id, payload)
   select to_timestamp(x.at / 1000.0), x."valueType", x.intent, x."processInstanceKey",
     x."elementInstanceKey", x."elementId", x."elementType", x."flowScopeKey", x."bpmnProcessId", x.payload
-  from jsonb_to_recordset(${p(fx.events.map((e, seq) => ({ ...e, seq })), 'jsonb')}) as x(at double precision,
+  from jsonb_to_recordset(${p(
+    fx.events.map((e, seq) => ({ ...e, seq })),
+    'jsonb',
+  )}) as x(at double precision,
     "valueType" text, intent text, "processInstanceKey" bigint, "elementInstanceKey" bigint,
     "elementId" text, "elementType" text, "flowScopeKey" bigint, "bpmnProcessId" text, payload jsonb, seq int)
   order by x.seq`,
