@@ -165,7 +165,10 @@ async function runOne(kind: 'postgres' | 'pglite', o: Options): Promise<Result> 
         variables: { dossierCode: `H01.${String(n).padStart(6, '0')}`, receivedBy: 'bench', n },
       });
       await new Promise<void>((resolve) => {
-        if (finished.delete(processInstanceKey)) return resolve();
+        if (finished.delete(processInstanceKey)) {
+          resolve();
+          return;
+        }
         waiting.set(processInstanceKey, () => {
           waiting.delete(processInstanceKey);
           resolve();
@@ -405,7 +408,7 @@ function printStatements(c: DbCounters, jobs: number): void {
   }
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -93,13 +93,11 @@ async function main(): Promise<void> {
     await db.query('analyze engine.process_instances');
     clock.set(due);
     const t0 = performance.now();
-    let fired = 0;
     await Promise.all(
       Array.from({ length: schedulers }, async () => {
         for (;;) {
           const n = await engine.fireDueTimers(batch);
           if (n === 0) break;
-          fired += n;
         }
       }),
     );
@@ -164,7 +162,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -39,7 +39,7 @@ const { values } = parseArgs({
   },
 });
 const kind = values.db === 'postgres' ? 'postgres' : 'pglite';
-const sizes = values.sizes!.split(',').map((s) => Number(s.replace(/_/g, '')));
+const sizes = values.sizes.split(',').map((s) => Number(s.replace(/_/g, '')));
 const messages = Number(values.messages);
 const starts = Number(values.starts);
 const warmup = Number(values.warmup);
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
 
 async function count(db: Db, sql: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(sql);
-  return Number(rows[0].n);
+  return rows[0].n;
 }
 
 function pct(xs: number[], p: number): number {
@@ -242,7 +242,7 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

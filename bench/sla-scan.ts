@@ -126,7 +126,7 @@ async function main(): Promise<void> {
           .split('\n')
           .find((l) => /sla_due_scan/.test(l))
           ?.replace(/^[\s>-]+/, '')
-          .replace(/  \(cost.*/, '') ?? '?',
+          .replace(/ {2}\(cost.*/, '') ?? '?',
       ],
       [`find due in next minute (limit ${o.batch})`, `${found} clocks found per run`],
       [`  p50 / p99 over ${o.runs} runs`, `${p50Ms} ms / ${p99Ms} ms (min ${round(Math.min(...times))}, max ${round(Math.max(...times))})`],
@@ -199,7 +199,7 @@ async function rolledBack<T>(db: Db, fn: (q: Queryable) => Promise<T>): Promise<
       out = await fn(q);
       throw ROLLBACK;
     })
-    .catch((e) => {
+    .catch((e: unknown) => {
       if (e !== ROLLBACK) throw e;
     });
   return out as T;
@@ -226,7 +226,7 @@ function table(rows: [string, string][]): void {
   for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       `filled in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${AGENCY} ${counts.map((c) => `${c.state} ${c.n}`).join(', ')}; ${o.others} open tasks of 50 other agencies`,
     );
 
-    const tasks = new TaskService({ db, engine: { completeJob: async () => undefined } });
+    const tasks = new TaskService({ db, engine: { completeJob: () => Promise.resolve() } });
     const secret = 'bench-secret-bench-secret-bench-secret!';
     const engine = new EmbeddedEngine(db, { scheduler: false });
     const app = createApp({ engine, queries: new EmbeddedEngineQueries(db), db, auth: { secret }, api: [tasksRouter({ tasks })] });
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e, (e as { cause?: unknown }).cause ?? '');
   process.exit(1);
 });

@@ -46,7 +46,7 @@ for (;;) {
   } catch (e) {
     if (e.code !== 'EEXIST') throw e;
     if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
-    else if (Date.now() > until) throw new Error(`${lock} is held by another build`);
+    else if (Date.now() > until) throw new Error(`${lock} is held by another build`, { cause: e });
     else await new Promise((r) => setTimeout(r, 200));
   }
 }

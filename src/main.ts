@@ -130,7 +130,7 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
           // Requests still running after a grace period are cut off.
           setTimeout(() => srv.closeAllConnections(), 5_000).unref();
         });
-        await rooms!.close();
+        await rooms.close();
         await engine.close();
         if (!deps.db) await db.close();
       })();
@@ -337,7 +337,7 @@ async function main(): Promise<void> {
         logger.info('stopped');
         process.exit(0);
       },
-      (e) => {
+      (e: unknown) => {
         logger.error({ err: e }, 'unclean shutdown');
         process.exit(1);
       },

@@ -81,11 +81,11 @@ function load(): Loaded {
     try {
       schema = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new Error(`schemas/${path} is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`schemas/${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
     if (schema.$id !== schemaId(path)) throw new Error(`schemas/${path} must have $id ${schemaId(path)}`);
     ajv.addSchema(schema as object);
-    documents.set(schema.$id, schema as object);
+    documents.set(schema.$id, schema);
   }
   // Compiled now, after all are added so that $refs between files resolve.
   for (const id of documents.keys()) ajv.getSchema(id);
@@ -271,7 +271,7 @@ function translate(e: ErrorObject, opts: ProblemOptions): Problem {
 }
 
 function reason(e: ErrorObject, form: { vi: string; en: string }): Problem {
-  const params = e.params as Record<string, any>;
+  const params = e.params;
   const at = e.instancePath;
   const custom = (e.parentSchema as { 'x-message'?: { vi: string; en: string } } | undefined)?.['x-message'];
   if (custom && OWN_VALUE.has(e.keyword)) return problem(at, custom.vi, custom.en);
@@ -319,7 +319,11 @@ function reason(e: ErrorObject, form: { vi: string; en: string }): Problem {
     case 'maxItems':
       return problem(at, `không được quá ${params.limit} mục`, `must have at most ${params.limit} items`);
     case 'uniqueItems':
-      return problem(at, `mục thứ ${params.j + 1} và thứ ${params.i + 1} trùng nhau`, `items ${params.j + 1} and ${params.i + 1} are the same`);
+      return problem(
+        at,
+        `mục thứ ${Number(params.j) + 1} và thứ ${Number(params.i) + 1} trùng nhau`,
+        `items ${Number(params.j) + 1} and ${Number(params.i) + 1} are the same`,
+      );
     case 'minimum':
     case 'exclusiveMinimum':
     case 'maximum':
@@ -348,7 +352,7 @@ function reason(e: ErrorObject, form: { vi: string; en: string }): Problem {
 
 /** The English `message` a room's answers carried before this module (see LegacyStyle). */
 function legacyMessage(e: ErrorObject, style: LegacyStyle): string {
-  const p = e.params as Record<string, any>;
+  const p = e.params;
   if (e.keyword === 'required' && style === 'decision') return 'is required';
   if (e.keyword === 'required' && style === 'catalog') return `must have the property '${p.missingProperty}'`;
   if (e.keyword === 'additionalProperties' && style === 'decision') return 'is not a field of this decision';

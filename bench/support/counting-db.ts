@@ -49,10 +49,11 @@ export function countingDb(db: Db, c: DbCounters): Db {
       }
     },
   });
+  const top = timed(db);
   return {
     kind: db.kind,
     knex: db.knex,
-    query: timed(db).query,
+    query: (sql, params) => top.query(sql, params),
     async tx(fn) {
       c.transactions++;
       const t = performance.now();

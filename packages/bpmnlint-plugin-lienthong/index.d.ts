@@ -50,7 +50,7 @@ export interface Reporter {
 export interface RuleDefinition {
   meta?: { documentation?: { url?: string } };
   /** Called for every moddle element, parents first; `false` skips the element's subtree. */
-  check(node: ModdleElement, reporter: Reporter): boolean | void;
+  check(node: ModdleElement, reporter: Reporter): boolean | undefined;
 }
 
 /** bpmnlint's rule contract: the options of `'lienthong/<rule>': [category, options]` in, a rule out. */

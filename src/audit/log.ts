@@ -67,7 +67,7 @@ export async function appendAudit(q: Queryable, e: AuditEntry): Promise<AuditRow
     dossierCode: e.dossierCode ?? null,
     action: e.action,
     // Stored as jsonb, which does not keep key order: the hash is over canonical JSON anyway.
-    payload: JSON.parse(JSON.stringify(e.payload ?? {})),
+    payload: JSON.parse(JSON.stringify(e.payload ?? {})) as Record<string, unknown>,
     prevHash: last[0]?.hash ?? GENESIS,
   };
   const hash = hashRow(row);

@@ -1,5 +1,4 @@
 /** Activities at deploy: job tasks, user tasks, call activities, multi-instance and input/output mappings. */
-import type { Expr } from '../feel/index.js';
 import type { ElementType, FlowNode, Mapping } from './model.js';
 import { ext, feel, headers, isExpressionText, type Problem } from './zeebe-ext.js';
 

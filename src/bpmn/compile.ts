@@ -5,16 +5,7 @@
 import { ACTIVITIES, compileCall, compileJobTask, compileLoop, compileMappings, compileUserTask } from './compile-activities.js';
 import { compileEvent } from './compile-events.js';
 import { ext, feel, type Problem } from './zeebe-ext.js';
-import {
-  BpmnValidationError,
-  type TimerDefinition,
-  type BpmnProblem,
-  type ElementType,
-  type ExecutableProcess,
-  type FlowNode,
-  type Mapping,
-  type SequenceFlow,
-} from './model.js';
+import { BpmnValidationError, type BpmnProblem, type ElementType, type ExecutableProcess, type FlowNode, type SequenceFlow } from './model.js';
 
 const TYPES: Record<string, ElementType> = {
   'bpmn:StartEvent': 'startEvent',

@@ -276,26 +276,30 @@ export class WorkingCalendar {
   private applyOverrides(overrides: readonly Override[], kinds: Map<number, Override['kind']>): void {
     if (!Array.isArray(overrides)) throw new CalendarError('overrides', 'overrides must be an array');
     const lastJdn = this.firstJdn + this.dayCount - 1;
-    overrides.forEach((row, i) => {
+    overrides.forEach((input: unknown, i) => {
       const param = `overrides[${i}]`;
-      if (row === null || typeof row !== 'object') throw new CalendarError(param, `${param} must be an object`);
+      // Overrides come from the database and from callers: checked field by field.
+      if (input === null || typeof input !== 'object') throw new CalendarError(param, `${param} must be an object`);
+      const row = input as Record<string, unknown>;
       const jdn = parseIsoDate(row.date, `${param}.date`);
       if (row.kind !== 'day_off' && row.kind !== 'working_day') {
         throw new CalendarError(`${param}.kind`, `${param}.kind must be 'day_off' or 'working_day', got ${JSON.stringify(row.kind)}`);
       }
-      for (const field of ['reason', 'source'] as const) {
-        if (typeof row[field] !== 'string' || row[field].trim() === '') {
-          throw new CalendarError(`${param}.${field}`, `${param}.${field} must be a non-empty string`);
-        }
-      }
+      const text = (field: 'reason' | 'source'): string => {
+        const v = row[field];
+        if (typeof v !== 'string' || v.trim() === '') throw new CalendarError(`${param}.${field}`, `${param}.${field} must be a non-empty string`);
+        return v;
+      };
+      const reason = text('reason');
+      const source = text('source');
       if (jdn < this.firstJdn || jdn > lastJdn) return;
-      if (kinds.has(jdn)) throw new CalendarError(`${param}.date`, `${param}.date ${row.date} has more than one override`);
+      if (kinds.has(jdn)) throw new CalendarError(`${param}.date`, `${param}.date ${row.date as string} has more than one override`);
       kinds.set(jdn, row.kind);
       this.notes.set(jdn, {
         kind: 'override',
-        reason: row.reason,
-        source: row.source,
-        ...(row.enteredBy !== undefined ? { enteredBy: row.enteredBy } : {}),
+        reason,
+        source,
+        ...(row.enteredBy !== undefined ? { enteredBy: row.enteredBy as string } : {}),
       });
     });
   }

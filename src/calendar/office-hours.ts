@@ -33,7 +33,9 @@ export function parseOfficeHours(sessions: readonly OfficeSession[]): SessionMs[
   }
   const result: SessionMs[] = [];
   let previousEnd = 0;
-  sessions.forEach((session, i) => {
+  sessions.forEach((input, i) => {
+    // Office hours come from configuration: a session may be missing or malformed.
+    const session = input as Partial<OfficeSession> | null | undefined;
     const start = parseTime(session?.start, `officeHours[${i}].start`);
     const end = parseTime(session?.end, `officeHours[${i}].end`);
     if (end <= start) throw new CalendarError(`officeHours[${i}].end`, `officeHours[${i}] must end after it starts`);

@@ -50,7 +50,7 @@ export interface DbOptions {
 }
 
 // int8 stays a string (keys are 64-bit; JavaScript numbers are not), as node-postgres does.
-const INT8 = 20;
+const INT8 = pg.types.builtins.INT8;
 pg.types.setTypeParser(INT8, (v: string) => v);
 
 export async function openDb(opts: DbOptions): Promise<Db> {
@@ -137,8 +137,9 @@ function openPostgres(url: string, poolMax: number): Db {
         await listenClient.query(`LISTEN ${quoteIdent(channel)}`);
       }
       set.add(cb);
-      return async () => {
-        set!.delete(cb);
+      return () => {
+        set.delete(cb);
+        return Promise.resolve();
       };
     },
     async close() {

@@ -13,12 +13,11 @@
  */
 import { appendAudit } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
-import { Conflict, Forbidden, NotFound } from '../errors.js';
+import { Conflict, NotFound } from '../errors.js';
 import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
 import type { Limit } from '../sla/index.js';
-import { openTaskOf, type Actor as TaskActor } from '../tasks/index.js';
 import { verifySecret } from './code.js';
-import { checkActor, checkMayAct, offsetsOf, returnStep, versionOf, type DossierDeps } from './context.js';
+import { checkActor, checkMayAct, offsetsOf, staff, versionOf, type DossierDeps } from './context.js';
 import { dueDatesVariable } from './due-dates.js';
 import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
 import type { FormDoc } from './forms/model.js';
@@ -170,7 +169,7 @@ export async function supplement(deps: DossierDeps, code: string, secret: string
     }
   }
   const who: Actor = actor ?? { username: 'nguoi-nop-ho-so', role: 'system' };
-  const { procedure, version } = versionOf(deps.catalog, d!);
+  const { procedure, version } = versionOf(deps.catalog, d);
   let restartedDue: Date | undefined;
   const after = await deps.db.tx(async (q) => {
     const now = (await findDossier(q, code, true))!;
@@ -232,7 +231,7 @@ export async function supplement(deps: DossierDeps, code: string, secret: string
           timeToLive: 86_400_000,
           variables: { supplementedAt: at.toISOString() },
         })
-        .catch((e) => deps.log.warn({ err: e, dossierCode: code }, 'publishing the supplement message failed'));
+        .catch((e: unknown) => deps.log.warn({ err: e, dossierCode: code }, 'publishing the supplement message failed'));
     }
     if (restartedDue) {
       await deps.engine
@@ -240,7 +239,7 @@ export async function supplement(deps: DossierDeps, code: string, secret: string
           elementInstanceKey: after.processInstanceKey,
           variables: { dueDates: after.data.dueDates, appointmentAt: after.appointmentAt.toISOString() },
         })
-        .catch((e) => deps.log.warn({ err: e, dossierCode: code }, 'giving the process its new due dates failed (the SLA clocks are authoritative)'));
+        .catch((e: unknown) => deps.log.warn({ err: e, dossierCode: code }, 'giving the process its new due dates failed (the SLA clocks are authoritative)'));
     }
   }
   return after;
@@ -369,56 +368,3 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
 }
 
 // ---- return -----------------------------------------------------------------------------------
-
-/**
- * The counter hands the result (or, for a refused or stopped dossier, the papers) back. For a
- * done dossier this completes the process's return step through the inbox, as the counter
- * officer — so the inbox, the engine and the dossier agree — then records the return.
- */
-export async function returnResult(deps: DossierDeps, actor: Actor, code: string, input: { note?: string } = {}): Promise<DossierRow> {
-  checkActor(actor);
-  const d = await visibleDossier(deps.db, actor, code);
-  checkMayAct(actor, ['counter', 'admin', 'system']);
-  transition('return', code, d.status);
-  if (actor.role === 'counter' && d.receivingAgency !== actor.agencyCode) {
-    throw new Forbidden(`chỉ bộ phận một cửa đã tiếp nhận hồ sơ mới trả kết quả (only the receiving section returns the result)`);
-  }
-  if (d.status === 'done') await completeReturnStep(deps, actor, d, input);
-  return recordReturn(deps, actor, code, input.note ?? null);
-}
-
-async function completeReturnStep(deps: DossierDeps, actor: Actor, d: DossierRow, input: { note?: string }): Promise<void> {
-  const { version } = versionOf(deps.catalog, d);
-  const back = returnStep(version)!;
-  const task = await openTaskOf(deps.db, d.code, back.elementId);
-  if (!task) return; // already completed through the inbox (reconcile would have marked it returned)
-  const decision = { outcome: 'done', ...(input.note ? { note: input.note } : {}) };
-  const who = staff(actor);
-  if (deps.tasks && who) await deps.tasks.complete(who, task.id, decision);
-  else await deps.engine.completeJob({ jobKey: task.jobKey, variables: decision });
-}
-
-export async function recordReturn(deps: DossierDeps, actor: Actor, code: string, note: string | null): Promise<DossierRow> {
-  const at = new Date(deps.clock.now());
-  return deps.db.tx(async (q) => {
-    const d = (await findDossier(q, code, true))!;
-    const to = transition('return', code, d.status);
-    if (!(await moveStatus(q, code, [d.status], to, at, { returned_at: at.toISOString() }))) throw illegal('return', code, d.status, [d.status]);
-    await insertEvent(q, { code, at, from: d.status, to, actor, reason: note, payload: { outcome: d.result?.outcome ?? 'done' } });
-    await appendAudit(q, {
-      actor: actor.username,
-      role: actor.role,
-      agency: actor.agencyCode ?? d.receivingAgency,
-      dossierCode: code,
-      action: 'dossier.returned',
-      at,
-      payload: { from: d.status, note },
-    });
-    return (await findDossier(q, code))!;
-  });
-}
-
-/** The actor as the inbox knows people; the system acts there as nobody in particular. */
-function staff(actor: Actor): TaskActor | undefined {
-  return actor.role === 'system' ? undefined : { username: actor.username, role: actor.role, agencyCode: actor.agencyCode ?? null };
-}

@@ -52,7 +52,7 @@ export async function nextDossierCode(q: Queryable, agency: CodeAgency, at: Date
      returning last`,
     [agency.code, day],
   );
-  const n = Number(rows[0].last);
+  const n = rows[0].last;
   if (n > MAX_PER_DAY) {
     throw new Conflict(
       `cơ quan ${agency.code} đã tiếp nhận ${MAX_PER_DAY} hồ sơ trong ngày ${day}: mã hồ sơ chỉ có 4 chữ số thứ tự (the 4-digit daily sequence is exhausted)`,

@@ -12,7 +12,7 @@ import type { EngineQueries } from '../engine/queries.js';
 import { Forbidden, Unauthenticated } from '../errors.js';
 import type { Catalog, LoadedProcedure, RuleVersion } from '../procedures/index.js';
 import type { SlaService } from '../sla/index.js';
-import type { TaskService } from '../tasks/index.js';
+import type { Actor as TaskActor, TaskService } from '../tasks/index.js';
 import { stepOffsets, type StepOffsets } from './due-dates.js';
 import type { IntakeValidator } from './intake/validate.js';
 import type { Actor, DossierRow } from './types.js';
@@ -113,4 +113,9 @@ export function checkMayAct(actor: Actor, roles: readonly Actor['role'][] = ['co
       `vai trò '${actor.role}' không được thực hiện thao tác này trên hồ sơ (role '${actor.role}' may not do this; allowed: ${roles.filter((r) => r !== 'system').join(', ')})`,
     );
   }
+}
+
+/** The actor as the inbox knows people; the system acts there as nobody in particular. */
+export function staff(actor: Actor): TaskActor | undefined {
+  return actor.role === 'system' ? undefined : { username: actor.username, role: actor.role, agencyCode: actor.agencyCode ?? null };
 }

@@ -127,7 +127,7 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
     cutOff,
     consulted,
   );
-  const data: DossierData = { intake: rest as DossierData['intake'], dueDates };
+  const data: DossierData = { intake: rest, dueDates };
 
   // scrypt is slow on purpose: outside the transaction.
   const secret = newLookupSecret();
@@ -186,16 +186,16 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
   try {
     instanceKey = await startProcess(deps, procedure, version, dossier);
   } catch (e) {
-    await undoReceipt(deps, dossier, who, e).catch((err) =>
+    await undoReceipt(deps, dossier, who, e).catch((err: unknown) =>
       deps.log.error({ err, dossierCode: dossier.code }, 'could not undo a receipt whose process did not start'),
     );
     throw e;
   }
 
   // ---- T2 ----
-  await finishReceipt(deps, dossier, version, instanceKey).catch(async (e) => {
+  await finishReceipt(deps, dossier, version, instanceKey).catch(async (e: unknown) => {
     deps.log.warn({ err: e, dossierCode: dossier.code }, 'finishing the receipt failed; retrying once (reconcile retries later)');
-    await finishReceipt(deps, dossier, version, instanceKey).catch((err) =>
+    await finishReceipt(deps, dossier, version, instanceKey).catch((err: unknown) =>
       deps.log.error({ err, dossierCode: dossier.code }, 'receipt left unfinished for reconcile'),
     );
   });

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../engine/clock.js';
 import type { Catalog } from '../procedures/index.js';
 import type { TaskRow } from '../tasks/index.js';
 import * as actions from './actions.js';
+import { returnResult } from './return.js';
 import type { DossierDeps, DossierEngine, DossierLog, DossierQueries, DossierSla, DossierTasks } from './context.js';
 import type { FormDoc, FormNo } from './forms/model.js';
 import { renderHtml } from './forms/html.js';
@@ -85,7 +86,7 @@ export class DossierService {
   }
 
   returnResult(actor: Actor, code: string, input: { note?: string } = {}): Promise<DossierRow> {
-    return actions.returnResult(this.deps, actor, code, input);
+    return returnResult(this.deps, actor, code, input);
   }
 
   get(actor: Actor, code: string): Promise<Record<string, unknown>> {
@@ -126,7 +127,7 @@ export class DossierService {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.reconcile()
-        .catch((e) => this.deps.log.warn({ err: e }, 'dossier reconcile failed'))
+        .catch((e: unknown) => this.deps.log.warn({ err: e }, 'dossier reconcile failed'))
         .finally(() => (this.running = undefined));
     }, everyMs);
     this.timer.unref();

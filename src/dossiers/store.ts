@@ -14,14 +14,25 @@ const DOSSIER_COLUMNS = `d.code, d.procedure_code as "procedureCode", d.rule_ver
   d.returned_at as "returnedAt", d.done_at as "doneAt", d.province_code as "provinceCode", d.commune_code as "communeCode",
   d.updated_at as "updatedAt"`;
 
-function dossier(r: any): DossierRow {
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+/** A row as the driver returns it: PGlite may hand jsonb back as text and timestamps as strings. */
+type RawRow = Record<string, unknown>;
+
+/** A jsonb column's value, parsed if the driver left it as text. */
+function json(v: unknown): unknown {
+  return typeof v === 'string' ? JSON.parse(v) : v;
+}
+
+function date(v: unknown): Date | null {
+  return v === null || v === undefined ? null : new Date(v as string);
+}
+
+function dossier(r: RawRow): DossierRow {
   return {
-    ...r,
+    ...(r as unknown as DossierRow),
     supplementCount: Number(r.supplementCount),
-    applicant: typeof r.applicant === 'string' ? JSON.parse(r.applicant) : r.applicant,
-    data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data,
-    result: typeof r.result === 'string' ? JSON.parse(r.result) : r.result,
+    applicant: json(r.applicant) as DossierRow['applicant'],
+    data: json(r.data) as DossierRow['data'],
+    result: json(r.result) as DossierRow['result'],
     receivedAt: date(r.receivedAt)!,
     appointmentAt: date(r.appointmentAt)!,
     returnedAt: date(r.returnedAt),
@@ -31,12 +42,12 @@ function dossier(r: any): DossierRow {
 }
 
 export async function findDossier(q: Queryable, code: string, lock = false): Promise<DossierRow | undefined> {
-  const { rows } = await q.query(`select ${DOSSIER_COLUMNS} from domain.dossiers d where d.code = $1${lock ? ' for update' : ''}`, [code]);
+  const { rows } = await q.query<RawRow>(`select ${DOSSIER_COLUMNS} from domain.dossiers d where d.code = $1${lock ? ' for update' : ''}`, [code]);
   return rows[0] ? dossier(rows[0]) : undefined;
 }
 
 export async function dossiersWhere(q: Queryable, where: string, params: unknown[], tail = 'order by d.received_at, d.code'): Promise<DossierRow[]> {
-  const { rows } = await q.query(`select ${DOSSIER_COLUMNS} from domain.dossiers d where ${where} ${tail}`, params);
+  const { rows } = await q.query<RawRow>(`select ${DOSSIER_COLUMNS} from domain.dossiers d where ${where} ${tail}`, params);
   return rows.map(dossier);
 }
 
@@ -118,7 +129,7 @@ export async function eventsOf(q: Queryable, code: string): Promise<DossierEvent
        from domain.dossier_events where dossier_code = $1 order by id`,
     [code],
   );
-  return rows.map((r: any) => ({ ...r, at: new Date(r.at) }));
+  return rows.map((r: RawRow) => ({ ...(r as unknown as DossierEvent), at: date(r.at)! }));
 }
 
 // ---- agencies and users ---------------------------------------------------------------------
@@ -197,7 +208,7 @@ export async function latestForm<T = unknown>(q: Queryable, code: string, form: 
     form,
   ]);
   const d = rows[0]?.data;
-  return typeof d === 'string' ? JSON.parse(d) : d;
+  return d === undefined ? undefined : (json(d) as T);
 }
 
 // ---- supplement requests ----------------------------------------------------------------------
@@ -205,15 +216,15 @@ export async function latestForm<T = unknown>(q: Queryable, code: string, form: 
 const SUPPLEMENT_COLUMNS = `id::text, dossier_code as "dossierCode", requested_at as "requestedAt", requested_by as "requestedBy",
   agency_code as "agencyCode", reasons, items, legal_basis as "legalBasis", answered_at as "answeredAt", answer`;
 
-function supplement(r: any): SupplementRequestRow {
-  return { ...r, requestedAt: new Date(r.requestedAt), answeredAt: r.answeredAt ? new Date(r.answeredAt) : null };
+function supplement(r: RawRow): SupplementRequestRow {
+  return { ...(r as unknown as SupplementRequestRow), requestedAt: date(r.requestedAt)!, answeredAt: date(r.answeredAt) };
 }
 
 export async function insertSupplementRequest(
   q: Queryable,
   s: { code: string; at: Date; by: string; agencyCode: string | null; reasons: string[]; items: unknown[]; legalBasis: string },
 ): Promise<SupplementRequestRow> {
-  const { rows } = await q.query(
+  const { rows } = await q.query<RawRow>(
     `insert into domain.dossier_supplement_requests (dossier_code, requested_at, requested_by, agency_code, reasons, items, legal_basis)
      values ($1, $2::timestamptz, $3, $4, $5::jsonb, $6::jsonb, $7) returning ${SUPPLEMENT_COLUMNS}`,
     [s.code, s.at.toISOString(), s.by, s.agencyCode, JSON.stringify(s.reasons), JSON.stringify(s.items), s.legalBasis],
@@ -222,9 +233,10 @@ export async function insertSupplementRequest(
 }
 
 export async function openSupplementRequest(q: Queryable, code: string): Promise<SupplementRequestRow | undefined> {
-  const { rows } = await q.query(`select ${SUPPLEMENT_COLUMNS} from domain.dossier_supplement_requests where dossier_code = $1 and answered_at is null`, [
-    code,
-  ]);
+  const { rows } = await q.query<RawRow>(
+    `select ${SUPPLEMENT_COLUMNS} from domain.dossier_supplement_requests where dossier_code = $1 and answered_at is null`,
+    [code],
+  );
   return rows[0] ? supplement(rows[0]) : undefined;
 }
 
@@ -237,7 +249,7 @@ export async function answerSupplementRequest(q: Queryable, id: string, at: Date
 }
 
 export async function supplementRequestsOf(q: Queryable, code: string): Promise<SupplementRequestRow[]> {
-  const { rows } = await q.query(`select ${SUPPLEMENT_COLUMNS} from domain.dossier_supplement_requests where dossier_code = $1 order by id`, [code]);
+  const { rows } = await q.query<RawRow>(`select ${SUPPLEMENT_COLUMNS} from domain.dossier_supplement_requests where dossier_code = $1 order by id`, [code]);
   return rows.map(supplement);
 }
 

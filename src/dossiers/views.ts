@@ -10,21 +10,12 @@ import { firstTasksOf, tasksOfDossier, type TaskRow } from '../tasks/index.js';
 import { formContext } from './actions.js';
 import { verifySecret } from './code.js';
 import { checkActor, returnStep, versionOf, type DossierDeps } from './context.js';
-import { form01, form06, form07, type ControlStep, type RegisterRow, type StepResult } from './forms/build.js';
+import { form01 } from './forms/build.js';
+import { form06, form07, type ControlStep, type RegisterRow, type StepResult } from './forms/registers.js';
 import { address, maskId } from './forms/format.js';
 import type { FormDoc, FormNo } from './forms/model.js';
 import { statusVi } from './lifecycle.js';
-import {
-  agenciesByCode,
-  dossiersWhere,
-  eventsOf,
-  findAgency,
-  findDossier,
-  fullNames,
-  latestForm,
-  openSupplementRequest,
-  supplementRequestsOf,
-} from './store.js';
+import { agenciesByCode, dossiersWhere, eventsOf, findAgency, findDossier, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { checkMaySee, visibleDossier, visibleSql } from './visibility.js';
 
@@ -156,7 +147,7 @@ export async function controlSlip(deps: DossierDeps, d: DossierRow): Promise<For
 
     const steps: ControlStep[] = tasks.map((t) => {
       const from = createdAudit.get(t.id)?.from as { agencyCode?: string; taskId?: string | null } | undefined;
-      const prev = from?.taskId ? byId.get(String(from.taskId)) : undefined;
+      const prev = from?.taskId ? byId.get(from.taskId) : undefined;
       const fromAgency = from?.agencyCode ?? d.receivingAgency;
       const clock = byTask.get(t.id);
       const notes: string[] = [];

@@ -129,6 +129,8 @@ export interface JobActions {
   error(errorCode: string, errorMessage?: string, variables?: Variables): Promise<JobOutcome>;
 }
 export type JobOutcome = { readonly done: true };
+// `void`: a handler written `async (job) => { … }` completes the job without variables.
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
 export type JobHandler = (job: ActivatedJob & JobActions) => Promise<JobOutcome | Variables | void>;
 
 export interface WorkerOptions {

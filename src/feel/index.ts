@@ -111,7 +111,7 @@ function toJson(v: unknown): unknown {
     return typeof v === 'function' ? null : v;
   }
   if (Array.isArray(v)) return v.map(toJson);
-  const proto = Object.getPrototypeOf(v);
+  const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) {
     // FEEL temporals, durations and ranges: their text form is what Zeebe stores.
     const s = (v as { toString(): string }).toString();

@@ -83,7 +83,7 @@ export interface AppOptions {
   /** The other rooms' routers, mounted under /api (paths inside them start after '/api'). */
   api?: Router[];
   /** The browser app's built files (default: dist/web) and the shell's agency names. */
-  web?: { assets?: WebAssets; agencyName?(code: string): Promise<string | null> };
+  web?: { assets?: WebAssets; agencyName?: (code: string) => Promise<string | null> };
   /** Express's 'trust proxy' (behind a reverse proxy, so req.ip is the citizen's address). */
   trustProxy?: boolean | number | string;
   /** The procedure lint of POST /v2/deployments (procedures' catalogLinter). Default: none. */

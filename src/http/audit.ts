@@ -131,7 +131,7 @@ function auditFilter(req: Request): AuditFilter {
   };
   const f: AuditFilter = {
     dossier: str('dossier', /^[A-Za-z0-9.\-_]{1,64}$/),
-    action: str('action', /^[a-z0-9_.\-]{1,64}$/),
+    action: str('action', /^[a-z0-9_.-]{1,64}$/),
     from: instant('from'),
     to: instant('to'),
     page: int('page', 1, 1_000_000, 1),
@@ -152,7 +152,10 @@ function auditFilter(req: Request): AuditFilter {
 export function auditPersonalDataReads(db: AuditDeps['db']): RequestHandler {
   return (req, res, next) => {
     const user = req.user;
-    if (!user || user.role !== 'auditor' || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    if (!user || user.role !== 'auditor' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      next();
+      return;
+    }
     // Read now: routing rewrites req.url (and so req.path) on the way to the handler.
     const first = req.path.split('/').filter(Boolean)[0];
     const segment = first && /^[A-Za-z0-9.\-_]{1,100}$/.test(first) ? first : null;
@@ -175,7 +178,7 @@ export function auditPersonalDataReads(db: AuditDeps['db']): RequestHandler {
         });
       }).then(
         () => send(body),
-        (e) => next(e),
+        (e: unknown) => next(e),
       );
       return res;
     } as typeof res.send;

@@ -131,19 +131,24 @@ export function authenticate(tokens: TokenService): RequestHandler {
     const header = req.headers.authorization;
     if (header === undefined || header === '') {
       const cookie = sessionToken(req);
-      if (cookie === undefined) return next();
+      if (cookie === undefined) {
+        next();
+        return;
+      }
       try {
         req.user = await tokens.verify(cookie);
         req.viaCookie = true;
       } catch (e) {
         req.authProblem = (e as Error).message;
       }
-      return next();
+      next();
+      return;
     }
     const m = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
     if (!m) {
       req.authProblem = 'tiêu đề Authorization phải có dạng "Bearer <token>" (Authorization must be "Bearer <token>")';
-      return next();
+      next();
+      return;
     }
     try {
       req.user = await tokens.verify(m[1]);
@@ -209,7 +214,8 @@ function refuseForgedWrite(req: Request): void {
 
 /** Only here, in the route's own first handler, are baseUrl and route both the matched ones. */
 function notePath(req: Request): void {
-  if (req.route?.path && typeof req.route.path === 'string') req.routePath = req.baseUrl + req.route.path;
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  if (path && typeof path === 'string') req.routePath = req.baseUrl + path;
 }
 
 /** The roles a `requireRole` handler allows, or undefined for any other handler. */

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { appendAudit } from '../audit/index.js';
-import { CalendarError, formatVn, type CalendarStore } from '../calendar/index.js';
+import { CalendarError, formatVn, type CalendarStore, type Override } from '../calendar/index.js';
 import { Invalid } from '../errors.js';
 import { publicRoute, requireRole } from './auth.js';
 import { schemaId, validBody, type SchemaRegistry } from './validate.js';
@@ -16,8 +16,8 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
   const cal = () => deps.calendar.calendar;
 
   router.get('/calendar/working-days', publicRoute(), (req, res) => {
-    const from = String(req.query.from ?? '');
-    const addRaw = String(req.query.add ?? '');
+    const from = queryText(req.query.from);
+    const addRaw = queryText(req.query.add);
     if (!DATE.test(from)) throw new CalendarError('from', `from must be a date YYYY-MM-DD, not '${from}'`);
     if (!/^\d+$/.test(addRaw)) throw new CalendarError('add', `add must be a whole number of working days ≥ 0, not '${addRaw}'`);
     const date = cal().addWorkingDays(from, Number(addRaw));
@@ -25,14 +25,14 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
   });
 
   router.get('/calendar/overrides', requireRole('admin', 'auditor'), async (req, res) => {
-    const year = req.query.year === undefined ? undefined : yearParam(String(req.query.year));
+    const year = req.query.year === undefined ? undefined : yearParam(queryText(req.query.year));
     res.json({ items: await deps.calendar.list(year) });
   });
 
   router.put('/calendar/overrides/:date', requireRole('admin'), validBody(deps.schemas, schemaId('api/calendar-override.json')), async (req, res) => {
     const date = dateParam(req.params.date as string);
     const user = req.user!;
-    const saved = await deps.calendar.setOverride({ date, ...req.body }, user.username, async (q, change) => {
+    const saved = await deps.calendar.setOverride({ date, ...(req.body as Omit<Override, 'date'>) }, user.username, async (q, change) => {
       await appendAudit(q, {
         actor: user.username,
         role: user.role,
@@ -68,6 +68,12 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
     res.json({ year, days });
   });
   return router;
+}
+
+/** A query parameter as text: as given, a repeated one (an array) joined with commas, an absent one ''. */
+function queryText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return Array.isArray(v) ? v.join(',') : '';
 }
 
 function yearParam(raw: string): number {

@@ -27,7 +27,18 @@
  * from anyone not signed in.
  */
 import { Router, type Request, type Response } from 'express';
-import { renderHtml, type Actor, type DossierRow, type DossierService, type FormDoc, type FormNo } from '../dossiers/index.js';
+import {
+  renderHtml,
+  type Actor,
+  type ApologyInput,
+  type DecisionInput,
+  type DossierRow,
+  type DossierService,
+  type FormDoc,
+  type FormNo,
+  type ReceiveRequest,
+  type SupplementRequestInput,
+} from '../dossiers/index.js';
 import { Forbidden, Invalid, Unauthenticated } from '../errors.js';
 import { problem } from '../schemas.js';
 import { publicRoute, requireRole, type Principal } from './auth.js';
@@ -73,14 +84,18 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       if (user && user.role !== 'counter' && user.role !== 'admin') {
         throw new Forbidden(`vai trò '${user.role}' không tiếp nhận hồ sơ (role '${user.role}' may not receive dossiers)`);
       }
-      if (!user && req.body.channel !== 'online') {
+      const input = req.body as ReceiveRequest;
+      if (!user && input.channel !== 'online') {
         throw new Unauthenticated(
           'hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa tiếp nhận: cần đăng nhập (sign in to receive counter or postal dossiers)',
         );
       }
-      const r = await dossiers.receive(user ? actor(user) : undefined, req.body);
+      const r = await dossiers.receive(user ? actor(user) : undefined, input);
       res.status(201).location(`/api/dossiers/${encodeURIComponent(r.dossier.code)}`);
-      if (q.format === 'html') return sendHtml(res, r.form01, 201);
+      if (q.format === 'html') {
+        sendHtml(res, r.form01, 201);
+        return;
+      }
       res.json({ dossier: summary(r.dossier), lookupSecret: r.lookupSecret, form01: r.form01 });
     },
   );
@@ -110,7 +125,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Yêu cầu bổ sung, hoàn thiện hồ sơ (form 02); pauses or restarts the clock per the rule version' }),
     body('dossier-supplement-request'),
     async (req, res) => {
-      res.status(201).json(await dossiers.requestSupplement(actor(req.user!), codeOf(req), req.body));
+      res.status(201).json(await dossiers.requestSupplement(actor(req.user!), codeOf(req), req.body as SupplementRequestInput));
     },
   );
 
@@ -136,7 +151,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Từ chối giải quyết hồ sơ (form 03)' }),
     body('dossier-decision'),
     async (req, res) => {
-      res.status(201).json(await dossiers.refuse(actor(req.user!), codeOf(req), req.body));
+      res.status(201).json(await dossiers.refuse(actor(req.user!), codeOf(req), req.body as DecisionInput));
     },
   );
 
@@ -146,7 +161,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Dừng giải quyết hồ sơ (form 05)' }),
     body('dossier-decision'),
     async (req, res) => {
-      res.status(201).json(await dossiers.stop(actor(req.user!), codeOf(req), req.body));
+      res.status(201).json(await dossiers.stop(actor(req.user!), codeOf(req), req.body as DecisionInput));
     },
   );
 
@@ -156,7 +171,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Xin lỗi và hẹn lại ngày trả kết quả (form 04)' }),
     body('dossier-apology'),
     async (req, res) => {
-      res.status(201).json(await dossiers.apologize(actor(req.user!), codeOf(req), req.body));
+      res.status(201).json(await dossiers.apologize(actor(req.user!), codeOf(req), req.body as ApologyInput));
     },
   );
 
@@ -166,7 +181,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Trả kết quả (or the papers of a refused or stopped dossier) at the counter' }),
     body('dossier-return'),
     async (req, res) => {
-      res.json(summary(await dossiers.returnResult(actor(req.user!), codeOf(req), req.body)));
+      res.json(summary(await dossiers.returnResult(actor(req.user!), codeOf(req), req.body as { note?: string })));
     },
   );
 
@@ -191,7 +206,10 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
         ]);
       }
       const doc = await dossiers.form(actor(req.user!), codeOf(req), no);
-      if (q.format === 'html') return sendHtml(res, doc);
+      if (q.format === 'html') {
+        sendHtml(res, doc);
+        return;
+      }
       res.json(doc);
     },
   );
@@ -220,7 +238,10 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     async (req, res) => {
       const q = query(req, REGISTER);
       const doc = await dossiers.register(actor(req.user!), { agency: q.agency, from: q.from!, to: q.to! });
-      if (q.format === 'html') return sendHtml(res, doc);
+      if (q.format === 'html') {
+        sendHtml(res, doc);
+        return;
+      }
       res.json(doc);
     },
   );

@@ -14,7 +14,7 @@ export class PayloadTooLarge extends AppError {}
 /** 415: the body is not in a format this route reads. */
 export class UnsupportedMediaType extends AppError {}
 
-const STATUS: [new (...a: any[]) => AppError, number][] = [
+const STATUS: [new (...a: never[]) => AppError, number][] = [
   [Invalid, 400],
   [Unauthenticated, 401],
   [Forbidden, 403],

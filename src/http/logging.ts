@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { routeLabel } from './metrics.js';
 import { maskPersonalData } from './redact.js';
 
-const SANE_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {

@@ -170,7 +170,7 @@ export function instrumentEngine<E extends WorkflowEngine>(engine: E, metrics: M
         if (!ended) c.inc({ type: job.type });
         ended = true;
       };
-      const counted = Object.assign(Object.create(Object.getPrototypeOf(job)), job, {
+      const counted = Object.assign(Object.create(Object.getPrototypeOf(job) as object | null) as object, job, {
         complete: (...a: Parameters<typeof job.complete>) => job.complete(...a).then((r) => (once(metrics.jobsCompleted), r)),
         fail: (...a: Parameters<typeof job.fail>) => job.fail(...a).then((r) => (once(metrics.jobsFailed), r)),
         error: (...a: Parameters<typeof job.error>) => job.error(...a).then((r) => (once(metrics.jobsErrored), r)),
@@ -210,8 +210,8 @@ export function instrumentEngine<E extends WorkflowEngine>(engine: E, metrics: M
     get(target, prop) {
       if (prop === INSTRUMENTED) return true;
       if (typeof prop === 'string' && prop in overrides) return (overrides as Record<string, unknown>)[prop];
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
     },
   });
 }

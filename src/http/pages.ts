@@ -41,7 +41,7 @@ export const PAGE_CSP = [
 export interface PagesDeps extends Omit<LoginDeps, 'schemas'> {
   assets: WebAssets;
   /** The agency's display name for the shell (null when unknown). */
-  agencyName?(code: string): Promise<string | null>;
+  agencyName?: (code: string) => Promise<string | null>;
 }
 
 const ALL: readonly Role[] = ['admin', 'designer', 'officer', 'counter', 'auditor'];
@@ -71,7 +71,8 @@ export function pagesRouter(deps: PagesDeps): Router {
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
     if (!username || !password || username.length > 100 || password.length > 200) {
-      return sendLogin(res, deps, { next, username, error: 'Hãy nhập tên đăng nhập và mật khẩu.' }, 400);
+      sendLogin(res, deps, { next, username, error: 'Hãy nhập tên đăng nhập và mật khẩu.' }, 400);
+      return;
     }
     try {
       const { user, token, expiresAt } = await signIn(deps, req, res, username, password);
@@ -79,7 +80,13 @@ export function pagesRouter(deps: PagesDeps): Router {
       res.redirect(303, next ?? homeOf(user.role));
     } catch (e) {
       if (e instanceof TooManyRequests) {
-        return sendLogin(res, deps, { next, username, error: `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${res.getHeader('Retry-After') ?? ''} giây.` }, 429);
+        sendLogin(
+          res,
+          deps,
+          { next, username, error: `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${String(res.getHeader('Retry-After') ?? '')} giây.` },
+          429,
+        );
+        return;
       }
       if (!(e instanceof Unauthenticated)) throw e;
       sendLogin(res, deps, { next, username, error: 'Tên đăng nhập hoặc mật khẩu không đúng.' }, 401);
@@ -88,7 +95,10 @@ export function pagesRouter(deps: PagesDeps): Router {
 
   router.get('/', page(ALL), async (req, res) => {
     const user = req.user!;
-    if (user.role === 'designer') return res.redirect(302, homeOf(user.role));
+    if (user.role === 'designer') {
+      res.redirect(302, homeOf(user.role));
+      return;
+    }
     const cards = linksFor(user.role)
       .filter((l) => l.href !== '/')
       .map((l) => `<li><a class="lt-card" href="${l.href}"><strong>${escapeHtml(l.title)}</strong><span>${escapeHtml(l.description)}</span></a></li>`)
@@ -124,7 +134,8 @@ function page(roles: readonly Role[]): RequestHandler {
     if (!req.user) {
       const q = new URLSearchParams({ next: req.originalUrl });
       if (req.authProblem) q.set('reason', 'expired');
-      return res.redirect(302, `/login?${q}`);
+      res.redirect(302, `/login?${q}`);
+      return;
     }
     if (!roles.includes(req.user.role)) {
       res.status(403);
@@ -158,7 +169,10 @@ async function sendPage(req: Request, res: Response, deps: PagesDeps, p: Omit<Sh
   const user: Principal & { agencyName?: string | null } = { ...req.user! };
   if (user.agencyCode && deps.agencyName) user.agencyName = await deps.agencyName(user.agencyCode);
   const entry = p.entry ? deps.assets.entry(p.entry) : undefined;
-  if (p.entry && !entry) return notBuilt(res);
+  if (p.entry && !entry) {
+    notBuilt(res);
+    return;
+  }
   pageHeaders(res);
   res.send(renderPage({ ...p, user, shell: deps.assets.entry('shell'), entry }));
 }

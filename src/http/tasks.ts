@@ -98,7 +98,7 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     describeRoute({ summary: 'Giao cho cán bộ khác (assign to an active officer of the task’s agency)' }),
     body('tasks-assign'),
     async (req, res) => {
-      res.json(view(await tasks.assign(user(req), pathKey(req, 'id'), req.body.username), true));
+      res.json(view(await tasks.assign(user(req), pathKey(req, 'id'), (req.body as { username: string }).username), true));
     },
   );
 
@@ -112,7 +112,7 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     }),
     body('tasks-complete'),
     async (req, res) => {
-      res.json(view(await tasks.complete(user(req), pathKey(req, 'id'), req.body.decision), true));
+      res.json(view(await tasks.complete(user(req), pathKey(req, 'id'), (req.body as { decision: unknown }).decision), true));
     },
   );
 

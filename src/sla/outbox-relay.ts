@@ -100,7 +100,7 @@ export class OutboxRelay {
       } catch (e) {
         out.failed++;
         this.onError(e, row);
-        await markRetry(this.db, row.id, this.retryAt(row.attempts), e instanceof Error ? e.message : String(e)).catch((e2) => this.onError(e2, row));
+        await markRetry(this.db, row.id, this.retryAt(row.attempts), e instanceof Error ? e.message : String(e)).catch((e2: unknown) => this.onError(e2, row));
       }
     }
     return out;

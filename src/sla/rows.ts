@@ -123,6 +123,6 @@ const DATE_FIELDS = ['started_at', 'due_at', 'at_risk_at', 'paused_at', 'next_ch
 /** Runs a select of CLOCK_COLUMNS and returns rows whose instants are Dates. */
 export async function selectClocks(q: Queryable, sql: string, params: unknown[]): Promise<ClockRow[]> {
   const { rows } = await q.query<ClockRow>(sql, params);
-  for (const r of rows) for (const f of DATE_FIELDS) if (r[f] !== null && r[f] !== undefined) (r as any)[f] = date(r[f] as Date | string);
+  for (const r of rows) for (const f of DATE_FIELDS) if (r[f] !== null && r[f] !== undefined) (r as unknown as Record<string, unknown>)[f] = date(r[f]);
   return rows;
 }

@@ -14,6 +14,7 @@ import { formatVn } from '../calendar/index.js';
 import type { Queryable } from '../db/index.js';
 import { vnTime } from './arithmetic.js';
 import type { ClockRow } from './rows.js';
+import { claimDueClocks } from './sql/claimDueClocks.js';
 
 export type SlaEvent = 'at_risk' | 'overdue';
 
@@ -25,6 +26,18 @@ export function nextCheck(r: Pick<ClockRow, 'state' | 'at_risk_at' | 'at_risk_no
   if (!r.at_risk_notified && r.at_risk_at) return r.at_risk_at;
   if (!r.overdue_notified) return r.due_at;
   return null;
+}
+
+/** One scanner batch, in the caller's transaction: claims up to `limit` due clocks and fires each. */
+export async function scanBatch(q: Queryable, now: Date, limit: number, withEngine: boolean): Promise<{ atRisk: number; overdue: number }> {
+  const out = { atRisk: 0, overdue: 0 };
+  for (const row of await claimDueClocks(q, now, limit)) {
+    for (const e of await fireClock(q, row, now, withEngine)) {
+      if (e === 'at_risk') out.atRisk++;
+      else out.overdue++;
+    }
+  }
+  return out;
 }
 
 /** 'sla:<clock>:<generation>:<event>': the same decision always carries the same id. */

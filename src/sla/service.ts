@@ -25,9 +25,9 @@ import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Invalid, NotFound } from '../errors.js';
 import { addOfficeMs, amountOf, atRiskInstant, checkCutOff, checkDate, judge, officeMs, plan } from './arithmetic.js';
 import { CLOCK_COLUMNS, date, limitOf, loadViews, selectClocks, statutoryDue, type ClockRow } from './rows.js';
-import { fireClock, nextCheck } from './scanner.js';
-import { claimDueClocks } from './sql/claimDueClocks.js';
-import { claimMessages, markFailed, markPublished } from './sql/claimMessages.js';
+import { nextCheck, scanBatch } from './scanner.js';
+import { insertClock } from './sql/insertClock.js';
+import { relayMessages } from './message-relay.js';
 import type { ClockView, CutOff, Limit, MetState } from './types.js';
 import { BatchLoop } from './loop.js';
 
@@ -49,8 +49,6 @@ export interface SlaServiceOptions {
   /** Called with an error the background loop survived. */
   onError?: (e: unknown) => void;
 }
-
-const MESSAGE_LEASE_MS = 30_000;
 
 export class SlaService {
   private readonly db: Db;
@@ -245,14 +243,8 @@ export class SlaService {
   async scanOnce(limit = this.scanBatch): Promise<{ atRisk: number; overdue: number }> {
     const now = new Date(this.clock.now());
     const withEngine = this.engine !== undefined;
-    const counts = await this.db.tx(async (q) => {
-      const out = { atRisk: 0, overdue: 0 };
-      for (const row of await claimDueClocks(q, now, limit)) {
-        for (const e of await fireClock(q, row, now, withEngine)) e === 'at_risk' ? out.atRisk++ : out.overdue++;
-      }
-      return out;
-    });
-    await this.relayMessages(limit);
+    const counts = await this.db.tx((q) => scanBatch(q, now, limit, withEngine));
+    if (this.engine) await relayMessages({ db: this.db, engine: this.engine, now: new Date(this.clock.now()), ttlMs: this.messageTtlMs, limit });
     return counts;
   }
 
@@ -287,30 +279,17 @@ export class SlaService {
     const p = plan(this.calendar(), a.limit, startedAt, this.atRiskShare, cutOff);
     if (a.dueAt) p.dueAt = a.dueAt;
     const next = nextCheck({ state: 'running', at_risk_at: p.atRiskAt, at_risk_notified: false, overdue_notified: false, due_at: p.dueAt });
-    const { rows } = await q.query<{ id: string }>(
-      `insert into domain.sla_clocks (dossier_code, kind, task_id, agency_code, step, limit_value, limit_unit, started_at, due_at,
-         at_risk_at, state, next_check_at, budget_ms, counting_from, cut_off_after, statutory_due_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, $10::timestamptz, 'running', $11::timestamptz, $12,
-         $13::timestamptz, $14, $9::timestamptz)
-       returning id::text`,
-      [
-        a.dossierCode,
-        a.kind,
-        a.taskId,
-        a.agencyCode,
-        a.step,
-        a.limit.value,
-        a.limit.unit,
-        startedAt.toISOString(),
-        p.dueAt.toISOString(),
-        p.atRiskAt?.toISOString() ?? null,
-        next?.toISOString() ?? null,
-        p.budgetMs,
-        p.countingFrom.toISOString(),
-        cutOff?.after ?? null,
-      ],
-    );
-    return { id: rows[0].id, dueAt: p.dueAt };
+    const id = await insertClock(q, {
+      ...a,
+      startedAt,
+      dueAt: p.dueAt,
+      atRiskAt: p.atRiskAt ?? null,
+      nextCheckAt: next,
+      budgetMs: p.budgetMs,
+      countingFrom: p.countingFrom,
+      cutOffAfter: cutOff?.after ?? null,
+    });
+    return { id, dueAt: p.dueAt };
   }
 
   /**
@@ -412,32 +391,4 @@ export class SlaService {
     ]);
     return result;
   }
-
-  /** Publishes the pending engine messages; a duplicate refused by the engine counts as published. */
-  private async relayMessages(limit: number): Promise<void> {
-    if (!this.engine) return;
-    const now = new Date(this.clock.now());
-    const rows = await this.db.tx((q) => claimMessages(q, now, MESSAGE_LEASE_MS, limit));
-    for (const m of rows) {
-      try {
-        await this.engine.publishMessage({
-          name: m.name,
-          correlationKey: m.correlation_key,
-          messageId: m.message_id,
-          timeToLive: this.messageTtlMs,
-          variables: m.variables,
-        });
-        await markPublished(this.db, m.id, now, null);
-      } catch (e) {
-        if (isDuplicate(e)) await markPublished(this.db, m.id, now, 'duplicate: already published');
-        else await markFailed(this.db, m.id, e instanceof Error ? e.message : String(e));
-      }
-    }
-  }
-}
-
-function isDuplicate(e: unknown): boolean {
-  const err = e as { name?: string; code?: unknown; message?: string } | null;
-  // Embedded engine: Conflict; Zeebe gateway: gRPC ALREADY_EXISTS (6).
-  return err?.name === 'Conflict' || err?.code === 6 || /already (published|exists)/i.test(err?.message ?? '');
 }

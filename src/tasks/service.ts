@@ -74,8 +74,6 @@ export class TaskService {
    * `get(q, id)`: any task, in the caller's transaction — for the dossier room, which checks
    * its own rules (NotFound when there is no such task).
    */
-  get(actor: Actor, id: string): Promise<TaskRow>;
-  get(q: Queryable, id: string): Promise<TaskRow>;
   async get(who: Actor | Queryable, id: string): Promise<TaskRow> {
     if (isQueryable(who)) return this.found(await this.byId(who, id), id);
     const actor = checkActor(who);

@@ -131,8 +131,8 @@ export class InboxWorker {
     if (pollInterval > 0) every(pollInterval, () => this.wake());
     const sweepInterval = this.opts.sweepInterval ?? 3_600_000;
     if (sweepInterval > 0) {
-      every(sweepInterval, () => void this.sweep().catch((e) => this.onError(e)));
-      void this.sweep().catch((e) => this.onError(e));
+      every(sweepInterval, () => void this.sweep().catch((e: unknown) => this.onError(e)));
+      void this.sweep().catch((e: unknown) => this.onError(e));
     }
     this.wake();
     return this;
@@ -152,7 +152,7 @@ export class InboxWorker {
       this.again = true;
       return;
     }
-    void this.poll().catch((e) => this.onError(e));
+    void this.poll().catch((e: unknown) => this.onError(e));
   }
 
   /**
@@ -194,12 +194,12 @@ export class InboxWorker {
     } catch (e) {
       this.onError(e, job);
       if (e instanceof AgencyNotFound) {
-        await this.engine.failJob({ jobKey: job.key, retries: 0, errorMessage: e.message }).catch((err) => this.onError(err, job));
+        await this.engine.failJob({ jobKey: job.key, retries: 0, errorMessage: e.message }).catch((err: unknown) => this.onError(err, job));
       }
       // Anything else: no action; the activation timeout hands the job out again.
       return undefined;
     }
-    await this.extendLease(job.key).catch((e) => this.onError(e, job));
+    await this.extendLease(job.key).catch((e: unknown) => this.onError(e, job));
     return task;
   }
 
@@ -359,8 +359,8 @@ export function candidateGroups(job: Pick<ActivatedJob, 'customHeaders'>): strin
   const raw = job.customHeaders['io.camunda.zeebe:candidateGroups'];
   if (!raw) return [];
   try {
-    const v = JSON.parse(raw);
-    if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x.length > 0);
+    const v: unknown = JSON.parse(raw);
+    if (Array.isArray(v)) return (v as unknown[]).filter((x): x is string => typeof x === 'string' && x.length > 0);
   } catch {
     // Zeebe writes JSON; anything else is read as a comma-separated list.
   }

@@ -16,7 +16,8 @@
  * next open.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,11 +56,11 @@ beforeAll(async () => {
   if (kind === 'postgres') {
     const scratch = await createScratchDatabase();
     env = { CRASH_DATABASE_URL: scratch.url };
-    cleanup = scratch.drop;
+    cleanup = () => scratch.drop();
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'lienthong-crash-'));
     env = { CRASH_PGLITE_DIR: join(dir, 'data') };
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    cleanup = () => rm(dir, { recursive: true, force: true });
   }
 }, 200_000);
 
@@ -86,8 +87,8 @@ function runChild(args: string[], limitMs: number, killWhen?: (r: Run) => boolea
       child.kill('SIGKILL');
     }
   };
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
     buf += chunk;
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {
@@ -99,8 +100,8 @@ function runChild(args: string[], limitMs: number, killWhen?: (r: Run) => boolea
       if (killWhen?.(run)) kill();
     }
   });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => (run.stderr += chunk));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (run.stderr += chunk));
   const timer = setTimeout(kill, limitMs);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {

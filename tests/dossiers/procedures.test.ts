@@ -58,17 +58,17 @@ describe('Feature: the death group end to end, linking what the applicant chose'
     'Scenario: linked %j',
     async (linked) => {
       h.startServiceWorkers();
-      const { dossier } = await h.receive('death-registration-group', deathIntake(linked as string[]));
+      const { dossier } = await h.receive('death-registration-group', deathIntake(linked));
       await h.complete(dossier.code, 'deathRegistration', { outcome: 'approved' });
       const element = {
         residence_removal: 'residenceRemoval',
         funeral_allowance: 'funeralAllowance',
         survivor_benefit: 'survivorBenefit',
       } as Record<string, string>;
-      for (const l of linked as string[]) await h.complete(dossier.code, element[l], { outcome: 'approved' });
+      for (const l of linked) await h.complete(dossier.code, element[l], { outcome: 'approved' });
       await returned(dossier.code);
       const { rows } = await h.db.query(`select element_id from domain.tasks where dossier_code = $1 order by id`, [dossier.code]);
-      expect(rows.map((r) => r.element_id).sort()).toEqual(['deathRegistration', 'returnResult', ...(linked as string[]).map((l) => element[l])].sort());
+      expect(rows.map((r) => r.element_id).sort()).toEqual(['deathRegistration', 'returnResult', ...linked.map((l) => element[l])].sort());
     },
   );
 });

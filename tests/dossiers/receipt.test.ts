@@ -5,7 +5,6 @@
  */
 import { normaliseSecret, CODE_PATTERN } from '../../src/dossiers/index.js';
 import { DossierService } from '../../src/dossiers/service.js';
-import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
 import { verifyPassword } from '../../src/security/passwords.js';
 import { rejection } from '../support/engine.js';
 import { birthIntake, deathIntake } from './fixtures.js';
@@ -190,10 +189,8 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
       ...h.dossiers.deps,
       engine: {
         ...h.dossiers.deps.engine,
-        createProcessInstance: async () => {
-          throw new Error('engine unavailable');
-        },
-      } as any,
+        createProcessInstance: () => Promise.reject(new Error('engine unavailable')),
+      },
     });
     const e = await rejection(failing.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() }));
     expect(e.message).toBe('engine unavailable');
@@ -211,12 +208,7 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     const broken = new DossierService({
       ...h.dossiers.deps,
       sla: new Proxy(h.sla, {
-        get: (t, p) =>
-          p === 'startDossierClock'
-            ? async () => {
-                throw new Error('database blinked');
-              }
-            : (t as any)[p].bind(t),
+        get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
       }),
     });
     const r = await broken.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });

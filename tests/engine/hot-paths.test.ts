@@ -24,10 +24,11 @@ function recording(db: Db, log: string[]): Db {
       return q.query(sql, params);
     },
   });
+  const top = wrap(db);
   return {
     kind: db.kind,
     knex: db.knex,
-    query: wrap(db).query,
+    query: (sql, params) => top.query(sql, params),
     tx: (fn) => db.tx((q) => fn(wrap(q))),
     listen: (channel, cb) => db.listen(channel, cb),
     close: () => db.close(),

@@ -51,7 +51,7 @@ describe('Feature: parallel multi-instance', () => {
 
     // When they complete in reverse order
     for (const j of [...jobs].sort((a, b) => (b.variables.loopCounter as number) - (a.variables.loopCounter as number))) {
-      await h.engine.completeJob({ jobKey: j.key, variables: { verdict: `ok-${j.variables.agency}` } });
+      await h.engine.completeJob({ jobKey: j.key, variables: { verdict: `ok-${j.variables.agency as string}` } });
     }
 
     // Then the collection is in input order and the body completed
@@ -178,7 +178,7 @@ describe('Feature: multi-instance sub-processes and call activities', () => {
 
     const jobs = await h.activate('handle');
     expect(jobs.map((j) => j.variables.agency).sort()).toEqual(['CA', 'THUE']);
-    for (const j of jobs) await h.engine.completeJob({ jobKey: j.key, variables: { result: `${j.variables.agency}:ok` } });
+    for (const j of jobs) await h.engine.completeJob({ jobKey: j.key, variables: { result: `${j.variables.agency as string}:ok` } });
 
     const i = await h.instance(key);
     expect(i.active).toEqual(['after']);
@@ -241,7 +241,7 @@ describe('Feature: multi-instance sub-processes and call activities', () => {
     // When the children complete in reverse order
     const jobs = await h.activate('answer');
     for (const j of [...jobs].sort((a, b) => (b.variables.loopCounter as number) - (a.variables.loopCounter as number))) {
-      await h.engine.completeJob({ jobKey: j.key, variables: { x: `answer from ${j.variables.agency}` } });
+      await h.engine.completeJob({ jobKey: j.key, variables: { x: `answer from ${j.variables.agency as string}` } });
     }
 
     // Then the answers are collected in input order, and `x` did not leak into the parent

@@ -40,9 +40,9 @@ describe('Feature: in-process workers', () => {
     );
     const order: string[] = [];
     for (const type of ['receive', 'assess', 'notify']) {
-      worker(type, async (job) => {
+      worker(type, (job) => {
         order.push(job.type);
-        return { [`${type}Done`]: true };
+        return Promise.resolve({ [`${type}Done`]: true });
       });
     }
     const key = await h.start('p');
@@ -66,10 +66,10 @@ describe('Feature: in-process workers', () => {
   test('Scenario: "a handler that throws fails the job with retries - 1"; the retry is handed out again and can succeed', async () => {
     await h.deploy(oneTask(3));
     const seenRetries: number[] = [];
-    worker('work', async (job) => {
+    worker('work', (job) => {
       seenRetries.push(job.retries);
-      if (seenRetries.length === 1) throw new Error('registry timeout');
-      return { ok: true };
+      if (seenRetries.length === 1) return Promise.reject(new Error('registry timeout'));
+      return Promise.resolve({ ok: true });
     });
     const key = await h.start('p');
     await waitFor('the instance to complete', completed(key), 3_000);
@@ -81,9 +81,9 @@ describe('Feature: in-process workers', () => {
   test('Scenario: a handler that always throws uses up the retries and raises JOB_NO_RETRIES with its message', async () => {
     await h.deploy(oneTask(3));
     let calls = 0;
-    worker('work', async () => {
+    worker('work', () => {
       calls++;
-      throw new Error('malformed dossier');
+      return Promise.reject(new Error('malformed dossier'));
     });
     const key = await h.start('p');
     await waitFor('an incident', async () => (await h.incidents(key)).length > 0, 3_000);

@@ -289,9 +289,7 @@ describe('Scenario: a failure nobody expected', () => {
     const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) });
     const broken = Object.create(s.service.engine, {
       createProcessInstance: {
-        value: async () => {
-          throw new Error('secret internals at db.ts:42');
-        },
+        value: () => Promise.reject(new Error('secret internals at db.ts:42')),
       },
     });
     const app = createApp({

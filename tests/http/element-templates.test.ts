@@ -81,7 +81,7 @@ async function zeebeValidator(): Promise<
   const name = '@bpmn-io/element-templates-validator';
   try {
     const mod = await import(name);
-    return (mod.validateZeebe ?? mod.default?.validateZeebe) as any;
+    return mod.validateZeebe ?? mod.default?.validateZeebe;
   } catch {
     return undefined;
   }

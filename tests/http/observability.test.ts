@@ -77,7 +77,10 @@ describe('Scenario: request logs and metrics of a running service', () => {
   const logged = async (pred: (l: any) => boolean) => {
     while (!lines.some(pred)) {
       await new Promise<void>((resolve) => {
-        const w = () => (written.delete(w), resolve());
+        const w = () => {
+          written.delete(w);
+          resolve();
+        };
         written.add(w);
       });
     }

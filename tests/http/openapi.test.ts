@@ -41,8 +41,8 @@ describe('Scenario: the OpenAPI document', () => {
 
   test('Given a route that validates its body, when documented, then its requestBody references the same schema file, embedded with its $id', () => {
     const refs: string[] = [];
-    for (const item of Object.values(doc.paths) as any[]) {
-      for (const op of Object.values(item) as any[]) {
+    for (const item of Object.values<any>(doc.paths)) {
+      for (const op of Object.values<any>(item)) {
         const ref = op.requestBody?.content['application/json'].schema.$ref;
         if (ref) refs.push(ref);
       }

@@ -102,7 +102,7 @@ export function sampleDueDates(version: RuleVersion, consultedAgencies?: string[
       const iso = at.toISOString();
       if ((performers.get(s.id) ?? []).length > 1) {
         if (consultedAgencies && !consultedAgencies.includes(a.code)) continue;
-        due[s.id] = { ...((due[s.id] as object) ?? {}), [a.code]: iso };
+        due[s.id] = { ...(due[s.id] ?? {}), [a.code]: iso };
       } else {
         due[s.id] = iso;
       }

@@ -51,7 +51,7 @@ describe('Feature: job handlers', () => {
     ['lienthong.notify-citizen', { template: 'fax' }, /unknown notice template 'fax'/],
     ['lienthong.stop-dossier', { reason: 'weather' }, /unknown stop reason 'weather'/],
     ['lienthong.handoff', {}, /header 'to' must name the receiving agencies/],
-  ])('Scenario: %s with headers %j fails the job', async (type, customHeaders, error) => {
+  ])('Scenario: %s with headers %j fails the job', (type, customHeaders, error) => {
     expect(() => handler(type).handle(job({ customHeaders }), deps)).toThrow(error);
   });
 

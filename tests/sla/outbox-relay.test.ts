@@ -74,7 +74,7 @@ describe('Scenario: an overdue step notifies its agency exactly once', () => {
     ]);
     const [row] = await outboxOf(code);
     expect(row.sent_at?.toISOString()).toBe(vn('05/03/2026 10:00').toISOString());
-    expect(Number(row.attempts)).toBe(1);
+    expect(row.attempts).toBe(1);
   });
 
   test('Given many overdue steps, When two relays run at once (small batches, both looping), Then every notice is delivered once', async () => {
@@ -109,7 +109,7 @@ describe('Scenario: an overdue step notifies its agency exactly once', () => {
     h.clock.advance(1 * SECOND);
     await relay({ leaseMs: 60 * SECOND }).relayOnce();
     expect(await notificationsOf(code)).toHaveLength(1);
-    expect(Number((await outboxOf(code))[0].attempts)).toBe(2);
+    expect((await outboxOf(code))[0].attempts).toBe(2);
   });
 });
 
@@ -134,7 +134,7 @@ describe('Scenario: a failing delivery is retried later, with back-off, and deli
     expect(await r.relayOnce()).toMatchObject({ claimed: 1, delivered: 0, failed: 1 });
     expect(await notificationsOf(code)).toEqual([]);
     let [row] = await outboxOf(code);
-    expect({ sent: row.sent_at, attempts: Number(row.attempts), next: row.next_attempt_at?.getTime(), error: row.last_error }).toEqual({
+    expect({ sent: row.sent_at, attempts: row.attempts, next: row.next_attempt_at?.getTime(), error: row.last_error }).toEqual({
       sent: null,
       attempts: 1,
       next: t0 + 30 * SECOND,
@@ -158,7 +158,7 @@ describe('Scenario: a failing delivery is retried later, with back-off, and deli
 
     expect(await notificationsOf(code)).toHaveLength(1);
     [row] = await outboxOf(code);
-    expect({ attempts: Number(row.attempts), sent: row.sent_at?.getTime(), error: row.last_error }).toEqual({
+    expect({ attempts: row.attempts, sent: row.sent_at?.getTime(), error: row.last_error }).toEqual({
       attempts: 3,
       sent: t0 + 90 * SECOND,
       error: null,

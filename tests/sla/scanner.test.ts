@@ -272,10 +272,10 @@ describe('Scenario: the engine hears sla-overdue and the model escalates', () =>
     const calls: string[] = [];
     let fail = true;
     const engine = {
-      async publishMessage(req: { messageId?: string }) {
+      publishMessage(req: { messageId?: string }) {
         calls.push(req.messageId!);
-        if (fail) throw new Error('gateway unavailable');
-        return { key: '1' };
+        if (fail) return Promise.reject(new Error('gateway unavailable'));
+        return Promise.resolve({ key: '1' });
       },
     };
     const code = await dossier(h.db);

@@ -55,9 +55,9 @@ export interface EngineHarness {
 }
 
 export interface EngineLifecycle {
-  db(): Db;
-  engine(): EmbeddedEngine;
-  clock(): ManualClock;
+  db: () => Db;
+  engine: () => EmbeddedEngine;
+  clock: () => ManualClock;
 }
 
 /**
@@ -145,7 +145,7 @@ export function useEngine(): EngineHarness {
     },
     async activeElements(processInstanceKey) {
       const { rows } = await db().query(`select doc from engine.process_instances where key = $1`, [processInstanceKey]);
-      const els = Object.values(rows[0]?.doc.els ?? {}) as Array<{ id: string }>;
+      const els = Object.values<{ id: string }>(rows[0]?.doc.els ?? {});
       return els.map((e) => e.id).sort();
     },
   } satisfies Omit<EngineHarness, 'db' | 'engine' | 'clock'>);

@@ -7,7 +7,8 @@
  * Time never passes by itself: the engine runs without its scheduler on a ManualClock, and a
  * test moves it with `h.advance(ms)` (clock + one scheduler round).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/index.js';
@@ -114,7 +115,9 @@ export function harness(db: () => Db, engine: () => EmbeddedEngine, clock: () =>
     variables: r.doc.vars,
     hasIncident: r.has_incident,
     parentProcessInstanceKey: r.parent,
-    active: (Object.values(r.doc.els) as Array<{ id: string }>).map((e) => e.id).sort(),
+    active: Object.values<{ id: string }>(r.doc.els)
+      .map((e) => e.id)
+      .sort(),
   });
   const INSTANCE = `select key::text, state, bpmn_process_id, version, doc, has_incident,
                            parent_process_instance_key::text as parent from engine.process_instances`;
@@ -146,7 +149,7 @@ export function harness(db: () => Db, engine: () => EmbeddedEngine, clock: () =>
     },
     async localVariables(processInstanceKey, elementId) {
       const rows = await q(`select doc from engine.process_instances where key = $1`, [processInstanceKey]);
-      const els = Object.values(rows[0]?.doc.els ?? {}) as Array<{ id: string; vars?: Variables; key: string }>;
+      const els = Object.values<{ id: string; vars?: Variables; key: string }>(rows[0]?.doc.els ?? {});
       return els
         .filter((e) => e.id === elementId)
         .sort((a, b) => (BigInt(a.key) < BigInt(b.key) ? -1 : 1))
@@ -226,6 +229,6 @@ export async function durableDatabase(): Promise<{ open(): Promise<Db>; drop(): 
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-restart-'));
   return {
     open: () => openDb({ dataDir: dir }),
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
+    drop: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -5,7 +5,6 @@
  * JOB COMPLETED event). The rule is the guarded UPDATE open|claimed → completing, decided by the
  * database's row lock — on PostgreSQL the two calls really run side by side on two connections.
  */
-import type { TaskRow } from '../../src/tasks/index.js';
 import { beginCompletion } from '../../src/tasks/sql/transitions.js';
 import { waitFor } from '../support/engine.js';
 import { USERS, useInbox } from './support.js';
@@ -35,7 +34,7 @@ describe('Feature: the double-completion race', () => {
       expect(lost[0].reason).toMatchObject({ name: 'Conflict' });
       expect(await jobCompletions(instanceKey)).toBe(1);
       // the task, the process and the audit agree on who won
-      const winner = (won[0] as PromiseFulfilledResult<TaskRow>).value;
+      const winner = won[0].value;
       const stored = await h.tasks.get(h.db, task.id);
       expect(stored).toMatchObject({ state: 'completed', completedBy: winner.completedBy, decision: { note: winner.completedBy } });
       expect((await h.instance(instanceKey)).variables.note).toBe(winner.completedBy);

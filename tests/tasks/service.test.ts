@@ -255,7 +255,7 @@ describe('Feature: completing a task', () => {
     expect(await h.audit('task.completed')).toEqual([]);
   });
 
-  test('Scenario: a task with its own schema (the construction permit decision) is checked against it: a refusal needs its reason', async () => {
+  test('Scenario: a task with its own schema (the construction permit decision) is checked against it: a refusal needs its reason', () => {
     expect(h.tasks.decisions.schemaFor({ formKey: null, bpmnProcessId: 'construction-permit', elementId: 'permitDecision' })).toBe(
       'construction-permit/permitDecision',
     );

@@ -83,8 +83,9 @@ export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}): Inbox
     h.clock.set(T0);
     hooked.length = 0;
     errors.length = 0;
-    hook = async (_q, t) => {
+    hook = (_q, t) => {
       hooked.push(t);
+      return Promise.resolve();
     };
     await h.engine.deployResources(catalog.resources());
     sla = new SlaService({ db: h.db, calendar: () => calendar, clock: h.clock });

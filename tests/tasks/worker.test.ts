@@ -92,9 +92,9 @@ describe('Feature: one inbox row per user-task job', () => {
   test('Scenario: a crash before the row is committed loses nothing — the job times out, comes back, and becomes exactly one row', async () => {
     // Given a hook that fails once (the process "crashes" inside the transaction)
     let calls = 0;
-    h.setHook(async () => {
+    h.setHook(() => {
       calls++;
-      if (calls === 1) throw new Error('crash before commit');
+      return calls === 1 ? Promise.reject(new Error('crash before commit')) : Promise.resolve();
     });
     const { code } = await h.receive();
     // When the worker takes the job and its transaction fails

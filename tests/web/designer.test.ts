@@ -37,7 +37,10 @@ afterEach(async () => {
 
 async function openDesigner(page: Page, path = '/designer/birth-registration-group'): Promise<void> {
   await signInAs(page, service.url, 'thietke', DEMO_PASSWORDS.designer, path);
-  if (path === '/designer') return void (await page.waitForSelector('li[data-process-id="birth-registration-group"]'));
+  if (path === '/designer') {
+    await page.waitForSelector('li[data-process-id="birth-registration-group"]');
+    return;
+  }
   await page.waitForSelector('.djs-element[data-element-id="birthRegistration"]');
   await page.waitForSelector('[data-testid="problem-count"]');
 }

@@ -68,7 +68,7 @@ function calledProcess(ctx, id) {
  * @returns {import('../index').RuleDefinition}
  */
 function inactive() {
-  return { check() {} };
+  return { check: () => undefined };
 }
 
 module.exports = { procedureContext, isOtherProcess, isOwnProcess, calledProcess, inactive };

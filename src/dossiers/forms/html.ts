@@ -13,12 +13,11 @@
 import type { Block, FormDoc } from './model.js';
 
 export function escapeHtml(s: unknown): string {
-  return String(s ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  let text = '';
+  if (typeof s === 'string') text = s;
+  else if (typeof s === 'number' || typeof s === 'boolean' || typeof s === 'bigint') text = String(s);
+  else if (s !== null && s !== undefined) text = JSON.stringify(s) ?? '';
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 const CSS = `
@@ -117,7 +116,7 @@ function block(b: Block): string {
     case 'fields':
       return `<dl class="fields">${b.items.map((i) => `<dt>${e(i.label)}</dt><dd>${e(i.value)}</dd>`).join('')}</dl>`;
     case 'table': {
-      const cols = b.widths ? `<colgroup>${b.widths.map((w) => `<col style="width:${Number(w)}%">`).join('')}</colgroup>` : '';
+      const cols = b.widths ? `<colgroup>${b.widths.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>` : '';
       return `<table>${cols}<thead><tr>${b.columns.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead><tbody>${b.rows
         .map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`)
         .join('')}</tbody></table>`;

@@ -96,7 +96,7 @@ export class EngineCore {
   }
 
   /** A command on a job: the job's instance locked, the element waiting for the job found. */
-  async jobCommand(jobKey: string, fn: (c: Command, inst: InstanceRow, el: ElementInstance) => Promise<void>): Promise<void> {
+  async jobCommand(jobKey: string, fn: (c: Command, inst: InstanceRow, el: ElementInstance) => Promise<void> | void): Promise<void> {
     if (!isKey(jobKey)) throw new NotFound(`job ${jobKey} not found`);
     await this.command(async (c) => {
       const inst = await lockInstanceOfJob(c.q, jobKey);

@@ -116,7 +116,9 @@ export class DefinitionCache {
   }
 }
 
-export function isKey(k: unknown): k is string {
+/** A 64-bit key as the engine writes it: a positive decimal that fits PostgreSQL's bigint. */
+export function isKey(k: string): boolean {
+  // Callers pass what a request carried; anything but such a string is no key.
   return typeof k === 'string' && /^[1-9]\d{0,18}$/.test(k) && BigInt(k) <= 9223372036854775807n;
 }
 

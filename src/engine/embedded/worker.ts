@@ -113,11 +113,11 @@ export class EmbeddedJobWorker implements JobWorker {
     };
     const handled = (async () => {
       try {
-        const result = await this.opts.handler(Object.assign(Object.create(null), job, actions));
-        if (!acted) await actions.complete(result && !(result as JobOutcome).done ? (result as Variables) : undefined);
+        const result = await this.opts.handler(Object.assign(Object.create(null) as object, job, actions));
+        if (!acted) await actions.complete(result && !(result as JobOutcome).done ? result : undefined);
       } catch (e) {
         if (!acted) {
-          await actions.fail((e as Error)?.message ?? String(e)).catch((err) => this.opts.onError?.(err, job));
+          await actions.fail((e as Error)?.message ?? String(e)).catch((err: unknown) => this.opts.onError?.(err, job));
         } else {
           this.opts.onError?.(e, job);
         }

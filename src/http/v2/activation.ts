@@ -29,7 +29,7 @@ export async function activateWithLongPolling(
 ): Promise<ActivatedJob[]> {
   const now = opts.now ?? Date.now;
   const deadline = now() + Math.max(0, opts.wait);
-  let created = false;
+  let created: boolean;
   let wake: (() => void) | undefined;
   // Subscribed before the first attempt, so a job created in between is not missed.
   const unsubscribe =

@@ -34,7 +34,10 @@ export function deploymentsRouter(ctx: V2Context): Router {
       throw new UnsupportedMediaType("send the resources as multipart/form-data, one or more files in the field 'resources'");
     }
     upload(req, res, (err?: unknown) => {
-      if (!err) return next();
+      if (!err) {
+        next();
+        return;
+      }
       // busboy's own errors (no boundary, truncated body…) are the caller's malformed input.
       next(err instanceof multer.MulterError ? err : new Invalid(`malformed multipart body: ${(err as Error)?.message ?? err}`));
     });

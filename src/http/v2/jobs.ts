@@ -35,7 +35,8 @@ export function jobsRouter(ctx: V2Context): Router {
   });
 
   router.post('/jobs/:jobKey/completion', requireRole('admin'), body('job-completion'), async (req, res) => {
-    await ctx.engine.completeJob({ jobKey: pathKey(req, 'jobKey'), variables: req.body?.variables ?? undefined });
+    const b = (req.body ?? {}) as { variables?: Record<string, unknown> | null };
+    await ctx.engine.completeJob({ jobKey: pathKey(req, 'jobKey'), variables: b.variables ?? undefined });
     res.status(204).end();
   });
 

@@ -39,7 +39,7 @@ export interface OutboxRow {
 export async function claimOutbox(q: Queryable, now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
   const { rows } = await q.query<OutboxRow>(CLAIM_OUTBOX_SQL, [now.toISOString(), leaseMs, limit]);
   return rows
-    .map((r) => ({ ...r, at: r.at instanceof Date ? r.at : new Date(r.at), attempts: Number(r.attempts) }))
+    .map((r) => ({ ...r, at: r.at instanceof Date ? r.at : new Date(r.at), attempts: r.attempts }))
     .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
 }
 

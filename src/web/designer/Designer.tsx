@@ -14,7 +14,7 @@ import { compareXml, type Change } from './diff';
 import { createLinter, deployReports, type Report } from './lint';
 import { afterRender, createModeler, createViewer, ensureExecutionPlatform, fitBesidePalette, mainProcess, newDiagramXml, paletteWidth } from './modeler';
 import { CatalogPanel, ChangesPanel, DetailsPanel, ProblemsPanel } from './Panels';
-import { TabButton, VersionSelect, type Tab } from './controls';
+import { BannerBar, TabButton, VersionSelect, type Banner, type Tab } from './controls';
 import { groupDefinitions, Sidebar, type ProcessGroup } from './Sidebar';
 
 type Mode = 'draft' | 'view' | 'compare';
@@ -26,11 +26,6 @@ interface Current {
   version: number | null;
   /** Compare: the older version. */
   from?: number;
-}
-
-interface Banner {
-  kind: 'ok' | 'error' | 'info';
-  text: string;
 }
 
 const LEAVE = 'Bản nháp có thay đổi chưa triển khai. Bỏ các thay đổi đó?';
@@ -102,6 +97,8 @@ export function Designer(props: { initialProcessId: string | null }) {
     const beforeUnload = (e: BeforeUnloadEvent) => {
       if (!dirtyRef.current) return;
       e.preventDefault();
+      // Browsers before Chrome/Edge 119 ask only when returnValue is set (MDN: "for legacy support").
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       e.returnValue = LEAVE;
     };
     window.addEventListener('beforeunload', beforeUnload);
@@ -321,7 +318,14 @@ export function Designer(props: { initialProcessId: string | null }) {
 
   return (
     <div class="lt-designer" aria-busy={busy}>
-      <Sidebar groups={groups} currentId={current?.processId ?? null} onOpenDraft={openDraft} onView={openView} onNew={newDiagram} onFile={openFile} />
+      <Sidebar
+        groups={groups}
+        currentId={current?.processId ?? null}
+        onOpenDraft={(g, v) => void openDraft(g, v)}
+        onView={(g, v) => void openView(g, v)}
+        onNew={(id, name) => void newDiagram(id, name)}
+        onFile={(file) => void openFile(file)}
+      />
       <section class="lt-d-work">
         <div class="lt-d-toolbar" role="toolbar" aria-label="Thao tác với quy trình">
           <span class="lt-d-status" data-testid="designer-status" title={status}>
@@ -334,20 +338,20 @@ export function Designer(props: { initialProcessId: string | null }) {
               <button
                 type="button"
                 disabled={busy || compareFrom === '' || compareTo === '' || compareFrom === compareTo}
-                onClick={() => compare(Number(compareFrom), Number(compareTo))}
+                onClick={() => void compare(Number(compareFrom), Number(compareTo))}
               >
                 So sánh phiên bản
               </button>
             </span>
           )}
-          <button type="button" disabled={!current} onClick={download}>
+          <button type="button" disabled={!current} onClick={() => void download()}>
             Tải xuống .bpmn
           </button>
           {mode !== 'draft' && group && current?.version && (
             <button
               type="button"
               onClick={() =>
-                openDraft(
+                void openDraft(
                   group,
                   group.versions.find((v) => v.version === current.version)!,
                 )
@@ -357,19 +361,12 @@ export function Designer(props: { initialProcessId: string | null }) {
             </button>
           )}
           {mode === 'draft' && (
-            <button type="button" class="lt-button" disabled={busy || !current} onClick={deploy}>
+            <button type="button" class="lt-button" disabled={busy || !current} onClick={() => void deploy()}>
               Triển khai
             </button>
           )}
         </div>
-        {banner && (
-          <div class={`lt-d-banner lt-d-banner-${banner.kind}`} role={banner.kind === 'error' ? 'alert' : 'status'}>
-            {banner.text}
-            <button type="button" aria-label="Đóng thông báo" onClick={() => setBanner(null)}>
-              ×
-            </button>
-          </div>
-        )}
+        <BannerBar banner={banner} onClose={() => setBanner(null)} />
         <div class="lt-d-canvas-wrap">
           <div ref={canvasRef} class="lt-d-canvas" hidden={mode !== 'draft'} data-testid="modeler" />
           <div ref={viewerRef} class="lt-d-canvas" hidden={mode === 'draft'} data-testid="viewer" />

@@ -135,7 +135,7 @@ export function ChangesPanel(props: { from: number; to: number; changes: Change[
 }
 
 /** What a read-only view shows of the element clicked. */
-export function DetailsPanel(props: { element: any | null }) {
+export function DetailsPanel(props: { element: any }) {
   const bo = props.element?.businessObject;
   if (!bo) return <p class="lt-muted lt-d-pad">Chọn một phần tử trên sơ đồ để xem chi tiết.</p>;
   const ext = (type: string) => (bo.extensionElements?.values ?? []).find((v: any) => v.$type === type);

@@ -50,9 +50,9 @@ export function Sidebar(props: {
             type="file"
             accept=".bpmn,.xml,application/xml,text/xml"
             onChange={(e) => {
-              const f = (e.currentTarget as HTMLInputElement).files?.[0];
+              const f = e.currentTarget.files?.[0];
               if (f) props.onFile(f);
-              (e.currentTarget as HTMLInputElement).value = '';
+              e.currentTarget.value = '';
             }}
           />
         </label>
@@ -71,12 +71,12 @@ export function Sidebar(props: {
         >
           <label>
             Mã quy trình (bpmnProcessId)
-            <input name="processId" value={newId} onInput={(e) => setNewId((e.currentTarget as HTMLInputElement).value.trim())} required />
+            <input name="processId" value={newId} onInput={(e) => setNewId(e.currentTarget.value.trim())} required />
           </label>
           {idProblem && <span class="lt-d-field-error">{idProblem}</span>}
           <label>
             Tên quy trình
-            <input name="processName" value={newName} onInput={(e) => setNewName((e.currentTarget as HTMLInputElement).value)} />
+            <input name="processName" value={newName} onInput={(e) => setNewName(e.currentTarget.value)} />
           </label>
           <button type="submit" class="lt-button">
             Tạo

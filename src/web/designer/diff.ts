@@ -57,7 +57,8 @@ function isDiagramOnly(type: unknown): boolean {
   return typeof type === 'string' && (type.startsWith('bpmndi:') || type.startsWith('dc:') || type.startsWith('di:'));
 }
 
-function show(v: unknown): string {
+/** An attribute's value (moddle's are primitives, or elements and lists of them) as shown in a row. */
+function show(v: string | number | boolean | object | null | undefined): string {
   if (v === undefined || v === null) return '—';
   if (typeof v === 'object') {
     const o = v as { $type?: string; id?: string };

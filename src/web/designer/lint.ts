@@ -37,13 +37,13 @@ export function createLinter(version: CatalogVersion | null): { lint(definitions
   const linter = new Linter({ modeler: 'web', type: 'cloud', plugins });
   return {
     async lint(definitions) {
-      const reports = (await linter.lint(definitions)) as Array<Record<string, unknown>>;
+      const reports = (await linter.lint(definitions)) as Array<Partial<Pick<Report, 'id' | 'message' | 'category' | 'rule'>> & Record<string, unknown>>;
       return reports.map((r) => ({
         ...r,
-        id: String(r.id ?? ''),
-        message: String(r.message ?? ''),
-        category: (r.category as Report['category']) ?? 'error',
-        rule: String(r.rule ?? ''),
+        id: r.id ?? '',
+        message: r.message ?? '',
+        category: r.category ?? 'error',
+        rule: r.rule ?? '',
         source: 'lint',
       }));
     },

@@ -22,9 +22,10 @@ export const EXECUTION_PLATFORM_VERSION = '8.6.0';
  * refuses Camunda user tasks at deploy, so a new user task here stays a job-worker one; choosing
  * "Camunda user task" in the properties panel is still possible and the deploy then names it.
  */
-class KeepJobWorkerUserTasks {
-  static $inject: string[] = [];
+function KeepJobWorkerUserTasks(): void {
+  // a no-op in place of camunda-bpmn-js's CreateZeebeUserTaskBehavior
 }
+KeepJobWorkerUserTasks.$inject = [] as string[];
 
 export function createModeler(container: HTMLElement, propertiesParent: HTMLElement): any {
   return new Modeler({

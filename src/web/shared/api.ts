@@ -118,7 +118,7 @@ export interface DeploymentResponse {
 }
 
 export const auth = {
-  logout: () => request<void>('POST', '/api/auth/logout'),
+  logout: () => request<undefined>('POST', '/api/auth/logout'),
 };
 
 // --- the procedure catalog and the designer's element templates -------------------------------

@@ -31,7 +31,7 @@ export async function activateJobs(core: EngineCore, req: ActivateJobsRequest): 
       customHeaders: j.custom_headers,
       worker,
       retries: j.retries,
-      deadline: Number(j.deadline_ms),
+      deadline: j.deadline_ms,
       variables,
     };
   });

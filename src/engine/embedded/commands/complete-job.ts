@@ -15,8 +15,8 @@ import { lockInstancesOfJobs } from '../sql/lockInstance.js';
 interface Completion {
   jobKey: string;
   variables: Variables;
-  resolve(): void;
-  reject(e: unknown): void;
+  resolve: () => void;
+  reject: (e: unknown) => void;
 }
 
 const MAX_BATCH = 64;
@@ -88,7 +88,7 @@ export class JobCompletions {
   }
 
   private async completeOne(jobKey: string, variables: Variables): Promise<void> {
-    await this.core.jobCommand(jobKey, async (c, inst, el) => {
+    await this.core.jobCommand(jobKey, (c, inst, el) => {
       if (el.jobFailed) throw new Conflict(`job ${jobKey} has no retries left and waits for its incident to be resolved`);
       c.runtime.completeJob(inst, el, variables);
     });

@@ -40,6 +40,8 @@ export function openWait(t: Tokens, inst: InstanceRow, owner: ElementInstance, e
     let schedule;
     try {
       const text = evaluateExpr(timer.expression, vars);
+      // A FEEL date, duration or cycle value prints as its ISO 8601 text, which the schedule parses.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       schedule = scheduleTimer(timer.kind, String(text ?? ''), t.ctx.now);
     } catch (e) {
       throw new IncidentSignal('EXTRACT_VALUE_ERROR', `timer of '${event.id}': ${(e as Error).message}`);

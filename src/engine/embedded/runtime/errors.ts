@@ -11,7 +11,10 @@ import { passThrough } from './pass-through.js';
 
 /** An end event: an error end event throws its error; any other passes through. */
 export const activateEndEvent: Activate = (t, inst, el, node) => {
-  if (node.event?.kind !== 'error') return passThrough(t, inst, el, node);
+  if (node.event?.kind !== 'error') {
+    passThrough(t, inst, el, node);
+    return;
+  }
   t.markActivated(inst, el, node);
   t.throwError(inst, el, node.event.errorCode!, '');
 };

@@ -78,7 +78,7 @@ function toList(expr: Expr, vars: Variables, what: string): string[] {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
   throw new FeelEvaluationError(`expected ${what} to be a list of strings or a comma-separated string, but got ${JSON.stringify(v)}`);
 }
 

@@ -104,7 +104,7 @@ const reachCache = new WeakMap<ExecutableProcess, Map<string, Set<string>>>();
 /** Elements reachable from `from` along sequence flows (memoised per process). */
 export function reachable(def: ExecutableProcess, from: string): Set<string> {
   let byId = reachCache.get(def);
-  if (!byId) reachCache.set(def, (byId = new Map()));
+  if (!byId) reachCache.set(def, (byId = new Map<string, Set<string>>()));
   let set = byId.get(from);
   if (set) return set;
   set = new Set();

@@ -6,6 +6,7 @@
  * job's instance document (one round trip per activation, not two).
  */
 import type { Queryable } from '../../../db/index.js';
+import type { InstanceDoc } from '../state.js';
 
 export interface ClaimedJob {
   key: string;
@@ -21,7 +22,7 @@ export interface ClaimedJob {
   deadline_ms: number;
   timed_out: boolean;
   /** The owning instance's document, for the job's variables (read in the same statement). */
-  doc: any;
+  doc: InstanceDoc | null;
 }
 
 const SQL = `
@@ -66,12 +67,6 @@ order by upd.key`;
 export async function activateJobs(q: Queryable, type: string, worker: string, max: number, now: number, deadline: number): Promise<ClaimedJob[]> {
   const { rows } = await q.query<ClaimedJob>(SQL, [type, now, max, worker, deadline]);
   return rows;
-}
-
-/** Root and scope variables of the instances the claimed jobs belong to. */
-export async function instanceDocs(q: Queryable, keys: string[]): Promise<Map<string, any>> {
-  const { rows } = await q.query<{ key: string; doc: any }>(`select key::text, doc from engine.process_instances where key = any($1::bigint[])`, [keys]);
-  return new Map(rows.map((r) => [r.key, r.doc]));
 }
 
 /**

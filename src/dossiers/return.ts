@@ -1,0 +1,60 @@
+/**
+ * Handing the result back at the counter: the last transition of a dossier. For a done dossier it
+ * completes the process's return step through the inbox first, so inbox, engine and dossier agree.
+ */
+import { appendAudit } from '../audit/index.js';
+import { Forbidden } from '../errors.js';
+import { openTaskOf } from '../tasks/index.js';
+import { checkActor, checkMayAct, returnStep, staff, versionOf, type DossierDeps } from './context.js';
+import { illegal, transition } from './lifecycle.js';
+import { findDossier, insertEvent, moveStatus } from './store.js';
+import type { Actor, DossierRow } from './types.js';
+import { visibleDossier } from './visibility.js';
+
+/**
+ * The counter hands the result (or, for a refused or stopped dossier, the papers) back. For a
+ * done dossier this completes the process's return step through the inbox, as the counter
+ * officer — so the inbox, the engine and the dossier agree — then records the return.
+ */
+export async function returnResult(deps: DossierDeps, actor: Actor, code: string, input: { note?: string } = {}): Promise<DossierRow> {
+  checkActor(actor);
+  const d = await visibleDossier(deps.db, actor, code);
+  checkMayAct(actor, ['counter', 'admin', 'system']);
+  transition('return', code, d.status);
+  if (actor.role === 'counter' && d.receivingAgency !== actor.agencyCode) {
+    throw new Forbidden(`chỉ bộ phận một cửa đã tiếp nhận hồ sơ mới trả kết quả (only the receiving section returns the result)`);
+  }
+  if (d.status === 'done') await completeReturnStep(deps, actor, d, input);
+  return recordReturn(deps, actor, code, input.note ?? null);
+}
+
+async function completeReturnStep(deps: DossierDeps, actor: Actor, d: DossierRow, input: { note?: string }): Promise<void> {
+  const { version } = versionOf(deps.catalog, d);
+  const back = returnStep(version)!;
+  const task = await openTaskOf(deps.db, d.code, back.elementId);
+  if (!task) return; // already completed through the inbox (reconcile would have marked it returned)
+  const decision = { outcome: 'done', ...(input.note ? { note: input.note } : {}) };
+  const who = staff(actor);
+  if (deps.tasks && who) await deps.tasks.complete(who, task.id, decision);
+  else await deps.engine.completeJob({ jobKey: task.jobKey, variables: decision });
+}
+
+export async function recordReturn(deps: DossierDeps, actor: Actor, code: string, note: string | null): Promise<DossierRow> {
+  const at = new Date(deps.clock.now());
+  return deps.db.tx(async (q) => {
+    const d = (await findDossier(q, code, true))!;
+    const to = transition('return', code, d.status);
+    if (!(await moveStatus(q, code, [d.status], to, at, { returned_at: at.toISOString() }))) throw illegal('return', code, d.status, [d.status]);
+    await insertEvent(q, { code, at, from: d.status, to, actor, reason: note, payload: { outcome: d.result?.outcome ?? 'done' } });
+    await appendAudit(q, {
+      actor: actor.username,
+      role: actor.role,
+      agency: actor.agencyCode ?? d.receivingAgency,
+      dossierCode: code,
+      action: 'dossier.returned',
+      at,
+      payload: { from: d.status, note },
+    });
+    return (await findDossier(q, code))!;
+  });
+}

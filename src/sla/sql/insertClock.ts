@@ -1,0 +1,46 @@
+/** A new running clock: its plan (due, at-risk and next-look instants) computed by the service. */
+import type { Queryable } from '../../db/index.js';
+import type { Limit } from '../types.js';
+
+export interface NewClock {
+  kind: 'dossier' | 'step';
+  dossierCode: string;
+  taskId: string | null;
+  agencyCode: string | null;
+  step: string | null;
+  limit: Limit;
+  startedAt: Date;
+  dueAt: Date;
+  atRiskAt: Date | null;
+  nextCheckAt: Date | null;
+  budgetMs: number;
+  countingFrom: Date;
+  cutOffAfter: string | null;
+}
+
+export async function insertClock(q: Queryable, c: NewClock): Promise<string> {
+  const { rows } = await q.query<{ id: string }>(
+    `insert into domain.sla_clocks (dossier_code, kind, task_id, agency_code, step, limit_value, limit_unit, started_at, due_at,
+       at_risk_at, state, next_check_at, budget_ms, counting_from, cut_off_after, statutory_due_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, $10::timestamptz, 'running', $11::timestamptz, $12,
+       $13::timestamptz, $14, $9::timestamptz)
+     returning id::text`,
+    [
+      c.dossierCode,
+      c.kind,
+      c.taskId,
+      c.agencyCode,
+      c.step,
+      c.limit.value,
+      c.limit.unit,
+      c.startedAt.toISOString(),
+      c.dueAt.toISOString(),
+      c.atRiskAt?.toISOString() ?? null,
+      c.nextCheckAt?.toISOString() ?? null,
+      c.budgetMs,
+      c.countingFrom.toISOString(),
+      c.cutOffAfter,
+    ],
+  );
+  return rows[0].id;
+}
