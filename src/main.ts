@@ -16,6 +16,7 @@ import { openDb, type Db } from './db/index.js';
 import { systemClock, type Clock } from './engine/clock.js';
 import { EmbeddedEngine } from './engine/embedded/engine.js';
 import { EmbeddedEngineQueries } from './engine/embedded/queries.js';
+import { ElementNames } from './engine/names.js';
 import type { DeploymentResult, Resource } from './engine/port.js';
 import { AppError } from './errors.js';
 import { calendarRouter } from './http/calendar.js';
@@ -177,11 +178,13 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   const tasks = new TaskService({ db, engine, sla, clock });
   const queries = new EmbeddedEngineQueries(db);
   const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, log: logger.child({ room: 'dossiers' }) });
+  const names = new ElementNames(queries);
   const inbox = new InboxWorker(engine, {
     db,
     clock,
     catalog,
     sla,
+    elementName: (job) => names.name(job.processDefinitionKey, job.elementId),
     onTaskCreated: dossiers.onTaskCreated,
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();

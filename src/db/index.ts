@@ -106,17 +106,7 @@ function openPostgres(url: string, poolMax: number): Db {
           return { rows: r.rows, rowCount: r.rowCount ?? 0 };
         },
       };
-      try {
-        await c.query('BEGIN');
-        const out = await fn(q);
-        await c.query('COMMIT');
-        return out;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        await release(c);
-      }
+      return inTransaction(c, () => fn(q), release);
     },
     async listen(channel, cb) {
       if (!listenClient) {
@@ -179,17 +169,7 @@ async function openPglite(dataDir?: string, image?: Blob): Promise<Db> {
     },
     async tx(fn) {
       const c = await acquire();
-      try {
-        await c.query('BEGIN');
-        const out = await fn({ query: (sql, params) => run(c, sql, params) });
-        await c.query('COMMIT');
-        return out;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        await release(c);
-      }
+      return inTransaction(c, () => fn({ query: (sql, params) => run(c, sql, params) }), release);
     },
     async listen(channel, cb) {
       const unsub = await pglite.listen(channel, cb);
@@ -223,4 +203,23 @@ function prepared(sql: string, params?: unknown[]): pg.QueryConfig {
 
 function quoteIdent(s: string): string {
   return '"' + s.replace(/"/g, '""') + '"';
+}
+
+/** BEGIN, the work, COMMIT — or ROLLBACK and rethrow — on one connection, released afterwards. */
+async function inTransaction<C extends { query(sql: string): Promise<unknown> }, T>(
+  c: C,
+  work: () => Promise<T>,
+  release: (c: C) => Promise<void>,
+): Promise<T> {
+  try {
+    await c.query('BEGIN');
+    const out = await work();
+    await c.query('COMMIT');
+    return out;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    await release(c);
+  }
 }

@@ -4,13 +4,12 @@
  * one visibility rule (visibility.ts); plus the inbox hook and the reconciler the composition
  * root wires. Each method is a thin door to the module that does the work.
  */
-import type { Db, Queryable } from '../db/index.js';
-import { systemClock, type Clock } from '../engine/clock.js';
-import type { Catalog } from '../procedures/index.js';
+import type { Queryable } from '../db/index.js';
+import { systemClock } from '../engine/clock.js';
 import type { TaskRow } from '../tasks/index.js';
 import * as actions from './actions.js';
 import { returnResult } from './return.js';
-import type { DossierDeps, DossierEngine, DossierLog, DossierQueries, DossierSla, DossierTasks } from './context.js';
+import type { DossierDeps, DossierLog, DossierTasks } from './context.js';
 import type { FormDoc, FormNo } from './forms/model.js';
 import { renderHtml } from './forms/html.js';
 import { IntakeValidator } from './intake/validate.js';
@@ -20,18 +19,8 @@ import { trace, type Trace } from './trace.js';
 import type { Actor, DossierRow } from './types.js';
 import * as views from './views.js';
 
-export interface DossierServiceOptions {
-  db: Db;
-  engine: DossierEngine;
-  queries?: DossierQueries;
-  catalog: Catalog;
-  sla: DossierSla;
-  tasks?: DossierTasks;
-  intake?: IntakeValidator;
-  clock?: Clock;
-  log?: DossierLog;
-  lookupUrl?: string;
-}
+/** The service's dependencies; the intake validator, clock and log have defaults. */
+export type DossierServiceOptions = Omit<DossierDeps, 'intake' | 'clock' | 'log'> & Partial<Pick<DossierDeps, 'intake' | 'clock' | 'log'>>;
 
 const silent: DossierLog = { info() {}, warn() {}, error() {} };
 

@@ -119,6 +119,13 @@ export interface WorkflowEngine {
   resolveIncident(incidentKey: string): Promise<void>;
   /** An in-process worker for one job type (see JobWorker). */
   createWorker(options: WorkerOptions): JobWorker;
+  /**
+   * Calls `listener` with a job's type soon after a job is created (the embedded engine: the
+   * database's notification at commit; on Zeebe, a job stream). A hint to activate now rather
+   * than at the next poll: it may be late or never come, so callers keep polling. Returns the
+   * unsubscribe.
+   */
+  onJobCreated(listener: (type: string) => void): () => void;
   close(): Promise<void>;
 }
 

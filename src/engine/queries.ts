@@ -169,7 +169,7 @@ export interface ElementInstanceItem {
   processDefinitionId: string;
   /** The element's id in the BPMN. */
   elementId: string;
-  /** Absent when the engine does not record it (the embedded engine does not). */
+  /** The element's name in the BPMN; absent when it has none. */
   elementName?: string;
   /** Camunda's BPMN element type: 'USER_TASK', 'SERVICE_TASK', 'START_EVENT', 'MULTI_INSTANCE_BODY', … */
   type: string;

@@ -38,11 +38,10 @@ import { pagesRouter } from './pages.js';
 import { loadWebAssets, type WebAssets } from './web-assets.js';
 import { listRoutes, unguardedRoutes } from './routes.js';
 import { SchemaRegistry } from './validate.js';
-import type { JobNotifier } from './v2/activation.js';
 import { v2Router, type V2Context } from './v2/index.js';
 
 export interface AppOptions {
-  engine: WorkflowEngine & Partial<JobNotifier>;
+  engine: WorkflowEngine;
   queries: EngineQueries;
   db: Pick<Db, 'kind' | 'query' | 'tx'>;
   logger?: Logger;

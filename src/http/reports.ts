@@ -12,7 +12,7 @@
  */
 import { Router } from 'express';
 import type { Queryable } from '../db/index.js';
-import { reportingPeriod, reportOnTime, type GroupBy, type OnTimeRow, type PeriodConvention, type PeriodKind } from '../reports/index.js';
+import { reportingPeriod, reportOnTime, reportRow, type GroupBy, type OnTimeRow, type PeriodConvention, type PeriodKind } from '../reports/index.js';
 import { requireRole, type Principal } from './auth.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
 import { SchemaRegistry, schemaId } from './validate.js';
@@ -126,19 +126,5 @@ function vnShow(day: string): string {
 
 function totalOf(rows: OnTimeRow[]): OnTimeRow {
   const sum = (f: 'early' | 'onTime' | 'late') => rows.reduce((n, r) => n + r[f], 0);
-  const [early, onTime, late] = [sum('early'), sum('onTime'), sum('late')];
-  const total = early + onTime + late;
-  const rate = (n: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
-  return {
-    key: '*',
-    name: null,
-    total,
-    early,
-    onTime,
-    late,
-    earlyRate: rate(early),
-    onTimeRate: rate(onTime),
-    lateRate: rate(late),
-    withinLimitRate: rate(early + onTime),
-  };
+  return reportRow('*', null, sum('early'), sum('onTime'), sum('late'));
 }

@@ -90,7 +90,8 @@ export async function reportOnTimeForPeriod(
   return { ...(await reportOnTime(db, { from: p.from, to: p.to, groupBy: q.groupBy, kind: q.kind })), label: p.label };
 }
 
-function row(key: string, name: string | null, early: number, onTime: number, late: number): OnTimeRow {
+/** One line of a report: the counts and their rates (a share rounded to four decimals; 0 of nothing). */
+export function row(key: string, name: string | null, early: number, onTime: number, late: number): OnTimeRow {
   const total = early + onTime + late;
   const rate = (n: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
   return {

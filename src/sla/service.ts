@@ -262,17 +262,7 @@ export class SlaService {
 
   private async insert(
     q: Queryable,
-    a: {
-      kind: 'dossier' | 'step';
-      dossierCode: string;
-      taskId: string | null;
-      agencyCode: string | null;
-      step: string | null;
-      limit: Limit;
-      startedAt: Date;
-      cutOff?: CutOff;
-      dueAt?: Date;
-    },
+    a: Pick<ClockView, 'kind' | 'dossierCode' | 'taskId' | 'agencyCode' | 'step' | 'limit' | 'startedAt'> & { cutOff?: CutOff; dueAt?: Date },
   ): Promise<{ id: string; dueAt: Date }> {
     const startedAt = checkDate(a.startedAt, 'startedAt');
     const cutOff = checkCutOff(a.cutOff);

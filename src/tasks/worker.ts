@@ -76,15 +76,12 @@ export interface InboxWorkerOptions {
   /** Jobs activated per round (default 32). */
   batch?: number;
   worker?: string;
-  /** The BPMN name of a job's element; default: the embedded engine's compiled definition. */
+  /** The BPMN name of a job's element (e.g. `ElementNames` over the engine's queries); none without it. */
   elementName?: (job: ActivatedJob) => Promise<string | undefined>;
   onError?: (err: unknown, job?: ActivatedJob) => void;
 }
 
-type InboxEngine = Pick<WorkflowEngine, 'activateJobs' | 'updateJobTimeout' | 'failJob' | 'completeJob'> & {
-  onJobCreated?(listener: (type: string) => void): () => void;
-  definition?(key: string): Promise<{ elements: Record<string, { name?: string } | undefined> }>;
-};
+type InboxEngine = Pick<WorkflowEngine, 'activateJobs' | 'updateJobTimeout' | 'failJob' | 'completeJob' | 'onJobCreated'>;
 
 export interface SweepResult {
   renewed: number;
@@ -119,7 +116,7 @@ export class InboxWorker {
   }
 
   start(): this {
-    this.unsubscribe = this.engine.onJobCreated?.((type) => {
+    this.unsubscribe = this.engine.onJobCreated((type) => {
       if (type === USER_TASK_JOB_TYPE) this.wake();
     });
     const every = (ms: number, f: () => void) => {
@@ -343,9 +340,7 @@ export class InboxWorker {
   }
 
   private async elementName(job: ActivatedJob): Promise<string | undefined> {
-    if (this.opts.elementName) return this.opts.elementName(job);
-    if (typeof this.engine.definition !== 'function') return undefined;
-    return (await this.engine.definition(job.processDefinitionKey)).elements[job.elementId]?.name;
+    return this.opts.elementName?.(job);
   }
 }
 

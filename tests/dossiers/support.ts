@@ -4,6 +4,7 @@
  * shipped calendar, the inbox (TaskService + InboxWorker, driven by hand) calling the dossier
  * room's hook, and the demo registry of src/dossiers/seed.ts (one province, two communes).
  */
+import { ElementNames } from '../../src/engine/names.js';
 import { CalendarStore, type WorkingCalendar } from '../../src/calendar/index.js';
 import { DossierService, seedDemo, type Actor, type DossierRow, type Receipt } from '../../src/dossiers/index.js';
 import { findDossier } from '../../src/dossiers/store.js';
@@ -101,11 +102,13 @@ export function useDossiers(): DossierHarness {
       tasks,
       clock: h.clock,
     });
+    const names = new ElementNames(new EmbeddedEngineQueries(h.db));
     worker = new InboxWorker(h.engine, {
       db: h.db,
       catalog,
       sla,
       clock: h.clock,
+      elementName: (job) => names.name(job.processDefinitionKey, job.elementId),
       pollInterval: 0,
       sweepInterval: 0,
       onTaskCreated: (q, t) => (hookOn ? dossiers.onTaskCreated(q, t) : Promise.resolve()),

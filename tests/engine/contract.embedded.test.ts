@@ -7,7 +7,8 @@ import { workflowEngineContract } from './contract.js';
 
 workflowEngineContract('embedded', async () => {
   const t = await openTestDb();
-  const engine = new EmbeddedEngine(t.db, { clock: new ManualClock() });
+  const engine = new EmbeddedEngine(t.db, { clock: new ManualClock(), scheduler: false });
+  await engine.start();
   return {
     engine,
     queries: new EmbeddedEngineQueries(t.db),

@@ -114,6 +114,37 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       expect((await e.queries.getSequenceFlows(created.processInstanceKey)).map((f) => f.elementId)).toEqual(['toWork', 'toEnd']);
     });
 
+    test('element instances: each activation with its element id, BPMN name, type and state', async () => {
+      const id = unique('contract-elements');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type));
+      const { processInstanceKey } = await e.engine.createProcessInstance({ bpmnProcessId: id });
+      const { items } = await e.queries.searchElementInstances({ filter: { processInstanceKey } });
+      const byId = Object.fromEntries(items.map((i) => [i.elementId, i]));
+      expect(byId.start).toMatchObject({ type: 'START_EVENT', state: 'COMPLETED' });
+      expect(byId.work).toMatchObject({ elementName: 'Xử lý', type: 'SERVICE_TASK', state: 'ACTIVE', hasIncident: false });
+      expect(byId.start.elementName).toBeUndefined();
+    });
+
+    test('a created job wakes a listener for its type, which can then activate it', async () => {
+      const id = unique('contract-wake');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type));
+      let off: () => void = () => undefined;
+      const woken = new Promise<void>((resolve) => {
+        off = e.engine.onJobCreated((t) => {
+          if (t === type) resolve();
+        });
+      });
+      try {
+        const created = await e.engine.createProcessInstance({ bpmnProcessId: id });
+        await woken;
+        expect((await activateOne(type)).processInstanceKey).toBe(created.processInstanceKey);
+      } finally {
+        off();
+      }
+    });
+
     test('a failed job with no retries left is an incident; retries and resolution bring it back', async () => {
       const id = unique('contract-incident');
       const type = unique('contract.job');

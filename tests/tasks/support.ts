@@ -10,6 +10,8 @@
  * and their people: officers ca1, ca2 (police of Phúc Xá), cabd (police of Ba Đình), tp1 (justice
  * of Phúc Xá), bh1 (BHXH), counter mc1 (one-stop of Phúc Xá), auditor tt1, admin ad1, designer tk1.
  */
+import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
+import { ElementNames } from '../../src/engine/names.js';
 import { CalendarStore, type WorkingCalendar } from '../../src/calendar/index.js';
 import type { Db, Queryable } from '../../src/db/index.js';
 import { loadCatalog, ruleVersionAt, type Catalog } from '../../src/procedures/index.js';
@@ -90,11 +92,13 @@ export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}): Inbox
     await h.engine.deployResources(catalog.resources());
     sla = new SlaService({ db: h.db, calendar: () => calendar, clock: h.clock });
     tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock });
+    const names = new ElementNames(new EmbeddedEngineQueries(h.db));
     worker = new InboxWorker(h.engine, {
       db: h.db,
       catalog,
       sla,
       clock: h.clock,
+      elementName: (job) => names.name(job.processDefinitionKey, job.elementId),
       pollInterval: 0,
       sweepInterval: 0,
       onTaskCreated: (q, t) => hook!(q, t),

@@ -25,6 +25,7 @@ import {
   type SequenceFlowItem,
 } from '../queries.js';
 import { bool, compileSearch, date, int, key, searchTable, text, type SearchTable } from './sql/searchFilter.js';
+import { ElementNames } from '../names.js';
 import { isKey } from './definitions.js';
 
 const TENANT = `'${DEFAULT_TENANT}'::text`;
@@ -130,6 +131,8 @@ export const PROCESS_DEFINITIONS = searchTable<ProcessDefinitionItem, ProcessDef
 // ---- the implementation --------------------------------------------------------------------
 
 export class EmbeddedEngineQueries implements EngineQueries {
+  private readonly names = new ElementNames(this);
+
   constructor(private readonly db: Queryable) {}
 
   searchProcessInstances(query: SearchQuery<ProcessInstanceFilter, ProcessInstanceSortField>): Promise<SearchResult<ProcessInstanceItem>> {
@@ -158,8 +161,14 @@ export class EmbeddedEngineQueries implements EngineQueries {
     }));
   }
 
-  searchElementInstances(query: SearchQuery<ElementInstanceFilter, ElementInstanceSortField>): Promise<SearchResult<ElementInstanceItem>> {
-    return this.search(ELEMENT_INSTANCES, query);
+  /** Element instances with their BPMN names (read from the definition, which the events do not carry). */
+  async searchElementInstances(query: SearchQuery<ElementInstanceFilter, ElementInstanceSortField>): Promise<SearchResult<ElementInstanceItem>> {
+    const result = await this.search(ELEMENT_INSTANCES, query);
+    for (const item of result.items) {
+      const name = (await this.names.of(item.processDefinitionKey))[item.elementId];
+      if (name) item.elementName = name;
+    }
+    return result;
   }
 
   searchIncidents(query: SearchQuery<IncidentFilter, IncidentSortField>): Promise<SearchResult<IncidentItem>> {

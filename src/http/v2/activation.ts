@@ -6,11 +6,6 @@
  */
 import type { ActivateJobsRequest, ActivatedJob, WorkflowEngine } from '../../engine/port.js';
 
-/** What the embedded engine offers besides the port: a wake-up when a job is created. */
-export interface JobNotifier {
-  onJobCreated(listener: (type: string) => void): () => void;
-}
-
 export interface LongPollOptions {
   /** ms to wait for a job; ≤ 0: return at once. */
   wait: number;
@@ -23,7 +18,7 @@ export interface LongPollOptions {
 }
 
 export async function activateWithLongPolling(
-  engine: WorkflowEngine & Partial<JobNotifier>,
+  engine: Pick<WorkflowEngine, 'activateJobs' | 'onJobCreated'>,
   req: ActivateJobsRequest,
   opts: LongPollOptions,
 ): Promise<ActivatedJob[]> {
@@ -34,7 +29,7 @@ export async function activateWithLongPolling(
   // Subscribed before the first attempt, so a job created in between is not missed.
   const unsubscribe =
     opts.wait > 0
-      ? engine.onJobCreated?.((type) => {
+      ? engine.onJobCreated((type) => {
           if (type !== req.type) return;
           created = true;
           wake?.();

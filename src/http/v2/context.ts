@@ -3,10 +3,9 @@ import { DEFAULT_TENANT, type EngineQueries } from '../../engine/queries.js';
 import type { WorkflowEngine } from '../../engine/port.js';
 import type { DeploymentLinter } from '../../procedures/index.js';
 import type { SchemaRegistry } from '../validate.js';
-import type { JobNotifier } from './activation.js';
 
 export interface V2Context {
-  engine: WorkflowEngine & Partial<JobNotifier>;
+  engine: WorkflowEngine;
   queries: EngineQueries;
   schemas: SchemaRegistry;
   /** Aborted when the service stops: pending long polls answer at once. */

@@ -1,16 +1,9 @@
 /** A new running clock: its plan (due, at-risk and next-look instants) computed by the service. */
 import type { Queryable } from '../../db/index.js';
-import type { Limit } from '../types.js';
+import type { ClockView } from '../types.js';
 
-export interface NewClock {
-  kind: 'dossier' | 'step';
-  dossierCode: string;
-  taskId: string | null;
-  agencyCode: string | null;
-  step: string | null;
-  limit: Limit;
-  startedAt: Date;
-  dueAt: Date;
+/** Who the clock is for and its limit, as a view shows them, with the plan the service computed. */
+export interface NewClock extends Pick<ClockView, 'kind' | 'dossierCode' | 'taskId' | 'agencyCode' | 'step' | 'limit' | 'startedAt' | 'dueAt'> {
   atRiskAt: Date | null;
   nextCheckAt: Date | null;
   budgetMs: number;

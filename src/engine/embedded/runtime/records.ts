@@ -45,7 +45,7 @@ export function takeEvent(ctx: RuntimeContext, inst: InstanceRow, flowId: string
   });
 }
 
-/** A wait opened or fired on an element: TIMER or PROCESS_MESSAGE_SUBSCRIPTION. */
+/** A record about an element's wait or job: TIMER, PROCESS_MESSAGE_SUBSCRIPTION or JOB. */
 export function waitEvent(
   ctx: RuntimeContext,
   inst: InstanceRow,
@@ -67,14 +67,5 @@ export function waitEvent(
 }
 
 export function jobEvent(ctx: RuntimeContext, inst: InstanceRow, el: ElementInstance, jobKey: string, intent: string, payload?: Record<string, unknown>): void {
-  ctx.effects.event({
-    valueType: 'JOB',
-    intent,
-    processInstanceKey: inst.key,
-    elementInstanceKey: el.key,
-    elementId: el.id,
-    bpmnProcessId: inst.bpmnProcessId,
-    at: ctx.now,
-    payload: { jobKey, ...payload },
-  });
+  waitEvent(ctx, inst, el, 'JOB', intent, { jobKey, ...payload });
 }

@@ -37,6 +37,9 @@ type Work =
   | { kind: 'complete'; inst: InstanceRow; key: string; result?: Variables; flows?: string[] }
   | { kind: 'take'; inst: InstanceRow; flowId: string; scope: string };
 
+/** A function of the command's context, less that first parameter: what the runtime's wrappers take. */
+type WithoutContext<F> = F extends (ctx: RuntimeContext, ...rest: infer R) => unknown ? R : never;
+
 /** Element behaviours by type; job-based tasks and multi-instance bodies are chosen before the type. */
 const BEHAVIOURS: Partial<Record<ElementType, Activate>> = {
   scriptTask: activateScriptTask,
@@ -185,20 +188,13 @@ export class Runtime implements Tokens {
     rescheduleOrDrop(this.ctx, timer);
   }
 
-  raiseIncident(
-    inst: InstanceRow,
-    el: ElementInstance,
-    errorType: IncidentType,
-    message: string,
-    retry?: 'activate' | 'complete',
-    pending?: Variables,
-    jobKey?: string,
-  ): string {
-    return raiseIncident(this.ctx, inst, el, errorType, message, retry, pending, jobKey);
+  /** Opens an incident on `el` (what a command does when a job runs out of retries). */
+  raiseIncident(...args: WithoutContext<typeof raiseIncident>): string {
+    return raiseIncident(this.ctx, ...args);
   }
 
-  jobEvent(inst: InstanceRow, el: ElementInstance, jobKey: string, intent: string, payload?: Variables): void {
-    jobEvent(this.ctx, inst, el, jobKey, intent, payload);
+  jobEvent(...args: WithoutContext<typeof jobEvent>): void {
+    jobEvent(this.ctx, ...args);
   }
 
   // ---- Tokens: what the behaviours use --------------------------------------------------

@@ -6,19 +6,10 @@
  * job's instance document (one round trip per activation, not two).
  */
 import type { Queryable } from '../../../db/index.js';
+import type { JobRow } from '../effects.js';
 import type { InstanceDoc } from '../state.js';
 
-export interface ClaimedJob {
-  key: string;
-  type: string;
-  process_instance_key: string;
-  element_instance_key: string;
-  element_id: string;
-  bpmn_process_id: string;
-  definition_key: string;
-  version: number;
-  retries: number;
-  custom_headers: Record<string, string>;
+export interface ClaimedJob extends Omit<JobRow, 'state' | 'activatable_at' | 'created_at'> {
   deadline_ms: number;
   timed_out: boolean;
   /** The owning instance's document, for the job's variables (read in the same statement). */

@@ -1,16 +1,10 @@
 /** A job as the job commands check it before acting (by primary key). */
 import type { Queryable } from '../../../db/index.js';
 import { NotFound } from '../../../errors.js';
+import type { JobUpdate } from '../effects.js';
 
-export interface JobState {
-  key: string;
-  state: 'ACTIVATABLE' | 'ACTIVATED' | 'FAILED';
-  retries: number;
-  activatable_at: number;
-  deadline: number | null;
-  worker: string | null;
-  error_message: string | null;
-}
+/** The job's state as the commands check and rewrite it (the shape of an update). */
+export type JobState = JobUpdate;
 
 export async function jobRow(q: Queryable, jobKey: string): Promise<JobState> {
   const { rows } = await q.query<JobState>(
