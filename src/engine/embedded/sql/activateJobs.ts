@@ -55,6 +55,12 @@ select upd.key::text, upd.type, upd.process_instance_key::text, upd.element_inst
 from upd left join engine.process_instances pi on pi.key = upd.process_instance_key
 order by upd.key`;
 
+/**
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 3.51 ms, p99 6.23 ms over 20 calls; Index Scan jobs_activatable, Index Scan jobs_deadline,
+ * ModifyTable jobs, Index Scan jobs_pkey, Subquery Scan, CTE Scan, ModifyTable events, Index Scan
+ * process_instances_pkey.
+ */
 export async function activateJobs(q: Queryable, type: string, worker: string, max: number, now: number, deadline: number): Promise<ClaimedJob[]> {
   const { rows } = await q.query<ClaimedJob>(SQL, [type, now, max, worker, deadline]);
   return rows;
@@ -63,6 +69,10 @@ export async function activateJobs(q: Queryable, type: string, worker: string, m
 /**
  * Zeebe times a job out at its deadline whether or not a worker is polling: the job becomes
  * activatable again (no retry spent), TIMED_OUT is logged, and workers of its type are woken.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 1.01 ms, p99 1.01 ms over 2 calls; Index Scan jobs_deadline, ModifyTable jobs, Index Scan
+ * jobs_pkey, CTE Scan, ModifyTable events.
  */
 export async function timeOutJobs(q: Queryable, now: number, limit = 1000): Promise<number> {
   const { rows } = await q.query<{ n: number }>(

@@ -9,12 +9,21 @@ const COLUMNS = `key::text, definition_key::text as "definitionKey", bpmn_proces
   (extract(epoch from started_at) * 1000)::float8 as "startedAt",
   (extract(epoch from ended_at) * 1000)::float8 as "endedAt"`;
 
+/**
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.18 ms, p99 0.32 ms over 690 calls; Index Scan process_instances_pkey.
+ */
 export async function lockInstance(q: Queryable, key: string): Promise<InstanceRow | undefined> {
   const { rows } = await q.query<InstanceRow>(`select ${COLUMNS} from engine.process_instances where key = $1 for update`, [key]);
   return rows[0];
 }
 
-/** The instance that owns a job, locked; undefined when the job does not exist. */
+/**
+ * The instance that owns a job, locked; undefined when the job does not exist.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.3 ms, p99 1.53 ms over 428 calls; Index Scan jobs_pkey, Index Scan process_instances_pkey.
+ */
 export async function lockInstanceOfJob(q: Queryable, jobKey: string): Promise<InstanceRow | undefined> {
   const { rows } = await q.query<InstanceRow>(
     `select ${COLUMNS} from engine.process_instances
@@ -24,6 +33,11 @@ export async function lockInstanceOfJob(q: Queryable, jobKey: string): Promise<I
   return rows[0];
 }
 
+/**
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.18 ms, p99 4.45 ms over 69 calls; Index Scan incidents_pkey, Index Scan
+ * process_instances_pkey.
+ */
 export async function lockInstanceOfIncident(q: Queryable, incidentKey: string): Promise<InstanceRow | undefined> {
   const { rows } = await q.query<InstanceRow>(
     `select ${COLUMNS} from engine.process_instances
@@ -33,12 +47,12 @@ export async function lockInstanceOfIncident(q: Queryable, incidentKey: string):
   return rows[0];
 }
 
-export async function readInstance(q: Queryable, key: string): Promise<InstanceRow | undefined> {
-  const { rows } = await q.query<InstanceRow>(`select ${COLUMNS} from engine.process_instances where key = $1`, [key]);
-  return rows[0];
-}
-
-/** Locks the instances that are free now; busy ones are left for the next round. */
+/**
+ * Locks the instances that are free now; busy ones are left for the next round.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 6.01 ms, p99 6.01 ms over 1 calls; Seq Scan process_instances.
+ */
 export async function lockInstancesSkipLocked(q: Queryable, keys: string[]): Promise<InstanceRow[]> {
   if (!keys.length) return [];
   const { rows } = await q.query<InstanceRow>(
@@ -51,6 +65,9 @@ export async function lockInstancesSkipLocked(q: Queryable, keys: string[]): Pro
 /**
  * The instances owning these jobs, locked in key order — two batches never wait on each other in
  * a cycle — with each job mapped to its instance (through the documents, read under the lock).
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.36 ms, p99 1.55 ms over 84 calls; Index Scan jobs_pkey, Index Scan process_instances_pkey.
  */
 export async function lockInstancesOfJobs(q: Queryable, jobKeys: string[]): Promise<{ instanceOfJob: Map<string, InstanceRow> }> {
   const { rows } = await q.query<InstanceRow>(
@@ -68,6 +85,9 @@ export async function lockInstancesOfJobs(q: Queryable, jobKeys: string[]): Prom
  * The active instance whose document holds element instance `elementInstanceKey`, locked. Element
  * instance keys have no index of their own (they live in the documents), so this scans the
  * active instances' documents: it serves SetVariables on an element scope, a rare command.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.27 ms, p99 2.13 ms over 78 calls; Index Scan process_instances_by_process.
  */
 export async function lockInstanceOfElement(q: Queryable, elementInstanceKey: string): Promise<InstanceRow | undefined> {
   const { rows } = await q.query<{ key: string }>(`select key::text from engine.process_instances where state = 'ACTIVE' and doc->'els' ? $1`, [

@@ -10,7 +10,12 @@ export interface SubscriptionCandidate {
   interrupting: boolean;
 }
 
-/** Open subscriptions for a name and key, oldest first. */
+/**
+ * Open subscriptions for a name and key, oldest first.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.15 ms, p99 0.33 ms over 800 calls; Index Scan message_subscriptions_lookup.
+ */
 export async function findSubscriptions(q: Queryable, name: string, correlationKey: string): Promise<SubscriptionCandidate[]> {
   const { rows } = await q.query<SubscriptionCandidate>(
     `select key::text, process_instance_key::text, element_instance_key::text, target_element_id,
@@ -26,6 +31,9 @@ export async function findSubscriptions(q: Queryable, name: string, correlationK
 /**
  * Records that a message correlated to a process; false when it already had (Zeebe: a message
  * correlates at most once per bpmnProcessId). Concurrent claims serialise on the primary key.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.15 ms, p99 1.17 ms over 574 calls; ModifyTable message_correlations.
  */
 export async function claimCorrelation(q: Queryable, messageKey: string, bpmnProcessId: string): Promise<boolean> {
   const { rows } = await q.query(
@@ -41,7 +49,13 @@ export interface BufferedMessage {
   variables: Record<string, unknown>;
 }
 
-/** Buffered messages a newly opened subscription may take, first published first. */
+/**
+ * Buffered messages a newly opened subscription may take, first published first.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.23 ms, p99 1.12 ms over 574 calls; Index Scan messages_lookup, Index Only Scan
+ * message_correlations_pkey.
+ */
 export async function bufferedFor(q: Queryable, name: string, correlationKey: string, bpmnProcessId: string, now: number): Promise<BufferedMessage[]> {
   const { rows } = await q.query<BufferedMessage>(
     `select m.key::text, m.variables from engine.messages m
@@ -55,6 +69,10 @@ export async function bufferedFor(q: Queryable, name: string, correlationKey: st
   return rows;
 }
 
+/**
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.16 ms, p99 0.29 ms over 250 calls; ModifyTable messages.
+ */
 export async function bufferMessage(
   q: Queryable,
   m: { key: string; name: string; correlationKey: string; messageId: string | null; variables: unknown; now: number; ttl: number },
@@ -66,7 +84,12 @@ export async function bufferMessage(
   );
 }
 
-/** True when a message with this id is still buffered (Zeebe: ALREADY_EXISTS). Expired ones are cleared. */
+/**
+ * True when a message with this id is still buffered (Zeebe: ALREADY_EXISTS). Expired ones are cleared.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.14 ms, p99 0.23 ms over 500 calls; ModifyTable messages, Index Scan messages_id.
+ */
 export async function messageIdTaken(q: Queryable, name: string, correlationKey: string, messageId: string, now: number): Promise<boolean> {
   await q.query(`delete from engine.messages where name = $1 and correlation_key = $2 and message_id = $3 and expires_at <= to_timestamp($4 / 1000.0)`, [
     name,
@@ -82,7 +105,14 @@ export async function messageIdTaken(q: Queryable, name: string, correlationKey:
   return rows.length > 0;
 }
 
-/** Drops messages whose time to live is over; returns how many. */
+/**
+ * Drops messages whose time to live is over; returns how many.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 8.72 ms, p99 8.72 ms over 2 calls; ModifyTable messages, Index Scan messages_pkey, Subquery
+ * Scan, Index Scan messages_expiry, ModifyTable message_correlations, CTE Scan, Index Scan
+ * message_correlations_pkey.
+ */
 export async function expireMessages(q: Queryable, now: number, limit = 1000): Promise<number> {
   const { rows } = await q.query<{ n: number }>(
     `with gone as (
@@ -103,6 +133,10 @@ export interface MessageStart {
   element_id: string;
 }
 
+/**
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.13 ms, p99 0.21 ms over 800 calls; Seq Scan message_start_subscriptions.
+ */
 export async function messageStarts(q: Queryable, name: string): Promise<MessageStart[]> {
   const { rows } = await q.query<MessageStart>(
     `select bpmn_process_id, definition_key::text, element_id from engine.message_start_subscriptions
@@ -112,6 +146,10 @@ export async function messageStarts(q: Queryable, name: string): Promise<Message
   return rows;
 }
 
+/**
+ * Not in bench:engine-sql's workload (it has no message start event); `npm run bench:correlate`
+ * times starting instances by message.
+ */
 export async function messageStartsOf(q: Queryable, bpmnProcessId: string): Promise<(MessageStart & { message_name: string })[]> {
   const { rows } = await q.query<MessageStart & { message_name: string }>(
     `select message_name, bpmn_process_id, definition_key::text, element_id from engine.message_start_subscriptions
@@ -121,6 +159,11 @@ export async function messageStartsOf(q: Queryable, bpmnProcessId: string): Prom
   return rows;
 }
 
+/**
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.21 ms, p99 0.21 ms over 1 calls; ModifyTable message_start_subscriptions, Seq Scan
+ * message_start_subscriptions.
+ */
 export async function replaceMessageStarts(
   q: Queryable,
   bpmnProcessId: string,
@@ -138,7 +181,12 @@ export async function replaceMessageStarts(
   }
 }
 
-/** Zeebe: no second instance by message start while one started with the same key is active. */
+/**
+ * Zeebe: no second instance by message start while one started with the same key is active.
+ *
+ * Not in bench:engine-sql's workload (it has no message start event); `npm run bench:correlate`
+ * times starting instances by message.
+ */
 export async function activeStartedWithKey(q: Queryable, bpmnProcessId: string, correlationKey: string): Promise<boolean> {
   const { rows } = await q.query(
     `select 1 from engine.process_instances where bpmn_process_id = $1 and start_correlation_key = $2 and state = 'ACTIVE' limit 1`,

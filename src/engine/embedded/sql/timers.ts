@@ -9,6 +9,10 @@ import type { TimerRow } from '../effects.js';
 /** A timer row as the scheduler claims it: the row the engine wrote, less its creation time. */
 export type DueTimer = Omit<TimerRow, 'created_at'>;
 
+/**
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 2.87 ms, p99 2.87 ms over 2 calls; Index Scan timers_due.
+ */
 export async function claimDueTimers(q: Queryable, now: number, limit: number): Promise<DueTimer[]> {
   const { rows } = await q.query<DueTimer>(
     `select key::text, (extract(epoch from due_at) * 1000)::float8 as due_at,
@@ -24,18 +28,32 @@ export async function claimDueTimers(q: Queryable, now: number, limit: number): 
   return rows;
 }
 
-/** When the next timer is due (to sleep until then), or undefined when none is waiting. */
+/**
+ * When the next timer is due (to sleep until then), or undefined when none is waiting.
+ *
+ * Once per scheduler sleep, outside any command (not in bench:engine-sql's workload): min(due_at)
+ * over the timers_due index.
+ */
 export async function nextDueAt(q: Queryable): Promise<number | undefined> {
   const { rows } = await q.query<{ t: number | null }>(`select (extract(epoch from min(due_at)) * 1000)::float8 as t from engine.timers`);
   return rows[0]?.t ?? undefined;
 }
 
-/** Timer start events of a process: replaced whenever a new version is deployed. */
+/**
+ * Timer start events of a process: replaced whenever a new version is deployed.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
+ * p50 0.25 ms, p99 0.25 ms over 1 calls; ModifyTable timers, Index Scan timers_start.
+ */
 export async function deleteStartTimers(q: Queryable, bpmnProcessId: string): Promise<void> {
   await q.query(`delete from engine.timers where bpmn_process_id = $1 and process_instance_key is null`, [bpmnProcessId]);
 }
 
-/** A timer start event of a new version: no instance yet, it fires a new one. */
+/**
+ * A timer start event of a new version: no instance yet, it fires a new one.
+ *
+ * Once per timer start event at deploy (not in bench:engine-sql's workload).
+ */
 export async function insertStartTimer(
   q: Queryable,
   t: {
