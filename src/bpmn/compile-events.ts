@@ -1,10 +1,10 @@
 /** Event definitions at deploy: what each kind of event may carry, its message and its timer. */
 import type { Expr } from '../feel/index.js';
 import { checkTimer } from './timers.js';
-import type { FlowNode, TimerDefinition } from './model.js';
+import type { FlowNode, ScopeKind, TimerDefinition } from './model.js';
 import { ext, feel, type Problem } from './zeebe-ext.js';
 
-export function compileEvent(n: any, node: FlowNode, isProcessScope: boolean, problem: Problem): void {
+export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: Problem): void {
   const defs: any[] = n.eventDefinitions ?? [];
   if (node.type === 'receiveTask') {
     const m = compileMessage(n, n.messageRef, true, problem);
@@ -23,14 +23,25 @@ export function compileEvent(n: any, node: FlowNode, isProcessScope: boolean, pr
   const d = defs[0];
   const kind = String(d.$type).replace('bpmn:', '');
   const allowed: Record<string, string[]> = {
-    startEvent: isProcessScope ? ['MessageEventDefinition', 'TimerEventDefinition'] : [],
+    startEvent:
+      scope === 'process'
+        ? ['MessageEventDefinition', 'TimerEventDefinition']
+        : scope === 'eventSubProcess'
+          ? ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition']
+          : [],
     endEvent: ['TerminateEventDefinition', 'ErrorEventDefinition', 'MessageEventDefinition'],
     intermediateThrowEvent: ['MessageEventDefinition'],
     intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition'],
     boundaryEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition'],
   };
   if (!(allowed[node.type] ?? []).includes(kind)) {
-    problem(n, `unsupported event definition ${kind} on ${node.type}${node.type === 'startEvent' && !isProcessScope ? ' inside a sub-process' : ''}`);
+    const where =
+      node.type === 'startEvent' && scope === 'subProcess'
+        ? ' inside a sub-process'
+        : node.type === 'startEvent' && scope === 'eventSubProcess'
+          ? ' of an event sub-process'
+          : '';
+    problem(n, `unsupported event definition ${kind} on ${node.type}${where}`);
     return;
   }
   if (kind === 'TerminateEventDefinition') {
@@ -49,7 +60,8 @@ export function compileEvent(n: any, node: FlowNode, isProcessScope: boolean, pr
       // Zeebe: a message throw event is work for a job worker.
       return;
     }
-    const m = compileMessage(n, d.messageRef, node.type !== 'startEvent', problem);
+    // A process's message start needs no key; every other message catch (an event sub-process's start too) does.
+    const m = compileMessage(n, d.messageRef, node.type !== 'startEvent' || scope !== 'process', problem);
     if (m) node.event = { kind: 'message', message: m };
   }
 }
@@ -85,6 +97,8 @@ function compileTimer(n: any, d: any, node: FlowNode, problem: Problem): TimerDe
   const [kind, v] = kinds[0];
   if (kind === 'cycle' && node.type === 'intermediateCatchEvent') problem(n, 'a timer catch event cannot have a cycle');
   if (kind === 'cycle' && node.type === 'boundaryEvent' && n.cancelActivity !== false) problem(n, 'an interrupting timer boundary event cannot have a cycle');
+  if (kind === 'cycle' && node.type === 'startEvent' && node.cancelActivity === true)
+    problem(n, 'an interrupting timer start event of an event sub-process cannot have a cycle');
   const expression = feel(n, `timer ${kind}`, String(v.body).trim(), problem);
   if (!expression) return undefined;
   if ('static' in expression) {

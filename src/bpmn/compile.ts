@@ -5,7 +5,7 @@
 import { ACTIVITIES, compileCall, compileJobTask, compileLoop, compileMappings, compileUserTask } from './compile-activities.js';
 import { compileEvent } from './compile-events.js';
 import { ext, feel, type Problem } from './zeebe-ext.js';
-import { BpmnValidationError, type BpmnProblem, type ElementType, type ExecutableProcess, type FlowNode, type SequenceFlow } from './model.js';
+import { BpmnValidationError, type BpmnProblem, type ElementType, type ExecutableProcess, type FlowNode, type ScopeKind, type SequenceFlow } from './model.js';
 
 const TYPES: Record<string, ElementType> = {
   'bpmn:StartEvent': 'startEvent',
@@ -67,7 +67,7 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
   const problem = (el: any, message: string) => problems.push({ elementId: el?.id ?? '(no id)', elementType: el?.$type ?? 'unknown', message });
   if (!proc.id) problem(proc, 'a process needs an id');
   const raw = new Map<string, any>();
-  compileScope(proc, proc.id, true, out, raw, problem);
+  compileScope(proc, proc.id, 'process', out, raw, problem);
 
   // Boundary events know their host; hosts learn their boundary events.
   for (const el of Object.values(out.elements)) {
@@ -93,7 +93,8 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
 }
 
 /** One flow scope: the process or a sub-process, with its elements and flows. */
-function compileScope(container: any, scopeId: string, isProcess: boolean, out: ExecutableProcess, raw: Map<string, any>, problem: Problem): void {
+function compileScope(container: any, scopeId: string, kind: ScopeKind, out: ExecutableProcess, raw: Map<string, any>, problem: Problem): void {
+  const isProcess = kind === 'process';
   const flowEls: any[] = container.flowElements ?? [];
   const nodes = flowEls.filter((e) => e.$type !== 'bpmn:SequenceFlow' && !ARTIFACTS.has(e.$type));
   const flows = flowEls.filter((e) => e.$type === 'bpmn:SequenceFlow');
@@ -115,15 +116,11 @@ function compileScope(container: any, scopeId: string, isProcess: boolean, out: 
   const starts: FlowNode[] = [];
   for (const n of nodes) {
     raw.set(n.id, n);
-    if (n.$type === 'bpmn:SubProcess' && n.triggeredByEvent) {
-      problem(n, 'event sub-processes are not supported');
-      continue;
-    }
     if (n.$type === 'bpmn:Transaction' || n.$type === 'bpmn:AdHocSubProcess') {
       problem(n, `unsupported element: the embedded engine does not execute ${n.$type.replace('bpmn:', '')}`);
       continue;
     }
-    const type = TYPES[n.$type];
+    const type: ElementType | undefined = n.$type === 'bpmn:SubProcess' && n.triggeredByEvent ? 'eventSubProcess' : TYPES[n.$type];
     if (!type) {
       problem(n, `unsupported element: the embedded engine does not execute ${n.$type.replace('bpmn:', '')}`);
       continue;
@@ -140,7 +137,12 @@ function compileScope(container: any, scopeId: string, isProcess: boolean, out: 
       boundaries: [],
     };
     if (n.default) node.defaultFlow = n.default.id;
-    compileEvent(n, node, isProcess, problem);
+    // An event sub-process's start interrupts its scope unless it says otherwise (an error start always does).
+    if (type === 'startEvent' && kind === 'eventSubProcess') node.cancelActivity = n.isInterrupting !== false;
+    compileEvent(n, node, kind, problem);
+    if (type === 'startEvent' && kind === 'eventSubProcess' && node.event?.kind === 'error' && !node.cancelActivity) {
+      problem(n, 'an error start event of an event sub-process is always interrupting');
+    }
     compileMappings(n, node, problem);
     if (n.loopCharacteristics) compileLoop(n, node, problem);
     if (JOB_TASKS.has(type) || isMessageThrow(n, type)) compileJobTask(n, node, problem);
@@ -153,7 +155,7 @@ function compileScope(container: any, scopeId: string, isProcess: boolean, out: 
     }
     out.elements[n.id] = node;
     if (type === 'startEvent') starts.push(node);
-    if (type === 'subProcess') compileScope(n, n.id, false, out, raw, problem);
+    if (type === 'subProcess' || type === 'eventSubProcess') compileScope(n, n.id, type, out, raw, problem);
   }
 
   // A scope starts at one none start event; a process may instead start by message or timer.
@@ -171,6 +173,11 @@ function compileScope(container: any, scopeId: string, isProcess: boolean, out: 
       }
     }
     if (starts.length === 0) problem(container, 'a process needs a start event');
+  } else if (kind === 'eventSubProcess') {
+    const sub = out.elements[scopeId];
+    if (starts.length !== 1 || !starts[0].event)
+      problem(container, 'an event sub-process needs exactly one start event, with a message, timer or error definition');
+    else if (sub) sub.eventStart = starts[0].id;
   } else {
     const sub = out.elements[scopeId];
     if (none.length !== 1 || starts.length !== 1) problem(container, 'an embedded sub-process needs exactly one none start event');
@@ -187,6 +194,10 @@ function compileScope(container: any, scopeId: string, isProcess: boolean, out: 
 function checkStructure(raw: any, el: FlowNode, out: ExecutableProcess, flows: any[], problem: Problem): void {
   if (el.type === 'startEvent' && el.incoming.length) problem(raw, 'a start event cannot have incoming sequence flows');
   if (el.type === 'boundaryEvent' && el.incoming.length) problem(raw, 'a boundary event cannot have incoming sequence flows');
+  if (el.type === 'eventSubProcess') {
+    if (el.incoming.length || el.outgoing.length) problem(raw, 'an event sub-process cannot have incoming or outgoing sequence flows');
+    return;
+  }
   if (el.type !== 'startEvent' && el.type !== 'boundaryEvent' && el.incoming.length === 0) {
     problem(raw, 'has no incoming sequence flow, so no token can ever reach it');
   }

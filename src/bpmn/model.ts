@@ -20,7 +20,11 @@ export type ElementType =
   | 'inclusiveGateway'
   | 'eventBasedGateway'
   | 'subProcess'
+  | 'eventSubProcess'
   | 'callActivity';
+
+/** What contains a flow element: the process, an embedded sub-process or an event sub-process. */
+export type ScopeKind = 'process' | 'subProcess' | 'eventSubProcess';
 
 /** Zeebe's BpmnElementType names, used in events and the /v2 API. */
 export const ZEEBE_ELEMENT_TYPE: Record<ElementType | 'process', string> = {
@@ -43,6 +47,7 @@ export const ZEEBE_ELEMENT_TYPE: Record<ElementType | 'process', string> = {
   inclusiveGateway: 'INCLUSIVE_GATEWAY',
   eventBasedGateway: 'EVENT_BASED_GATEWAY',
   subProcess: 'SUB_PROCESS',
+  eventSubProcess: 'EVENT_SUB_PROCESS',
   callActivity: 'CALL_ACTIVITY',
 };
 
@@ -121,13 +126,18 @@ export interface FlowNode {
   terminate?: boolean;
   /** Timer, message or error definition of an event (or a receive task's message). */
   event?: EventDefinition;
-  /** Boundary events: the activity they are attached to, and whether they interrupt it. */
+  /**
+   * Boundary events: the activity they are attached to, and whether they interrupt it. The start
+   * event of an event sub-process: whether it interrupts its scope (`isInterrupting`).
+   */
   attachedTo?: string;
   cancelActivity?: boolean;
   /** Ids of the boundary events attached to this activity. */
   boundaries: string[];
   /** Sub-process: its none start event. */
   noneStart?: string;
+  /** Event sub-process: its start event (message, timer or error), which the scope's waits fire. */
+  eventStart?: string;
   called?: CallDefinition;
   loop?: LoopDefinition;
 }

@@ -8,7 +8,7 @@ import type { Db } from '../../src/db/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { resetEngine } from '../support/engine.js';
-import { chain, end, messageCatch, processXml, serviceTask, start, timerCatch, timerStart, flow } from '../support/bpmn.js';
+import { chain, end, eventSubProcess, messageCatch, messageStart, processXml, serviceTask, start, timerCatch, timerStart, flow } from '../support/bpmn.js';
 import { HOUR, durableDatabase, harness } from '../support/event-engine.js';
 
 let store: Awaited<ReturnType<typeof durableDatabase>>;
@@ -134,5 +134,45 @@ describe('Feature: restart', () => {
     await engine!.publishMessage({ name: 'payment-received', correlationKey: 'HS-2' });
 
     expect((await h.instance(key)).state).toBe('COMPLETED');
+  });
+
+  test('Scenario: event sub-processes go on across a restart — a reminder started before it, the next after it, and the timer that fell due meanwhile', async () => {
+    // Given a step with a non-interrupting reminder on a message and an interrupting deadline after two hours
+    await h.deploy(
+      processXml(
+        'p',
+        start('s'),
+        serviceTask('work', 'work'),
+        end('e'),
+        ...chain('s', 'work', 'e'),
+        eventSubProcess('reminder', [
+          messageStart('atRisk', 'sla-at-risk', { correlationKey: '=code', interrupting: false }),
+          serviceTask('remind', 'remind'),
+          end('reminded'),
+          ...chain('atRisk', 'remind', 'reminded'),
+        ]),
+        eventSubProcess('deadline', [timerStart('late', { duration: 'PT2H' }), end('expired'), ...chain('late', 'expired')]),
+      ),
+    );
+    const key = await h.start('p', { code: 'HS-3' });
+    await engine!.publishMessage({ name: 'sla-at-risk', correlationKey: 'HS-3' });
+
+    // When the service restarts, and the reminder comes again
+    await shutdown();
+    await boot();
+    await engine!.publishMessage({ name: 'sla-at-risk', correlationKey: 'HS-3' });
+    expect((await h.jobs(key)).map((j) => j.type).sort()).toEqual(['remind', 'remind', 'work']);
+
+    // And when the deadline passes during a second stop
+    await shutdown();
+    clock.advance(3 * HOUR);
+    await boot();
+    expect((await engine!.tick()).timers).toBe(1);
+
+    // Then the deadline ended everything, reminders included, once
+    const i = await h.instance(key);
+    expect(i.state).toBe('COMPLETED');
+    expect(await h.jobs(key)).toEqual([]);
+    expect(await h.countEvents('TIMER', 'TRIGGERED', key)).toBe(1);
   });
 });

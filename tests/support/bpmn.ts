@@ -113,10 +113,32 @@ export const errorEnd = (id: string, errorCode: string): NodeItem => ({
   roots: [errorRoot(errorCode)],
 });
 
-export const timerStart = (id: string, timer: TimerSpec): NodeItem => node('startEvent', id, timerDef(id, timer));
+export interface StartOptions {
+  /** An event sub-process's start: non-interrupting when false (isInterrupting="false"). */
+  interrupting?: boolean;
+}
 
-/** A message start event (no correlation key: Zeebe does not use one to start). */
-export const messageStart = (id: string, messageName: string): NodeItem => messageEvent('startEvent', id, messageRoot(messageName));
+const startAttrs = (o: StartOptions) => (o.interrupting === false ? { isInterrupting: 'false' } : undefined);
+
+export const timerStart = (id: string, timer: TimerSpec, o: StartOptions = {}): NodeItem => ({
+  ...node('startEvent', id, timerDef(id, timer)),
+  attrs: startAttrs(o),
+});
+
+/**
+ * A message start event. A process's needs no correlation key (Zeebe does not use one to start);
+ * an event sub-process's does (`=expr`).
+ */
+export const messageStart = (id: string, messageName: string, o: StartOptions & { correlationKey?: string } = {}): NodeItem => ({
+  ...messageEvent('startEvent', id, messageRoot(messageName, o.correlationKey)),
+  attrs: startAttrs(o),
+});
+
+/** An error start event of an event sub-process; without a code it catches every error. */
+export const errorStart = (id: string, errorCode?: string): NodeItem => ({
+  ...node('startEvent', id, errorDef(id, errorCode)),
+  roots: errorCode ? [errorRoot(errorCode)] : [],
+});
 
 export const timerCatch = (id: string, timer: TimerSpec, o: Mappings = {}): NodeItem => ({
   ...node('intermediateCatchEvent', id, timerDef(id, timer)),
@@ -212,6 +234,11 @@ export const receiveTask = (id: string, messageName: string, correlationKey: str
 /** An embedded sub-process with its own elements and flows. */
 export function subProcess(id: string, items: Items, o: ActivityOptions = {}): NodeItem {
   return { ...activity('subProcess', id, o), children: items.flat() };
+}
+
+/** An event sub-process: no flows in or out; its one start event says what starts it. */
+export function eventSubProcess(id: string, items: Items): NodeItem {
+  return { ...node('subProcess', id), attrs: { triggeredByEvent: 'true' }, children: items.flat() };
 }
 
 export interface CallOptions extends ActivityOptions {

@@ -137,6 +137,9 @@ export class Effects {
   openSubscription(s: SubscriptionRow): void {
     this.newSubscriptions.set(s.key, s);
   }
+  deleteSubscription(key: string): void {
+    if (!this.newSubscriptions.delete(key)) this.deletedSubscriptions.add(key);
+  }
   /** An element instance ended: what it waited for is removed, written or not. */
   leave(elementInstanceKey: string): void {
     for (const [k, t] of this.newTimers) if (t.element_instance_key === elementInstanceKey) this.newTimers.delete(k);

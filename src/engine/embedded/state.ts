@@ -33,6 +33,14 @@ export interface ElementInstance {
   errorJob?: string;
   /** Call activity: the child process instance. */
   child?: string;
+  /** A sub-process: the waits its event sub-processes opened (closed when one interrupts it). */
+  eventWaits?: EventSubProcessWaits;
+}
+
+/** The timers and message subscriptions a scope opened for its event sub-processes' start events. */
+export interface EventSubProcessWaits {
+  timers: string[];
+  subscriptions: string[];
 }
 
 export interface MultiInstanceState {
@@ -48,6 +56,8 @@ export interface InstanceDoc {
   vars: Record<string, unknown>;
   els: Record<string, ElementInstance>;
   joins?: JoinArrivals;
+  /** The process's own event sub-processes' waits. */
+  eventWaits?: EventSubProcessWaits;
 }
 
 export interface InstanceRow {

@@ -55,7 +55,8 @@ async function fire(core: EngineCore, c: Command, t: DueTimer, locked: Map<strin
   }
   const def = c.scope.defs.get(inst.definitionKey)!;
   const target = def.elements[t.target_element_id];
-  const interrupting = !(target?.type === 'boundaryEvent' && target.cancelActivity === false);
+  // A non-interrupting boundary event or event sub-process start keeps its timer (a cycle fires again).
+  const interrupting = !((target?.type === 'boundaryEvent' || target?.type === 'startEvent') && target.cancelActivity === false);
   event(inst, 'TRIGGERED');
   const fired = inst.state === 'ACTIVE' && c.runtime.trigger(inst, t.element_instance_key!, t.target_element_id, {}, interrupting);
   if (fired && !interrupting) c.runtime.rescheduleOrDrop(t);

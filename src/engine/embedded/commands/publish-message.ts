@@ -67,7 +67,8 @@ async function publish(core: EngineCore, req: PublishMessageRequest): Promise<{ 
       const inst = await core.load(c, sub.process_instance_key);
       if (!inst || inst.state !== 'ACTIVE') continue;
       const target = (await core.use(c, inst.definitionKey)).process.elements[sub.target_element_id];
-      if (!inst.doc.els[sub.element_instance_key]) continue;
+      // The owner is still there: an element instance, or the process itself (its event sub-processes).
+      if (sub.element_instance_key !== inst.key && !inst.doc.els[sub.element_instance_key]) continue;
       if (!(await msgs.claimCorrelation(q, messageKey, sub.bpmn_process_id))) continue;
       done.add(sub.bpmn_process_id);
       first ??= inst.key;

@@ -32,8 +32,19 @@ export function openBoundaries(t: Tokens, inst: InstanceRow, el: ElementInstance
   }
 }
 
-/** A timer or a message subscription owned by element instance `ownerKey`, firing `targetId`. */
-export function openWait(t: Tokens, inst: InstanceRow, owner: ElementInstance, event: FlowNode, targetId: string, ownerKey: string, interrupting = true): void {
+/**
+ * A timer or a message subscription owned by element instance `ownerKey` (or the process instance),
+ * firing `targetId`. Returns the key of the timer or subscription row.
+ */
+export function openWait(
+  t: Tokens,
+  inst: InstanceRow,
+  owner: ElementInstance,
+  event: FlowNode,
+  targetId: string,
+  ownerKey: string,
+  interrupting = true,
+): { timer: string } | { subscription: string } | undefined {
   const vars = visibleVariables(inst.doc, owner.key);
   if (event.event?.kind === 'timer') {
     const timer = event.event.timer;
@@ -65,7 +76,7 @@ export function openWait(t: Tokens, inst: InstanceRow, owner: ElementInstance, e
       targetElementId: targetId,
       dueDate: new Date(row.due_at).toISOString(),
     });
-    return;
+    return { timer: row.key };
   }
   if (event.event?.kind === 'message') {
     const m = event.event.message;
@@ -100,7 +111,9 @@ export function openWait(t: Tokens, inst: InstanceRow, owner: ElementInstance, e
       targetElementId: targetId,
     });
     t.pend({ kind: 'subscribed', inst, sub });
+    return { subscription: sub.key };
   }
+  return undefined;
 }
 
 /** A non-interrupting cycle timer fired: it is due again, or done. */

@@ -7,6 +7,7 @@ import type { FlowNode } from '../../../bpmn/index.js';
 import type { ElementInstance, InstanceRow } from '../state.js';
 import type { Activate, RuntimeContext, Tokens, Variables } from './behaviour.js';
 import { raiseIncident } from './incidents.js';
+import { errorEventSubProcess, startEventSubProcess } from './event-sub-process.js';
 import { passThrough } from './pass-through.js';
 
 /** An end event: an error end event throws its error; any other passes through. */
@@ -23,8 +24,11 @@ export const activateEndEvent: Activate = (t, inst, el, node) => {
 export function catchError(t: Tokens, inst: InstanceRow, from: ElementInstance, errorCode: string, variables: Variables): boolean {
   const def = t.definitionOf(inst);
   let current: ElementInstance | undefined = from;
+  // Event sub-processes the error was thrown within: none catches its own error.
+  const within = new Set<string>();
   while (current) {
     const node: FlowNode = def.elements[current.id];
+    if (node.type === 'eventSubProcess') within.add(node.id);
     if (!current.inner) {
       const boundaries = node.boundaries.map((b) => def.elements[b]).filter((b) => b.event?.kind === 'error');
       const match =
@@ -37,7 +41,16 @@ export function catchError(t: Tokens, inst: InstanceRow, from: ElementInstance, 
         return true;
       }
     }
-    current = inst.doc.els[current.scope];
+    // Then the error event sub-processes of the flow scope it is in (not a multi-instance body).
+    const scopeKey = current.scope;
+    const scopeEl = inst.doc.els[scopeKey] as ElementInstance | undefined;
+    const scopeId = scopeKey === inst.key ? def.id : scopeEl && !scopeEl.mi ? scopeEl.id : undefined;
+    const esp = scopeId === undefined ? undefined : errorEventSubProcess(def, scopeId, errorCode, within);
+    if (esp) {
+      startEventSubProcess(t, inst, scopeKey, esp, variables);
+      return true;
+    }
+    current = scopeEl;
   }
   return false;
 }

@@ -12,14 +12,17 @@
  * records written have their own files too.
  */
 import type { ElementType, ExecutableProcess, FlowNode } from '../../../bpmn/index.js';
+import { Invalid } from '../../../errors.js';
+import { FeelEvaluationError } from '../../../feel/index.js';
 import { propagate, type ElementInstance, type InstanceRow } from '../state.js';
 import type { Activate, Pending, RuntimeContext, Tokens, Variables } from './behaviour.js';
 import { activateCallActivity, childVariables, resultOfChild } from './call-activity.js';
 import { activateCatchEvent, rescheduleOrDrop } from './catch-events.js';
 import { activateEndEvent, catchError, raiseUncaught } from './errors.js';
 import { activateEventGateway } from './event-gateway.js';
+import { isEventSubProcessStart, openEventSubProcesses, startEventSubProcess } from './event-sub-process.js';
 import { outgoingFlows } from './gateways.js';
-import { incidentFrom, raiseIncident, type IncidentType } from './incidents.js';
+import { IncidentSignal, incidentFrom, raiseIncident, type IncidentType } from './incidents.js';
 import { activateJobTask, completeJob } from './job-task.js';
 import { arrive, fireInclusiveJoins, getJoins, isJoin, setJoins } from './joins.js';
 import { activateMultiInstanceBody, innerCompleted, innerVariables } from './multi-instance.js';
@@ -68,6 +71,13 @@ export class Runtime implements Tokens {
     const start = startElementId ?? def.noneStart;
     processEvent(this.ctx, inst, 'ELEMENT_ACTIVATING');
     processEvent(this.ctx, inst, 'ELEMENT_ACTIVATED');
+    try {
+      openEventSubProcesses(this, inst, undefined);
+    } catch (e) {
+      // No element holds a process-level wait: a wait that cannot open refuses the instance.
+      if (e instanceof IncidentSignal || e instanceof FeelEvaluationError) throw new Invalid(`process '${inst.bpmnProcessId}': ${e.message}`);
+      throw e;
+    }
     this.queue.push({ kind: 'activate', inst, elementId: start, scope: inst.key, trigger: startElementId ? (trigger ?? {}) : undefined });
     this.drain();
   }
@@ -78,6 +88,14 @@ export class Runtime implements Tokens {
    * Returns false when the owner is gone (the wait was stale).
    */
   trigger(inst: InstanceRow, ownerKey: string, targetId: string, variables: Variables, interrupting = true): boolean {
+    const start = this.definitionOf(inst).elements[targetId];
+    if (isEventSubProcessStart(this.definitionOf(inst), start)) {
+      // The scope's own wait: the process (its key) or a sub-process instance still running.
+      if (inst.state !== 'ACTIVE' || (ownerKey !== inst.key && inst.doc.els[ownerKey]?.state !== 'ACTIVATED')) return false;
+      startEventSubProcess(this, inst, ownerKey, start, variables);
+      this.drain();
+      return true;
+    }
     const owner = inst.doc.els[ownerKey];
     if (!owner || inst.state !== 'ACTIVE' || owner.state !== 'ACTIVATED') return false;
     const def = this.definitionOf(inst);
@@ -173,6 +191,7 @@ export class Runtime implements Tokens {
     inst.doc.joins = undefined;
     processEvent(this.ctx, inst, 'ELEMENT_TERMINATED');
     inst.state = 'TERMINATED';
+    this.ctx.effects.leave(inst.key);
     inst.endedAt = this.ctx.now;
     inst.hasIncident = false;
     if (inst.startCorrelationKey) this.pending.push({ kind: 'messageStartFreed', inst });
@@ -340,6 +359,7 @@ export class Runtime implements Tokens {
       processEvent(this.ctx, inst, 'ELEMENT_COMPLETING');
       processEvent(this.ctx, inst, 'ELEMENT_COMPLETED');
       inst.state = 'COMPLETED';
+      this.ctx.effects.leave(inst.key);
       inst.endedAt = this.ctx.now;
       inst.hasIncident = false;
       if (inst.parentProcessInstanceKey) this.pending.push({ kind: 'childDone', child: inst });
@@ -347,7 +367,8 @@ export class Runtime implements Tokens {
       return;
     }
     const container = inst.doc.els[scope];
-    if (container && !container.mi && this.node(inst, container.id).type === 'subProcess') {
+    const containerType = container ? this.node(inst, container.id).type : undefined;
+    if (container && !container.mi && (containerType === 'subProcess' || containerType === 'eventSubProcess')) {
       this.queue.push({ kind: 'complete', inst, key: container.key });
     }
   }
