@@ -27,12 +27,12 @@ export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: 
       scope === 'process'
         ? ['MessageEventDefinition', 'TimerEventDefinition']
         : scope === 'eventSubProcess'
-          ? ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition']
+          ? ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition', 'EscalationEventDefinition']
           : [],
-    endEvent: ['TerminateEventDefinition', 'ErrorEventDefinition', 'MessageEventDefinition'],
-    intermediateThrowEvent: ['MessageEventDefinition'],
+    endEvent: ['TerminateEventDefinition', 'ErrorEventDefinition', 'MessageEventDefinition', 'EscalationEventDefinition'],
+    intermediateThrowEvent: ['MessageEventDefinition', 'EscalationEventDefinition'],
     intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition'],
-    boundaryEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition'],
+    boundaryEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition', 'EscalationEventDefinition'],
   };
   if (!(allowed[node.type] ?? []).includes(kind)) {
     const where =
@@ -55,6 +55,12 @@ export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: 
     if (node.type === 'endEvent' && !code) problem(n, 'an error end event needs an error with an error code');
     if (code && /^=/.test(code)) problem(n, 'error codes must be static');
     node.event = { kind: 'error', errorCode: code || undefined };
+  } else if (kind === 'EscalationEventDefinition') {
+    const code = d.escalationRef?.escalationCode;
+    const throws = node.type === 'endEvent' || node.type === 'intermediateThrowEvent';
+    if (throws && !code) problem(n, 'an escalation throw event needs an escalation with an escalation code');
+    if (code && /^=/.test(code)) problem(n, 'escalation codes must be static');
+    node.event = { kind: 'escalation', escalationCode: code || undefined };
   } else if (kind === 'MessageEventDefinition') {
     if (node.type === 'endEvent' || node.type === 'intermediateThrowEvent') {
       // Zeebe: a message throw event is work for a job worker.

@@ -74,7 +74,9 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
     if (el.type !== 'boundaryEvent') continue;
     const host = el.attachedTo ? out.elements[el.attachedTo] : undefined;
     if (!host || !ACTIVITIES.has(host.type)) problem(raw.get(el.id), 'a boundary event must be attached to an activity of the same process');
-    else host.boundaries.push(el.id);
+    else if (el.event?.kind === 'escalation' && host.type !== 'subProcess' && host.type !== 'callActivity') {
+      problem(raw.get(el.id), 'an escalation boundary event may only be attached to a sub-process or a call activity');
+    } else host.boundaries.push(el.id);
   }
   // Event-based gateways: every outgoing flow leads to a message or timer catch event.
   for (const el of Object.values(out.elements)) {

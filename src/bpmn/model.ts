@@ -89,6 +89,8 @@ export type EventDefinition =
   | { kind: 'message'; message: MessageDefinition }
   /** errorCode absent: a catch-all error catch event. */
   | { kind: 'error'; errorCode?: string }
+  /** escalationCode absent: a catch-all escalation catch event. */
+  | { kind: 'escalation'; escalationCode?: string }
   | { kind: 'terminate' };
 
 export interface LoopDefinition {

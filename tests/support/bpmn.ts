@@ -134,6 +134,29 @@ export const messageStart = (id: string, messageName: string, o: StartOptions & 
   attrs: startAttrs(o),
 });
 
+/** An escalation intermediate throw event (`code` is its escalation code). */
+export const escalationThrow = (id: string, code: string): NodeItem => ({
+  ...node('intermediateThrowEvent', id, escalationDef(id, code)),
+  roots: [escalationRoot(code)],
+});
+
+/** An escalation end event. */
+export const escalationEnd = (id: string, code: string): NodeItem => ({ ...node('endEvent', id, escalationDef(id, code)), roots: [escalationRoot(code)] });
+
+/** An escalation start event of an event sub-process; without a code it catches every escalation. */
+export const escalationStart = (id: string, code?: string, o: StartOptions = {}): NodeItem => ({
+  ...node('startEvent', id, escalationDef(id, code)),
+  attrs: startAttrs(o),
+  roots: code ? [escalationRoot(code)] : [],
+});
+
+/** An escalation boundary event (on a sub-process or call activity); without a code, the catch-all. */
+export const escalationBoundary = (id: string, attachedTo: string, code?: string, o: BoundaryOptions = {}): NodeItem => ({
+  ...node('boundaryEvent', id, escalationDef(id, code)),
+  attrs: boundaryAttrs(attachedTo, o),
+  roots: code ? [escalationRoot(code)] : [],
+});
+
 /** An error start event of an event sub-process; without a code it catches every error. */
 export const errorStart = (id: string, errorCode?: string): NodeItem => ({
   ...node('startEvent', id, errorDef(id, errorCode)),
@@ -354,6 +377,11 @@ function errorDef(id: string, errorCode?: string): string {
 }
 
 const errorId = (code: string) => 'Error_' + slug(code);
+const escalationId = (code: string) => 'Escalation_' + slug(code);
+const escalationRoot = (code: string) => `<bpmn:escalation id="${escalationId(code)}" name="${esc(code)}" escalationCode="${esc(code)}"/>`;
+function escalationDef(id: string, code?: string): string {
+  return `<bpmn:escalationEventDefinition id="${esc(id)}_def"${code ? ` escalationRef="${escalationId(code)}"` : ''}/>`;
+}
 const errorRoot = (code: string) => `<bpmn:error id="${errorId(code)}" name="${esc(code)}" errorCode="${esc(code)}"/>`;
 
 function boundaryAttrs(attachedTo: string, o: BoundaryOptions): Record<string, string | undefined> {

@@ -213,6 +213,18 @@ export class EngineCore {
         if (el) runtime.raiseUncaught(p.child, el, p.errorCode, p.errorMessage);
         return;
       }
+      case 'childEscalation': {
+        // Up the call hierarchy until a call activity's boundary or event sub-process catches it.
+        let child = p.child;
+        while (child.parentProcessInstanceKey) {
+          const parent = await this.load(c, child.parentProcessInstanceKey);
+          const callEl = parent?.doc.els[child.parentElementInstanceKey!];
+          if (!parent || parent.state !== 'ACTIVE' || !callEl) return;
+          if (runtime.catchEscalation(parent, callEl, p.escalationCode)) return;
+          child = parent;
+        }
+        return;
+      }
       case 'cancelChild': {
         const child = await this.load(c, p.childKey);
         if (child?.state === 'ACTIVE') runtime.cancel(child);

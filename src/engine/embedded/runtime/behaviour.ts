@@ -28,6 +28,8 @@ export type Pending =
       variables: Record<string, unknown>;
     }
   | { kind: 'cancelChild'; childKey: string }
+  /** An escalation nothing in the child caught: the calling process may. */
+  | { kind: 'childEscalation'; child: InstanceRow; escalationCode: string }
   | { kind: 'subscribed'; inst: InstanceRow; sub: SubscriptionRow }
   /** An instance started by a message ended: a buffered message with its key may start the next. */
   | { kind: 'messageStartFreed'; inst: InstanceRow };

@@ -19,6 +19,7 @@ import type { Activate, Pending, RuntimeContext, Tokens, Variables } from './beh
 import { activateCallActivity, childVariables, resultOfChild } from './call-activity.js';
 import { activateCatchEvent, rescheduleOrDrop } from './catch-events.js';
 import { activateEndEvent, catchError, raiseUncaught } from './errors.js';
+import { activateEscalationThrow, catchEscalation } from './escalation.js';
 import { activateEventGateway } from './event-gateway.js';
 import { isEventSubProcessStart, openEventSubProcesses, startEventSubProcess } from './event-sub-process.js';
 import { outgoingFlows } from './gateways.js';
@@ -47,11 +48,12 @@ type WithoutContext<F> = F extends (ctx: RuntimeContext, ...rest: infer R) => un
 const BEHAVIOURS: Partial<Record<ElementType, Activate>> = {
   scriptTask: activateScriptTask,
   intermediateCatchEvent: activateCatchEvent,
+  intermediateThrowEvent: (t, inst, el, node) => (node.event?.kind === 'escalation' ? activateEscalationThrow : passThrough)(t, inst, el, node),
   receiveTask: activateCatchEvent,
   eventBasedGateway: activateEventGateway,
   subProcess: activateSubProcess,
   callActivity: activateCallActivity,
-  endEvent: activateEndEvent,
+  endEvent: (t, inst, el, node) => (node.event?.kind === 'escalation' ? activateEscalationThrow : activateEndEvent)(t, inst, el, node),
 };
 
 export class Runtime implements Tokens {
@@ -164,6 +166,13 @@ export class Runtime implements Tokens {
   /** Tries to catch an error in `inst`, starting at `from`; true when a boundary event took it. */
   catchError(inst: InstanceRow, from: ElementInstance, errorCode: string, variables: Variables): boolean {
     return catchError(this, inst, from, errorCode, variables);
+  }
+
+  /** An escalation came up from a called instance to call activity `callEl`; the id of what caught it, if anything did. */
+  catchEscalation(inst: InstanceRow, callEl: ElementInstance, escalationCode: string): string | undefined {
+    const caughtBy = catchEscalation(this, inst, callEl, escalationCode);
+    this.drain();
+    return caughtBy;
   }
 
   /** A job's work is done: the element completes with the job's variables. */
