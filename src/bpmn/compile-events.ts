@@ -25,14 +25,14 @@ export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: 
   const allowed: Record<string, string[]> = {
     startEvent:
       scope === 'process'
-        ? ['MessageEventDefinition', 'TimerEventDefinition']
+        ? ['MessageEventDefinition', 'TimerEventDefinition', 'SignalEventDefinition']
         : scope === 'eventSubProcess'
-          ? ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition', 'EscalationEventDefinition']
+          ? ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition']
           : [],
-    endEvent: ['TerminateEventDefinition', 'ErrorEventDefinition', 'MessageEventDefinition', 'EscalationEventDefinition'],
-    intermediateThrowEvent: ['MessageEventDefinition', 'EscalationEventDefinition'],
-    intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition'],
-    boundaryEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition', 'EscalationEventDefinition'],
+    endEvent: ['TerminateEventDefinition', 'ErrorEventDefinition', 'MessageEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition'],
+    intermediateThrowEvent: ['MessageEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition'],
+    intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'SignalEventDefinition'],
+    boundaryEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition'],
   };
   if (!(allowed[node.type] ?? []).includes(kind)) {
     const where =
@@ -55,6 +55,14 @@ export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: 
     if (node.type === 'endEvent' && !code) problem(n, 'an error end event needs an error with an error code');
     if (code && /^=/.test(code)) problem(n, 'error codes must be static');
     node.event = { kind: 'error', errorCode: code || undefined };
+  } else if (kind === 'SignalEventDefinition') {
+    const raw = d.signalRef?.name;
+    if (!raw) {
+      problem(n, 'needs a signal with a name');
+      return;
+    }
+    const name = feel(n, 'signal name', raw, problem);
+    if (name) node.event = { kind: 'signal', signal: { name } };
   } else if (kind === 'EscalationEventDefinition') {
     const code = d.escalationRef?.escalationCode;
     const throws = node.type === 'endEvent' || node.type === 'intermediateThrowEvent';

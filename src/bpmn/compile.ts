@@ -62,6 +62,7 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
     flows: {},
     noneStart: '',
     messageStarts: [],
+    signalStarts: [],
     timerStarts: [],
   };
   const problem = (el: any, message: string) => problems.push({ elementId: el?.id ?? '(no id)', elementType: el?.$type ?? 'unknown', message });
@@ -170,6 +171,10 @@ function compileScope(container: any, scopeId: string, kind: ScopeKind, out: Exe
         const name = s.event.message.name;
         if ('feel' in name) problem(raw.get(s.id), 'a message start event needs a static message name');
         else out.messageStarts.push({ elementId: s.id, messageName: name.static });
+      } else if (s.event?.kind === 'signal') {
+        const name = s.event.signal.name;
+        if ('feel' in name) problem(raw.get(s.id), 'a signal start event needs a static signal name');
+        else out.signalStarts.push({ elementId: s.id, signalName: name.static });
       } else if (s.event?.kind === 'timer') {
         out.timerStarts.push({ elementId: s.id, timer: s.event.timer });
       }

@@ -89,6 +89,7 @@ export type EventDefinition =
   | { kind: 'message'; message: MessageDefinition }
   /** errorCode absent: a catch-all error catch event. */
   | { kind: 'error'; errorCode?: string }
+  | { kind: 'signal'; signal: { name: Expr } }
   /** escalationCode absent: a catch-all escalation catch event. */
   | { kind: 'escalation'; escalationCode?: string }
   | { kind: 'terminate' };
@@ -163,6 +164,8 @@ export interface ExecutableProcess {
   /** Id of the none start event of the process scope ('' when it starts only by message or timer). */
   noneStart: string;
   messageStarts: { elementId: string; messageName: string }[];
+  /** Signal start events of the process (static names). */
+  signalStarts: { elementId: string; signalName: string }[];
   timerStarts: { elementId: string; timer: TimerDefinition }[];
 }
 

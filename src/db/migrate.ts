@@ -14,6 +14,7 @@ import * as m007 from './migrations/007_sla.js';
 import * as m008 from './migrations/008_dossiers.js';
 import * as m009 from './migrations/009_tasks.js';
 import * as m010 from './migrations/010_outbox_relay.js';
+import * as m011 from './migrations/011_engine_signals.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008_dossiers': m008,
   '009_tasks': m009,
   '010_outbox_relay': m010,
+  '011_engine_signals': m011,
 };
 
 const source: Knex.MigrationSource<string> = {

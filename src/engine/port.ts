@@ -110,6 +110,8 @@ export interface WorkflowEngine {
   /** Correlates now or fails (NotFound): no buffering. */
   correlateMessage(req: Omit<PublishMessageRequest, 'timeToLive' | 'messageId'>): Promise<{ messageKey: string; processInstanceKey: string }>;
   setVariables(req: SetVariablesRequest): Promise<void>;
+  /** Broadcasts a signal: every wait for it fires, every process that starts by it starts; nothing is buffered. */
+  broadcastSignal(req: { signalName: string; variables?: Variables }): Promise<{ signalKey: string }>;
   activateJobs(req: ActivateJobsRequest): Promise<ActivatedJob[]>;
   completeJob(req: CompleteJobRequest): Promise<void>;
   failJob(req: FailJobRequest): Promise<void>;

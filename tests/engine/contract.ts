@@ -190,6 +190,19 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       expect(await state(a.processInstanceKey)).toBe('COMPLETED');
     });
 
+    test('a broadcast signal moves every instance waiting for it', async () => {
+      const id = unique('contract-signal');
+      const signal = unique('contract-signal-name');
+      const xml = waitProcess(id, 'unused')
+        .replace(/<bpmn:message [^>]*>.*?<\/bpmn:message>/s, `<bpmn:signal id="sig" name="${signal}"/>`)
+        .replace('<bpmn:messageEventDefinition messageRef="m"/>', '<bpmn:signalEventDefinition signalRef="sig"/>');
+      await deploy(`${id}.bpmn`, xml);
+      const a = await e.engine.createProcessInstance({ bpmnProcessId: id });
+      const b = await e.engine.createProcessInstance({ bpmnProcessId: id });
+      expect(await e.engine.broadcastSignal({ signalName: signal })).toEqual({ signalKey: expect.any(String) });
+      expect([await state(a.processInstanceKey), await state(b.processInstanceKey)]).toEqual(['COMPLETED', 'COMPLETED']);
+    });
+
     test('a cancelled instance is terminated and its job is gone', async () => {
       const id = unique('contract-cancel');
       const type = unique('contract.job');

@@ -77,6 +77,7 @@ const POLICY: Record<string, 'public' | Role[]> = {
   'GET /v2/incidents/{incidentKey}': ['admin', 'auditor'],
   'POST /v2/incidents/{incidentKey}/resolution': ['admin'],
   'POST /v2/messages/publication': ['designer', 'admin'],
+  'POST /v2/signals/broadcast': ['designer', 'admin'],
   'POST /v2/messages/correlation': ['designer', 'admin'],
   'GET /v2/topology': [],
 };

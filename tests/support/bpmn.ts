@@ -134,6 +134,24 @@ export const messageStart = (id: string, messageName: string, o: StartOptions & 
   attrs: startAttrs(o),
 });
 
+/** A signal intermediate catch event, boundary, start, throw or end event (`name`: static or `=FEEL`). */
+export const signalCatch = (id: string, name: string): NodeItem => signalEvent('intermediateCatchEvent', id, name);
+export const signalThrow = (id: string, name: string): NodeItem => signalEvent('intermediateThrowEvent', id, name);
+export const signalEnd = (id: string, name: string): NodeItem => signalEvent('endEvent', id, name);
+export const signalStart = (id: string, name: string, o: StartOptions = {}): NodeItem => ({ ...signalEvent('startEvent', id, name), attrs: startAttrs(o) });
+export const signalBoundary = (id: string, attachedTo: string, name: string, o: BoundaryOptions = {}): NodeItem => ({
+  ...signalEvent('boundaryEvent', id, name),
+  attrs: boundaryAttrs(attachedTo, o),
+});
+
+function signalEvent(tagName: string, id: string, name: string): NodeItem {
+  const signalId = 'Signal_' + slug(name);
+  return {
+    ...node(tagName, id, `<bpmn:signalEventDefinition id="${esc(id)}_def" signalRef="${signalId}"/>`),
+    roots: [`<bpmn:signal id="${signalId}" name="${esc(name)}"/>`],
+  };
+}
+
 /** An escalation intermediate throw event (`code` is its escalation code). */
 export const escalationThrow = (id: string, code: string): NodeItem => ({
   ...node('intermediateThrowEvent', id, escalationDef(id, code)),

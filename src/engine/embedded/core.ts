@@ -7,8 +7,8 @@
  */
 import type { Clock } from '../clock.js';
 import type { Db, Queryable } from '../../db/index.js';
-import { Invalid, NotFound } from '../../errors.js';
-import type { Variables } from '../port.js';
+import { NotFound } from '../../errors.js';
+import { broadcast } from './commands/broadcast-signal.js';
 import { DefinitionCache, isKey, type CachedDefinition, type CommandScope } from './definitions.js';
 import { Effects } from './effects.js';
 import { KeyGenerator, KeysExhausted, type KeyRange } from './keys.js';
@@ -16,7 +16,7 @@ import { Runtime, type Pending } from './runtime/runtime.js';
 import * as msgs from './sql/messages.js';
 import { lockInstance, lockInstanceOfJob } from './sql/lockInstance.js';
 import { writeEffects } from './sql/writeEffects.js';
-import { isPlainObject, type ElementInstance, type InstanceRow } from './state.js';
+import type { ElementInstance, InstanceRow } from './state.js';
 
 /** What a command works with: its transaction, keys, effects, runtime and pinned definitions. */
 export interface Command {
@@ -213,6 +213,10 @@ export class EngineCore {
         if (el) runtime.raiseUncaught(p.child, el, p.errorCode, p.errorMessage);
         return;
       }
+      case 'broadcast': {
+        await broadcast(this, c, p.signalName, p.variables);
+        return;
+      }
       case 'childEscalation': {
         // Up the call hierarchy until a call activity's boundary or event sub-process catches it.
         let child = p.child;
@@ -257,11 +261,4 @@ export class EngineCore {
       }
     }
   }
-}
-
-/** Variables of a request: absent is none; anything but a JSON object is a 400. */
-export function checkVariables(v: unknown): Variables {
-  if (v === undefined || v === null) return {};
-  if (!isPlainObject(v)) throw new Invalid('variables must be a JSON object');
-  return v;
 }

@@ -81,6 +81,11 @@ export interface SubscriptionRow {
   created_at: number;
 }
 
+/** A signal wait: like a message subscription, by name alone (a broadcast reaches every one). */
+export interface SignalSubscriptionRow extends Omit<SubscriptionRow, 'message_name' | 'correlation_key'> {
+  signal_name: string;
+}
+
 export class Effects {
   readonly events: EngineEvent[] = [];
   readonly newJobs = new Map<string, JobRow>();
@@ -93,6 +98,8 @@ export class Effects {
   readonly deletedTimers = new Set<string>();
   readonly newSubscriptions = new Map<string, SubscriptionRow>();
   readonly deletedSubscriptions = new Set<string>();
+  readonly newSignalSubscriptions = new Map<string, SignalSubscriptionRow>();
+  readonly deletedSignalSubscriptions = new Set<string>();
   /** Element instances that ended: their timers and subscriptions go with them. */
   readonly leftElements = new Set<string>();
   /** Instances loaded (and locked) or created by this command. */
@@ -140,10 +147,17 @@ export class Effects {
   deleteSubscription(key: string): void {
     if (!this.newSubscriptions.delete(key)) this.deletedSubscriptions.add(key);
   }
+  openSignalSubscription(s: SignalSubscriptionRow): void {
+    this.newSignalSubscriptions.set(s.key, s);
+  }
+  deleteSignalSubscription(key: string): void {
+    if (!this.newSignalSubscriptions.delete(key)) this.deletedSignalSubscriptions.add(key);
+  }
   /** An element instance ended: what it waited for is removed, written or not. */
   leave(elementInstanceKey: string): void {
     for (const [k, t] of this.newTimers) if (t.element_instance_key === elementInstanceKey) this.newTimers.delete(k);
     for (const [k, s] of this.newSubscriptions) if (s.element_instance_key === elementInstanceKey) this.newSubscriptions.delete(k);
+    for (const [k, s] of this.newSignalSubscriptions) if (s.element_instance_key === elementInstanceKey) this.newSignalSubscriptions.delete(k);
     this.leftElements.add(elementInstanceKey);
   }
   track(row: InstanceRow, isNew: boolean): void {

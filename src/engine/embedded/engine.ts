@@ -22,10 +22,12 @@ import type {
   Resource,
   SetVariablesRequest,
   ThrowErrorRequest,
+  Variables,
   WorkerOptions,
   WorkflowEngine,
 } from '../port.js';
 import { activateJobs } from './commands/activate-jobs.js';
+import { broadcastSignal } from './commands/broadcast-signal.js';
 import { cancelProcessInstance } from './commands/cancel-instance.js';
 import { JobCompletions } from './commands/complete-job.js';
 import { createProcessInstance } from './commands/create-instance.js';
@@ -124,6 +126,10 @@ export class EmbeddedEngine implements WorkflowEngine {
 
   correlateMessage(req: Omit<PublishMessageRequest, 'timeToLive' | 'messageId'>): Promise<{ messageKey: string; processInstanceKey: string }> {
     return correlateMessage(this.core, req);
+  }
+
+  broadcastSignal(req: { signalName: string; variables?: Variables }): Promise<{ signalKey: string }> {
+    return broadcastSignal(this.core, req);
   }
 
   /** Fires up to `limit` due timers in one transaction; returns how many were claimed. */

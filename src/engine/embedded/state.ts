@@ -3,6 +3,7 @@
  * live is kept: completed element instances leave the document (their story is in
  * engine.events).
  */
+import { Invalid } from '../../errors.js';
 
 export type JoinArrivals = Record<string, Record<string, number>>; // gateway id → flow id → tokens
 
@@ -41,6 +42,7 @@ export interface ElementInstance {
 export interface EventSubProcessWaits {
   timers: string[];
   subscriptions: string[];
+  signals?: string[];
 }
 
 export interface MultiInstanceState {
@@ -126,4 +128,11 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The variables of a request: absent is none; anything but a JSON object is a 400. */
+export function checkVariables(v: unknown): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (!isPlainObject(v)) throw new Invalid('variables must be a JSON object');
+  return v;
 }

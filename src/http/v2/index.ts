@@ -9,6 +9,7 @@ import { deploymentsRouter } from './deployments.js';
 import { incidentsRouter } from './incidents.js';
 import { jobsRouter } from './jobs.js';
 import { messagesRouter } from './messages.js';
+import { signalsRouter } from './signals.js';
 import { processDefinitionsRouter } from './process-definitions.js';
 import { processInstancesRouter } from './process-instances.js';
 import { topologyRouter } from './topology.js';
@@ -23,6 +24,7 @@ export function v2Router(ctx: V2Context): Router {
   router.use(jobsRouter(ctx));
   router.use(incidentsRouter(ctx));
   router.use(messagesRouter(ctx));
+  router.use(signalsRouter(ctx));
   router.use(processDefinitionsRouter(ctx));
   router.use(topologyRouter());
   return router;

@@ -8,7 +8,8 @@
  */
 import { Conflict, NotFound } from '../../../errors.js';
 import type { CompleteJobRequest, Variables } from '../../port.js';
-import { checkVariables, type EngineCore } from '../core.js';
+import type { EngineCore } from '../core.js';
+import { checkVariables } from '../state.js';
 import { isKey } from '../definitions.js';
 import { lockInstancesOfJobs } from '../sql/lockInstance.js';
 

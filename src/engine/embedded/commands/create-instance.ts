@@ -9,7 +9,8 @@
  */
 import { Invalid, NotFound } from '../../../errors.js';
 import type { CreateProcessInstanceRequest, ProcessInstanceCreated } from '../../port.js';
-import { checkVariables, type Command, type EngineCore } from '../core.js';
+import type { Command, EngineCore } from '../core.js';
+import { checkVariables } from '../state.js';
 import { isKey, type CachedDefinition } from '../definitions.js';
 import type { InstanceRow } from '../state.js';
 

@@ -12,6 +12,7 @@ import type { EngineCore } from '../core.js';
 import type { CachedDefinition } from '../definitions.js';
 import * as defs from '../sql/definitions.js';
 import * as msgs from '../sql/messages.js';
+import { replaceSignalStarts } from '../sql/signals.js';
 import { deleteStartTimers, insertStartTimer } from '../sql/timers.js';
 
 interface Compiled {
@@ -59,6 +60,7 @@ export async function deployResources(core: EngineCore, resources: Resource[]): 
         latest.push({ row: kept, process: p });
         // Start events follow the latest version: the previous version's are replaced.
         await msgs.replaceMessageStarts(q, p.id, row.key, p.messageStarts);
+        await replaceSignalStarts(q, p.id, row.key, p.signalStarts);
         await deleteStartTimers(q, p.id);
         for (const t of p.timerStarts) {
           const text = 'static' in t.timer.expression ? t.timer.expression.static : String(evaluateExpr(t.timer.expression, {}));

@@ -1,7 +1,8 @@
 /** FailJob: the job is retried (after its back-off) while retries remain; at none, an incident. */
 import { Conflict, Invalid } from '../../../errors.js';
 import type { FailJobRequest } from '../../port.js';
-import { checkVariables, type EngineCore } from '../core.js';
+import type { EngineCore } from '../core.js';
+import { checkVariables } from '../state.js';
 import { jobRow } from '../sql/jobs.js';
 
 export async function failJob(core: EngineCore, req: FailJobRequest): Promise<void> {

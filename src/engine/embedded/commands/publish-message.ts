@@ -6,7 +6,8 @@
  */
 import { Conflict, Invalid, NotFound } from '../../../errors.js';
 import type { PublishMessageRequest } from '../../port.js';
-import { checkVariables, type EngineCore } from '../core.js';
+import type { EngineCore } from '../core.js';
+import { checkVariables } from '../state.js';
 import * as msgs from '../sql/messages.js';
 
 export async function publishMessage(core: EngineCore, req: PublishMessageRequest): Promise<{ key: string }> {

@@ -1,7 +1,8 @@
 /** SetVariables on an instance or element scope: local, or propagated outward (Zeebe's rule). */
 import { NotFound } from '../../../errors.js';
 import type { SetVariablesRequest } from '../../port.js';
-import { checkVariables, type EngineCore } from '../core.js';
+import type { EngineCore } from '../core.js';
+import { checkVariables } from '../state.js';
 import { isKey } from '../definitions.js';
 import { lockInstance, lockInstanceOfElement } from '../sql/lockInstance.js';
 import { propagate } from '../state.js';

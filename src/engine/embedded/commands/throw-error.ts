@@ -1,7 +1,8 @@
 /** ThrowError from a job: a BPMN error the element's boundary events (or its scopes', or a caller's) may catch. */
 import { Conflict, Invalid } from '../../../errors.js';
 import type { ThrowErrorRequest } from '../../port.js';
-import { checkVariables, type EngineCore } from '../core.js';
+import type { EngineCore } from '../core.js';
+import { checkVariables } from '../state.js';
 import { jobRow } from '../sql/jobs.js';
 
 export async function throwError(core: EngineCore, req: ThrowErrorRequest): Promise<void> {

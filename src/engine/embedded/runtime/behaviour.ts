@@ -28,6 +28,8 @@ export type Pending =
       variables: Record<string, unknown>;
     }
   | { kind: 'cancelChild'; childKey: string }
+  /** A signal thrown: every wait for it, in any instance, fires, and processes that start by it start. */
+  | { kind: 'broadcast'; signalName: string; variables: Record<string, unknown> }
   /** An escalation nothing in the child caught: the calling process may. */
   | { kind: 'childEscalation'; child: InstanceRow; escalationCode: string }
   | { kind: 'subscribed'; inst: InstanceRow; sub: SubscriptionRow }

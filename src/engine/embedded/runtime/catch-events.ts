@@ -6,7 +6,7 @@
  */
 import { nextCycle, scheduleTimer, type FlowNode } from '../../../bpmn/index.js';
 import { evaluateExpr, evaluateString, FeelEvaluationError } from '../../../feel/index.js';
-import type { SubscriptionRow, TimerRow } from '../effects.js';
+import type { SignalSubscriptionRow, SubscriptionRow, TimerRow } from '../effects.js';
 import { visibleVariables, type ElementInstance, type InstanceRow } from '../state.js';
 import type { Activate, RuntimeContext, Tokens } from './behaviour.js';
 import { IncidentSignal } from './incidents.js';
@@ -26,7 +26,7 @@ export function openBoundaries(t: Tokens, inst: InstanceRow, el: ElementInstance
   const def = t.definitionOf(inst);
   for (const b of node.boundaries) {
     const boundary = def.elements[b];
-    if (boundary.event?.kind === 'timer' || boundary.event?.kind === 'message') {
+    if (boundary.event?.kind === 'timer' || boundary.event?.kind === 'message' || boundary.event?.kind === 'signal') {
       openWait(t, inst, el, boundary, boundary.id, el.key, boundary.cancelActivity !== false);
     }
   }
@@ -44,7 +44,7 @@ export function openWait(
   targetId: string,
   ownerKey: string,
   interrupting = true,
-): { timer: string } | { subscription: string } | undefined {
+): { timer: string } | { subscription: string } | { signal: string } | undefined {
   const vars = visibleVariables(inst.doc, owner.key);
   if (event.event?.kind === 'timer') {
     const timer = event.event.timer;
@@ -112,6 +112,28 @@ export function openWait(
     });
     t.pend({ kind: 'subscribed', inst, sub });
     return { subscription: sub.key };
+  }
+  if (event.event?.kind === 'signal') {
+    let name: string;
+    try {
+      name = evaluateString(event.event.signal.name, vars, 'the signal name');
+    } catch (e) {
+      throw new IncidentSignal('EXTRACT_VALUE_ERROR', `signal subscription of '${event.id}': ${(e as Error).message}`);
+    }
+    const sub: SignalSubscriptionRow = {
+      key: t.ctx.keys.next(),
+      signal_name: name,
+      process_instance_key: inst.key,
+      element_instance_key: ownerKey,
+      element_id: owner.id,
+      target_element_id: targetId,
+      bpmn_process_id: inst.bpmnProcessId,
+      interrupting,
+      created_at: t.ctx.now,
+    };
+    t.ctx.effects.openSignalSubscription(sub);
+    waitEvent(t.ctx, inst, owner, 'SIGNAL_SUBSCRIPTION', 'CREATED', { signalName: name, targetElementId: targetId });
+    return { signal: sub.key };
   }
   return undefined;
 }

@@ -38,15 +38,16 @@ export function eventSubProcessesIn(def: ExecutableProcess, scopeId: string): Fl
 export function openEventSubProcesses(t: Tokens, inst: InstanceRow, scope: ElementInstance | undefined): void {
   const def = t.definitionOf(inst);
   const owner: ElementInstance = scope ?? { key: inst.key, id: inst.bpmnProcessId, scope: inst.key, state: 'ACTIVATED' };
-  const waits: EventSubProcessWaits = { timers: [], subscriptions: [] };
+  const waits: EventSubProcessWaits = { timers: [], subscriptions: [], signals: [] };
   for (const esp of eventSubProcessesIn(def, scope ? scope.id : def.id)) {
     const start = def.elements[esp.eventStart!];
-    if (start.event?.kind !== 'timer' && start.event?.kind !== 'message') continue;
+    if (start.event?.kind !== 'timer' && start.event?.kind !== 'message' && start.event?.kind !== 'signal') continue;
     const opened = openWait(t, inst, owner, start, start.id, owner.key, start.cancelActivity !== false);
     if (opened && 'timer' in opened) waits.timers.push(opened.timer);
+    else if (opened && 'signal' in opened) waits.signals!.push(opened.signal);
     else if (opened) waits.subscriptions.push(opened.subscription);
   }
-  if (!waits.timers.length && !waits.subscriptions.length) return;
+  if (!waits.timers.length && !waits.subscriptions.length && !waits.signals!.length) return;
   if (scope) scope.eventWaits = waits;
   else inst.doc.eventWaits = waits;
 }
@@ -88,5 +89,6 @@ function closeEventSubProcessWaits(t: Tokens, inst: InstanceRow, scopeKey: strin
   if (!holder?.eventWaits) return;
   for (const key of holder.eventWaits.timers) t.ctx.effects.deleteTimer(key);
   for (const key of holder.eventWaits.subscriptions) t.ctx.effects.deleteSubscription(key);
+  for (const key of holder.eventWaits.signals ?? []) t.ctx.effects.deleteSignalSubscription(key);
   delete holder.eventWaits;
 }

@@ -30,6 +30,7 @@ import { activateMultiInstanceBody, innerCompleted, innerVariables } from './mul
 import { passThrough } from './pass-through.js';
 import { elementEvent, jobEvent, processEvent, takeEvent } from './records.js';
 import { activateScriptTask } from './script-task.js';
+import { activateSignalThrow } from './signal.js';
 import { activateSubProcess } from './sub-process.js';
 import { applyInputs, applyOutputs } from './variables.js';
 
@@ -44,16 +45,23 @@ type Work =
 /** A function of the command's context, less that first parameter: what the runtime's wrappers take. */
 type WithoutContext<F> = F extends (ctx: RuntimeContext, ...rest: infer R) => unknown ? R : never;
 
+/** A throw or end event's behaviour by what it throws: an escalation, a signal, or `otherwise`. */
+function throwBehaviour(node: FlowNode, otherwise: Activate): Activate {
+  if (node.event?.kind === 'escalation') return activateEscalationThrow;
+  if (node.event?.kind === 'signal') return activateSignalThrow;
+  return otherwise;
+}
+
 /** Element behaviours by type; job-based tasks and multi-instance bodies are chosen before the type. */
 const BEHAVIOURS: Partial<Record<ElementType, Activate>> = {
   scriptTask: activateScriptTask,
   intermediateCatchEvent: activateCatchEvent,
-  intermediateThrowEvent: (t, inst, el, node) => (node.event?.kind === 'escalation' ? activateEscalationThrow : passThrough)(t, inst, el, node),
+  intermediateThrowEvent: (t, inst, el, node) => throwBehaviour(node, passThrough)(t, inst, el, node),
   receiveTask: activateCatchEvent,
   eventBasedGateway: activateEventGateway,
   subProcess: activateSubProcess,
   callActivity: activateCallActivity,
-  endEvent: (t, inst, el, node) => (node.event?.kind === 'escalation' ? activateEscalationThrow : activateEndEvent)(t, inst, el, node),
+  endEvent: (t, inst, el, node) => throwBehaviour(node, activateEndEvent)(t, inst, el, node),
 };
 
 export class Runtime implements Tokens {

@@ -68,6 +68,8 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
   const timerUpdates = [...fx.timerUpdates.values()];
   const deletedSubs = [...fx.deletedSubscriptions];
   const newSubs = [...fx.newSubscriptions.values()];
+  const deletedSignalSubs = [...fx.deletedSignalSubscriptions];
+  const newSignalSubs = [...fx.newSignalSubscriptions.values()];
   const keys = (rows: { key: string }[]) => rows.map((r) => r.key);
 
   const parts: Part[] = [
@@ -187,6 +189,27 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
   from jsonb_to_recordset(${p(newSubs, 'jsonb')}) as x(key bigint, message_name text,
     correlation_key text, process_instance_key bigint, element_instance_key bigint, element_id text,
     target_element_id text, bpmn_process_id text, interrupting boolean, created_at double precision)`,
+    },
+    {
+      name: 'del_sig',
+      rows: deletedSignalSubs.length,
+      sql: (p) => `delete from engine.signal_subscriptions where key = any(${p(deletedSignalSubs, 'bigint[]')})`,
+    },
+    {
+      name: 'del_element_sig',
+      rows: left.length,
+      sql: (p) => `delete from engine.signal_subscriptions where element_instance_key = any(${p(left, 'bigint[]')})`,
+    },
+    {
+      name: 'ins_sig',
+      rows: newSignalSubs.length,
+      sql: (p) => `insert into engine.signal_subscriptions (key, signal_name, process_instance_key, element_instance_key,
+    element_id, target_element_id, bpmn_process_id, interrupting, created_at)
+  select x.key, x.signal_name, x.process_instance_key, x.element_instance_key, x.element_id, x.target_element_id,
+    x.bpmn_process_id, x.interrupting, to_timestamp(x.created_at / 1000.0)
+  from jsonb_to_recordset(${p(newSignalSubs, 'jsonb')}) as x(key bigint, signal_name text, process_instance_key bigint,
+    element_instance_key bigint, element_id text, target_element_id text, bpmn_process_id text, interrupting boolean,
+    created_at double precision)`,
     },
     {
       name: 'ins_ev',

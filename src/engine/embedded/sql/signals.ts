@@ -1,0 +1,47 @@
+/** Signals: who waits for one (by name, every instance), and which processes start by one. */
+import type { Queryable } from '../../../db/index.js';
+
+export interface SignalWait {
+  key: string;
+  process_instance_key: string;
+  element_instance_key: string;
+  target_element_id: string;
+  interrupting: boolean;
+}
+
+/** Every open wait for a signal, oldest first. By the signal_subscriptions_by_name index. */
+export async function signalWaits(q: Queryable, signalName: string): Promise<SignalWait[]> {
+  const { rows } = await q.query<SignalWait>(
+    `select key::text, process_instance_key::text, element_instance_key::text, target_element_id, interrupting
+       from engine.signal_subscriptions where signal_name = $1 order by key`,
+    [signalName],
+  );
+  return rows;
+}
+
+/** The processes (latest versions) a signal starts. By the signal_start_subscriptions_by_name index. */
+export async function signalStarts(q: Queryable, signalName: string): Promise<{ definition_key: string; element_id: string }[]> {
+  const { rows } = await q.query<{ definition_key: string; element_id: string }>(
+    `select definition_key::text, element_id from engine.signal_start_subscriptions where signal_name = $1 order by bpmn_process_id, element_id`,
+    [signalName],
+  );
+  return rows;
+}
+
+/** A process's signal start events follow its latest version: replaced at every deploy. */
+export async function replaceSignalStarts(
+  q: Queryable,
+  bpmnProcessId: string,
+  definitionKey: string,
+  starts: { elementId: string; signalName: string }[],
+): Promise<void> {
+  await q.query(`delete from engine.signal_start_subscriptions where bpmn_process_id = $1`, [bpmnProcessId]);
+  for (const s of starts) {
+    await q.query(`insert into engine.signal_start_subscriptions (signal_name, bpmn_process_id, definition_key, element_id) values ($1, $2, $3, $4)`, [
+      s.signalName,
+      bpmnProcessId,
+      definitionKey,
+      s.elementId,
+    ]);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Feature: signals — Zeebe ("Signal events"): a broadcast reaches every wait for the signal in
+ * every instance — catch events, boundary events, event sub-processes — and starts every process
+ * with a signal start event; a signal is not buffered; a throw event broadcasts from inside a process.
+ */
+import {
+  chain,
+  definitions,
+  end,
+  eventSubProcess,
+  proc,
+  processXml,
+  serviceTask,
+  signalBoundary,
+  signalCatch,
+  signalEnd,
+  signalStart,
+  signalThrow,
+  start,
+} from '../support/bpmn.js';
+import { useEventEngine } from '../support/event-engine.js';
+
+const h = useEventEngine();
+
+describe('Feature: a broadcast reaches every wait for the signal', () => {
+  test('Scenario: a new legal text is published — waiting instances go on, a review process starts, and a wait opened afterwards does not see it', async () => {
+    // Given instances waiting at a signal catch event, and a process that starts by the same signal
+    await h.deploy(
+      definitions(
+        proc('dossier', start('s'), signalCatch('waitLaw', 'van-ban-moi'), serviceTask('apply', 'apply'), end('e'), ...chain('s', 'waitLaw', 'apply', 'e')),
+        proc('review', signalStart('published', 'van-ban-moi'), serviceTask('reviewText', 'review'), end('re'), ...chain('published', 'reviewText', 're')),
+      ),
+    );
+    const a = await h.start('dossier');
+    const b = await h.start('dossier');
+
+    // When the signal is broadcast with variables
+    await h.engine.broadcastSignal({ signalName: 'van-ban-moi', variables: { soHieu: '01/2026/NĐ-CP' } });
+
+    // Then both instances went on with the signal's variables, and one review started
+    for (const key of [a, b]) expect((await h.instance(key)).active).toEqual(['apply']);
+    expect((await h.activate('apply')).map((j) => j.variables.soHieu)).toEqual(['01/2026/NĐ-CP', '01/2026/NĐ-CP']);
+    expect(await h.instancesOf('review')).toHaveLength(1);
+
+    // And an instance that starts waiting after the broadcast keeps waiting (signals are not buffered)
+    const c = await h.start('dossier');
+    expect((await h.instance(c)).active).toEqual(['waitLaw']);
+  });
+
+  test('Scenario: boundary events and event sub-processes, interrupting or not', async () => {
+    await h.deploy(
+      processXml(
+        'p',
+        start('s'),
+        serviceTask('work', 'work'),
+        end('e'),
+        ...chain('s', 'work', 'e'),
+        signalBoundary('pause', 'work', 'tam-dung', { interrupting: false }),
+        serviceTask('notePause', 'note-pause'),
+        end('noted'),
+        ...chain('pause', 'notePause', 'noted'),
+        eventSubProcess('stopAll', [signalStart('stopped', 'dung-tiep-nhan'), end('stoppedEnd'), ...chain('stopped', 'stoppedEnd')]),
+      ),
+    );
+    const key = await h.start('p');
+
+    await h.engine.broadcastSignal({ signalName: 'tam-dung' });
+    expect((await h.jobs(key)).map((j) => j.type).sort()).toEqual(['note-pause', 'work']);
+
+    await h.engine.broadcastSignal({ signalName: 'dung-tiep-nhan' });
+    const i = await h.instance(key);
+    expect(i.state).toBe('COMPLETED');
+    expect(await h.jobs(key)).toEqual([]);
+  });
+});
+
+describe('Feature: a process throws a signal', () => {
+  test('Scenario: a throw event in one instance moves another; an end event throws too', async () => {
+    await h.deploy(
+      definitions(
+        proc('waiter', start('s'), signalCatch('w', 'da-thu-phi'), end('e'), ...chain('s', 'w', 'e')),
+        proc(
+          'payer',
+          start('ps'),
+          signalThrow('paid', 'da-thu-phi'),
+          serviceTask('next', 'next'),
+          signalEnd('done', 'xong'),
+          ...chain('ps', 'paid', 'next', 'done'),
+        ),
+        proc('closer', start('cs'), signalCatch('cw', 'xong'), end('ce'), ...chain('cs', 'cw', 'ce')),
+      ),
+    );
+    const waiter = await h.start('waiter');
+    const closer = await h.start('closer');
+    const payer = await h.start('payer');
+
+    expect((await h.instance(waiter)).state).toBe('COMPLETED');
+    expect((await h.instance(payer)).active).toEqual(['next']);
+    await h.completeOne('next');
+    expect((await h.instance(payer)).state).toBe('COMPLETED');
+    expect((await h.instance(closer)).state).toBe('COMPLETED');
+  });
+});
+
+describe('Feature: signals that cannot run are refused at deploy', () => {
+  test('Scenario: a signal start event with a FEEL name', async () => {
+    const xml = processXml('p', signalStart('s', 'x'), end('e'), ...chain('s', 'e')).replace('name="x"', 'name="=topic"');
+    await expect(h.deploy(xml)).rejects.toMatchObject({
+      details: { problems: expect.arrayContaining([expect.objectContaining({ message: expect.stringMatching(/static signal name/) })]) },
+    });
+  });
+});
