@@ -4,7 +4,7 @@
  */
 import { ACTIVITIES, compileCall, compileJobTask, compileLoop, compileMappings, compileUserTask } from './compile-activities.js';
 import { compileEvent } from './compile-events.js';
-import { ext, feel, type Problem } from './zeebe-ext.js';
+import { ext, feel, refuseUnknownExtensions, type Problem } from './zeebe-ext.js';
 import { BpmnValidationError, type BpmnProblem, type ElementType, type ExecutableProcess, type FlowNode, type ScopeKind, type SequenceFlow } from './model.js';
 
 const TYPES: Record<string, ElementType> = {
@@ -68,6 +68,7 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
   const problem = (el: any, message: string) => problems.push({ elementId: el?.id ?? '(no id)', elementType: el?.$type ?? 'unknown', message });
   if (!proc.id) problem(proc, 'a process needs an id');
   const raw = new Map<string, any>();
+  refuseUnknownExtensions(proc, problem);
   compileScope(proc, proc.id, 'process', out, raw, problem);
 
   // Boundary events know their host; hosts learn their boundary events.
@@ -140,6 +141,7 @@ function compileScope(container: any, scopeId: string, kind: ScopeKind, out: Exe
       boundaries: [],
     };
     if (n.default) node.defaultFlow = n.default.id;
+    refuseUnknownExtensions(n, problem);
     // An event sub-process's start interrupts its scope unless it says otherwise (an error start always does).
     if (type === 'startEvent' && kind === 'eventSubProcess') node.cancelActivity = n.isInterrupting !== false;
     compileEvent(n, node, kind, problem);

@@ -33,3 +33,35 @@ export function feel(el: any, what: string, raw: string, problem: Problem, alway
     throw e;
   }
 }
+
+/** Zeebe extension elements the engine executes (or, for zeebe:properties, that carry only metadata). */
+const UNDERSTOOD = new Set([
+  'zeebe:TaskDefinition',
+  'zeebe:TaskHeaders',
+  'zeebe:IoMapping',
+  'zeebe:AssignmentDefinition',
+  'zeebe:TaskSchedule',
+  'zeebe:FormDefinition',
+  'zeebe:CalledElement',
+  'zeebe:Script',
+  'zeebe:LoopCharacteristics',
+  'zeebe:Subscription',
+  'zeebe:VersionTag',
+  'zeebe:Properties',
+]);
+
+const WHY: Record<string, string> = {
+  'zeebe:UserTask': 'a Camunda user task (zeebe:userTask) is not supported yet: remove it to make a job-worker user task, which the inbox works',
+  'zeebe:ExecutionListeners': 'execution listeners (zeebe:executionListeners) are not supported',
+  'zeebe:TaskListeners': 'task listeners (zeebe:taskListeners) are not supported',
+  'zeebe:CalledDecision': 'calling a DMN decision (zeebe:calledDecision) is not supported: give the task a zeebe:taskDefinition for a job worker instead',
+};
+
+/** Refuses, naming it, any Zeebe extension of `el` the engine would otherwise ignore. */
+export function refuseUnknownExtensions(el: any, problem: Problem): void {
+  for (const v of el.extensionElements?.values ?? []) {
+    const type = String(v.$type);
+    if (!type.startsWith('zeebe:') || UNDERSTOOD.has(type)) continue;
+    problem(el, WHY[type] ?? `the Zeebe extension ${type} is not supported by the embedded engine`);
+  }
+}

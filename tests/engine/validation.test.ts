@@ -43,6 +43,21 @@ describe('Feature: unsupported or incomplete elements are refused at deploy', ()
     expect(problems).toContainEqual(expect.objectContaining({ elementId: 'charge', elementType: 'bpmn:ServiceTask' }));
   });
 
+  test('Scenario: Zeebe extensions the engine would otherwise ignore — a Camunda user task, listeners, a DMN call — are refused, naming each', async () => {
+    const problems = await refused(
+      rawDefinitions(`<bpmn:process id="p" isExecutable="true">
+        <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="review"/>
+        <bpmn:userTask id="review"><bpmn:extensionElements><zeebe:userTask/><zeebe:taskListeners><zeebe:taskListener eventType="assigning" type="audit"/></zeebe:taskListeners></bpmn:extensionElements></bpmn:userTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="decide"/>
+        <bpmn:businessRuleTask id="decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="fee" resultVariable="fee"/><zeebe:executionListeners><zeebe:executionListener eventType="start" type="log"/></zeebe:executionListeners></bpmn:extensionElements></bpmn:businessRuleTask>
+        <bpmn:sequenceFlow id="f3" sourceRef="decide" targetRef="e"/><bpmn:endEvent id="e"/>
+      </bpmn:process>`),
+    );
+    const about = (id: string) => problems.filter((p) => p.elementId === id).map((p) => p.message);
+    expect(about('review')).toEqual(expect.arrayContaining([expect.stringMatching(/zeebe:userTask/), expect.stringMatching(/zeebe:taskListeners/)]));
+    expect(about('decide')).toEqual(expect.arrayContaining([expect.stringMatching(/zeebe:calledDecision/), expect.stringMatching(/zeebe:executionListeners/)]));
+  });
+
   test('Scenario: a sequence flow whose target does not exist is refused, naming the flow', async () => {
     const problems = await refused(processXml('p', start('s'), end('e'), flow('s', 'e'), flow('s', 'ghost', { id: 'to_ghost' })));
     expect(problems).toContainEqual(expect.objectContaining({ elementId: 'to_ghost', elementType: 'bpmn:SequenceFlow' }));
