@@ -78,6 +78,7 @@ const POLICY: Record<string, 'public' | Role[]> = {
   'POST /v2/incidents/{incidentKey}/resolution': ['admin'],
   'POST /v2/messages/publication': ['designer', 'admin'],
   'POST /v2/signals/broadcast': ['designer', 'admin'],
+  'POST /v2/element-instances/search': ['admin', 'auditor'],
   'POST /v2/messages/correlation': ['designer', 'admin'],
   'GET /v2/topology': [],
 };

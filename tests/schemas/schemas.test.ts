@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IntakeValidator } from '../../src/dossiers/index.js';
-import { INCIDENTS, PROCESS_DEFINITIONS, PROCESS_INSTANCES } from '../../src/engine/embedded/queries.js';
+import { ELEMENT_INSTANCES, INCIDENTS, PROCESS_DEFINITIONS, PROCESS_INSTANCES } from '../../src/engine/embedded/queries.js';
 import { compileSearch, sortableFields } from '../../src/engine/embedded/sql/searchFilter.js';
 import { pathKey } from '../../src/http/params.js';
 import { SchemaRegistry } from '../../src/http/validate.js';
@@ -123,6 +123,7 @@ describe("Feature: the engine's searches and the /v2 schemas name the same field
     ['process-instance-search', PROCESS_INSTANCES],
     ['incident-search', INCIDENTS],
     ['process-definition-search', PROCESS_DEFINITIONS],
+    ['element-instance-search', ELEMENT_INSTANCES],
   ] as const)('Scenario: %s — the filter fields and the sortable fields are the column table’s', (name, table) => {
     const schema = JSON.parse(readFileSync(join(schemasDir(), 'v2', `${name}.json`), 'utf8'));
     const filter = schema.properties.filter;

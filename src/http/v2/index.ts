@@ -10,6 +10,7 @@ import { incidentsRouter } from './incidents.js';
 import { jobsRouter } from './jobs.js';
 import { messagesRouter } from './messages.js';
 import { signalsRouter } from './signals.js';
+import { elementInstancesRouter } from './element-instances.js';
 import { processDefinitionsRouter } from './process-definitions.js';
 import { processInstancesRouter } from './process-instances.js';
 import { topologyRouter } from './topology.js';
@@ -25,6 +26,7 @@ export function v2Router(ctx: V2Context): Router {
   router.use(incidentsRouter(ctx));
   router.use(messagesRouter(ctx));
   router.use(signalsRouter(ctx));
+  router.use(elementInstancesRouter(ctx));
   router.use(processDefinitionsRouter(ctx));
   router.use(topologyRouter());
   return router;

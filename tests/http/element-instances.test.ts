@@ -1,0 +1,37 @@
+/** Feature: /v2/element-instances/search — what Operate shows of an instance: each element's activations with their BPMN names and states. */
+import { call, deploy, startTestService, type TestService } from './support.js';
+
+let s: TestService;
+beforeAll(async () => {
+  s = await startTestService();
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d">
+  <bpmn:process id="check" isExecutable="true">
+    <bpmn:startEvent id="s" name="Nhận hồ sơ"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="verify"/>
+    <bpmn:serviceTask id="verify" name="Kiểm tra giấy tờ"><bpmn:extensionElements><zeebe:taskDefinition type="verify"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="verify" targetRef="e"/><bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+  expect((await deploy(s.url, [{ name: 'check.bpmn', xml }])).status).toBe(200);
+});
+afterAll(async () => {
+  await s.close();
+});
+
+test('Given a running instance, the search lists its element instances with names, types and states, and filters by state', async () => {
+  const key = (await call(s.url, 'POST', '/v2/process-instances', { processDefinitionId: 'check' })).body.processInstanceKey as string;
+  const all = await call(s.url, 'POST', '/v2/element-instances/search', { filter: { processInstanceKey: key }, sort: [{ field: 'startDate' }] });
+  expect(all.status).toBe(200);
+  expect(all.body.items.map((i: any) => [i.elementId, i.elementName, i.type, i.state])).toEqual([
+    ['s', 'Nhận hồ sơ', 'START_EVENT', 'COMPLETED'],
+    ['verify', 'Kiểm tra giấy tờ', 'SERVICE_TASK', 'ACTIVE'],
+  ]);
+  const active = await call(s.url, 'POST', '/v2/element-instances/search', { filter: { processInstanceKey: key, state: 'ACTIVE' } });
+  expect(active.body).toMatchObject({ items: [{ elementId: 'verify' }], page: { totalItems: 1 } });
+});
+
+test('A filter on a field the search does not have is a 400 naming it', async () => {
+  const r = await call(s.url, 'POST', '/v2/element-instances/search', { filter: { flowNodeName: 'x' } });
+  expect(r.status).toBe(400);
+  expect(JSON.stringify(r.body)).toContain('flowNodeName');
+});
