@@ -155,6 +155,15 @@ export type IncidentSortField =
 
 // ---- element instances ---------------------------------------------------------------------
 
+/** `GET /v2/process-instances/{key}/statistics/element-instances`: one item per element id with activations. */
+export interface ElementStatisticsItem {
+  elementId: string;
+  active: number;
+  completed: number;
+  canceled: number;
+  incidents: number;
+}
+
 export type ElementInstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
 
 /**
@@ -243,6 +252,8 @@ export interface EngineQueries {
   getProcessInstance(processInstanceKey: string): Promise<ProcessInstanceItem>;
   /** The distinct flows taken, in the order first taken. */
   getSequenceFlows(processInstanceKey: string): Promise<SequenceFlowItem[]>;
+  /** Per element of an instance: how many of its activations are active, completed, canceled, and with an incident (Camunda 8.8's statistics). */
+  getElementInstanceStatistics(processInstanceKey: string): Promise<ElementStatisticsItem[]>;
 
   /** Where each element of the instances stands (Camunda's `POST /v2/element-instances/search`). */
   searchElementInstances(query: SearchQuery<ElementInstanceFilter, ElementInstanceSortField>): Promise<SearchResult<ElementInstanceItem>>;

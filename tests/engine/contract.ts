@@ -124,6 +124,10 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       expect(byId.start).toMatchObject({ type: 'START_EVENT', state: 'COMPLETED' });
       expect(byId.work).toMatchObject({ elementName: 'Xử lý', type: 'SERVICE_TASK', state: 'ACTIVE', hasIncident: false });
       expect(byId.start.elementName).toBeUndefined();
+      expect(await e.queries.getElementInstanceStatistics(processInstanceKey)).toEqual([
+        { elementId: 'start', active: 0, completed: 1, canceled: 0, incidents: 0 },
+        { elementId: 'work', active: 1, completed: 0, canceled: 0, incidents: 0 },
+      ]);
     });
 
     test('a created job wakes a listener for its type, which can then activate it', async () => {

@@ -79,6 +79,7 @@ const POLICY: Record<string, 'public' | Role[]> = {
   'POST /v2/messages/publication': ['designer', 'admin'],
   'POST /v2/signals/broadcast': ['designer', 'admin'],
   'POST /v2/element-instances/search': ['admin', 'auditor'],
+  'GET /v2/process-instances/{processInstanceKey}/statistics/element-instances': ['admin', 'auditor'],
   'POST /v2/messages/correlation': ['designer', 'admin'],
   'GET /v2/topology': [],
 };

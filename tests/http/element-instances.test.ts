@@ -30,6 +30,20 @@ test('Given a running instance, the search lists its element instances with name
   expect(active.body).toMatchObject({ items: [{ elementId: 'verify' }], page: { totalItems: 1 } });
 });
 
+test('The statistics count each element’s activations by state; an unknown instance is a 404', async () => {
+  const key = (await call(s.url, 'POST', '/v2/process-instances', { processDefinitionId: 'check' })).body.processInstanceKey as string;
+  const r = await call(s.url, 'GET', `/v2/process-instances/${key}/statistics/element-instances`);
+  expect(r.status).toBe(200);
+  expect(r.body.items).toEqual([
+    { elementId: 's', active: 0, completed: 1, canceled: 0, incidents: 0 },
+    { elementId: 'verify', active: 1, completed: 0, canceled: 0, incidents: 0 },
+  ]);
+  await call(s.url, 'POST', `/v2/process-instances/${key}/cancellation`, {});
+  const after = await call(s.url, 'GET', `/v2/process-instances/${key}/statistics/element-instances`);
+  expect(after.body.items).toContainEqual({ elementId: 'verify', active: 0, completed: 0, canceled: 1, incidents: 0 });
+  expect((await call(s.url, 'GET', '/v2/process-instances/4503599627370495/statistics/element-instances')).status).toBe(404);
+});
+
 test('A filter on a field the search does not have is a 400 naming it', async () => {
   const r = await call(s.url, 'POST', '/v2/element-instances/search', { filter: { flowNodeName: 'x' } });
   expect(r.status).toBe(400);

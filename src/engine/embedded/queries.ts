@@ -10,6 +10,7 @@ import {
   type ElementInstanceFilter,
   type ElementInstanceItem,
   type ElementInstanceSortField,
+  type ElementStatisticsItem,
   type EngineQueries,
   type IncidentFilter,
   type IncidentItem,
@@ -159,6 +160,27 @@ export class EmbeddedEngineQueries implements EngineQueries {
       elementId: r.flowId,
       tenantId: DEFAULT_TENANT,
     }));
+  }
+
+  /**
+   * Counts per element of one instance, over the same fold of engine.events as the search.
+   * Measured with the trace pages in mind: one statement, grouped by element id.
+   */
+  async getElementInstanceStatistics(processInstanceKey: string): Promise<ElementStatisticsItem[]> {
+    await this.getProcessInstance(processInstanceKey);
+    const { rows } = await this.db.query<ElementStatisticsItem>(
+      `select ei.element_id as "elementId",
+              (count(*) filter (where ei.last_intent not in ('ELEMENT_COMPLETED', 'ELEMENT_TERMINATED')))::int as active,
+              (count(*) filter (where ei.last_intent = 'ELEMENT_COMPLETED'))::int as completed,
+              (count(*) filter (where ei.last_intent = 'ELEMENT_TERMINATED'))::int as canceled,
+              count(inc.key)::int as incidents
+         from ${EI_FROM}
+        where ei.pik = $1
+        group by ei.element_id
+        order by ei.element_id`,
+      [processInstanceKey],
+    );
+    return rows;
   }
 
   /** Element instances with their BPMN names (read from the definition, which the events do not carry). */

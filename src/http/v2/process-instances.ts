@@ -49,6 +49,10 @@ export function processInstancesRouter(ctx: V2Context): Router {
     res.json({ items: await ctx.queries.getSequenceFlows(pathKey(req, 'processInstanceKey')) });
   });
 
+  router.get('/process-instances/:processInstanceKey/statistics/element-instances', requireRole('admin', 'auditor'), async (req, res) => {
+    res.json({ items: await ctx.queries.getElementInstanceStatistics(pathKey(req, 'processInstanceKey')) });
+  });
+
   router.post('/process-instances/:processInstanceKey/cancellation', requireRole('admin'), body('process-instance-cancellation'), async (req, res) => {
     await ctx.engine.cancelProcessInstance(pathKey(req, 'processInstanceKey'));
     res.status(204).end();
