@@ -4,7 +4,7 @@ import type { ActivatedJob } from '../../engine/port.js';
 import { requireRole } from '../auth.js';
 import { pathKey } from '../params.js';
 import { schemaId, validBody } from '../validate.js';
-import { activateWithLongPolling } from './activation.js';
+import { activateWithLongPolling } from '../../engine/long-poll.js';
 import { TENANT, type V2Context } from './context.js';
 
 interface ActivationBody {

@@ -3,8 +3,10 @@
  * there, wait until a job of the type is created — the engine's notification, fired by the
  * database at commit — or until a fallback poll, since jobs also become activatable by time
  * alone (a retry back-off running out, a worker's timeout expiring) without any notification.
+ * Written against the port alone, so every front door that long-polls — /v2 today, the gRPC
+ * gateway's ActivateJobs — waits the same way on any adapter.
  */
-import type { ActivateJobsRequest, ActivatedJob, WorkflowEngine } from '../../engine/port.js';
+import type { ActivateJobsRequest, ActivatedJob, WorkflowEngine } from './port.js';
 
 export interface LongPollOptions {
   /** ms to wait for a job; ≤ 0: return at once. */
