@@ -8,7 +8,26 @@ import type { Db } from '../../src/db/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { resetEngine } from '../support/engine.js';
-import { chain, end, eventSubProcess, messageCatch, messageStart, processXml, serviceTask, start, timerCatch, timerStart, flow } from '../support/bpmn.js';
+import {
+  chain,
+  definitions,
+  end,
+  escalationBoundary,
+  escalationThrow,
+  eventSubProcess,
+  flow,
+  messageCatch,
+  messageStart,
+  proc,
+  processXml,
+  serviceTask,
+  signalCatch,
+  signalStart,
+  start,
+  subProcess,
+  timerCatch,
+  timerStart,
+} from '../support/bpmn.js';
 import { HOUR, durableDatabase, harness } from '../support/event-engine.js';
 
 let store: Awaited<ReturnType<typeof durableDatabase>>;
@@ -174,5 +193,46 @@ describe('Feature: restart', () => {
     expect(i.state).toBe('COMPLETED');
     expect(await h.jobs(key)).toEqual([]);
     expect(await h.countEvents('TIMER', 'TRIGGERED', key)).toBe(1);
+  });
+
+  test('Scenario: a signal wait and a started signal start survive a restart; a broadcast after it reaches them', async () => {
+    await h.deploy(
+      definitions(
+        proc('waits', start('s'), signalCatch('w', 'mo-lai'), end('e'), ...chain('s', 'w', 'e')),
+        proc('starts', signalStart('ss', 'mo-lai'), end('se'), ...chain('ss', 'se')),
+      ),
+    );
+    const key = await h.start('waits');
+
+    await shutdown();
+    await boot();
+    await engine!.broadcastSignal({ signalName: 'mo-lai' });
+
+    expect((await h.instance(key)).state).toBe('COMPLETED');
+    expect(await h.instancesOf('starts')).toEqual([expect.objectContaining({ state: 'COMPLETED' })]);
+  });
+
+  test('Scenario: a non-interrupting escalation caught before a restart — both paths go on after it', async () => {
+    await h.deploy(
+      processXml(
+        'p',
+        start('s'),
+        subProcess('review', [start('rs'), escalationThrow('up', 'QUA_HAN'), serviceTask('finish', 'finish'), end('re'), ...chain('rs', 'up', 'finish', 're')]),
+        end('e'),
+        ...chain('s', 'review', 'e'),
+        escalationBoundary('told', 'review', 'QUA_HAN', { interrupting: false }),
+        serviceTask('notify', 'notify'),
+        end('te'),
+        ...chain('told', 'notify', 'te'),
+      ),
+    );
+    const key = await h.start('p');
+
+    await shutdown();
+    await boot();
+    await h.completeOne('notify');
+    await h.completeOne('finish');
+
+    expect((await h.instance(key)).state).toBe('COMPLETED');
   });
 });
