@@ -168,6 +168,19 @@ export class EngineCore {
     });
   }
 
+  /** Offers what `child` threw to each calling instance in turn, up the call hierarchy, until `tryCatch` takes it. */
+  private async upTheCalls(c: Command, child: InstanceRow, tryCatch: (parent: InstanceRow, callEl: ElementInstance) => boolean): Promise<boolean> {
+    let current = child;
+    while (current.parentProcessInstanceKey) {
+      const parent = await this.load(c, current.parentProcessInstanceKey);
+      const callEl = parent?.doc.els[current.parentElementInstanceKey!];
+      if (!parent || parent.state !== 'ACTIVE' || !callEl) return false;
+      if (tryCatch(parent, callEl)) return true;
+      current = parent;
+    }
+    return false;
+  }
+
   /** Work the runtime handed back because it needs the database: calls, children, buffered messages. */
   private async resolve(c: Command, p: Pending): Promise<void> {
     const { q, runtime } = c;
@@ -197,17 +210,11 @@ export class EngineCore {
         return;
       }
       case 'childError': {
-        // The error travels up the call hierarchy until a boundary event catches it.
-        let child = p.child;
-        while (child.parentProcessInstanceKey) {
-          const parent = await this.load(c, child.parentProcessInstanceKey);
-          const callEl = parent?.doc.els[child.parentElementInstanceKey!];
-          if (!parent || parent.state !== 'ACTIVE' || !callEl) break;
-          if (runtime.catchError(parent, callEl, p.errorCode, p.variables)) {
-            runtime.resume();
-            return;
-          }
-          child = parent;
+        // The error travels up the call hierarchy until a boundary event or event sub-process catches it.
+        const caught = await this.upTheCalls(c, p.child, (parent, callEl) => runtime.catchError(parent, callEl, p.errorCode, p.variables));
+        if (caught) {
+          runtime.resume();
+          return;
         }
         const el = p.child.doc.els[p.elementKey];
         if (el) runtime.raiseUncaught(p.child, el, p.errorCode, p.errorMessage);
@@ -218,15 +225,8 @@ export class EngineCore {
         return;
       }
       case 'childEscalation': {
-        // Up the call hierarchy until a call activity's boundary or event sub-process catches it.
-        let child = p.child;
-        while (child.parentProcessInstanceKey) {
-          const parent = await this.load(c, child.parentProcessInstanceKey);
-          const callEl = parent?.doc.els[child.parentElementInstanceKey!];
-          if (!parent || parent.state !== 'ACTIVE' || !callEl) return;
-          if (runtime.catchEscalation(parent, callEl, p.escalationCode)) return;
-          child = parent;
-        }
+        // Uncaught, an escalation is no incident: the throw event has gone on already.
+        await this.upTheCalls(c, p.child, (parent, callEl) => runtime.catchEscalation(parent, callEl, p.escalationCode) !== undefined);
         return;
       }
       case 'cancelChild': {

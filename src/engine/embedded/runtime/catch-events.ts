@@ -46,6 +46,16 @@ export function openWait(
   interrupting = true,
 ): { timer: string } | { subscription: string } | { signal: string } | undefined {
   const vars = visibleVariables(inst.doc, owner.key);
+  /** Who waits, for a message or a signal subscription. */
+  const subscriber = {
+    process_instance_key: inst.key,
+    element_instance_key: ownerKey,
+    element_id: owner.id,
+    target_element_id: targetId,
+    bpmn_process_id: inst.bpmnProcessId,
+    interrupting,
+    created_at: t.ctx.now,
+  };
   if (event.event?.kind === 'timer') {
     const timer = event.event.timer;
     let schedule;
@@ -96,13 +106,7 @@ export function openWait(
       key: t.ctx.keys.next(),
       message_name: name,
       correlation_key: correlationKey,
-      process_instance_key: inst.key,
-      element_instance_key: ownerKey,
-      element_id: owner.id,
-      target_element_id: targetId,
-      bpmn_process_id: inst.bpmnProcessId,
-      interrupting,
-      created_at: t.ctx.now,
+      ...subscriber,
     };
     t.ctx.effects.openSubscription(sub);
     waitEvent(t.ctx, inst, owner, 'PROCESS_MESSAGE_SUBSCRIPTION', 'CREATED', {
@@ -123,13 +127,7 @@ export function openWait(
     const sub: SignalSubscriptionRow = {
       key: t.ctx.keys.next(),
       signal_name: name,
-      process_instance_key: inst.key,
-      element_instance_key: ownerKey,
-      element_id: owner.id,
-      target_element_id: targetId,
-      bpmn_process_id: inst.bpmnProcessId,
-      interrupting,
-      created_at: t.ctx.now,
+      ...subscriber,
     };
     t.ctx.effects.openSignalSubscription(sub);
     waitEvent(t.ctx, inst, owner, 'SIGNAL_SUBSCRIPTION', 'CREATED', { signalName: name, targetElementId: targetId });

@@ -7,10 +7,9 @@
  * it); otherwise, or when nothing catches it, the throw event completes and its flow goes on:
  * an escalation is never an incident.
  */
-import type { FlowNode } from '../../../bpmn/index.js';
 import type { ElementInstance, InstanceRow } from '../state.js';
 import type { Activate, Tokens } from './behaviour.js';
-import { eventSubProcessesIn, startEventSubProcess } from './event-sub-process.js';
+import { catchThrown } from './catching.js';
 
 /** An escalation throw event: it escalates, then completes unless an interrupting catch ended it. */
 export const activateEscalationThrow: Activate = (t, inst, el, node) => {
@@ -36,47 +35,5 @@ export const activateEscalationThrow: Activate = (t, inst, el, node) => {
  * `from`, for one that came up from its child); returns the catching element's id, if any.
  */
 export function catchEscalation(t: Tokens, inst: InstanceRow, from: ElementInstance, code: string): string | undefined {
-  const def = t.definitionOf(inst);
-  let current: ElementInstance | undefined = from;
-  const within = new Set<string>();
-  while (current) {
-    const node: FlowNode = def.elements[current.id];
-    if (node.type === 'eventSubProcess') within.add(node.id);
-    if (!current.inner) {
-      const boundary = matching(
-        node.boundaries.map((b) => def.elements[b]),
-        code,
-      );
-      if (boundary) {
-        const host: ElementInstance = current;
-        if (boundary.cancelActivity !== false) t.terminateElement(inst, host);
-        t.queueActivate(inst, boundary.id, host.scope, {});
-        return boundary.id;
-      }
-    }
-    const scopeKey = current.scope;
-    const scopeEl = inst.doc.els[scopeKey] as ElementInstance | undefined;
-    const scopeId = scopeKey === inst.key ? def.id : scopeEl && !scopeEl.mi ? scopeEl.id : undefined;
-    if (scopeId !== undefined) {
-      const starts = eventSubProcessesIn(def, scopeId)
-        .filter((esp) => !within.has(esp.id))
-        .map((esp) => def.elements[esp.eventStart!]);
-      const start = matching(starts, code);
-      if (start) {
-        startEventSubProcess(t, inst, scopeKey, start, {});
-        return start.id;
-      }
-    }
-    current = scopeEl;
-  }
-  return undefined;
-}
-
-/** The escalation catch event among `candidates` for `code`: by code, else the catch-all. */
-function matching(candidates: FlowNode[], code: string): FlowNode | undefined {
-  const catches = candidates.filter((c) => c.event?.kind === 'escalation');
-  return (
-    catches.find((c) => c.event?.kind === 'escalation' && c.event.escalationCode === code) ??
-    catches.find((c) => c.event?.kind === 'escalation' && !c.event.escalationCode)
-  );
+  return catchThrown(t, inst, from, 'escalation', code, {});
 }

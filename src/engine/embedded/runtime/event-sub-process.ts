@@ -73,17 +73,6 @@ export function startEventSubProcess(t: Tokens, inst: InstanceRow, scopeKey: str
   t.queueActivate(inst, start.id, el.key, variables);
 }
 
-/** The error event sub-process of scope `scopeId` that catches `errorCode` (by code, else catch-all). */
-export function errorEventSubProcess(def: ExecutableProcess, scopeId: string, errorCode: string, exclude: Set<string>): FlowNode | undefined {
-  const starts = eventSubProcessesIn(def, scopeId)
-    .filter((esp) => !exclude.has(esp.id))
-    .map((esp) => def.elements[esp.eventStart!])
-    .filter((s) => s.event?.kind === 'error');
-  return (
-    starts.find((s) => s.event?.kind === 'error' && s.event.errorCode === errorCode) ?? starts.find((s) => s.event?.kind === 'error' && !s.event.errorCode)
-  );
-}
-
 function closeEventSubProcessWaits(t: Tokens, inst: InstanceRow, scopeKey: string): void {
   const holder = scopeKey === inst.key ? inst.doc : inst.doc.els[scopeKey];
   if (!holder?.eventWaits) return;
