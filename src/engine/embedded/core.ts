@@ -6,9 +6,10 @@
  * it. The commands themselves are in commands/, one file each.
  */
 import type { Clock } from '../clock.js';
+import type { Variables } from '../port.js';
 import type { Db, Queryable } from '../../db/index.js';
 import { NotFound } from '../../errors.js';
-import { broadcast } from './commands/broadcast-signal.js';
+import { signalStarts, signalWaits } from './sql/signals.js';
 import { DefinitionCache, isKey, type CachedDefinition, type CommandScope } from './definitions.js';
 import { Effects } from './effects.js';
 import { KeyGenerator, KeysExhausted, type KeyRange } from './keys.js';
@@ -168,6 +169,36 @@ export class EngineCore {
     });
   }
 
+  /**
+   * A signal's broadcast, inside command `c` — a public one (commands/broadcast-signal.ts) or a throw
+   * event's (runtime/signal.ts): every wait fires, every process starting by it starts.
+   */
+  async broadcast(c: Command, signalName: string, variables: Variables): Promise<{ signalKey: string }> {
+    const signalKey = c.keys.next();
+    const started: string[] = [];
+    for (const s of await signalStarts(c.q, signalName)) {
+      const inst = await this.newInstance(c, s.definition_key);
+      c.runtime.startBy(inst, s.element_id, variables);
+      started.push(inst.key);
+    }
+    const waits = await signalWaits(c.q, signalName);
+    // Instances are locked in key order, so two broadcasts never wait on each other in a cycle.
+    for (const key of [...new Set(waits.map((w) => w.process_instance_key))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))) await this.load(c, key);
+    const reached = new Set<string>();
+    for (const w of waits) {
+      const inst = await this.load(c, w.process_instance_key);
+      if (inst?.state !== 'ACTIVE') continue;
+      if (c.runtime.trigger(inst, w.element_instance_key, w.target_element_id, variables, w.interrupting)) reached.add(inst.key);
+    }
+    c.fx.event({
+      valueType: 'SIGNAL',
+      intent: 'BROADCASTED',
+      at: this.clock.now(),
+      payload: { signalKey, signalName, variables: Object.keys(variables), started, reached: [...reached] },
+    });
+    return { signalKey };
+  }
+
   /** Offers what `child` threw to each calling instance in turn, up the call hierarchy, until `tryCatch` takes it. */
   private async upTheCalls(c: Command, child: InstanceRow, tryCatch: (parent: InstanceRow, callEl: ElementInstance) => boolean): Promise<boolean> {
     let current = child;
@@ -221,7 +252,7 @@ export class EngineCore {
         return;
       }
       case 'broadcast': {
-        await broadcast(this, c, p.signalName, p.variables);
+        await this.broadcast(c, p.signalName, p.variables);
         return;
       }
       case 'childEscalation': {

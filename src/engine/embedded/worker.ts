@@ -4,8 +4,10 @@
  * LISTEN/NOTIFY when a job of its type is created (polling only as a fallback and for retry
  * back-offs), drains the jobs in hand on close, and takes exactly one terminal action per job.
  */
-import type { ActivatedJob, JobActions, JobOutcome, JobWorker, Variables, WorkerOptions } from '../port.js';
-import type { EmbeddedEngine } from './engine.js';
+import type { ActivatedJob, JobActions, JobOutcome, JobWorker, Variables, WorkerOptions, WorkflowEngine } from '../port.js';
+
+/** What a worker needs of the engine: the port's job commands and its job notifications. */
+type WorkerEngine = Pick<WorkflowEngine, 'activateJobs' | 'completeJob' | 'failJob' | 'throwError' | 'onJobCreated'>;
 
 const DONE: JobOutcome = Object.freeze({ done: true as const });
 
@@ -24,7 +26,7 @@ export class EmbeddedJobWorker implements JobWorker {
   private closeListeners: Array<() => void> = [];
 
   constructor(
-    private readonly engine: EmbeddedEngine,
+    private readonly engine: WorkerEngine,
     private readonly opts: WorkerOptions,
   ) {
     this.type = opts.type;

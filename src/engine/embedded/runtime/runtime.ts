@@ -11,27 +11,23 @@
  * multi-instance, errors, pass-through); joins, gateway choices, variables, incidents and the
  * records written have their own files too.
  */
-import type { ElementType, ExecutableProcess, FlowNode } from '../../../bpmn/index.js';
+import type { ExecutableProcess, FlowNode } from '../../../bpmn/index.js';
 import { Invalid } from '../../../errors.js';
 import { FeelEvaluationError } from '../../../feel/index.js';
 import { propagate, type ElementInstance, type InstanceRow } from '../state.js';
-import type { Activate, Pending, RuntimeContext, Tokens, Variables } from './behaviour.js';
-import { activateCallActivity, childVariables, resultOfChild } from './call-activity.js';
-import { activateCatchEvent, rescheduleOrDrop } from './catch-events.js';
-import { activateEndEvent, catchError, raiseUncaught } from './errors.js';
-import { activateEscalationThrow, catchEscalation } from './escalation.js';
-import { activateEventGateway } from './event-gateway.js';
+import type { Pending, RuntimeContext, Tokens, Variables } from './behaviour.js';
+import { behaviourOf } from './behaviours.js';
+import { childVariables, resultOfChild } from './call-activity.js';
+import { rescheduleOrDrop } from './catch-events.js';
+import { catchError, raiseUncaught } from './errors.js';
+import { catchEscalation } from './escalation.js';
 import { isEventSubProcessStart, openEventSubProcesses, startEventSubProcess } from './event-sub-process.js';
 import { outgoingFlows } from './gateways.js';
 import { IncidentSignal, incidentFrom, raiseIncident, type IncidentType } from './incidents.js';
-import { activateJobTask, completeJob } from './job-task.js';
+import { completeJob } from './job-task.js';
 import { arrive, fireInclusiveJoins, getJoins, isJoin, setJoins } from './joins.js';
 import { activateMultiInstanceBody, innerCompleted, innerVariables } from './multi-instance.js';
-import { passThrough } from './pass-through.js';
 import { elementEvent, jobEvent, processEvent, takeEvent } from './records.js';
-import { activateScriptTask } from './script-task.js';
-import { activateSignalThrow } from './signal.js';
-import { activateSubProcess } from './sub-process.js';
 import { applyInputs, applyOutputs } from './variables.js';
 
 export type { IncidentType, Pending, RuntimeContext };
@@ -44,25 +40,6 @@ type Work =
 
 /** A function of the command's context, less that first parameter: what the runtime's wrappers take. */
 type WithoutContext<F> = F extends (ctx: RuntimeContext, ...rest: infer R) => unknown ? R : never;
-
-/** A throw or end event's behaviour by what it throws: an escalation, a signal, or `otherwise`. */
-function throwBehaviour(node: FlowNode, otherwise: Activate): Activate {
-  if (node.event?.kind === 'escalation') return activateEscalationThrow;
-  if (node.event?.kind === 'signal') return activateSignalThrow;
-  return otherwise;
-}
-
-/** Element behaviours by type; job-based tasks and multi-instance bodies are chosen before the type. */
-const BEHAVIOURS: Partial<Record<ElementType, Activate>> = {
-  scriptTask: activateScriptTask,
-  intermediateCatchEvent: activateCatchEvent,
-  intermediateThrowEvent: (t, inst, el, node) => throwBehaviour(node, passThrough)(t, inst, el, node),
-  receiveTask: activateCatchEvent,
-  eventBasedGateway: activateEventGateway,
-  subProcess: activateSubProcess,
-  callActivity: activateCallActivity,
-  endEvent: (t, inst, el, node) => throwBehaviour(node, activateEndEvent)(t, inst, el, node),
-};
 
 export class Runtime implements Tokens {
   private queue: Work[] = [];
@@ -304,8 +281,7 @@ export class Runtime implements Tokens {
         return;
       }
       applyInputs(inst, el, node);
-      const behaviour = node.job && !node.script ? activateJobTask : (BEHAVIOURS[node.type] ?? passThrough);
-      behaviour(this, inst, el, node);
+      behaviourOf(node)(this, inst, el, node);
     } catch (e) {
       incidentFrom(this.ctx, e, inst, el, 'activate');
     }
