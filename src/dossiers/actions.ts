@@ -277,8 +277,11 @@ async function endDossier(deps: DossierDeps, actor: Actor, code: string, input: 
     }
     await insertEvent(q, { code, at, from: d.status, to, actor, reason: input.reason, payload: { legalBasis: input.legalBasis } });
     await deps.tasks?.cancelOpenTasks(q, code, at, staff(actor));
-    if (name === 'refuse') await deps.sla.stopDossier(q, code, at);
-    else await deps.sla.cancelDossier(q, code, at);
+    if (name === 'refuse') {
+      // Judged on the dossier clock; the steps it cut short are withdrawn, not judged.
+      await deps.sla.cancelSteps(q, code, at);
+      await deps.sla.stopDossier(q, code, at);
+    } else await deps.sla.cancelDossier(q, code, at);
     const ctx = await formContext(q, deps, { ...d, status: to }, [actor.username]);
     const form = name === 'refuse' ? form03(ctx, { at, by: actor.username, ...input }) : form05(ctx, { at, by: actor.username, ...input });
     await insertForm(q, { code, form: name === 'refuse' ? '03' : '05', at, by: actor.username, data: form });

@@ -24,7 +24,7 @@ export type DossierQueries = Pick<
 >;
 export type DossierSla = Pick<
   SlaService,
-  'dueDate' | 'startDossierClock' | 'pauseDossier' | 'resumeDossier' | 'stopDossier' | 'cancelDossier' | 'extendDossier' | 'clocks'
+  'dueDate' | 'startDossierClock' | 'pauseDossier' | 'resumeDossier' | 'stopDossier' | 'cancelDossier' | 'cancelSteps' | 'extendDossier' | 'clocks'
 >;
 export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete'>;
 

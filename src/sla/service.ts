@@ -171,29 +171,19 @@ export class SlaService {
     return this.stop(q, `dossier_code = $1 and kind = 'dossier'`, dossierCode, at);
   }
 
-  /** Cancels the dossier clock and every open step clock of the dossier (refused, withdrawn…). */
-  async cancelDossier(q: Queryable, dossierCode: string, at: Date): Promise<void> {
-    checkDate(at, 'at');
-    const open = await this.openClocks(q, `dossier_code = $1`, [dossierCode]);
-    for (const c of open) {
-      await q.query(`update domain.sla_pauses set resumed_at = $2::timestamptz where clock_id = $1 and resumed_at is null`, [c.id, at.toISOString()]);
-      await q.query(
-        `update domain.sla_clocks set state = 'cancelled', stopped_at = $2::timestamptz, next_check_at = null, paused_at = null, remaining_ms = null where id = $1`,
-        [c.id, at.toISOString()],
-      );
-    }
+  /** Cancels the dossier clock and every open step clock of the dossier (stopped, withdrawn…). */
+  cancelDossier(q: Queryable, dossierCode: string, at: Date): Promise<void> {
+    return this.cancel(q, `dossier_code = $1`, dossierCode, at);
+  }
+
+  /** Cancels the dossier's open step clocks: steps a refusal cut short are withdrawn, not judged. */
+  cancelSteps(q: Queryable, dossierCode: string, at: Date): Promise<void> {
+    return this.cancel(q, `dossier_code = $1 and kind = 'step'`, dossierCode, at);
   }
 
   /** A step withdrawn by the process (an interrupting event, a cancelled instance): its clock stops without a verdict. */
-  async cancelStep(q: Queryable, taskId: string, at: Date): Promise<void> {
-    checkDate(at, 'at');
-    for (const c of await this.openClocks(q, `task_id = $1 and kind = 'step'`, [taskId])) {
-      await q.query(`update domain.sla_pauses set resumed_at = $2::timestamptz where clock_id = $1 and resumed_at is null`, [c.id, at.toISOString()]);
-      await q.query(
-        `update domain.sla_clocks set state = 'cancelled', stopped_at = $2::timestamptz, next_check_at = null, paused_at = null, remaining_ms = null where id = $1`,
-        [c.id, at.toISOString()],
-      );
-    }
+  cancelStep(q: Queryable, taskId: string, at: Date): Promise<void> {
+    return this.cancel(q, `task_id = $1 and kind = 'step'`, taskId, at);
   }
 
   async extendDossier(q: Queryable, dossierCode: string, a: { at: Date; extra: Limit; reason: string; actor: string }): Promise<{ newDueAt: Date }> {
@@ -361,6 +351,18 @@ export class SlaService {
       ],
     );
     return row.due_at;
+  }
+
+  /** The open clocks matching `where` end without a verdict (their pauses closed). */
+  private async cancel(q: Queryable, where: string, key: string, at: Date): Promise<void> {
+    checkDate(at, 'at');
+    for (const c of await this.openClocks(q, where, [key])) {
+      await q.query(`update domain.sla_pauses set resumed_at = $2::timestamptz where clock_id = $1 and resumed_at is null`, [c.id, at.toISOString()]);
+      await q.query(
+        `update domain.sla_clocks set state = 'cancelled', stopped_at = $2::timestamptz, next_check_at = null, paused_at = null, remaining_ms = null where id = $1`,
+        [c.id, at.toISOString()],
+      );
+    }
   }
 
   private async stop(q: Queryable, where: string, key: string, at: Date): Promise<MetState | undefined> {

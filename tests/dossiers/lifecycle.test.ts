@@ -111,6 +111,10 @@ describe('Feature: every legal transition, as the people involved make it', () =
       expect((await h.instance(d.processInstanceKey!)).state).toBe('TERMINATED');
       const { rows } = await h.db.query(`select state from domain.tasks where dossier_code = $1`, [dossier.code]);
       expect(rows.every((r) => r.state === 'cancelled')).toBe(true);
+      // The refusal is judged on the dossier's clock; the steps it cut short keep no running clock.
+      const clocks = await h.sla.clocks(h.db, dossier.code);
+      expect(clocks.filter((c) => c.kind === 'step').map((c) => c.state)).not.toContain('running');
+      expect(clocks.find((c) => c.kind === 'dossier')?.state).not.toBe('running');
       expect((await h.dossiers.returnResult(STAFF.counter, dossier.code)).status).toBe('returned');
     },
   );
