@@ -15,6 +15,7 @@ import * as m008 from './migrations/008_dossiers.js';
 import * as m009 from './migrations/009_tasks.js';
 import * as m010 from './migrations/010_outbox_relay.js';
 import * as m011 from './migrations/011_engine_signals.js';
+import * as m012 from './migrations/012_cancel_refused_steps.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009_tasks': m009,
   '010_outbox_relay': m010,
   '011_engine_signals': m011,
+  '012_cancel_refused_steps': m012,
 };
 
 const source: Knex.MigrationSource<string> = {

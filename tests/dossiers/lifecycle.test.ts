@@ -4,6 +4,7 @@
  * Every legal transition works through the service; every illegal one is a Conflict (409) and
  * changes nothing (the dossier row, its events, forms, clocks, tasks and audit rows are as before).
  */
+import { up as cancelRefusedSteps } from '../../src/db/migrations/012_cancel_refused_steps.js';
 import { Conflict } from '../../src/errors.js';
 import { TRANSITIONS, STATUSES, type DossierStatus } from '../../src/dossiers/index.js';
 import { rejection } from '../support/engine.js';
@@ -118,6 +119,22 @@ describe('Feature: every legal transition, as the people involved make it', () =
       expect((await h.dossiers.returnResult(STAFF.counter, dossier.code)).status).toBe('returned');
     },
   );
+
+  test('Scenario: a dossier refused before the fix kept a running step clock — migration 012 ends it without a verdict', async () => {
+    // Given a dossier in progress at an agency step, refused the old way: status and tasks changed, the step clock left running
+    const { dossier } = await reach('in_progress');
+    await h.db.query(`update domain.dossiers set status = 'refused' where code = $1`, [dossier.code]);
+    await h.db.query(`update domain.tasks set state = 'cancelled' where dossier_code = $1`, [dossier.code]);
+    expect((await h.sla.clocks(h.db, dossier.code)).filter((c) => c.kind === 'step').map((c) => c.state)).toContain('running');
+
+    // When the repair runs
+    await cancelRefusedSteps(h.db.knex);
+
+    // Then no step clock of the refused dossier runs any more, and the dossier clock is untouched
+    const clocks = await h.sla.clocks(h.db, dossier.code);
+    expect(clocks.filter((c) => c.kind === 'step').map((c) => c.state)).toEqual(clocks.filter((c) => c.kind === 'step').map(() => 'cancelled'));
+    expect(clocks.find((c) => c.kind === 'dossier')?.state).toBe('running');
+  });
 
   test.each(['received', 'in_progress', 'supplement_requested', 'supplemented'] as const)(
     'Scenario: %s → stopped → returned (form 05), the dossier clock cancelled, not judged',
