@@ -203,7 +203,7 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     api: [
       dossiersRouter({ dossiers }),
       tasksRouter({ tasks }),
-      calendarRouter({ calendar, schemas: SchemaRegistry.load('api') }),
+      calendarRouter({ calendar, schemas: SchemaRegistry.load('api'), now: () => engine.clock.now() }),
       proceduresRouter({ catalog, clock: engine.clock }),
       elementTemplatesRouter({ db }),
       reportsRouter({ db }),

@@ -113,8 +113,9 @@ export function createApp(opts: AppOptions): Express {
   app.use(json(opts.limits?.apiJsonBytes ?? 1 * MB));
   app.use(authenticate(tokens));
 
+  const now = opts.auth?.now ?? Date.now;
   const throttle = new LoginThrottle(opts.auth?.throttle, opts.auth?.now);
-  app.use(pagesRouter({ db: opts.db, tokens, throttle, assets: opts.web?.assets ?? loadWebAssets(), agencyName: opts.web?.agencyName }));
+  app.use(pagesRouter({ db: opts.db, tokens, throttle, now, assets: opts.web?.assets ?? loadWebAssets(), agencyName: opts.web?.agencyName }));
   app.get('/healthz', healthz(opts.db));
   app.get('/metrics', metricsEndpoint(metrics));
   app.use(
@@ -135,9 +136,9 @@ export function createApp(opts: AppOptions): Express {
   );
 
   // Before every router under /api/dossiers (the dossier room's, trace included): auditors' reads are logged.
-  app.use('/api/dossiers', auditPersonalDataReads(opts.db));
-  app.use('/api', authRouter({ db: opts.db, tokens, throttle, schemas: apiSchemas }));
-  app.use('/api', auditRouter({ db: opts.db }));
+  app.use('/api/dossiers', auditPersonalDataReads({ db: opts.db, now }));
+  app.use('/api', authRouter({ db: opts.db, tokens, throttle, schemas: apiSchemas, now }));
+  app.use('/api', auditRouter({ db: opts.db, now }));
   app.use(
     '/api',
     openApiRouter(app, {

@@ -15,6 +15,8 @@ import { describeRoute } from './routes.js';
 
 export interface AuditDeps {
   db: Queryable & { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> };
+  /** The service's clock (ms since the epoch): audit rows are stamped with it. */
+  now: () => number;
 }
 
 const PAGE_SIZE = 50;
@@ -82,6 +84,7 @@ export function auditRouter(deps: AuditDeps): Router {
             agency: req.user.agencyCode,
             dossierCode: f.dossier,
             action: 'audit.read_personal_data',
+            at: new Date(deps.now()),
             payload: { method: req.method, path: req.originalUrl.split('?')[0], what: 'audit log of the dossier', requestId: req.id },
           });
         }
@@ -149,7 +152,7 @@ function auditFilter(req: Request): AuditFilter {
  * and the path is appended before the body leaves — if the row cannot be written, the data is
  * not sent either. Other roles' reads, and failed reads, pass untouched.
  */
-export function auditPersonalDataReads(db: AuditDeps['db']): RequestHandler {
+export function auditPersonalDataReads({ db, now }: AuditDeps): RequestHandler {
   return (req, res, next) => {
     const user = req.user;
     if (!user || user.role !== 'auditor' || (req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -174,6 +177,7 @@ export function auditPersonalDataReads(db: AuditDeps['db']): RequestHandler {
           agency: user.agencyCode,
           dossierCode: known ? segment : null,
           action: 'audit.read_personal_data',
+          at: new Date(now()),
           payload: { method: req.method, path, requestId: req.id },
         });
       }).then(

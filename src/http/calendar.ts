@@ -11,7 +11,8 @@ import { schemaId, validBody, type SchemaRegistry } from './validate.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaRegistry }): Router {
+/** `now`: the service's clock (ms since the epoch), stamping the audit rows of override changes. */
+export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaRegistry; now: () => number }): Router {
   const router = Router();
   const cal = () => deps.calendar.calendar;
 
@@ -38,6 +39,7 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
         role: user.role,
         agency: user.agencyCode,
         action: 'calendar.override_set',
+        at: new Date(deps.now()),
         payload: change,
       });
     });
@@ -53,6 +55,7 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
         role: user.role,
         agency: user.agencyCode,
         action: 'calendar.override_deleted',
+        at: new Date(deps.now()),
         payload: change,
       });
     });

@@ -25,6 +25,8 @@ export interface LoginDeps {
   tokens: TokenService;
   throttle: LoginThrottle;
   schemas: SchemaRegistry;
+  /** The service's clock (ms since the epoch): audit rows are stamped with it. */
+  now: () => number;
 }
 
 interface UserRow {
@@ -66,7 +68,7 @@ export function authRouter(deps: LoginDeps): Router {
     async (req, res) => {
       clearSession(req, res);
       if (req.user)
-        await audit(deps.db, { actor: req.user.username, role: req.user.role, agency: req.user.agencyCode }, 'auth.logout', {
+        await audit(deps, { actor: req.user.username, role: req.user.role, agency: req.user.agencyCode }, 'auth.logout', {
           ip: clientIp(req),
           requestId: req.id,
         });
@@ -95,7 +97,7 @@ export async function signIn(deps: Omit<LoginDeps, 'schemas'>, req: Request, res
   const ip = clientIp(req);
   const wait = deps.throttle.retryAfterSeconds(username, ip);
   if (wait > 0) {
-    await audit(deps.db, { actor: username, role: 'anonymous', agency: null }, 'auth.login_failed', {
+    await audit(deps, { actor: username, role: 'anonymous', agency: null }, 'auth.login_failed', {
       reason: 'rate_limited',
       ip,
       requestId: req.id,
@@ -117,14 +119,14 @@ export async function signIn(deps: Omit<LoginDeps, 'schemas'>, req: Request, res
     deps.throttle.failed(username, ip);
     const reason = !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive';
     const who = user ? { actor: user.username, role: user.role, agency: user.agencyCode } : { actor: username, role: 'anonymous', agency: null };
-    await audit(deps.db, who, 'auth.login_failed', { reason, ip, requestId: req.id });
+    await audit(deps, who, 'auth.login_failed', { reason, ip, requestId: req.id });
     throw new Unauthenticated(WRONG);
   }
 
   deps.throttle.succeeded(username);
   const principal: Principal = { username: user.username, role: user.role, agencyCode: user.agencyCode, fullName: user.fullName };
   const { token, expiresAt } = await deps.tokens.issue(principal);
-  await audit(deps.db, { actor: user.username, role: user.role, agency: user.agencyCode }, 'auth.login', {
+  await audit(deps, { actor: user.username, role: user.role, agency: user.agencyCode }, 'auth.login', {
     ip,
     expiresAt: expiresAt.toISOString(),
     requestId: req.id,
@@ -137,10 +139,10 @@ function clientIp(req: Request): string {
 }
 
 async function audit(
-  db: LoginDeps['db'],
+  deps: Pick<LoginDeps, 'db' | 'now'>,
   who: { actor: string; role: string; agency: string | null },
   action: 'auth.login' | 'auth.login_failed' | 'auth.logout',
   payload: Record<string, unknown>,
 ): Promise<void> {
-  await db.tx((q) => appendAudit(q, { ...who, action, payload }));
+  await deps.db.tx((q) => appendAudit(q, { ...who, action, payload, at: new Date(deps.now()) }));
 }

@@ -78,6 +78,8 @@ export interface ShellPage {
   data?: unknown;
   /** A full-width page (the designer) rather than a centred column. */
   wide?: boolean;
+  /** The service's now (ms), for the shell's date; the system clock when absent. */
+  now?: number;
 }
 
 export function renderPage(p: ShellPage): string {
@@ -119,7 +121,7 @@ function header(p: ShellPage): string {
   return `<header class="lt-header">
 <a class="lt-brand" href="/">Liên thông<span class="lt-brand-sub">Một cửa liên thông</span></a>
 <nav class="lt-nav" aria-label="Các trang">${nav}</nav>
-<div class="lt-today" title="Múi giờ Asia/Ho_Chi_Minh">Hôm nay ${todayVi()}</div>
+<div class="lt-today" title="Múi giờ Asia/Ho_Chi_Minh">Hôm nay ${todayVi(new Date(p.now ?? Date.now()))}</div>
 ${who}
 </header>`;
 }

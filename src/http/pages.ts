@@ -76,7 +76,7 @@ export function pagesRouter(deps: PagesDeps): Router {
     }
     try {
       const { user, token, expiresAt } = await signIn(deps, req, res, username, password);
-      setSession(req, res, token, expiresAt);
+      setSession(req, res, token, expiresAt, deps.now());
       res.redirect(303, next ?? homeOf(user.role));
     } catch (e) {
       if (e instanceof TooManyRequests) {
@@ -174,7 +174,7 @@ async function sendPage(req: Request, res: Response, deps: PagesDeps, p: Omit<Sh
     return;
   }
   pageHeaders(res);
-  res.send(renderPage({ ...p, user, shell: deps.assets.entry('shell'), entry }));
+  res.send(renderPage({ ...p, user, shell: deps.assets.entry('shell'), entry, now: deps.now() }));
 }
 
 function sendLogin(res: Response, deps: PagesDeps, o: { next?: string; username?: string; error?: string; notice?: string }, status = 200): void {

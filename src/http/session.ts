@@ -21,7 +21,7 @@ export function sessionToken(req: Request): string | undefined {
   return value || undefined;
 }
 
-export function setSession(req: Request, res: Response, token: string, expiresAt: Date): void {
+export function setSession(req: Request, res: Response, token: string, expiresAt: Date, now: number): void {
   res.append(
     'Set-Cookie',
     serialize(SESSION_COOKIE, token, {
@@ -30,7 +30,7 @@ export function setSession(req: Request, res: Response, token: string, expiresAt
       secure: req.secure,
       path: '/',
       expires: expiresAt,
-      maxAge: Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
+      maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now) / 1000)),
     }),
   );
 }

@@ -12,15 +12,16 @@ import { call, tokenFor } from './support.js';
 import { login, PASSWORD, startApiService, USERS, type ApiService } from './api-support.js';
 
 let s: ApiService;
+const serviceClock = new ManualClock();
 beforeAll(async () => {
-  s = await startApiService({ clock: new ManualClock() });
+  s = await startApiService({ clock: serviceClock });
 });
 afterAll(async () => {
   await s?.close();
 });
 
 const auditRows = async (action: string) =>
-  (await s.t.db.query(`select actor, role, agency, action, payload from domain.audit_log where action = $1 order by seq`, [action])).rows;
+  (await s.t.db.query(`select actor, role, agency, action, payload, at from domain.audit_log where action = $1 order by seq`, [action])).rows;
 
 describe('Scenario: signing in', () => {
   test('Given an officer with the right password, when she signs in, then she gets a token with her role and agency, and it opens the API', async () => {
@@ -44,6 +45,8 @@ describe('Scenario: signing in', () => {
       agency: 'ubnd-xa.a',
       payload: expect.objectContaining({ ip: expect.any(String) }),
     });
+    // Stamped on the service's clock, as every other audit row
+    expect(new Date(audited.at(-1).at).getTime()).toBe(serviceClock.now());
   });
 
   test('Given a wrong password or an unknown username, when signing in, then both get the same 401 and both are audited without the password', async () => {
