@@ -80,14 +80,14 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
       problem(raw.get(el.id), 'an escalation boundary event may only be attached to a sub-process or a call activity');
     } else host.boundaries.push(el.id);
   }
-  // Event-based gateways: every outgoing flow leads to a message or timer catch event.
+  // Event-based gateways: every outgoing flow leads to a message, timer or signal catch event.
   for (const el of Object.values(out.elements)) {
     if (el.type !== 'eventBasedGateway') continue;
     if (el.outgoing.length < 2) problem(raw.get(el.id), 'an event-based gateway needs at least two outgoing flows');
     for (const f of el.outgoing) {
       const t = out.elements[out.flows[f].target];
-      if (!t || t.type !== 'intermediateCatchEvent' || (t.event?.kind !== 'message' && t.event?.kind !== 'timer')) {
-        problem(raw.get(el.id), `flow '${f}' of an event-based gateway must lead to a message or timer intermediate catch event`);
+      if (!t || t.type !== 'intermediateCatchEvent' || (t.event?.kind !== 'message' && t.event?.kind !== 'timer' && t.event?.kind !== 'signal')) {
+        problem(raw.get(el.id), `flow '${f}' of an event-based gateway must lead to a message, timer or signal intermediate catch event`);
       } else if (t.incoming.length > 1) {
         problem(raw.get(t.id), 'an event after an event-based gateway may have only that one incoming flow');
       }

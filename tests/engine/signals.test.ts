@@ -7,7 +7,10 @@ import {
   chain,
   definitions,
   end,
+  eventGateway,
   eventSubProcess,
+  flow,
+  messageCatch,
   proc,
   processXml,
   serviceTask,
@@ -99,6 +102,35 @@ describe('Feature: a process throws a signal', () => {
     await h.completeOne('next');
     expect((await h.instance(payer)).state).toBe('COMPLETED');
     expect((await h.instance(closer)).state).toBe('COMPLETED');
+  });
+});
+
+describe('Feature: a signal after an event-based gateway', () => {
+  test('Scenario: whichever comes first wins — here the signal, and the message wait goes with the gateway', async () => {
+    await h.deploy(
+      processXml(
+        'p',
+        start('s'),
+        eventGateway('which'),
+        signalCatch('suspended', 'tam-ngung'),
+        messageCatch('answered', 'tra-loi', '=code'),
+        end('e1'),
+        end('e2'),
+        flow('s', 'which'),
+        flow('which', 'suspended'),
+        flow('which', 'answered'),
+        flow('suspended', 'e1'),
+        flow('answered', 'e2'),
+      ),
+    );
+    const key = await h.start('p', { code: 'HS-9' });
+    expect(await h.subscriptions(key)).toHaveLength(1);
+
+    await h.engine.broadcastSignal({ signalName: 'tam-ngung' });
+
+    expect((await h.instance(key)).state).toBe('COMPLETED');
+    expect(await h.elementEnds(key)).toEqual(expect.arrayContaining([['suspended', 'ELEMENT_COMPLETED']]));
+    expect(await h.subscriptions(key)).toEqual([]);
   });
 });
 
