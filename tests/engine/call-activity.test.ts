@@ -19,10 +19,9 @@ import {
   flow,
   parallelGateway,
 } from '../support/bpmn.js';
-import { HOUR, useEventEngine } from '../support/event-engine.js';
-import { rejection } from '../support/engine.js';
+import { HOUR, rejection, useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /** A called process: start → <task of `type`> → end. */
 const child = (id: string, type: string) => processXml(id, start('cs'), serviceTask('childWork', type), end('ce'), ...chain('cs', 'childWork', 'ce'));

@@ -18,10 +18,9 @@ import {
   timerBoundary,
   timerCatch,
 } from '../support/bpmn.js';
-import { HOUR, MINUTE, useEventEngine } from '../support/event-engine.js';
-import { rejection } from '../support/engine.js';
+import { HOUR, MINUTE, rejection, useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /**
  * Everything at once, in parallel: a task with a non-interrupting reminder, a timer catch, a

@@ -24,7 +24,7 @@ describe('Feature: start and end events', () => {
   test('Scenario: none start → none end completes the instance at once, keeping its variables', async () => {
     await h.deploy(processXml('p', start('s'), end('e'), ...chain('s', 'e')));
     const key = await h.start('p', { dossier: 'H01.01-250101-0001' });
-    expect(await h.instance(key)).toEqual({ state: 'COMPLETED', variables: { dossier: 'H01.01-250101-0001' }, hasIncident: false });
+    expect(await h.instance(key)).toMatchObject({ state: 'COMPLETED', variables: { dossier: 'H01.01-250101-0001' }, hasIncident: false });
   });
 
   test('Scenario: "a terminate end event terminates every other active element and completes the instance"', async () => {

@@ -5,9 +5,9 @@
  * activities; uncaught, an UNHANDLED_ERROR_EVENT incident.
  */
 import { callActivity, chain, definitions, end, errorBoundary, errorEnd, flow, proc, processXml, serviceTask, start, subProcess } from '../support/bpmn.js';
-import { useEventEngine } from '../support/event-engine.js';
+import { useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /** start → verify (job) → end, with error boundaries on verify, each leading to `on-<id>` (job). */
 const verifyWith = (...boundaries: Array<{ id: string; code?: string }>) =>

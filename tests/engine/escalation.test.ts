@@ -21,9 +21,9 @@ import {
   subProcess,
   type Item,
 } from '../support/bpmn.js';
-import { useEventEngine } from '../support/event-engine.js';
+import { useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /** A sub-process `review` that escalates `code` midway (review → escalate → finish), then the process's `after`. */
 const reviewWithEscalation = (code: string, ...around: Item[]) =>

@@ -5,9 +5,9 @@
  * can be triggered afterward."
  */
 import { chain, end, eventGateway, flow, messageCatch, processXml, serviceTask, start, timerCatch } from '../support/bpmn.js';
-import { HOUR, MINUTE, useEventEngine } from '../support/event-engine.js';
+import { HOUR, MINUTE, useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /**
  * start → prepare? → gw ─▶ paid (message payment-received, =code) → onPaid (job) → e1

@@ -18,9 +18,9 @@ import {
   subProcess,
   timerStart,
 } from '../support/bpmn.js';
-import { HOUR, useEventEngine } from '../support/event-engine.js';
+import { HOUR, useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /** start → work (job) → end, with event sub-processes beside it. */
 const withMainFlow = (id: string, ...esps: ReturnType<typeof eventSubProcess>[]) =>

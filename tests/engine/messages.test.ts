@@ -5,10 +5,9 @@
  */
 import { Conflict, NotFound } from '../../src/errors.js';
 import { chain, end, messageBoundary, messageCatch, messageStart, processXml, receiveTask, serviceTask, start } from '../support/bpmn.js';
-import { HOUR, MINUTE, useEventEngine } from '../support/event-engine.js';
-import { rejection } from '../support/engine.js';
+import { HOUR, MINUTE, rejection, useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /** start → paid (message `payment-received`, key `=code`) → after (job) → end */
 const waitForPayment = (id = 'p', o: Parameters<typeof messageCatch>[3] = {}) =>

@@ -19,9 +19,9 @@ import {
   errorBoundary,
   type MultiInstance,
 } from '../support/bpmn.js';
-import { HOUR, useEventEngine } from '../support/event-engine.js';
+import { HOUR, useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /** start → check (multi-instance job `check`) → after (job) → end */
 const checkEach = (mi: MultiInstance) =>

@@ -7,7 +7,7 @@
 import type { Db } from '../../src/db/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
-import { resetEngine } from '../support/engine.js';
+import { durableDatabase, harness, HOUR, resetEngine } from '../support/engine.js';
 import {
   chain,
   definitions,
@@ -28,7 +28,6 @@ import {
   timerCatch,
   timerStart,
 } from '../support/bpmn.js';
-import { HOUR, durableDatabase, harness } from '../support/event-engine.js';
 
 let store: Awaited<ReturnType<typeof durableDatabase>>;
 let db: Db | undefined;

@@ -21,9 +21,9 @@ import {
   signalThrow,
   start,
 } from '../support/bpmn.js';
-import { useEventEngine } from '../support/event-engine.js';
+import { useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 describe('Feature: a broadcast reaches every wait for the signal', () => {
   test('Scenario: a new legal text is published — waiting instances go on, a review process starts, and a wait opened afterwards does not see it', async () => {

@@ -4,9 +4,9 @@
  * everything inside, and terminate end events limited to the sub-process.
  */
 import { chain, end, flow, parallelGateway, processXml, serviceTask, start, subProcess, terminateEnd, timerBoundary } from '../support/bpmn.js';
-import { HOUR, useEventEngine } from '../support/event-engine.js';
+import { HOUR, useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 describe('Feature: the sub-process variable scope', () => {
   test("Scenario: 'Input mappings can be used to create new local variables in the scope of the subprocess. These variables are only visible within the subprocess … By default, the local variables of the subprocess are not propagated'", async () => {

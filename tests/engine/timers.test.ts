@@ -4,10 +4,9 @@
  */
 import { Invalid } from '../../src/errors.js';
 import { chain, end, processXml, serviceTask, start, timerBoundary, timerCatch, timerStart, flow } from '../support/bpmn.js';
-import { HOUR, MINUTE, useEventEngine } from '../support/event-engine.js';
-import { rejection } from '../support/engine.js';
+import { HOUR, MINUTE, rejection, useEngine } from '../support/engine.js';
 
-const h = useEventEngine();
+const h = useEngine();
 
 /** start → wait (timer) → after (job) → end */
 const waitThenWork = (timer: Parameters<typeof timerCatch>[1]) =>

@@ -13,8 +13,7 @@
  *   )
  *
  * Several processes in one resource: `definitions(proc('parent', …), proc('child', …))`.
- * The engine harnesses that run these are in engine.ts (`useEngine`) and event-engine.ts
- * (`useEventEngine`).
+ * The engine harness that runs these is engine.ts (`useEngine`).
  */
 
 // ---- XML items ------------------------------------------------------------------------------
