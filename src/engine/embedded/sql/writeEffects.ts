@@ -139,17 +139,7 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
   from jsonb_to_recordset(${p(resolved, 'jsonb')}) as x(key bigint, at double precision)
   where t.key = any(${p(keys(resolved), 'bigint[]')}) and t.key = x.key and t.state = 'ACTIVE'`,
     },
-    // Two deletes, not one with OR: each uses its own index (an OR across columns scans the table).
-    {
-      name: 'del_timers',
-      rows: deletedTimers.length,
-      sql: (p) => `delete from engine.timers where key = any(${p(deletedTimers, 'bigint[]')})`,
-    },
-    {
-      name: 'del_element_timers',
-      rows: left.length,
-      sql: (p) => `delete from engine.timers where element_instance_key = any(${p(left, 'bigint[]')})`,
-    },
+    ...waitDeletes('timers', 'timers', deletedTimers, left),
     {
       name: 'ins_timers',
       rows: newTimers.length,
@@ -169,16 +159,7 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
   from jsonb_to_recordset(${p(timerUpdates, 'jsonb')}) as x(key bigint, due_at double precision, repetitions int)
   where t.key = any(${p(keys(timerUpdates), 'bigint[]')}) and t.key = x.key`,
     },
-    {
-      name: 'del_subs',
-      rows: deletedSubs.length,
-      sql: (p) => `delete from engine.message_subscriptions where key = any(${p(deletedSubs, 'bigint[]')})`,
-    },
-    {
-      name: 'del_element_subs',
-      rows: left.length,
-      sql: (p) => `delete from engine.message_subscriptions where element_instance_key = any(${p(left, 'bigint[]')})`,
-    },
+    ...waitDeletes('message_subscriptions', 'subs', deletedSubs, left),
     {
       name: 'ins_subs',
       rows: newSubs.length,
@@ -190,16 +171,7 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
     correlation_key text, process_instance_key bigint, element_instance_key bigint, element_id text,
     target_element_id text, bpmn_process_id text, interrupting boolean, created_at double precision)`,
     },
-    {
-      name: 'del_sig',
-      rows: deletedSignalSubs.length,
-      sql: (p) => `delete from engine.signal_subscriptions where key = any(${p(deletedSignalSubs, 'bigint[]')})`,
-    },
-    {
-      name: 'del_element_sig',
-      rows: left.length,
-      sql: (p) => `delete from engine.signal_subscriptions where element_instance_key = any(${p(left, 'bigint[]')})`,
-    },
+    ...waitDeletes('signal_subscriptions', 'sig', deletedSignalSubs, left),
     {
       name: 'ins_sig',
       rows: newSignalSubs.length,
@@ -251,4 +223,19 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
   if (!ctes.length && !latestOf.length) return {};
   const { rows } = await q.query<{ latest?: Record<string, string | null> }>(ctes.length ? `with ${ctes.join(',\n')}\n${select}` : select, params);
   return latestOf.length ? { latest: rows[0]?.latest ?? {} } : {};
+}
+
+/**
+ * A wait table's two deletes: the rows named by key, and the rows of the element instances that
+ * ended. Two statements, not one with OR: each uses its own index (an OR across columns scans the table).
+ */
+function waitDeletes(table: string, name: string, deleted: string[], left: string[]): Part[] {
+  return [
+    { name: `del_${name}`, rows: deleted.length, sql: (p) => `delete from engine.${table} where key = any(${p(deleted, 'bigint[]')})` },
+    {
+      name: `del_element_${name}`,
+      rows: left.length,
+      sql: (p) => `delete from engine.${table} where element_instance_key = any(${p(left, 'bigint[]')})`,
+    },
+  ];
 }
