@@ -1,5 +1,5 @@
 /** Activities at deploy: job tasks, user tasks, call activities, multi-instance and input/output mappings. */
-import type { ElementType, FlowNode, Mapping } from './model.js';
+import type { ElementType, FlowNode, Mapping, UserTaskDefinition } from './model.js';
 import { ext, feel, headers, isExpressionText, type Problem } from './zeebe-ext.js';
 
 /** Activities: what boundary events attach to and multi-instance applies to. */
@@ -90,16 +90,43 @@ export function compileUserTask(n: any, node: FlowNode, problem: Problem): void 
   const a = ext(n, 'zeebe:AssignmentDefinition');
   const s = ext(n, 'zeebe:TaskSchedule');
   const form = ext(n, 'zeebe:FormDefinition');
-  const ut: FlowNode['userTask'] = {};
+  const priority = ext(n, 'zeebe:PriorityDefinition');
+  const camunda = !!ext(n, 'zeebe:UserTask');
   const opt = (what: string, v?: string) => (v ? feel(n, what, v, problem) : undefined);
-  ut.assignee = opt('assignee', a?.assignee);
-  ut.candidateGroups = opt('candidateGroups', a?.candidateGroups);
-  ut.candidateUsers = opt('candidateUsers', a?.candidateUsers);
-  ut.dueDate = opt('dueDate', s?.dueDate);
-  ut.followUpDate = opt('followUpDate', s?.followUpDate);
-  if (form?.formKey) ut.formKey = form.formKey;
+  const ut: UserTaskDefinition = {
+    camunda,
+    assignee: opt('assignee', a?.assignee),
+    candidateGroups: opt('candidateGroups', a?.candidateGroups),
+    candidateUsers: opt('candidateUsers', a?.candidateUsers),
+    dueDate: opt('dueDate', s?.dueDate),
+    followUpDate: opt('followUpDate', s?.followUpDate),
+  };
   node.userTask = ut;
-  node.job = { type: { static: USER_TASK_JOB_TYPE }, retries: { static: '1' }, headers: headers(n) };
+  if (!camunda) {
+    if (priority) problem(n, 'zeebe:priorityDefinition applies to Camunda user tasks only: add zeebe:userTask');
+    if (form?.formId || form?.externalReference)
+      problem(n, 'a form by formId or externalReference needs a Camunda user task: add zeebe:userTask (or use formKey)');
+    if (form?.formKey) ut.formKey = form.formKey;
+    node.job = { type: { static: USER_TASK_JOB_TYPE }, retries: { static: '1' }, headers: headers(n) };
+    return;
+  }
+  if (ext(n, 'zeebe:TaskDefinition')) problem(n, 'a Camunda user task (zeebe:userTask) has no job type: remove zeebe:taskDefinition');
+  if (form) {
+    const set = ['formKey', 'formId', 'externalReference'].filter((k) => form[k]);
+    if (set.length > 1) problem(n, `zeebe:formDefinition may set one of formId and externalReference, not ${set.join(' and ')}`);
+    else if (form.formKey) problem(n, 'a Camunda user task links its form by formId (a deployed .form) or externalReference, not formKey');
+    if (form.formId) ut.formId = String(form.formId).trim();
+    if (form.externalReference) ut.externalReference = opt('externalReference', form.externalReference);
+    const binding = form.$attrs?.bindingType;
+    if (binding && binding !== 'latest') problem(n, `form bindingType '${binding}' is not supported: the engine links the latest version`);
+  }
+  if (priority?.priority !== undefined && priority.priority !== '') {
+    const p = opt('priority', String(priority.priority));
+    if (p && 'static' in p && !(/^\d+$/.test(p.static) && Number(p.static) <= 100))
+      problem(n, `priority must be a whole number from 0 to 100, not '${p.static}'`);
+    ut.priority = p;
+  }
+  ut.headers = headers(n);
 }
 
 export function compileMappings(n: any, node: FlowNode, problem: Problem): void {

@@ -64,12 +64,26 @@ export interface JobDefinition {
 }
 
 export interface UserTaskDefinition {
+  /**
+   * A Camunda user task (`zeebe:userTask`): the engine keeps the task itself (engine.user_tasks)
+   * instead of creating an `io.camunda.zeebe:userTask` job.
+   */
+  camunda: boolean;
   assignee?: Expr;
   candidateGroups?: Expr;
   candidateUsers?: Expr;
   dueDate?: Expr;
   followUpDate?: Expr;
+  /** Job-worker user tasks: the form's key, passed on as a job header. */
   formKey?: string;
+  /** Camunda user tasks: a deployed form by its id (the latest version at the task's creation). */
+  formId?: string;
+  /** Camunda user tasks: a form held elsewhere (a URL or a name), passed on as written. */
+  externalReference?: Expr;
+  /** Camunda user tasks: 0–100 (Camunda's default 50). */
+  priority?: Expr;
+  /** Camunda user tasks: zeebe:taskHeaders, shown as the task's custom headers. */
+  headers?: Record<string, string>;
 }
 
 /** When a timer is due: at a date, after a duration, or on a cycle (ISO repetitions or cron). */

@@ -42,6 +42,8 @@ const UNDERSTOOD = new Set([
   'zeebe:AssignmentDefinition',
   'zeebe:TaskSchedule',
   'zeebe:FormDefinition',
+  'zeebe:UserTask',
+  'zeebe:PriorityDefinition',
   'zeebe:CalledElement',
   'zeebe:Script',
   'zeebe:LoopCharacteristics',
@@ -51,9 +53,9 @@ const UNDERSTOOD = new Set([
 ]);
 
 const WHY: Record<string, string> = {
-  'zeebe:UserTask': 'a Camunda user task (zeebe:userTask) is not supported yet: remove it to make a job-worker user task, which the inbox works',
   'zeebe:ExecutionListeners': 'execution listeners (zeebe:executionListeners) are not supported',
-  'zeebe:TaskListeners': 'task listeners (zeebe:taskListeners) are not supported',
+  'zeebe:TaskListeners':
+    'task listeners (zeebe:taskListeners) are not supported: a listener job that must finish before a task is assigned or completed is not in the subset',
   'zeebe:CalledDecision': 'calling a DMN decision (zeebe:calledDecision) is not supported: give the task a zeebe:taskDefinition for a job worker instead',
 };
 

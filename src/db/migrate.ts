@@ -16,6 +16,8 @@ import * as m009 from './migrations/009_tasks.js';
 import * as m010 from './migrations/010_outbox_relay.js';
 import * as m011 from './migrations/011_engine_signals.js';
 import * as m012 from './migrations/012_cancel_refused_steps.js';
+import * as m013 from './migrations/013_user_tasks.js';
+import * as m014 from './migrations/014_tasks_user_task_key.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,6 +36,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '010_outbox_relay': m010,
   '011_engine_signals': m011,
   '012_cancel_refused_steps': m012,
+  '013_user_tasks': m013,
+  '014_tasks_user_task_key': m014,
 };
 
 const source: Knex.MigrationSource<string> = {

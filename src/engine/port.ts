@@ -19,9 +19,18 @@ export interface ProcessMetadata {
   versionTag?: string;
 }
 
+/** A deployed Camunda form (`.form`, form-js JSON), versioned by its `id`. */
+export interface FormMetadata {
+  formId: string;
+  version: number;
+  formKey: string;
+  resourceName: string;
+}
+
 export interface DeploymentResult {
   deploymentKey: string;
   processes: ProcessMetadata[];
+  forms: FormMetadata[];
 }
 
 export interface CreateProcessInstanceRequest {
@@ -102,6 +111,37 @@ export interface SetVariablesRequest {
   local?: boolean;
 }
 
+/** Camunda user tasks: `action` is recorded with the change (Camunda's default names it after the command). */
+export interface AssignUserTaskRequest {
+  userTaskKey: string;
+  assignee: string;
+  /** false: refuse (Conflict) if someone else is assigned already. Default true. */
+  allowOverride?: boolean;
+  action?: string;
+}
+
+export interface UserTaskChangeset {
+  /** ISO 8601; null clears it. */
+  dueDate?: string | null;
+  followUpDate?: string | null;
+  candidateGroups?: string[];
+  candidateUsers?: string[];
+  /** 0–100. */
+  priority?: number;
+}
+
+export interface UpdateUserTaskRequest {
+  userTaskKey: string;
+  changeset?: UserTaskChangeset;
+  action?: string;
+}
+
+export interface CompleteUserTaskRequest {
+  userTaskKey: string;
+  variables?: Variables;
+  action?: string;
+}
+
 export interface WorkflowEngine {
   deployResources(resources: Resource[]): Promise<DeploymentResult>;
   createProcessInstance(req: CreateProcessInstanceRequest): Promise<ProcessInstanceCreated>;
@@ -119,6 +159,17 @@ export interface WorkflowEngine {
   updateJobRetries(jobKey: string, retries: number): Promise<void>;
   updateJobTimeout(jobKey: string, timeout: number): Promise<void>;
   resolveIncident(incidentKey: string): Promise<void>;
+  /** Camunda user tasks (not jobs): NotFound for no such task, Conflict when it is no longer CREATED. */
+  assignUserTask(req: AssignUserTaskRequest): Promise<void>;
+  unassignUserTask(userTaskKey: string, action?: string): Promise<void>;
+  updateUserTask(req: UpdateUserTaskRequest): Promise<void>;
+  completeUserTask(req: CompleteUserTaskRequest): Promise<void>;
+  /**
+   * Calls `listener` with a user task's key soon after it is created, changes state or assignee
+   * (the embedded engine: the database's notification at commit). A hint, like `onJobCreated`:
+   * whoever follows user tasks also reconciles from `searchUserTasks`. Returns the unsubscribe.
+   */
+  onUserTaskChanged(listener: (userTaskKey: string) => void): () => void;
   /** An in-process worker for one job type (see JobWorker). */
   createWorker(options: WorkerOptions): JobWorker;
   /**

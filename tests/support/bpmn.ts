@@ -266,6 +266,26 @@ export function userTask(id: string, o: UserTaskOptions = {}): NodeItem {
   return activity('userTask', id, o, assignment + schedule + taskHeaders(o.headers));
 }
 
+export interface CamundaUserTaskOptions extends UserTaskOptions {
+  name?: string;
+  priority?: string;
+  formId?: string;
+  externalReference?: string;
+}
+
+/** A Camunda user task (zeebe:userTask, Camunda 8.6+'s default): no job, the engine keeps the task. */
+export function camundaUserTask(id: string, o: CamundaUserTaskOptions = {}): NodeItem {
+  const assignment =
+    o.assignee || o.candidateGroups || o.candidateUsers
+      ? tag('zeebe:assignmentDefinition', { assignee: o.assignee, candidateGroups: o.candidateGroups, candidateUsers: o.candidateUsers })
+      : '';
+  const schedule = o.dueDate || o.followUpDate ? tag('zeebe:taskSchedule', { dueDate: o.dueDate, followUpDate: o.followUpDate }) : '';
+  const form = o.formId || o.externalReference ? tag('zeebe:formDefinition', { formId: o.formId, externalReference: o.externalReference }) : '';
+  const priority = o.priority ? tag('zeebe:priorityDefinition', { priority: o.priority }) : '';
+  const el = activity('userTask', id, o, '<zeebe:userTask/>' + assignment + schedule + form + priority + taskHeaders(o.headers));
+  return o.name ? { ...el, attrs: { ...el.attrs, name: o.name } } : el;
+}
+
 export const receiveTask = (id: string, messageName: string, correlationKey: string, o: Mappings = {}): NodeItem => {
   const m = messageRoot(messageName, correlationKey);
   return { ...node('receiveTask', id), attrs: { messageRef: m.id }, ext: ioMapping(o), roots: [m.xml] };

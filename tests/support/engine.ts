@@ -306,7 +306,8 @@ export async function resetEngine(db: Db): Promise<void> {
   await db.query(
     `truncate engine.events, engine.incidents, engine.jobs, engine.process_instances, engine.timers,
               engine.message_subscriptions, engine.messages, engine.message_correlations,
-              engine.message_start_subscriptions, engine.signal_subscriptions, engine.signal_start_subscriptions, engine.definitions, engine.deployments`,
+              engine.message_start_subscriptions, engine.signal_subscriptions, engine.signal_start_subscriptions, engine.user_tasks, engine.forms,
+              engine.definitions, engine.deployments`,
   );
 }
 

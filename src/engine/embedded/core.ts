@@ -15,6 +15,8 @@ import { Effects } from './effects.js';
 import { KeyGenerator, KeysExhausted, type KeyRange } from './keys.js';
 import { Runtime, type Pending } from './runtime/runtime.js';
 import * as msgs from './sql/messages.js';
+import { latestForm } from './sql/userTasks.js';
+import { formResolved } from './runtime/user-task.js';
 import { lockInstance, lockInstanceOfJob } from './sql/lockInstance.js';
 import { writeEffects } from './sql/writeEffects.js';
 import type { ElementInstance, InstanceRow } from './state.js';
@@ -278,6 +280,11 @@ export class EngineCore {
             return;
           }
         }
+        return;
+      }
+      case 'userTaskForm': {
+        formResolved(runtime, p.inst, p.elementKey, p.formId, p.task, (await latestForm(q, p.formId))?.key);
+        runtime.resume();
         return;
       }
       case 'subscribed': {

@@ -27,6 +27,35 @@ export interface JobUpdate {
   error_message: string | null;
 }
 
+/** A Camunda user task (engine.user_tasks); instants as epoch ms, due dates as ISO text. */
+export interface UserTaskRow {
+  key: string;
+  state: UserTaskRowState;
+  process_instance_key: string;
+  element_instance_key: string;
+  element_id: string;
+  name: string | null;
+  bpmn_process_id: string;
+  definition_key: string;
+  version: number;
+  assignee: string | null;
+  candidate_groups: string[];
+  candidate_users: string[];
+  due_date: string | null;
+  follow_up_date: string | null;
+  priority: number;
+  form_key: string | null;
+  external_form_reference: string | null;
+  custom_headers: Record<string, string>;
+  created_at: number;
+  completed_at: number | null;
+}
+export type UserTaskRowState = 'CREATED' | 'COMPLETED' | 'CANCELED' | 'FAILED';
+/** What a command changes of a user task: only the fields named. */
+export type UserTaskChange = Partial<
+  Pick<UserTaskRow, 'state' | 'assignee' | 'candidate_groups' | 'candidate_users' | 'due_date' | 'follow_up_date' | 'priority' | 'completed_at'>
+>;
+
 export interface IncidentRow {
   key: string;
   state: 'ACTIVE';
@@ -91,6 +120,8 @@ export class Effects {
   readonly newJobs = new Map<string, JobRow>();
   readonly deletedJobs = new Set<string>();
   readonly jobUpdates = new Map<string, JobUpdate>();
+  readonly newUserTasks = new Map<string, UserTaskRow>();
+  readonly userTaskChanges = new Map<string, UserTaskChange>();
   readonly newIncidents: IncidentRow[] = [];
   readonly resolvedIncidents = new Map<string, number>();
   readonly newTimers = new Map<string, TimerRow>();
@@ -120,6 +151,15 @@ export class Effects {
     const created = this.newJobs.get(u.key);
     if (created) Object.assign(created, { state: u.state, retries: u.retries, activatable_at: u.activatable_at });
     else this.jobUpdates.set(u.key, u);
+  }
+  createUserTask(u: UserTaskRow): void {
+    this.newUserTasks.set(u.key, u);
+  }
+  /** Changes fields of a user task; an ended one stays (its history is searchable). */
+  changeUserTask(key: string, change: UserTaskChange): void {
+    const created = this.newUserTasks.get(key);
+    if (created) Object.assign(created, change);
+    else this.userTaskChanges.set(key, { ...this.userTaskChanges.get(key), ...change });
   }
   createIncident(i: IncidentRow): void {
     this.newIncidents.push(i);

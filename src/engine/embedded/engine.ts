@@ -11,6 +11,9 @@ import type { Db, Queryable } from '../../db/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import type {
   ActivateJobsRequest,
+  AssignUserTaskRequest,
+  CompleteUserTaskRequest,
+  UpdateUserTaskRequest,
   ActivatedJob,
   CompleteJobRequest,
   CreateProcessInstanceRequest,
@@ -40,6 +43,7 @@ import { setVariables } from './commands/set-variables.js';
 import { throwError } from './commands/throw-error.js';
 import { updateJobRetries } from './commands/update-job-retries.js';
 import { updateJobTimeout } from './commands/update-job-timeout.js';
+import { assignUserTask, completeUserTask, unassignUserTask, updateUserTask } from './commands/user-tasks.js';
 import { EngineCore } from './core.js';
 import { Scheduler } from './scheduler.js';
 import { EmbeddedJobWorker } from './worker.js';
@@ -61,6 +65,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   private readonly completions: JobCompletions;
   private readonly workers = new Set<EmbeddedJobWorker>();
   private readonly jobListeners = new Set<(type: string) => void>();
+  private readonly userTaskListeners = new Set<(userTaskKey: string) => void>();
   private unlisten?: () => Promise<void>;
 
   constructor(
@@ -76,9 +81,16 @@ export class EmbeddedEngine implements WorkflowEngine {
   /** Subscribes to new-job notifications (workers and long-polling activations use them). */
   async start(): Promise<void> {
     if (this.unlisten) return;
-    this.unlisten = await this.db.listen('engine_jobs', (type) => {
+    const jobs = await this.db.listen('engine_jobs', (type) => {
       for (const l of this.jobListeners) l(type);
     });
+    const userTasks = await this.db.listen('engine_user_tasks', (key) => {
+      for (const l of this.userTaskListeners) l(key);
+    });
+    this.unlisten = async () => {
+      await jobs();
+      await userTasks();
+    };
     if (this.options.scheduler !== false) this.scheduler.start();
   }
 
@@ -90,6 +102,11 @@ export class EmbeddedEngine implements WorkflowEngine {
   onJobCreated(listener: (type: string) => void): () => void {
     this.jobListeners.add(listener);
     return () => this.jobListeners.delete(listener);
+  }
+
+  onUserTaskChanged(listener: (userTaskKey: string) => void): () => void {
+    this.userTaskListeners.add(listener);
+    return () => this.userTaskListeners.delete(listener);
   }
 
   async close(): Promise<void> {
@@ -163,6 +180,22 @@ export class EmbeddedEngine implements WorkflowEngine {
 
   resolveIncident(incidentKey: string): Promise<void> {
     return resolveIncident(this.core, incidentKey);
+  }
+
+  assignUserTask(req: AssignUserTaskRequest): Promise<void> {
+    return assignUserTask(this.core, req);
+  }
+
+  unassignUserTask(userTaskKey: string, action?: string): Promise<void> {
+    return unassignUserTask(this.core, userTaskKey, action);
+  }
+
+  updateUserTask(req: UpdateUserTaskRequest): Promise<void> {
+    return updateUserTask(this.core, req);
+  }
+
+  completeUserTask(req: CompleteUserTaskRequest): Promise<void> {
+    return completeUserTask(this.core, req);
   }
 
   createWorker(options: WorkerOptions): JobWorker {

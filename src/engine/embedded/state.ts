@@ -18,6 +18,8 @@ export interface ElementInstance {
   vars?: Record<string, unknown>;
   /** The job this element waits for. */
   job?: string;
+  /** The Camunda user task this element waits for. */
+  userTask?: string;
   /** The job ran out of retries (its incident is `incident`). */
   jobFailed?: boolean;
   /** An active incident on this element; resolving it retries `retry`. */

@@ -1,5 +1,5 @@
 /**
- * POST /v2/deployments: multipart, one or more BPMN files in the field `resources`. Linted
+ * POST /v2/deployments: multipart, one or more BPMN files or Camunda forms (`.form`) in the field `resources`. Linted
  * against the procedure catalog before the engine sees them (V2Context.lintDeployment): errors
  * answer 400 with `details.problems`; warnings, if any, come back in the answer's `warnings`.
  */
@@ -58,15 +58,20 @@ export function deploymentsRouter(ctx: V2Context): Router {
     res.json({
       deploymentKey: result.deploymentKey,
       tenantId: TENANT,
-      deployments: result.processes.map((p) => ({
-        processDefinition: {
-          processDefinitionId: p.bpmnProcessId,
-          processDefinitionVersion: p.version,
-          processDefinitionKey: p.processDefinitionKey,
-          resourceName: p.resourceName,
-          tenantId: TENANT,
-        },
-      })),
+      deployments: [
+        ...result.processes.map((p) => ({
+          processDefinition: {
+            processDefinitionId: p.bpmnProcessId,
+            processDefinitionVersion: p.version,
+            processDefinitionKey: p.processDefinitionKey,
+            resourceName: p.resourceName,
+            tenantId: TENANT,
+          },
+        })),
+        ...result.forms.map((f) => ({
+          form: { formId: f.formId, version: f.version, formKey: f.formKey, resourceName: f.resourceName, tenantId: TENANT },
+        })),
+      ],
       // Camunda's shape, plus the lint's warnings when it has any.
       ...(lint.warnings.length ? { warnings: lint.warnings } : {}),
     });

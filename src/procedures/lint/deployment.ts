@@ -70,6 +70,7 @@ export function catalogLinter(catalog: Catalog, options: CatalogLinterOptions = 
   return async (resources) => {
     const files: Array<{ name: string; definitions: any }> = [];
     for (const r of resources) {
+      if (/\.form$/i.test(r.name)) continue; // a Camunda form, not a process
       const xml = typeof r.content === 'string' ? r.content : Buffer.from(r.content).toString('utf8');
       try {
         files.push({ name: r.name, definitions: await parseBpmnXml(xml, r.name) });

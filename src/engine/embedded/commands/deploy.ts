@@ -1,19 +1,21 @@
 /**
  * DeployResource: compile every resource first (a bad one deploys nothing), then in one
  * transaction give each changed process a new version — the same resource again is not a new
- * version (Zeebe) — and move its start events (message and timer) to the new version.
+ * version (Zeebe) — and move its start events (message and timer) to the new version. Camunda
+ * forms (`.form`, form-js JSON) are versioned by their `id` the same way.
  */
 import { createHash } from 'node:crypto';
 import { BpmnValidationError, compileBpmn, scheduleTimer, type ExecutableProcess } from '../../../bpmn/index.js';
 import { Invalid } from '../../../errors.js';
 import { evaluateExpr } from '../../../feel/index.js';
-import type { DeploymentResult, ProcessMetadata, Resource } from '../../port.js';
+import type { DeploymentResult, FormMetadata, ProcessMetadata, Resource } from '../../port.js';
 import type { EngineCore } from '../core.js';
 import type { CachedDefinition } from '../definitions.js';
 import * as defs from '../sql/definitions.js';
 import * as msgs from '../sql/messages.js';
 import { replaceSignalStarts } from '../sql/signals.js';
 import { deleteStartTimers, insertStartTimer } from '../sql/timers.js';
+import { insertForm, latestForm } from '../sql/userTasks.js';
 
 interface Compiled {
   resource: Resource;
@@ -22,9 +24,18 @@ interface Compiled {
   processes: ExecutableProcess[];
 }
 
+interface Form {
+  resource: Resource;
+  formId: string;
+  schema: string;
+  checksum: string;
+}
+
 export async function deployResources(core: EngineCore, resources: Resource[]): Promise<DeploymentResult> {
-  const compiled = await compileAll(resources);
-  const count = compiled.reduce((n, c) => n + c.processes.length, 0);
+  if (!Array.isArray(resources) || resources.length === 0) throw new Invalid('a deployment needs at least one resource');
+  const forms = readForms(resources.filter(isForm));
+  const compiled = await compileAll(resources.filter((r) => !isForm(r)));
+  const count = compiled.reduce((n, c) => n + c.processes.length, 0) + forms.length;
   const now = core.clock.now();
   const latest: CachedDefinition[] = [];
   const result = await core.db.tx(async (q) => {
@@ -78,20 +89,53 @@ export async function deployResources(core: EngineCore, resources: Resource[]): 
         await defs.recordProcessCreated(q, { at: now, bpmnProcessId: p.id, definitionKey: row.key, version: row.version, deploymentKey });
       }
     }
-    return { deploymentKey, processes: out };
+    const formsOut: FormMetadata[] = [];
+    for (const f of forms) {
+      await defs.lockProcessId(q, `form:${f.formId}`);
+      const previous = await latestForm(q, f.formId);
+      const same = previous && previous.checksum === f.checksum && previous.resource_name === f.resource.name;
+      const row = same
+        ? previous
+        : { key: keys.next(), form_id: f.formId, version: (previous?.version ?? 0) + 1, resource_name: f.resource.name, checksum: f.checksum };
+      if (!same) await insertForm(q, { ...row, deployment_key: deploymentKey, schema: f.schema, deployed_at: now });
+      formsOut.push({ formId: row.form_id, version: row.version, formKey: row.key, resourceName: row.resource_name });
+    }
+    return { deploymentKey, processes: out, forms: formsOut };
   });
   // Only once committed: a rolled-back deployment must not become anyone's latest version.
   core.definitions.deployed(latest);
   return result;
 }
 
+const isForm = (r: Resource) => typeof r.name === 'string' && /\.form$/i.test(r.name);
+
+/** Camunda forms: JSON objects with a string `id` (the form-js schema), one per id per deployment. */
+function readForms(resources: Resource[]): Form[] {
+  const seen = new Set<string>();
+  return resources.map((resource) => {
+    const text = typeof resource.content === 'string' ? resource.content : resource.content.toString('utf8');
+    let schema: unknown;
+    try {
+      schema = JSON.parse(text);
+    } catch (e) {
+      throw new Invalid(`resource '${resource.name}': a form must be JSON (${(e as Error).message})`);
+    }
+    const id = (schema as { id?: unknown } | null)?.id;
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || typeof id !== 'string' || !id.trim()) {
+      throw new Invalid(`resource '${resource.name}': a form must be a JSON object with a string 'id'`);
+    }
+    if (seen.has(id)) throw new Invalid(`form '${id}' is defined twice in one deployment`);
+    seen.add(id);
+    return { resource, formId: id, schema: text, checksum: createHash('sha256').update(text).digest('hex') };
+  });
+}
+
 async function compileAll(resources: Resource[]): Promise<Compiled[]> {
-  if (!Array.isArray(resources) || resources.length === 0) throw new Invalid('a deployment needs at least one resource');
   const compiled: Compiled[] = [];
   const seen = new Set<string>();
   for (const resource of resources) {
     if (!resource.name || !/\.(bpmn|xml)$/i.test(resource.name)) {
-      throw new Invalid(`resource '${resource.name}': only BPMN resources (.bpmn) can be deployed`);
+      throw new Invalid(`resource '${resource.name}': only BPMN processes (.bpmn) and Camunda forms (.form) can be deployed`);
     }
     const xml = typeof resource.content === 'string' ? resource.content : resource.content.toString('utf8');
     let processes: ExecutableProcess[];

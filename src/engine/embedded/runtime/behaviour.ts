@@ -4,7 +4,7 @@
  * multi-instance.ts…) is a set of functions over it, as Zeebe's BPMN element processors are.
  */
 import type { ExecutableProcess, FlowNode } from '../../../bpmn/index.js';
-import type { Effects, SubscriptionRow } from '../effects.js';
+import type { Effects, SubscriptionRow, UserTaskRow } from '../effects.js';
 import type { KeyRange } from '../keys.js';
 import type { ElementInstance, InstanceRow } from '../state.js';
 
@@ -33,6 +33,8 @@ export type Pending =
   /** An escalation nothing in the child caught: the calling process may. */
   | { kind: 'childEscalation'; child: InstanceRow; escalationCode: string }
   | { kind: 'subscribed'; inst: InstanceRow; sub: SubscriptionRow }
+  /** A user task linking a form by id: the latest version is looked up before the task opens. */
+  | { kind: 'userTaskForm'; inst: InstanceRow; elementKey: string; formId: string; task: UserTaskRow }
   /** An instance started by a message ended: a buffered message with its key may start the next. */
   | { kind: 'messageStartFreed'; inst: InstanceRow };
 

@@ -11,6 +11,7 @@ import { passThrough } from './pass-through.js';
 import { activateScriptTask } from './script-task.js';
 import { activateSignalThrow } from './signal.js';
 import { activateSubProcess } from './sub-process.js';
+import { activateUserTask } from './user-task.js';
 
 /** A throw or end event's behaviour by what it throws: an escalation, a signal, or `otherwise`. */
 function throwBehaviour(node: FlowNode, otherwise: Activate): Activate {
@@ -32,6 +33,7 @@ const BY_TYPE: Partial<Record<ElementType, Activate>> = {
 
 /** The behaviour of a (non multi-instance) element: a job task's, or its type's, or passing through. */
 export function behaviourOf(node: FlowNode): Activate {
+  if (node.userTask?.camunda) return activateUserTask;
   if (node.job && !node.script) return activateJobTask;
   return BY_TYPE[node.type] ?? passThrough;
 }

@@ -8,7 +8,14 @@ import type { ElementInstance, InstanceRow } from '../state.js';
 import type { RuntimeContext, Variables } from './behaviour.js';
 
 export type IncidentType =
-  'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT' | 'CONDITION_ERROR' | 'EXTRACT_VALUE_ERROR' | 'IO_MAPPING_ERROR' | 'CALLED_ELEMENT_ERROR' | 'UNKNOWN';
+  | 'JOB_NO_RETRIES'
+  | 'UNHANDLED_ERROR_EVENT'
+  | 'CONDITION_ERROR'
+  | 'EXTRACT_VALUE_ERROR'
+  | 'IO_MAPPING_ERROR'
+  | 'CALLED_ELEMENT_ERROR'
+  | 'FORM_NOT_FOUND'
+  | 'UNKNOWN';
 
 /** Thrown by a behaviour to stop the step with an incident of this type. */
 export class IncidentSignal extends Error {

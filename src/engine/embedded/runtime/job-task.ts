@@ -3,13 +3,14 @@
  * activating one creates a job and the token waits for it; completing the job completes the task.
  */
 import type { FlowNode } from '../../../bpmn/index.js';
-import { evaluateExpr, evaluateNumber, evaluateString, FeelEvaluationError, type Expr } from '../../../feel/index.js';
+import { evaluateNumber, evaluateString } from '../../../feel/index.js';
 import type { JobRow } from '../effects.js';
 import { visibleVariables, type ElementInstance, type InstanceRow } from '../state.js';
 import type { Activate, RuntimeContext, Tokens, Variables } from './behaviour.js';
 import { openBoundaries } from './catch-events.js';
 import { IncidentSignal } from './incidents.js';
 import { jobEvent } from './records.js';
+import { toDate, toList } from './user-task.js';
 
 export const activateJobTask: Activate = (t, inst, el, node) => {
   createJob(t.ctx, inst, el, node);
@@ -69,21 +70,4 @@ function userTaskHeaders(node: FlowNode, vars: Variables): Record<string, string
   if (ut.followUpDate) h['io.camunda.zeebe:followUpDate'] = toDate(ut.followUpDate, vars, 'the follow-up date');
   if (ut.formKey) h['io.camunda.zeebe:formKey'] = ut.formKey;
   return h;
-}
-
-function toList(expr: Expr, vars: Variables, what: string): string[] {
-  const v = evaluateExpr(expr, vars);
-  if (typeof v === 'string')
-    return v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
-  throw new FeelEvaluationError(`expected ${what} to be a list of strings or a comma-separated string, but got ${JSON.stringify(v)}`);
-}
-
-function toDate(expr: Expr, vars: Variables, what: string): string {
-  const v = evaluateExpr(expr, vars);
-  if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return v;
-  throw new FeelEvaluationError(`expected ${what} to be an ISO 8601 date-time, but got ${JSON.stringify(v)}`);
 }

@@ -7,7 +7,7 @@
  * Element lifecycle (Zeebe's): ACTIVATING → ACTIVATED → COMPLETING → COMPLETED, or
  * → TERMINATED when cancelled. A token waits in ACTIVATED (job, join) and moves on otherwise.
  * What each kind of element does on activation is its behaviour, one file each beside this one
- * (job-task, script-task, catch-events, event-gateway, sub-process, call-activity,
+ * (job-task, user-task, script-task, catch-events, event-gateway, sub-process, call-activity,
  * multi-instance, errors, pass-through); joins, gateway choices, variables, incidents and the
  * records written have their own files too.
  */
@@ -28,6 +28,7 @@ import { completeJob } from './job-task.js';
 import { arrive, fireInclusiveJoins, getJoins, isJoin, setJoins } from './joins.js';
 import { activateMultiInstanceBody, innerCompleted, innerVariables } from './multi-instance.js';
 import { elementEvent, jobEvent, processEvent, takeEvent } from './records.js';
+import { cancelUserTask } from './user-task.js';
 import { applyInputs, applyOutputs } from './variables.js';
 
 export type { IncidentType, Pending, RuntimeContext };
@@ -383,6 +384,7 @@ export class Runtime implements Tokens {
       this.ctx.effects.deleteJob(el.job);
       jobEvent(this.ctx, inst, el, el.job, 'CANCELED');
     }
+    if (el.userTask) cancelUserTask(this.ctx, inst, el);
     if (el.incident) this.ctx.effects.resolveIncident(el.incident, this.ctx.now);
     if (el.child) this.pending.push({ kind: 'cancelChild', childKey: el.child });
     delete inst.doc.els[el.key];

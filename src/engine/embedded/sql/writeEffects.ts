@@ -70,6 +70,8 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
   const newSubs = [...fx.newSubscriptions.values()];
   const deletedSignalSubs = [...fx.deletedSignalSubscriptions];
   const newSignalSubs = [...fx.newSignalSubscriptions.values()];
+  const newUserTasks = [...fx.newUserTasks.values()];
+  const userTaskChanges = [...fx.userTaskChanges].map(([key, c]) => ({ key, c }));
   const keys = (rows: { key: string }[]) => rows.map((r) => r.key);
 
   const parts: Part[] = [
@@ -119,6 +121,38 @@ export async function writeEffects(q: Queryable, fx: Effects, checks: WriteCheck
   from jsonb_to_recordset(${p(instances, 'jsonb')}) as x(key bigint, state text, doc jsonb,
     has_incident boolean, ended_at double precision)
   where t.key = any(${p(keys(instances), 'bigint[]')}) and t.key = x.key`,
+    },
+    {
+      name: 'ins_ut',
+      rows: newUserTasks.length,
+      sql: (p) => `insert into engine.user_tasks (key, state, process_instance_key, element_instance_key, element_id, name,
+    bpmn_process_id, definition_key, version, assignee, candidate_groups, candidate_users, due_date, follow_up_date,
+    priority, form_key, external_form_reference, custom_headers, created_at, completed_at)
+  select x.key, x.state, x.process_instance_key, x.element_instance_key, x.element_id, x.name, x.bpmn_process_id,
+    x.definition_key, x.version, x.assignee, x.candidate_groups, x.candidate_users, x.due_date, x.follow_up_date,
+    x.priority, x.form_key, x.external_form_reference, x.custom_headers, to_timestamp(x.created_at / 1000.0),
+    to_timestamp(x.completed_at / 1000.0)
+  from jsonb_to_recordset(${p(newUserTasks, 'jsonb')}) as x(key bigint, state text, process_instance_key bigint,
+    element_instance_key bigint, element_id text, name text, bpmn_process_id text, definition_key bigint, version int,
+    assignee text, candidate_groups jsonb, candidate_users jsonb, due_date timestamptz, follow_up_date timestamptz,
+    priority int, form_key bigint, external_form_reference text, custom_headers jsonb, created_at double precision,
+    completed_at double precision)`,
+    },
+    {
+      // Only the fields a command named change (c ? 'field').
+      name: 'upd_ut',
+      rows: userTaskChanges.length,
+      sql: (p) => `update engine.user_tasks t set
+    state = case when x.c ? 'state' then x.c->>'state' else t.state end,
+    assignee = case when x.c ? 'assignee' then x.c->>'assignee' else t.assignee end,
+    candidate_groups = case when x.c ? 'candidate_groups' then x.c->'candidate_groups' else t.candidate_groups end,
+    candidate_users = case when x.c ? 'candidate_users' then x.c->'candidate_users' else t.candidate_users end,
+    due_date = case when x.c ? 'due_date' then (x.c->>'due_date')::timestamptz else t.due_date end,
+    follow_up_date = case when x.c ? 'follow_up_date' then (x.c->>'follow_up_date')::timestamptz else t.follow_up_date end,
+    priority = case when x.c ? 'priority' then (x.c->>'priority')::int else t.priority end,
+    completed_at = case when x.c ? 'completed_at' then to_timestamp((x.c->>'completed_at')::double precision / 1000.0) else t.completed_at end
+  from jsonb_to_recordset(${p(userTaskChanges, 'jsonb')}) as x(key bigint, c jsonb)
+  where t.key = any(${p(keys(userTaskChanges), 'bigint[]')}) and t.key = x.key`,
     },
     {
       name: 'ins_inc',

@@ -1,0 +1,53 @@
+/** What the user task commands and deployments read and write of engine.user_tasks and engine.forms, beside writeEffects. */
+import type { Queryable } from '../../../db/index.js';
+
+export interface UserTaskState {
+  key: string;
+  state: 'CREATED' | 'COMPLETED' | 'CANCELED' | 'FAILED';
+  assignee: string | null;
+  candidate_groups: string[];
+  candidate_users: string[];
+  due_date: string | null;
+  follow_up_date: string | null;
+  priority: number;
+}
+
+/**
+ * A user task as its commands check it, read after its instance is locked (so it is current).
+ * Primary-key lookup.
+ */
+export async function userTaskState(q: Queryable, userTaskKey: string): Promise<UserTaskState | undefined> {
+  const { rows } = await q.query<UserTaskState>(
+    `select key::text, state, assignee, candidate_groups, candidate_users, priority,
+            to_char(due_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as due_date,
+            to_char(follow_up_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as follow_up_date
+       from engine.user_tasks where key = $1`,
+    [userTaskKey],
+  );
+  return rows[0];
+}
+
+export interface FormRow {
+  key: string;
+  form_id: string;
+  version: number;
+  resource_name: string;
+  checksum: string;
+}
+
+/** The latest version of a form id; a backward scan of the unique (form_id, version) index. */
+export async function latestForm(q: Queryable, formId: string): Promise<FormRow | undefined> {
+  const { rows } = await q.query<FormRow>(
+    `select key::text, form_id, version, resource_name, checksum from engine.forms where form_id = $1 order by version desc limit 1`,
+    [formId],
+  );
+  return rows[0];
+}
+
+export async function insertForm(q: Queryable, f: FormRow & { deployment_key: string; schema: string; deployed_at: number }): Promise<void> {
+  await q.query(
+    `insert into engine.forms (key, form_id, version, resource_name, checksum, deployment_key, schema, deployed_at)
+     values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0))`,
+    [f.key, f.form_id, f.version, f.resource_name, f.checksum, f.deployment_key, f.schema, f.deployed_at],
+  );
+}
