@@ -245,6 +245,91 @@ export interface ProcessDefinitionFilter {
 }
 export type ProcessDefinitionSortField = 'processDefinitionKey' | 'name' | 'resourceName' | 'version' | 'versionTag' | 'processDefinitionId' | 'tenantId';
 
+// ---- user tasks (Camunda user tasks, zeebe:userTask) ----------------------------------------
+
+/** Camunda 8.8 has transitional states (CREATING, ASSIGNING, …) for task listeners; the embedded engine has none. */
+export type UserTaskState = 'CREATED' | 'COMPLETED' | 'CANCELED' | 'FAILED';
+
+export interface UserTaskItem {
+  userTaskKey: string;
+  /** The element's name in the BPMN; absent when it has none. */
+  name?: string;
+  state: UserTaskState;
+  assignee?: string;
+  elementId: string;
+  elementInstanceKey: string;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  processDefinitionId: string;
+  processDefinitionKey: string;
+  processDefinitionVersion: number;
+  processInstanceKey: string;
+  /** The process's name, when it has one. */
+  processName?: string;
+  creationDate: string;
+  /** When it was completed or canceled. */
+  completionDate?: string;
+  dueDate?: string;
+  followUpDate?: string;
+  /** The deployed form it links (`zeebe:formDefinition formId`), resolved at creation. */
+  formKey?: string;
+  externalFormReference?: string;
+  customHeaders: Record<string, string>;
+  /** 0–100, default 50. */
+  priority: number;
+  tenantId: string;
+}
+
+export interface UserTaskFilter {
+  userTaskKey?: KeyFilter;
+  state?: EnumFilter<UserTaskState>;
+  assignee?: StringFilter;
+  /** Tasks whose candidate groups include it. */
+  candidateGroup?: StringFilter;
+  /** Tasks whose candidate users include it. */
+  candidateUser?: StringFilter;
+  processInstanceKey?: KeyFilter;
+  processDefinitionKey?: KeyFilter;
+  processDefinitionId?: StringFilter;
+  elementId?: StringFilter;
+  elementInstanceKey?: KeyFilter;
+  name?: StringFilter;
+  priority?: IntegerFilter;
+  creationDate?: DateTimeFilter;
+  completionDate?: DateTimeFilter;
+  dueDate?: DateTimeFilter;
+  followUpDate?: DateTimeFilter;
+  tenantId?: StringFilter;
+}
+export type UserTaskSortField = 'userTaskKey' | 'creationDate' | 'completionDate' | 'dueDate' | 'followUpDate' | 'priority' | 'name';
+
+/** A deployed Camunda form (`GET /v2/user-tasks/{key}/form`). */
+export interface FormItem {
+  formKey: string;
+  formId: string;
+  version: number;
+  /** The form-js JSON, as deployed (a string, as Camunda returns it). */
+  schema: string;
+  tenantId: string;
+}
+
+/** A variable visible to a user task (its element instance's scope and those around it). */
+export interface VariableItem {
+  /** `<scopeKey>-<name>`: the embedded engine keeps variables per scope, not as keyed records. */
+  variableKey: string;
+  name: string;
+  /** The value as JSON text. */
+  value: string;
+  isTruncated: boolean;
+  processInstanceKey: string;
+  /** The element instance (or process instance) that holds it. */
+  scopeKey: string;
+  tenantId: string;
+}
+export interface VariableFilter {
+  name?: StringFilter;
+}
+
 // ---- the interface ------------------------------------------------------------------------
 
 export interface EngineQueries {
@@ -264,4 +349,11 @@ export interface EngineQueries {
   searchProcessDefinitions(query: SearchQuery<ProcessDefinitionFilter, ProcessDefinitionSortField>): Promise<SearchResult<ProcessDefinitionItem>>;
   getProcessDefinition(processDefinitionKey: string): Promise<ProcessDefinitionItem>;
   getProcessDefinitionXml(processDefinitionKey: string): Promise<string>;
+
+  searchUserTasks(query: SearchQuery<UserTaskFilter, UserTaskSortField>): Promise<SearchResult<UserTaskItem>>;
+  getUserTask(userTaskKey: string): Promise<UserTaskItem>;
+  /** The task's linked form; undefined when it has none (or only an external reference). */
+  getUserTaskForm(userTaskKey: string): Promise<FormItem | undefined>;
+  /** The variables the task sees, innermost scope first for a name held twice. */
+  searchUserTaskVariables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>>;
 }

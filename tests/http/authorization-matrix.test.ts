@@ -81,6 +81,14 @@ const POLICY: Record<string, 'public' | Role[]> = {
   'POST /v2/element-instances/search': ['admin', 'auditor'],
   'GET /v2/process-instances/{processInstanceKey}/statistics/element-instances': ['admin', 'auditor'],
   'POST /v2/messages/correlation': ['designer', 'admin'],
+  'POST /v2/user-tasks/search': ['admin', 'auditor'],
+  'GET /v2/user-tasks/{userTaskKey}': ['admin', 'auditor'],
+  'POST /v2/user-tasks/{userTaskKey}/assignment': ['admin'],
+  'DELETE /v2/user-tasks/{userTaskKey}/assignee': ['admin'],
+  'PATCH /v2/user-tasks/{userTaskKey}': ['admin'],
+  'POST /v2/user-tasks/{userTaskKey}/completion': ['admin'],
+  'GET /v2/user-tasks/{userTaskKey}/form': ['admin', 'auditor'],
+  'POST /v2/user-tasks/{userTaskKey}/variables/search': ['admin', 'auditor'],
   'GET /v2/topology': [],
 };
 

@@ -12,6 +12,7 @@ import {
   type ElementInstanceSortField,
   type ElementStatisticsItem,
   type EngineQueries,
+  type FormItem,
   type IncidentFilter,
   type IncidentItem,
   type IncidentSortField,
@@ -24,10 +25,16 @@ import {
   type SearchQuery,
   type SearchResult,
   type SequenceFlowItem,
+  type UserTaskFilter,
+  type UserTaskItem,
+  type UserTaskSortField,
+  type VariableFilter,
+  type VariableItem,
 } from '../queries.js';
 import { bool, compileSearch, date, int, key, searchTable, text, type SearchTable } from './sql/searchFilter.js';
 import { ElementNames } from '../names.js';
 import { isKey } from './definitions.js';
+import { UserTaskQueries } from './user-task-queries.js';
 
 const TENANT = `'${DEFAULT_TENANT}'::text`;
 
@@ -133,8 +140,11 @@ export const PROCESS_DEFINITIONS = searchTable<ProcessDefinitionItem, ProcessDef
 
 export class EmbeddedEngineQueries implements EngineQueries {
   private readonly names = new ElementNames(this);
+  private readonly userTasks: UserTaskQueries;
 
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Queryable) {
+    this.userTasks = new UserTaskQueries(db);
+  }
 
   searchProcessInstances(query: SearchQuery<ProcessInstanceFilter, ProcessInstanceSortField>): Promise<SearchResult<ProcessInstanceItem>> {
     return this.search(PROCESS_INSTANCES, query);
@@ -215,6 +225,22 @@ export class EmbeddedEngineQueries implements EngineQueries {
       : { rows: [] };
     if (!rows[0]) throw new NotFound(`process definition ${processDefinitionKey} not found`);
     return rows[0].xml;
+  }
+
+  searchUserTasks(query: SearchQuery<UserTaskFilter, UserTaskSortField>): Promise<SearchResult<UserTaskItem>> {
+    return this.userTasks.search(query);
+  }
+
+  getUserTask(userTaskKey: string): Promise<UserTaskItem> {
+    return this.userTasks.get(userTaskKey);
+  }
+
+  getUserTaskForm(userTaskKey: string): Promise<FormItem | undefined> {
+    return this.userTasks.form(userTaskKey);
+  }
+
+  searchUserTaskVariables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>> {
+    return this.userTasks.variables(userTaskKey, query);
   }
 
   /** One item by its key; a key that cannot exist is as absent as one that does not. */

@@ -14,6 +14,7 @@ import { elementInstancesRouter } from './element-instances.js';
 import { processDefinitionsRouter } from './process-definitions.js';
 import { processInstancesRouter } from './process-instances.js';
 import { topologyRouter } from './topology.js';
+import { userTasksRouter } from './user-tasks.js';
 
 export type { V2Context } from './context.js';
 
@@ -28,6 +29,7 @@ export function v2Router(ctx: V2Context): Router {
   router.use(signalsRouter(ctx));
   router.use(elementInstancesRouter(ctx));
   router.use(processDefinitionsRouter(ctx));
+  router.use(userTasksRouter(ctx));
   router.use(topologyRouter());
   return router;
 }
