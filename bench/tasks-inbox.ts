@@ -163,7 +163,15 @@ async function main(): Promise<void> {
       `filled in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${AGENCY} ${counts.map((c) => `${c.state} ${c.n}`).join(', ')}; ${o.others} open tasks of 50 other agencies`,
     );
 
-    const tasks = new TaskService({ db, engine: { completeJob: () => Promise.resolve() } });
+    const tasks = new TaskService({
+      db,
+      engine: {
+        completeJob: () => Promise.resolve(),
+        completeUserTask: () => Promise.resolve(),
+        assignUserTask: () => Promise.resolve(),
+        unassignUserTask: () => Promise.resolve(),
+      },
+    });
     const secret = 'bench-secret-bench-secret-bench-secret!';
     const engine = new EmbeddedEngine(db, { scheduler: false });
     const app = createApp({ engine, queries: new EmbeddedEngineQueries(db), db, auth: { secret }, api: [tasksRouter({ tasks })] });

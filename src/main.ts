@@ -185,6 +185,7 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     catalog,
     sla,
     elementName: (job) => names.name(job.processDefinitionKey, job.elementId),
+    userTasks: queries,
     onTaskCreated: dossiers.onTaskCreated,
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();

@@ -17,7 +17,7 @@ import { stepOffsets, type StepOffsets } from './due-dates.js';
 import type { IntakeValidator } from './intake/validate.js';
 import type { Actor, DossierRow } from './types.js';
 
-export type DossierEngine = Pick<WorkflowEngine, 'createProcessInstance' | 'cancelProcessInstance' | 'publishMessage' | 'setVariables' | 'completeJob'>;
+export type DossierEngine = Pick<WorkflowEngine, 'createProcessInstance' | 'cancelProcessInstance' | 'publishMessage' | 'setVariables' | 'completeJob' | 'completeUserTask'>;
 export type DossierQueries = Pick<
   EngineQueries,
   'searchProcessInstances' | 'getProcessInstance' | 'getSequenceFlows' | 'searchProcessDefinitions' | 'searchIncidents' | 'searchElementInstances'

@@ -4,7 +4,7 @@
  */
 import { appendAudit } from '../audit/index.js';
 import { Forbidden } from '../errors.js';
-import { openTaskOf } from '../tasks/index.js';
+import { completeInEngine, openTaskOf } from '../tasks/index.js';
 import { checkActor, checkMayAct, returnStep, staff, versionOf, type DossierDeps } from './context.js';
 import { illegal, transition } from './lifecycle.js';
 import { findDossier, insertEvent, moveStatus } from './store.js';
@@ -36,7 +36,7 @@ async function completeReturnStep(deps: DossierDeps, actor: Actor, d: DossierRow
   const decision = { outcome: 'done', ...(input.note ? { note: input.note } : {}) };
   const who = staff(actor);
   if (deps.tasks && who) await deps.tasks.complete(who, task.id, decision);
-  else await deps.engine.completeJob({ jobKey: task.jobKey, variables: decision });
+  else await completeInEngine(deps.engine, task, decision);
 }
 
 export async function recordReturn(deps: DossierDeps, actor: Actor, code: string, note: string | null): Promise<DossierRow> {

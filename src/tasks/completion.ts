@@ -22,7 +22,7 @@ import type { WorkflowEngine } from '../engine/port.js';
 import { AppError, Conflict, NotFound } from '../errors.js';
 import type { SlaService } from '../sla/index.js';
 import { taskById } from './sql/taskById.js';
-import { cancelTask, finishCompletion, revertCompletion } from './sql/transitions.js';
+import { cancelTask, completedElsewhere, finishCompletion, revertCompletion } from './sql/transitions.js';
 import type { Actor, TaskRow } from './types.js';
 
 /** The SLA room's step clocks, as the inbox uses them. */
@@ -31,9 +31,12 @@ export type StepClocks = Pick<SlaService, 'startStepClock' | 'stopStep'> & {
   cancelStep?(q: Queryable, taskId: string, at: Date): Promise<unknown>;
 };
 
+/** What the inbox asks of the engine to finish a step: a job's completion or a Camunda user task's. */
+export type StepEngine = Pick<WorkflowEngine, 'completeJob' | 'completeUserTask'>;
+
 export interface CompletionDeps {
   db: Db;
-  engine: Pick<WorkflowEngine, 'completeJob'>;
+  engine: StepEngine;
   sla?: StepClocks;
   clock: Clock;
 }
@@ -44,7 +47,7 @@ const SYSTEM_ROLE = 'system';
 
 export async function settleCompletion(deps: CompletionDeps, task: TaskRow, actor: Actor, mode: 'live' | 'recovery'): Promise<TaskRow> {
   try {
-    await deps.engine.completeJob({ jobKey: task.jobKey, variables: task.decision ?? {} });
+    await completeInEngine(deps.engine, task, task.decision ?? {});
   } catch (e) {
     if (e instanceof NotFound) {
       if (mode === 'recovery') return finish(deps, task, actor, mode);
@@ -63,6 +66,12 @@ export async function settleCompletion(deps: CompletionDeps, task: TaskRow, acto
   return finish(deps, task, actor, mode);
 }
 
+/** Completes the task's step in the engine: its Camunda user task, or its job. */
+export function completeInEngine(engine: StepEngine, task: Pick<TaskRow, 'jobKey' | 'userTaskKey'>, variables: Record<string, unknown>): Promise<void> {
+  if (task.userTaskKey) return engine.completeUserTask({ userTaskKey: task.userTaskKey, variables, action: 'complete' });
+  return engine.completeJob({ jobKey: task.jobKey!, variables });
+}
+
 async function finish(deps: CompletionDeps, task: TaskRow, actor: Actor, mode: 'live' | 'recovery'): Promise<TaskRow> {
   const at = new Date(deps.clock.now());
   return deps.db.tx(async (q) => {
@@ -78,7 +87,7 @@ async function finish(deps: CompletionDeps, task: TaskRow, actor: Actor, mode: '
       at,
       payload: {
         taskId: done.id,
-        jobKey: done.jobKey,
+        ...keyOf(done),
         elementId: done.elementId,
         name: done.name,
         agencyCode: done.agencyCode,
@@ -99,7 +108,7 @@ async function finish(deps: CompletionDeps, task: TaskRow, actor: Actor, mode: '
 export async function withdraw(
   deps: Pick<CompletionDeps, 'db' | 'sla' | 'clock'>,
   task: TaskRow,
-  noticedBy: 'completion' | 'lease',
+  noticedBy: 'completion' | 'lease' | 'engine',
 ): Promise<TaskRow | undefined> {
   const at = new Date(deps.clock.now());
   return deps.db.tx(async (q) => {
@@ -113,8 +122,45 @@ export async function withdraw(
       dossierCode: gone.dossierCode,
       action: 'task.withdrawn',
       at,
-      payload: { taskId: gone.id, jobKey: gone.jobKey, elementId: gone.elementId, name: gone.name, agencyCode: gone.agencyCode, noticedBy },
+      payload: { taskId: gone.id, ...keyOf(gone), elementId: gone.elementId, name: gone.name, agencyCode: gone.agencyCode, noticedBy },
     });
     return gone;
   });
+}
+
+/**
+ * The engine says the task's Camunda user task was completed, not through the inbox (an
+ * administrator through /v2/user-tasks): the task is completed, its step clock judged, and the
+ * audit says who noticed it and that the inbox holds no decision.
+ */
+export async function completedOutside(deps: Pick<CompletionDeps, 'db' | 'sla' | 'clock'>, task: TaskRow, completedAt: Date): Promise<TaskRow | undefined> {
+  return deps.db.tx(async (q) => {
+    const done = await completedElsewhere(q, task.id, completedAt);
+    if (!done) return undefined;
+    const stepResult = done.dossierCode && deps.sla ? await deps.sla.stopStep(q, done.id, completedAt) : undefined;
+    await appendAudit(q, {
+      actor: INBOX_ACTOR,
+      role: SYSTEM_ROLE,
+      agency: done.agencyCode,
+      dossierCode: done.dossierCode,
+      action: 'task.completed',
+      at: new Date(deps.clock.now()),
+      payload: {
+        taskId: done.id,
+        ...keyOf(done),
+        elementId: done.elementId,
+        name: done.name,
+        agencyCode: done.agencyCode,
+        completedOutsideInbox: true,
+        decision: null,
+        stepResult: stepResult ?? null,
+      },
+    });
+    return done;
+  });
+}
+
+/** The engine key an audit row names: the user task's, or the job's. */
+export function keyOf(t: Pick<TaskRow, 'jobKey' | 'userTaskKey'>): { userTaskKey: string } | { jobKey: string | null } {
+  return t.userTaskKey ? { userTaskKey: t.userTaskKey } : { jobKey: t.jobKey };
 }

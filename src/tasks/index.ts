@@ -1,6 +1,8 @@
-/** The agency inbox: user-task jobs as inbox rows, claim / assign / complete, authorisation by agency. */
+/** The agency inbox: user tasks (Camunda user tasks and job-worker user tasks' jobs) as inbox rows, claim / assign / complete, authorisation by agency. */
 export { TaskService, type TaskServiceOptions } from './service.js';
-export { InboxWorker, startInboxWorker, candidateGroups, NO_AGENCY, type InboxWorkerOptions, type SweepResult } from './worker.js';
+export { InboxWorker, startInboxWorker, candidateGroups, type InboxWorkerOptions, type SweepResult } from './worker.js';
+export { NO_AGENCY } from './persist.js';
+export { completeInEngine } from './completion.js';
 export { DecisionSchemas, DEFAULT_DECISION_SCHEMA, type DecisionProblem, type DecisionTarget } from './decisions.js';
 export { AgencyNotFound } from './resolve.js';
 export type { StepClocks } from './completion.js';

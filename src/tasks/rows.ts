@@ -2,7 +2,7 @@
 import type { TaskRow, TaskState } from './types.js';
 
 /** Every column a TaskRow needs; `t` is domain.tasks. */
-export const TASK_COLUMNS = `t.id::text, t.job_key::text, t.dossier_code, t.procedure_code, t.bpmn_process_id,
+export const TASK_COLUMNS = `t.id::text, t.job_key::text, t.user_task_key::text, t.dossier_code, t.procedure_code, t.bpmn_process_id,
   t.process_instance_key::text, t.element_id, t.element_instance_key::text, t.name, t.agency_code, t.agency_kind,
   t.candidate_groups, t.assignee, t.state, t.form_key, t.due_at, t.created_at, t.claimed_at, t.completed_at,
   t.completed_by, t.decision, t.variables, t.lease_until`;
@@ -12,7 +12,8 @@ export const RETURNING = TASK_COLUMNS.replace(/\bt\./g, '');
 
 export interface DbTaskRow {
   id: string;
-  job_key: string;
+  job_key: string | null;
+  user_task_key: string | null;
   dossier_code: string | null;
   procedure_code: string | null;
   bpmn_process_id: string | null;
@@ -40,6 +41,7 @@ export function toTask(r: DbTaskRow): TaskRow {
   return {
     id: r.id,
     jobKey: r.job_key,
+    userTaskKey: r.user_task_key,
     dossierCode: r.dossier_code,
     procedureCode: r.procedure_code,
     bpmnProcessId: r.bpmn_process_id,

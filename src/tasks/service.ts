@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../engine/clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { reportedProblem } from '../schemas.js';
-import { INBOX_ACTOR, settleCompletion, type StepClocks } from './completion.js';
+import { INBOX_ACTOR, keyOf, settleCompletion, type StepClocks, type StepEngine } from './completion.js';
 import { DecisionSchemas } from './decisions.js';
 import { MAX_PAGE_SIZE, listTasks } from './sql/listTasks.js';
 import { taskById } from './sql/taskById.js';
@@ -17,9 +17,12 @@ import * as tr from './sql/transitions.js';
 import { checkActor, checkMayAct, isCounterKind, mayOverride } from './scope.js';
 import type { Actor, ListFilter, TaskPage, TaskRow } from './types.js';
 
+/** The engine as the inbox service uses it: completions, and the assignee of Camunda user tasks. */
+export type TaskEngine = StepEngine & Pick<WorkflowEngine, 'assignUserTask' | 'unassignUserTask'>;
+
 export interface TaskServiceOptions {
   db: Db;
-  engine: Pick<WorkflowEngine, 'completeJob'>;
+  engine: TaskEngine;
   sla?: StepClocks;
   clock?: Clock;
   /** Default: every schema in the project's schemas/tasks. */
@@ -31,7 +34,7 @@ const INT64_MAX = 9223372036854775807n;
 
 export class TaskService {
   private readonly db: Db;
-  private readonly engine: Pick<WorkflowEngine, 'completeJob'>;
+  private readonly engine: TaskEngine;
   private readonly sla?: StepClocks;
   private readonly clock: Clock;
   readonly decisions: DecisionSchemas;
@@ -89,7 +92,7 @@ export class TaskService {
       if (t) await this.audit(q, a, t, 'task.claimed', at, { assignee: a.username });
       return t;
     });
-    if (done) return done;
+    if (done) return this.mirrorAssignee(done, 'claim');
     const t = this.found(await this.byId(this.db, id, a), id);
     if (t.state === 'claimed' && t.assignee === a.username) return t; // claiming twice is claiming once
     throw this.notPossible(t, a, 'nhận (claim)');
@@ -98,14 +101,13 @@ export class TaskService {
   async unclaim(actor: Actor, id: string): Promise<TaskRow> {
     const a = this.acting(actor);
     this.checkId(id);
-    this.checkId(id);
     const at = this.now();
     const done = await this.db.tx(async (q) => {
       const t = await tr.unclaim(q, id, a, mayOverride(a));
       if (t) await this.audit(q, a, t, 'task.unclaimed', at, {});
       return t;
     });
-    if (done) return done;
+    if (done) return this.mirrorAssignee(done, 'unclaim');
     const t = this.found(await this.byId(this.db, id, a), id);
     if (t.state === 'open') return t;
     if (t.state === 'claimed') {
@@ -128,7 +130,7 @@ export class TaskService {
       if (moved) await this.audit(q, a, moved, 'task.assigned', at, { from: t.assignee, to });
       return moved;
     });
-    if (done) return done;
+    if (done) return this.mirrorAssignee(done, 'assign');
     const now = this.found(await this.byId(this.db, id, a), id);
     if (now.state === 'claimed') {
       throw new Conflict(
@@ -170,7 +172,7 @@ export class TaskService {
         dossierCode,
         action: 'task.cancelled',
         at,
-        payload: { taskId: t.id, jobKey: t.jobKey, elementId: t.elementId, name: t.name, agencyCode: t.agencyCode, assignee: t.assignee },
+        payload: { taskId: t.id, ...keyOf(t), elementId: t.elementId, name: t.name, agencyCode: t.agencyCode, assignee: t.assignee },
       });
     }
     return gone;
@@ -184,6 +186,20 @@ export class TaskService {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /**
+   * A Camunda user task's assignee follows the inbox's, so /v2/user-tasks and Camunda's tools
+   * show who holds it. The inbox row is what officials work from: when the engine cannot take
+   * the change (the task just ended), the inbox's answer stands and the follower settles the row.
+   */
+  private async mirrorAssignee(t: TaskRow, action: string): Promise<TaskRow> {
+    if (!t.userTaskKey) return t;
+    const change = t.assignee
+      ? this.engine.assignUserTask({ userTaskKey: t.userTaskKey, assignee: t.assignee, action })
+      : this.engine.unassignUserTask(t.userTaskKey, action);
+    await change.catch(() => undefined);
+    return t;
+  }
 
   private acting(actor: Actor): Actor {
     const a = checkActor(actor);

@@ -1,5 +1,5 @@
 /**
- * The inbox's vocabulary: a task (one user-task job of one agency), who acts on it, and what a
+ * The inbox's vocabulary: a task (one user task of one agency: a Camunda user task, or a job-worker user task's job), who acts on it, and what a
  * list request asks for. Keys and ids are decimal strings, instants ISO 8601 in UTC.
  */
 
@@ -18,7 +18,10 @@ export interface Actor {
 
 export interface TaskRow {
   id: string;
-  jobKey: string;
+  /** A job-worker user task's job (`io.camunda.zeebe:userTask`); null for a Camunda user task. */
+  jobKey: string | null;
+  /** A Camunda user task (`zeebe:userTask`); null for a job-worker user task. */
+  userTaskKey: string | null;
   dossierCode: string | null;
   procedureCode: string | null;
   bpmnProcessId: string | null;

@@ -1,5 +1,7 @@
 /**
- * The inbox worker: turns `io.camunda.zeebe:userTask` jobs into inbox rows.
+ * The inbox worker: turns user tasks into inbox rows — Camunda user tasks through the follower
+ * (user-task-follower.ts, when `userTasks` is given), and job-worker user tasks'
+ * `io.camunda.zeebe:userTask` jobs as follows.
  *
  * A user-task job is not a unit of work to finish now: it waits, ACTIVATED, until an official
  * decides — days, sometimes weeks. So the worker does not use the engine's JobWorker (whose
@@ -36,22 +38,20 @@
  * (completion.ts) and withdraws tasks whose job is gone (an interrupting event or a cancelled
  * instance), so they leave the inbox.
  */
-import { appendAudit } from '../audit/index.js';
 import { USER_TASK_JOB_TYPE } from '../bpmn/index.js';
 import type { Db, Queryable } from '../db/index.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import type { ActivatedJob, WorkflowEngine } from '../engine/port.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { Catalog } from '../procedures/index.js';
-import { INBOX_ACTOR, settleCompletion, withdraw, type StepClocks } from './completion.js';
-import { AgencyNotFound, findDossier, handedOverFrom, resolveAgency, stepOf, type AgencyRef, type DossierRef, type StepRef } from './resolve.js';
-import { insertTask } from './sql/insertTask.js';
+import { INBOX_ACTOR, settleCompletion, withdraw, type StepClocks, type StepEngine } from './completion.js';
+import { persistTask, type PersistDeps, type TaskSource } from './persist.js';
+import { AgencyNotFound } from './resolve.js';
+import { UserTaskFollower, type FollowerQueries } from './user-task-follower.js';
 import { leasesEndingBefore, recordLease, stalledCompletions } from './sql/leases.js';
 import type { TaskRow } from './types.js';
 
 const DAY = 86_400_000;
-/** The agency of a task whose job names no candidate group and has no dossier. */
-export const NO_AGENCY = '-';
 
 export interface InboxWorkerOptions {
   db: Db;
@@ -79,9 +79,11 @@ export interface InboxWorkerOptions {
   /** The BPMN name of a job's element (e.g. `ElementNames` over the engine's queries); none without it. */
   elementName?: (job: ActivatedJob) => Promise<string | undefined>;
   onError?: (err: unknown, job?: ActivatedJob) => void;
+  /** The engine's reads of Camunda user tasks: without them only job-worker user tasks reach the inbox. */
+  userTasks?: FollowerQueries;
 }
 
-type InboxEngine = Pick<WorkflowEngine, 'activateJobs' | 'updateJobTimeout' | 'failJob' | 'completeJob' | 'onJobCreated'>;
+type InboxEngine = Pick<WorkflowEngine, 'activateJobs' | 'updateJobTimeout' | 'failJob' | 'onJobCreated' | 'onUserTaskChanged'> & StepEngine;
 
 export interface SweepResult {
   renewed: number;
@@ -102,6 +104,8 @@ export class InboxWorker {
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe?: () => void;
   private sweeping?: Promise<SweepResult>;
+  private readonly persistDeps: PersistDeps;
+  private readonly follower?: UserTaskFollower;
 
   constructor(
     private readonly engine: InboxEngine,
@@ -113,12 +117,15 @@ export class InboxWorker {
     this.batch = opts.batch ?? 32;
     this.name = opts.worker ?? `lienthong-inbox-${process.pid}`;
     this.onError = opts.onError ?? (() => undefined);
+    this.persistDeps = { db: opts.db, clock: this.clock, catalog: opts.catalog, sla: opts.sla, onTaskCreated: opts.onTaskCreated };
+    if (opts.userTasks) this.follower = new UserTaskFollower(engine, { ...this.persistDeps, queries: opts.userTasks, onError: (e) => this.onError(e) });
   }
 
   start(): this {
     this.unsubscribe = this.engine.onJobCreated((type) => {
       if (type === USER_TASK_JOB_TYPE) this.wake();
     });
+    this.follower?.start(() => this.wake());
     const every = (ms: number, f: () => void) => {
       const t = setInterval(f, ms);
       t.unref();
@@ -140,6 +147,7 @@ export class InboxWorker {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.unsubscribe?.();
+    this.follower?.stop();
     await Promise.allSettled([this.polling, this.sweeping]);
   }
 
@@ -153,7 +161,8 @@ export class InboxWorker {
   }
 
   /**
-   * Activates and persists user-task jobs until none are left; returns how many were handled.
+   * Activates and persists user-task jobs until none are left, then follows the Camunda user
+   * tasks created or ended since the last round; returns how many were handled.
    * One round at a time: a call during a round waits for it (and then runs another).
    */
   async poll(): Promise<number> {
@@ -174,6 +183,10 @@ export class InboxWorker {
             handled++;
           }
           if (jobs.length === this.batch) this.again = true;
+          if (this.follower && !this.closed) {
+            const f = await this.follower.poll();
+            handled += f.created + f.finished + f.withdrawn;
+          }
         } while (this.again && !this.closed);
       } finally {
         this.polling = undefined;
@@ -202,88 +215,12 @@ export class InboxWorker {
 
   /**
    * The transaction of the diagram above: the inbox row (idempotent on the job key), and for a
-   * new row its step clock, its audit row and the hook. Does not touch the job.
+   * new row its step clock, its audit row and the hook (persist.ts). Does not touch the job.
    */
   async persist(job: ActivatedJob): Promise<{ created: boolean; task: TaskRow }> {
-    const kinds = candidateGroups(job);
     // Read before the transaction: on PGlite's single connection the engine cannot be asked inside it.
     const bpmnName = await this.elementName(job).catch(() => undefined);
-    const at = new Date(this.clock.now());
-    return this.opts.db.tx(async (q) => {
-      const dossier = await findDossier(q, job);
-      let agency: AgencyRef | { code: string; kind: string | null };
-      let step: StepRef | undefined;
-      if (dossier) {
-        agency = await resolveAgency(q, kinds, dossier);
-        step = stepOf(this.opts.catalog, dossier, agency.kind!, job.elementId);
-      } else {
-        agency = { code: kinds[0] ?? NO_AGENCY, kind: kinds[0] ?? null };
-      }
-      const headerDue = job.customHeaders['io.camunda.zeebe:dueDate'];
-      const { created, task } = await insertTask(q, {
-        jobKey: job.key,
-        dossierCode: dossier?.code ?? null,
-        procedureCode: dossier?.procedureCode ?? null,
-        bpmnProcessId: job.bpmnProcessId,
-        processInstanceKey: job.processInstanceKey,
-        elementId: job.elementId,
-        elementInstanceKey: job.elementInstanceKey,
-        name: step?.name ?? bpmnName ?? job.elementId,
-        agencyCode: agency.code,
-        agencyKind: agency.kind,
-        candidateGroups: kinds,
-        assignee: job.customHeaders['io.camunda.zeebe:assignee'] || null,
-        formKey: job.customHeaders['io.camunda.zeebe:formKey'] || null,
-        dueAt: headerDue && !Number.isNaN(Date.parse(headerDue)) ? new Date(headerDue) : null,
-        createdAt: at,
-        // A dossier's data is read through the dossier (whose reads are logged), not copied here.
-        variables: dossier ? {} : job.variables,
-      });
-      if (!created) return { created, task };
-      let t = task;
-      let clockDue: Date | undefined;
-      if (dossier && step && this.opts.sla) {
-        ({ dueAt: clockDue } = await this.opts.sla.startStepClock(q, {
-          dossierCode: dossier.code,
-          taskId: t.id,
-          agencyCode: t.agencyCode,
-          step: step.id,
-          limit: step.limit,
-          startedAt: at,
-        }));
-        if (!t.dueAt && clockDue) {
-          await q.query(`update domain.tasks set due_at = $2::timestamptz where id = $1`, [t.id, clockDue.toISOString()]);
-          t = { ...t, dueAt: clockDue.toISOString() };
-        }
-      }
-      await this.auditCreated(q, t, dossier, step, at);
-      await this.opts.onTaskCreated?.(q, t);
-      return { created, task: t };
-    });
-  }
-
-  private async auditCreated(q: Queryable, t: TaskRow, dossier: DossierRef | undefined, step: StepRef | undefined, at: Date): Promise<void> {
-    const from = dossier ? await handedOverFrom(q, dossier) : null;
-    await appendAudit(q, {
-      actor: INBOX_ACTOR,
-      role: 'system',
-      agency: t.agencyCode,
-      dossierCode: t.dossierCode,
-      action: 'task.created',
-      at,
-      payload: {
-        taskId: t.id,
-        jobKey: t.jobKey,
-        processInstanceKey: t.processInstanceKey,
-        elementId: t.elementId,
-        step: step?.id ?? null,
-        name: t.name,
-        from,
-        to: { agencyCode: t.agencyCode, agencyKind: t.agencyKind, step: step?.id ?? t.elementId },
-        dueAt: t.dueAt,
-        limit: step?.limit ?? null,
-      },
-    });
+    return persistTask(this.persistDeps, jobSource(job), bpmnName);
   }
 
   /** Takes the job for the long lease and records until when. */
@@ -305,6 +242,11 @@ export class InboxWorker {
 
   private async sweepOnce(): Promise<SweepResult> {
     const out: SweepResult = { renewed: 0, finished: 0, withdrawn: 0 };
+    if (this.follower) {
+      const f = await this.follower.sweep();
+      out.finished += f.finished;
+      out.withdrawn += f.withdrawn;
+    }
     const now = this.clock.now();
     const deps = { db: this.opts.db, engine: this.engine, sla: this.opts.sla, clock: this.clock };
     for (const t of await stalledCompletions(this.opts.db, new Date(now - (this.opts.stalledAfter ?? 60_000)), 500)) {
@@ -324,7 +266,7 @@ export class InboxWorker {
       after = due[due.length - 1].id;
       for (const t of due) {
         try {
-          await this.extendLease(t.jobKey);
+          await this.extendLease(t.jobKey!); // leasesEndingBefore reads job-worker tasks only
           out.renewed++;
         } catch (e) {
           if (e instanceof NotFound) {
@@ -347,6 +289,23 @@ export class InboxWorker {
 /** Starts the inbox worker on `engine` (see the module comment for its guarantees). */
 export function startInboxWorker(engine: InboxEngine, deps: InboxWorkerOptions): InboxWorker {
   return new InboxWorker(engine, deps).start();
+}
+
+/** A job-worker user task's job as the inbox reads it: Zeebe's `io.camunda.zeebe:*` headers. */
+function jobSource(job: ActivatedJob): TaskSource {
+  return {
+    jobKey: job.key,
+    userTaskKey: null,
+    bpmnProcessId: job.bpmnProcessId,
+    processInstanceKey: job.processInstanceKey,
+    elementId: job.elementId,
+    elementInstanceKey: job.elementInstanceKey,
+    candidateGroups: candidateGroups(job),
+    assignee: job.customHeaders['io.camunda.zeebe:assignee'] || null,
+    formKey: job.customHeaders['io.camunda.zeebe:formKey'] || null,
+    dueDate: job.customHeaders['io.camunda.zeebe:dueDate'] || null,
+    variables: job.variables,
+  };
 }
 
 /** The job's candidate groups (agency kinds), from Zeebe's JSON-array header. */

@@ -109,6 +109,7 @@ export function useDossiers(): DossierHarness {
       sla,
       clock: h.clock,
       elementName: (job) => names.name(job.processDefinitionKey, job.elementId),
+      userTasks: new EmbeddedEngineQueries(h.db),
       pollInterval: 0,
       sweepInterval: 0,
       onTaskCreated: (q, t) => (hookOn ? dossiers.onTaskCreated(q, t) : Promise.resolve()),

@@ -3,7 +3,7 @@
  * residence (commune police) and the health insurance card (social insurance) in parallel,
  * both results returned together at the one-stop counter.
  */
-import { ended, useProcedures } from './support.js';
+import { ended, instant, useProcedures } from './support.js';
 
 const h = useProcedures();
 const CODE = 'birth-registration-group';
@@ -16,7 +16,7 @@ describe('Feature: birth registration → residence ∥ health insurance card �
     const birth = await h.desk.complete(key, 'birthRegistration', 'ubnd-xa.tu-phap-ho-tich', {
       birthCertificate: { number: 'KS-12/2026' },
     });
-    expect(birth.customHeaders['io.camunda.zeebe:dueDate']).toBe(((await h.instance(key)).variables as any).dueDates.birthRegistration);
+    expect(instant(birth.dueDate)).toBe(instant(((await h.instance(key)).variables as any).dueDates.birthRegistration));
 
     // Then the data is handed off and both linked steps are open at the same time
     const police = await h.desk.take(key, 'residenceRegistration', 'cong-an-xa');
@@ -29,11 +29,11 @@ describe('Feature: birth registration → residence ∥ health insurance card �
     expect(await h.activeElements(key)).toEqual(['healthInsuranceCard', 'residenceRegistration']);
 
     // When only the police has finished, nothing is returned yet
-    await h.engine.completeJob({ jobKey: police.key, variables: { residence: { registered: true } } });
+    await h.engine.completeUserTask({ userTaskKey: police.userTaskKey, variables: { residence: { registered: true } } });
     expect(await h.activeElements(key)).toEqual(['healthInsuranceCard']);
 
     // When social insurance issues the card, the citizen is told and the counter returns both results
-    await h.engine.completeJob({ jobKey: card.key, variables: { healthInsurance: { cardNumber: 'TE1010100000001' } } });
+    await h.engine.completeUserTask({ userTaskKey: card.userTaskKey, variables: { healthInsurance: { cardNumber: 'TE1010100000001' } } });
     await h.desk.complete(key, 'returnResult', 'mot-cua-xa', { returnedAt: '2026-01-09T15:30:00+07:00' });
     await ended(h, key);
 

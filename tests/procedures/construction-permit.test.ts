@@ -4,7 +4,8 @@
  * `consultedAgencies`, each in its own agency's inbox with its own due date), the department
  * decides, the result is returned at the provincial centre.
  */
-import { ended, useProcedures } from './support.js';
+import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
+import { ended, instant, useProcedures } from './support.js';
 
 const h = useProcedures();
 const CODE = 'construction-permit';
@@ -18,7 +19,7 @@ describe('Feature: construction permit with parallel consultations', () => {
       opinion: { agree: true, text: 'Đạt yêu cầu về phòng cháy, chữa cháy' },
     });
     const { dueDates } = (await h.instance(key)).variables as any;
-    expect(fire.customHeaders['io.camunda.zeebe:dueDate']).toBe(dueDates.consultation['canh-sat-pccc']);
+    expect(instant(fire.dueDate)).toBe(instant(dueDates.consultation['canh-sat-pccc']));
 
     await h.desk.complete(key, 'permitDecision', 'so-xay-dung', { decision: 'granted' });
     await h.desk.complete(key, 'returnResult', 'mot-cua-tinh');
@@ -41,13 +42,15 @@ describe('Feature: construction permit with parallel consultations', () => {
 
     // All three are open at once, each in its own agency's inbox with its own due date
     const jobs = await Promise.all(agencies.map((a) => h.desk.take(key, 'consultation', a)));
-    expect(jobs.map((j) => j.customHeaders['io.camunda.zeebe:candidateGroups'])).toEqual(agencies.map((a) => JSON.stringify([a])));
-    expect(jobs.map((j) => j.customHeaders['io.camunda.zeebe:dueDate'])).toEqual(agencies.map((a) => dueDates.consultation[a]));
-    expect(jobs.map((j) => j.variables.consultedAgency)).toEqual(agencies);
+    expect(jobs.map((j) => j.candidateGroups)).toEqual(agencies.map((a) => [a]));
+    expect(jobs.map((j) => instant(j.dueDate))).toEqual(agencies.map((a) => instant(dueDates.consultation[a])));
+    const queries = new EmbeddedEngineQueries(h.db);
+    const seen = await Promise.all(jobs.map((j) => queries.searchUserTaskVariables(j.userTaskKey, { filter: { name: 'consultedAgency' } })));
+    expect(seen.map((r) => JSON.parse(r.items[0].value))).toEqual(agencies);
 
     // They answer in another order; the decision waits for the last
     for (const i of [2, 0, 1]) {
-      await h.engine.completeJob({ jobKey: jobs[i].key, variables: { opinion: { agree: i !== 2, by: agencies[i] } } });
+      await h.engine.completeUserTask({ userTaskKey: jobs[i].userTaskKey, variables: { opinion: { agree: i !== 2, by: agencies[i] } } });
       if (i !== 1) expect(await h.desk.inHand(key)).toEqual([]);
     }
     await h.desk.complete(key, 'permitDecision', 'so-xay-dung', { decision: 'refused', refusalReason: 'Ảnh hưởng cảnh quan di tích' });

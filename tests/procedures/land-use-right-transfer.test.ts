@@ -25,7 +25,7 @@ async function untilPaymentWait(dossierCode: string): Promise<string> {
     landParcel: { mapSheet: '12', parcel: '345' },
     at: expect.any(String),
   });
-  await h.engine.completeJob({ jobKey: tax.key, variables: { taxNotice: TAX_NOTICE } });
+  await h.engine.completeUserTask({ userTaskKey: tax.userTaskKey, variables: { taxNotice: TAX_NOTICE } });
   return key;
 }
 

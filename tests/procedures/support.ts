@@ -1,12 +1,13 @@
 /**
  * Scenario support for the linked procedures: the real catalog deployed on an embedded engine,
  * the workers of src/workers running, and an agency desk that does what agency officials do —
- * activate `io.camunda.zeebe:userTask` jobs, check they are theirs, complete them.
+ * find their Camunda user tasks, check they are theirs, complete them.
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { USER_TASK_JOB_TYPE } from '../../src/bpmn/index.js';
-import type { ActivatedJob, Variables } from '../../src/engine/port.js';
+import type { Variables } from '../../src/engine/port.js';
+import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
+import type { UserTaskItem } from '../../src/engine/queries.js';
 import { loadCatalog, ruleVersionAt, type Catalog, type LoadedProcedure, type RuleVersion } from '../../src/procedures/index.js';
 import { registerWorkers, type RegisteredWorkers } from '../../src/workers/index.js';
 import { useEngine, waitFor, type EngineHarness } from '../support/engine.js';
@@ -80,7 +81,7 @@ export function useProcedures(): ProcedureHarness {
   };
   ph.userTasksCreated = async (key) => {
     const events = await h.events(key);
-    return events.filter((e) => e.valueType === 'JOB' && e.intent === 'CREATED' && e.payload?.type === USER_TASK_JOB_TYPE).map((e) => e.elementId!);
+    return events.filter((e) => e.valueType === 'USER_TASK' && e.intent === 'CREATED').map((e) => e.elementId!);
   };
   return ph;
 }
@@ -111,50 +112,50 @@ export function sampleDueDates(version: RuleVersion, consultedAgencies?: string[
   return due;
 }
 
-/** What an agency's inbox does with user-task jobs; jobs activated but not yet wanted are kept. */
+/** What an agency's inbox does with user tasks; a task taken is no longer "in hand" for the others. */
 export class AgencyDesk {
-  private readonly pool: ActivatedJob[] = [];
+  private readonly taken = new Set<string>();
 
   constructor(private readonly h: EngineHarness) {}
 
-  /** Activates what is open now; returns the element ids of the user tasks in hand (sorted). */
+  private async open(processInstanceKey: string): Promise<UserTaskItem[]> {
+    const queries = new EmbeddedEngineQueries(this.h.db);
+    const { items } = await queries.searchUserTasks({ filter: { processInstanceKey, state: 'CREATED' }, page: { limit: 100 } });
+    return items.filter((t) => !this.taken.has(t.userTaskKey));
+  }
+
+  /** The element ids of the open user tasks of the instance not taken yet (sorted). */
   async inHand(processInstanceKey: string): Promise<string[]> {
-    this.pool.push(...(await this.h.activate(USER_TASK_JOB_TYPE)));
-    return this.pool
-      .filter((j) => j.processInstanceKey === processInstanceKey)
-      .map((j) => j.elementId)
-      .sort();
+    return (await this.open(processInstanceKey)).map((t) => t.elementId).sort();
   }
 
   /** Waits for the user task at `elementId` (for the agency, when several are open there). */
-  async take(processInstanceKey: string, elementId: string, agency?: string): Promise<ActivatedJob> {
-    const match = (j: ActivatedJob) => j.processInstanceKey === processInstanceKey && j.elementId === elementId && (!agency || groups(j).includes(agency));
+  async take(processInstanceKey: string, elementId: string, agency?: string): Promise<UserTaskItem> {
+    const match = (t: UserTaskItem) => t.elementId === elementId && (!agency || t.candidateGroups.includes(agency));
+    let found: UserTaskItem | undefined;
     await waitFor(`a user task at '${elementId}'${agency ? ` for ${agency}` : ''}`, async () => {
-      if (this.pool.some(match)) return true;
-      this.pool.push(...(await this.h.activate(USER_TASK_JOB_TYPE)));
-      return this.pool.some(match);
+      found = (await this.open(processInstanceKey)).find(match);
+      return !!found;
     });
-    const i = this.pool.findIndex(match);
-    return this.pool.splice(i, 1)[0];
+    this.taken.add(found!.userTaskKey);
+    return found!;
   }
 
   /**
-   * The agency's official completes the step: the job must carry the agency as its candidate
-   * group and a due date; returns the job as the inbox saw it.
+   * The agency's official completes the step: the task must carry the agency as its candidate
+   * group and a due date; returns the task as the inbox saw it.
    */
-  async complete(processInstanceKey: string, elementId: string, agency: string, variables: Variables = {}): Promise<ActivatedJob> {
-    const job = await this.take(processInstanceKey, elementId, agency);
-    expect(groups(job)).toEqual([agency]);
-    expect(job.customHeaders['io.camunda.zeebe:dueDate']).toEqual(expect.any(String));
-    await this.h.engine.completeJob({ jobKey: job.key, variables });
-    return job;
+  async complete(processInstanceKey: string, elementId: string, agency: string, variables: Variables = {}): Promise<UserTaskItem> {
+    const task = await this.take(processInstanceKey, elementId, agency);
+    expect(task.candidateGroups).toEqual([agency]);
+    expect(task.dueDate).toEqual(expect.any(String));
+    await this.h.engine.completeUserTask({ userTaskKey: task.userTaskKey, variables });
+    return task;
   }
 }
 
-export function groups(job: ActivatedJob): string[] {
-  const raw = job.customHeaders['io.camunda.zeebe:candidateGroups'];
-  return raw ? (JSON.parse(raw) as string[]) : [];
-}
+/** The same instant, however it is written (a due date comes back from the engine in UTC). */
+export const instant = (iso: string | undefined): number => Date.parse(iso ?? '');
 
 /** Waits until the instance has ended. */
 export async function ended(h: EngineHarness, key: string): Promise<void> {

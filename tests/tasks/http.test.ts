@@ -152,7 +152,7 @@ describe('Feature: the inbox over HTTP', () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect([a, b].find((r) => r.status === 409)!.body).toMatchObject({ error: 'Conflict' });
-    const completions = (await h.events(instanceKey)).filter((e) => e.valueType === 'JOB' && e.intent === 'COMPLETED');
+    const completions = (await h.events(instanceKey)).filter((e) => e.valueType === 'USER_TASK' && e.intent === 'COMPLETED');
     expect(completions).toHaveLength(1);
   });
 

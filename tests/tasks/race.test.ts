@@ -11,12 +11,12 @@ import { USERS, useInbox } from './support.js';
 
 const h = useInbox();
 
-async function jobCompletions(instanceKey: string): Promise<number> {
-  return (await h.events(instanceKey)).filter((e) => e.valueType === 'JOB' && e.intent === 'COMPLETED').length;
+async function userTaskCompletions(instanceKey: string): Promise<number> {
+  return (await h.events(instanceKey)).filter((e) => e.valueType === 'USER_TASK' && e.intent === 'COMPLETED').length;
 }
 
 describe('Feature: the double-completion race', () => {
-  test('Scenario: Promise.all of two completions by two officers of the agency → one success, one Conflict, one JOB COMPLETED', async () => {
+  test('Scenario: Promise.all of two completions by two officers of the agency → one success, one Conflict, one USER_TASK COMPLETED', async () => {
     await h.db.query(`insert into domain.users (username, full_name, password_hash, role, agency_code) values ('tp2', 'tp2', 'x', 'officer', 'tp.phuc-xa')`);
     const tp2 = { username: 'tp2', role: 'officer' as const, agencyCode: 'tp.phuc-xa' };
     for (let round = 0; round < 5; round++) {
@@ -32,7 +32,7 @@ describe('Feature: the double-completion race', () => {
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
       expect(lost[0].reason).toMatchObject({ name: 'Conflict' });
-      expect(await jobCompletions(instanceKey)).toBe(1);
+      expect(await userTaskCompletions(instanceKey)).toBe(1);
       // the task, the process and the audit agree on who won
       const winner = won[0].value;
       const stored = await h.tasks.get(h.db, task.id);
@@ -53,7 +53,7 @@ describe('Feature: the double-completion race', () => {
       h.tasks.complete(USERS.tp1, task.id, { outcome: 'approved' }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect(await jobCompletions(instanceKey)).toBe(1);
+    expect(await userTaskCompletions(instanceKey)).toBe(1);
   });
 
   // Two transactions open at once need two connections: PostgreSQL only (PGlite has one).

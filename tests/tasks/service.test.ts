@@ -290,7 +290,7 @@ describe('Feature: completing a task', () => {
       `update domain.tasks set state = 'completing', completed_by = 'tp1', decision = '{"outcome":"approved"}', completing_at = $2 where id = $1`,
       [task.id, new Date(T0).toISOString()],
     );
-    await h.engine.completeJob({ jobKey: task.jobKey, variables: { outcome: 'approved' } });
+    await h.engine.completeUserTask({ userTaskKey: task.userTaskKey!, variables: { outcome: 'approved' } });
     // When the sweep runs a while later
     h.clock.advance(5 * 60_000);
     expect(await h.worker.sweep()).toMatchObject({ finished: 1 });
@@ -298,7 +298,7 @@ describe('Feature: completing a task', () => {
     expect(await h.tasks.get(h.db, task.id)).toMatchObject({ state: 'completed', completedBy: 'tp1', assignee: 'tp1' });
     expect((await h.sla.clocks(h.db, code)).find((c) => c.taskId === task.id)!.state).not.toBe('running');
     expect((await h.audit('task.completed'))[0]).toMatchObject({ payload: { recovered: true, completedBy: 'tp1' } });
-    const completions = (await h.events(instanceKey)).filter((ev) => ev.valueType === 'JOB' && ev.intent === 'COMPLETED');
+    const completions = (await h.events(instanceKey)).filter((ev) => ev.valueType === 'USER_TASK' && ev.intent === 'COMPLETED');
     expect(completions).toHaveLength(1);
   });
 

@@ -60,7 +60,11 @@ export interface InboxHarness extends EngineHarness {
 
 let seq = 0;
 
-export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}): InboxHarness {
+/**
+ * `userTasks: 'job'` deploys the catalog as job-worker user tasks (the procedures without their
+ * `zeebe:userTask`), as dossiers received before the procedures moved to Camunda user tasks run.
+ */
+export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}, o: { userTasks?: 'camunda' | 'job' } = {}): InboxHarness {
   const h = useEngine();
   let catalog: Catalog;
   let calendar: WorkingCalendar;
@@ -89,7 +93,8 @@ export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}): Inbox
       hooked.push(t);
       return Promise.resolve();
     };
-    await h.engine.deployResources(catalog.resources());
+    const resources = catalog.resources();
+    await h.engine.deployResources(o.userTasks === 'job' ? resources.map(asJobWorkerTasks) : resources);
     sla = new SlaService({ db: h.db, calendar: () => calendar, clock: h.clock });
     tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock });
     const names = new ElementNames(new EmbeddedEngineQueries(h.db));
@@ -99,6 +104,7 @@ export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}): Inbox
       sla,
       clock: h.clock,
       elementName: (job) => names.name(job.processDefinitionKey, job.elementId),
+      userTasks: new EmbeddedEngineQueries(h.db),
       pollInterval: 0,
       sweepInterval: 0,
       onTaskCreated: (q, t) => hook!(q, t),
@@ -245,4 +251,9 @@ export async function failure(p: Promise<unknown>): Promise<any> {
     return e;
   }
   throw new Error('expected a failure, but it succeeded');
+}
+
+/** A procedure's BPMN with job-worker user tasks: its `zeebe:userTask` removed. */
+export function asJobWorkerTasks<R extends { name: string; content: string | Buffer }>(r: R): R {
+  return { ...r, content: r.content.toString().replace(/<zeebe:userTask\s*\/>/g, '') };
 }

@@ -10,7 +10,8 @@ import { chain, end, processXml, start, userTask } from '../support/bpmn.js';
 import { waitFor } from '../support/engine.js';
 import { T0, USERS, useInbox } from './support.js';
 
-const h = useInbox();
+// The job-worker path: leases, activation timeouts and incidents belong to user-task jobs.
+const h = useInbox({}, { userTasks: 'job' });
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
@@ -137,7 +138,7 @@ describe('Feature: one inbox row per user-task job', () => {
     // inside the transaction: still the 60 s activation timeout
     expect(seen).toEqual([T0 + MINUTE]);
     // after the commit: the 30-day lease
-    expect(await jobDeadline(task.jobKey)).toBe(T0 + 30 * DAY);
+    expect(await jobDeadline(task.jobKey!)).toBe(T0 + 30 * DAY);
   });
 
   test('Scenario: a crash after the commit but before the lease: the re-delivered job inserts nothing and only gets its lease', async () => {
@@ -213,7 +214,7 @@ describe('Feature: leases and the sweep', () => {
     expect(await h.worker.sweep()).toEqual({ renewed: 0, finished: 0, withdrawn: 0 });
     h.clock.advance(3 * DAY + 1);
     expect(await h.worker.sweep()).toEqual({ renewed: 1, finished: 0, withdrawn: 0 });
-    expect(await jobDeadline(t.jobKey)).toBe(T0 + 53 * DAY + 1);
+    expect(await jobDeadline(t.jobKey!)).toBe(T0 + 53 * DAY + 1);
     expect((await h.tasks.get(h.db, t.id)).leaseUntil).toBe(new Date(T0 + 53 * DAY + 1).toISOString());
   });
 

@@ -1,14 +1,17 @@
 /**
- * The inbox row of a user-task job. The job key is unique (006's `job_key unique`), so a job
- * delivered twice — Zeebe delivers at least once — inserts nothing the second time: the caller
- * gets `created: false` and the row the first delivery wrote.
+ * The inbox row of a user task: a job-worker user task's job, or a Camunda user task. Both keys
+ * are unique (006's `job_key unique`, 014's `user_task_key unique`), so a task delivered twice —
+ * Zeebe delivers at least once, and the user task follower may hear of a task twice — inserts
+ * nothing the second time: the caller gets `created: false` and the row the first delivery wrote.
  */
 import type { Queryable } from '../../db/index.js';
 import { RETURNING, TASK_COLUMNS, toTask, type DbTaskRow } from '../rows.js';
 import type { TaskRow } from '../types.js';
 
 export interface NewTask {
-  jobKey: string;
+  /** Exactly one of the two. */
+  jobKey: string | null;
+  userTaskKey: string | null;
   dossierCode: string | null;
   procedureCode: string | null;
   bpmnProcessId: string;
@@ -28,12 +31,12 @@ export interface NewTask {
 }
 
 const INSERT = `
-insert into domain.tasks (job_key, dossier_code, procedure_code, bpmn_process_id, process_instance_key, element_id,
+insert into domain.tasks (job_key, user_task_key, dossier_code, procedure_code, bpmn_process_id, process_instance_key, element_id,
   element_instance_key, name, agency_code, agency_kind, candidate_groups, assignee, state, form_key, due_at, created_at,
   claimed_at, variables)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $15::timestamptz, $16::timestamptz,
+values ($1, $18, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13, $14, $15::timestamptz, $16::timestamptz,
   case when $12::text is null then null else $16::timestamptz end, $17::jsonb)
-on conflict (job_key) do nothing
+on conflict do nothing
 returning ${RETURNING}`;
 
 export async function insertTask(q: Queryable, t: NewTask): Promise<{ created: boolean; task: TaskRow }> {
@@ -55,14 +58,38 @@ export async function insertTask(q: Queryable, t: NewTask): Promise<{ created: b
     t.dueAt?.toISOString() ?? null,
     t.createdAt.toISOString(),
     JSON.stringify(t.variables),
+    t.userTaskKey,
   ]);
   if (rows[0]) return { created: true, task: toTask(rows[0]) };
-  const existing = await taskByJobKey(q, t.jobKey);
-  if (!existing) throw new Error(`job ${t.jobKey}: the insert met a conflict but no row has that job key`);
+  const existing = t.jobKey ? await taskByJobKey(q, t.jobKey) : await taskByUserTaskKey(q, t.userTaskKey!);
+  if (!existing) throw new Error(`task ${t.jobKey ?? t.userTaskKey}: the insert met a conflict but no row has that key`);
   return { created: false, task: existing };
 }
 
 export async function taskByJobKey(q: Queryable, jobKey: string): Promise<TaskRow | undefined> {
   const { rows } = await q.query<DbTaskRow>(`select ${TASK_COLUMNS} from domain.tasks t where t.job_key = $1`, [jobKey]);
   return rows[0] && toTask(rows[0]);
+}
+
+export async function taskByUserTaskKey(q: Queryable, userTaskKey: string): Promise<TaskRow | undefined> {
+  const { rows } = await q.query<DbTaskRow>(`select ${TASK_COLUMNS} from domain.tasks t where t.user_task_key = $1`, [userTaskKey]);
+  return rows[0] && toTask(rows[0]);
+}
+
+/** Of these Camunda user task keys, those that have an inbox row. */
+export async function knownUserTasks(q: Queryable, userTaskKeys: string[]): Promise<Set<string>> {
+  if (!userTaskKeys.length) return new Set();
+  const { rows } = await q.query<{ k: string }>(`select user_task_key::text as k from domain.tasks where user_task_key = any($1::bigint[])`, [userTaskKeys]);
+  return new Set(rows.map((r) => r.k));
+}
+
+/** Unfinished inbox rows of Camunda user tasks, by id after `after` (the follower checks them against the engine). */
+export async function openUserTaskRows(q: Queryable, after: string, limit: number): Promise<TaskRow[]> {
+  const { rows } = await q.query<DbTaskRow>(
+    `select ${TASK_COLUMNS} from domain.tasks t
+      where t.user_task_key is not null and t.state in ('open', 'claimed', 'completing') and t.id > $1
+      order by t.id limit $2`,
+    [after, limit],
+  );
+  return rows.map(toTask);
 }

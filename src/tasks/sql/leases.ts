@@ -15,11 +15,12 @@ export async function recordLease(q: Queryable, jobKey: string, until: Date): Pr
   ]);
 }
 
-/** Unfinished tasks whose lease is unknown or ends before `before`, by id after `after`. */
+/** Unfinished job-worker tasks whose lease is unknown or ends before `before`, by id after `after` (a Camunda user task has no lease). */
 export async function leasesEndingBefore(q: Queryable, before: Date, after: string, limit: number): Promise<TaskRow[]> {
   const { rows } = await q.query<DbTaskRow>(
     `select ${TASK_COLUMNS} from domain.tasks t
-      where t.state in ('open', 'claimed', 'completing') and (t.lease_until is null or t.lease_until < $1::timestamptz)
+      where t.job_key is not null and t.state in ('open', 'claimed', 'completing')
+        and (t.lease_until is null or t.lease_until < $1::timestamptz)
         and t.id > $2
       order by t.id limit $3`,
     [before.toISOString(), after, limit],

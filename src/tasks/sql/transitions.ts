@@ -113,6 +113,21 @@ export function finishCompletion(q: Queryable, id: string, at: Date): Promise<Ta
   );
 }
 
+/**
+ * open | claimed → completed, by someone outside the inbox: the engine says its Camunda user task
+ * was completed (through /v2/user-tasks), so no decision of the inbox's is recorded.
+ */
+export function completedElsewhere(q: Queryable, id: string, at: Date): Promise<TaskRow | undefined> {
+  const p = new Params();
+  return one(
+    q,
+    `update domain.tasks set state = 'completed', completed_at = ${p.add(at.toISOString())}::timestamptz
+      where id = ${p.add(id)} and state in ('open', 'claimed')
+      returning ${RETURNING}`,
+    p,
+  );
+}
+
 /** completing → where it came from, when the engine refused the completion. */
 export function revertCompletion(q: Queryable, id: string): Promise<TaskRow | undefined> {
   const p = new Params();
