@@ -17,7 +17,10 @@ import { stepOffsets, type StepOffsets } from './due-dates.js';
 import type { IntakeValidator } from './intake/validate.js';
 import type { Actor, DossierRow } from './types.js';
 
-export type DossierEngine = Pick<WorkflowEngine, 'createProcessInstance' | 'cancelProcessInstance' | 'publishMessage' | 'setVariables' | 'completeJob' | 'completeUserTask'>;
+export type DossierEngine = Pick<
+  WorkflowEngine,
+  'createProcessInstance' | 'cancelProcessInstance' | 'publishMessage' | 'correlateMessage' | 'setVariables' | 'completeJob' | 'completeUserTask'
+>;
 export type DossierQueries = Pick<
   EngineQueries,
   'searchProcessInstances' | 'getProcessInstance' | 'getSequenceFlows' | 'searchProcessDefinitions' | 'searchIncidents' | 'searchElementInstances'

@@ -18,9 +18,11 @@
  *      │                        │ return (the counter hands the result / the papers back)
  *      ├── refuse ──▶ refused ──┼──────────────▶ returned
  *      └── stop ────▶ stopped ──┘
+ *          withdraw ──▶ stopped (the applicant takes the dossier back)
  *
  *   refuse: from received, in_progress, supplement_requested, supplemented
  *   stop:   from received, in_progress, supplement_requested, supplemented
+ *   withdraw: the same
  *   finish: from received, in_progress, supplemented (a step may finish with no task handed over
  *           in between, e.g. a supplement answered just before the last step)
  *   apologize (form 04) changes no state; it is allowed while the dossier is open and its clock
@@ -40,6 +42,7 @@ export const TRANSITIONS = {
   finish: { from: ['received', 'in_progress', 'supplemented'], to: 'done' },
   refuse: { from: OPEN, to: 'refused' },
   stop: { from: OPEN, to: 'stopped' },
+  withdraw: { from: OPEN, to: 'stopped' },
   return: { from: ['done', 'refused', 'stopped'], to: 'returned' },
 } as const satisfies Record<string, { from: readonly DossierStatus[]; to: DossierStatus }>;
 
@@ -66,6 +69,7 @@ const ACTION_VI: Record<TransitionName | 'apologize', string> = {
   finish: 'hoàn thành giải quyết',
   refuse: 'từ chối',
   stop: 'dừng giải quyết',
+  withdraw: 'rút hồ sơ',
   return: 'trả kết quả',
   apologize: 'xin lỗi và hẹn lại',
 };

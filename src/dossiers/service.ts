@@ -18,6 +18,7 @@ import { onTaskCreated, reconcile, type ReconcileResult } from './sync.js';
 import { trace, type Trace } from './trace.js';
 import type { Actor, DossierRow } from './types.js';
 import * as views from './views.js';
+import { withdraw, type WithdrawalInput } from './withdrawal.js';
 
 /** The service's dependencies; the intake validator, clock and log have defaults. */
 export type DossierServiceOptions = Omit<DossierDeps, 'intake' | 'clock' | 'log'> & Partial<Pick<DossierDeps, 'intake' | 'clock' | 'log'>>;
@@ -51,6 +52,11 @@ export class DossierService {
 
   receive(actor: Actor | undefined, req: ReceiveRequest): Promise<Receipt> {
     return receive(this.deps, actor, req);
+  }
+
+  /** By the applicant with the secret, or by counter staff on their behalf (`actor`): form 05. */
+  withdraw(code: string, secret: string | undefined, input: WithdrawalInput, actor?: Actor): Promise<FormDoc> {
+    return withdraw(this.deps, code, secret, input, actor);
   }
 
   requestSupplement(actor: Actor, code: string, input: actions.SupplementRequestInput): Promise<FormDoc> {

@@ -12,6 +12,7 @@
  *   POST /api/dossiers/{code}/supplements           the applicant (with the secret) or counter staff
  *   POST /api/dossiers/{code}/refusal               form 03
  *   POST /api/dossiers/{code}/stop                  form 05
+ *   POST /api/dossiers/{code}/withdrawal            form 05: the applicant (with the secret) or counter staff
  *   POST /api/dossiers/{code}/apology               form 04 (a new appointment)
  *   POST /api/dossiers/{code}/return                returned
  *   GET  /api/dossiers/{code}/forms/{01..06}        ?format=html|json
@@ -22,7 +23,7 @@
  * service on every one of these routes: outside it a dossier is a 404, as one that does not exist;
  * a role that sees no dossier (designer) is a 403. The guards below only refuse roles early.
  *
- * Receiving and supplementing are public routes: the online portal files and supplements without
+ * Receiving, supplementing and withdrawing are public routes: the online portal files and supplements without
  * an account; the handlers then require a counter officer for any other channel, and the secret
  * from anyone not signed in.
  */
@@ -162,6 +163,22 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     body('dossier-decision'),
     async (req, res) => {
       res.status(201).json(await dossiers.stop(actor(req.user!), codeOf(req), req.body as DecisionInput));
+    },
+  );
+
+  router.post(
+    '/dossiers/:code/withdrawal',
+    publicRoute(),
+    describeRoute({
+      summary: 'Người nộp rút hồ sơ (form 05): the applicant withdraws the dossier with the lookup secret, or counter staff on their behalf',
+    }),
+    body('dossier-withdrawal'),
+    async (req, res) => {
+      const { secret, ...input } = req.body as { secret?: string; reason?: string };
+      const code = codeOf(req);
+      if (secret) return res.status(201).json(await dossiers.withdraw(code, secret, input));
+      if (!req.user) throw new Unauthenticated('cần mã tra cứu in trên giấy tiếp nhận (give the lookup secret printed on form 01)');
+      res.status(201).json(await dossiers.withdraw(code, undefined, input, actor(req.user)));
     },
   );
 

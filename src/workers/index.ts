@@ -5,6 +5,7 @@
 import type { JobWorker, WorkflowEngine } from '../engine/port.js';
 import { handoff } from './handoff.js';
 import { notifyCitizen } from './notify-citizen.js';
+import { remindAgency } from './remind-agency.js';
 import { stopDossier } from './stop-dossier.js';
 import { transferToTax } from './transfer-to-tax.js';
 import type { HandlerDeps, JobHandlerSpec, JobTypeDoc, WorkerDeps } from './types.js';
@@ -12,7 +13,7 @@ import type { HandlerDeps, JobHandlerSpec, JobTypeDoc, WorkerDeps } from './type
 export type { JobHandlerSpec, JobHeaderDoc, JobTypeDoc, WorkerDeps, WorkerLog } from './types.js';
 
 /** Every handler, by job type. */
-export const HANDLERS: readonly JobHandlerSpec[] = [handoff, notifyCitizen, transferToTax, stopDossier];
+export const HANDLERS: readonly JobHandlerSpec[] = [handoff, notifyCitizen, transferToTax, stopDossier, remindAgency];
 
 /** Every job type with what a process designer is told about it (the element templates read it). */
 export const JOB_TYPES: readonly (JobTypeDoc & { type: string })[] = HANDLERS.map((h) => ({ type: h.type, ...h.doc }));

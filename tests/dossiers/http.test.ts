@@ -161,6 +161,21 @@ describe('Feature: the lifecycle over HTTP', () => {
     expect((await as('anonymous', 'POST', `/api/dossiers/${code}/supplements`, {})).status).toBe(401);
   });
 
+  test('Scenario: the citizen withdraws with the secret (201, form 05); without it 401, with a wrong one 404, an unknown field 400', async () => {
+    const r = await receive();
+    const code = r.body.dossier.code;
+    expect((await as('anonymous', 'POST', `/api/dossiers/${code}/withdrawal`, {})).status).toBe(401);
+    expect((await as('anonymous', 'POST', `/api/dossiers/${code}/withdrawal`, { secret: 'SAI-MA-TRA-CUU' })).status).toBe(404);
+    const bad = await as('anonymous', 'POST', `/api/dossiers/${code}/withdrawal`, { secret: r.body.lookupSecret, why: 'x' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('why');
+    const w = await as('anonymous', 'POST', `/api/dossiers/${code}/withdrawal`, { secret: r.body.lookupSecret, reason: 'Đã làm thủ tục ở nơi khác' });
+    expect(w.status).toBe(201);
+    expect(w.body.form).toBe('05');
+    const again = await as('anonymous', 'POST', `/api/dossiers/${code}/withdrawal`, { secret: r.body.lookupSecret });
+    expect(again.status).toBe(409);
+  });
+
   test('Scenario: refusal (201, form 03) → return (200) → a second return is 409; the auditor may not refuse (403)', async () => {
     const code = (await receive()).body.dossier.code;
     expect((await as('auditor', 'POST', `/api/dossiers/${code}/refusal`, { reason: 'x', legalBasis: 'y' })).status).toBe(403);

@@ -14,12 +14,13 @@ const h = useDossiers();
 const BIRTH = 'birth-registration-group';
 const DAY = 86_400_000;
 
-type Action = 'requestSupplement' | 'supplement' | 'refuse' | 'stop' | 'return' | 'apologize';
+type Action = 'requestSupplement' | 'supplement' | 'refuse' | 'stop' | 'withdraw' | 'return' | 'apologize';
 const LEGAL_FROM: Record<Action, readonly DossierStatus[]> = {
   requestSupplement: TRANSITIONS.requestSupplement.from,
   supplement: TRANSITIONS.supplement.from,
   refuse: TRANSITIONS.refuse.from,
   stop: TRANSITIONS.stop.from,
+  withdraw: TRANSITIONS.withdraw.from,
   return: TRANSITIONS.return.from,
   apologize: ['received', 'in_progress', 'supplemented'],
 };
@@ -39,6 +40,8 @@ async function act(action: Action, code: string, secret: string): Promise<unknow
       return d.refuse(STAFF.counter, code, { reason: 'Không thuộc thẩm quyền', legalBasis: 'Luật Hộ tịch 2014, Điều 13' });
     case 'stop':
       return d.stop(STAFF.counter, code, { reason: 'Người nộp rút hồ sơ', legalBasis: 'Nghị định 118/2025/NĐ-CP' });
+    case 'withdraw':
+      return d.withdraw(code, secret, { reason: 'Gia đình tự giải quyết' });
     case 'return':
       return d.returnResult(STAFF.counter, code);
     case 'apologize':

@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { durableDatabase, harness, HOUR, resetEngine } from '../support/engine.js';
 import {
+  camundaUserTask,
   chain,
   definitions,
   end,
@@ -25,6 +26,7 @@ import {
   signalStart,
   start,
   subProcess,
+  timerBoundary,
   timerCatch,
   timerStart,
 } from '../support/bpmn.js';
@@ -233,5 +235,37 @@ describe('Feature: restart', () => {
     await h.completeOne('finish');
 
     expect((await h.instance(key)).state).toBe('COMPLETED');
+  });
+
+  test('Scenario: a Camunda user task created before a restart is assigned and completed after it; a timer on it still fires', async () => {
+    await h.deploy(
+      processXml(
+        'p',
+        start('s'),
+        camundaUserTask('review', { candidateGroups: 'ubnd-xa' }),
+        end('e'),
+        ...chain('s', 'review', 'e'),
+        timerBoundary('late', 'review', { duration: 'PT1H' }, { interrupting: false }),
+        serviceTask('remind', 'remind'),
+        end('reminded'),
+        ...chain('late', 'remind', 'reminded'),
+      ),
+    );
+    const key = await h.start('p');
+    const { rows } = await db!.query<{ key: string }>(`select key::text from engine.user_tasks where process_instance_key = $1`, [key]);
+
+    await shutdown();
+    clock.advance(2 * HOUR);
+    await boot();
+    await engine!.tick();
+    await h.completeOne('remind');
+    await engine!.assignUserTask({ userTaskKey: rows[0].key, assignee: 'can-bo' });
+    await engine!.completeUserTask({ userTaskKey: rows[0].key, variables: { ok: true } });
+
+    expect((await h.instance(key)).state).toBe('COMPLETED');
+    expect((await db!.query(`select state, assignee from engine.user_tasks where key = $1`, [rows[0].key])).rows[0]).toEqual({
+      state: 'COMPLETED',
+      assignee: 'can-bo',
+    });
   });
 });

@@ -237,6 +237,17 @@ describe('Rule: message-correlation', () => {
     expect(await lint('message-correlation', waitFor('tax-paid', '=applicantId'))).toEqual([
       { elementId: 'wait', message: expect.stringContaining('must be correlated by =dossierCode, not =applicantId') },
     ]);
+  });  test('invalid: the message start of an event sub-process waits by key too', async () => {
+    const xml = rawDefinitions(`
+  <bpmn:message id="m" name="fee-paid"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode"/></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="e"/><bpmn:endEvent id="e"/>
+    <bpmn:subProcess id="esp" triggeredByEvent="true">
+      <bpmn:startEvent id="paid"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>
+      <bpmn:sequenceFlow id="f2" sourceRef="paid" targetRef="done"/><bpmn:endEvent id="done"/>
+    </bpmn:subProcess>
+  </bpmn:process>`);
+    expect(await lint('message-correlation', xml)).toEqual([{ elementId: 'paid', message: expect.stringContaining('message not declared') }]);
   });
 });
 

@@ -36,14 +36,17 @@ module.exports = function messageCorrelation(config) {
 };
 
 /**
- * The message a catching element waits for (start events are not correlated by key).
+ * The message a catching element waits for: a receive task, a catch or boundary event, or the
+ * start event of an event sub-process (which waits, per instance, by key). A process's own
+ * message start events are not correlated by key.
  *
  * @param {any} node
  * @returns {any}
  */
 function messageOf(node) {
   if (is(node, 'bpmn:ReceiveTask')) return node.messageRef;
-  if (!is(node, 'bpmn:IntermediateCatchEvent') && !is(node, 'bpmn:BoundaryEvent')) return undefined;
+  const inEventSubProcess = is(node, 'bpmn:StartEvent') && node.$parent && node.$parent.triggeredByEvent;
+  if (!is(node, 'bpmn:IntermediateCatchEvent') && !is(node, 'bpmn:BoundaryEvent') && !inEventSubProcess) return undefined;
   const def = (node.eventDefinitions || []).find((/** @type {any} */ d) => is(d, 'bpmn:MessageEventDefinition'));
   return def && def.messageRef;
 }
