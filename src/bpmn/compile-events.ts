@@ -29,10 +29,24 @@ export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: 
         : scope === 'eventSubProcess'
           ? ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition']
           : [],
-    endEvent: ['TerminateEventDefinition', 'ErrorEventDefinition', 'MessageEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition'],
-    intermediateThrowEvent: ['MessageEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition'],
+    endEvent: [
+      'TerminateEventDefinition',
+      'ErrorEventDefinition',
+      'MessageEventDefinition',
+      'EscalationEventDefinition',
+      'SignalEventDefinition',
+      'CompensateEventDefinition',
+    ],
+    intermediateThrowEvent: ['MessageEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition', 'CompensateEventDefinition'],
     intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'SignalEventDefinition'],
-    boundaryEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'ErrorEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition'],
+    boundaryEvent: [
+      'MessageEventDefinition',
+      'TimerEventDefinition',
+      'ErrorEventDefinition',
+      'EscalationEventDefinition',
+      'SignalEventDefinition',
+      'CompensateEventDefinition',
+    ],
   };
   if (!(allowed[node.type] ?? []).includes(kind)) {
     const where =
@@ -69,6 +83,9 @@ export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: 
     if (throws && !code) problem(n, 'an escalation throw event needs an escalation with an escalation code');
     if (code && /^=/.test(code)) problem(n, 'escalation codes must be static');
     node.event = { kind: 'escalation', escalationCode: code || undefined };
+  } else if (kind === 'CompensateEventDefinition') {
+    if (d.waitForCompletion === false) problem(n, 'waitForCompletion="false" is not supported: a compensation throw event waits for its handlers, as on Zeebe');
+    node.event = { kind: 'compensation', activityRef: node.type === 'boundaryEvent' ? undefined : (d.activityRef?.id ?? undefined) };
   } else if (kind === 'MessageEventDefinition') {
     if (node.type === 'endEvent' || node.type === 'intermediateThrowEvent') {
       // Zeebe: a message throw event is work for a job worker.

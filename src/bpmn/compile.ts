@@ -4,6 +4,7 @@
  */
 import { ACTIVITIES, compileCall, compileJobTask, compileLoop, compileMappings, compileUserTask } from './compile-activities.js';
 import { compileEvent } from './compile-events.js';
+import { associations, linkCompensation } from './compile-compensation.js';
 import { ext, feel, refuseUnknownExtensions, type Problem } from './zeebe-ext.js';
 import { BpmnValidationError, type BpmnProblem, type ElementType, type ExecutableProcess, type FlowNode, type ScopeKind, type SequenceFlow } from './model.js';
 
@@ -78,8 +79,12 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
     if (!host || !ACTIVITIES.has(host.type)) problem(raw.get(el.id), 'a boundary event must be attached to an activity of the same process');
     else if (el.event?.kind === 'escalation' && host.type !== 'subProcess' && host.type !== 'callActivity') {
       problem(raw.get(el.id), 'an escalation boundary event may only be attached to a sub-process or a call activity');
-    } else host.boundaries.push(el.id);
+    } else if (el.event?.kind !== 'compensation') host.boundaries.push(el.id); // a compensation boundary is no wait
   }
+  const links = new Map<string, string[]>();
+  associations(proc, links);
+  for (const n of raw.values()) associations(n, links);
+  linkCompensation(out, links, raw, problem);
   // Event-based gateways: every outgoing flow leads to a message, timer or signal catch event.
   for (const el of Object.values(out.elements)) {
     if (el.type !== 'eventBasedGateway') continue;
@@ -141,6 +146,7 @@ function compileScope(container: any, scopeId: string, kind: ScopeKind, out: Exe
       boundaries: [],
     };
     if (n.default) node.defaultFlow = n.default.id;
+    if (n.isForCompensation) node.forCompensation = true;
     refuseUnknownExtensions(n, problem);
     // An event sub-process's start interrupts its scope unless it says otherwise (an error start always does).
     if (type === 'startEvent' && kind === 'eventSubProcess') node.cancelActivity = n.isInterrupting !== false;
@@ -207,7 +213,7 @@ function checkStructure(raw: any, el: FlowNode, out: ExecutableProcess, flows: a
     if (el.incoming.length || el.outgoing.length) problem(raw, 'an event sub-process cannot have incoming or outgoing sequence flows');
     return;
   }
-  if (el.type !== 'startEvent' && el.type !== 'boundaryEvent' && el.incoming.length === 0) {
+  if (el.type !== 'startEvent' && el.type !== 'boundaryEvent' && !el.forCompensation && el.incoming.length === 0) {
     problem(raw, 'has no incoming sequence flow, so no token can ever reach it');
   }
   if (el.type === 'endEvent' && el.outgoing.length) problem(raw, 'an end event cannot have outgoing sequence flows');

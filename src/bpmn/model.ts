@@ -106,7 +106,9 @@ export type EventDefinition =
   | { kind: 'signal'; signal: { name: Expr } }
   /** escalationCode absent: a catch-all escalation catch event. */
   | { kind: 'escalation'; escalationCode?: string }
-  | { kind: 'terminate' };
+  | { kind: 'terminate' }
+  /** A compensation boundary event (no wait: it links its activity to a handler), or a throw event: one activity's handler, or every one in its scope. */
+  | { kind: 'compensation'; activityRef?: string };
 
 export interface LoopDefinition {
   sequential: boolean;
@@ -157,6 +159,10 @@ export interface FlowNode {
   eventStart?: string;
   called?: CallDefinition;
   loop?: LoopDefinition;
+  /** A compensation handler (`isForCompensation`): no sequence flows; activated by a compensation throw event. */
+  forCompensation?: boolean;
+  /** A compensation activity: the handler its compensation boundary event is associated with. */
+  compensationHandler?: string;
 }
 
 export interface SequenceFlow {

@@ -11,6 +11,9 @@ import { durableDatabase, harness, HOUR, resetEngine } from '../support/engine.j
 import {
   camundaUserTask,
   chain,
+  compensationBoundary,
+  compensationHandler,
+  compensationThrow,
   definitions,
   end,
   escalationBoundary,
@@ -267,5 +270,33 @@ describe('Feature: restart', () => {
       state: 'COMPLETED',
       assignee: 'can-bo',
     });
+  });
+
+  test('Scenario: compensation across restarts — a completion remembered before one, handlers invoked and finished after another', async () => {
+    await h.deploy(
+      processXml(
+        'p',
+        start('s'),
+        serviceTask('book', 'book'),
+        compensationBoundary('undoBook', 'book', 'cancel'),
+        compensationHandler(serviceTask('cancel', 'cancel')),
+        serviceTask('check', 'check'),
+        compensationThrow('undo'),
+        end('e'),
+        ...chain('s', 'book', 'check', 'undo', 'e'),
+      ),
+    );
+    const key = await h.start('p');
+    await h.completeOne('book');
+
+    await shutdown();
+    await boot();
+    await h.completeOne('check');
+    expect((await h.instance(key)).active.sort()).toEqual(['cancel', 'undo']);
+    await shutdown();
+    await boot();
+    await h.completeOne('cancel');
+
+    expect((await h.instance(key)).state).toBe('COMPLETED');
   });
 });

@@ -32,6 +32,8 @@ export interface NodeItem {
   roots?: string[];
   /** A sub-process's own elements and flows. */
   children?: Item[];
+  /** XML placed after the node in its scope (an association to it). */
+  after?: string;
 }
 
 export interface FlowItem {
@@ -192,6 +194,20 @@ export const messageCatch = (id: string, messageName: string, correlationKey: st
 });
 
 // ---- gateways ---------------------------------------------------------------------------------
+
+/** A compensation boundary event of `attachedTo`, associated with its `handler` (see compensationHandler). */
+export const compensationBoundary = (id: string, attachedTo: string, handler: string): NodeItem => ({
+  ...node('boundaryEvent', id, `<bpmn:compensateEventDefinition id="${esc(id)}_def"/>`),
+  attrs: { attachedToRef: attachedTo },
+  after: `<bpmn:association id="${esc(id)}_to_${esc(handler)}" associationDirection="One" sourceRef="${esc(id)}" targetRef="${esc(handler)}"/>`,
+});
+/** Marks an activity as a compensation handler (isForCompensation; it has no sequence flows). */
+export const compensationHandler = (activity: NodeItem): NodeItem => ({ ...activity, attrs: { ...activity.attrs, isForCompensation: 'true' } });
+/** A compensation intermediate throw event: every handler of its scope, or `activityRef`'s. */
+export const compensationThrow = (id: string, activityRef?: string): NodeItem =>
+  node('intermediateThrowEvent', id, `<bpmn:compensateEventDefinition id="${esc(id)}_def"${activityRef ? ` activityRef="${esc(activityRef)}"` : ''}/>`);
+export const compensationEnd = (id: string, activityRef?: string): NodeItem =>
+  node('endEvent', id, `<bpmn:compensateEventDefinition id="${esc(id)}_def"${activityRef ? ` activityRef="${esc(activityRef)}"` : ''}/>`);
 
 export const exclusiveGateway = (id: string): NodeItem => node('exclusiveGateway', id);
 export const parallelGateway = (id: string): NodeItem => node('parallelGateway', id);
@@ -363,6 +379,7 @@ function renderItems(items: Item[], roots: Map<string, string>, indent = '    ')
     const inner = n.children ? '\n' + renderItems(n.children, roots, indent + '  ') + '\n' + indent : '';
     const attrs = attributes({ id: n.id, ...n.attrs, default: byDefault?.id });
     out.push(`${indent}<bpmn:${n.tag}${attrs}>${ext}${incoming}${outgoing}${n.tail ?? ''}${inner}</bpmn:${n.tag}>`);
+    if (n.after) out.push(indent + n.after);
   }
   for (const f of flows) {
     const attrs = attributes({ id: f.id, sourceRef: f.from, targetRef: f.to });

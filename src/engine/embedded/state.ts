@@ -18,6 +18,8 @@ export interface ElementInstance {
   vars?: Record<string, unknown>;
   /** The job this element waits for. */
   job?: string;
+  /** A compensation throw event: how many of the handlers it invoked are still running. */
+  compensating?: number;
   /** The Camunda user task this element waits for. */
   userTask?: string;
   /** The job ran out of retries (its incident is `incident`). */
@@ -62,6 +64,15 @@ export interface InstanceDoc {
   joins?: JoinArrivals;
   /** The process's own event sub-processes' waits. */
   eventWaits?: EventSubProcessWaits;
+  /** Completed activities that have a compensation handler, until compensated (runtime/compensation.ts). */
+  compensable?: CompensableRecord[];
+}
+
+/** One completion of a compensation activity: its handler, and the flow scopes it completed in, innermost first. */
+export interface CompensableRecord {
+  elementId: string;
+  handler: string;
+  path: string[];
 }
 
 export interface InstanceRow {

@@ -2,6 +2,7 @@
 import type { ElementType, FlowNode } from '../../../bpmn/index.js';
 import type { Activate } from './behaviour.js';
 import { activateCallActivity } from './call-activity.js';
+import { activateCompensationThrow } from './compensation.js';
 import { activateCatchEvent } from './catch-events.js';
 import { activateEndEvent } from './errors.js';
 import { activateEscalationThrow } from './escalation.js';
@@ -16,6 +17,7 @@ import { activateUserTask } from './user-task.js';
 /** A throw or end event's behaviour by what it throws: an escalation, a signal, or `otherwise`. */
 function throwBehaviour(node: FlowNode, otherwise: Activate): Activate {
   if (node.event?.kind === 'escalation') return activateEscalationThrow;
+  if (node.event?.kind === 'compensation') return activateCompensationThrow;
   if (node.event?.kind === 'signal') return activateSignalThrow;
   return otherwise;
 }

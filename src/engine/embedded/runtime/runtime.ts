@@ -29,6 +29,7 @@ import { arrive, fireInclusiveJoins, getJoins, isJoin, setJoins } from './joins.
 import { activateMultiInstanceBody, innerCompleted, innerVariables } from './multi-instance.js';
 import { elementEvent, jobEvent, processEvent, takeEvent } from './records.js';
 import { cancelUserTask } from './user-task.js';
+import { compensationAfterComplete, forgetCompensable } from './compensation.js';
 import { applyInputs, applyOutputs } from './variables.js';
 
 export type { IncidentType, Pending, RuntimeContext };
@@ -316,6 +317,7 @@ export class Runtime implements Tokens {
     delete inst.doc.els[key];
     this.ctx.effects.leave(key);
     elementEvent(this.ctx, inst, el, node, 'ELEMENT_COMPLETED', isBody);
+    compensationAfterComplete(this, inst, el, node);
 
     if (node.terminate) {
       this.terminateChildren(inst, el.scope);
@@ -387,6 +389,7 @@ export class Runtime implements Tokens {
     if (el.userTask) cancelUserTask(this.ctx, inst, el);
     if (el.incident) this.ctx.effects.resolveIncident(el.incident, this.ctx.now);
     if (el.child) this.pending.push({ kind: 'cancelChild', childKey: el.child });
+    forgetCompensable(inst, el.key);
     delete inst.doc.els[el.key];
     this.ctx.effects.leave(el.key);
     elementEvent(this.ctx, inst, el, node, 'ELEMENT_TERMINATED', isBody);
