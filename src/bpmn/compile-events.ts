@@ -37,8 +37,14 @@ export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: 
       'SignalEventDefinition',
       'CompensateEventDefinition',
     ],
-    intermediateThrowEvent: ['MessageEventDefinition', 'EscalationEventDefinition', 'SignalEventDefinition', 'CompensateEventDefinition'],
-    intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'SignalEventDefinition'],
+    intermediateThrowEvent: [
+      'MessageEventDefinition',
+      'EscalationEventDefinition',
+      'SignalEventDefinition',
+      'CompensateEventDefinition',
+      'LinkEventDefinition',
+    ],
+    intermediateCatchEvent: ['MessageEventDefinition', 'TimerEventDefinition', 'SignalEventDefinition', 'LinkEventDefinition'],
     boundaryEvent: [
       'MessageEventDefinition',
       'TimerEventDefinition',
@@ -83,6 +89,10 @@ export function compileEvent(n: any, node: FlowNode, scope: ScopeKind, problem: 
     if (throws && !code) problem(n, 'an escalation throw event needs an escalation with an escalation code');
     if (code && /^=/.test(code)) problem(n, 'escalation codes must be static');
     node.event = { kind: 'escalation', escalationCode: code || undefined };
+  } else if (kind === 'LinkEventDefinition') {
+    const name = String(d.name ?? '').trim();
+    if (!name) problem(n, 'a link event needs a name');
+    else node.event = { kind: 'link', name };
   } else if (kind === 'CompensateEventDefinition') {
     if (d.waitForCompletion === false) problem(n, 'waitForCompletion="false" is not supported: a compensation throw event waits for its handlers, as on Zeebe');
     node.event = { kind: 'compensation', activityRef: node.type === 'boundaryEvent' ? undefined : (d.activityRef?.id ?? undefined) };

@@ -85,6 +85,7 @@ function compileProcess(proc: any, problems: BpmnProblem[]): ExecutableProcess {
   associations(proc, links);
   for (const n of raw.values()) associations(n, links);
   linkCompensation(out, links, raw, problem);
+  linkEvents(out, raw, problem);
   // Event-based gateways: every outgoing flow leads to a message, timer or signal catch event.
   for (const el of Object.values(out.elements)) {
     if (el.type !== 'eventBasedGateway') continue;
@@ -213,7 +214,8 @@ function checkStructure(raw: any, el: FlowNode, out: ExecutableProcess, flows: a
     if (el.incoming.length || el.outgoing.length) problem(raw, 'an event sub-process cannot have incoming or outgoing sequence flows');
     return;
   }
-  if (el.type !== 'startEvent' && el.type !== 'boundaryEvent' && !el.forCompensation && el.incoming.length === 0) {
+  const linkCatch = el.type === 'intermediateCatchEvent' && el.event?.kind === 'link';
+  if (el.type !== 'startEvent' && el.type !== 'boundaryEvent' && !el.forCompensation && !linkCatch && el.incoming.length === 0) {
     problem(raw, 'has no incoming sequence flow, so no token can ever reach it');
   }
   if (el.type === 'endEvent' && el.outgoing.length) problem(raw, 'an end event cannot have outgoing sequence flows');
@@ -241,7 +243,24 @@ function checkStructure(raw: any, el: FlowNode, out: ExecutableProcess, flows: a
   }
 }
 
-/** Event definitions, by element kind; anything the engine cannot run is a deploy error. */
+/** Link events: each throw goes to the one catch of its name in its scope; a throw has no outgoing flow, a catch no incoming one. */
+function linkEvents(out: ExecutableProcess, raw: Map<string, any>, problem: Problem): void {
+  const catches = new Map<string, FlowNode[]>();
+  for (const el of Object.values(out.elements)) {
+    if (el.type !== 'intermediateCatchEvent' || el.event?.kind !== 'link') continue;
+    if (el.incoming.length) problem(raw.get(el.id), 'a link catch event cannot have incoming sequence flows');
+    const k = `${el.scope}\u0000${el.event.name}`;
+    catches.set(k, [...(catches.get(k) ?? []), el]);
+  }
+  for (const [k, list] of catches) if (list.length > 1) problem(raw.get(list[1].id), `link name '${k.split('\u0000')[1]}' is caught twice in one scope`);
+  for (const el of Object.values(out.elements)) {
+    if (el.type !== 'intermediateThrowEvent' || el.event?.kind !== 'link') continue;
+    if (el.outgoing.length) problem(raw.get(el.id), 'a link throw event cannot have outgoing sequence flows');
+    const target = catches.get(`${el.scope}\u0000${el.event.name}`)?.[0];
+    if (!target) problem(raw.get(el.id), `no link catch event named '${el.event.name}' in the same scope`);
+    else el.linkTarget = target.id;
+  }
+}
 
 function isMessageThrow(n: any, type: ElementType): boolean {
   return (type === 'endEvent' || type === 'intermediateThrowEvent') && (n.eventDefinitions ?? []).some((d: any) => d.$type === 'bpmn:MessageEventDefinition');

@@ -108,7 +108,9 @@ export type EventDefinition =
   | { kind: 'escalation'; escalationCode?: string }
   | { kind: 'terminate' }
   /** A compensation boundary event (no wait: it links its activity to a handler), or a throw event: one activity's handler, or every one in its scope. */
-  | { kind: 'compensation'; activityRef?: string };
+  | { kind: 'compensation'; activityRef?: string }
+  /** A link throw event jumps to the link catch event of the same name in its scope (`linkTarget`). */
+  | { kind: 'link'; name: string };
 
 export interface LoopDefinition {
   sequential: boolean;
@@ -163,6 +165,8 @@ export interface FlowNode {
   forCompensation?: boolean;
   /** A compensation activity: the handler its compensation boundary event is associated with. */
   compensationHandler?: string;
+  /** A link throw event: the link catch event it goes to. */
+  linkTarget?: string;
 }
 
 export interface SequenceFlow {

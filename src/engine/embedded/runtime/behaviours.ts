@@ -8,7 +8,7 @@ import { activateEndEvent } from './errors.js';
 import { activateEscalationThrow } from './escalation.js';
 import { activateEventGateway } from './event-gateway.js';
 import { activateJobTask } from './job-task.js';
-import { passThrough } from './pass-through.js';
+import { activateLinkThrow, passThrough } from './pass-through.js';
 import { activateScriptTask } from './script-task.js';
 import { activateSignalThrow } from './signal.js';
 import { activateSubProcess } from './sub-process.js';
@@ -18,13 +18,14 @@ import { activateUserTask } from './user-task.js';
 function throwBehaviour(node: FlowNode, otherwise: Activate): Activate {
   if (node.event?.kind === 'escalation') return activateEscalationThrow;
   if (node.event?.kind === 'compensation') return activateCompensationThrow;
+  if (node.event?.kind === 'link') return activateLinkThrow;
   if (node.event?.kind === 'signal') return activateSignalThrow;
   return otherwise;
 }
 
 const BY_TYPE: Partial<Record<ElementType, Activate>> = {
   scriptTask: activateScriptTask,
-  intermediateCatchEvent: activateCatchEvent,
+  intermediateCatchEvent: (t, inst, el, node) => (node.event?.kind === 'link' ? passThrough : activateCatchEvent)(t, inst, el, node),
   intermediateThrowEvent: (t, inst, el, node) => throwBehaviour(node, passThrough)(t, inst, el, node),
   receiveTask: activateCatchEvent,
   eventBasedGateway: activateEventGateway,
