@@ -39,7 +39,7 @@ const ALLOWED_BINDINGS = new Set([
   'zeebe:assignmentDefinition',
   'zeebe:taskSchedule',
 ]);
-const WORKER_TYPES = ['lienthong.handoff', 'lienthong.notify-citizen', 'lienthong.stop-dossier', 'lienthong.transfer-to-tax'];
+const WORKER_TYPES = ['lienthong.handoff', 'lienthong.notify-citizen', 'lienthong.remind-agency', 'lienthong.stop-dossier', 'lienthong.transfer-to-tax'];
 
 let t: TestDb;
 let svc: Service;
