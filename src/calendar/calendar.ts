@@ -11,7 +11,9 @@
  * `Date`s, always read in UTC+7 (Asia/Ho_Chi_Minh), never in the process's time zone.
  */
 import { checkInstant, dateFromJdn, isoFromJdn, jdnFromDate, parseIsoDate, vnDayAndTime, vnInstant, weekdayOfJdn } from './dates.js';
+import { decisionSource, type GovernmentDecision } from './decisions.js';
 import { CalendarError } from './errors.js';
+import type { Occasion } from './holiday-rules.js';
 import { WEEKEND_SOURCE, holidaysForYear, isWeekend } from './holidays.js';
 import { LUNAR_MAX_YEAR, LUNAR_MIN_YEAR } from './lunar.js';
 import { DEFAULT_OFFICE_HOURS, parseOfficeHours, type OfficeSession, type SessionMs } from './office-hours.js';
@@ -39,6 +41,19 @@ export interface WorkingCalendarOptions {
   overrides?: readonly Override[];
   /** Office sessions for working-time arithmetic; default 07:30–11:30 and 13:00–17:00. */
   officeHours?: readonly OfficeSession[];
+  /**
+   * The Government's yearly decisions found (decisions.ts): they settle which rule-based days
+   * are provisional. Their days themselves come in as `overrides`. Default: none.
+   */
+  decisions?: readonly GovernmentDecision[];
+}
+
+/** How settled a year is: the decisions found for it, and the days still provisional. */
+export interface YearStatus {
+  year: number;
+  decisions: { id: string; settles: readonly Occasion[]; source: string; summary: string }[];
+  /** Days computed from the rules that a yearly decision should fix and none was found for. */
+  provisional: { date: string; reason: string; occasion: Occasion }[];
 }
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'compensation' | 'override';
@@ -59,6 +74,8 @@ export interface DayInfo {
   enteredBy?: string;
   /** True when the day is a rule-based default for a day the government fixes each year (exact Tết days, 1 or 3 September). */
   provisional?: boolean;
+  /** For a holiday or a day in lieu: what it is for. */
+  occasion?: Occasion;
 }
 
 /** A day that breaks the Monday–Friday pattern, as listed by `GET /api/calendar/{year}`. */
@@ -100,6 +117,7 @@ export class WorkingCalendar {
   private readonly sessions: SessionMs[];
   /** Office time in one working day, in ms. */
   private readonly officeDayMs: number;
+  private readonly decisions: readonly GovernmentDecision[];
 
   constructor(options: WorkingCalendarOptions) {
     const { fromYear, toYear } = options ?? ({} as WorkingCalendarOptions);
@@ -112,9 +130,10 @@ export class WorkingCalendar {
     this.dayCount = jdnFromDate(toYear, 12, 31) - this.firstJdn + 1;
     this.sessions = parseOfficeHours(options.officeHours ?? DEFAULT_OFFICE_HOURS);
     this.officeDayMs = this.sessions.reduce((sum, s) => sum + s.length, 0);
+    this.decisions = options.decisions ?? [];
 
     for (let year = fromYear; year <= toYear; year++) {
-      for (const holiday of holidaysForYear(year)) {
+      for (const holiday of holidaysForYear(year, { decisions: this.decisions })) {
         const jdn = parseIsoDate(holiday.date, 'holiday');
         const earlier = this.notes.get(jdn);
         this.notes.set(jdn, {
@@ -123,6 +142,7 @@ export class WorkingCalendar {
           reasonEn: earlier ? `${earlier.reasonEn}; ${holiday.nameEn}` : holiday.nameEn,
           source: earlier && earlier.source !== holiday.source ? `${earlier.source}; ${holiday.source}` : holiday.source,
           provisional: holiday.provisional || earlier?.provisional || undefined,
+          occasion: earlier?.occasion ?? holiday.occasion,
         });
       }
     }
@@ -236,9 +256,7 @@ export class WorkingCalendar {
    * is one, in date order, each with its reason and legal source.
    */
   nonWorkingWeekdaysAndWorkingWeekends(year: number): ExceptionDay[] {
-    if (!Number.isInteger(year) || year < this.fromYear || year > this.toYear) {
-      throw new CalendarError('year', `year must be an integer in ${this.fromYear}–${this.toYear}, got ${String(year)}`);
-    }
+    this.checkYearInRange(year);
     const result: ExceptionDay[] = [];
     const first = jdnFromDate(year, 1, 1) - this.firstJdn;
     const last = jdnFromDate(year, 12, 31) - this.firstJdn;
@@ -248,6 +266,20 @@ export class WorkingCalendar {
       if (working === isWeekend(jdn)) result.push(this.describe(jdn, working) as ExceptionDay);
     }
     return result;
+  }
+
+  /** The decisions found for `year` and the days still provisional (no decision found for their occasion). */
+  yearStatus(year: number): YearStatus {
+    this.checkYearInRange(year);
+    const provisional: YearStatus['provisional'] = [];
+    for (let jdn = jdnFromDate(year, 1, 1); jdn <= jdnFromDate(year, 12, 31); jdn++) {
+      const note = this.notes.get(jdn);
+      if (note?.provisional && note.occasion) provisional.push({ date: isoFromJdn(jdn), reason: note.reason ?? '', occasion: note.occasion });
+    }
+    const decisions = this.decisions
+      .filter((d) => d.year === year)
+      .map((d) => ({ id: d.id, settles: d.settles, source: decisionSource(d), summary: d.summary }));
+    return { year, decisions, provisional };
   }
 
   /** The calendar's first and last day, 'YYYY-MM-DD'. */
@@ -302,6 +334,12 @@ export class WorkingCalendar {
         ...(row.enteredBy !== undefined ? { enteredBy: row.enteredBy as string } : {}),
       });
     });
+  }
+
+  private checkYearInRange(year: number): void {
+    if (!Number.isInteger(year) || year < this.fromYear || year > this.toYear) {
+      throw new CalendarError('year', `year must be an integer in ${this.fromYear}–${this.toYear}, got ${String(year)}`);
+    }
   }
 
   private indexOf(date: string, param: string): number {

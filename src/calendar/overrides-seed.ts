@@ -1,72 +1,27 @@
 /**
- * Seed rows for the approved override table: the government's decisions on the working
- * days of public agencies (cán bộ, công chức, viên chức), only where both the days and
- * the deciding document are known with confidence. Everything else is left to the
- * rules in holidays.ts until an authorised user enters the decision through the API.
+ * Seed rows for the approved override table: every day of the Government's decisions
+ * (decisions.ts) that differs from the rules, or that records the day a decision chose, with
+ * the deciding documents as its source. The store applies the seed at start, once per
+ * `OVERRIDES_SEED_VERSION` (store.ts): new rows are added, seed rows it no longer holds are
+ * removed, changed ones updated, and a row an administrator entered is never overwritten
+ * (the conflict is written to the change history instead).
  *
- * Covered
- *  - 2025, Tết Ất Tỵ: off Saturday 25/01 to Sunday 02/02/2025 (26 tháng Chạp – mùng 5).
- *    The rules alone would give Tuesday 28/01 – Saturday 01/02 plus Monday 03/02 in lieu
- *    of the Saturday; the rows make Monday 27/01 a day off and Monday 03/02 a working day.
- *  - 2025, 30/4 – 1/5: off Wednesday 30/04 to Sunday 04/05/2025, Friday 02/05 swapped
- *    for Saturday 26/04/2025.
- *  - 2025, Quốc khánh: off Saturday 30/08 to Tuesday 02/09/2025; the adjacent day is
- *    Monday 01/09 (the rules give the same day; the row records the decision).
- *  Source of all 2025 rows: Thông báo 6150/TB-LĐTBXH (2024) of the Ministry of Labour,
- *  Invalids and Social Affairs, announcing the arrangement the Prime Minister approved.
- *
- * Deliberately left out
- *  - 2025, Saturday 08/02/2025 as a make-up working day for Monday 27/01: reported by
- *    some as part of the Tết arrangement, while other accounts count 27/01 as one of the
- *    five Tết days (28 tháng Chạp) with no make-up day. Not confirmed, so no row; the
- *    rules keep 08/02/2025 a Saturday off.
- *  - 2026, Tết Bính Ngọ (mùng 1 = Tuesday 17/02/2026): the arrangement reported for
- *    public servants, five Tết days Monday 16/02 – Friday 20/02 (off 14/02 – 22/02 with
- *    the weekends), is exactly the rule-based default, so no row is needed; the deciding
- *    document's number is not confirmed here.
- *  - 2026, other swaps reported in the press (around 1/1 and Quốc khánh 2026) and any new
- *    holiday created after the Labour Code 2019: not confirmed here, no rows. Hùng Kings
- *    2026 (Sunday 26/04, day in lieu Monday 27/04) and 30/4 – 1/5/2026 follow the rules.
- *  - Every year other than 2025: rules only.
+ * Change the decisions, and bump the version, to correct a running database.
  */
-import type { Override } from './calendar.js';
+import { WorkingCalendar, type Override } from './calendar.js';
+import { GOVERNMENT_DECISIONS, decisionSource } from './decisions.js';
 
-const NOTICE_2025 = 'Thông báo 6150/TB-LĐTBXH (2024) của Bộ Lao động – Thương binh và Xã hội';
+/** Who the seed's rows are entered by. */
+export const SEED_ACTOR = 'seed';
 
-export const OVERRIDES_SEED: readonly Override[] = [
-  {
-    date: '2025-01-27',
-    kind: 'day_off',
-    reason: 'Nghỉ Tết Âm lịch Ất Tỵ (28 tháng Chạp): nghỉ từ 25/01/2025 đến hết 02/02/2025',
-    source: NOTICE_2025,
-    enteredBy: 'seed',
-  },
-  {
-    date: '2025-02-03',
-    kind: 'working_day',
-    reason: 'Làm việc bình thường: kỳ nghỉ Tết Ất Tỵ kết thúc Chủ nhật 02/02/2025, không nghỉ bù',
-    source: NOTICE_2025,
-    enteredBy: 'seed',
-  },
-  {
-    date: '2025-04-26',
-    kind: 'working_day',
-    reason: 'Làm bù cho thứ Sáu 02/05/2025 (hoán đổi ngày làm việc dịp 30/4 – 1/5/2025)',
-    source: NOTICE_2025,
-    enteredBy: 'seed',
-  },
-  {
-    date: '2025-05-02',
-    kind: 'day_off',
-    reason: 'Nghỉ hoán đổi dịp 30/4 – 1/5/2025 (làm bù thứ Bảy 26/04/2025)',
-    source: NOTICE_2025,
-    enteredBy: 'seed',
-  },
-  {
-    date: '2025-09-01',
-    kind: 'day_off',
-    reason: 'Nghỉ lễ Quốc khánh: ngày liền kề trước 02/09/2025 (nghỉ từ 30/08 đến hết 02/09/2025)',
-    source: NOTICE_2025,
-    enteredBy: 'seed',
-  },
-];
+/** Bump when the seed's rows change; each version is applied once per database. */
+export const OVERRIDES_SEED_VERSION = '2026-11-30.1';
+
+export const OVERRIDES_SEED: readonly Override[] = GOVERNMENT_DECISIONS.flatMap((decision) =>
+  decision.days.map((day) => ({ date: day.date, kind: day.kind, reason: day.reason, source: decisionSource(decision), enteredBy: SEED_ACTOR })),
+).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+
+/** The calendar as the decisions found make it, without a database (tests, scripts). */
+export function officialCalendar(fromYear: number, toYear: number): WorkingCalendar {
+  return new WorkingCalendar({ fromYear, toYear, overrides: OVERRIDES_SEED, decisions: GOVERNMENT_DECISIONS });
+}

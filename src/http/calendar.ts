@@ -68,7 +68,9 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
     const days = cal()
       .nonWorkingWeekdaysAndWorkingWeekends(year)
       .map((d) => ({ ...d, dateVn: formatVn(d.date) }));
-    res.json({ year, days });
+    // With the Government decisions found for the year and the days still provisional.
+    const { decisions, provisional } = cal().yearStatus(year);
+    res.json({ year, days, decisions, provisional });
   });
   return router;
 }

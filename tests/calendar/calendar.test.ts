@@ -1,9 +1,9 @@
 import { WorkingCalendar, type Override } from '../../src/calendar/calendar.js';
 import { CalendarError } from '../../src/calendar/errors.js';
-import { OVERRIDES_SEED } from '../../src/calendar/overrides-seed.js';
+import { OVERRIDES_SEED, officialCalendar } from '../../src/calendar/overrides-seed.js';
 
 const rules = new WorkingCalendar({ fromYear: 2020, toYear: 2030 });
-const seeded = new WorkingCalendar({ fromYear: 2020, toYear: 2030, overrides: OVERRIDES_SEED });
+const seeded = officialCalendar(2020, 2030);
 
 function thrown(fn: () => unknown): CalendarError {
   try {
@@ -36,6 +36,7 @@ describe('WorkingCalendar: working days', () => {
       reason: 'Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)',
       reasonEn: "Day off in lieu of Hùng Kings' Commemoration Day (10th day of the 3rd lunar month)",
       source: 'Bộ luật Lao động 2019, Điều 111, khoản 3',
+      occasion: 'hung-kings',
     });
     expect(rules.isWorkingDay('2026-04-28')).toBe(true);
     expect(rules.isWorkingDay('2026-04-29')).toBe(true);
@@ -104,7 +105,7 @@ describe('WorkingCalendar: overrides', () => {
     expect(seeded.dayInfo('2025-04-26')).toMatchObject({
       working: true,
       kind: 'override',
-      source: 'Thông báo 6150/TB-LĐTBXH (2024) của Bộ Lao động – Thương binh và Xã hội',
+      source: 'Thông báo 6150/TB-LĐTBXH (Bộ Lao động – Thương binh và Xã hội); Công văn 8726/VPCP-KGVX ngày 26/11/2024 (Văn phòng Chính phủ)',
       enteredBy: 'seed',
     });
     // Friday 24/01/2025 + 1 working day: 25/01–02/02 is the Tết break.
@@ -122,8 +123,9 @@ describe('WorkingCalendar: overrides', () => {
   });
 
   it('given overrides outside the range, when building, then they are ignored', () => {
-    const calendar = new WorkingCalendar({ fromYear: 2026, toYear: 2026, overrides: OVERRIDES_SEED });
-    expect(calendar.nonWorkingWeekdaysAndWorkingWeekends(2026)).toEqual(rules.nonWorkingWeekdaysAndWorkingWeekends(2026));
+    // The seed holds decisions for 2025 and 2026 only.
+    const calendar = new WorkingCalendar({ fromYear: 2027, toYear: 2027, overrides: OVERRIDES_SEED });
+    expect(calendar.nonWorkingWeekdaysAndWorkingWeekends(2027)).toEqual(rules.nonWorkingWeekdaysAndWorkingWeekends(2027));
   });
 
   it('given malformed overrides, when building, then a CalendarError names the row and field', () => {

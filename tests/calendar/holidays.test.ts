@@ -1,4 +1,6 @@
 import { holidaysForYear, statutoryHolidays } from '../../src/calendar/holidays.js';
+import { GOVERNMENT_DECISIONS } from '../../src/calendar/decisions.js';
+import { HOLIDAY_RULES, type HolidayRule } from '../../src/calendar/holiday-rules.js';
 
 const dates = (year: number, kind?: 'holiday' | 'compensation') =>
   holidaysForYear(year)
@@ -80,5 +82,64 @@ describe('statutory holidays (Labour Code 2019, art. 112)', () => {
     expect(adjacent(2024)).toBe('2024-09-03'); // Monday → Tuesday 3/9
     expect(adjacent(2025)).toBe('2025-09-01'); // Tuesday → Monday 1/9
     expect(adjacent(2026)).toBe('2026-09-01'); // Wednesday → default 1/9
+  });
+});
+
+describe('holidays as dated law', () => {
+  it('given the Labour Code 2019 in force from 01/01/2021, when computing 2020 and 2021, then the day adjacent to 2/9 exists only from 2021', () => {
+    const national = (year: number) => statutoryHolidays(year).filter((h) => h.occasion === 'national-day');
+    expect(national(2020).map((h) => [h.date, h.source])).toEqual([['2020-09-02', 'Bộ luật Lao động 2012, Điều 115, khoản 1, điểm đ']]);
+    expect(national(2021).map((h) => h.date)).toEqual(['2021-09-02', '2021-09-03']);
+    expect(statutoryHolidays(2021).every((h) => h.source.startsWith('Bộ luật Lao động 2019, Điều 112, khoản 1'))).toBe(true);
+  });
+
+  it('given a holiday added by a later amendment, when it is one more rule, then it counts only from its first day in force', () => {
+    // A hypothetical rule: the shape an enacted Vietnam Culture Day (24/11) would take.
+    const cultureDay: HolidayRule = {
+      id: 'test-culture-day',
+      occasion: 'new-year',
+      date: { kind: 'solar', month: 11, day: 24 },
+      nameVi: 'Ngày Văn hóa Việt Nam (24/11)',
+      nameEn: 'Vietnam Culture Day (24 November)',
+      effectiveFrom: '2027-01-01',
+      effectiveTo: null,
+      source: 'Văn bản thử nghiệm',
+      confirmed: false,
+      note: 'thử nghiệm',
+      yearlyDecision: false,
+    };
+    const rules = [...HOLIDAY_RULES, cultureDay];
+    expect(statutoryHolidays(2026, { rules }).map((h) => h.date)).not.toContain('2026-11-24');
+    expect(statutoryHolidays(2027, { rules }).map((h) => h.date)).toContain('2027-11-24');
+    // 24/11/2029 is a Saturday: the day in lieu follows the compensation rule.
+    expect(holidaysForYear(2029, { rules }).find((h) => h.compensates === '2029-11-24')?.date).toBe('2029-11-26');
+  });
+
+  it('given no enacted amendment found, when computing 2026, then 24/11 (Vietnam Culture Day) is not a holiday', () => {
+    expect(holidaysForYear(2026).map((h) => h.date)).not.toContain('2026-11-24');
+  });
+
+  it('given the decisions found, when computing a year, then only the days of undecided occasions stay provisional', () => {
+    const provisional = (year: number) =>
+      holidaysForYear(year, { decisions: GOVERNMENT_DECISIONS })
+        .filter((h) => h.provisional)
+        .map((h) => h.date);
+    expect(provisional(2025)).toEqual([]);
+    expect(provisional(2026)).toEqual([]);
+    expect(provisional(2027)).toEqual(['2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-09-03']);
+    // Without decisions (rules alone) the 2026 Tết days are defaults.
+    expect(
+      holidaysForYear(2026)
+        .filter((h) => h.provisional)
+        .map((h) => h.date),
+    ).toEqual(['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-09-01']);
+  });
+
+  it('given every rule, when read, then each has a source, effective dates in order and, unless confirmed, a note', () => {
+    for (const rule of HOLIDAY_RULES) {
+      expect(rule.source.length).toBeGreaterThan(0);
+      if (rule.effectiveTo !== null) expect(rule.effectiveTo >= rule.effectiveFrom).toBe(true);
+      if (!rule.confirmed) expect(rule.note?.length).toBeGreaterThan(0);
+    }
   });
 });

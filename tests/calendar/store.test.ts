@@ -26,16 +26,16 @@ describe('Feature: the approved override table lives in the database', () => {
   test('When an admin adds an override, then counts change and the change history names who did it', async () => {
     const store = new CalendarStore(t.db);
     await store.init();
-    expect(store.calendar.isWorkingDay('2026-09-01')).toBe(false);
-    await store.setOverride({ date: '2026-08-31', kind: 'day_off', reason: 'Nghỉ bù Quốc khánh (thử nghiệm)', source: 'Thông báo thử nghiệm' }, 'admin1');
-    expect(store.calendar.isWorkingDay('2026-08-31')).toBe(false);
+    expect(store.calendar.isWorkingDay('2026-10-05')).toBe(true);
+    await store.setOverride({ date: '2026-10-05', kind: 'day_off', reason: 'Nghỉ (thử nghiệm)', source: 'Thông báo thử nghiệm' }, 'admin1');
+    expect(store.calendar.isWorkingDay('2026-10-05')).toBe(false);
     const fresh = new CalendarStore(t.db);
     await fresh.init();
-    expect(fresh.calendar.isWorkingDay('2026-08-31')).toBe(false);
-    const { rows } = await t.db.query(`select changed_by, after->>'kind' as kind from domain.calendar_override_changes where date = '2026-08-31'`);
+    expect(fresh.calendar.isWorkingDay('2026-10-05')).toBe(false);
+    const { rows } = await t.db.query(`select changed_by, after->>'kind' as kind from domain.calendar_override_changes where date = '2026-10-05'`);
     expect(rows).toEqual([{ changed_by: 'admin1', kind: 'day_off' }]);
-    await fresh.deleteOverride('2026-08-31', 'admin2');
-    expect(fresh.calendar.isWorkingDay('2026-08-31')).toBe(true);
+    await fresh.deleteOverride('2026-10-05', 'admin2');
+    expect(fresh.calendar.isWorkingDay('2026-10-05')).toBe(true);
   });
 
   test('When an override is invalid, then a CalendarError names the field and nothing is written', async () => {

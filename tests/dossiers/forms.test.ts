@@ -23,7 +23,7 @@ const text = (doc: FormDoc) =>
     .join('\n');
 
 describe('Feature: form 01 — receipt and appointment', () => {
-  test('Scenario: received Monday 05/01/2026 at 09:00 → appointment 09 giờ 00 phút, ngày 12/01/2026; documents, limit, people', async () => {
+  test('Scenario: received Monday 05/01/2026 at 09:00 → appointment 09 giờ 00 phút, ngày 10/01/2026 (Saturday worked for Friday 02/01); documents, limit, people', async () => {
     const { dossier, form01, lookupSecret } = await h.receive(BIRTH);
     expect(form01).toMatchObject({
       form: '01',
@@ -39,7 +39,7 @@ describe('Feature: form 01 — receipt and appointment', () => {
     expect(t).toContain('1 | Tờ khai điện tử / tờ khai liên thông theo mẫu ban hành kèm Nghị định 63/2024/NĐ-CP | Bản chính | 1');
     expect(t).toContain('3. Thời gian giải quyết hồ sơ theo quy định là: 05 ngày làm việc.');
     expect(t).toContain('4. Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 05/01/2026.');
-    expect(t).toContain('5. Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 00 phút, ngày 12/01/2026.');
+    expect(t).toContain('5. Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 00 phút, ngày 10/01/2026.');
     expect(t).toContain(`mã tra cứu ${lookupSecret}`);
     expect(t).toContain('chưa được đối chiếu với văn bản gốc'); // the limit in the catalog is unconfirmed
     expect(form01.signatures).toEqual([
@@ -47,7 +47,7 @@ describe('Feature: form 01 — receipt and appointment', () => {
       { title: 'Người tiếp nhận hồ sơ', hint: '(Ký và ghi rõ họ tên)', name: 'Nguyễn Thị Hòa' },
     ]);
     expect(form01.data).toMatchObject({
-      appointmentAt: '2026-01-12T02:00:00.000Z',
+      appointmentAt: '2026-01-10T02:00:00.000Z',
       limit: { value: 5, unit: 'working_days', confirmed: false },
     });
   });
@@ -61,8 +61,8 @@ describe('Feature: form 01 — receipt and appointment', () => {
       intake: birthIntake(),
     });
     expect(text(form01)).toContain('4. Thời gian nhận hồ sơ: 23 giờ 30 phút, ngày 05/01/2026.');
-    // After the 15:00 cut-off: counted from Tuesday 06/01; 5 working days end Monday 12/01 at 17:00.
-    expect(text(form01)).toContain('5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 12/01/2026.');
+    // After the 15:00 cut-off: counted from Tuesday 06/01; 5 working days end Saturday 10/01 (worked for Friday 02/01) at 17:00.
+    expect(text(form01)).toContain('5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 10/01/2026.');
   });
 });
 

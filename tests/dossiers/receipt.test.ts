@@ -40,17 +40,17 @@ describe('Feature: the rule version in force on the day of receipt', () => {
 });
 
 describe('Feature: the appointment on form 01', () => {
-  test('Scenario: received Monday 05/01/2026 09:00, 5 working days → Monday 12/01/2026 09:00', async () => {
+  test('Scenario: received Monday 05/01/2026 09:00, 5 working days → Saturday 10/01/2026 09:00, the Saturday worked in exchange for Friday 02/01', async () => {
     const r = await h.receive(BIRTH);
-    expect(r.dossier.appointmentAt).toEqual(vn('2026-01-12T09:00:00'));
+    expect(r.dossier.appointmentAt).toEqual(vn('2026-01-10T09:00:00'));
     const clocks = await h.sla.clocks(h.db, r.dossier.code);
-    expect(clocks[0]).toMatchObject({ kind: 'dossier', state: 'running', dueAt: vn('2026-01-12T09:00:00') });
+    expect(clocks[0]).toMatchObject({ kind: 'dossier', state: 'running', dueAt: vn('2026-01-10T09:00:00') });
   });
 
-  test('Scenario: received after the 15:00 cut-off → counted from the next working day: Monday 12/01/2026 17:00', async () => {
+  test('Scenario: received after the 15:00 cut-off → counted from the next working day: Saturday 10/01/2026 17:00', async () => {
     h.clock.set(vn('2026-01-05T15:30:00'));
     const r = await h.receive(BIRTH);
-    expect(r.dossier.appointmentAt).toEqual(vn('2026-01-12T17:00:00'));
+    expect(r.dossier.appointmentAt).toEqual(vn('2026-01-10T17:00:00'));
   });
 
   test('Scenario: the step due dates given to the process follow the longest path of step limits', async () => {
@@ -59,7 +59,7 @@ describe('Feature: the appointment on form 01', () => {
       birthRegistration: '2026-01-06T09:00:00+07:00', // 1 day
       residenceRegistration: '2026-01-09T09:00:00+07:00', // 1 + 3
       healthInsuranceCard: '2026-01-09T09:00:00+07:00', // 1 + 3, in parallel
-      returnResult: '2026-01-12T09:00:00+07:00', // limit 0: the appointment
+      returnResult: '2026-01-10T09:00:00+07:00', // limit 0: the appointment
     });
     const task = await h.task(r.dossier.code, 'birthRegistration');
     expect(task.dueAt).toBe(vn('2026-01-06T09:00:00').toISOString());

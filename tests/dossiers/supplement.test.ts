@@ -16,7 +16,7 @@ const REQUEST = {
 };
 
 async function requested() {
-  const r = await h.receive(BIRTH); // Monday 05/01/2026 09:00; appointment Monday 12/01 09:00
+  const r = await h.receive(BIRTH); // Monday 05/01/2026 09:00; appointment Saturday 10/01 09:00 (the swapped working day)
   h.clock.set(vn('2026-01-06T09:00:00'));
   const form02 = await h.dossiers.requestSupplement(STAFF.counter, r.dossier.code, REQUEST);
   return { ...r, form02 };
@@ -55,7 +55,7 @@ describe('Feature: a supplement request pauses the clock', () => {
 });
 
 describe('Feature: the supplement resumes the clock as the version says', () => {
-  test("Scenario: 'restart' (the birth group) — 5 working days again from Thursday 08/01 09:00: new appointment Thursday 15/01 09:00", async () => {
+  test("Scenario: 'restart' (the birth group) — 5 working days again from Thursday 08/01 09:00, Saturday 10/01 worked: new appointment Wednesday 14/01 09:00", async () => {
     const { dossier, lookupSecret } = await requested();
     h.clock.set(vn('2026-01-08T09:00:00'));
     const after = await h.dossiers.supplement(dossier.code, lookupSecret, {
@@ -63,17 +63,17 @@ describe('Feature: the supplement resumes the clock as the version says', () => 
       note: 'Đã nộp bản rõ nét',
     });
     expect(after.status).toBe('supplemented');
-    expect(after.appointmentAt).toEqual(vn('2026-01-15T09:00:00'));
+    expect(after.appointmentAt).toEqual(vn('2026-01-14T09:00:00'));
     const [clock] = await h.sla.clocks(h.db, dossier.code);
-    expect(clock).toMatchObject({ state: 'running', dueAt: vn('2026-01-15T09:00:00') });
+    expect(clock).toMatchObject({ state: 'running', dueAt: vn('2026-01-14T09:00:00') });
     expect(clock.pauses[0].resumedAt).toEqual(vn('2026-01-08T09:00:00'));
     // The process gets the new step due dates for the steps still to come.
     const { variables } = await h.instance(after.processInstanceKey!);
-    expect(variables.dueDates).toMatchObject({ birthRegistration: '2026-01-09T09:00:00+07:00', returnResult: '2026-01-15T09:00:00+07:00' });
+    expect(variables.dueDates).toMatchObject({ birthRegistration: '2026-01-09T09:00:00+07:00', returnResult: '2026-01-14T09:00:00+07:00' });
     expect((await h.dossiers.publicStatus(dossier.code, lookupSecret)).supplement).toBeNull();
   });
 
-  test("Scenario: 'pause' — the 4 working days left continue from Thursday 08/01 09:00: appointment Wednesday 14/01 09:00", async () => {
+  test("Scenario: 'pause' — the 4 working days left continue from Thursday 08/01 09:00, Saturday 10/01 worked: appointment Tuesday 13/01 09:00", async () => {
     const version = h.catalog.get(BIRTH).versions.at(-1)!;
     const was = version.supplement.clock.value;
     version.supplement.clock.value = 'pause';
@@ -81,8 +81,8 @@ describe('Feature: the supplement resumes the clock as the version says', () => 
       const { dossier, lookupSecret } = await requested();
       h.clock.set(vn('2026-01-08T09:00:00'));
       const after = await h.dossiers.supplement(dossier.code, lookupSecret, {});
-      expect(after.appointmentAt).toEqual(vn('2026-01-14T09:00:00'));
-      expect((await h.sla.clocks(h.db, dossier.code))[0]).toMatchObject({ state: 'running', dueAt: vn('2026-01-14T09:00:00') });
+      expect(after.appointmentAt).toEqual(vn('2026-01-13T09:00:00'));
+      expect((await h.sla.clocks(h.db, dossier.code))[0]).toMatchObject({ state: 'running', dueAt: vn('2026-01-13T09:00:00') });
     } finally {
       version.supplement.clock.value = was;
     }
@@ -98,24 +98,24 @@ describe('Feature: the supplement resumes the clock as the version says', () => 
 });
 
 describe('Feature: late → an apology and a new appointment (form 04)', () => {
-  test('Scenario: 2 more working days from the appointment Monday 12/01 09:00 → Wednesday 14/01 09:00', async () => {
+  test('Scenario: 2 more working days from the appointment Saturday 10/01 09:00 (the swapped working day) → Tuesday 13/01 09:00', async () => {
     const { dossier, lookupSecret } = await h.receive(BIRTH);
-    h.clock.set(vn('2026-01-12T08:00:00'));
+    h.clock.set(vn('2026-01-10T08:00:00'));
     const form = await h.dossiers.apologize(STAFF.counter, dossier.code, {
       reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ',
       extra: { value: 2, unit: 'working_days' },
     });
     expect(form).toMatchObject({ form: '04', title: 'Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết' });
     expect(form.data).toMatchObject({
-      previousAppointmentAt: vn('2026-01-12T09:00:00').toISOString(),
-      newAppointmentAt: vn('2026-01-14T09:00:00').toISOString(),
+      previousAppointmentAt: vn('2026-01-10T09:00:00').toISOString(),
+      newAppointmentAt: vn('2026-01-13T09:00:00').toISOString(),
     });
     const text = form.body.map((b) => ('text' in b ? b.text : '')).join('\n');
-    expect(text).toContain('09 giờ 00 phút, ngày 12/01/2026');
-    expect(text).toContain('hẹn trả kết quả vào 09 giờ 00 phút, ngày 14/01/2026');
-    expect((await h.dossiers.publicStatus(dossier.code, lookupSecret)).appointmentAt).toBe(vn('2026-01-14T09:00:00').toISOString());
+    expect(text).toContain('09 giờ 00 phút, ngày 10/01/2026');
+    expect(text).toContain('hẹn trả kết quả vào 09 giờ 00 phút, ngày 13/01/2026');
+    expect((await h.dossiers.publicStatus(dossier.code, lookupSecret)).appointmentAt).toBe(vn('2026-01-13T09:00:00').toISOString());
     expect((await h.sla.clocks(h.db, dossier.code))[0].extensions).toEqual([
-      expect.objectContaining({ reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ', newDueAt: vn('2026-01-14T09:00:00') }),
+      expect.objectContaining({ reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ', newDueAt: vn('2026-01-13T09:00:00') }),
     ]);
   });
 });

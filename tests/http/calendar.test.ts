@@ -18,6 +18,18 @@ test('Given 2026, when anyone asks for the year, then Tết and the compensated 
   const days = r.body.days as { date: string; dateVn: string; working: boolean; reason: string }[];
   expect(days.find((d) => d.date === '2026-02-17')).toMatchObject({ working: false, dateVn: '17/02/2026' });
   expect(days.find((d) => d.date === '2026-04-27')).toMatchObject({ working: false });
+  // Tết Dương lịch 2026: Friday 02/01 off, swapped for Saturday 10/01 (Công văn 12729/VPCP-KGVX).
+  expect(days.find((d) => d.date === '2026-01-02')).toMatchObject({ working: false, dateVn: '02/01/2026' });
+  expect(days.find((d) => d.date === '2026-01-10')).toMatchObject({ working: true, dateVn: '10/01/2026' });
+  expect(r.body.provisional).toEqual([]);
+  expect((r.body.decisions as { id: string }[]).map((d) => d.id)).toEqual(['2026-tet-duong-lich', '2026-tet-quoc-khanh']);
+});
+
+test('Given 2027, for which no decision was found, when anyone asks for the year, then Tết and 3/9 are listed as provisional', async () => {
+  const r = await call(s.url, 'GET', '/api/calendar/2027', undefined, anon);
+  expect(r.status).toBe(200);
+  expect((r.body.provisional as { date: string }[]).map((d) => d.date)).toContain('2027-02-08');
+  expect(r.body.decisions).toEqual([]);
 });
 
 test('When a working day is counted across Tết, then the date skips the break', async () => {
@@ -41,14 +53,14 @@ test('Bad input is a 400 naming the parameter', async () => {
 
 test('Given an admin, when an override is set and removed, then counts follow and both changes are in the audit log; others may not', async () => {
   const officer = { authorization: `Bearer ${await tokenFor({ username: 'cb', role: 'officer', agencyCode: 'x' })}` };
-  const body = { kind: 'day_off', reason: 'Nghỉ bù Quốc khánh', source: 'Thông báo thử nghiệm' };
-  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-08-31', body, officer)).status).toBe(403);
-  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-08-31', body, anon)).status).toBe(401);
-  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-08-31', { kind: 'holiday' })).status).toBe(400);
-  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-08-31', body)).status).toBe(200);
-  expect((await call(s.url, 'GET', '/api/calendar/working-days?from=2026-08-28&add=1', undefined, anon)).body.date).toBe('2026-09-03');
-  expect((await call(s.url, 'DELETE', '/api/calendar/overrides/2026-08-31')).status).toBe(204);
-  expect((await call(s.url, 'GET', '/api/calendar/working-days?from=2026-08-28&add=1', undefined, anon)).body.date).toBe('2026-08-31');
+  const body = { kind: 'day_off', reason: 'Nghỉ (thử nghiệm)', source: 'Thông báo thử nghiệm' };
+  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-10-05', body, officer)).status).toBe(403);
+  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-10-05', body, anon)).status).toBe(401);
+  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-10-05', { kind: 'holiday' })).status).toBe(400);
+  expect((await call(s.url, 'PUT', '/api/calendar/overrides/2026-10-05', body)).status).toBe(200);
+  expect((await call(s.url, 'GET', '/api/calendar/working-days?from=2026-10-02&add=1', undefined, anon)).body.date).toBe('2026-10-06');
+  expect((await call(s.url, 'DELETE', '/api/calendar/overrides/2026-10-05')).status).toBe(204);
+  expect((await call(s.url, 'GET', '/api/calendar/working-days?from=2026-10-02&add=1', undefined, anon)).body.date).toBe('2026-10-05');
   const { rows } = await s.t.db.query(`select action from domain.audit_log where action like 'calendar.%' order by seq`);
   expect(rows.map((r: { action: string }) => r.action)).toEqual(['calendar.override_set', 'calendar.override_deleted']);
 });

@@ -1,0 +1,74 @@
+/**
+ * Feature: figures corrected as new rule versions (issue 15) — a dossier received before keeps its
+ * version; every confirmed figure names its article; the death group cites the Social Insurance
+ * Law in force on the day of receipt.
+ */
+import { loadCatalog, ruleVersionAt } from '../../src/procedures/index.js';
+import { PROCESSES_DIR } from './support.js';
+
+interface Case {
+  code: string;
+  totalLimit: { value: number; confirmed: boolean; source: string };
+  stepLimits?: Record<string, { value: number }>;
+  receivingAuthority?: { level: string; name: { vi: string }; source: string };
+}
+
+describe('Feature: the construction permit, corrected from 01/12/2026', () => {
+  test('Scenario: received 30/11/2026 → version 2025.07, one supplement notice; received 01/12/2026 → 2026.12, a second notice allowed', async () => {
+    const permit = (await loadCatalog(PROCESSES_DIR)).get('construction-permit');
+    const before = ruleVersionAt(permit, '2026-11-30');
+    const after = ruleVersionAt(permit, '2026-12-01');
+    expect(before.version).toBe('2025.07');
+    expect(before.supplement.maxRequests.value).toBe(1);
+    expect(after.version).toBe('2026.12');
+    expect(after.supplement.maxRequests).toMatchObject({ value: 2, confirmed: false });
+    expect(after.supplement.maxRequests.source).toMatch(/Điều 102/u);
+  });
+
+  test('Scenario: detached houses have their own shorter limits and the commune People’s Committee receives them', async () => {
+    const permit = (await loadCatalog(PROCESSES_DIR)).get('construction-permit');
+    const cases = (ruleVersionAt(permit, '2026-12-01') as unknown as { cases: Case[] }).cases;
+    expect(cases).toHaveLength(1);
+    const house = cases[0];
+    expect(house.code).toBe('nha-o-rieng-le');
+    expect(house.totalLimit.value).toBeLessThan(ruleVersionAt(permit, '2026-12-01').totalLimit.value);
+    expect(house.stepLimits?.consultation.value).toBe(8);
+    expect(house.receivingAuthority).toMatchObject({ level: 'commune', name: { vi: 'Ủy ban nhân dân cấp xã' } });
+    expect(house.receivingAuthority?.source).toMatch(/Nghị định 140\/2025\/NĐ-CP/u);
+  });
+});
+
+describe('Feature: the death group cites the Social Insurance Law of the day of receipt', () => {
+  test('Scenario: received 30/06/2025 → the 2014 law; received 01/07/2025 → the 2024 law (41/2024/QH15)', async () => {
+    const death = (await loadCatalog(PROCESSES_DIR)).get('death-registration-group');
+    const limit = (day: string, step: string) =>
+      ruleVersionAt(death, day)
+        .agencies.flatMap((a) => a.steps)
+        .find((s) => s.id === step)!.limit;
+    for (const step of ['funeralAllowance', 'survivorBenefit']) {
+      expect(limit('2025-06-30', step).source).toMatch(/^Luật Bảo hiểm xã hội 2014 \(58\/2014\/QH13\)/u);
+      expect(limit('2025-07-01', step).source).toMatch(/^Luật Bảo hiểm xã hội 2024 \(41\/2024\/QH15\)/u);
+    }
+  });
+});
+
+describe('Feature: no figure is confirmed without an article', () => {
+  test('Scenario: every confirmed figure of every version names an article (Điều)', async () => {
+    const catalog = await loadCatalog(PROCESSES_DIR);
+    for (const p of catalog.procedures) {
+      for (const v of p.versions) {
+        const figures = [
+          v.totalLimit,
+          ...v.agencies.flatMap((a) => a.steps.map((s) => s.limit)),
+          ...v.documents,
+          ...v.fees,
+          ...(v.thresholds ?? []),
+          v.supplement.maxRequests,
+          v.supplement.clock,
+          ...(v.cutOff ? [v.cutOff] : []),
+        ];
+        for (const f of figures) if (f.confirmed) expect(f.source).toMatch(/Điều \d+/u);
+      }
+    }
+  });
+});
