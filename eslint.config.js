@@ -41,10 +41,10 @@ export default tseslint.config(
   },
   {
     // moddle (BPMN's object model), bpmn-js, bpmnlint and the properties panel have no types:
-    // the compiler, the deploy lint and the designer are where their objects are read.
+    // the compiler, the deploy lint and the designer and the trace's diagram are where their objects are read.
     // db/ is where the drivers' (pg, PGlite, knex) untyped rows and results come in; schemas.ts
     // reads JSON Schema documents and Ajv's error params (`Record<string, any>`).
-    files: ['src/bpmn/**', 'src/procedures/lint/**', 'src/web/designer/**', 'src/db/**', 'src/schemas.ts', 'packages/**/*.d.ts'],
+    files: ['src/bpmn/**', 'src/procedures/lint/**', 'src/web/designer/**', 'src/web/trace/diagram.ts', 'src/db/**', 'src/schemas.ts', 'packages/**/*.d.ts'],
     rules: untyped,
   },
   {

@@ -4,7 +4,7 @@
 // build-if-needed.mjs, so `npm start` and `npm test` build it when src/web changed.
 //
 // Entries: `shell` (every page: the header, sign-out, a 401 → /login) and `designer` (the
-// modeler, ~3 MB, loaded only by /designer).
+// modeler, ~3 MB, loaded only by /designer), `trace` (the viewer, /trace).
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -15,6 +15,7 @@ const out = join(root, 'dist', 'web');
 export const entries = {
   shell: 'src/web/shell/index.ts',
   designer: 'src/web/designer/index.tsx',
+  trace: 'src/web/trace/index.tsx',
 };
 
 export async function buildWeb({ minify = true } = {}) {

@@ -23,11 +23,27 @@ export type DossierEngine = Pick<
 >;
 export type DossierQueries = Pick<
   EngineQueries,
-  'searchProcessInstances' | 'getProcessInstance' | 'getSequenceFlows' | 'searchProcessDefinitions' | 'searchIncidents' | 'searchElementInstances'
+  | 'searchProcessInstances'
+  | 'getProcessInstance'
+  | 'getSequenceFlows'
+  | 'searchProcessDefinitions'
+  | 'searchIncidents'
+  | 'searchElementInstances'
+  | 'searchVariableChanges'
+  | 'getProcessDefinitionXml'
 >;
 export type DossierSla = Pick<
   SlaService,
-  'dueDate' | 'startDossierClock' | 'pauseDossier' | 'resumeDossier' | 'stopDossier' | 'cancelDossier' | 'cancelSteps' | 'extendDossier' | 'clocks'
+  | 'dueDate'
+  | 'startDossierClock'
+  | 'pauseDossier'
+  | 'resumeDossier'
+  | 'stopDossier'
+  | 'cancelDossier'
+  | 'cancelSteps'
+  | 'extendDossier'
+  | 'clocks'
+  | 'workingHoursBetween'
 >;
 export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete'>;
 

@@ -15,7 +15,7 @@ import { renderHtml } from './forms/html.js';
 import { IntakeValidator } from './intake/validate.js';
 import { receive, type Receipt, type ReceiveRequest } from './receipt.js';
 import { onTaskCreated, reconcile, type ReconcileResult } from './sync.js';
-import { trace, type Trace } from './trace.js';
+import { trace, type Trace, type TraceOptions } from './trace.js';
 import type { Actor, DossierRow } from './types.js';
 import * as views from './views.js';
 import { withdraw, type WithdrawalInput } from './withdrawal.js';
@@ -93,8 +93,8 @@ export class DossierService {
   }
 
   /** Every step, clock, status change and audit row of the dossier, and its diagram's element states. */
-  trace(actor: Actor, code: string): Promise<Trace> {
-    return trace(this.deps, actor, code);
+  trace(actor: Actor, code: string, opts?: TraceOptions): Promise<Trace> {
+    return trace(this.deps, actor, code, opts);
   }
 
   form(actor: Actor, code: string, no: FormNo): Promise<FormDoc> {

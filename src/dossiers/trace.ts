@@ -11,7 +11,10 @@
  * - `timeline`: all of the above as one list in time order;
  * - `diagram`: for each process instance (the dossier's, then called ones) the element ids that
  *   are completed, active or terminated, the sequence flows taken and open incidents — what a
- *   bpmn-js overlay colours.
+ *   bpmn-js overlay colours — and the definition it ran (its BPMN XML with `{ xml: true }`);
+ * - `variables`: every change of every process variable of those instances, oldest first, with
+ *   the element, job or user task and command that made it, and the person when an inbox task's
+ *   completion did (the engine's VARIABLE records).
  *
  * Each part is read from the room that owns it: the dossier and its events here, the steps
  * through the inbox's functions (tasks room), the clocks through the SLA room, the audit rows
@@ -32,7 +35,18 @@ import { visibleDossier } from './visibility.js';
 type Met = 'early' | 'on_time' | 'late';
 const MET: Record<string, Met> = { met_early: 'early', met_on_time: 'on_time', met_late: 'late' };
 
-function clockJson(c: ClockView) {
+/**
+ * Working hours from the statutory due instant to the stop (or to `now` for a clock still running
+ * past it): negative is early, positive late; null for a clock running within its time.
+ */
+function overrunHours(sla: Pick<DossierDeps['sla'], 'workingHoursBetween'>, c: ClockView, now: Date): number | null {
+  const running = c.state === 'running' || c.state === 'at_risk' || c.state === 'overdue';
+  const end = c.stoppedAt ?? (running && now > c.statutoryDueAt ? now : null);
+  if (!end || c.state === 'cancelled') return null;
+  return Math.round(sla.workingHoursBetween(c.statutoryDueAt, end) * 100) / 100;
+}
+
+function clockJson(c: ClockView, overrun: number | null = null) {
   return {
     id: c.id,
     kind: c.kind,
@@ -45,6 +59,8 @@ function clockJson(c: ClockView) {
     statutoryDueAt: c.statutoryDueAt,
     stoppedAt: c.stoppedAt,
     result: MET[c.state] ?? null,
+    /** Working hours past the statutory due instant (negative: before it); docs/sla.md. */
+    overrunHours: overrun,
     pauses: c.pauses,
     extensions: c.extensions,
   };
@@ -62,8 +78,13 @@ export interface TimelineEntry {
 
 export type Trace = Awaited<ReturnType<typeof trace>>;
 
+export interface TraceOptions {
+  /** Each diagram with the deployed BPMN XML of its definition. */
+  xml?: boolean;
+}
+
 /** The trace of `code` as `actor` may see it; NotFound outside the visibility rule. */
-export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries'>, actor: Actor, code: string) {
+export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | 'clock'>, actor: Actor, code: string, opts: TraceOptions = {}) {
   // The dossier room's, the inbox's, the SLA room's and the audit log's rows in one transaction;
   // the engine's read side afterwards (on PGlite's single connection a read beside an open
   // transaction would wait for it).
@@ -80,6 +101,7 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries'>, a
     return { dossier, tasks, events, clocks, audit, agencyName: new Map([...agencies].map(([c, a]) => [c, a.name])) };
   });
 
+  const now = new Date(deps.clock.now());
   const stepClock = new Map(clocks.filter((c) => c.kind === 'step' && c.taskId).map((c) => [c.taskId!, c]));
   const steps = tasks.map((t) => {
     const c = stepClock.get(t.id);
@@ -96,7 +118,7 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries'>, a
       completedBy: t.completedBy,
       completedAt: t.completedAt,
       dueAt: c?.dueAt ?? t.dueAt,
-      sla: c ? clockJson(c) : null,
+      sla: c ? clockJson(c, overrunHours(deps.sla, c, now)) : null,
     };
   });
 
@@ -144,6 +166,22 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries'>, a
   const order: Record<TimelineEntry['kind'], number> = { status: 0, complete: 1, handover: 2, claim: 3, audit: 4 };
   timeline.sort((x, y) => x.at.localeCompare(y.at) || order[x.kind] - order[y.kind]);
 
+  const diagram = dossier.processInstanceKey ? await diagramStates(engineQueries(deps), dossier.processInstanceKey, opts) : [];
+  const byTaskKey = new Map<string, (typeof tasks)[number]>();
+  for (const t of tasks) {
+    if (t.jobKey) byTaskKey.set(`job:${t.jobKey}`, t);
+    if (t.userTaskKey) byTaskKey.set(`userTask:${t.userTaskKey}`, t);
+  }
+  const variables = (
+    await variableChanges(
+      engineQueries(deps),
+      diagram.map((d) => d.processInstanceKey),
+    )
+  ).map((v) => {
+    const task = (v.userTaskKey && byTaskKey.get(`userTask:${v.userTaskKey}`)) || (v.jobKey && byTaskKey.get(`job:${v.jobKey}`)) || undefined;
+    return { ...v, taskId: task?.id ?? null, person: task?.completedBy ?? null, agencyCode: task?.agencyCode ?? null };
+  });
+
   return {
     dossier: {
       code: dossier.code,
@@ -161,11 +199,12 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries'>, a
       receivingAgencyName: agencyName.get(dossier.receivingAgency) ?? null,
     },
     steps,
-    clocks: clocks.map(clockJson),
+    clocks: clocks.map((c) => clockJson(c, overrunHours(deps.sla, c, now))),
     events,
     audit: audit.map(auditJson),
     timeline,
-    diagram: dossier.processInstanceKey ? await diagramStates(engineQueries(deps), dossier.processInstanceKey) : [],
+    diagram,
+    variables,
   };
 }
 
@@ -183,6 +222,10 @@ function engineQueries(deps: Pick<DossierDeps, 'queries'>): DiagramQueries {
 export interface DiagramState {
   processInstanceKey: string;
   bpmnProcessId: string;
+  processDefinitionKey: string;
+  processDefinitionVersion: number;
+  /** The deployed BPMN XML (TraceOptions.xml). */
+  xml?: string;
   state: string;
   /** The call activity (in the parent instance) that started it; null for the dossier's own. */
   parentProcessInstanceKey: string | null;
@@ -195,7 +238,13 @@ export interface DiagramState {
 
 export type DiagramQueries = Pick<
   DossierQueries,
-  'getProcessInstance' | 'searchProcessInstances' | 'searchElementInstances' | 'getSequenceFlows' | 'searchIncidents'
+  | 'getProcessInstance'
+  | 'searchProcessInstances'
+  | 'searchElementInstances'
+  | 'getSequenceFlows'
+  | 'searchIncidents'
+  | 'searchVariableChanges'
+  | 'getProcessDefinitionXml'
 >;
 
 /** How deep call activities are followed from the dossier's own instance. */
@@ -213,7 +262,7 @@ async function all<T>(search: (page: { from: number; limit: number }) => Promise
 }
 
 /** Element states of a process instance and of every instance it called, through the engine's read port. */
-export async function diagramStates(queries: DiagramQueries, processInstanceKey: string): Promise<DiagramState[]> {
+export async function diagramStates(queries: DiagramQueries, processInstanceKey: string, opts: TraceOptions = {}): Promise<DiagramState[]> {
   let root;
   try {
     root = await queries.getProcessInstance(processInstanceKey);
@@ -258,12 +307,18 @@ export async function diagramStates(queries: DiagramQueries, processInstanceKey:
       (await queries.getSequenceFlows(k)).map((f) => f.elementId),
     );
 
+  const xml = new Map<string, string>();
+  if (opts.xml) for (const k of new Set(instances.map((i) => i.processDefinitionKey))) xml.set(k, await queries.getProcessDefinitionXml(k));
+
   return instances.map((i) => {
     const mine = elements.filter((e) => e.processInstanceKey === i.processInstanceKey);
     const ids = (state: string) => [...new Set(mine.filter((e) => e.state === state).map((e) => e.elementId))].sort();
     return {
       processInstanceKey: i.processInstanceKey,
       bpmnProcessId: i.processDefinitionId,
+      processDefinitionKey: i.processDefinitionKey,
+      processDefinitionVersion: i.processDefinitionVersion,
+      ...(opts.xml ? { xml: xml.get(i.processDefinitionKey) } : {}),
       state: i.state,
       parentProcessInstanceKey: i.parentProcessInstanceKey ?? null,
       active: ids('ACTIVE'),
@@ -275,4 +330,13 @@ export async function diagramStates(queries: DiagramQueries, processInstanceKey:
         .map(({ elementId, errorType, errorMessage }) => ({ elementId, errorType, errorMessage })),
     };
   });
+}
+
+/** Every change of the variables of `keys` (the dossier's instance and those it called), oldest first. */
+async function variableChanges(queries: DiagramQueries, keys: string[]) {
+  if (!keys.length) return [];
+  const changes = await all((page) =>
+    queries.searchVariableChanges({ filter: { processInstanceKey: { $in: keys } }, sort: [{ field: 'position', order: 'ASC' }], page }),
+  );
+  return changes.map(({ tenantId: _tenantId, ...c }) => c);
 }

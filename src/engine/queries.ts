@@ -330,6 +330,51 @@ export interface VariableFilter {
   name?: StringFilter;
 }
 
+/**
+ * One change of a variable (the engine's VARIABLE record): Camunda keeps only a variable's latest
+ * value; this is each value it had, with what changed it. Not a Camunda 8 shape (it has none).
+ */
+export interface VariableChangeItem {
+  /** The record's position in the engine's log: the order of the changes. */
+  position: string;
+  name: string;
+  /** The new value as JSON text. */
+  value: string;
+  intent: 'CREATED' | 'UPDATED';
+  at: string;
+  processInstanceKey: string;
+  processDefinitionId: string;
+  /** Where the variable lives: the process instance key, or an element instance's. */
+  scopeKey: string;
+  /** The element whose input or output mapping, or result, wrote it; absent when a command wrote it directly. */
+  elementId?: string;
+  elementInstanceKey?: string;
+  /** The command behind it: CREATE_PROCESS_INSTANCE, COMPLETE_JOB, COMPLETE_USER_TASK, SET_VARIABLES, CORRELATE_MESSAGE… */
+  command?: string;
+  jobKey?: string;
+  userTaskKey?: string;
+  messageName?: string;
+  tenantId: string;
+}
+export interface VariableChangeFilter {
+  position?: KeyFilter;
+  processInstanceKey?: KeyFilter;
+  scopeKey?: KeyFilter;
+  name?: StringFilter;
+  elementId?: StringFilter;
+  command?: StringFilter;
+  jobKey?: KeyFilter;
+  userTaskKey?: KeyFilter;
+  at?: DateTimeFilter;
+  value?: StringFilter;
+  intent?: EnumFilter<'CREATED' | 'UPDATED'>;
+  processDefinitionId?: StringFilter;
+  elementInstanceKey?: KeyFilter;
+  messageName?: StringFilter;
+  tenantId?: StringFilter;
+}
+export type VariableChangeSortField = 'position' | 'name' | 'at' | 'processInstanceKey';
+
 // ---- the interface ------------------------------------------------------------------------
 
 export interface EngineQueries {
@@ -356,4 +401,7 @@ export interface EngineQueries {
   getUserTaskForm(userTaskKey: string): Promise<FormItem | undefined>;
   /** The variables the task sees, innermost scope first for a name held twice. */
   searchUserTaskVariables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>>;
+
+  /** Every change of the variables of the instances filtered, oldest first by default. */
+  searchVariableChanges(query: SearchQuery<VariableChangeFilter, VariableChangeSortField>): Promise<SearchResult<VariableChangeItem>>;
 }

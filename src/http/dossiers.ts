@@ -234,9 +234,18 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
   router.get(
     '/dossiers/:code/trace',
     requireRole(...STAFF),
-    describeRoute({ summary: 'Dòng thời gian của hồ sơ: từng bước, cơ quan, người xử lý, thời điểm, trạng thái hạn (trace of a dossier)' }),
+    describeRoute({
+      summary: 'Dòng thời gian của hồ sơ: từng bước, cơ quan, người xử lý, thời điểm, trạng thái hạn, lịch sử biến (trace of a dossier)',
+      query: { include: { description: "'xml': each diagram with its deployed BPMN XML (the trace page draws it)", schema: { enum: ['xml'] } } },
+    }),
     async (req, res) => {
-      res.json(await dossiers.trace(actor(req.user!), codeOf(req)));
+      const include = req.query.include;
+      if (include !== undefined && include !== 'xml') {
+        throw new Invalid(`include chỉ nhận 'xml' (include must be 'xml', not ${JSON.stringify(include)})`, [
+          { parameter: 'include', value: include, message: "must be 'xml'", ...problem('/include', "phải là 'xml'", "must be 'xml'") },
+        ]);
+      }
+      res.json(await dossiers.trace(actor(req.user!), codeOf(req), { xml: include === 'xml' }));
     },
   );
 

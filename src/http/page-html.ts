@@ -33,6 +33,12 @@ export const PAGE_LINKS: readonly PageLink[] = [
     roles: ['designer', 'admin'],
   },
   {
+    href: '/trace',
+    title: 'Tra vết hồ sơ',
+    description: 'Quá trình giải quyết một hồ sơ trên sơ đồ: cơ quan, người xử lý, đúng hạn hay trễ, lịch sử dữ liệu',
+    roles: ['auditor', 'admin', 'officer', 'counter'],
+  },
+  {
     href: '/api/docs',
     title: 'Tài liệu API',
     description: 'Mọi đường dẫn của API, vai trò được gọi và lược đồ dữ liệu',

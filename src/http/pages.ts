@@ -1,5 +1,5 @@
 /**
- * The people's pages (GET /login, /, /designer, /designer/:bpmnProcessId) and the browser app's
+ * The people's pages (GET /login, /, /designer, /designer/:bpmnProcessId, /trace, /trace/:code) and the browser app's
  * assets (/assets/*), beside the API:
  *
  * - `/login` is a plain HTML form (inputs `username`, `password`) posted to `/login`; a good
@@ -124,6 +124,21 @@ export function pagesRouter(deps: PagesDeps): Router {
   };
   router.get('/designer', page(['designer', 'admin']), designer);
   router.get('/designer/:bpmnProcessId', page(['designer', 'admin']), designer);
+
+  // Who sees which dossier is the trace API's rule (dossiers/visibility.ts); the page only draws it.
+  const trace: RequestHandler = async (req, res) => {
+    const code = typeof req.params.code === 'string' ? req.params.code : null;
+    await sendPage(req, res, deps, {
+      title: code ? `Tra vết hồ sơ ${code}` : 'Tra vết hồ sơ',
+      current: '/trace',
+      entry: 'trace',
+      wide: true,
+      body: '<p class="lt-loading">Đang tải…</p>',
+      data: { code },
+    });
+  };
+  router.get('/trace', page(['auditor', 'admin', 'officer', 'counter']), trace);
+  router.get('/trace/:code', page(['auditor', 'admin', 'officer', 'counter']), trace);
 
   return router;
 }

@@ -217,6 +217,11 @@ export class SlaService {
     return { newDueAt };
   }
 
+  /** Working hours from `a` to `b` on the calendar in force (negative when `b` is before `a`): how early or late a clock stopped. */
+  workingHoursBetween(a: Date, b: Date): number {
+    return this.calendar().workingHoursBetween(a, b);
+  }
+
   /** Every clock of a dossier, dossier clock first, with pauses and extensions. */
   async clocks(q: Queryable, dossierCode: string): Promise<ClockView[]> {
     const rows = await selectClocks(q, `select ${CLOCK_COLUMNS} from domain.sla_clocks where dossier_code = $1 order by (kind = 'dossier') desc, id`, [

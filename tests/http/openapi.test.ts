@@ -30,7 +30,10 @@ describe('Scenario: the OpenAPI document', () => {
   test('Given the routes of this room and of /v2, when listed, then each is there with its roles', () => {
     expect(doc.paths['/api/auth/login'].post.security).toEqual([]);
     expect(doc.paths['/api/audit/verify'].get['x-roles']).toEqual(['auditor', 'admin']);
-    expect(doc.paths['/api/dossiers/{code}/trace'].get.parameters).toEqual([{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }]);
+    expect(doc.paths['/api/dossiers/{code}/trace'].get.parameters).toEqual([
+      { name: 'code', in: 'path', required: true, schema: { type: 'string' } },
+      expect.objectContaining({ name: 'include', in: 'query', schema: { enum: ['xml'] } }),
+    ]);
     expect(doc.paths['/api/audit'].get.parameters.map((p: any) => p.name)).toEqual(['dossier', 'action', 'from', 'to', 'page', 'pageSize']);
     expect(doc.paths['/v2/deployments'].post['x-roles']).toEqual(['designer', 'admin']);
     expect(doc.paths['/v2/jobs/{jobKey}/completion'].post.security).toEqual([{ bearerAuth: [] }]);

@@ -184,6 +184,8 @@ describe('Scenario: the trace of a dossier', () => {
       {
         processInstanceKey: f.processInstanceKey,
         bpmnProcessId: 'birth-registration-group',
+        processDefinitionKey: expect.any(String),
+        processDefinitionVersion: 1,
         state: 'ACTIVE',
         parentProcessInstanceKey: null,
         active: ['healthInsuranceCard', 'residenceRegistration'],

@@ -275,6 +275,7 @@ export class EngineCore {
             if (!(await msgs.claimCorrelation(q, m.key, p.inst.bpmnProcessId))) continue;
             const next = await this.newInstance(c, start.definition_key);
             next.startCorrelationKey = key;
+            runtime.ctx.cause = { command: 'CORRELATE_MESSAGE', messageName: start.message_name };
             runtime.startBy(next, start.element_id, m.variables ?? {});
             this.correlated(c, next, next.key, start.message_name, key, m.key, now);
             return;
@@ -292,6 +293,7 @@ export class EngineCore {
         for (const m of await msgs.bufferedFor(q, p.sub.message_name, p.sub.correlation_key, p.inst.bpmnProcessId, now)) {
           if (!(await msgs.claimCorrelation(q, m.key, p.inst.bpmnProcessId))) continue;
           this.correlated(c, p.inst, p.sub.element_instance_key, p.sub.message_name, p.sub.correlation_key, m.key, now);
+          runtime.ctx.cause = { command: 'CORRELATE_MESSAGE', messageName: p.sub.message_name };
           runtime.trigger(p.inst, p.sub.element_instance_key, p.sub.target_element_id, m.variables ?? {}, p.sub.interrupting);
           return;
         }

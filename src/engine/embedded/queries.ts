@@ -28,6 +28,9 @@ import {
   type UserTaskFilter,
   type UserTaskItem,
   type UserTaskSortField,
+  type VariableChangeFilter,
+  type VariableChangeItem,
+  type VariableChangeSortField,
   type VariableFilter,
   type VariableItem,
 } from '../queries.js';
@@ -136,6 +139,29 @@ export const PROCESS_DEFINITIONS = searchTable<ProcessDefinitionItem, ProcessDef
   },
 });
 
+/** The VARIABLE records of engine.events (runtime/records.ts `variableEvent`), found through events_by_instance. */
+export const VARIABLE_CHANGES = searchTable<VariableChangeItem, VariableChangeFilter>({
+  from: `(select * from engine.events where value_type = 'VARIABLE') v`,
+  key: 'position',
+  columns: {
+    position: key('v.position'),
+    name: text(`(v.payload->>'name')`),
+    value: text(`(v.payload->'value')::text`, { sortable: false }),
+    intent: text('v.intent'),
+    at: date('v.at'),
+    processInstanceKey: key('v.process_instance_key'),
+    processDefinitionId: text('v.bpmn_process_id'),
+    scopeKey: key(`(v.payload->>'scopeKey')::bigint`),
+    elementId: text('v.element_id'),
+    elementInstanceKey: key('v.element_instance_key'),
+    command: text(`(v.payload->>'command')`),
+    jobKey: key(`(v.payload->>'jobKey')::bigint`),
+    userTaskKey: key(`(v.payload->>'userTaskKey')::bigint`),
+    messageName: text(`(v.payload->>'messageName')`),
+    tenantId: text(TENANT),
+  },
+});
+
 // ---- the implementation --------------------------------------------------------------------
 
 export class EmbeddedEngineQueries implements EngineQueries {
@@ -241,6 +267,10 @@ export class EmbeddedEngineQueries implements EngineQueries {
 
   searchUserTaskVariables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>> {
     return this.userTasks.variables(userTaskKey, query);
+  }
+
+  searchVariableChanges(query: SearchQuery<VariableChangeFilter, VariableChangeSortField>): Promise<SearchResult<VariableChangeItem>> {
+    return this.search(VARIABLE_CHANGES, { ...query, sort: query.sort?.length ? query.sort : [{ field: 'position', order: 'ASC' }] });
   }
 
   /** One item by its key; a key that cannot exist is as absent as one that does not. */

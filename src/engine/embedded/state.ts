@@ -108,22 +108,32 @@ export function visibleVariables(doc: InstanceDoc, scopeKey: string): Record<str
  * Zeebe's propagation rule: a variable goes to the nearest scope, starting at `fromScope`, that
  * already holds a variable of that name; if none does, it is created in the root scope.
  */
-export function propagate(doc: InstanceDoc, fromScope: string, vars: Record<string, unknown>): void {
+export function propagate(doc: InstanceDoc, fromScope: string, vars: Record<string, unknown>, set: VariableSetter = assign): void {
   for (const [name, value] of Object.entries(vars)) {
     let k: string | undefined = fromScope;
     let placed = false;
     while (k && doc.els[k]) {
       const el: ElementInstance = doc.els[k];
       if (el.vars && Object.prototype.hasOwnProperty.call(el.vars, name)) {
-        el.vars[name] = value;
+        set(el.vars, k, name, value);
         placed = true;
         break;
       }
       k = el.scope;
     }
-    if (!placed) doc.vars[name] = value;
+    if (!placed) set(doc.vars, rootScope, name, value);
   }
 }
+
+/** The scope key `propagate` names for the root scope (the process instance's own variables). */
+export const rootScope = '';
+
+/** Writes one variable into the variables of scope `scopeKey` (the runtime's records its change too). */
+export type VariableSetter = (target: Record<string, unknown>, scopeKey: string, name: string, value: unknown) => void;
+
+const assign: VariableSetter = (target, _scopeKey, name, value) => {
+  target[name] = value;
+};
 
 /** Sets `value` at a dotted path inside `target`, merging into contexts that already exist there. */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown, base?: Record<string, unknown>): void {

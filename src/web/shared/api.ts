@@ -159,3 +159,120 @@ export const catalog = {
   byProcess: (bpmnProcessId: string) => request<CatalogEntry>('GET', `/api/procedures/by-process/${encodeURIComponent(bpmnProcessId)}`),
   elementTemplates: () => request<unknown[]>('GET', '/api/element-templates'),
 };
+
+// --- the trace of a dossier (GET /api/dossiers/{code}/trace) ------------------------------------
+
+export type Verdict = 'early' | 'on_time' | 'late';
+
+export interface TraceClock {
+  id: string;
+  kind: 'dossier' | 'step';
+  agencyCode: string | null;
+  step: string | null;
+  limit: TimeLimit;
+  state: string;
+  startedAt: string;
+  dueAt: string;
+  statutoryDueAt: string;
+  stoppedAt: string | null;
+  result: Verdict | null;
+  /** Working hours past the statutory due instant (negative: before it); null while within time. */
+  overrunHours: number | null;
+}
+
+export interface TraceStep {
+  taskId: string;
+  elementId: string;
+  name: string;
+  agencyCode: string;
+  agencyName: string | null;
+  state: string;
+  handedOverAt: string;
+  claimedBy: string | null;
+  claimedAt: string | null;
+  completedBy: string | null;
+  completedAt: string | null;
+  dueAt: string | null;
+  sla: TraceClock | null;
+}
+
+export interface TraceTimelineEntry {
+  at: string;
+  kind: 'status' | 'handover' | 'claim' | 'complete' | 'audit';
+  actor: string | null;
+  agencyCode: string | null;
+  what: string;
+  taskId?: string;
+  seq?: string;
+}
+
+export interface TraceDiagram {
+  processInstanceKey: string;
+  bpmnProcessId: string;
+  processDefinitionKey: string;
+  processDefinitionVersion: number;
+  xml?: string;
+  state: string;
+  parentProcessInstanceKey: string | null;
+  active: string[];
+  completed: string[];
+  terminated: string[];
+  takenSequenceFlows: string[];
+  incidents: { elementId: string; errorType: string; errorMessage: string }[];
+}
+
+export interface TraceVariableChange {
+  position: string;
+  name: string;
+  value: string;
+  intent: 'CREATED' | 'UPDATED';
+  at: string;
+  processInstanceKey: string;
+  scopeKey: string;
+  elementId?: string;
+  command?: string;
+  jobKey?: string;
+  userTaskKey?: string;
+  messageName?: string;
+  taskId: string | null;
+  person: string | null;
+  agencyCode: string | null;
+}
+
+export interface TraceAuditRow {
+  seq: string;
+  at: string;
+  actor: string | null;
+  role: string | null;
+  agency: string | null;
+  action: string;
+  payload: Record<string, unknown> | null;
+}
+
+export interface Trace {
+  dossier: {
+    code: string;
+    procedureCode: string;
+    ruleVersion: string;
+    status: string;
+    channel: string;
+    receivingAgency: string;
+    receivingAgencyName: string | null;
+    receivedAt: string;
+    receivedBy: string | null;
+    appointmentAt: string;
+    processInstanceKey: string | null;
+    doneAt: string | null;
+    returnedAt: string | null;
+  };
+  steps: TraceStep[];
+  clocks: TraceClock[];
+  audit: TraceAuditRow[];
+  timeline: TraceTimelineEntry[];
+  diagram: TraceDiagram[];
+  variables: TraceVariableChange[];
+}
+
+export const dossiers = {
+  trace: (code: string) => request<Trace>('GET', `/api/dossiers/${encodeURIComponent(code)}/trace?include=xml`),
+};

@@ -13,5 +13,8 @@ import { checkVariables } from '../state.js';
 export async function broadcastSignal(core: EngineCore, req: { signalName: string; variables?: Variables }): Promise<{ signalKey: string }> {
   const variables = checkVariables(req.variables);
   if (typeof req.signalName !== 'string' || !req.signalName) throw new Invalid('signalName is required');
-  return core.command((c) => core.broadcast(c, req.signalName, variables));
+  return core.command((c) => {
+    c.runtime.ctx.cause = { command: 'BROADCAST_SIGNAL' };
+    return core.broadcast(c, req.signalName, variables);
+  });
 }

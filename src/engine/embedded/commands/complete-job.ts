@@ -73,6 +73,7 @@ export class JobCompletions {
           }
           await this.core.use(c, inst.definitionKey);
           c.fx.track(inst, false);
+          c.runtime.ctx.cause = { command: 'COMPLETE_JOB', jobKey: x.jobKey };
           c.runtime.completeJob(inst, el, x.variables);
         }
       }, 256 * batch.length);
@@ -91,6 +92,7 @@ export class JobCompletions {
   private async completeOne(jobKey: string, variables: Variables): Promise<void> {
     await this.core.jobCommand(jobKey, (c, inst, el) => {
       if (el.jobFailed) throw new Conflict(`job ${jobKey} has no retries left and waits for its incident to be resolved`);
+      c.runtime.ctx.cause = { command: 'COMPLETE_JOB', jobKey };
       c.runtime.completeJob(inst, el, variables);
     });
   }

@@ -13,6 +13,7 @@ import type { Command, EngineCore } from '../core.js';
 import { checkVariables } from '../state.js';
 import { isKey, type CachedDefinition } from '../definitions.js';
 import type { InstanceRow } from '../state.js';
+import { setVariables } from '../runtime/variables.js';
 
 export async function createProcessInstance(core: EngineCore, req: CreateProcessInstanceRequest): Promise<ProcessInstanceCreated> {
   const variables = checkVariables(req.variables);
@@ -25,11 +26,13 @@ export async function createProcessInstance(core: EngineCore, req: CreateProcess
       bpmnProcessId: def.bpmn_process_id,
       version: def.version,
       state: 'ACTIVE',
-      doc: { vars: { ...variables }, els: {} },
+      doc: { vars: {}, els: {} },
       hasIncident: false,
       startedAt: now,
     };
     c.fx.track(row, true);
+    c.runtime.ctx.cause = { command: 'CREATE_PROCESS_INSTANCE' };
+    setVariables(c.runtime.ctx, row, row.key, row.doc.vars, variables);
     c.runtime.startInstance(row);
     return {
       processInstanceKey: row.key,

@@ -4,6 +4,7 @@ import type { FailJobRequest } from '../../port.js';
 import type { EngineCore } from '../core.js';
 import { checkVariables } from '../state.js';
 import { jobRow } from '../sql/jobs.js';
+import { localsOf, setVariables } from '../runtime/variables.js';
 
 export async function failJob(core: EngineCore, req: FailJobRequest): Promise<void> {
   const variables = checkVariables(req.variables);
@@ -14,7 +15,8 @@ export async function failJob(core: EngineCore, req: FailJobRequest): Promise<vo
     const job = await jobRow(c.q, req.jobKey);
     if (job.state !== 'ACTIVATED') throw new Conflict(`job ${req.jobKey} is ${job.state}, only an activated job can fail`);
     const now = core.clock.now();
-    if (Object.keys(variables).length) el.vars = { ...(el.vars ?? {}), ...variables };
+    c.runtime.ctx.cause = { command: 'FAIL_JOB', jobKey: req.jobKey };
+    if (Object.keys(variables).length) setVariables(c.runtime.ctx, inst, el.key, localsOf(el), variables, el);
     const message = req.errorMessage ?? '';
     c.runtime.jobEvent(inst, el, req.jobKey, 'FAILED', { retries: req.retries, errorMessage: message });
     if (req.retries > 0) {

@@ -12,6 +12,7 @@ import type { InstanceRow } from '../state.js';
 export async function fireDueTimers(core: EngineCore, limit = 500): Promise<number> {
   return core.command(
     async (c) => {
+      c.runtime.ctx.cause = { command: 'FIRE_TIMER' };
       const now = core.clock.now();
       const due = await claimDueTimers(c.q, now, limit);
       if (!due.length) return 0;

@@ -56,6 +56,7 @@ async function publish(core: EngineCore, req: PublishMessageRequest): Promise<{ 
   const correlationKey = req.correlationKey ?? '';
   return core.command(async (c) => {
     const { q } = c;
+    c.runtime.ctx.cause = { command: 'CORRELATE_MESSAGE', messageName: req.name };
     const now = core.clock.now();
     let first: string | undefined;
     if (req.messageId && (await msgs.messageIdTaken(q, req.name, correlationKey, req.messageId, now))) {

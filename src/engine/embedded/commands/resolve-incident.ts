@@ -12,6 +12,7 @@ import { lockInstanceOfIncident } from '../sql/lockInstance.js';
 export async function resolveIncident(core: EngineCore, incidentKey: string): Promise<void> {
   if (!isKey(incidentKey)) throw new NotFound(`incident ${incidentKey} not found`);
   await core.command(async (c) => {
+    c.runtime.ctx.cause = { command: 'RESOLVE_INCIDENT' };
     const inst = await lockInstanceOfIncident(c.q, incidentKey);
     const inc = await incidentRow(c.q, incidentKey);
     if (!inc || inc.state !== 'ACTIVE' || !inst || inst.state !== 'ACTIVE') throw new NotFound(`incident ${incidentKey} not found or already resolved`);

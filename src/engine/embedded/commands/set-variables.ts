@@ -5,7 +5,7 @@ import type { EngineCore } from '../core.js';
 import { checkVariables } from '../state.js';
 import { isKey } from '../definitions.js';
 import { lockInstance, lockInstanceOfElement } from '../sql/lockInstance.js';
-import { propagate } from '../state.js';
+import { localsOf, propagateVariables, setVariables as writeVariables } from '../runtime/variables.js';
 
 export async function setVariables(core: EngineCore, req: SetVariablesRequest): Promise<void> {
   const variables = checkVariables(req.variables);
@@ -15,11 +15,12 @@ export async function setVariables(core: EngineCore, req: SetVariablesRequest): 
     const inst = await core.lockActive(c, locked, `element instance ${req.elementInstanceKey}`);
     const scope = req.elementInstanceKey;
     if (scope !== inst.key && !inst.doc.els[scope]) throw new NotFound(`element instance ${scope} not found`);
+    const ctx = c.runtime.ctx;
+    ctx.cause = { command: 'SET_VARIABLES' };
     if (req.local) {
-      if (scope === inst.key) Object.assign(inst.doc.vars, variables);
-      else inst.doc.els[scope].vars = { ...(inst.doc.els[scope].vars ?? {}), ...variables };
+      writeVariables(ctx, inst, scope, scope === inst.key ? inst.doc.vars : localsOf(inst.doc.els[scope]), variables);
     } else {
-      propagate(inst.doc, scope, variables);
+      propagateVariables(ctx, inst, scope, variables);
     }
     c.fx.track(inst, false);
     c.fx.event({

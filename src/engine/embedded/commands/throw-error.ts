@@ -25,6 +25,7 @@ export async function throwError(core: EngineCore, req: ThrowErrorRequest): Prom
     });
     el.jobFailed = true;
     el.errorJob = req.jobKey;
+    c.runtime.ctx.cause = { command: 'THROW_ERROR', jobKey: req.jobKey };
     c.runtime.throwError(inst, el, req.errorCode, req.errorMessage ?? '', variables);
   });
 }

@@ -66,6 +66,7 @@ export async function completeUserTask(core: EngineCore, req: CompleteUserTaskRe
     core,
     req.userTaskKey,
     (c, inst, el) => {
+      c.runtime.ctx.cause = { command: 'COMPLETE_USER_TASK', userTaskKey: req.userTaskKey };
       completeTask(c.runtime, inst, el, variables, req.action ?? 'complete');
       c.runtime.resume();
     },

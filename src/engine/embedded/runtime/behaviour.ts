@@ -13,6 +13,16 @@ export interface RuntimeContext {
   now: number;
   effects: Effects;
   definition(definitionKey: string): ExecutableProcess;
+  /** What the running command acts on, carried by the VARIABLE records it writes (records.ts). */
+  cause?: CommandCause;
+}
+
+/** The command behind a variable change: its name and the job, user task or message it named. */
+export interface CommandCause {
+  command: string;
+  jobKey?: string;
+  userTaskKey?: string;
+  messageName?: string;
 }
 
 /** Work the command must finish outside the in-memory runtime (it needs the database). */

@@ -10,7 +10,7 @@ import { visibleVariables, type ElementInstance, type InstanceRow } from '../sta
 import type { Activate, Tokens } from './behaviour.js';
 import { openBoundaries } from './catch-events.js';
 import { IncidentSignal } from './incidents.js';
-import { evalMapping } from './variables.js';
+import { evalMapping, setVariable } from './variables.js';
 
 export const activateMultiInstanceBody: Activate = (t, inst, body, node) => {
   const loop = node.loop!;
@@ -29,7 +29,16 @@ export const activateMultiInstanceBody: Activate = (t, inst, body, node) => {
   }
   body.mi = { items, next: 0, active: 0, completed: 0, terminated: 0 };
   body.vars = {};
-  if (loop.outputCollection) body.vars[loop.outputCollection] = items.map(() => null);
+  if (loop.outputCollection)
+    setVariable(
+      t.ctx,
+      inst,
+      body.key,
+      body.vars,
+      loop.outputCollection,
+      items.map(() => null),
+      body,
+    );
   t.markActivated(inst, body, node);
   openBoundaries(t, inst, body, node);
   if (items.length === 0) {
@@ -73,7 +82,7 @@ export function innerCompleted(t: Tokens, inst: InstanceRow, inner: ElementInsta
     const value = evalMapping(loop.outputElement, visibleVariables(inst.doc, inner.key), 'output', 'feel' in loop.outputElement ? loop.outputElement.feel : '');
     const list = (body.vars![loop.outputCollection] as unknown[]).slice();
     list[loopCounter - 1] = value;
-    body.vars![loop.outputCollection] = list;
+    setVariable(t.ctx, inst, body.key, body.vars!, loop.outputCollection, list, inner);
   }
   let done = mi.completed + mi.terminated >= mi.items.length;
   if (!done && loop.completionCondition) {

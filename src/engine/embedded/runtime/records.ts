@@ -66,6 +66,33 @@ export function waitEvent(
   });
 }
 
+/**
+ * Zeebe's VARIABLE record (CREATED, UPDATED) for a variable whose value changed, with what Zeebe
+ * does not record and an auditor asks first — who changed it: the element whose mapping or result
+ * wrote it (`elementId`, `elementInstanceKey`; none when a command wrote it directly) and the
+ * command behind it (`command`, its job, user task or message). `scopeKey` is where it lives.
+ */
+export function variableEvent(
+  ctx: RuntimeContext,
+  inst: InstanceRow,
+  scopeKey: string,
+  name: string,
+  value: unknown,
+  intent: 'CREATED' | 'UPDATED',
+  by?: ElementInstance,
+): void {
+  ctx.effects.event({
+    valueType: 'VARIABLE',
+    intent,
+    processInstanceKey: inst.key,
+    elementInstanceKey: by?.key ?? null,
+    elementId: by?.id ?? null,
+    bpmnProcessId: inst.bpmnProcessId,
+    at: ctx.now,
+    payload: { name, value: value === undefined ? null : value, scopeKey, ...ctx.cause },
+  });
+}
+
 export function jobEvent(ctx: RuntimeContext, inst: InstanceRow, el: ElementInstance, jobKey: string, intent: string, payload?: Record<string, unknown>): void {
   waitEvent(ctx, inst, el, 'JOB', intent, { jobKey, ...payload });
 }

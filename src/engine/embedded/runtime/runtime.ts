@@ -14,7 +14,7 @@
 import type { ExecutableProcess, FlowNode } from '../../../bpmn/index.js';
 import { Invalid } from '../../../errors.js';
 import { FeelEvaluationError } from '../../../feel/index.js';
-import { propagate, type ElementInstance, type InstanceRow } from '../state.js';
+import type { ElementInstance, InstanceRow } from '../state.js';
 import type { Pending, RuntimeContext, Tokens, Variables } from './behaviour.js';
 import { behaviourOf } from './behaviours.js';
 import { childVariables, resultOfChild } from './call-activity.js';
@@ -30,7 +30,7 @@ import { activateMultiInstanceBody, innerCompleted, innerVariables } from './mul
 import { elementEvent, jobEvent, processEvent, takeEvent } from './records.js';
 import { cancelUserTask } from './user-task.js';
 import { compensationAfterComplete, forgetCompensable } from './compensation.js';
-import { applyInputs, applyOutputs } from './variables.js';
+import { applyInputs, applyOutputs, localsOf, propagateVariables, setVariables } from './variables.js';
 
 export type { IncidentType, Pending, RuntimeContext };
 
@@ -116,7 +116,8 @@ export class Runtime implements Tokens {
   /** A new instance called by `parent`'s call activity `el`, with the parent's variables. */
   startChild(parent: InstanceRow, elementKey: string, child: InstanceRow): void {
     const el = parent.doc.els[elementKey];
-    child.doc.vars = childVariables(this, parent, elementKey);
+    child.doc.vars = {};
+    setVariables(this.ctx, child, child.key, child.doc.vars, childVariables(this, parent, elementKey));
     child.parentProcessInstanceKey = parent.key;
     child.parentElementInstanceKey = el.key;
     el.child = child.key;
@@ -261,7 +262,7 @@ export class Runtime implements Tokens {
     const el: ElementInstance = { key: this.ctx.keys.next(), id: elementId, scope, state: 'ACTIVATING' };
     if (inner) {
       el.inner = true;
-      el.vars = innerVariables(node, inner);
+      setVariables(this.ctx, inst, el.key, localsOf(el), innerVariables(node, inner), el);
     }
     inst.doc.els[el.key] = el;
     elementEvent(this.ctx, inst, el, node, 'ELEMENT_ACTIVATING', !!node.loop && !inner);
@@ -282,7 +283,7 @@ export class Runtime implements Tokens {
         activateMultiInstanceBody(this, inst, el, node);
         return;
       }
-      applyInputs(inst, el, node);
+      applyInputs(this.ctx, inst, el, node);
       behaviourOf(node)(this, inst, el, node);
     } catch (e) {
       incidentFrom(this.ctx, e, inst, el, 'activate');
@@ -305,9 +306,9 @@ export class Runtime implements Tokens {
       if (isBody) {
         // The body's output collection leaves through its own output mappings, or propagates.
         const out = node.loop!.outputCollection;
-        if (out) propagate(inst.doc, el.scope, { [out]: el.vars![out] });
+        if (out) propagateVariables(this.ctx, inst, el.scope, { [out]: el.vars![out] }, el);
       } else {
-        applyOutputs(inst, el, node, result);
+        applyOutputs(this.ctx, inst, el, node, result);
       }
       if (el.inner) innerCompleted(this, inst, el, node);
     } catch (e) {

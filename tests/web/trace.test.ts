@@ -1,0 +1,152 @@
+/**
+ * Feature: an auditor traces a dossier in the browser (Chromium driven by playwright-core).
+ *
+ * Given a birth registration received at the counter, the civil-status and social-insurance steps
+ * done at once, the police asking for a supplement which the counter supplies, and the police
+ * finishing ten days later (the service's clock moved, nothing slept), when the auditor opens
+ * /trace/{code}, then the police step is marked late on the diagram with an overlay saying by how
+ * much, the supplement request is in the timeline, a click on a row selects its element, and a
+ * variable's history shows each of its values. No page logs an error.
+ */
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Browser } from 'playwright-core';
+import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
+import { ManualClock } from '../../src/engine/clock.js';
+import { startService, type Service } from '../../src/main.js';
+import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+import { openInboxTask } from '../support/inbox.js';
+import { birthIntake } from '../dossiers/fixtures.js';
+import { call, testConfig } from '../http/support.js';
+
+const DAY = 24 * 3_600_000;
+const PEOPLE = {
+  counter: ['motcua.hoa-binh', DEMO_PASSWORDS.counter],
+  civil: ['hotich.hoa-binh', DEMO_PASSWORDS.officer],
+  police: ['congan.hoa-binh', DEMO_PASSWORDS.officer],
+  insurance: ['bhxh', DEMO_PASSWORDS.officer],
+  auditor: ['thanhtra', DEMO_PASSWORDS.auditor],
+} as const;
+type Person = keyof typeof PEOPLE;
+
+const clock = new ManualClock();
+let t: TestDb;
+let service: Service;
+let browser: Browser;
+const tokens: Partial<Record<Person, string>> = {};
+const as = (who: Person, method: string, path: string, body?: unknown) => call(service.url, method, path, body, { authorization: `Bearer ${tokens[who]}` });
+
+/** Signs everyone in (again: a session lasts a working day, and the clock moves by days). */
+async function signInAll(): Promise<void> {
+  for (const [who, [username, password]] of Object.entries(PEOPLE)) {
+    const r = await call(service.url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
+    if (r.status !== 200) throw new Error(`${username} cannot sign in: ${r.status}`);
+    tokens[who as Person] = r.body.token;
+  }
+}
+
+beforeAll(async () => {
+  t = await openTestDb();
+  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), {
+    db: t.db,
+    logger: pino({ level: 'silent' }),
+    clock,
+  });
+  await signInAll();
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+  await t?.close();
+});
+
+let w: WatchedPage;
+afterEach(async () => {
+  await w?.context.close();
+});
+
+async function expectOk(r: Promise<{ status: number; body: any }>, what: string): Promise<any> {
+  const x = await r;
+  expect({ what, status: x.status < 300 ? 'ok' : x.status, body: x.status < 300 ? undefined : x.body }).toEqual({ what, status: 'ok', body: undefined });
+  return x.body;
+}
+
+async function claimAndComplete(who: Person, code: string, elementId: string): Promise<void> {
+  const task = await openInboxTask((path) => as(who, 'GET', path), PEOPLE[who][0], code, elementId);
+  await expectOk(as(who, 'POST', `/api/tasks/${task.id}/claim`, {}), `${who} claims ${elementId}`);
+  await expectOk(
+    as(who, 'POST', `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } }),
+    `${who} completes ${elementId}`,
+  );
+}
+
+/** A dossier with one late step (the police's) and one supplement. */
+async function lateDossier(): Promise<string> {
+  const intake = birthIntake();
+  const received = await expectOk(as('counter', 'POST', '/api/dossiers', { procedureCode: 'birth-registration-group', channel: 'counter', intake }), 'receive');
+  const code = received.dossier.code as string;
+  await claimAndComplete('civil', code, 'birthRegistration');
+  await claimAndComplete('insurance', code, 'healthInsuranceCard');
+  await openInboxTask((path) => as('police', 'GET', path), PEOPLE.police[0], code, 'residenceRegistration');
+  await expectOk(
+    as('police', 'POST', `/api/dossiers/${code}/supplement-requests`, {
+      reasons: ['Thiếu bản sao giấy chứng sinh'],
+      items: [{ name: 'Giấy chứng sinh (bản sao)' }],
+      legalBasis: 'Luật Hộ tịch 2014, Điều 16',
+    }),
+    'the police asks for a supplement',
+  );
+  await expectOk(as('counter', 'POST', `/api/dossiers/${code}/supplements`, { documents: [{ name: 'Giấy chứng sinh (bản sao)' }] }), 'the counter supplies it');
+  clock.advance(10 * DAY);
+  await signInAll();
+  await claimAndComplete('police', code, 'residenceRegistration');
+  return code;
+}
+
+describe('Scenario: the auditor finds which agency made a dossier late, and by how much', () => {
+  test('trace → late step marked with its overlay → supplement in the timeline → row ↔ element → a variable with each of its values', async () => {
+    const code = await lateDossier();
+    const api = (await as('auditor', 'GET', `/api/dossiers/${code}/trace`)).body;
+    const police = api.steps.find((s: any) => s.elementId === 'residenceRegistration');
+    expect(police.sla).toMatchObject({ result: 'late', overrunHours: expect.any(Number) });
+    expect(police.sla.overrunHours).toBeGreaterThan(0);
+    // A variable that changed: its values, in order.
+    const names = new Map<string, string[]>();
+    for (const v of api.variables) names.set(v.name, [...(names.get(v.name) ?? []), v.value]);
+    const [changed, values] = [...names].find(([, vs]) => vs.length >= 2 && new Set(vs).size >= 2)!;
+
+    w = await openPage(browser);
+    const { page } = w;
+    await signInAs(page, service.url, ...PEOPLE.auditor, `/trace/${code}`);
+    await page.waitForSelector('[data-testid="trace-canvas"][data-drawn="1"]');
+
+    // The late step: marked on the diagram, its overlay naming the agency, the official and by how much.
+    await page.waitForSelector('.djs-element.lt-late[data-element-id="residenceRegistration"]');
+    expect(await page.locator('.djs-element.lt-completed[data-element-id="birthRegistration"]').count()).toBe(1);
+    expect(await page.locator('.djs-connection.lt-taken').count()).toBeGreaterThan(0);
+    const overlay = page.locator('.lt-t-overlay[data-element-id="residenceRegistration"]');
+    await expect(overlay.textContent()).resolves.toMatch(/Trễ hạn \d+ ngày.*làm việc/);
+    await expect(overlay.textContent()).resolves.toContain('congan.hoa-binh');
+    await expect(page.textContent('[data-testid="late-summary"]')).resolves.toMatch(/Trễ tại .*Công an/);
+
+    // The supplement request is in the timeline; its row selects the police step, and the diagram's click selects the rows back.
+    const supplementRow = page.locator('[data-testid="timeline"] li', { hasText: 'Yêu cầu bổ sung hồ sơ' });
+    expect(await supplementRow.count()).toBeGreaterThan(0);
+    const completeRow = page.locator('[data-testid="timeline"] li[data-kind="complete"][data-element-id="residenceRegistration"]');
+    await completeRow.locator('button').click();
+    await page.waitForSelector('.djs-element.lt-selected[data-element-id="residenceRegistration"]');
+    await page.click('.djs-element[data-element-id="birthRegistration"]');
+    await page.waitForSelector('[data-testid="timeline"] li.lt-t-hit[data-element-id="birthRegistration"]');
+
+    // The variable's history: each value it had.
+    await page.click('[role="tab"]:has-text("Lịch sử biến")');
+    await page.click(`[data-variable="${changed}"] .lt-t-var-name`);
+    const shown = await page.locator(`[data-variable="${changed}"] .lt-t-value`).allTextContents();
+    expect(shown).toEqual(values);
+
+    await page.screenshot({ path: join(process.cwd(), 'dist', 'trace-test.png') });
+    expect(w.problems).toEqual([]);
+  });
+});
