@@ -27,6 +27,13 @@ export interface Config {
   jwtSecret?: string;
   /** Lifetime of a login token, seconds (JWT_TTL_SECONDS, default 8 h: one working day). */
   jwtTtlSeconds: number;
+  /**
+   * Zeebe's gRPC gateway (src/engine/gateway): its port (ZEEBE_GATEWAY_PORT, default 26500; 0
+   * picks a free one here, while the variable's 0 leaves it out), the interface it listens on
+   * (ZEEBE_GATEWAY_HOST, default 127.0.0.1) and its TLS files (ZEEBE_GATEWAY_TLS_CERT and _KEY,
+   * PEM). Absent: no gateway.
+   */
+  zeebeGateway?: { port: number; host: string; tls?: { certFile: string; keyFile: string } };
 }
 
 export class ConfigError extends Error {
@@ -51,7 +58,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     nodeEnv,
     jwtSecret: jwtSecret(env.JWT_SECRET, nodeEnv),
     jwtTtlSeconds: jwtTtl(env.JWT_TTL_SECONDS),
+    zeebeGateway: zeebeGateway(env, nodeEnv, cwd),
   };
+}
+
+function zeebeGateway(env: NodeJS.ProcessEnv, nodeEnv: string, cwd: string): Config['zeebeGateway'] {
+  const raw = nonEmpty(env, 'ZEEBE_GATEWAY_PORT');
+  const n = raw === undefined ? 26500 : Number(raw);
+  if (raw !== undefined && (!/^\d+$/.test(raw) || n > 65535)) {
+    throw new ConfigError('ZEEBE_GATEWAY_PORT', `expected an integer from 0 (no gateway) to 65535, got ${JSON.stringify(raw)}`);
+  }
+  if (n === 0) return undefined;
+  const host = nonEmpty(env, 'ZEEBE_GATEWAY_HOST') ?? '127.0.0.1';
+  const cert = nonEmpty(env, 'ZEEBE_GATEWAY_TLS_CERT');
+  const key = nonEmpty(env, 'ZEEBE_GATEWAY_TLS_KEY');
+  if ((cert === undefined) !== (key === undefined)) {
+    const [given, missing] = cert === undefined ? ['ZEEBE_GATEWAY_TLS_KEY', 'ZEEBE_GATEWAY_TLS_CERT'] : ['ZEEBE_GATEWAY_TLS_CERT', 'ZEEBE_GATEWAY_TLS_KEY'];
+    throw new ConfigError(given, `${JSON.stringify(cert ?? key)} given without ${missing}: set both (PEM files), or neither for plaintext`);
+  }
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+  if (!cert && !loopback && nodeEnv === 'production') {
+    throw new ConfigError(
+      'ZEEBE_GATEWAY_HOST',
+      `plaintext gRPC listens on loopback only in production: set ZEEBE_GATEWAY_TLS_CERT and ZEEBE_GATEWAY_TLS_KEY to listen on ${host}`,
+    );
+  }
+  return { port: n, host, ...(cert && key ? { tls: { certFile: resolve(cwd, cert), keyFile: resolve(cwd, key) } } : {}) };
 }
 
 function jwtSecret(v: string | undefined, nodeEnv: string): string | undefined {

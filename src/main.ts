@@ -16,13 +16,16 @@ import { openDb, type Db } from './db/index.js';
 import { systemClock, type Clock } from './engine/clock.js';
 import { EmbeddedEngine } from './engine/embedded/engine.js';
 import { EmbeddedEngineQueries } from './engine/embedded/queries.js';
+import { startZeebeGateway, type ZeebeGateway } from './engine/gateway/index.js';
 import { ElementNames } from './engine/names.js';
 import type { DeploymentResult, Resource } from './engine/port.js';
-import { AppError } from './errors.js';
+import { AppError, Invalid } from './errors.js';
 import { calendarRouter } from './http/calendar.js';
 import { elementTemplatesRouter, proceduresRouter } from './http/catalog.js';
 import { SchemaRegistry } from './http/validate.js';
 import { createApp } from './http/app.js';
+import { createTokenService } from './http/auth.js';
+import { gatewayAuthorizer } from './http/gateway-access.js';
 import { createMetrics, instrumentEngine } from './http/metrics.js';
 import { maskingLoggerOptions } from './http/redact.js';
 import type { Router } from 'express';
@@ -45,6 +48,8 @@ export interface Service {
   engine: EmbeddedEngine;
   db: Db;
   server: Server;
+  /** The port of Zeebe's gRPC gateway, when it runs (config.zeebeGateway). */
+  gatewayPort?: number;
   /** Stops accepting, ends long polls, closes the engine and (unless it was given) the db. */
   close(): Promise<void>;
 }
@@ -83,6 +88,7 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
   const stopping = new AbortController();
   let server: Server | undefined;
   let rooms: Rooms | undefined;
+  let gateway: ZeebeGateway | undefined;
   try {
     await engine.start();
     const catalog = await loadProcedures(config, logger);
@@ -105,14 +111,34 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
     });
     server = createServer(app);
     await listen(server, config.port);
+    if (config.zeebeGateway) {
+      const { port: gatewayPort, host, tls } = config.zeebeGateway;
+      gateway = await startZeebeGateway({
+        engine,
+        queries: new EmbeddedEngineQueries(db),
+        // The same tokens as /v2, with the same roles per command (http/gateway-access.ts).
+        authorize: gatewayAuthorizer(createTokenService({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds, now })),
+        logger: logger.child({ room: 'gateway' }),
+        port: gatewayPort,
+        host,
+        tls: tls && { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
+        now,
+        checkDeployment: async (resources) => {
+          const { errors } = await lintDeployment(resources);
+          if (errors.length) throw new Invalid(`the procedure lint refuses the deployment: ${formatDeploymentProblems(errors)}`, { problems: errors });
+        },
+      });
+    }
   } catch (e) {
+    server?.close();
+    await gateway?.close().catch(() => undefined);
     await rooms?.close().catch(() => undefined);
     await engine.close().catch(() => undefined);
     if (!deps.db) await db.close().catch(() => undefined);
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, db: db.kind }, 'lienthong listening');
+  logger.info({ port, db: db.kind, ...(gateway ? { zeebeGatewayPort: gateway.port } : {}) }, 'lienthong listening');
 
   let closing: Promise<void> | undefined;
   const srv = server;
@@ -122,15 +148,18 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
     engine,
     db,
     server: srv,
+    gatewayPort: gateway?.port,
     close() {
       closing ??= (async () => {
         stopping.abort();
+        const gatewayClosed = gateway?.close();
         await new Promise<void>((resolve) => {
           srv.close(() => resolve());
           srv.closeIdleConnections();
           // Requests still running after a grace period are cut off.
           setTimeout(() => srv.closeAllConnections(), 5_000).unref();
         });
+        await gatewayClosed;
         await rooms.close();
         await engine.close();
         if (!deps.db) await db.close();

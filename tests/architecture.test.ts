@@ -123,3 +123,19 @@ test("a room's SQL names only the tables it owns, but for the known seams", () =
     fixedButStillListed: [],
   });
 });
+
+test('engine/gateway is a client of the port: it imports engine/port, queries and long-poll only, never an adapter', () => {
+  const allowed = new Set(['engine/port.ts', 'engine/queries.ts', 'engine/long-poll.ts', 'errors.ts']);
+  const bad: string[] = [];
+  const dir = join(SRC, 'engine', 'gateway');
+  for (const file of files(dir)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const target = relative(SRC, normalize(join(dirname(file), m[1])))
+        .split(sep)
+        .join('/')
+        .replace(/\.js$/, '.ts');
+      if (!target.startsWith('engine/gateway/') && !allowed.has(target)) bad.push(`${relative(SRC, file)} → ${target}`);
+    }
+  }
+  expect(bad).toEqual([]);
+});

@@ -25,6 +25,7 @@ describe('Scenario: configuration from the environment', () => {
       nodeEnv: 'development',
       jwtSecret: undefined,
       jwtTtlSeconds: 28800,
+      zeebeGateway: { port: 26500, host: '127.0.0.1' },
     });
   });
 
@@ -39,6 +40,10 @@ describe('Scenario: configuration from the environment', () => {
         NODE_ENV: 'production',
         JWT_SECRET: 'k'.repeat(40),
         JWT_TTL_SECONDS: '600',
+        ZEEBE_GATEWAY_PORT: '26600',
+        ZEEBE_GATEWAY_HOST: '0.0.0.0',
+        ZEEBE_GATEWAY_TLS_CERT: 'tls/gateway.crt',
+        ZEEBE_GATEWAY_TLS_KEY: 'tls/gateway.key',
       },
       '/srv',
     );
@@ -52,7 +57,9 @@ describe('Scenario: configuration from the environment', () => {
       nodeEnv: 'production',
       jwtSecret: 'k'.repeat(40),
       jwtTtlSeconds: 600,
+      zeebeGateway: { port: 26600, host: '0.0.0.0', tls: { certFile: '/srv/tls/gateway.crt', keyFile: '/srv/tls/gateway.key' } },
     });
+    expect(loadConfig({ ZEEBE_GATEWAY_PORT: '0' }).zeebeGateway).toBeUndefined();
   });
 
   const refuse = (name: string, value: string): ConfigError => {
@@ -71,6 +78,8 @@ describe('Scenario: configuration from the environment', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PORT', '-1'],
+    ['ZEEBE_GATEWAY_PORT', '65536'],
+    ['ZEEBE_GATEWAY_TLS_CERT', 'only-the-cert.pem'],
     ['LOG_LEVEL', 'loud'],
     ['JWT_TTL_SECONDS', '0'],
     ['JWT_TTL_SECONDS', '8h'],
