@@ -28,7 +28,8 @@ export function linkCompensation(out: ExecutableProcess, links: Map<string, stri
     }
     const handler = targets[0];
     if (!handler.forCompensation) problem(raw.get(handler.id), 'a compensation handler must be marked isForCompensation="true"');
-    else if (host && handler.scope !== host.scope) problem(raw.get(handler.id), 'a compensation handler must be in the same scope as the activity it compensates');
+    else if (host && handler.scope !== host.scope)
+      problem(raw.get(handler.id), 'a compensation handler must be in the same scope as the activity it compensates');
     else if (host?.compensationHandler) problem(raw.get(b.id), 'an activity may have only one compensation boundary event');
     else if (host) host.compensationHandler = handler.id;
     if (b.outgoing.length) problem(raw.get(b.id), 'a compensation boundary event has no outgoing sequence flow (it is associated with its handler)');

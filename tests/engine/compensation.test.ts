@@ -42,7 +42,9 @@ const bookings = (...then: Parameters<typeof processXml>[1][]) =>
 
 describe('Feature: a compensation throw event invokes the handlers of the completed activities', () => {
   test('Scenario: both bookings completed → both handlers run at once; the throw waits for them, then the flow goes on', async () => {
-    await h.deploy(bookings(compensationThrow('undoAll'), serviceTask('after', 'after'), end('e'), ...chain('s', 'bookRoom', 'bookCar', 'undoAll', 'after', 'e')));
+    await h.deploy(
+      bookings(compensationThrow('undoAll'), serviceTask('after', 'after'), end('e'), ...chain('s', 'bookRoom', 'bookCar', 'undoAll', 'after', 'e')),
+    );
     const key = await h.start('trip');
     await h.completeOne('book-room');
     await h.completeOne('book-car');

@@ -237,7 +237,8 @@ describe('Rule: message-correlation', () => {
     expect(await lint('message-correlation', waitFor('tax-paid', '=applicantId'))).toEqual([
       { elementId: 'wait', message: expect.stringContaining('must be correlated by =dossierCode, not =applicantId') },
     ]);
-  });  test('invalid: the message start of an event sub-process waits by key too', async () => {
+  });
+  test('invalid: the message start of an event sub-process waits by key too', async () => {
     const xml = rawDefinitions(`
   <bpmn:message id="m" name="fee-paid"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode"/></bpmn:extensionElements></bpmn:message>
   <bpmn:process id="p" isExecutable="true">
