@@ -399,6 +399,8 @@ export interface EngineQueries {
   getUserTask(userTaskKey: string): Promise<UserTaskItem>;
   /** The task's linked form; undefined when it has none (or only an external reference). */
   getUserTaskForm(userTaskKey: string): Promise<FormItem | undefined>;
+  /** A deployed form: by its key (`{ formKey }`), or the latest version of an id (`{ formId }`); undefined when none. */
+  getForm(by: { formKey: string } | { formId: string }): Promise<FormItem | undefined>;
   /** The variables the task sees, innermost scope first for a name held twice. */
   searchUserTaskVariables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>>;
 

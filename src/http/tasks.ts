@@ -7,7 +7,7 @@
  *   GET  /api/tasks                      ?state=&assignedToMe=&unassigned=&dueSoon=&overdue=
  *                                        &procedure=&dossierCode=&agencyCode=&page=&pageSize=
  *   GET  /api/tasks/{id}
- *   GET  /api/tasks/{id}/decision-schema the JSON Schema its decision must match
+ *   GET  /api/tasks/{id}/form            the task's Camunda form (form-js), which its decision must match
  *   POST /api/tasks/{id}/claim           (no body)
  *   POST /api/tasks/{id}/unclaim         (no body)
  *   POST /api/tasks/{id}/assign          { "username": "..." }
@@ -24,6 +24,13 @@ export interface TasksRouterOptions {
   tasks: TaskService;
   /** Default: the schemas in schemas/api. */
   schemas?: SchemaRegistry;
+  /**
+   * Office hours on working days between two instants (the working-day calendar): with it, each
+   * task carries `workingHoursLeft` — before its due instant the working time left, after it the
+   * working time late as a negative number — for the inbox's badge.
+   */
+  workingHours?: (a: Date, b: Date) => number;
+  now?: () => number;
 }
 
 const READERS = ['officer', 'counter', 'designer', 'auditor', 'admin'] as const;
@@ -42,6 +49,15 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     ),
   );
   const router = Router();
+  const left = (t: TaskRow): { workingHoursLeft?: number } => {
+    if (!opts.workingHours || !t.dueAt || (t.state !== 'open' && t.state !== 'claimed')) return {};
+    const now = new Date(opts.now?.() ?? Date.now());
+    const due = new Date(t.dueAt);
+    const h = now <= due ? opts.workingHours(now, due) : -opts.workingHours(due, now);
+    return { workingHoursLeft: Math.round(h * 100) / 100 };
+  };
+
+  const one = (t: TaskRow) => ({ ...view(t, true), ...left(t) });
 
   router.get(
     '/tasks',
@@ -55,20 +71,24 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
       const query = { ...(req.query as Record<string, unknown>) };
       schemas.check(QUERY, query, 'query string');
       const page = await tasks.list(user(req), toFilter(query as Record<string, string>));
-      res.json({ ...page, items: page.items.map((t) => view(t, false)) });
+      res.json({ ...page, items: page.items.map((t) => ({ ...view(t, false), ...left(t) })) });
     },
   );
 
   router.get('/tasks/:id', requireRole(...READERS), describeRoute({ summary: 'Một công việc (one task)', description: SCOPE }), async (req, res) => {
-    res.json(view(await tasks.get(user(req), pathKey(req, 'id')), true));
+    res.json(one(await tasks.get(user(req), pathKey(req, 'id'))));
   });
 
   router.get(
-    '/tasks/:id/decision-schema',
+    '/tasks/:id/form',
     requireRole(...READERS),
-    describeRoute({ summary: 'Mẫu quyết định của công việc (the JSON Schema its decision must match: schemas/tasks/)' }),
+    describeRoute({
+      summary: 'Biểu mẫu của công việc (the task’s Camunda form: form-js JSON, which its decision must match)',
+      description:
+        '{ formId, formKey, version, schema }: the form the engine linked (zeebe:formDefinition formId), else the catalog’s `<bpmnProcessId>.<elementId>`, else the default decision form (formKey null).',
+    }),
     async (req, res) => {
-      res.json(await tasks.decisionSchema(user(req), pathKey(req, 'id')));
+      res.json(await tasks.form(user(req), pathKey(req, 'id')));
     },
   );
 
@@ -78,7 +98,7 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     describeRoute({ summary: 'Nhận xử lý (claim an open task)' }),
     body('tasks-action'),
     async (req, res) => {
-      res.json(view(await tasks.claim(user(req), pathKey(req, 'id')), true));
+      res.json(one(await tasks.claim(user(req), pathKey(req, 'id'))));
     },
   );
 
@@ -88,7 +108,7 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     describeRoute({ summary: 'Trả lại (give a claimed task back; its assignee or an admin)' }),
     body('tasks-action'),
     async (req, res) => {
-      res.json(view(await tasks.unclaim(user(req), pathKey(req, 'id')), true));
+      res.json(one(await tasks.unclaim(user(req), pathKey(req, 'id'))));
     },
   );
 
@@ -98,7 +118,7 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     describeRoute({ summary: 'Giao cho cán bộ khác (assign to an active officer of the task’s agency)' }),
     body('tasks-assign'),
     async (req, res) => {
-      res.json(view(await tasks.assign(user(req), pathKey(req, 'id'), (req.body as { username: string }).username), true));
+      res.json(one(await tasks.assign(user(req), pathKey(req, 'id'), (req.body as { username: string }).username)));
     },
   );
 
@@ -108,11 +128,11 @@ export function tasksRouter(opts: TasksRouterOptions): Router {
     describeRoute({
       summary: 'Hoàn thành với quyết định (complete with a decision)',
       description:
-        'The decision is checked against the task’s schema (400 naming /decision/… paths). Of two concurrent completions one wins; the other gets 409.',
+        'The decision is checked against the task’s form (GET /api/tasks/{id}/form): required, min/max, length, pattern, allowed values; a 400 names each /decision/… path. Of two concurrent completions one wins; the other gets 409.',
     }),
     body('tasks-complete'),
     async (req, res) => {
-      res.json(view(await tasks.complete(user(req), pathKey(req, 'id'), (req.body as { decision: unknown }).decision), true));
+      res.json(one(await tasks.complete(user(req), pathKey(req, 'id'), (req.body as { decision: unknown }).decision)));
     },
   );
 

@@ -11,7 +11,7 @@ import type { LoadedProcedure, Procedure, RuleVersion } from './types.js';
 import { ProcedureCatalogError, schemaProblems, semanticProblems, type CatalogProblem } from './validate.js';
 
 export interface BpmnResource {
-  /** `<code>/<file>`, e.g. `birth-registration-group/process.bpmn`. */
+  /** `<code>/<file>`, e.g. `birth-registration-group/process.bpmn` or `birth-registration-group/forms/birthRegistration.form`. */
   name: string;
   content: string;
 }
@@ -23,6 +23,8 @@ export class Catalog {
     readonly dir: string,
     readonly procedures: readonly LoadedProcedure[],
     private readonly files: ReadonlyMap<string, string>,
+    /** Per procedure code, its `forms/*.form` files: name → JSON text. */
+    private readonly forms: ReadonlyMap<string, ReadonlyArray<[string, string]>> = new Map(),
   ) {
     this.byCode = new Map(procedures.map((p) => [p.code, p]));
   }
@@ -44,10 +46,15 @@ export class Catalog {
     return xml;
   }
 
-  /** Every BPMN file some version runs, once each: what to deploy. */
+  /**
+   * What to deploy: every BPMN file some version runs, once each, and every Camunda form of the
+   * procedure's `forms/` folder (`*.form`, linked from the user tasks by `zeebe:formDefinition
+   * formId`) — forms first, so a deployment holding both links the forms it just deployed.
+   */
   resources(): BpmnResource[] {
     const out: BpmnResource[] = [];
     for (const p of this.procedures) {
+      for (const [file, content] of this.forms.get(p.code) ?? []) out.push({ name: `${p.code}/${FORMS_DIR}/${file}`, content });
       for (const file of new Set(p.versions.flatMap(bpmnFiles))) {
         out.push({ name: `${p.code}/${file}`, content: this.bpmn(p, file) });
       }
@@ -67,6 +74,7 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   const problems: CatalogProblem[] = [];
   const procedures: LoadedProcedure[] = [];
   const files = new Map<string, string>();
+  const forms = new Map<string, Array<[string, string]>>();
   for (const e of entries) {
     const folder = join(root, e.name);
     const path = join(folder, 'procedure.json');
@@ -94,10 +102,20 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
       continue;
     }
     for (const f of new Set(p.versions.flatMap(bpmnFiles))) files.set(join(folder, f), await readFile(join(folder, f), 'utf8'));
+    forms.set(p.code, await readForms(join(folder, FORMS_DIR)));
     procedures.push(Object.assign(p, { location: { dir: folder, file } }));
   }
   if (problems.length) throw new ProcedureCatalogError(problems);
-  return new Catalog(root, procedures, files);
+  return new Catalog(root, procedures, files, forms);
+}
+
+const FORMS_DIR = 'forms';
+
+/** The `*.form` files of a folder, sorted by name (none when there is no folder). */
+async function readForms(dir: string): Promise<Array<[string, string]>> {
+  if (!existsSync(dir)) return [];
+  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.form')).map((e) => e.name);
+  return Promise.all(names.sort().map(async (n): Promise<[string, string]> => [n, await readFile(join(dir, n), 'utf8')]));
 }
 
 function bpmnFiles(v: RuleVersion): string[] {

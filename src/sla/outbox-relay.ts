@@ -49,6 +49,8 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   /** Called with each failed delivery and each error the background loop survived. */
   onError?: (e: unknown, row?: OutboxRow) => void;
+  /** Told after each delivery committed (the agencies' pages hear of it live). */
+  onDelivered?: (row: OutboxRow) => void;
 }
 
 export interface RelayResult {
@@ -66,6 +68,7 @@ export class OutboxRelay {
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly onError: (e: unknown, row?: OutboxRow) => void;
+  private readonly onDelivered?: (row: OutboxRow) => void;
   private readonly loop: BatchLoop;
 
   constructor(opts: OutboxRelayOptions) {
@@ -77,6 +80,7 @@ export class OutboxRelay {
     this.backoffMs = opts.backoffMs ?? 30_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 3_600_000;
     this.onError = opts.onError ?? (() => undefined);
+    this.onDelivered = opts.onDelivered;
     this.loop = new BatchLoop(
       async () => (await this.relayOnce()).claimed >= this.batch,
       opts.pollMs ?? 1000,
@@ -96,7 +100,14 @@ export class OutboxRelay {
           await this.channel.deliver(q, row, now);
           return true;
         });
-        if (delivered) out.delivered++;
+        if (delivered) {
+          out.delivered++;
+          try {
+            this.onDelivered?.(row);
+          } catch {
+            // a listener's failure is not the delivery's: the notification is committed
+          }
+        }
       } catch (e) {
         out.failed++;
         this.onError(e, row);

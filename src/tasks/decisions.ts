@@ -1,29 +1,27 @@
 /**
- * What an official may decide on a task: a JSON Schema per task form in `schemas/tasks/`
- * (draft 2020-12, `$id` `lienthong:/schemas/tasks/<path>`). The schema of a task is the first
- * that exists of
+ * What an official may decide on a task: the task's **Camunda form** (form-js JSON, deployed as a
+ * `.form` resource and linked by `zeebe:formDefinition formId`). The same form renders in the
+ * inbox (form-js viewer) and checks the decision here (form-check.ts), so it is the one source.
+ * A task's form is the first that exists of
  *
- *   <formKey>.json  →  <bpmnProcessId>/<elementId>.json  →  <elementId>.json  →  default.json
+ *   the form the engine linked when the task was created (`formKey`, that exact version)
+ *   →  the latest deployed form `<bpmnProcessId>.<elementId>` (the catalog's naming: a task
+ *      created before its form was linked, or a job-worker user task, which cannot link one)
+ *   →  `schemas/tasks/default.form` (`{ outcome: approved|rejected|done, note }`)
  *
- * and the decision's properties become the variables its job completes with, so a schema is
- * also the contract between the form and the process (`decision` read by a gateway, `opinion`
- * collected by a multi-instance step…).
+ * and the decision's fields become the variables the task completes with, so a form is also the
+ * contract between the page and the process (`decision` read by a gateway, `opinion` collected by
+ * a multi-instance step…).
  */
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { reportedProblemsOf, schemaId, schemaIds, summarize, validatorFor, type ReportedProblem } from '../schemas.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FormItem } from '../engine/queries.js';
 import { Invalid } from '../errors.js';
+import { schemasDir, summarize } from '../schemas.js';
+import { checkAgainstForm, type FormProblem, type FormSchema } from './form-check.js';
 
-const ID_PREFIX = schemaId('tasks/');
-export const DEFAULT_DECISION_SCHEMA = 'default';
-
-/**
- * One problem of a decision: `path` (JSON pointer into the request body: `/decision/...`),
- * `messageVi`, `messageEn`, and the keys answers carried before (`instancePath`, the same
- * pointer; `message`; `schemaPath`).
- */
-export type DecisionProblem = ReportedProblem;
-
-const WORDING = { prefix: '/decision', form: { vi: 'quyết định này', en: 'this decision' }, legacy: 'decision' } as const;
+/** One problem of a decision: `path` (JSON pointer into the request body: `/decision/...`), `messageVi`, `messageEn`. */
+export type DecisionProblem = FormProblem;
 
 export interface DecisionTarget {
   formKey: string | null;
@@ -31,49 +29,67 @@ export interface DecisionTarget {
   elementId: string;
 }
 
-export class DecisionSchemas {
-  private readonly names = new Set<string>();
+/** Where deployed forms are read (the engine's queries). */
+export interface FormLookup {
+  getForm(by: { formKey: string } | { formId: string }): Promise<FormItem | undefined>;
+}
 
-  private constructor() {}
+export interface TaskForm {
+  formId: string;
+  /** The deployed form's key and version; null for the built-in default. */
+  formKey: string | null;
+  version: number | null;
+  schema: FormSchema;
+}
 
-  /** The schemas of schemas/tasks, from the service's one Ajv; without a default.json it throws. */
-  static load(): DecisionSchemas {
-    const s = new DecisionSchemas();
-    for (const id of schemaIds('tasks')) s.names.add(id.slice(ID_PREFIX.length).replace(/\.json$/, ''));
-    if (!s.names.has(DEFAULT_DECISION_SCHEMA)) throw new Error(`schemas/tasks has no ${DEFAULT_DECISION_SCHEMA}.json`);
-    return s;
+export const DEFAULT_FORM_ID = 'lienthong-default-decision';
+
+/** The catalog's form id for a user task: `<bpmnProcessId>.<elementId>`. */
+export function catalogFormId(bpmnProcessId: string, elementId: string): string {
+  return `${bpmnProcessId}.${elementId}`;
+}
+
+let defaultForm: FormSchema | undefined;
+function builtInDefault(): FormSchema {
+  return (defaultForm ??= JSON.parse(readFileSync(join(schemasDir(), 'tasks', 'default.form'), 'utf8')) as FormSchema);
+}
+
+export class DecisionForms {
+  constructor(private readonly lookup: FormLookup) {
+    builtInDefault(); // a missing or broken default.form stops the start, not the first completion
   }
 
-  /** The schema a task's decision must match (its name under schemas/tasks, without .json). */
-  schemaFor(t: DecisionTarget): string {
-    const candidates = [t.formKey ? formName(t.formKey) : undefined, t.bpmnProcessId ? `${t.bpmnProcessId}/${t.elementId}` : undefined, t.elementId];
-    return candidates.find((c): c is string => !!c && this.names.has(c)) ?? DEFAULT_DECISION_SCHEMA;
+  /** The form a task's decision must match. */
+  async formFor(t: DecisionTarget): Promise<TaskForm> {
+    const linked = t.formKey && /^\d+$/.test(t.formKey) ? await this.lookup.getForm({ formKey: t.formKey }) : undefined;
+    const named = linked ?? (t.bpmnProcessId ? await this.lookup.getForm({ formId: catalogFormId(t.bpmnProcessId, t.elementId) }) : undefined);
+    if (named) {
+      const schema = parseForm(named.schema);
+      if (schema) return { formId: named.formId, formKey: named.formKey, version: named.version, schema };
+    }
+    return { formId: DEFAULT_FORM_ID, formKey: null, version: null, schema: builtInDefault() };
   }
 
-  /** The schema document itself (a form renders from it). */
-  schema(name: string): object {
-    return this.validator(name).schema as object;
-  }
-
-  /** Throws Invalid naming every path of `decision` that does not match the task's schema. */
-  check(t: DecisionTarget, decision: unknown): void {
-    const name = this.schemaFor(t);
-    const v = this.validator(name);
-    if (v(decision)) return;
-    const problems = reportedProblemsOf(v.errors ?? [], WORDING);
+  /**
+   * Throws Invalid naming every field of `decision` the task's form refuses; otherwise the value
+   * to complete with (the decision without the fields its form hides).
+   */
+  async check(t: DecisionTarget, decision: unknown): Promise<Record<string, unknown>> {
+    const form = await this.formFor(t);
+    const { problems, value } = checkAgainstForm(form.schema, decision);
+    if (!problems.length) return value;
     throw new Invalid(
-      `quyết định không hợp lệ theo mẫu '${name}' (the decision does not match schema '${name}'): ${summarize(problems, (p) => `${p.instancePath} ${p.message}`)}`,
+      `quyết định không hợp lệ theo mẫu '${form.formId}' (the decision does not match form '${form.formId}'): ${summarize(problems, (p) => `${p.path} ${p.messageEn}`)}`,
       problems,
     );
   }
-
-  private validator(name: string): ValidateFunction {
-    if (!this.names.has(name)) throw new Error(`no decision schema ${name}`);
-    return validatorFor(`${ID_PREFIX}${name}.json`);
-  }
 }
 
-/** Camunda's form keys look like `camunda-forms:bpmn:<id>`; the schema is named by the last part. */
-function formName(formKey: string): string {
-  return formKey.split(':').pop()!;
+function parseForm(text: string): FormSchema | undefined {
+  try {
+    const f = JSON.parse(text) as FormSchema;
+    return f && typeof f === 'object' && Array.isArray(f.components) ? f : undefined;
+  } catch {
+    return undefined;
+  }
 }

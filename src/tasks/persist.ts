@@ -43,13 +43,15 @@ export interface PersistDeps {
   sla?: StepClocks;
   /** Called in the transaction that created a task (not for one delivered again). */
   onTaskCreated?: (q: Queryable, task: TaskRow) => Promise<void>;
+  /** Told after the transaction that created a task committed (the inbox's live feed). */
+  onTaskCommitted?: (task: TaskRow) => void;
 }
 
 /** Writes the inbox row of `src` (see the module comment); `bpmnName` is the element's name, read beforehand. */
 export async function persistTask(deps: PersistDeps, src: TaskSource, bpmnName: string | undefined): Promise<{ created: boolean; task: TaskRow }> {
   const at = new Date(deps.clock.now());
   const kinds = src.candidateGroups;
-  return deps.db.tx(async (q) => {
+  const done = await deps.db.tx(async (q) => {
     const dossier = await findDossier(q, src);
     let agency: AgencyRef | { code: string; kind: string | null };
     let step: StepRef | undefined;
@@ -99,6 +101,14 @@ export async function persistTask(deps: PersistDeps, src: TaskSource, bpmnName: 
     await deps.onTaskCreated?.(q, t);
     return { created, task: t };
   });
+  if (done.created) {
+    try {
+      deps.onTaskCommitted?.(done.task);
+    } catch {
+      // a listener's failure is not the task's: the row is committed
+    }
+  }
+  return done;
 }
 
 async function auditCreated(q: Queryable, t: TaskRow, dossier: DossierRef | undefined, step: StepRef | undefined, at: Date): Promise<void> {

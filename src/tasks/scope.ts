@@ -42,6 +42,23 @@ export function scopeSql(actor: Actor, p: Params, alias = 't'): string {
   }
 }
 
+/** `scopeSql` for one row in memory (the live feed decides who hears of a task the same way). */
+export function maySee(actor: Actor, t: { agencyCode: string; agencyKind: string | null; dossierCode: string | null }): boolean {
+  switch (actor.role) {
+    case 'admin':
+    case 'auditor':
+      return true;
+    case 'officer':
+      return !!actor.agencyCode && t.agencyCode === actor.agencyCode;
+    case 'counter':
+      return !!actor.agencyCode && t.agencyCode === actor.agencyCode && isCounterKind(t.agencyKind);
+    case 'designer':
+      return t.dossierCode === null;
+    default:
+      return false;
+  }
+}
+
 /** The caller must be someone; a malformed principal is treated as nobody. */
 export function checkActor(actor: Actor | undefined | null): Actor {
   if (!actor || typeof actor.username !== 'string' || !actor.username || typeof actor.role !== 'string') {

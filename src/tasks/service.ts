@@ -10,7 +10,8 @@ import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { reportedProblem } from '../schemas.js';
 import { INBOX_ACTOR, keyOf, settleCompletion, type StepClocks, type StepEngine } from './completion.js';
-import { DecisionSchemas } from './decisions.js';
+import { DecisionForms, type FormLookup, type TaskForm } from './decisions.js';
+import { EmbeddedEngineQueries } from '../engine/embedded/queries.js';
 import { MAX_PAGE_SIZE, listTasks } from './sql/listTasks.js';
 import { taskById } from './sql/taskById.js';
 import * as tr from './sql/transitions.js';
@@ -25,8 +26,10 @@ export interface TaskServiceOptions {
   engine: TaskEngine;
   sla?: StepClocks;
   clock?: Clock;
-  /** Default: every schema in the project's schemas/tasks. */
-  decisions?: DecisionSchemas;
+  /** Where the tasks' Camunda forms are read; default: the embedded engine's tables. */
+  forms?: FormLookup;
+  /** Told after each change of a task has committed (the inbox's live feed). */
+  onChange?: (t: TaskRow) => void;
 }
 
 const KEY = /^[1-9]\d{0,18}$/;
@@ -37,14 +40,16 @@ export class TaskService {
   private readonly engine: TaskEngine;
   private readonly sla?: StepClocks;
   private readonly clock: Clock;
-  readonly decisions: DecisionSchemas;
+  readonly decisions: DecisionForms;
+  private readonly onChange?: (t: TaskRow) => void;
 
   constructor(opts: TaskServiceOptions) {
     this.db = opts.db;
     this.engine = opts.engine;
     this.sla = opts.sla;
     this.clock = opts.clock ?? systemClock;
-    this.decisions = opts.decisions ?? DecisionSchemas.load();
+    this.decisions = new DecisionForms(opts.forms ?? new EmbeddedEngineQueries(opts.db));
+    this.onChange = opts.onChange;
   }
 
   private now(): Date {
@@ -151,11 +156,11 @@ export class TaskService {
     const a = this.acting(actor);
     this.checkId(id);
     const t = this.found(await this.byId(this.db, id, a), id);
-    this.decisions.check(t, decision);
+    const value = await this.decisions.check(t, decision);
     const at = this.now();
-    const begun = await this.db.tx((q) => tr.beginCompletion(q, id, a, decision as Record<string, unknown>, at, mayOverride(a)));
+    const begun = await this.db.tx((q) => tr.beginCompletion(q, id, a, value, at, mayOverride(a)));
     if (!begun) throw this.notPossible(this.found(await this.byId(this.db, id, a), id), a, 'hoàn thành (complete)');
-    return settleCompletion({ db: this.db, engine: this.engine, sla: this.sla, clock: this.clock }, begun, a, 'live');
+    return this.changed(await settleCompletion({ db: this.db, engine: this.engine, sla: this.sla, clock: this.clock }, begun, a, 'live'));
   }
 
   /**
@@ -178,11 +183,9 @@ export class TaskService {
     return gone;
   }
 
-  /** The decision schema of a task the caller may see (a form renders from it). */
-  async decisionSchema(actor: Actor, id: string): Promise<{ name: string; schema: object }> {
-    const t = await this.get(actor, id);
-    const name = this.decisions.schemaFor(t);
-    return { name, schema: this.decisions.schema(name) };
+  /** The Camunda form of a task the caller may see: the page renders it, the server checks decisions against it. */
+  async form(actor: Actor, id: string): Promise<TaskForm> {
+    return this.decisions.formFor(await this.get(actor, id));
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -193,11 +196,22 @@ export class TaskService {
    * the change (the task just ended), the inbox's answer stands and the follower settles the row.
    */
   private async mirrorAssignee(t: TaskRow, action: string): Promise<TaskRow> {
+    this.changed(t);
     if (!t.userTaskKey) return t;
     const change = t.assignee
       ? this.engine.assignUserTask({ userTaskKey: t.userTaskKey, assignee: t.assignee, action })
       : this.engine.unassignUserTask(t.userTaskKey, action);
     await change.catch(() => undefined);
+    return t;
+  }
+
+  /** Tells the live feed (after the commit); a listener's failure is not the caller's. */
+  private changed(t: TaskRow): TaskRow {
+    try {
+      this.onChange?.(t);
+    } catch {
+      // the feed is a convenience: the inbox's state is in the database
+    }
     return t;
   }
 

@@ -61,6 +61,8 @@ export interface InboxWorkerOptions {
   clock?: Clock;
   /** Called in the transaction that created a task (not for a re-delivered job). */
   onTaskCreated?: (q: Queryable, task: TaskRow) => Promise<void>;
+  /** Told after a task's creation committed (the inbox's live feed). */
+  onTaskCommitted?: (task: TaskRow) => void;
   /** Reservation of a freshly activated job, before its row is committed, ms (default 60 s). */
   activationTimeout?: number;
   /** Reservation once the row is committed, ms (default 30 days). */
@@ -117,7 +119,14 @@ export class InboxWorker {
     this.batch = opts.batch ?? 32;
     this.name = opts.worker ?? `lienthong-inbox-${process.pid}`;
     this.onError = opts.onError ?? (() => undefined);
-    this.persistDeps = { db: opts.db, clock: this.clock, catalog: opts.catalog, sla: opts.sla, onTaskCreated: opts.onTaskCreated };
+    this.persistDeps = {
+      db: opts.db,
+      clock: this.clock,
+      catalog: opts.catalog,
+      sla: opts.sla,
+      onTaskCreated: opts.onTaskCreated,
+      onTaskCommitted: opts.onTaskCommitted,
+    };
     if (opts.userTasks) this.follower = new UserTaskFollower(engine, { ...this.persistDeps, queries: opts.userTasks, onError: (e) => this.onError(e) });
   }
 

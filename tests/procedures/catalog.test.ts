@@ -18,12 +18,22 @@ describe('Feature: the catalog in processes/', () => {
       'death-registration-group',
       'land-use-right-transfer',
     ]);
-    expect(catalog.resources().map((r) => r.name)).toEqual([
+    const names = catalog.resources().map((r) => r.name);
+    expect(names.filter((n) => n.endsWith('.bpmn'))).toEqual([
       'birth-registration-group/process.bpmn',
       'construction-permit/process.bpmn',
       'death-registration-group/process.bpmn',
       'land-use-right-transfer/process.bpmn',
     ]);
+    // Every user task links a Camunda form of its procedure's forms/ folder, deployed with it.
+    for (const p of catalog.procedures) {
+      const xml = catalog.bpmn(p, 'process.bpmn');
+      const linked = [...xml.matchAll(/<bpmn:userTask id="([^"]+)"[\s\S]*?<\/bpmn:userTask>/g)].map((m) => {
+        expect(m[0]).toContain(`<zeebe:formDefinition formId="${p.code}.${m[1]}" />`);
+        return `${p.code}/forms/${m[1]}.form`;
+      });
+      expect(names.filter((n) => n.startsWith(`${p.code}/forms/`)).sort()).toEqual(linked.sort());
+    }
   });
 
   test('Scenario: every version agrees with its BPMN — no lint error, no warning', async () => {

@@ -59,9 +59,12 @@ describe('Feature: the inbox over HTTP', () => {
 
     const one = await get(USERS.tp1, `/api/tasks/${task.id}`);
     expect(one).toMatchObject({ status: 200, body: { id: task.id, jobKey: task.jobKey, variables: {} } });
-    expect((await get(USERS.tp1, `/api/tasks/${task.id}/decision-schema`)).body).toMatchObject({
-      name: 'default',
-      schema: { required: ['outcome'] },
+    // The task's Camunda form, as the engine linked it (zeebe:formDefinition formId).
+    expect((await get(USERS.tp1, `/api/tasks/${task.id}/form`)).body).toMatchObject({
+      formId: 'birth-registration-group.birthRegistration',
+      formKey: expect.stringMatching(/^\d+$/),
+      version: 1,
+      schema: { id: 'birth-registration-group.birthRegistration', components: expect.arrayContaining([expect.objectContaining({ key: 'outcome' })]) },
     });
 
     expect(await post(USERS.tp1, `/api/tasks/${task.id}/claim`)).toMatchObject({

@@ -255,19 +255,18 @@ describe('Feature: completing a task', () => {
     expect(await h.audit('task.completed')).toEqual([]);
   });
 
-  test('Scenario: a task with its own schema (the construction permit decision) is checked against it: a refusal needs its reason', () => {
-    expect(h.tasks.decisions.schemaFor({ formKey: null, bpmnProcessId: 'construction-permit', elementId: 'permitDecision' })).toBe(
-      'construction-permit/permitDecision',
+  test('Scenario: a task with its own form (the construction permit decision) is checked against it: a refusal needs its reason', async () => {
+    expect((await h.tasks.decisions.formFor({ formKey: null, bpmnProcessId: 'construction-permit', elementId: 'permitDecision' })).formId).toBe(
+      'construction-permit.permitDecision',
     );
-    expect(h.tasks.decisions.schemaFor({ formKey: null, bpmnProcessId: 'birth-registration-group', elementId: 'birthRegistration' })).toBe('default');
+    expect((await h.tasks.decisions.formFor({ formKey: null, bpmnProcessId: 'nobody', elementId: 'x' })).formId).toBe('lienthong-default-decision');
     const target = { formKey: null, bpmnProcessId: 'construction-permit', elementId: 'permitDecision' };
-    expect(() => h.tasks.decisions.check(target, { decision: 'granted', permitNumber: '12/GPXD' })).not.toThrow();
-    let e: any;
-    try {
-      h.tasks.decisions.check(target, { decision: 'refused' });
-    } catch (x) {
-      e = x;
-    }
+    // The reason is hidden (and dropped) unless the permit is refused, as the form shows it.
+    expect(await h.tasks.decisions.check(target, { decision: 'granted', permitNumber: '12/GPXD', reason: 'x' })).toEqual({
+      decision: 'granted',
+      permitNumber: '12/GPXD',
+    });
+    const e: any = await h.tasks.decisions.check(target, { decision: 'refused' }).catch((x: unknown) => x);
     expect(e).toMatchObject({
       name: 'Invalid',
       details: [expect.objectContaining({ instancePath: '/decision/reason', message: 'is required' })],

@@ -255,5 +255,12 @@ export async function failure(p: Promise<unknown>): Promise<any> {
 
 /** A procedure's BPMN with job-worker user tasks: its `zeebe:userTask` removed. */
 export function asJobWorkerTasks<R extends { name: string; content: string | Buffer }>(r: R): R {
-  return { ...r, content: r.content.toString().replace(/<zeebe:userTask\s*\/>/g, '') };
+  // A job-worker user task cannot link a form by formId (Camunda's rule): its decision is checked by the catalog's form of the same name.
+  return {
+    ...r,
+    content: r.content
+      .toString()
+      .replace(/<zeebe:userTask\s*\/>/g, '')
+      .replace(/<zeebe:formDefinition formId="[^"]*"\s*\/>/g, ''),
+  };
 }

@@ -265,6 +265,10 @@ export class EmbeddedEngineQueries implements EngineQueries {
     return this.userTasks.form(userTaskKey);
   }
 
+  getForm(by: { formKey: string } | { formId: string }): Promise<FormItem | undefined> {
+    return this.userTasks.deployedForm(by);
+  }
+
   searchUserTaskVariables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>> {
     return this.userTasks.variables(userTaskKey, query);
   }

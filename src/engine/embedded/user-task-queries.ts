@@ -126,6 +126,17 @@ export class UserTaskQueries {
     return rows[0];
   }
 
+  async deployedForm(by: { formKey: string } | { formId: string }): Promise<FormItem | undefined> {
+    const cols = `key::text as "formKey", form_id as "formId", version, schema, ${TENANT} as "tenantId"`;
+    if ('formKey' in by) {
+      if (!isKey(by.formKey)) return undefined;
+      const { rows } = await this.db.query<FormItem>(`select ${cols} from engine.forms where key = $1`, [by.formKey]);
+      return rows[0];
+    }
+    const { rows } = await this.db.query<FormItem>(`select ${cols} from engine.forms where form_id = $1 order by version desc limit 1`, [by.formId]);
+    return rows[0];
+  }
+
   async variables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>> {
     const task = await this.scope(userTaskKey);
     const { rows } = await this.db.query<{ doc: InstanceDoc }>(`select doc from engine.process_instances where key = $1`, [task.processInstanceKey]);
