@@ -1,7 +1,8 @@
 /**
  * Refreshes the README's screenshots (docs/screenshots/*.png, 1280×800, Vietnamese, Asia/Ho_Chi_Minh):
  * the service with its demo data on a scratch PGlite, the demo accounts signing in, each page
- * shot as its user sees it. Run by hand after a page changes (`npm run screenshots`); the
+ * shot as its user sees it — the auditor's trace, log and reports over a dossier made late by
+ * moving the service's clock. Run by hand after a page changes (`npm run screenshots`); the
  * tests never write these files.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,13 +11,16 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { openDb } from '../src/db/index.js';
 import { DEMO_PASSWORDS } from '../src/dossiers/index.js';
+import { ManualClock } from '../src/engine/clock.js';
 import { startService } from '../src/main.js';
 import { launchBrowser, openPage, signInAs } from '../tests/support/browser.js';
+import { lateDossier, peopleOf } from '../tests/support/late-dossier.js';
 
 const out = join(process.cwd(), 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-shots-'));
 const db = await openDb({ dataDir: dir });
+const clock = new ManualClock();
 const service = await startService(
   {
     port: 0,
@@ -28,7 +32,8 @@ const service = await startService(
     jwtSecret: 'screenshots-only-key-0123456789abcdef012',
     jwtTtlSeconds: 3600,
   },
-  { db, logger: pino({ level: 'silent' }) },
+  // A manual clock (05/01/2026 09:00 in Hà Nội), so the trace and the reports show a dossier late by days without waiting.
+  { db, logger: pino({ level: 'silent' }), clock },
 );
 const browser = await launchBrowser();
 const shot = async (page: import('playwright-core').Page, name: string) => {
@@ -67,6 +72,27 @@ try {
   await page.waitForSelector('[data-testid="catalog-entry"]');
   await shot(page, 'designer-catalog');
   if (d.problems.length) console.error(`page problems: ${d.problems.join('; ')}`);
+
+  // Issue 13's pages, as the auditor sees them: a dossier late at the police (10 days, a supplement asked and given).
+  const people = peopleOf(service.url, clock);
+  await people.signInAll();
+  const { code } = await lateDossier(people);
+  const a = await openPage(browser);
+  await signInAs(a.page, service.url, 'thanhtra', DEMO_PASSWORDS.auditor, `/trace/${code}`);
+  await a.page.waitForSelector('[data-testid="trace-canvas"][data-drawn="1"]');
+  await a.page.click('[data-testid="late-summary"] button');
+  await shot(a.page, 'trace');
+  await a.page.goto(`${service.url}/audit`);
+  await a.page.fill('input[name="dossier"]', code);
+  await a.page.click('form[role="search"] button[type="submit"]');
+  await a.page.waitForFunction((c) => document.querySelector('[data-testid="audit-rows"] tbody tr td:nth-child(4)')?.textContent === c, code);
+  await a.page.click('[data-testid="verify"]');
+  await a.page.waitForSelector('[data-testid="verify-result"]');
+  await shot(a.page, 'audit');
+  await a.page.goto(`${service.url}/reports`);
+  await a.page.waitForSelector('[data-testid="report-table"]');
+  await shot(a.page, 'reports');
+  if (a.problems.length) console.error(`page problems: ${a.problems.join('; ')}`);
 } finally {
   await browser.close();
   await service.close();

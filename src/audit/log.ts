@@ -91,44 +91,82 @@ export interface VerifyResult {
   ok: boolean;
   rowsChecked: number;
   /** The first row whose content or link does not match. */
-  brokenAt?: { seq: string; reason: string };
+  brokenAt?: BrokenAt;
   lastHash: string;
+  /** The last row checked ('0' when none). */
+  lastSeq: string;
+  /** False when a batch stopped at `limit` with rows left to check. */
+  done: boolean;
 }
 
-/** Walks the whole chain in order, recomputing every hash; names the first broken row. */
-export async function verifyAudit(q: Queryable, batch = 5000): Promise<VerifyResult> {
-  let prev = GENESIS;
-  let after = '0';
+/** What no longer matches at the first broken row. */
+export interface BrokenAt {
+  seq: string;
+  reason: string;
+  /** `missing`: a row of the sequence is gone; `link`: its prev_hash is not the previous row's hash; `content`: its columns no longer hash to its hash. */
+  kind: 'missing' | 'link' | 'content';
+  expected: string;
+  found: string;
+  row?: Pick<AuditRow, 'at' | 'actor' | 'action' | 'dossierCode'>;
+}
+
+export interface VerifyOptions {
+  /** Start after this row, whose hash is `prevHash` (a previous batch's `lastSeq` and `lastHash`). Default: the chain's start. */
+  after?: string;
+  prevHash?: string;
+  /** Check at most this many rows, then answer with `done: false`. Default: the whole chain. */
+  limit?: number;
+  /** Rows read per query. */
+  batch?: number;
+}
+
+/**
+ * Walks the chain in order, recomputing every hash; names the first broken row. Whole, or in
+ * batches (`after`, `prevHash`, `limit`) so a long chain can be checked with progress: batch k+1
+ * starts from batch k's `lastSeq` and `lastHash`, which batch k verified.
+ */
+export async function verifyAudit(q: Queryable, opts: VerifyOptions | number = {}): Promise<VerifyResult> {
+  const o = typeof opts === 'number' ? { batch: opts } : opts;
+  const batch = o.batch ?? 5000;
+  let prev = o.prevHash ?? GENESIS;
+  let after = o.after ?? '0';
   let checked = 0;
-  let expectedSeq = 1n;
+  let expectedSeq = BigInt(after) + 1n;
+  const broken = (r: AuditRow, b: Omit<BrokenAt, 'seq' | 'row'>): VerifyResult => ({
+    ok: false,
+    rowsChecked: checked,
+    brokenAt: { seq: r.seq, ...b, row: { at: r.at, actor: r.actor, action: r.action, dossierCode: r.dossierCode } },
+    lastHash: prev,
+    lastSeq: String(expectedSeq - 1n),
+    done: true,
+  });
   for (;;) {
-    const { rows } = await q.query<AuditRow>(`${SELECT} where seq > $1 order by audit_log.seq limit $2`, [after, batch]);
+    const want = o.limit === undefined ? batch : Math.min(batch, o.limit - checked);
+    if (want <= 0) return { ok: true, rowsChecked: checked, lastHash: prev, lastSeq: after, done: false };
+    const { rows } = await q.query<AuditRow>(`${SELECT} where seq > $1 order by audit_log.seq limit $2`, [after, want]);
     for (const r of rows) {
       checked++;
       if (BigInt(r.seq) !== expectedSeq) {
-        return { ok: false, rowsChecked: checked, brokenAt: { seq: r.seq, reason: `row ${expectedSeq} is missing` }, lastHash: prev };
+        return broken(r, { reason: `row ${expectedSeq} is missing`, kind: 'missing', expected: String(expectedSeq), found: r.seq });
       }
       if (r.prevHash !== prev) {
-        return {
-          ok: false,
-          rowsChecked: checked,
-          brokenAt: { seq: r.seq, reason: 'its link to the previous row does not match' },
-          lastHash: prev,
-        };
+        return broken(r, { reason: 'its link to the previous row does not match', kind: 'link', expected: prev, found: r.prevHash });
       }
-      if (hashRow(r) !== r.hash) {
-        return {
-          ok: false,
-          rowsChecked: checked,
-          brokenAt: { seq: r.seq, reason: 'its content does not match its hash (altered)' },
-          lastHash: prev,
-        };
+      const hash = hashRow(r);
+      if (hash !== r.hash) {
+        return broken(r, { reason: 'its content does not match its hash (altered)', kind: 'content', expected: r.hash, found: hash });
       }
       prev = r.hash;
       expectedSeq++;
     }
-    if (rows.length < batch) break;
+    if (rows.length < want) break;
     after = rows[rows.length - 1].seq;
   }
-  return { ok: true, rowsChecked: checked, lastHash: prev };
+  return { ok: true, rowsChecked: checked, lastHash: prev, lastSeq: String(expectedSeq - 1n), done: true };
+}
+
+/** The chain's length as its last row numbers it (rows are numbered 1, 2, … without gaps). */
+export async function auditLength(q: Queryable): Promise<number> {
+  const { rows } = await q.query<{ n: string | null }>(`select max(seq)::text as n from domain.audit_log`);
+  return Number(rows[0].n ?? 0);
 }

@@ -14,6 +14,7 @@ import type { FormDoc, FormNo } from './forms/model.js';
 import { renderHtml } from './forms/html.js';
 import { IntakeValidator } from './intake/validate.js';
 import { receive, type Receipt, type ReceiveRequest } from './receipt.js';
+import { searchDossiers, type DossierSearch } from './search.js';
 import { onTaskCreated, reconcile, type ReconcileResult } from './sync.js';
 import { trace, type Trace, type TraceOptions } from './trace.js';
 import type { Actor, DossierRow } from './types.js';
@@ -90,6 +91,11 @@ export class DossierService {
 
   publicStatus(code: string, secret: string): Promise<views.PublicStatus> {
     return views.publicStatus(this.deps, code, secret);
+  }
+
+  /** Dossiers by the applicant's citizen ID or the days received, within the caller's sight. */
+  search(actor: Actor, s: DossierSearch): ReturnType<typeof searchDossiers> {
+    return searchDossiers(this.deps.db, actor, s);
   }
 
   /** Every step, clock, status change and audit row of the dossier, and its diagram's element states. */

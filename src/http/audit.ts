@@ -3,10 +3,11 @@
  * a dossier's personal data is itself an audit row.
  *
  *   GET /api/audit/verify   walks the hash chain: { ok, rowsChecked, brokenAt?, lastHash }
- *   GET /api/audit          ?dossier=&action=&from=&to=&page=&pageSize=  (oldest first)
+ *   GET /api/audit/verify   ?after=&prevHash=&limit=   one batch of it, with progress: { …, lastSeq, done, total }
+ *   GET /api/audit          ?dossier=&actor=&action=&from=&to=&page=&pageSize=  (oldest first)
  */
 import { Router, type Request, type RequestHandler } from 'express';
-import { appendAudit, verifyAudit } from '../audit/index.js';
+import { appendAudit, auditLength, verifyAudit } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
 import { Invalid } from '../errors.js';
 import { pointer, problem, type Problem } from '../schemas.js';
@@ -21,6 +22,7 @@ export interface AuditDeps {
 
 const PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
+const MAX_VERIFY_BATCH = 100_000;
 
 export function auditRouter(deps: AuditDeps): Router {
   const router = Router();
@@ -28,14 +30,29 @@ export function auditRouter(deps: AuditDeps): Router {
   router.get(
     '/audit/verify',
     requireRole('auditor', 'admin'),
-    describeRoute({ summary: 'Kiểm tra chuỗi băm của nhật ký: nêu dòng đầu tiên bị sửa (verify the audit hash chain)' }),
-    async (_req, res) => {
-      const r = await verifyAudit(deps.db);
-      res.json(
-        r.ok
-          ? { ok: true, rowsChecked: r.rowsChecked, lastHash: r.lastHash }
-          : { ok: false, rowsChecked: r.rowsChecked, brokenAt: r.brokenAt, lastHash: r.lastHash },
-      );
+    describeRoute({
+      summary: 'Kiểm tra chuỗi băm của nhật ký: nêu dòng đầu tiên bị sửa (verify the audit hash chain)',
+      description:
+        'Without parameters: the whole chain at once. With `limit`: one batch of at most `limit` rows after `after` (a previous batch’s `lastSeq`, whose hash is `prevHash`, its `lastHash`), answered with `lastSeq`, `done` and `total` (the chain’s length) so a client shows its progress.',
+      query: {
+        after: { description: 'the last row a previous batch checked (its lastSeq); with prevHash', schema: { type: 'string', pattern: '^[0-9]{1,19}$' } },
+        prevHash: { description: 'that row’s hash (the previous batch’s lastHash); with after', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+        limit: { description: 'rows to check in this batch', schema: { type: 'integer', minimum: 1, maximum: MAX_VERIFY_BATCH } },
+      },
+    }),
+    async (req, res) => {
+      const v = verifyQuery(req);
+      if (v.limit === undefined) {
+        const r = await verifyAudit(deps.db);
+        res.json(
+          r.ok
+            ? { ok: true, rowsChecked: r.rowsChecked, lastHash: r.lastHash }
+            : { ok: false, rowsChecked: r.rowsChecked, brokenAt: r.brokenAt, lastHash: r.lastHash },
+        );
+        return;
+      }
+      const [r, total] = await Promise.all([verifyAudit(deps.db, { ...v, batch: Math.min(v.limit, 10_000) }), auditLength(deps.db)]);
+      res.json({ ...r, total });
     },
   );
 
@@ -46,6 +63,7 @@ export function auditRouter(deps: AuditDeps): Router {
       summary: 'Nhật ký kiểm tra, lọc theo hồ sơ, hành động, thời gian (audit log rows, oldest first)',
       query: {
         dossier: { description: 'dossier code', schema: { type: 'string', maxLength: 64 } },
+        actor: { description: 'username of who acted (system: the service)', schema: { type: 'string', maxLength: 100 } },
         action: {
           description: "exact action ('auth.login') or a prefix ending in '.' ('auth.')",
           schema: { type: 'string', maxLength: 64 },
@@ -65,6 +83,7 @@ export function auditRouter(deps: AuditDeps): Router {
         return `$${params.length}`;
       };
       if (f.dossier) where.push(`dossier_code = ${p(f.dossier)}`);
+      if (f.actor) where.push(`actor = ${p(f.actor)}`);
       if (f.action) where.push(f.action.endsWith('.') ? `starts_with(action, ${p(f.action)})` : `action = ${p(f.action)}`);
       if (f.from) where.push(`at >= ${p(f.from)}::timestamptz`);
       if (f.to) where.push(`at < ${p(f.to)}::timestamptz`);
@@ -98,6 +117,7 @@ export function auditRouter(deps: AuditDeps): Router {
 
 interface AuditFilter {
   dossier?: string;
+  actor?: string;
   action?: string;
   from?: string;
   to?: string;
@@ -105,11 +125,36 @@ interface AuditFilter {
   pageSize: number;
 }
 
+function verifyQuery(req: Request): { after?: string; prevHash?: string; limit?: number } {
+  const q = req.query as Record<string, unknown>;
+  const problems: (Problem & { parameter: string; message: string })[] = [];
+  const refuse = (parameter: string, vi: string, en: string) => problems.push({ parameter, message: en, ...problem(pointer(parameter), vi, en) });
+  for (const k of Object.keys(q))
+    if (!['after', 'prevHash', 'limit'].includes(k)) refuse(k, 'không phải tham số của đường dẫn này', 'is not a parameter of this route');
+  const str = (name: string, re: RegExp, vi: string, en: string): string | undefined => {
+    const v = q[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !re.test(v)) refuse(name, vi, en);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const after = str('after', /^[0-9]{1,19}$/, 'phải là số thứ tự của một dòng', 'must be a row number');
+  const prevHash = str('prevHash', /^[0-9a-f]{64}$/, 'phải là mã băm SHA-256 (64 ký tự hex)', 'must be a SHA-256 hash (64 hex characters)');
+  const limitText = str('limit', /^[0-9]{1,9}$/, `phải là số nguyên từ 1 đến ${MAX_VERIFY_BATCH}`, `must be an integer from 1 to ${MAX_VERIFY_BATCH}`);
+  const limit = limitText === undefined ? undefined : Number(limitText);
+  if (limit !== undefined && (limit < 1 || limit > MAX_VERIFY_BATCH))
+    refuse('limit', `phải từ 1 đến ${MAX_VERIFY_BATCH}`, `must be from 1 to ${MAX_VERIFY_BATCH}`);
+  if ((after === undefined) !== (prevHash === undefined))
+    refuse(after === undefined ? 'after' : 'prevHash', 'after và prevHash phải đi cùng nhau', 'after and prevHash go together');
+  if (after !== undefined && limit === undefined) refuse('limit', 'cần khi có after', 'is required with after');
+  if (problems.length) throw new Invalid(`query string is invalid: ${problems.map((p) => `${p.parameter} ${p.message}`).join('; ')}`, problems);
+  return { after, prevHash, limit };
+}
+
 function auditFilter(req: Request): AuditFilter {
   const q = req.query as Record<string, unknown>;
   const problems: (Problem & { parameter: string; message: string })[] = [];
   const refuse = (parameter: string, vi: string, en: string) => problems.push({ parameter, message: en, ...problem(pointer(parameter), vi, en) });
-  const known = new Set(['dossier', 'action', 'from', 'to', 'page', 'pageSize']);
+  const known = new Set(['dossier', 'actor', 'action', 'from', 'to', 'page', 'pageSize']);
   for (const k of Object.keys(q)) if (!known.has(k)) refuse(k, 'không phải tham số của đường dẫn này', 'is not a parameter of this route');
   const str = (name: string, re: RegExp): string | undefined => {
     const v = q[name];
@@ -134,6 +179,7 @@ function auditFilter(req: Request): AuditFilter {
   };
   const f: AuditFilter = {
     dossier: str('dossier', /^[A-Za-z0-9.\-_]{1,64}$/),
+    actor: str('actor', /^[A-Za-z0-9.\-_@]{1,100}$/),
     action: str('action', /^[a-z0-9_.-]{1,64}$/),
     from: instant('from'),
     to: instant('to'),

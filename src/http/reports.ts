@@ -4,6 +4,8 @@
  *   GET /api/reports/on-time   ?from=&to=  (days in Asia/Ho_Chi_Minh, both inclusive)
  *                              | ?year=&period=month|quarter|6months|9months|12months&index=&convention=calendar|nd09
  *                              &groupBy=agency|procedure|channel&kind=step|dossier
+ *   GET /api/reports/open      the same query: clocks still open at the period's end, and overdue (report-details.ts)
+ *   GET /api/reports/on-time/dossiers   the same query + key + result: the dossiers behind one bar
  *
  * The query string is checked against schemas/api/reports-on-time-query.json (a 400 names the
  * parameter). Auditors and admins see every group; officers and counter staff see only their own
@@ -14,11 +16,14 @@ import { Router } from 'express';
 import type { Queryable } from '../db/index.js';
 import { reportingPeriod, reportOnTime, reportRow, type GroupBy, type OnTimeRow, type PeriodConvention, type PeriodKind } from '../reports/index.js';
 import { requireRole, type Principal } from './auth.js';
+import { reportDetailRoutes } from './report-details.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
 import { SchemaRegistry, schemaId } from './validate.js';
 
 export interface ReportsRouterOptions {
   db: Queryable;
+  /** The service's clock (ms): what is overdue now. Default: the system clock. */
+  now?: () => number;
   /** Default: the schemas in schemas/api. */
   schemas?: SchemaRegistry;
 }
@@ -67,6 +72,7 @@ export function reportsRouter(opts: ReportsRouterOptions): Router {
     },
   );
 
+  reportDetailRoutes(router, { db, schemas, now: opts.now ?? Date.now, queryDoc, periodOf });
   return router;
 }
 

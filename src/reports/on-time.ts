@@ -59,9 +59,8 @@ export async function reportOnTime(db: Queryable, query: OnTimeQuery): Promise<O
   if (groupBy !== 'agency' && groupBy !== 'procedure' && groupBy !== 'channel') {
     throw new Invalid(`groupBy must be agency, procedure or channel; got ${JSON.stringify(groupBy)}`, { param: 'groupBy' });
   }
-  const kind = query.kind ?? (groupBy === 'agency' ? 'step' : 'dossier');
-  if (kind !== 'dossier' && kind !== 'step') throw new Invalid(`kind must be dossier or step`, { param: 'kind' });
-  const key = groupBy === 'procedure' ? 'd.procedure_code' : groupBy === 'channel' ? 'd.channel' : kind === 'step' ? 'c.agency_code' : 'd.receiving_agency';
+  const kind = kindOf(groupBy, query.kind);
+  const key = groupKeySql(groupBy, kind);
   const { rows } = await db.query<{ key: string | null; name: string | null; total: string; early: string; on_time: string; late: string }>(
     `select g.key, a.name, g.total, g.early, g.on_time, g.late from (
        select ${key} as key, count(*)::text as total,
@@ -79,6 +78,18 @@ export async function reportOnTime(db: Queryable, query: OnTimeQuery): Promise<O
   const out = rows.map((r) => row(r.key ?? '', r.name, Number(r.early), Number(r.on_time), Number(r.late)));
   const sum = (f: 'early' | 'onTime' | 'late') => out.reduce((n, r) => n + r[f], 0);
   return { from, to, groupBy, kind, rows: out, total: row('*', null, sum('early'), sum('onTime'), sum('late')) };
+}
+
+/** Which clocks a report counts: `kind`, else each agency's step clocks by agency and the dossier clocks otherwise. */
+export function kindOf(groupBy: GroupBy, kind: 'dossier' | 'step' | undefined): 'dossier' | 'step' {
+  const k = kind ?? (groupBy === 'agency' ? 'step' : 'dossier');
+  if (k !== 'dossier' && k !== 'step') throw new Invalid(`kind must be dossier or step`, { param: 'kind' });
+  return k;
+}
+
+/** The SQL of a clock's group (clock `c`, dossier `d`). */
+export function groupKeySql(groupBy: GroupBy, kind: 'dossier' | 'step'): string {
+  return groupBy === 'procedure' ? 'd.procedure_code' : groupBy === 'channel' ? 'd.channel' : kind === 'step' ? 'c.agency_code' : 'd.receiving_agency';
 }
 
 /** The same report over a reporting period (a month, a quarter, 6, 9 or 12 months). */

@@ -37,7 +37,16 @@ describe('Feature: a tamper-evident audit log', () => {
     await t.db.query(`alter table domain.audit_log enable trigger audit_log_no_update`);
     const r = await verifyAudit(t.db);
     expect(r.ok).toBe(false);
-    expect(r.brokenAt).toEqual({ seq: '3', reason: expect.stringMatching(/altered/) });
+    // What no longer matches: the hash stored and the one its content gives now, and the row as it reads now.
+    expect(r.brokenAt).toEqual({
+      seq: '3',
+      reason: expect.stringMatching(/altered/),
+      kind: 'content',
+      expected: expect.stringMatching(/^[0-9a-f]{64}$/),
+      found: expect.stringMatching(/^[0-9a-f]{64}$/),
+      row: expect.objectContaining({ action: 'task.claimed' }),
+    });
+    expect(r.brokenAt!.found).not.toBe(r.brokenAt!.expected);
   });
 
   test('Given a rolled-back action, then its audit row is gone with it', async () => {

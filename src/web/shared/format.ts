@@ -17,3 +17,18 @@ export function formatIsoDay(day: string): string {
   const [y, m, d] = day.split('-');
   return `${d}/${m}/${y}`;
 }
+
+/**
+ * A day typed as dd/mm/yyyy (as Vietnamese readers write it; `<input type="date">` would follow
+ * the browser's own locale) → 'yyyy-mm-dd'; '' when empty, null when it is not a real day.
+ */
+export function parseViDay(text: string): string | null {
+  const t = text.trim();
+  if (!t) return '';
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
