@@ -15,17 +15,21 @@
  *   two markers: `checkRouteGuards` refuses to build an app where one has neither, so a new
  *   route cannot be left open by forgetting.
  *
- * Tokens are stateless (HS256, jose): they carry username, role and agency and expire after
- * `ttlSeconds`; a user deactivated meanwhile keeps access until then (at most one working day).
+ * Tokens (HS256, jose) carry username, role and agency and expire after `ttlSeconds`; they also
+ * carry the account's token version (`ver`), which `verify` checks against the account on every
+ * request (accounts/sessions.ts, cached a few seconds): signing out, deactivation, a change of role
+ * or agency, a password reset or a client's new secret end every token issued before. API
+ * clients' tokens (`kind: 'client'`, from POST /oauth/token) carry their roles and, for a worker,
+ * the job types it may work (`jt`); their principal's username is `client:<id>`.
  */
 import type { Request, RequestHandler } from 'express';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { ROLES, type Role, type Sessions } from '../accounts/index.js';
 import { Forbidden, Unauthenticated } from '../errors.js';
 import { hasAppHeader, sessionToken } from './session.js';
 
-/** DESIGN.md's roles. */
-export type Role = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
-export const ROLES: readonly Role[] = ['designer', 'officer', 'counter', 'auditor', 'admin'];
+/** DESIGN.md's roles, and 'worker' for API clients that work jobs (accounts/roles.ts). */
+export { ROLES, type Role };
 
 /** The signed-in user, as route handlers read it from `req.user`. */
 export interface Principal {
@@ -34,6 +38,17 @@ export interface Principal {
   /** Officers and counter staff belong to one agency; others have none. */
   agencyCode: string | null;
   fullName?: string;
+  /** An API client's id (then `username` is `client:<id>`); absent for people. */
+  clientId?: string;
+  /** Every role an API client holds (`role` is the first); people hold `role` alone. */
+  roles?: readonly Role[];
+  /** The only job types an API client may activate and complete; absent or null: any. */
+  jobTypes?: readonly string[] | null;
+}
+
+/** The roles a principal holds. */
+export function rolesHeld(u: Principal): readonly Role[] {
+  return u.roles?.length ? u.roles : [u.role];
 }
 
 declare global {
@@ -63,7 +78,8 @@ export interface IssuedToken {
 }
 
 export interface TokenService {
-  issue(user: Principal): Promise<IssuedToken>;
+  /** A token for `user`; `version`: the account's token version (every sign-in gives it). */
+  issue(user: Principal, version?: number): Promise<IssuedToken>;
   /** The principal of a valid token; throws `Unauthenticated` (with the reason) otherwise. */
   verify(token: string): Promise<Principal>;
 }
@@ -78,6 +94,8 @@ export interface TokenServiceOptions {
    * Tests give the service's clock and move it past a token's expiry instead of waiting.
    */
   now?: () => number;
+  /** Checks every token's version against its account (accounts/sessions.ts). Absent: not checked. */
+  sessions?: Pick<Sessions, 'check'>;
 }
 
 export function createTokenService(opts: TokenServiceOptions): TokenService {
@@ -85,14 +103,20 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
   if (key.length < 32) throw new Error('the token key must be at least 32 bytes');
   const clock = opts.now ?? Date.now;
   return {
-    async issue(user) {
+    async issue(user, version) {
       const now = Math.floor(clock() / 1000);
       const exp = now + opts.ttlSeconds;
       const claims: Record<string, unknown> = { role: user.role, agency: user.agencyCode };
       if (user.fullName) claims.name = user.fullName;
+      if (version !== undefined) claims.ver = version;
+      if (user.clientId) {
+        claims.kind = 'client';
+        claims.roles = rolesHeld(user);
+        if (user.jobTypes) claims.jt = user.jobTypes;
+      }
       const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setSubject(user.username)
+        .setSubject(user.clientId ?? user.username)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt(now)
@@ -118,8 +142,17 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
         throw new Unauthenticated('mã xác thực không hợp lệ (invalid token)');
       }
       const agency = typeof payload.agency === 'string' && payload.agency ? payload.agency : null;
-      const user: Principal = { username: payload.sub, role, agencyCode: agency };
-      if (typeof payload.name === 'string') user.fullName = payload.name;
+      const ver = typeof payload.ver === 'number' ? payload.ver : undefined;
+      let user: Principal;
+      if (payload.kind === 'client') {
+        const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [role];
+        const jt = Array.isArray(payload.jt) ? payload.jt.filter((t): t is string => typeof t === 'string') : null;
+        user = { username: `client:${payload.sub}`, role, agencyCode: null, clientId: payload.sub, roles, jobTypes: jt };
+      } else {
+        user = { username: payload.sub, role, agencyCode: agency };
+        if (typeof payload.name === 'string') user.fullName = payload.name;
+      }
+      await opts.sessions?.check(user.clientId ? 'client' : 'user', payload.sub, ver);
       return user;
     },
   };
@@ -139,7 +172,12 @@ export function authenticate(tokens: TokenService): RequestHandler {
         req.user = await tokens.verify(cookie);
         req.viaCookie = true;
       } catch (e) {
-        req.authProblem = (e as Error).message;
+        // Anything but a refused token (the database down while checking its version) is a 5xx.
+        if (!(e instanceof Unauthenticated)) {
+          next(e);
+          return;
+        }
+        req.authProblem = e.message;
       }
       next();
       return;
@@ -153,7 +191,11 @@ export function authenticate(tokens: TokenService): RequestHandler {
     try {
       req.user = await tokens.verify(m[1]);
     } catch (e) {
-      req.authProblem = (e as Error).message;
+      if (!(e instanceof Unauthenticated)) {
+        next(e);
+        return;
+      }
+      req.authProblem = e.message;
     }
     next();
   };
@@ -177,12 +219,13 @@ function check(req: Request, roles: readonly Role[]): void {
   const u = req.user;
   if (!u) throw new Unauthenticated(req.authProblem ?? 'cần đăng nhập (sign in first: send Authorization: Bearer <token>)');
   refuseForgedWrite(req);
-  if (roles.length && !roles.includes(u.role)) {
-    throw new Forbidden(`vai trò '${u.role}' không được thực hiện thao tác này (role '${u.role}' may not do this; allowed: ${roles.join(', ')})`);
-  }
-  if (u.role === 'auditor' && !SAFE_METHODS.has(req.method) && !roles.includes('auditor')) {
+  const held = rolesHeld(u);
+  if (held.some((r) => roleMayCall(r, roles, req.method))) return;
+  if (held.length === 1 && held[0] === 'auditor' && (!roles.length || roles.includes('auditor'))) {
     throw new Forbidden('thanh tra chỉ được xem, không được thay đổi dữ liệu (auditors have read-only access)');
   }
+  const named = held.join(', ');
+  throw new Forbidden(`vai trò '${named}' không được thực hiện thao tác này (role '${named}' may not do this; allowed: ${roles.join(', ')})`);
 }
 
 /**

@@ -1,22 +1,23 @@
 /**
  * POST /api/auth/login { username, password } → { token, expiresAt, user }
- * POST /api/auth/logout → 204, the browser's session cookie cleared (audited when signed in)
+ * POST /api/auth/logout → 204, the browser's session cookie cleared and, when signed in, every
+ *   token of the user ended (the account's token version raised; audited)
  * GET  /api/auth/me → the signed-in user as the token says
  *
  * Passwords are checked with scrypt (security/passwords.ts). A wrong username and a wrong
  * password get the same 401 and take the same time (an unknown user is checked against a dummy
  * hash), so the answer does not tell which usernames exist. Failures are throttled per username
- * and per address (login-throttle.ts). Every attempt is an audit row — 'auth.login' or
+ * and per address, in PostgreSQL (accounts/login-throttle.ts). Every attempt is an audit row — 'auth.login' or
  * 'auth.login_failed' with the reason — never with the password.
  */
 import { Router, type Request, type Response } from 'express';
 import { appendAudit } from '../audit/index.js';
+import { credentialsOf, endSessions, type AccountsContext, type LoginThrottle } from '../accounts/index.js';
 import type { Queryable } from '../db/index.js';
 import { TooManyRequests, Unauthenticated } from '../errors.js';
 import { hashPassword, verifyPassword } from '../security/passwords.js';
 import { publicRoute, requireRole, type Principal, type Role, type TokenService } from './auth.js';
 import { clearSession } from './session.js';
-import type { LoginThrottle } from './login-throttle.js';
 import { describeRoute } from './routes.js';
 import { schemaId, validBody, type SchemaRegistry } from './validate.js';
 
@@ -24,18 +25,11 @@ export interface LoginDeps {
   db: { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> } & Queryable;
   tokens: TokenService;
   throttle: LoginThrottle;
+  /** Sign-out ends the user's sessions through it. */
+  accounts: AccountsContext;
   schemas: SchemaRegistry;
   /** The service's clock (ms since the epoch): audit rows are stamped with it. */
   now: () => number;
-}
-
-interface UserRow {
-  username: string;
-  fullName: string;
-  passwordHash: string;
-  role: Role;
-  agencyCode: string | null;
-  active: boolean;
 }
 
 const WRONG = 'tên đăng nhập hoặc mật khẩu không đúng (wrong username or password)';
@@ -67,11 +61,16 @@ export function authRouter(deps: LoginDeps): Router {
     describeRoute({ summary: 'Đăng xuất: xoá phiên của trình duyệt (sign out: ends the browser session cookie)' }),
     async (req, res) => {
       clearSession(req, res);
-      if (req.user)
-        await audit(deps, { actor: req.user.username, role: req.user.role, agency: req.user.agencyCode }, 'auth.logout', {
+      const user = req.user;
+      if (user) {
+        // Every token of the user ends, not only this browser's cookie (an API client has no session to end here).
+        const ended = user.clientId ? false : await endSessions(deps.accounts, user.username);
+        await audit(deps, { actor: user.username, role: user.role, agency: user.agencyCode }, 'auth.logout', {
           ip: clientIp(req),
           requestId: req.id,
+          sessionsEnded: ended,
         });
+      }
       res.status(204).end();
     },
   );
@@ -93,9 +92,15 @@ export interface SignedIn {
  * Checks a username and password (throttled, audited) and issues a token; the API's login and
  * the browser's /login form both come here. Throws `Unauthenticated` or `TooManyRequests`.
  */
-export async function signIn(deps: Omit<LoginDeps, 'schemas'>, req: Request, res: Response, username: string, password: string): Promise<SignedIn> {
+export async function signIn(
+  deps: Omit<LoginDeps, 'schemas' | 'accounts'>,
+  req: Request,
+  res: Response,
+  username: string,
+  password: string,
+): Promise<SignedIn> {
   const ip = clientIp(req);
-  const wait = deps.throttle.retryAfterSeconds(username, ip);
+  const wait = await deps.throttle.retryAfterSeconds({ username }, ip);
   if (wait > 0) {
     await audit(deps, { actor: username, role: 'anonymous', agency: null }, 'auth.login_failed', {
       reason: 'rate_limited',
@@ -108,24 +113,19 @@ export async function signIn(deps: Omit<LoginDeps, 'schemas'>, req: Request, res
     });
   }
 
-  const { rows } = await deps.db.query<UserRow>(
-    `select username, full_name as "fullName", password_hash as "passwordHash", role, agency_code as "agencyCode", active
-       from domain.users where username = $1`,
-    [username],
-  );
-  const user = rows[0];
+  const user = await credentialsOf(deps.db, username);
   const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummy()), false);
   if (!user || !ok || !user.active) {
-    deps.throttle.failed(username, ip);
+    await deps.throttle.failed({ username }, ip);
     const reason = !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive';
     const who = user ? { actor: user.username, role: user.role, agency: user.agencyCode } : { actor: username, role: 'anonymous', agency: null };
     await audit(deps, who, 'auth.login_failed', { reason, ip, requestId: req.id });
     throw new Unauthenticated(WRONG);
   }
 
-  deps.throttle.succeeded(username);
+  await deps.throttle.succeeded({ username });
   const principal: Principal = { username: user.username, role: user.role, agencyCode: user.agencyCode, fullName: user.fullName };
-  const { token, expiresAt } = await deps.tokens.issue(principal);
+  const { token, expiresAt } = await deps.tokens.issue(principal, user.tokenVersion);
   await audit(deps, { actor: user.username, role: user.role, agency: user.agencyCode }, 'auth.login', {
     ip,
     expiresAt: expiresAt.toISOString(),
@@ -134,7 +134,7 @@ export async function signIn(deps: Omit<LoginDeps, 'schemas'>, req: Request, res
   return { user: { username: user.username, fullName: user.fullName, role: user.role, agencyCode: user.agencyCode }, token, expiresAt };
 }
 
-function clientIp(req: Request): string {
+export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 

@@ -37,6 +37,8 @@ export interface ApiService {
   /** Authorization headers of each caller (anonymous: an empty header, i.e. none). */
   headers: Record<Caller, Record<string, string>>;
   as(caller: Caller, method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<Reply>;
+  /** Signs `caller` in again (after a sign-out ended its token). */
+  signInAgain(caller: Exclude<Caller, 'anonymous'>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,11 @@ export async function startApiService(opts: { config?: Partial<Config>; logger?:
     t,
     headers,
     as: (caller, method, path, body, extra = {}) => call(url, method, path, body, { ...headers[caller], ...extra }),
+    async signInAgain(caller) {
+      const r = await login(url, USERS[caller].username);
+      if (r.status !== 200) throw new Error(`login of ${USERS[caller].username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      headers[caller] = { authorization: `Bearer ${r.body.token}` };
+    },
     async close() {
       await service.close();
       await t.close();

@@ -58,7 +58,7 @@ beforeAll(async () => {
     throw e;
   }
   const token = async (username: string, role: any, agencyCode: string | null) => ({
-    authorization: `Bearer ${await tokenFor({ username, role, agencyCode })}`,
+    authorization: `Bearer ${await tokenFor({ username, role, agencyCode }, 1)}`,
   });
   as.designer = await token('thietke', 'designer', null);
   as.admin = await token('quantri', 'admin', null);

@@ -7,7 +7,7 @@
  * test moves it.
  */
 import { ManualClock } from '../../src/engine/clock.js';
-import { LoginThrottle } from '../../src/http/login-throttle.js';
+import { LoginThrottle } from '../../src/accounts/index.js';
 import { call, tokenFor } from './support.js';
 import { login, PASSWORD, startApiService, USERS, type ApiService } from './api-support.js';
 
@@ -105,26 +105,26 @@ describe('Scenario: guessing passwords', () => {
     expect((await login(s.url, 'thanhtra')).status).toBe(200);
   });
 
-  test('Given the throttle, when failures come from one address for many usernames, then the address is blocked too, and a window later it may try again', () => {
+  test('Given the throttle, when failures come from one address for many usernames, then the address is blocked too, and a window later it may try again', async () => {
     let now = 1_000_000;
-    const t = new LoginThrottle({ perUsername: { max: 5, windowMs: 60_000 }, perIp: { max: 3, windowMs: 60_000 } }, () => now);
-    for (const u of ['a', 'b', 'c']) t.failed(u, '10.0.0.1');
-    expect(t.retryAfterSeconds('d', '10.0.0.1')).toBe(60);
-    expect(t.retryAfterSeconds('d', '10.0.0.2')).toBe(0);
+    const t = new LoginThrottle(s.t.db, { perUsername: { max: 5, windowMs: 60_000 }, perIp: { max: 3, windowMs: 60_000 } }, () => now);
+    for (const u of ['a', 'b', 'c']) await t.failed({ username: u }, '10.0.0.1');
+    expect(await t.retryAfterSeconds({ username: 'd' }, '10.0.0.1')).toBe(60);
+    expect(await t.retryAfterSeconds({ username: 'd' }, '10.0.0.2')).toBe(0);
     now += 30_000;
-    expect(t.retryAfterSeconds('d', '10.0.0.1')).toBe(30);
+    expect(await t.retryAfterSeconds({ username: 'd' }, '10.0.0.1')).toBe(30);
     now += 30_001;
-    expect(t.retryAfterSeconds('d', '10.0.0.1')).toBe(0);
+    expect(await t.retryAfterSeconds({ username: 'd' }, '10.0.0.1')).toBe(0);
   });
 
-  test('Given failures then a success, when the user fails again, then the count started over', () => {
-    const t = new LoginThrottle({ perUsername: { max: 2, windowMs: 60_000 }, perIp: { max: 100, windowMs: 60_000 } }, () => 5_000);
-    t.failed('An', 'ip');
-    t.succeeded('an'); // usernames compare without case
-    t.failed('an', 'ip');
-    expect(t.retryAfterSeconds('an', 'ip')).toBe(0);
-    t.failed('an', 'ip');
-    expect(t.retryAfterSeconds('AN', 'ip')).toBe(60);
+  test('Given failures then a success, when the user fails again, then the count started over', async () => {
+    const t = new LoginThrottle(s.t.db, { perUsername: { max: 2, windowMs: 60_000 }, perIp: { max: 100, windowMs: 60_000 } }, () => 5_000);
+    await t.failed({ username: 'An' }, 'ip-x');
+    await t.succeeded({ username: 'an' }); // usernames compare without case
+    await t.failed({ username: 'an' }, 'ip-x');
+    expect(await t.retryAfterSeconds({ username: 'an' }, 'ip-x')).toBe(0);
+    await t.failed({ username: 'an' }, 'ip-x');
+    expect(await t.retryAfterSeconds({ username: 'AN' }, 'ip-x')).toBe(60);
   });
 });
 
@@ -156,9 +156,12 @@ describe('Scenario: tokens that must not work', () => {
       const r = await call(s.url, 'GET', '/api/audit/verify', undefined, { authorization });
       expect({ authorization, status: r.status }).toEqual({ authorization, status: 401 });
     }
-    // The test helpers' key is the service's: a token minted for a role works like a login's.
-    const minted = await tokenFor({ username: 'quantri', role: 'admin', agencyCode: null });
+    // The test helpers' key is the service's: a token minted for an account works like a login's
+    // when it carries the account's token version, and not without it.
+    const minted = await tokenFor({ username: 'quantri', role: 'admin', agencyCode: null }, 1);
     expect((await call(s.url, 'GET', '/api/audit/verify', undefined, { authorization: `Bearer ${minted}` })).status).toBe(200);
+    const unversioned = await tokenFor({ username: 'quantri', role: 'admin', agencyCode: null });
+    expect((await call(s.url, 'GET', '/api/audit/verify', undefined, { authorization: `Bearer ${unversioned}` })).status).toBe(401);
   });
 
   test('Given a stale token in the browser, when the user signs in again, then the login still works (public routes ignore a bad token)', async () => {

@@ -37,11 +37,11 @@ beforeAll(async () => {
     throw e;
   }
   as.officer = {
-    authorization: `Bearer ${await tokenFor({ username: 'hotich.hoa-binh', role: 'officer', agencyCode: 'ubnd-xa.tu-phap-ho-tich.hoa-binh' })}`,
+    authorization: `Bearer ${await tokenFor({ username: 'hotich.hoa-binh', role: 'officer', agencyCode: 'ubnd-xa.tu-phap-ho-tich.hoa-binh' }, 1)}`,
   };
-  as.designer = { authorization: `Bearer ${await tokenFor({ username: 'thietke', role: 'designer', agencyCode: null })}` };
+  as.designer = { authorization: `Bearer ${await tokenFor({ username: 'thietke', role: 'designer', agencyCode: null }, 1)}` };
   as.counter = {
-    authorization: `Bearer ${await tokenFor({ username: 'motcua.hoa-binh', role: 'counter', agencyCode: 'mot-cua-xa.hoa-binh' })}`,
+    authorization: `Bearer ${await tokenFor({ username: 'motcua.hoa-binh', role: 'counter', agencyCode: 'mot-cua-xa.hoa-binh' }, 1)}`,
   };
   as.anonymous = { authorization: '' };
 });

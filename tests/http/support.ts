@@ -27,9 +27,12 @@ export interface TestService {
 export const TEST_JWT_SECRET = 'lienthong-tests-only-key-0123456789abcdef';
 const testTokens = createTokenService({ secret: TEST_JWT_SECRET, ttlSeconds: 3600 });
 
-/** A token for `user`, as the service started by `testConfig` accepts it. */
-export async function tokenFor(user: Principal): Promise<string> {
-  return (await testTokens.issue(user)).token;
+/**
+ * A token for `user`, signed with the service's key. Without `version` it is accepted only for a
+ * username with no account row (a made-up test user); for a real account, give its token version.
+ */
+export async function tokenFor(user: Principal, version?: number): Promise<string> {
+  return (await testTokens.issue(user, version)).token;
 }
 
 let adminToken: Promise<string> | undefined;

@@ -29,9 +29,10 @@ import { createProcessInstanceWithResult, type WithResultRequest } from './with-
 /**
  * Decides whether the caller may call `rpc`: resolves, or throws `Unauthenticated` (no or a bad
  * token: UNAUTHENTICATED) or `Forbidden` (PERMISSION_DENIED). `authorization` is the call's
- * `authorization` metadata ("Bearer <token>"), undefined when absent.
+ * `authorization` metadata ("Bearer <token>"), undefined when absent; `request` the decoded
+ * request (a worker token is limited to the job types it names).
  */
-export type GatewayAuthorizer = (rpc: string, authorization: string | undefined) => Promise<void>;
+export type GatewayAuthorizer = (rpc: string, authorization: string | undefined, request: unknown) => Promise<void>;
 
 export interface ZeebeGatewayOptions {
   engine: WorkflowEngine;
@@ -89,9 +90,9 @@ export async function startZeebeGateway(opts: ZeebeGatewayOptions): Promise<Zeeb
   const log = opts.logger;
 
   /** Runs `body` authorized; any error becomes the status Zeebe would answer. */
-  async function guarded<T>(rpc: string, metadata: Metadata, body: () => Promise<T>): Promise<T> {
+  async function guarded<T>(rpc: string, metadata: Metadata, request: unknown, body: () => Promise<T>): Promise<T> {
     const header = metadata.get('authorization')[0];
-    await opts.authorize(rpc, typeof header === 'string' ? header : header?.toString('utf8'));
+    await opts.authorize(rpc, typeof header === 'string' ? header : header?.toString('utf8'), request);
     return body();
   }
   function failure(rpc: string, err: unknown) {
@@ -109,7 +110,7 @@ export async function startZeebeGateway(opts: ZeebeGatewayOptions): Promise<Zeeb
     const stream = STREAMING[rpc];
     if (stream) {
       const handler: handleServerStreamingCall<unknown, unknown> = (call) => {
-        guarded(rpc, call.metadata, () => stream(call as ServerWritableStream<never, unknown>, ctx)).catch((e: unknown) => {
+        guarded(rpc, call.metadata, call.request, () => stream(call as ServerWritableStream<never, unknown>, ctx)).catch((e: unknown) => {
           if (!call.cancelled) call.emit('error', failure(rpc, e));
         });
       };
@@ -127,7 +128,7 @@ export async function startZeebeGateway(opts: ZeebeGatewayOptions): Promise<Zeeb
         if (!unary) throw new GrpcStatusError(status.UNIMPLEMENTED, `${rpc} is not implemented by lienthong's gateway`);
         return unary(call.request as never, ctx);
       };
-      guarded(rpc, call.metadata, body).then(
+      guarded(rpc, call.metadata, call.request, body).then(
         (res) => callback(null, res),
         (e: unknown) => callback(failure(rpc, e)),
       );

@@ -2,6 +2,7 @@
 import { DEFAULT_TENANT, type EngineQueries } from '../../engine/queries.js';
 import type { WorkflowEngine } from '../../engine/port.js';
 import type { DeploymentLinter } from '../../procedures/index.js';
+import type { JobTypeOf } from '../job-types.js';
 import type { SchemaRegistry } from '../validate.js';
 
 export interface V2Context {
@@ -21,6 +22,8 @@ export interface V2Context {
    * come back with it. Absent: deployments are not linted.
    */
   lintDeployment?: DeploymentLinter;
+  /** The type of an existing job: worker tokens limited to job types act only on theirs. Absent: such tokens are refused on job keys. */
+  jobTypeOf?: JobTypeOf;
   activation: {
     /** Long-poll wait when a request gives `requestTimeout` 0 or none, ms (Camunda: 10 s). */
     defaultRequestTimeout: number;

@@ -1,7 +1,12 @@
-/** /v2/jobs: activation (with long polling), completion, failure, BPMN error, retries/timeout update. */
-import { Router } from 'express';
+/**
+ * /v2/jobs: activation (with long polling), completion, failure, BPMN error, retries/timeout
+ * update. Administrators and API clients with the 'worker' role; a worker limited to job types
+ * activates and acts on only those (job-types.ts), else 403.
+ */
+import { Router, type RequestHandler } from 'express';
 import type { ActivatedJob } from '../../engine/port.js';
 import { requireRole } from '../auth.js';
+import { checkActivationType, checkJobKey } from '../job-types.js';
 import { pathKey } from '../params.js';
 import { schemaId, validBody } from '../validate.js';
 import { activateWithLongPolling } from '../../engine/long-poll.js';
@@ -19,9 +24,14 @@ interface ActivationBody {
 export function jobsRouter(ctx: V2Context): Router {
   const router = Router();
   const body = (name: string) => validBody(ctx.schemas, schemaId(`v2/${name}.json`));
+  const ownJob: RequestHandler = async (req, _res, next) => {
+    await checkJobKey(req.user!, pathKey(req, 'jobKey'), ctx.jobTypeOf);
+    next();
+  };
 
-  router.post('/jobs/activation', requireRole('admin'), body('job-activation'), async (req, res) => {
+  router.post('/jobs/activation', requireRole('admin', 'worker'), body('job-activation'), async (req, res) => {
     const b = req.body as ActivationBody;
+    checkActivationType(req.user!, b.type);
     // Camunda: 0 or absent waits the default time, a negative value does not wait.
     const wait = !b.requestTimeout ? ctx.activation.defaultRequestTimeout : b.requestTimeout;
     const gone = new AbortController();
@@ -34,13 +44,13 @@ export function jobsRouter(ctx: V2Context): Router {
     res.json({ jobs: jobs.map(toCamundaJob) });
   });
 
-  router.post('/jobs/:jobKey/completion', requireRole('admin'), body('job-completion'), async (req, res) => {
+  router.post('/jobs/:jobKey/completion', requireRole('admin', 'worker'), body('job-completion'), ownJob, async (req, res) => {
     const b = (req.body ?? {}) as { variables?: Record<string, unknown> | null };
     await ctx.engine.completeJob({ jobKey: pathKey(req, 'jobKey'), variables: b.variables ?? undefined });
     res.status(204).end();
   });
 
-  router.post('/jobs/:jobKey/failure', requireRole('admin'), body('job-failure'), async (req, res) => {
+  router.post('/jobs/:jobKey/failure', requireRole('admin', 'worker'), body('job-failure'), ownJob, async (req, res) => {
     const b = (req.body ?? {}) as { retries?: number; errorMessage?: string; retryBackOff?: number; variables?: Record<string, unknown> };
     await ctx.engine.failJob({
       jobKey: pathKey(req, 'jobKey'),
@@ -52,7 +62,7 @@ export function jobsRouter(ctx: V2Context): Router {
     res.status(204).end();
   });
 
-  router.post('/jobs/:jobKey/error', requireRole('admin'), body('job-error'), async (req, res) => {
+  router.post('/jobs/:jobKey/error', requireRole('admin', 'worker'), body('job-error'), ownJob, async (req, res) => {
     const b = req.body as { errorCode: string; errorMessage?: string | null; variables?: Record<string, unknown> | null };
     await ctx.engine.throwError({
       jobKey: pathKey(req, 'jobKey'),
@@ -62,7 +72,7 @@ export function jobsRouter(ctx: V2Context): Router {
     });
     res.status(204).end();
   });
-  router.patch('/jobs/:jobKey', requireRole('admin'), body('job-update'), async (req, res) => {
+  router.patch('/jobs/:jobKey', requireRole('admin', 'worker'), body('job-update'), ownJob, async (req, res) => {
     const jobKey = pathKey(req, 'jobKey');
     const { retries, timeout } = (req.body as { changeset: { retries?: number | null; timeout?: number | null } }).changeset;
     // Two engine commands: a refused timeout (job not activated) leaves the new retries in place.

@@ -1,0 +1,18 @@
+/**
+ * Who may do what is said by roles (DESIGN.md). People hold one of the first five; 'worker' is
+ * a machine-only role (API clients that activate and complete jobs), which no user row may hold.
+ */
+export type PersonRole = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
+export type Role = PersonRole | 'worker';
+
+export const PERSON_ROLES: readonly PersonRole[] = ['designer', 'officer', 'counter', 'auditor', 'admin'];
+export const ROLES: readonly Role[] = [...PERSON_ROLES, 'worker'];
+/** The roles an API client may hold (not an agency's staff: officers and counters are people). */
+export const CLIENT_ROLES: readonly Role[] = ['worker', 'designer', 'auditor', 'admin'];
+
+/** Who did an administrative change, as the audit log records it. */
+export interface Actor {
+  actor: string;
+  role: string;
+  agency: string | null;
+}
