@@ -4,7 +4,8 @@
 // build-if-needed.mjs, so `npm start` and `npm test` build it when src/web changed.
 //
 // Entries: `shell` (every page: the header, sign-out, a 401 → /login) and `designer` (the
-// modeler, ~3 MB, loaded only by /designer), `trace` (the viewer, /trace).
+// modeler, ~3 MB, loaded only by /designer), `trace` (the viewer, /trace), `audit` (/audit) and
+// `reports` (/reports, with chart.js), `inbox` (/inbox: the agency's tasks, form-js viewer).
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -16,6 +17,9 @@ export const entries = {
   shell: 'src/web/shell/index.ts',
   designer: 'src/web/designer/index.tsx',
   trace: 'src/web/trace/index.tsx',
+  inbox: 'src/web/inbox/index.tsx',
+  audit: 'src/web/audit/index.tsx',
+  reports: 'src/web/reports/index.tsx',
 };
 
 export async function buildWeb({ minify = true } = {}) {

@@ -16,6 +16,8 @@ import { openDb, type Db } from './db/index.js';
 import { systemClock, type Clock } from './engine/clock.js';
 import { EmbeddedEngine } from './engine/embedded/engine.js';
 import { EmbeddedEngineQueries } from './engine/embedded/queries.js';
+import { jobTypeOf } from './engine/embedded/job-type.js';
+import { Accounts, seedDemoClients } from './accounts/index.js';
 import { startZeebeGateway, type ZeebeGateway } from './engine/gateway/index.js';
 import { ElementNames } from './engine/names.js';
 import type { DeploymentResult, Resource } from './engine/port.js';
@@ -35,10 +37,12 @@ import { agencyName } from './dossiers/agency-name.js';
 import { dossiersRouter } from './http/dossiers.js';
 import { tasksRouter } from './http/tasks.js';
 import { notificationsRouter } from './http/notifications.js';
+import { inboxEventsRouter } from './http/inbox-events.js';
 import { reportsRouter } from './http/reports.js';
 import { Catalog, catalogLinter, formatDeploymentProblems, loadCatalog, type DeploymentLinter } from './procedures/index.js';
 import { OutboxRelay, SlaService } from './sla/index.js';
-import { InboxWorker, TaskService } from './tasks/index.js';
+import { Feed, InboxWorker, TaskFeed, TaskService } from './tasks/index.js';
+import type { OutboxRow } from './sla/index.js';
 import { registerWorkers } from './workers/index.js';
 
 export interface Service {
@@ -85,6 +89,9 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
   // Every room gets the counted engine, so /metrics sees the jobs of the inbox, the workers and /v2.
   const engine = instrumentEngine(new EmbeddedEngine(db, { clock: deps.clock ?? systemClock }), metrics);
   const now = () => engine.clock.now();
+  // One session cache for /v2, /api and the gateway: a change made here ends a token at every door at once.
+  const accounts = new Accounts({ db, now });
+  const jobType = (key: string) => jobTypeOf(db, key);
   const stopping = new AbortController();
   let server: Server | undefined;
   let rooms: Rooms | undefined;
@@ -96,6 +103,10 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
     const lintDeployment = catalogLinter(catalog, { now: () => new Date(engine.clock.now()) });
     await deployCatalogue(engine, config, logger, lintDeployment);
     rooms = await startRooms(db, engine, config, logger, catalog);
+    if (config.nodeEnv !== 'production') {
+      const clients = await seedDemoClients(accounts.ctx, { nodeEnv: config.nodeEnv });
+      if (clients.length) logger.info({ clients }, 'demo API clients loaded (README: demo API clients)');
+    }
     const app = createApp({
       engine,
       queries: new EmbeddedEngineQueries(db),
@@ -107,6 +118,8 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
       activation: { now },
       api: rooms.api,
       lintDeployment,
+      accounts,
+      jobTypeOf: jobType,
       web: { agencyName: (code) => agencyName(db, code) },
     });
     server = createServer(app);
@@ -117,7 +130,9 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
         engine,
         queries: new EmbeddedEngineQueries(db),
         // The same tokens as /v2, with the same roles per command (http/gateway-access.ts).
-        authorize: gatewayAuthorizer(createTokenService({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds, now })),
+        authorize: gatewayAuthorizer(createTokenService({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds, now, sessions: accounts.sessions }), {
+          jobTypeOf: jobType,
+        }),
         logger: logger.child({ room: 'gateway' }),
         port: gatewayPort,
         host,
@@ -204,8 +219,11 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     clock,
     onError: (e) => log.warn({ err: e }, 'sla scan failed'),
   });
-  const tasks = new TaskService({ db, engine, sla, clock });
+  // The inbox's live feed (/api/inbox/events): told by the inbox and the relay after they commit.
+  const feed = new TaskFeed();
+  const notices = new Feed<OutboxRow>();
   const queries = new EmbeddedEngineQueries(db);
+  const tasks = new TaskService({ db, engine, sla, clock, forms: queries, onChange: (task) => feed.publish({ kind: 'changed', task }) });
   const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, log: logger.child({ room: 'dossiers' }) });
   const names = new ElementNames(queries);
   const inbox = new InboxWorker(engine, {
@@ -216,6 +234,7 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     elementName: (job) => names.name(job.processDefinitionKey, job.elementId),
     userTasks: queries,
     onTaskCreated: dossiers.onTaskCreated,
+    onTaskCommitted: (task) => feed.publish({ kind: 'created', task }),
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();
   const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }), now: () => clock.now() });
@@ -224,6 +243,7 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     db,
     clock: engine.clock,
     onError: (e, row) => log.warn({ err: e, outboxId: row?.id }, 'outbox relay: delivery failed'),
+    onDelivered: (row) => notices.publish(row),
   });
   sla.start();
   relay.start();
@@ -232,11 +252,12 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     tasks,
     api: [
       dossiersRouter({ dossiers }),
-      tasksRouter({ tasks }),
+      tasksRouter({ tasks, workingHours: (a, b) => calendar.calendar.workingHoursBetween(a, b), now: () => clock.now() }),
+      inboxEventsRouter({ tasks: feed, notices }),
       calendarRouter({ calendar, schemas: SchemaRegistry.load('api'), now: () => engine.clock.now() }),
       proceduresRouter({ catalog, clock: engine.clock }),
       elementTemplatesRouter({ db }),
-      reportsRouter({ db }),
+      reportsRouter({ db, now: () => engine.clock.now() }),
       notificationsRouter({ db, clock: engine.clock }),
     ],
     async close() {
@@ -268,7 +289,7 @@ async function loadProcedures(config: Config, logger: Logger): Promise<Catalog> 
 }
 
 /**
- * Deploys every `*.bpmn` below PROCESSES_DIR in one deployment, named by its path relative to
+ * Deploys every `*.bpmn` and `*.form` below PROCESSES_DIR in one deployment, named by its path relative to
  * the folder. A file deployed before with the same content keeps its version (the engine's
  * rule, as Zeebe's), so a restart creates no new versions. One bad file stops the start, and
  * so does a lint error of a catalog process (`lint`, as POST /v2/deployments runs it); lint
@@ -281,7 +302,7 @@ export async function deployCatalogue(engine: EmbeddedEngine, config: Config, lo
     logger.info({ processesDir: dir }, 'no processes folder: nothing deployed');
     return undefined;
   }
-  const resources: Resource[] = bpmnFiles(dir).map((f) => ({
+  const resources: Resource[] = catalogFiles(dir).map((f) => ({
     name: relative(dir, f).split(sep).join('/'),
     content: readFileSync(f),
   }));
@@ -309,12 +330,13 @@ export async function deployCatalogue(engine: EmbeddedEngine, config: Config, lo
   return result;
 }
 
-function bpmnFiles(dir: string): string[] {
+/** The `.bpmn` and `.form` files below `dir`: the processes and the Camunda forms their user tasks link. */
+function catalogFiles(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...bpmnFiles(p));
-    else if (e.isFile() && e.name.toLowerCase().endsWith('.bpmn')) out.push(p);
+    if (e.isDirectory()) out.push(...catalogFiles(p));
+    else if (e.isFile() && /\.(bpmn|form)$/i.test(e.name)) out.push(p);
   }
   return out.sort();
 }

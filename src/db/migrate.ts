@@ -19,6 +19,7 @@ import * as m012 from './migrations/012_cancel_refused_steps.js';
 import * as m013 from './migrations/013_user_tasks.js';
 import * as m014 from './migrations/014_tasks_user_task_key.js';
 import * as m015 from './migrations/015_calendar_seed_versions.js';
+import * as m016 from './migrations/016_accounts.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013_user_tasks': m013,
   '014_tasks_user_task_key': m014,
   '015_calendar_seed_versions': m015,
+  '016_accounts': m016,
 };
 
 const source: Knex.MigrationSource<string> = {

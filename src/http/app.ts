@@ -9,7 +9,9 @@
  *   /login, /, /designer, /assets the people's pages and the browser app (pages.ts)
  *   /healthz, /metrics            liveness, Prometheus
  *   /v2/…                         the engine (Camunda 8 REST v2 shapes)
+ *   /oauth/token                  API clients' OAuth 2 client credentials (oauth.ts)
  *   /api/auth/login, /api/auth/me sign in (login.ts)
+ *   /api/users, agencies, clients the administrator's accounts routes (accounts.ts)
  *   /api/audit, /api/audit/verify the audit log (audit.ts)
  *   /api/dossiers/…               (before any router) an auditor's every GET under /api/dossiers is audited
  *   /api/openapi.json, /api/docs  the API's own description (openapi.ts, docs.ts)
@@ -21,6 +23,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
+import { Accounts, type ThrottleRules } from '../accounts/index.js';
 import type { Db } from '../db/index.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import type { EngineQueries } from '../engine/queries.js';
@@ -30,8 +33,9 @@ import { docsRouter } from './docs.js';
 import { errorHandler, notFound } from './errors.js';
 import { healthz } from './health.js';
 import { requestLogger } from './logging.js';
-import { LoginThrottle, type ThrottleRules } from './login-throttle.js';
+import { accountsRouter } from './accounts.js';
 import { authRouter } from './login.js';
+import { oauthRouter } from './oauth.js';
 import { createMetrics, httpMetrics, instrumentEngine, metricsEndpoint, type Metrics } from './metrics.js';
 import { openApiRouter } from './openapi.js';
 import { pagesRouter } from './pages.js';
@@ -77,6 +81,14 @@ export interface AppOptions {
     /** The clock of tokens and of the login throttle, ms since the epoch (default: the system clock). */
     now?: () => number;
   };
+  /**
+   * The accounts room's state in this process (session cache, throttle). Given (main.ts does),
+   * every token is checked against its account's token version, with the same cache as the gRPC
+   * gateway's so a change made here ends a session at both doors at once. Absent (tests of one
+   * room with hand-made tokens): one over `db` for the login throttle and the admin routes, and
+   * tokens are not checked against accounts.
+   */
+  accounts?: Accounts;
   /** Default: a fresh registry (with the SLA gauge over `db`). */
   metrics?: Metrics;
   /** The other rooms' routers, mounted under /api (paths inside them start after '/api'). */
@@ -87,6 +99,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** The procedure lint of POST /v2/deployments (procedures' catalogLinter). Default: none. */
   lintDeployment?: V2Context['lintDeployment'];
+  /** The type of an existing job, for worker tokens limited to job types (engine/embedded/job-type.ts). */
+  jobTypeOf?: V2Context['jobTypeOf'];
 }
 
 const MB = 1024 * 1024;
@@ -95,10 +109,13 @@ export function createApp(opts: AppOptions): Express {
   const logger = opts.logger ?? pino({ level: 'silent' });
   const metrics = opts.metrics ?? createMetrics({ db: opts.db });
   const engine = instrumentEngine(opts.engine, metrics);
+  const now = opts.auth?.now ?? Date.now;
+  const accounts = opts.accounts ?? new Accounts({ db: opts.db, now, throttle: opts.auth?.throttle });
   const tokens: TokenService = createTokenService({
     secret: opts.auth?.secret ?? randomBytes(32),
     ttlSeconds: opts.auth?.ttlSeconds ?? 8 * 3600,
     now: opts.auth?.now,
+    sessions: opts.accounts?.sessions,
   });
   const apiSchemas = opts.apiSchemas ?? SchemaRegistry.load('api');
 
@@ -113,9 +130,11 @@ export function createApp(opts: AppOptions): Express {
   app.use(json(opts.limits?.apiJsonBytes ?? 1 * MB));
   app.use(authenticate(tokens));
 
-  const now = opts.auth?.now ?? Date.now;
-  const throttle = new LoginThrottle(opts.auth?.throttle, opts.auth?.now);
-  app.use(pagesRouter({ db: opts.db, tokens, throttle, now, assets: opts.web?.assets ?? loadWebAssets(), agencyName: opts.web?.agencyName }));
+  const throttle = accounts.throttle;
+  app.use(oauthRouter({ db: opts.db, tokens, throttle, now }));
+  app.use(
+    pagesRouter({ db: opts.db, tokens, throttle, accounts: accounts.ctx, now, assets: opts.web?.assets ?? loadWebAssets(), agencyName: opts.web?.agencyName }),
+  );
   app.get('/healthz', healthz(opts.db));
   app.get('/metrics', metricsEndpoint(metrics));
   app.use(
@@ -127,6 +146,7 @@ export function createApp(opts: AppOptions): Express {
       signal: opts.signal ?? new AbortController().signal,
       limits: { resourceBytes: opts.limits?.resourceBytes ?? 4 * MB, resources: opts.limits?.resources ?? 100 },
       lintDeployment: opts.lintDeployment,
+      jobTypeOf: opts.jobTypeOf,
       activation: {
         defaultRequestTimeout: opts.activation?.defaultRequestTimeout ?? 10_000,
         pollInterval: opts.activation?.pollInterval ?? 500,
@@ -137,7 +157,8 @@ export function createApp(opts: AppOptions): Express {
 
   // Before every router under /api/dossiers (the dossier room's, trace included): auditors' reads are logged.
   app.use('/api/dossiers', auditPersonalDataReads({ db: opts.db, now }));
-  app.use('/api', authRouter({ db: opts.db, tokens, throttle, schemas: apiSchemas, now }));
+  app.use('/api', authRouter({ db: opts.db, tokens, throttle, accounts: accounts.ctx, schemas: apiSchemas, now }));
+  app.use('/api', accountsRouter({ accounts: accounts.ctx, schemas: apiSchemas }));
   app.use('/api', auditRouter({ db: opts.db, now }));
   app.use(
     '/api',

@@ -6,6 +6,7 @@
  *
  *   POST /api/dossiers                              receive → 201 { dossier, lookupSecret, form01 }
  *                                                   (?format=html: form 01 as a printable page)
+ *   GET  /api/dossiers?citizenId=|from=&to=          staff: find dossiers by the applicant's CCCD or the days received
  *   GET  /api/dossiers/{code}                       staff: the whole dossier; public: ?secret= (or the
  *                                                   X-Lookup-Secret header) → status, appointment, what to supplement
  *   POST /api/dossiers/{code}/supplement-requests   form 02
@@ -43,7 +44,7 @@ import {
 import { Forbidden, Invalid, Unauthenticated } from '../errors.js';
 import { problem } from '../schemas.js';
 import { publicRoute, requireRole, type Principal } from './auth.js';
-import { describeRoute } from './routes.js';
+import { describeRoute, type QueryParamDoc } from './routes.js';
 import { SchemaRegistry, schemaId, validBody } from './validate.js';
 
 export interface DossiersRouterOptions {
@@ -63,6 +64,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
   const body = (name: string) => validBody(schemas, schemaId(`api/${name}.json`));
   const QUERY = schemaId('api/dossier-query.json');
   const REGISTER = schemaId('api/register-query.json');
+  const SEARCH = schemaId('api/dossier-search-query.json');
   schemas.validator(QUERY);
   schemas.validator(REGISTER);
   const query = (req: Request, id: string) => {
@@ -98,6 +100,27 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
         return;
       }
       res.json({ dossier: summary(r.dossier), lookupSecret: r.lookupSecret, form01: r.form01 });
+    },
+  );
+
+  router.get(
+    '/dossiers',
+    requireRole(...STAFF),
+    describeRoute({
+      summary: 'Tìm hồ sơ theo số định danh của người nộp hoặc theo ngày tiếp nhận (find dossiers by citizen ID or days received)',
+      query: queryDocOf(schemas, SEARCH),
+    }),
+    async (req, res) => {
+      const q = query(req, SEARCH);
+      res.json(
+        await dossiers.search(actor(req.user!), {
+          citizenId: q.citizenId,
+          from: q.from,
+          to: q.to,
+          page: q.page ? Number(q.page) : undefined,
+          pageSize: q.pageSize ? Number(q.pageSize) : undefined,
+        }),
+      );
     },
   );
 
@@ -275,7 +298,15 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
   return router;
 }
 
+/** A query schema's properties as the OpenAPI document's parameters. */
+function queryDocOf(schemas: SchemaRegistry, id: string): Record<string, QueryParamDoc> {
+  const props = (schemas.validator(id).schema as { properties: Record<string, Record<string, unknown>> }).properties;
+  return Object.fromEntries(Object.entries(props).map(([name, { description, ...schema }]) => [name, { description: description as string, schema }]));
+}
+
 function actor(u: Principal): Actor {
+  // An API client's 'worker' role works jobs only and reaches no dossier (accounts/roles.ts).
+  if (u.role === 'worker') throw new Forbidden("vai trò 'worker' không được thao tác trên hồ sơ (role 'worker' may not act on dossiers)");
   return { username: u.username, role: u.role, agencyCode: u.agencyCode };
 }
 

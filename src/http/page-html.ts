@@ -14,11 +14,14 @@ export const ROLE_VI: Readonly<Record<Role, string>> = {
   officer: 'Cán bộ xử lý',
   counter: 'Bộ phận Một cửa',
   auditor: 'Thanh tra',
+  worker: 'Ứng dụng xử lý việc', // API clients only: never shown on a page
 };
 
 export interface PageLink {
   href: string;
   title: string;
+  /** A shorter title for the header's navigation (an admin's seven links must fit 1280 px). */
+  nav?: string;
   description: string;
   roles: readonly Role[];
 }
@@ -29,13 +32,35 @@ export const PAGE_LINKS: readonly PageLink[] = [
   {
     href: '/designer',
     title: 'Thiết kế quy trình',
+    nav: 'Thiết kế',
     description: 'Vẽ, kiểm tra và triển khai quy trình liên thông (BPMN), so sánh các phiên bản',
     roles: ['designer', 'admin'],
   },
   {
+    href: '/inbox',
+    title: 'Hộp công việc',
+    description: 'Công việc của cơ quan theo thời hạn: nhận xử lý, điền biểu mẫu, hoàn thành; cảnh báo trễ hạn',
+    roles: ['officer', 'counter', 'admin'],
+  },
+  {
     href: '/trace',
     title: 'Tra vết hồ sơ',
+    nav: 'Tra vết',
     description: 'Quá trình giải quyết một hồ sơ trên sơ đồ: cơ quan, người xử lý, đúng hạn hay trễ, lịch sử dữ liệu',
+    roles: ['auditor', 'admin', 'officer', 'counter'],
+  },
+  {
+    href: '/audit',
+    title: 'Nhật ký kiểm tra',
+    nav: 'Nhật ký',
+    description: 'Tìm trong nhật ký, kiểm tra chuỗi băm để chứng minh nhật ký không bị sửa, xuất CSV',
+    roles: ['auditor', 'admin'],
+  },
+  {
+    href: '/reports',
+    title: 'Báo cáo đúng hạn',
+    nav: 'Báo cáo',
+    description: 'Tỷ lệ giải quyết trước hạn, đúng hạn, trễ hạn theo cơ quan, thủ tục, kênh tiếp nhận và kỳ báo cáo',
     roles: ['auditor', 'admin', 'officer', 'counter'],
   },
   {
@@ -114,13 +139,15 @@ function header(p: ShellPage): string {
   const u = p.user;
   const nav = u
     ? linksFor(u.role)
-        .map((l) => `<a href="${l.href}"${l.href === p.current ? ' aria-current="page"' : ''}>${escapeHtml(l.title)}</a>`)
+        .map(
+          (l) => `<a href="${l.href}"${l.href === p.current ? ' aria-current="page"' : ''} title="${escapeHtml(l.title)}">${escapeHtml(l.nav ?? l.title)}</a>`,
+        )
         .join('')
     : '';
   const who = u
     ? `<div class="lt-user" data-testid="current-user">
   <span class="lt-user-name">${escapeHtml(u.fullName ?? u.username)}</span>
-  <span class="lt-user-role">${escapeHtml(ROLE_VI[u.role])}${u.agencyName ? ` · ${escapeHtml(u.agencyName)}` : u.agencyCode ? ` · ${escapeHtml(u.agencyCode)}` : ''}</span>
+  <span class="lt-user-role" title="${escapeHtml(roleLine(u))}">${escapeHtml(roleLine(u))}</span>
 </div>
 <button type="button" class="lt-signout" id="lt-signout">Đăng xuất</button>`
     : '';
@@ -130,4 +157,9 @@ function header(p: ShellPage): string {
 <div class="lt-today" title="Múi giờ Asia/Ho_Chi_Minh">Hôm nay ${todayVi(new Date(p.now ?? Date.now()))}</div>
 ${who}
 </header>`;
+}
+
+/** The signed-in user's role and agency, as the header shows it. */
+function roleLine(u: { role: keyof typeof ROLE_VI; agencyName?: string | null; agencyCode?: string | null }): string {
+  return `${ROLE_VI[u.role]}${u.agencyName ? ` · ${u.agencyName}` : u.agencyCode ? ` · ${u.agencyCode}` : ''}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The people's pages (GET /login, /, /designer, /designer/:bpmnProcessId, /trace, /trace/:code) and the browser app's
+ * The people's pages (GET /login, /, /designer, /designer/:bpmnProcessId, /trace, /trace/:code, /audit, /reports) and the browser app's
  * assets (/assets/*), beside the API:
  *
  * - `/login` is a plain HTML form (inputs `username`, `password`) posted to `/login`; a good
@@ -139,6 +139,35 @@ export function pagesRouter(deps: PagesDeps): Router {
   };
   router.get('/trace', page(['auditor', 'admin', 'officer', 'counter']), trace);
   router.get('/trace/:code', page(['auditor', 'admin', 'officer', 'counter']), trace);
+
+  // The agency inbox: which tasks a person sees is the tasks API's rule (tasks/scope.ts); the page only lists them.
+  const inbox: RequestHandler = async (req, res) => {
+    const taskId = typeof req.params.taskId === 'string' ? req.params.taskId : null;
+    await sendPage(req, res, deps, {
+      title: taskId ? 'Xử lý công việc' : 'Hộp công việc',
+      current: '/inbox',
+      entry: 'inbox',
+      wide: true,
+      body: '<p class="lt-loading">Đang tải…</p>',
+      data: { taskId, username: req.user!.username, role: req.user!.role },
+    });
+  };
+  router.get('/inbox', page(['officer', 'counter', 'admin']), inbox);
+  router.get('/inbox/:taskId', page(['officer', 'counter', 'admin']), inbox);
+
+  router.get('/audit', page(['auditor', 'admin']), async (req, res) => {
+    await sendPage(req, res, deps, { title: 'Nhật ký kiểm tra', current: '/audit', entry: 'audit', body: '<p class="lt-loading">Đang tải…</p>' });
+  });
+  // Officers and counter staff see their own agency's row only: the reports API decides (http/reports.ts).
+  router.get('/reports', page(['auditor', 'admin', 'officer', 'counter']), async (req, res) => {
+    await sendPage(req, res, deps, {
+      title: 'Báo cáo đúng hạn',
+      current: '/reports',
+      entry: 'reports',
+      body: '<p class="lt-loading">Đang tải…</p>',
+      data: { role: req.user!.role, agencyCode: req.user!.agencyCode ?? null, now: deps.now() },
+    });
+  });
 
   return router;
 }

@@ -34,7 +34,7 @@ describe('Scenario: the OpenAPI document', () => {
       { name: 'code', in: 'path', required: true, schema: { type: 'string' } },
       expect.objectContaining({ name: 'include', in: 'query', schema: { enum: ['xml'] } }),
     ]);
-    expect(doc.paths['/api/audit'].get.parameters.map((p: any) => p.name)).toEqual(['dossier', 'action', 'from', 'to', 'page', 'pageSize']);
+    expect(doc.paths['/api/audit'].get.parameters.map((p: any) => p.name)).toEqual(['dossier', 'actor', 'action', 'from', 'to', 'page', 'pageSize']);
     expect(doc.paths['/v2/deployments'].post['x-roles']).toEqual(['designer', 'admin']);
     expect(doc.paths['/v2/jobs/{jobKey}/completion'].post.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/healthz'].get.security).toEqual([]);
