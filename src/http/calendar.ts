@@ -11,6 +11,15 @@ import { schemaId, validBody, type SchemaRegistry } from './validate.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** YYYY-MM-DD naming a day that exists (not 2025-02-30): the database refuses the others with an error. */
+function isDate(raw: string): boolean {
+  if (!DATE.test(raw)) return false;
+  const [y, m, d] = raw.split('-').map(Number);
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
 /** `now`: the service's clock (ms since the epoch), stamping the audit rows of override changes. */
 export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaRegistry; now: () => number }): Router {
   const router = Router();
@@ -19,7 +28,7 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
   router.get('/calendar/working-days', publicRoute(), (req, res) => {
     const from = queryText(req.query.from);
     const addRaw = queryText(req.query.add);
-    if (!DATE.test(from)) throw new CalendarError('from', `from must be a date YYYY-MM-DD, not '${from}'`);
+    if (!isDate(from)) throw new CalendarError('from', `from must be a date YYYY-MM-DD, not '${from}'`);
     if (!/^\d+$/.test(addRaw)) throw new CalendarError('add', `add must be a whole number of working days ≥ 0, not '${addRaw}'`);
     const date = cal().addWorkingDays(from, Number(addRaw));
     res.json({ date, dateVn: formatVn(date) });
@@ -87,6 +96,6 @@ function yearParam(raw: string): number {
 }
 
 function dateParam(raw: string): string {
-  if (!DATE.test(raw)) throw new Invalid(`date must be YYYY-MM-DD, not '${raw}'`, { param: 'date' });
+  if (!isDate(raw)) throw new Invalid(`date must be a day YYYY-MM-DD, not '${raw}'`, { param: 'date' });
   return raw;
 }

@@ -60,6 +60,10 @@ function known(err: unknown): AppError | undefined {
     }
     return new Invalid(`malformed multipart body: ${err.message}`, { code: err.code, field: err.field });
   }
+  // Express's router: a path parameter whose percent-encoding is not UTF-8 ('%ED%A0%80', '%zz').
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    return new Invalid(`a path parameter is not valid percent-encoded UTF-8: ${err.message}`);
+  }
   // body-parser (express.json) marks its errors with `type` and a 4xx `status`.
   const e = err as { type?: unknown; status?: unknown; message?: unknown; expose?: unknown };
   if (e && typeof e === 'object' && typeof e.type === 'string' && typeof e.status === 'number') {

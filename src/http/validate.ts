@@ -7,7 +7,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { reportedProblemsOf, schemaDocument, schemaIds, summarize, validatorFor, type ReportedProblem } from '../schemas.js';
+import { pointer, reportedProblemsOf, schemaDocument, schemaIds, summarize, validatorFor, type ReportedProblem } from '../schemas.js';
 import { Invalid } from '../errors.js';
 
 export { schemaId, schemasDir } from '../schemas.js';
@@ -55,11 +55,72 @@ export class SchemaRegistry {
 
   /** Throws `Invalid` listing every problem when `value` does not match schema `id`. */
   check(id: string, value: unknown, what = 'request body'): void {
+    refuseUnstorable(value, what);
     const v = this.validator(id);
     if (v(value)) return;
     const problems = reportedProblemsOf(v.errors ?? [], { form: WHAT[what] ?? WHAT['request body'], legacy: 'ajv' });
     throw new Invalid(`${what} is invalid: ${summarize(problems, (p) => `${p.instancePath || '(root)'} ${p.message}`)}`, problems);
   }
+}
+
+/** Deeper than this, a value would overflow the stack of the engine's JSON.stringify (a 500). */
+export const MAX_NESTING = 100;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What the database cannot store, as a problem: [vi, en]. */
+function textProblem(s: string): [string, string] | undefined {
+  if (s.includes('\u0000')) return ['không được chứa ký tự U+0000', 'must not contain the character U+0000'];
+  if (LONE_SURROGATE.test(s)) return ['phải là văn bản Unicode hợp lệ (có nửa cặp thay thế)', 'must be valid Unicode text (it holds a lone surrogate)'];
+  return undefined;
+}
+
+/**
+ * Values the service could not store, refused as a 400 naming where they are instead of failing
+ * later as a 500: U+0000 or a lone surrogate in a string or key (PostgreSQL's text and jsonb
+ * refuse them), nesting deeper than MAX_NESTING levels.
+ */
+function refuseUnstorable(value: unknown, what: string): void {
+  const found = unstorable(value);
+  if (!found) return;
+  const [at, [vi, en]] = found;
+  const path = pointer(...at);
+  throw new Invalid(`${what} is invalid: ${path || '(root)'} ${en}`, [{ instancePath: path, message: en, schemaPath: '', path, messageVi: vi, messageEn: en }]);
+}
+
+/** The first unstorable value and why, without recursion: bodies may nest deeply. */
+function unstorable(root: unknown): [(string | number)[], [string, string]] | undefined {
+  interface Node {
+    v: unknown;
+    depth: number;
+    key?: string | number;
+    up?: Node;
+  }
+  const path = (n: Node | undefined, last?: string): (string | number)[] => {
+    const out: (string | number)[] = last === undefined ? [] : [last];
+    for (; n?.key !== undefined; n = n.up) out.push(n.key);
+    return out.reverse();
+  };
+  const stack: Node[] = [{ v: root, depth: 0 }];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    const { v, depth } = n;
+    if (typeof v === 'string') {
+      const p = textProblem(v);
+      if (p) return [path(n), p];
+      continue;
+    }
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= MAX_NESTING) return [path(n), [`không được lồng sâu quá ${MAX_NESTING} cấp`, `must not nest deeper than ${MAX_NESTING} levels`]];
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, key: i, up: n });
+    } else {
+      for (const [k, x] of Object.entries(v).reverse()) {
+        const p = textProblem(k);
+        if (p) return [path(n, k), p];
+        stack.push({ v: x, depth: depth + 1, key: k, up: n });
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
