@@ -33,13 +33,9 @@ export async function correlateMessage(
   core: EngineCore,
   req: Omit<PublishMessageRequest, 'timeToLive' | 'messageId'>,
 ): Promise<{ messageKey: string; processInstanceKey: string }> {
-  const { key, processInstanceKey } = await publish(core, { ...req, timeToLive: 0 });
-  if (processInstanceKey === undefined) {
-    throw new NotFound(
-      `no process instance waits for message '${req.name}' with correlation key '${req.correlationKey ?? ''}' (and no process starts with it)`,
-    );
-  }
-  return { messageKey: key, processInstanceKey };
+  // Refused inside the command: a message nothing takes leaves no trace (no PUBLISHED record, no keys).
+  const { key, processInstanceKey } = await publish(core, { ...req, timeToLive: 0 }, true);
+  return { messageKey: key, processInstanceKey: processInstanceKey! };
 }
 
 /**
@@ -47,7 +43,7 @@ export async function correlateMessage(
  * to first (a waiting instance, or one its message start event created) — the instance of the
  * first MESSAGE CORRELATED event this command writes.
  */
-async function publish(core: EngineCore, req: PublishMessageRequest): Promise<{ key: string; processInstanceKey?: string }> {
+async function publish(core: EngineCore, req: PublishMessageRequest, mustCorrelate = false): Promise<{ key: string; processInstanceKey?: string }> {
   const variables = checkVariables(req.variables);
   if (typeof req.name !== 'string' || !req.name) throw new Invalid('name is required');
   if (req.correlationKey !== undefined && typeof req.correlationKey !== 'string') throw new Invalid('correlationKey must be a string');
@@ -87,6 +83,9 @@ async function publish(core: EngineCore, req: PublishMessageRequest): Promise<{ 
       c.runtime.startBy(inst, start.element_id, variables);
       first ??= inst.key;
       core.correlated(c, inst, inst.key, req.name, correlationKey, messageKey, now);
+    }
+    if (mustCorrelate && first === undefined) {
+      throw new NotFound(`no process instance waits for message '${req.name}' with correlation key '${correlationKey}' (and no process starts with it)`);
     }
     if (ttl > 0) {
       await msgs.bufferMessage(q, {
