@@ -9,15 +9,10 @@
  *   the agency kinds of the registry and whose due date is `=dueDates.<step id>`, the variable the
  *   dossier room computes for every step (src/dossiers/due-dates.ts).
  *
- * The agency step is a **job-worker user task**: the embedded engine runs user tasks as jobs of
- * type `io.camunda.zeebe:userTask` and refuses Camunda user tasks (`zeebe:userTask`) at deploy,
- * so the template has no `zeebe:userTask` binding — and since its `elementType` is bpmn:UserTask,
- * applying it removes a `zeebe:userTask` the Modeler may have added to a new user task. The
- * element-templates JSON Schema (zeebe, 0.46) wants `zeebe:userTask` beside
- * `zeebe:assignmentDefinition` and `zeebe:taskSchedule`, so the stock template loader of
- * bpmn-js-element-templates 2.37 drops this one template as invalid: the Modeler has to register
- * the templates with `elementTemplates.set(...)`, which does not validate (the tests validate them
- * here instead, that rule being the only one it breaks).
+ * The agency step is a **Camunda user task** (`zeebe:userTask`, a hidden binding), as the
+ * procedures' steps are: the engine keeps the task and the inbox follows it. With that binding
+ * the template is valid under the element-templates JSON Schema (zeebe), which wants
+ * `zeebe:userTask` beside `zeebe:assignmentDefinition` and `zeebe:taskSchedule`.
  *
  * Pure: no Express, no database; the router (catalog.ts) passes the job types and the kinds.
  */
@@ -147,7 +142,7 @@ function agencyStepTemplate(kinds: readonly AgencyKindInput[]): ElementTemplate 
     name: 'Bước xử lý của cơ quan',
     description:
       'Việc của cán bộ một cơ quan: vào hộp công việc của cơ quan thuộc loại đã chọn ở xã/tỉnh của hồ sơ, có hạn xử lý theo thời hạn của bước trong procedure.json. ' +
-      'Là user task chạy bằng job (io.camunda.zeebe:userTask), không phải Camunda user task.',
+      'Là Camunda user task (zeebe:userTask): hộp công việc theo dõi việc do máy xử lý tạo ra.',
     version: TEMPLATES_VERSION,
     category: CATEGORY,
     keywords: ['lienthong', 'cơ quan', 'cán bộ', 'hộp công việc'],
@@ -186,6 +181,8 @@ function agencyStepTemplate(kinds: readonly AgencyKindInput[]): ElementTemplate 
         },
         binding: { type: 'zeebe:taskSchedule', property: 'dueDate' },
       },
+      // A Camunda user task (zeebe:userTask), as the procedures' steps are.
+      { type: 'Hidden', value: '', binding: { type: 'zeebe:userTask' } },
     ],
   };
 }

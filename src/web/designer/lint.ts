@@ -20,12 +20,9 @@ export interface Report {
 }
 
 export function createLinter(version: CatalogVersion | null): { lint(definitions: unknown): Promise<Report[]> } {
-  // Two Camunda warnings that the embedded engine's subset makes moot until it runs Camunda user
-  // tasks and their forms (docs/engine.md): job-worker user tasks are
-  // what it runs, and a task's decision is checked by its JSON Schema, not a linked form.
-  const plugins: Array<{ config: unknown; resolver?: unknown }> = [
-    { config: { rules: { 'camunda-compat/zeebe-user-task': 'off', 'camunda-compat/user-task-definition': 'off' } } },
-  ];
+  // Camunda's own rules as they come, but one: a user task with no linked form is allowed while it
+  // is being drawn (a task without one gets the default form; docs/dossiers-and-inbox.md).
+  const plugins: Array<{ config: unknown; resolver?: unknown }> = [{ config: { rules: { 'camunda-compat/user-task-definition': 'off' } } }];
   if (version) {
     // procedure.json as the API returns it is what the plugin's ProcedureVersion describes.
     const { config, cache } = lintConfig({

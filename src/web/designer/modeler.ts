@@ -16,22 +16,12 @@ import '@camunda/linting/assets/linting.css';
 export const EXECUTION_PLATFORM = 'Camunda Cloud';
 export const EXECUTION_PLATFORM_VERSION = '8.6.0';
 
-/**
- * camunda-bpmn-js adds `zeebe:userTask` (a Camunda user task) to every new user task. The
- * embedded engine runs job-worker user tasks (docs/engine.md) and
- * refuses Camunda user tasks at deploy, so a new user task here stays a job-worker one; choosing
- * "Camunda user task" in the properties panel is still possible and the deploy then names it.
- */
-function KeepJobWorkerUserTasks(): void {
-  // a no-op in place of camunda-bpmn-js's CreateZeebeUserTaskBehavior
-}
-KeepJobWorkerUserTasks.$inject = [] as string[];
-
 export function createModeler(container: HTMLElement, propertiesParent: HTMLElement): any {
   return new Modeler({
     container,
     propertiesPanel: { parent: propertiesParent },
-    additionalModules: [lintingModule, translateViModule, { createZeebeUserTaskBehavior: ['type', KeepJobWorkerUserTasks] }],
+    // A new user task is a Camunda user task (`zeebe:userTask`), as in Camunda's modeler: the engine runs them (docs/engine.md).
+    additionalModules: [lintingModule, translateViModule],
     linting: { active: true },
   });
 }
