@@ -30,11 +30,21 @@ export class DbCounters {
   }
 }
 
-/** A short name for a statement: its first words, whitespace folded. */
+/**
+ * A short name for a statement: the engine function that sends it when it is one the engine
+ * benches drive (the instance locks all begin with the same column list), else its first words,
+ * whitespace folded.
+ */
 export function label(sql: string): string {
   const s = sql.replace(/\s+/g, ' ').trim();
   if (/\bins_ev as \(/.test(s)) return 'writeEffects';
   if (s.startsWith('with ready as')) return 'activateJobs';
+  if (s.endsWith('from engine.jobs where key = $1) for update')) return 'lockInstanceOfJob';
+  if (s.includes('(select process_instance_key from engine.jobs where key = any($1::bigint[]))')) return 'lockInstancesOfJobs';
+  if (s.endsWith('from engine.user_tasks where key = $1) for update')) return 'lockInstanceOfUserTask';
+  if (s.startsWith('select key::text, state, assignee, candidate_groups')) return 'userTaskState';
+  if (s.startsWith('select count(*)::int as n from engine.user_tasks u')) return 'searchUserTasks (count)';
+  if (s.includes('from engine.user_tasks u join engine.definitions d')) return 'searchUserTasks (page)';
   return s.slice(0, 70);
 }
 
