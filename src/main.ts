@@ -3,6 +3,9 @@
  * deployed → HTTP server. `startService` does it in-process (tests start the whole service on
  * port 0); run as a program, it also handles signals and turns a failed start into one log line
  * and exit code 1.
+ *
+ * Just over 400 lines on purpose: the one place that wires every room, read top to bottom in the
+ * order the service starts and stops; each room's own work lives in its room.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';

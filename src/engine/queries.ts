@@ -5,6 +5,9 @@
  * decimal strings; dates are ISO 8601 strings in UTC.
  *
  * Lookups of one thing throw `NotFound` when it does not exist; searches return what matches.
+ *
+ * One file of ~400 lines on purpose: it is only types — Camunda's item, filter and sort shapes
+ * and the one interface every adapter implements — read together when an adapter is written.
  */
 
 export const DEFAULT_TENANT = '<default>';
