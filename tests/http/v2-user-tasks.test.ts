@@ -141,6 +141,16 @@ describe('Scenario: reading user tasks', () => {
     const paged = await call(s.url, 'POST', '/v2/user-tasks/search', { filter: { processInstanceKey: both }, page: { from: 1, limit: 1 } });
     expect(paged.body.items).toHaveLength(1);
     expect(paged.body.page.totalItems).toBe(2);
+    // The total is right whether the page is full, the last one, or past the end.
+    for (const [page, items] of [
+      [{ from: 0, limit: 1 }, 1],
+      [{ from: 1, limit: 5 }, 1],
+      [{ from: 0, limit: 5 }, 2],
+      [{ from: 5, limit: 5 }, 0],
+    ] as const) {
+      const r = await call(s.url, 'POST', '/v2/user-tasks/search', { filter: { processInstanceKey: both }, page });
+      expect({ page, items: r.body.items.length, total: r.body.page.totalItems }).toEqual({ page, items, total: 2 });
+    }
   });
 
   test('An unknown task is a 404 naming its key; a key that is not one is a 400', async () => {

@@ -34,7 +34,7 @@ import {
   type VariableFilter,
   type VariableItem,
 } from '../queries.js';
-import { bool, compileSearch, date, int, key, searchTable, text, type SearchTable } from './sql/searchFilter.js';
+import { bool, compileSearch, date, int, key, runSearch, searchTable, text, type SearchTable } from './sql/searchFilter.js';
 import { ElementNames } from '../names.js';
 import { isKey } from './definitions.js';
 import { UserTaskQueries } from './user-task-queries.js';
@@ -286,13 +286,8 @@ export class EmbeddedEngineQueries implements EngineQueries {
     return table.item(rows[0]);
   }
 
-  /** One query for the page and one for the total (a page past the end still knows the total). */
-  private async search<T>(table: SearchTable<T>, query: SearchQuery<object, string>): Promise<SearchResult<T>> {
-    const { page, count } = compileSearch(table, query);
-    const [items, total] = await Promise.all([
-      this.db.query<Record<string, unknown>>(page.sql, page.values),
-      this.db.query<{ n: number }>(count.sql, count.values),
-    ]);
-    return { items: items.rows.map((r) => table.item(r)), totalItems: total.rows[0]?.n ?? 0 };
+  /** The page, and the total (a page past the end still knows it; runSearch counts only when it must). */
+  private search<T>(table: SearchTable<T>, query: SearchQuery<object, string>): Promise<SearchResult<T>> {
+    return runSearch(this.db, table, compileSearch(table, query), query.page);
   }
 }

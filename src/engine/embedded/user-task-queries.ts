@@ -21,7 +21,20 @@ import {
   type VariableItem,
 } from '../queries.js';
 import { isKey } from './definitions.js';
-import { compileFilter, compilePage, compileSort, date, int, key, likePattern, Params, searchTable, text, type SearchTable } from './sql/searchFilter.js';
+import {
+  compileFilter,
+  compilePage,
+  compileSort,
+  date,
+  int,
+  key,
+  likePattern,
+  Params,
+  runSearch,
+  searchTable,
+  text,
+  type SearchTable,
+} from './sql/searchFilter.js';
 import type { InstanceDoc } from './state.js';
 
 const TENANT = `'${DEFAULT_TENANT}'::text`;
@@ -149,14 +162,15 @@ export class UserTaskQueries {
 
   /** The page of items and the count of all that match `where` (compileSearch's, with a WHERE of our own). */
   private async run<T>(table: SearchTable<T>, where: string, params: Params, query: SearchQuery<object, string>): Promise<SearchResult<T>> {
-    const countValues = [...params.values];
+    const count = { sql: `select count(*)::int as n from ${table.from} where ${where}`, values: [...params.values] };
     const order = compileSort(query.sort, table.columns, table.key);
     const page = compilePage(query.page, params);
-    const [items, total] = await Promise.all([
-      this.db.query<Record<string, unknown>>(`select ${table.select} from ${table.from} where ${where} order by ${order} ${page}`, params.values),
-      this.db.query<{ n: number }>(`select count(*)::int as n from ${table.from} where ${where}`, countValues),
-    ]);
-    return { items: items.rows.map((r) => table.item(r)), totalItems: total.rows[0]?.n ?? 0 };
+    return runSearch(
+      this.db,
+      table,
+      { page: { sql: `select ${table.select} from ${table.from} where ${where} order by ${order} ${page}`, values: params.values }, count },
+      query.page,
+    );
   }
 
   /** Where a task lives (NotFound when there is no such task). */

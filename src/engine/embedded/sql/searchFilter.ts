@@ -13,7 +13,8 @@
  */
 import { Invalid } from '../../../errors.js';
 import { pointer, problem } from '../../../schemas.js';
-import type { SearchQuery } from '../../queries.js';
+import type { Queryable } from '../../../db/index.js';
+import type { SearchQuery, SearchResult } from '../../queries.js';
 
 export type ColumnKind = 'key' | 'string' | 'int' | 'date' | 'bool';
 
@@ -100,6 +101,25 @@ export function compileSearch(table: SearchTable<unknown>, query: SearchQuery<ob
     page: { sql: `select ${table.select} from ${table.from} where ${where} order by ${order} ${page}`, values: params.values },
     count,
   };
+}
+
+/**
+ * Runs a compiled search. The count is a second query only when the page cannot tell it: a page
+ * that is neither empty nor full holds the last items, so the total is `from` + its length — the
+ * common case of a task list polling for what is new, which then costs one statement, not two.
+ */
+export async function runSearch<T>(
+  db: Queryable,
+  table: SearchTable<T>,
+  s: { page: Statement; count: Statement },
+  page: SearchQuery<object, string>['page'],
+): Promise<SearchResult<T>> {
+  const { rows } = await db.query<Record<string, unknown>>(s.page.sql, s.page.values);
+  const from = page?.from ?? 0;
+  const limit = page?.limit ?? DEFAULT_PAGE_LIMIT;
+  const known = (rows.length > 0 && rows.length < limit) || (rows.length === 0 && from === 0 && limit > 0);
+  const totalItems = known ? from + rows.length : ((await db.query<{ n: number }>(s.count.sql, s.count.values)).rows[0]?.n ?? 0);
+  return { items: rows.map((r) => table.item(r)), totalItems };
 }
 
 export interface Statement {
