@@ -214,6 +214,9 @@ async function runOne(kind: 'postgres' | 'pglite', o: Options): Promise<Result> 
     }, 15 * 60_000);
 
     if (o.warmup > 0) await drive(o.warmup, o.inflight || 40);
+    // The statistics a running database has (autovacuum's ANALYZE; it may be off on a dev server):
+    // without them a fresh table's plans are guesses, e.g. a bitmap scan over every dead entry.
+    await scratch.db.query('analyze');
     acked.clear();
     counters.reset();
     inboxes?.reset();

@@ -6,8 +6,8 @@
  * How an inbox learns of its tasks, and why this way. A job worker is told the *type* of each new
  * job (engine_jobs notifications) and then takes up to its free slots in one statement that also
  * hands them out (activateJobs). A user task has no activation: it is open (CREATED) until someone
- * completes it, and `onUserTaskChanged` carries only a task's key, for creations and for
- * completions alike. So an inbox does what a task list does: on a hint — or every second, since
+ * completes it, and `onUserTaskChanged` carries a task's key and state (and, on a creation, its
+ * candidate groups) for creations and completions alike. So an inbox does what a task list does: on a hint — or every second, since
  * hints may be lost (the port calls them hints) — it searches its group's open tasks, oldest
  * first (`searchUserTasks`: state CREATED, candidateGroup, sort creationDate), one page of as many
  * as it has free slots, leaving out those it is completing already (`userTaskKey $notIn`). That
@@ -23,9 +23,9 @@
  * trip per hint, two hints per task, more than an inbox that only completes needs; and polling only
  * (half the interval of latency, or a search loop that runs whether or not anything changed). So
  * the driver here is the cheaper of the realistic ones: if user tasks fall behind jobs, the cause
- * is not the driver. Because a hint does not name the group, every hint about a task this process
- * did not complete itself pokes every inbox; hints about the tasks it completed are dropped (an
- * inbox knows what it just closed).
+ * is not the driver. A creation's hint names the task's candidate groups, so it pokes only their
+ * inboxes (as a job notification names its type); a hint without groups pokes every inbox; hints
+ * about the tasks this process completed are dropped (an inbox knows what it just closed).
  */
 import type { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import type { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
@@ -67,13 +67,14 @@ export class UserTaskInboxes {
     private readonly o: InboxOptions,
   ) {
     this.inboxes = o.groups.map((g) => new Inbox(queries, g, o, this.stats, this.own));
-    this.unsubscribe = engine.onUserTaskChanged((key) => {
+    this.unsubscribe = engine.onUserTaskChanged((key, hint) => {
       this.stats.hints++;
       if (this.own.delete(key)) {
         this.stats.ownHints++;
         return;
       }
-      for (const i of this.inboxes) i.poke();
+      const groups = hint.candidateGroups;
+      for (const i of this.inboxes) if (!groups || groups.includes(i.group)) i.poke();
     });
     for (const i of this.inboxes) i.start();
   }
@@ -100,7 +101,7 @@ class Inbox {
 
   constructor(
     private readonly queries: EmbeddedEngineQueries,
-    private readonly group: string,
+    readonly group: string,
     private readonly o: InboxOptions,
     private readonly stats: InboxStats,
     private readonly own: Set<string>,

@@ -20,6 +20,7 @@ import * as m013 from './migrations/013_user_tasks.js';
 import * as m014 from './migrations/014_tasks_user_task_key.js';
 import * as m015 from './migrations/015_calendar_seed_versions.js';
 import * as m016 from './migrations/016_accounts.js';
+import * as m017 from './migrations/017_user_task_hints.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014_tasks_user_task_key': m014,
   '015_calendar_seed_versions': m015,
   '016_accounts': m016,
+  '017_user_task_hints': m017,
 };
 
 const source: Knex.MigrationSource<string> = {

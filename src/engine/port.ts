@@ -136,6 +136,13 @@ export interface UpdateUserTaskRequest {
   action?: string;
 }
 
+/** What a user task notification says beyond the key; each field absent when it did not fit. */
+export interface UserTaskHint {
+  state?: 'CREATED' | 'COMPLETED' | 'CANCELED' | 'FAILED';
+  /** Present on a creation. */
+  candidateGroups?: string[];
+}
+
 export interface CompleteUserTaskRequest {
   userTaskKey: string;
   variables?: Variables;
@@ -166,10 +173,12 @@ export interface WorkflowEngine {
   completeUserTask(req: CompleteUserTaskRequest): Promise<void>;
   /**
    * Calls `listener` with a user task's key soon after it is created, changes state or assignee
-   * (the embedded engine: the database's notification at commit). A hint, like `onJobCreated`:
-   * whoever follows user tasks also reconciles from `searchUserTasks`. Returns the unsubscribe.
+   * (the embedded engine: the database's notification at commit), and what the hint could carry:
+   * the task's state, and on a creation its candidate groups, so a task list can ignore others'
+   * tasks as a job worker ignores other types. A hint, like `onJobCreated`: whoever follows user
+   * tasks also reconciles from `searchUserTasks`. Returns the unsubscribe.
    */
-  onUserTaskChanged(listener: (userTaskKey: string) => void): () => void;
+  onUserTaskChanged(listener: (userTaskKey: string, hint: UserTaskHint) => void): () => void;
   /** An in-process worker for one job type (see JobWorker). */
   createWorker(options: WorkerOptions): JobWorker;
   /**

@@ -6,6 +6,7 @@
  * when the task is created, and a missing form is an incident.
  */
 import { BpmnValidationError } from '../../src/bpmn/index.js';
+import type { UserTaskHint } from '../../src/engine/port.js';
 import { Conflict, Invalid, NotFound } from '../../src/errors.js';
 import { camundaUserTask, chain, end, processXml, serviceTask, start, timerBoundary, userTask } from '../support/bpmn.js';
 import { HOUR, rejection, useEngine } from '../support/engine.js';
@@ -134,6 +135,67 @@ describe('Feature: completing, assigning and updating a user task', () => {
     expect(await rejection(h.engine.assignUserTask({ userTaskKey: t.key, assignee: 'x' }))).toBeInstanceOf(NotFound);
     const events = (await h.events(key)).filter((e) => e.valueType === 'USER_TASK').map((e) => e.intent);
     expect(events).toEqual(['CREATED', 'COMPLETED']);
+  });
+
+  test('Scenario: completions sent together all commit; a stale or unknown key among them is refused alone', async () => {
+    await h.deploy(
+      processXml(
+        'p',
+        start('s'),
+        camundaUserTask('sign', { mi: { inputCollection: '=agencies', inputElement: 'agency' }, candidateGroups: '=agency' }),
+        end('e'),
+        ...chain('s', 'sign', 'e'),
+      ),
+    );
+    const agencies = ['ubnd-xa', 'cong-an-xa', 'bhxh', 'thue', 'dat-dai', 'xay-dung'];
+    const one = await h.start('p', { agencies });
+    const other = await h.start('p', { agencies: ['bhxh', 'thue'] });
+    const [first, ...rest] = await tasks(one);
+    await h.engine.completeUserTask({ userTaskKey: first.key });
+
+    // Every completion at once: the tasks of two instances, the one completed above, a key of nothing.
+    const keys = [...rest, ...(await tasks(other))].map((t) => t.key);
+    const outcomes = await Promise.allSettled([
+      ...keys.map((k) => h.engine.completeUserTask({ userTaskKey: k, variables: { signed: k } })),
+      h.engine.completeUserTask({ userTaskKey: first.key }),
+      h.engine.completeUserTask({ userTaskKey: '9007199254740000' }),
+    ]);
+
+    expect(outcomes.slice(0, keys.length).map((o) => o.status)).toEqual(keys.map(() => 'fulfilled'));
+    const refused = outcomes.slice(keys.length).map((o) => (o.status === 'rejected' ? (o.reason as Error) : undefined));
+    expect(refused[0]).toBeInstanceOf(NotFound);
+    expect(refused[0]?.message).toMatch(/it is completed/);
+    expect(refused[1]).toBeInstanceOf(NotFound);
+    expect((await h.instance(one)).state).toBe('COMPLETED');
+    expect((await h.instance(other)).state).toBe('COMPLETED');
+    expect((await tasks(one)).map((t) => t.state)).toEqual(agencies.map(() => 'COMPLETED'));
+    expect(await h.countEvents('USER_TASK', 'COMPLETED', one)).toBe(agencies.length);
+  });
+
+  test("Scenario: a listener hears of a task's creation with its candidate groups, and of its completion", async () => {
+    await h.engine.start();
+    await h.deploy(reviewProcess({ candidateGroups: 'ubnd-xa, cong-an-xa' }));
+    const heard: [string, UserTaskHint][] = [];
+    const waiters: (() => void)[] = [];
+    const off = h.engine.onUserTaskChanged((key, hint) => {
+      heard.push([key, hint]);
+      waiters.splice(0).forEach((w) => w());
+    });
+    const hearing = async (n: number) => {
+      while (heard.length < n) await new Promise<void>((r) => waiters.push(r));
+    };
+    try {
+      const t = await onlyTask(await h.start('p'));
+      await hearing(1);
+      await h.engine.completeUserTask({ userTaskKey: t.key });
+      await hearing(2);
+      expect(heard).toEqual([
+        [t.key, { state: 'CREATED', candidateGroups: ['ubnd-xa', 'cong-an-xa'] }],
+        [t.key, { state: 'COMPLETED' }],
+      ]);
+    } finally {
+      off();
+    }
   });
 
   test('Scenario: assign, reassign, refuse to override, unassign', async () => {

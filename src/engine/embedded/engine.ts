@@ -14,6 +14,7 @@ import type {
   AssignUserTaskRequest,
   CompleteUserTaskRequest,
   UpdateUserTaskRequest,
+  UserTaskHint,
   ActivatedJob,
   CompleteJobRequest,
   CreateProcessInstanceRequest,
@@ -43,7 +44,7 @@ import { setVariables } from './commands/set-variables.js';
 import { throwError } from './commands/throw-error.js';
 import { updateJobRetries } from './commands/update-job-retries.js';
 import { updateJobTimeout } from './commands/update-job-timeout.js';
-import { assignUserTask, completeUserTask, unassignUserTask, updateUserTask } from './commands/user-tasks.js';
+import { assignUserTask, unassignUserTask, updateUserTask, UserTaskCompletions } from './commands/user-tasks.js';
 import { EngineCore } from './core.js';
 import { Scheduler } from './scheduler.js';
 import { EmbeddedJobWorker } from './worker.js';
@@ -63,9 +64,10 @@ export class EmbeddedEngine implements WorkflowEngine {
   private readonly core: EngineCore;
   private readonly scheduler: Scheduler;
   private readonly completions: JobCompletions;
+  private readonly userTaskCompletions: UserTaskCompletions;
   private readonly workers = new Set<EmbeddedJobWorker>();
   private readonly jobListeners = new Set<(type: string) => void>();
-  private readonly userTaskListeners = new Set<(userTaskKey: string) => void>();
+  private readonly userTaskListeners = new Set<(userTaskKey: string, hint: UserTaskHint) => void>();
   private unlisten?: () => Promise<void>;
 
   constructor(
@@ -76,6 +78,7 @@ export class EmbeddedEngine implements WorkflowEngine {
     this.core = new EngineCore(db, this.clock, options.definitionCacheSize ?? 256);
     this.scheduler = new Scheduler(this.core, options.timerBatch ?? 500);
     this.completions = new JobCompletions(this.core);
+    this.userTaskCompletions = new UserTaskCompletions(this.core);
   }
 
   /** Subscribes to new-job notifications (workers and long-polling activations use them). */
@@ -84,8 +87,9 @@ export class EmbeddedEngine implements WorkflowEngine {
     const jobs = await this.db.listen('engine_jobs', (type) => {
       for (const l of this.jobListeners) l(type);
     });
-    const userTasks = await this.db.listen('engine_user_tasks', (key) => {
-      for (const l of this.userTaskListeners) l(key);
+    const userTasks = await this.db.listen('engine_user_tasks', (payload) => {
+      const [key, hint] = userTaskHint(payload);
+      for (const l of this.userTaskListeners) l(key, hint);
     });
     this.unlisten = async () => {
       await jobs();
@@ -104,7 +108,7 @@ export class EmbeddedEngine implements WorkflowEngine {
     return () => this.jobListeners.delete(listener);
   }
 
-  onUserTaskChanged(listener: (userTaskKey: string) => void): () => void {
+  onUserTaskChanged(listener: (userTaskKey: string, hint: UserTaskHint) => void): () => void {
     this.userTaskListeners.add(listener);
     return () => this.userTaskListeners.delete(listener);
   }
@@ -195,7 +199,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   completeUserTask(req: CompleteUserTaskRequest): Promise<void> {
-    return completeUserTask(this.core, req);
+    return this.userTaskCompletions.complete(req);
   }
 
   createWorker(options: WorkerOptions): JobWorker {
@@ -205,4 +209,20 @@ export class EmbeddedEngine implements WorkflowEngine {
     w.start();
     return w;
   }
+}
+
+/** `key`, `key:STATE` or `key:CREATED:["group",…]` (migration 017's notify_user_task). */
+function userTaskHint(payload: string): [string, UserTaskHint] {
+  const [key, state, ...rest] = payload.split(':');
+  const hint: UserTaskHint = {};
+  if (state) hint.state = state as UserTaskHint['state'];
+  if (rest.length) {
+    try {
+      const groups: unknown = JSON.parse(rest.join(':'));
+      if (Array.isArray(groups)) hint.candidateGroups = groups.filter((g): g is string => typeof g === 'string');
+    } catch {
+      // A hint without its groups is still a hint.
+    }
+  }
+  return [key, hint];
 }

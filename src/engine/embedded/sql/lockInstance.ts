@@ -96,6 +96,22 @@ export async function lockInstancesOfJobs(q: Queryable, jobKeys: string[]): Prom
 }
 
 /**
+ * The instances owning these user tasks, locked in key order (as lockInstancesOfJobs), with each
+ * open task mapped to its instance; a task missing from the map is not open (or does not exist).
+ */
+export async function lockInstancesOfUserTasks(q: Queryable, userTaskKeys: string[]): Promise<Map<string, InstanceRow>> {
+  const { rows } = await q.query<InstanceRow>(
+    `select ${COLUMNS} from engine.process_instances
+      where key = any(array(select process_instance_key from engine.user_tasks where key = any($1::bigint[])))
+      order by key for update`,
+    [userTaskKeys],
+  );
+  const instanceOfTask = new Map<string, InstanceRow>();
+  for (const r of rows) for (const el of Object.values(r.doc.els)) if (el.userTask) instanceOfTask.set(el.userTask, r);
+  return instanceOfTask;
+}
+
+/**
  * The active instance whose document holds element instance `elementInstanceKey`, locked. Element
  * instance keys have no index of their own (they live in the documents), so this scans the
  * active instances' documents: it serves SetVariables on an element scope, a rare command.
