@@ -227,8 +227,10 @@ export interface DiagramState {
   /** The deployed BPMN XML (TraceOptions.xml). */
   xml?: string;
   state: string;
-  /** The call activity (in the parent instance) that started it; null for the dossier's own. */
+  /** The instance whose call activity started it; null for the dossier's own. */
   parentProcessInstanceKey: string | null;
+  /** That call activity's element id in the parent's diagram; null for the dossier's own. */
+  calledBy: string | null;
   active: string[];
   completed: string[];
   terminated: string[];
@@ -321,6 +323,7 @@ export async function diagramStates(queries: DiagramQueries, processInstanceKey:
       ...(opts.xml ? { xml: xml.get(i.processDefinitionKey) } : {}),
       state: i.state,
       parentProcessInstanceKey: i.parentProcessInstanceKey ?? null,
+      calledBy: elements.find((e) => e.elementInstanceKey === i.parentElementInstanceKey)?.elementId ?? null,
       active: ids('ACTIVE'),
       completed: ids('COMPLETED'),
       terminated: ids('TERMINATED'),

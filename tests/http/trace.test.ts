@@ -188,6 +188,7 @@ describe('Scenario: the trace of a dossier', () => {
         processDefinitionVersion: 1,
         state: 'ACTIVE',
         parentProcessInstanceKey: null,
+        calledBy: null,
         active: ['healthInsuranceCard', 'residenceRegistration'],
         completed: ['birthRegistration', 'dossierReceived', 'handOffBirthData', 'splitLinkedSteps'],
         terminated: [],

@@ -6,7 +6,9 @@
  * finishing ten days later (the service's clock moved, nothing slept), when the auditor opens
  * /trace/{code}, then the police step is marked late on the diagram with an overlay saying by how
  * much, the supplement request is in the timeline, a click on a row selects its element, and a
- * variable's history shows each of its values. No page logs an error.
+ * variable's history shows each of its values. The social-insurance step runs in a called process
+ * here (tests/support/called-step.ts): a click on its call activity opens the called instance's
+ * diagram with the step's overlay, and the instance bar leads back. No page logs an error.
  */
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -16,6 +18,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { openTestDb, type TestDb } from '../support/db.js';
+import { catalogWithCalledStep, CALLED_PROCESS_ID } from '../support/called-step.js';
 import { openInboxTask } from '../support/inbox.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { call, testConfig } from '../http/support.js';
@@ -48,7 +51,7 @@ async function signInAll(): Promise<void> {
 
 beforeAll(async () => {
   t = await openTestDb();
-  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), {
+  service = await startService(testConfig({ processesDir: catalogWithCalledStep(), processesDirExplicit: true }), {
     db: t.db,
     logger: pino({ level: 'silent' }),
     clock,
@@ -114,7 +117,9 @@ describe('Scenario: the auditor finds which agency made a dossier late, and by h
     expect(police.sla.overrunHours).toBeGreaterThan(0);
     // A variable that changed: its values, in order.
     const names = new Map<string, string[]>();
-    for (const v of api.variables) names.set(v.name, [...(names.get(v.name) ?? []), v.value]);
+    // The dossier's own instance: its diagram is the one shown first (a called instance has its own variables).
+    const own = api.variables.filter((v: any) => v.processInstanceKey === api.diagram[0].processInstanceKey);
+    for (const v of own) names.set(v.name, [...(names.get(v.name) ?? []), v.value]);
     const [changed, values] = [...names].find(([, vs]) => vs.length >= 2 && new Set(vs).size >= 2)!;
 
     w = await openPage(browser);
@@ -147,6 +152,41 @@ describe('Scenario: the auditor finds which agency made a dossier late, and by h
     expect(shown).toEqual(values);
 
     await page.screenshot({ path: join(process.cwd(), 'dist', 'trace-test.png') });
+    expect(w.problems).toEqual([]);
+  });
+});
+
+describe('Scenario: the auditor follows a step into the process it was called in', () => {
+  test('call activity completed on the dossier diagram → click → the called instance, its step and overlay → back to the dossier', async () => {
+    const received = await expectOk(
+      as('counter', 'POST', '/api/dossiers', { procedureCode: 'birth-registration-group', channel: 'counter', intake: birthIntake() }),
+      'receive',
+    );
+    const code = received.dossier.code as string;
+    await claimAndComplete('civil', code, 'birthRegistration');
+    await claimAndComplete('insurance', code, 'healthInsuranceCard');
+
+    w = await openPage(browser);
+    const { page } = w;
+    await signInAs(page, service.url, ...PEOPLE.auditor, `/trace/${code}`);
+    await page.waitForSelector('[data-testid="trace-canvas"][data-drawn="1"]');
+    // The dossier's own diagram: the call activity completed, the police step still open.
+    await page.waitForSelector('.djs-element.lt-completed[data-element-id="healthInsuranceCard"]');
+    await page.waitForSelector('.djs-element.lt-active[data-element-id="residenceRegistration"]');
+
+    await page.click('.djs-element[data-element-id="healthInsuranceCard"]');
+    await page.waitForSelector('[data-testid="trace-canvas"][data-drawn="2"]');
+    // The called instance: its own start and end, the step completed with who did it.
+    expect(await page.locator('.djs-element[data-element-id="residenceRegistration"]').count()).toBe(0);
+    await page.waitForSelector('.djs-element.lt-completed[data-element-id="cardIssued"]');
+    await expect(page.locator('.lt-t-overlay[data-element-id="healthInsuranceCard"]').textContent()).resolves.toContain('bhxh');
+    const bar = page.locator('.lt-t-instances button');
+    await expect(bar.allTextContents()).resolves.toEqual([expect.not.stringContaining('↳'), expect.stringContaining('↳')]);
+    await expect(page.locator('.lt-t-instances button[aria-pressed="true"]').textContent()).resolves.toContain(CALLED_PROCESS_ID);
+
+    await bar.first().click();
+    await page.waitForSelector('[data-testid="trace-canvas"][data-drawn="3"]');
+    await page.waitForSelector('.djs-element.lt-active[data-element-id="residenceRegistration"]');
     expect(w.problems).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Every user task is a step of an agency with a time limit, and every step the procedure lists
- * is a user task of the process — so each step's due date can be computed and nothing the
- * catalog promises is missing from the model.
+ * is a user task of the process or of a process it calls (`calledProcesses`) — so each step's due
+ * date can be computed and nothing the catalog promises is missing from the model.
  */
 'use strict';
 
@@ -29,6 +29,7 @@ module.exports = function agencyStepLimit(config) {
         /** @type {Set<string>} */
         const userTasks = new Set();
         collectUserTasks(node, userTasks);
+        for (const p of calledProcesses(ctx)) collectUserTasks(p, userTasks);
         for (const a of version.agencies) {
           for (const s of a.steps) {
             if (!userTasks.has(s.elementId))
@@ -42,6 +43,18 @@ module.exports = function agencyStepLimit(config) {
     },
   };
 };
+
+/**
+ * The called processes the caller gave (a Map or a plain object).
+ *
+ * @param {import('../index').LienthongContext} ctx
+ * @returns {any[]}
+ */
+function calledProcesses(ctx) {
+  const called = /** @type {any} */ (ctx.called);
+  if (!called) return [];
+  return typeof called.values === 'function' ? [...called.values()] : Object.values(called);
+}
 
 /**
  * @param {unknown} limit

@@ -214,6 +214,7 @@ export interface TraceDiagram {
   xml?: string;
   state: string;
   parentProcessInstanceKey: string | null;
+  calledBy: string | null;
   active: string[];
   completed: string[];
   terminated: string[];

@@ -64,7 +64,9 @@ function TraceView({ trace }: { trace: Trace }) {
     view.current?.select(id);
   };
   const onElementClick = (id: string, type: string) => {
-    const child = type === 'bpmn:CallActivity' ? trace.diagram.find((x) => x.parentProcessInstanceKey === instanceKey) : undefined;
+    // The instance this call activity started (the latest, if it ran more than once).
+    const child =
+      type === 'bpmn:CallActivity' ? [...trace.diagram].reverse().find((x) => x.parentProcessInstanceKey === instanceKey && x.calledBy === id) : undefined;
     if (child) setInstanceKey(child.processInstanceKey);
     else select(id);
   };
