@@ -44,7 +44,7 @@ import { inboxEventsRouter } from './http/inbox-events.js';
 import { reportsRouter } from './http/reports.js';
 import { Catalog, catalogLinter, formatDeploymentProblems, loadCatalog, type DeploymentLinter } from './procedures/index.js';
 import { OutboxRelay, SlaService } from './sla/index.js';
-import { Feed, InboxWorker, TaskFeed, TaskService } from './tasks/index.js';
+import { Feed, InboxWorker, TaskFeed, TaskService, type TaskCompletedHook } from './tasks/index.js';
 import type { OutboxRow } from './sla/index.js';
 import { registerWorkers } from './workers/index.js';
 
@@ -226,7 +226,9 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   const feed = new TaskFeed();
   const notices = new Feed<OutboxRow>();
   const queries = new EmbeddedEngineQueries(db);
-  const tasks = new TaskService({ db, engine, sla, clock, forms: queries, onChange: (task) => feed.publish({ kind: 'changed', task }) });
+  // The dossier room's hook reaches `dossiers` (made next, with `tasks`) only when a task is finished.
+  const onTaskCompleted: TaskCompletedHook = (q, task, by, at) => dossiers.onTaskCompleted(q, task, by, at);
+  const tasks = new TaskService({ db, engine, sla, clock, forms: queries, onChange: (task) => feed.publish({ kind: 'changed', task }), onTaskCompleted });
   const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, log: logger.child({ room: 'dossiers' }) });
   const names = new ElementNames(queries);
   const inbox = new InboxWorker(engine, {
@@ -237,6 +239,7 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
     elementName: (job) => names.name(job.processDefinitionKey, job.elementId),
     userTasks: queries,
     onTaskCreated: dossiers.onTaskCreated,
+    onTaskCompleted,
     onTaskCommitted: (task) => feed.publish({ kind: 'created', task }),
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();

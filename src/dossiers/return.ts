@@ -1,12 +1,13 @@
 /**
  * Handing the result back at the counter: the last transition of a dossier. For a done dossier it
- * completes the process's return step through the inbox first, so inbox, engine and dossier agree.
+ * completes the process's return step through the inbox, whose commit records the return.
  */
 import { appendAudit } from '../audit/index.js';
 import { Forbidden } from '../errors.js';
-import { completeInEngine, openTaskOf } from '../tasks/index.js';
+import type { Queryable } from '../db/index.js';
+import { completeInEngine, openTaskOf, type TaskRow } from '../tasks/index.js';
 import { checkActor, checkMayAct, returnStep, staff, versionOf, type DossierDeps } from './context.js';
-import { illegal, transition } from './lifecycle.js';
+import { can, illegal, transition } from './lifecycle.js';
 import { findDossier, insertEvent, moveStatus } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { visibleDossier } from './visibility.js';
@@ -14,7 +15,8 @@ import { visibleDossier } from './visibility.js';
 /**
  * The counter hands the result (or, for a refused or stopped dossier, the papers) back. For a
  * done dossier this completes the process's return step through the inbox, as the counter
- * officer — so the inbox, the engine and the dossier agree — then records the return.
+ * officer, and the inbox's commit of that step records the return (onTaskCompleted): the
+ * inbox, the engine and the dossier agree, whichever way the counter hands the result back.
  */
 export async function returnResult(deps: DossierDeps, actor: Actor, code: string, input: { note?: string } = {}): Promise<DossierRow> {
   checkActor(actor);
@@ -24,7 +26,11 @@ export async function returnResult(deps: DossierDeps, actor: Actor, code: string
   if (actor.role === 'counter' && d.receivingAgency !== actor.agencyCode) {
     throw new Forbidden(`chỉ bộ phận một cửa đã tiếp nhận hồ sơ mới trả kết quả (only the receiving section returns the result)`);
   }
-  if (d.status === 'done') await completeReturnStep(deps, actor, d, input);
+  if (d.status === 'done') {
+    await completeReturnStep(deps, actor, d, input);
+    const now = await findDossier(deps.db, code);
+    if (now?.status === 'returned') return now;
+  }
   return recordReturn(deps, actor, code, input.note ?? null);
 }
 
@@ -39,22 +45,41 @@ async function completeReturnStep(deps: DossierDeps, actor: Actor, d: DossierRow
   else await completeInEngine(deps.engine, task, decision);
 }
 
+/**
+ * The tasks room's hook, in the transaction that finishes a task: the return step of a done
+ * dossier finished — from the inbox's task page or from /return — is the dossier returned, in the
+ * same commit. Any other task, or a dossier in another state, is left as it is.
+ */
+export async function onTaskCompleted(deps: DossierDeps, q: Queryable, task: TaskRow, by: Actor, at: Date): Promise<void> {
+  if (!task.dossierCode) return;
+  const d = await findDossier(q, task.dossierCode, true);
+  if (d?.status !== 'done' || !can('return', d.status)) return;
+  if (returnStep(versionOf(deps.catalog, d).version)?.elementId !== task.elementId) return;
+  const note = typeof task.decision?.note === 'string' ? task.decision.note : null;
+  await returnIn(q, d, { ...by, agencyCode: by.agencyCode ?? task.agencyCode }, note, at);
+}
+
 export async function recordReturn(deps: DossierDeps, actor: Actor, code: string, note: string | null): Promise<DossierRow> {
   const at = new Date(deps.clock.now());
   return deps.db.tx(async (q) => {
-    const d = (await findDossier(q, code, true))!;
-    const to = transition('return', code, d.status);
-    if (!(await moveStatus(q, code, [d.status], to, at, { returned_at: at.toISOString() }))) throw illegal('return', code, d.status, [d.status]);
-    await insertEvent(q, { code, at, from: d.status, to, actor, reason: note, payload: { outcome: d.result?.outcome ?? 'done' } });
-    await appendAudit(q, {
-      actor: actor.username,
-      role: actor.role,
-      agency: actor.agencyCode ?? d.receivingAgency,
-      dossierCode: code,
-      action: 'dossier.returned',
-      at,
-      payload: { from: d.status, note },
-    });
+    await returnIn(q, (await findDossier(q, code, true))!, actor, note, at);
     return (await findDossier(q, code))!;
+  });
+}
+
+/** → returned, in the caller's transaction (the dossier row locked). */
+async function returnIn(q: Queryable, d: DossierRow, actor: Actor, note: string | null, at: Date): Promise<void> {
+  const code = d.code;
+  const to = transition('return', code, d.status);
+  if (!(await moveStatus(q, code, [d.status], to, at, { returned_at: at.toISOString() }))) throw illegal('return', code, d.status, [d.status]);
+  await insertEvent(q, { code, at, from: d.status, to, actor, reason: note, payload: { outcome: d.result?.outcome ?? 'done' } });
+  await appendAudit(q, {
+    actor: actor.username,
+    role: actor.role,
+    agency: actor.agencyCode ?? d.receivingAgency,
+    dossierCode: code,
+    action: 'dossier.returned',
+    at,
+    payload: { from: d.status, note },
   });
 }

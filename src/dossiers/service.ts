@@ -8,7 +8,7 @@ import type { Queryable } from '../db/index.js';
 import { systemClock } from '../engine/clock.js';
 import type { TaskRow } from '../tasks/index.js';
 import * as actions from './actions.js';
-import { returnResult } from './return.js';
+import { onTaskCompleted, returnResult } from './return.js';
 import type { DossierDeps, DossierLog, DossierTasks } from './context.js';
 import type { FormDoc, FormNo } from './forms/model.js';
 import { renderHtml } from './forms/html.js';
@@ -117,6 +117,9 @@ export class DossierService {
 
   /** The tasks room's `onTaskCreated` hook. */
   readonly onTaskCreated = (q: Queryable, task: TaskRow): Promise<void> => onTaskCreated(this.deps, q, task);
+
+  /** The tasks room's `onTaskCompleted` hook: the return step finished is the dossier returned. */
+  readonly onTaskCompleted = (q: Queryable, task: TaskRow, by: Actor, at: Date): Promise<void> => onTaskCompleted(this.deps, q, task, by, at);
 
   reconcile(opts?: { intakeGraceMs?: number }): Promise<ReconcileResult> {
     return reconcile(this.deps, opts);

@@ -6,7 +6,7 @@
  * at the counter. The inbox tells us, in the transaction that creates that step's task
  * (`onTaskCreated`, the tasks room's hook): → done, the dossier clock stopped and judged. Any
  * other task created moves a received or supplemented dossier to in_progress (handed over).
- * Returned is the counter's `/return`, which completes that step.
+ * Returned is that step completed (return.ts `onTaskCompleted`, in the commit finishing it).
  *
  * What the inbox cannot see, `reconcile` finds by asking the engine about the dossiers' process
  * instances: a process that ended without reaching the return step stopped the dossier itself

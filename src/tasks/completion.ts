@@ -34,16 +34,24 @@ export type StepClocks = Pick<SlaService, 'startStepClock' | 'stopStep'> & {
 /** What the inbox asks of the engine to finish a step: a job's completion or a Camunda user task's. */
 export type StepEngine = Pick<WorkflowEngine, 'completeJob' | 'completeUserTask'>;
 
+/**
+ * The dossier room's hook, called in the transaction that finishes a task (by the inbox, by
+ * recovery, or noticed after a completion outside the inbox), with who completed it: the return
+ * step finished is the dossier returned, in the same commit.
+ */
+export type TaskCompletedHook = (q: Queryable, task: TaskRow, by: Actor | { username: string; role: 'system' }, at: Date) => Promise<void>;
+
 export interface CompletionDeps {
   db: Db;
   engine: StepEngine;
   sla?: StepClocks;
   clock: Clock;
+  onTaskCompleted?: TaskCompletedHook;
 }
 
 /** Who the audit names when the inbox itself acts (recovery, withdrawal). */
 export const INBOX_ACTOR = 'lienthong.inbox';
-const SYSTEM_ROLE = 'system';
+const SYSTEM_ROLE = 'system' as const;
 
 export async function settleCompletion(deps: CompletionDeps, task: TaskRow, actor: Actor, mode: 'live' | 'recovery'): Promise<TaskRow> {
   try {
@@ -97,6 +105,7 @@ async function finish(deps: CompletionDeps, task: TaskRow, actor: Actor, mode: '
         ...(mode === 'recovery' ? { recovered: true } : {}),
       },
     });
+    await deps.onTaskCompleted?.(q, done, mode === 'live' ? actor : { username: INBOX_ACTOR, role: SYSTEM_ROLE }, at);
     return done;
   });
 }
@@ -133,7 +142,11 @@ export async function withdraw(
  * administrator through /v2/user-tasks): the task is completed, its step clock judged, and the
  * audit says who noticed it and that the inbox holds no decision.
  */
-export async function completedOutside(deps: Pick<CompletionDeps, 'db' | 'sla' | 'clock'>, task: TaskRow, completedAt: Date): Promise<TaskRow | undefined> {
+export async function completedOutside(
+  deps: Pick<CompletionDeps, 'db' | 'sla' | 'clock' | 'onTaskCompleted'>,
+  task: TaskRow,
+  completedAt: Date,
+): Promise<TaskRow | undefined> {
   return deps.db.tx(async (q) => {
     const done = await completedElsewhere(q, task.id, completedAt);
     if (!done) return undefined;
@@ -156,6 +169,7 @@ export async function completedOutside(deps: Pick<CompletionDeps, 'db' | 'sla' |
         stepResult: stepResult ?? null,
       },
     });
+    await deps.onTaskCompleted?.(q, done, { username: INBOX_ACTOR, role: SYSTEM_ROLE }, completedAt);
     return done;
   });
 }

@@ -6,7 +6,7 @@ export { completeInEngine } from './completion.js';
 export { DecisionForms, DEFAULT_FORM_ID, catalogFormId, type DecisionProblem, type DecisionTarget, type FormLookup, type TaskForm } from './decisions.js';
 export { checkAgainstForm, formFields, type FormComponent, type FormSchema } from './form-check.js';
 export { AgencyNotFound } from './resolve.js';
-export type { StepClocks } from './completion.js';
+export type { StepClocks, TaskCompletedHook } from './completion.js';
 export { isCounterKind } from './scope.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './sql/listTasks.js';
 export { agencyStepSql, firstTasksOf, openTaskOf, tasksOfDossier } from './sql/byDossier.js';

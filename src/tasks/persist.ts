@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/index.js';
 import type { Db, Queryable } from '../db/index.js';
 import type { Clock } from '../engine/clock.js';
 import type { Catalog } from '../procedures/index.js';
-import { INBOX_ACTOR, keyOf, type StepClocks } from './completion.js';
+import { INBOX_ACTOR, keyOf, type StepClocks, type TaskCompletedHook } from './completion.js';
 import { findDossier, handedOverFrom, resolveAgency, stepOf, type AgencyRef, type DossierRef, type StepRef } from './resolve.js';
 import { insertTask } from './sql/insertTask.js';
 import type { TaskRow } from './types.js';
@@ -45,6 +45,8 @@ export interface PersistDeps {
   onTaskCreated?: (q: Queryable, task: TaskRow) => Promise<void>;
   /** Told after the transaction that created a task committed (the inbox's live feed). */
   onTaskCommitted?: (task: TaskRow) => void;
+  /** Called in the transaction that finishes a task (completion.ts). */
+  onTaskCompleted?: TaskCompletedHook;
 }
 
 /** Writes the inbox row of `src` (see the module comment); `bpmnName` is the element's name, read beforehand. */

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../engine/clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { reportedProblem } from '../schemas.js';
-import { INBOX_ACTOR, keyOf, settleCompletion, type StepClocks, type StepEngine } from './completion.js';
+import { INBOX_ACTOR, keyOf, settleCompletion, type StepClocks, type StepEngine, type TaskCompletedHook } from './completion.js';
 import { DecisionForms, type FormLookup, type TaskForm } from './decisions.js';
 import { EmbeddedEngineQueries } from '../engine/embedded/queries.js';
 import { MAX_PAGE_SIZE, listTasks } from './sql/listTasks.js';
@@ -30,6 +30,8 @@ export interface TaskServiceOptions {
   forms?: FormLookup;
   /** Told after each change of a task has committed (the inbox's live feed). */
   onChange?: (t: TaskRow) => void;
+  /** The dossier room's hook, in the transaction that finishes a task (completion.ts). */
+  onTaskCompleted?: TaskCompletedHook;
 }
 
 const KEY = /^[1-9]\d{0,18}$/;
@@ -42,6 +44,7 @@ export class TaskService {
   private readonly clock: Clock;
   readonly decisions: DecisionForms;
   private readonly onChange?: (t: TaskRow) => void;
+  private readonly onTaskCompleted?: TaskCompletedHook;
 
   constructor(opts: TaskServiceOptions) {
     this.db = opts.db;
@@ -50,6 +53,7 @@ export class TaskService {
     this.clock = opts.clock ?? systemClock;
     this.decisions = new DecisionForms(opts.forms ?? new EmbeddedEngineQueries(opts.db));
     this.onChange = opts.onChange;
+    this.onTaskCompleted = opts.onTaskCompleted;
   }
 
   private now(): Date {
@@ -160,7 +164,9 @@ export class TaskService {
     const at = this.now();
     const begun = await this.db.tx((q) => tr.beginCompletion(q, id, a, value, at, mayOverride(a)));
     if (!begun) throw this.notPossible(this.found(await this.byId(this.db, id, a), id), a, 'hoàn thành (complete)');
-    return this.changed(await settleCompletion({ db: this.db, engine: this.engine, sla: this.sla, clock: this.clock }, begun, a, 'live'));
+    return this.changed(
+      await settleCompletion({ db: this.db, engine: this.engine, sla: this.sla, clock: this.clock, onTaskCompleted: this.onTaskCompleted }, begun, a, 'live'),
+    );
   }
 
   /**

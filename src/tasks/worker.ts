@@ -44,7 +44,7 @@ import { systemClock, type Clock } from '../engine/clock.js';
 import type { ActivatedJob, WorkflowEngine } from '../engine/port.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { Catalog } from '../procedures/index.js';
-import { INBOX_ACTOR, settleCompletion, withdraw, type StepClocks, type StepEngine } from './completion.js';
+import { INBOX_ACTOR, settleCompletion, withdraw, type StepClocks, type StepEngine, type TaskCompletedHook } from './completion.js';
 import { persistTask, type PersistDeps, type TaskSource } from './persist.js';
 import { AgencyNotFound } from './resolve.js';
 import { UserTaskFollower, type FollowerQueries } from './user-task-follower.js';
@@ -61,6 +61,8 @@ export interface InboxWorkerOptions {
   clock?: Clock;
   /** Called in the transaction that created a task (not for a re-delivered job). */
   onTaskCreated?: (q: Queryable, task: TaskRow) => Promise<void>;
+  /** Called in the transaction that finishes a task (completion.ts). */
+  onTaskCompleted?: TaskCompletedHook;
   /** Told after a task's creation committed (the inbox's live feed). */
   onTaskCommitted?: (task: TaskRow) => void;
   /** Reservation of a freshly activated job, before its row is committed, ms (default 60 s). */
@@ -126,6 +128,7 @@ export class InboxWorker {
       sla: opts.sla,
       onTaskCreated: opts.onTaskCreated,
       onTaskCommitted: opts.onTaskCommitted,
+      onTaskCompleted: opts.onTaskCompleted,
     };
     if (opts.userTasks) this.follower = new UserTaskFollower(engine, { ...this.persistDeps, queries: opts.userTasks, onError: (e) => this.onError(e) });
   }
@@ -257,7 +260,7 @@ export class InboxWorker {
       out.withdrawn += f.withdrawn;
     }
     const now = this.clock.now();
-    const deps = { db: this.opts.db, engine: this.engine, sla: this.opts.sla, clock: this.clock };
+    const deps = { db: this.opts.db, engine: this.engine, sla: this.opts.sla, clock: this.clock, onTaskCompleted: this.opts.onTaskCompleted };
     for (const t of await stalledCompletions(this.opts.db, new Date(now - (this.opts.stalledAfter ?? 60_000)), 500)) {
       if (this.closed) return out;
       try {

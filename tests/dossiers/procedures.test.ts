@@ -3,7 +3,7 @@
  * result handed back — the dossier room, the inbox, the SLA clocks, the workers and the engine
  * together, as main.ts wires them.
  */
-import { waitFor } from '../support/engine.js';
+import { rejection, waitFor } from '../support/engine.js';
 import { constructionIntake, deathIntake } from './fixtures.js';
 import { STAFF, useDossiers } from './support.js';
 
@@ -160,6 +160,29 @@ describe('Feature: the register (form 07) lists what a section received in a per
     expect((await h.dossiers.register(STAFF.counterTanAn, { agency: 'mot-cua-xa.hoa-binh', from: '2026-01-05', to: '2026-01-05' })).data).toMatchObject({
       rows: [],
     });
+  });
+});
+
+describe('Feature: the counter hands the result back from its inbox', () => {
+  test('Scenario: completing the return step on the task page returns the dossier in the same commit, as that officer, with the note', async () => {
+    h.startServiceWorkers();
+    const { dossier } = await h.receive('death-registration-group', deathIntake([]));
+    await h.complete(dossier.code, 'deathRegistration', { outcome: 'approved' });
+    await h.task(dossier.code, 'returnResult');
+    expect(await h.status(dossier.code)).toBe('done');
+
+    const task = await h.complete(dossier.code, 'returnResult', { outcome: 'done', note: 'Đã giao trích lục khai tử' });
+
+    // No reconcile ran: the task's commit moved the dossier.
+    const { rows } = await h.db.query(
+      `select e.actor, e.reason, t.completed_at = e.at as same_instant from domain.dossier_events e
+         join domain.tasks t on t.id = $2 where e.dossier_code = $1 and e.to_status = 'returned'`,
+      [dossier.code, task.id],
+    );
+    expect(rows).toEqual([{ actor: 'motcua.hoa-binh', reason: 'Đã giao trích lục khai tử', same_instant: true }]);
+    expect(await h.status(dossier.code)).toBe('returned');
+    // The /return route now finds nothing left to do.
+    expect((await rejection(h.dossiers.returnResult(STAFF.counter, dossier.code))).name).toBe('Conflict');
   });
 });
 

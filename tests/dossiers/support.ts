@@ -11,7 +11,7 @@ import { findDossier } from '../../src/dossiers/store.js';
 import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
 import { loadCatalog, type Catalog } from '../../src/procedures/index.js';
 import { SlaService } from '../../src/sla/index.js';
-import { InboxWorker, TaskService, type TaskRow } from '../../src/tasks/index.js';
+import { InboxWorker, TaskService, type TaskCompletedHook, type TaskRow } from '../../src/tasks/index.js';
 import { registerWorkers, type RegisteredWorkers } from '../../src/workers/index.js';
 import { PROCESSES_DIR } from '../procedures/support.js';
 import { useEngine, waitFor, type EngineHarness } from '../support/engine.js';
@@ -60,7 +60,7 @@ export interface DossierHarness extends EngineHarness {
   snapshot(code: string): Promise<unknown>;
   startServiceWorkers(): void;
   calendar(): WorkingCalendar;
-  /** Turns the inbox's call of the dossier room's hook on or off (default on). */
+  /** Turns the inbox's calls of the dossier room's hooks on or off (default on). */
   hook(on: boolean): void;
 }
 
@@ -92,7 +92,8 @@ export function useDossiers(): DossierHarness {
     hookOn = true;
     await h.engine.deployResources(catalog.resources());
     sla = new SlaService({ db: h.db, calendar: () => calendar, clock: h.clock });
-    tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock });
+    const onTaskCompleted: TaskCompletedHook = (q, t, by, at) => (hookOn ? dossiers.onTaskCompleted(q, t, by, at) : Promise.resolve());
+    tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock, onTaskCompleted });
     dossiers = new DossierService({
       db: h.db,
       engine: h.engine,
@@ -113,6 +114,7 @@ export function useDossiers(): DossierHarness {
       pollInterval: 0,
       sweepInterval: 0,
       onTaskCreated: (q, t) => (hookOn ? dossiers.onTaskCreated(q, t) : Promise.resolve()),
+      onTaskCompleted,
       onError: (e) => inboxErrors.push(e),
     });
   });
