@@ -21,6 +21,7 @@ import * as m014 from './migrations/014_tasks_user_task_key.js';
 import * as m015 from './migrations/015_calendar_seed_versions.js';
 import * as m016 from './migrations/016_accounts.js';
 import * as m017 from './migrations/017_user_task_hints.js';
+import * as m018 from './migrations/018_lookup_throttle.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '015_calendar_seed_versions': m015,
   '016_accounts': m016,
   '017_user_task_hints': m017,
+  '018_lookup_throttle': m018,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -16,10 +16,10 @@ import type { Queryable } from '../db/index.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
 import type { Limit } from '../sla/index.js';
-import { verifySecret } from './code.js';
 import { checkActor, checkMayAct, offsetsOf, staff, versionOf, type DossierDeps } from './context.js';
 import { dueDatesVariable } from './due-dates.js';
 import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
+import { applicantDossier } from './lookup.js';
 import type { FormDoc } from './forms/model.js';
 import { APOLOGY_FROM, illegal, transition, type DossierStatus, type TransitionName } from './lifecycle.js';
 import {
@@ -155,18 +155,22 @@ export async function requestSupplement(deps: DossierDeps, actor: Actor, code: s
  * what was asked. Resumes the clock per the version's policy ('pause': the rest of the time;
  * 'restart': the whole limit from now, with a new appointment and new step due dates).
  */
-export async function supplement(deps: DossierDeps, code: string, secret: string | undefined, input: SupplementInput, actor?: Actor): Promise<DossierRow> {
+export async function supplement(
+  deps: DossierDeps,
+  code: string,
+  secret: string | undefined,
+  input: SupplementInput,
+  actor?: Actor,
+  address?: string,
+): Promise<DossierRow> {
   const at = new Date(deps.clock.now());
   let d: DossierRow | undefined;
   if (actor) {
     d = await visibleDossier(deps.db, actor, code);
     checkMayAct(actor, ['counter', 'admin']);
   } else {
-    d = await findDossier(deps.db, code);
-    if (!d || typeof secret !== 'string' || !(await verifySecret(secret, d.lookupSecretHash))) {
-      // Same answer for an unknown code and a wrong secret: the public learns nothing.
-      throw new NotFound(`không tìm thấy hồ sơ ${code} với mã tra cứu đã nhập (no dossier ${code} with that lookup secret)`);
-    }
+    // Same answer (and work) for an unknown code and a wrong secret, throttled: lookup.ts.
+    d = await applicantDossier(deps, code, secret ?? '', address);
   }
   const who: Actor = actor ?? { username: 'nguoi-nop-ho-so', role: 'system' };
   const { procedure, version } = versionOf(deps.catalog, d);

@@ -15,6 +15,7 @@ import type { SlaService } from '../sla/index.js';
 import type { Actor as TaskActor, TaskService } from '../tasks/index.js';
 import { stepOffsets, type StepOffsets } from './due-dates.js';
 import type { IntakeValidator } from './intake/validate.js';
+import type { LookupThrottleRules } from './lookup.js';
 import type { Actor, DossierRow } from './types.js';
 
 export type DossierEngine = Pick<
@@ -67,6 +68,8 @@ export interface DossierDeps {
   log: DossierLog;
   /** Printed on form 01: where the citizen looks the dossier up. */
   lookupUrl?: string;
+  /** Failed lookups (code + secret) allowed per address and per code (default: lookup.ts). */
+  lookupThrottle?: LookupThrottleRules;
 }
 
 /**

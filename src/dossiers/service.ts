@@ -43,6 +43,7 @@ export class DossierService {
       clock: opts.clock ?? systemClock,
       log: opts.log ?? silent,
       lookupUrl: opts.lookupUrl,
+      lookupThrottle: opts.lookupThrottle,
     };
   }
 
@@ -55,18 +56,21 @@ export class DossierService {
     return receive(this.deps, actor, req);
   }
 
-  /** By the applicant with the secret, or by counter staff on their behalf (`actor`): form 05. */
-  withdraw(code: string, secret: string | undefined, input: WithdrawalInput, actor?: Actor): Promise<FormDoc> {
-    return withdraw(this.deps, code, secret, input, actor);
+  /**
+   * By the applicant with the secret (from `address`: the lookup throttle, lookup.ts), or by
+   * counter staff on their behalf (`actor`): form 05.
+   */
+  withdraw(code: string, secret: string | undefined, input: WithdrawalInput, actor?: Actor, address?: string): Promise<FormDoc> {
+    return withdraw(this.deps, code, secret, input, actor, address);
   }
 
   requestSupplement(actor: Actor, code: string, input: actions.SupplementRequestInput): Promise<FormDoc> {
     return actions.requestSupplement(this.deps, actor, code, input);
   }
 
-  /** By the citizen with the secret, or by counter staff on their behalf (`actor`). */
-  supplement(code: string, secret: string | undefined, input: actions.SupplementInput, actor?: Actor): Promise<DossierRow> {
-    return actions.supplement(this.deps, code, secret, input, actor);
+  /** By the citizen with the secret (from `address`: the lookup throttle, lookup.ts), or by counter staff on their behalf (`actor`). */
+  supplement(code: string, secret: string | undefined, input: actions.SupplementInput, actor?: Actor, address?: string): Promise<DossierRow> {
+    return actions.supplement(this.deps, code, secret, input, actor, address);
   }
 
   refuse(actor: Actor, code: string, input: actions.DecisionInput): Promise<FormDoc> {
@@ -89,8 +93,9 @@ export class DossierService {
     return views.staffView(this.deps, actor, code);
   }
 
-  publicStatus(code: string, secret: string): Promise<views.PublicStatus> {
-    return views.publicStatus(this.deps, code, secret);
+  /** The citizen's view with code + secret, from `address` (throttled per address and per code: lookup.ts). */
+  publicStatus(code: string, secret: string, address?: string): Promise<views.PublicStatus> {
+    return views.publicStatus(this.deps, code, secret, address);
   }
 
   /** Dossiers by the applicant's citizen ID or the days received, within the caller's sight. */

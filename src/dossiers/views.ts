@@ -8,38 +8,70 @@ import { Invalid, NotFound } from '../errors.js';
 import type { ClockView } from '../sla/index.js';
 import { firstTasksOf, tasksOfDossier, type TaskRow } from '../tasks/index.js';
 import { formContext } from './actions.js';
-import { verifySecret } from './code.js';
 import { checkActor, returnStep, versionOf, type DossierDeps } from './context.js';
 import { form01 } from './forms/build.js';
 import { form06, form07, type ControlStep, type RegisterRow, type StepResult } from './forms/registers.js';
 import { address, maskId } from './forms/format.js';
 import type { FormDoc, FormNo } from './forms/model.js';
 import { statusVi } from './lifecycle.js';
-import { agenciesByCode, dossiersWhere, eventsOf, findAgency, findDossier, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
+import { applicantDossier } from './lookup.js';
+import { agenciesByCode, dossiersWhere, eventsOf, findAgency, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { checkMaySee, visibleDossier, visibleSql } from './visibility.js';
 
+/**
+ * What the holder of the code and the secret sees: the status, the appointment, the agencies'
+ * steps (which agency, which step, when — never which official), what to supplement. No
+ * username or official's name is in it: the applicant's own name and masked ID only.
+ */
 export interface PublicStatus {
   code: string;
   procedure: { code: string; name: string; nameEn: string };
   status: string;
   statusVi: string;
   applicant: { fullName: string; citizenId: string };
+  /** The one-stop section that received the dossier (where the result is collected). */
+  receivingAgency: { code: string; name: string };
   receivedAt: string;
   appointmentAt: string;
-  /** What to hand in, while a supplement request is open. */
-  supplement: { requestedAt: string; reasons: string[]; items: { name: string; note?: string }[]; legalBasis: string } | null;
+  /** The steps the agencies finished, in order. */
+  steps: PublicStep[];
+  /** Where the dossier is now: the steps handed over and not finished. */
+  current: PublicStep[];
+  /** What to hand in, while a supplement request is open; `agencyName`: the agency that asked. */
+  supplement: {
+    requestedAt: string;
+    agencyName: string | null;
+    reasons: string[];
+    items: { name: string; note?: string }[];
+    legalBasis: string;
+  } | null;
   result: { outcome: string; reason?: string } | null;
   returnedAt: string | null;
 }
 
-export async function publicStatus(deps: DossierDeps, code: string, secret: string): Promise<PublicStatus> {
-  const d = await findDossier(deps.db, code);
-  if (!d || !(await verifySecret(secret, d.lookupSecretHash))) {
-    throw new NotFound(`không tìm thấy hồ sơ ${code} với mã tra cứu đã nhập (no dossier ${code} with that lookup secret)`);
-  }
+export interface PublicStep {
+  agencyName: string;
+  stepName: string;
+  /** When the agency received the step. */
+  since: string;
+  /** When it finished it (null: still with it). */
+  finishedAt: string | null;
+}
+
+export async function publicStatus(deps: DossierDeps, code: string, secret: string, address?: string): Promise<PublicStatus> {
+  const d = await applicantDossier(deps, code, secret, address);
   const { procedure } = versionOf(deps.catalog, d);
-  const open = await openSupplementRequest(deps.db, code);
+  const [open, tasks] = await Promise.all([openSupplementRequest(deps.db, d.code), tasksOfDossier(deps.db, d.code)]);
+  const shown = tasks.filter((t) => t.state !== 'cancelled');
+  const agencies = await agenciesByCode(deps.db, [d.receivingAgency, ...shown.map((t) => t.agencyCode), ...(open?.agencyCode ? [open.agencyCode] : [])]);
+  const agencyName = (c: string) => agencies.get(c)?.name ?? c;
+  const step = (t: TaskRow): PublicStep => ({
+    agencyName: agencyName(t.agencyCode),
+    stepName: t.name,
+    since: new Date(t.createdAt).toISOString(),
+    finishedAt: t.completedAt ? new Date(t.completedAt).toISOString() : null,
+  });
   const result = d.result as { outcome?: string; reason?: string } | null;
   return {
     code: d.code,
@@ -47,9 +79,23 @@ export async function publicStatus(deps: DossierDeps, code: string, secret: stri
     status: d.status,
     statusVi: statusVi(d.status),
     applicant: { fullName: d.applicant.fullName, citizenId: maskId(d.applicant.citizenId) },
+    receivingAgency: { code: d.receivingAgency, name: agencyName(d.receivingAgency) },
     receivedAt: d.receivedAt.toISOString(),
     appointmentAt: d.appointmentAt.toISOString(),
-    supplement: open ? { requestedAt: open.requestedAt.toISOString(), reasons: open.reasons, items: open.items, legalBasis: open.legalBasis } : null,
+    steps: shown
+      .filter((t) => t.state === 'completed' && t.completedAt)
+      .sort((a, b) => new Date(a.completedAt!).getTime() - new Date(b.completedAt!).getTime())
+      .map(step),
+    current: shown.filter((t) => t.state !== 'completed').map(step),
+    supplement: open
+      ? {
+          requestedAt: open.requestedAt.toISOString(),
+          agencyName: open.agencyCode ? agencyName(open.agencyCode) : null,
+          reasons: open.reasons,
+          items: open.items,
+          legalBasis: open.legalBasis,
+        }
+      : null,
     result: result?.outcome ? { outcome: result.outcome, ...(result.outcome !== 'done' && result.reason ? { reason: result.reason } : {}) } : null,
     returnedAt: d.returnedAt?.toISOString() ?? null,
   };

@@ -12,13 +12,12 @@
  */
 import { appendAudit } from '../audit/index.js';
 import { formatVn } from '../calendar/index.js';
-import { NotFound } from '../errors.js';
 import { cancelInstance, formContext } from './actions.js';
-import { verifySecret } from './code.js';
 import { checkActor, checkMayAct, staff, versionOf, type DossierDeps } from './context.js';
 import { form05 } from './forms/build.js';
 import type { FormDoc } from './forms/model.js';
 import { illegal, transition } from './lifecycle.js';
+import { applicantDossier } from './lookup.js';
 import { findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { visibleDossier } from './visibility.js';
@@ -34,8 +33,15 @@ export interface WithdrawalInput {
 /** Who the record names when the applicant acts online. */
 const APPLICANT: Actor = { username: 'nguoi-nop-ho-so', role: 'system' };
 
-export async function withdraw(deps: DossierDeps, code: string, secret: string | undefined, input: WithdrawalInput, actor?: Actor): Promise<FormDoc> {
-  const d = await whoMay(deps, code, secret, actor);
+export async function withdraw(
+  deps: DossierDeps,
+  code: string,
+  secret: string | undefined,
+  input: WithdrawalInput,
+  actor?: Actor,
+  address?: string,
+): Promise<FormDoc> {
+  const d = await whoMay(deps, code, secret, actor, address);
   const who = actor ?? APPLICANT;
   const at = new Date(deps.clock.now());
   const words = input.reason?.trim();
@@ -70,19 +76,18 @@ export async function withdraw(deps: DossierDeps, code: string, secret: string |
   return form;
 }
 
-/** The applicant with the right secret (the same answer for a wrong one as for no dossier), or counter staff of the receiving section. */
-async function whoMay(deps: DossierDeps, code: string, secret: string | undefined, actor?: Actor): Promise<DossierRow> {
+/**
+ * The applicant with the right secret (the same answer and work for a wrong one as for no dossier,
+ * throttled per address and per code: lookup.ts), or counter staff of the receiving section.
+ */
+async function whoMay(deps: DossierDeps, code: string, secret: string | undefined, actor?: Actor, address?: string): Promise<DossierRow> {
   if (actor) {
     checkActor(actor);
     const d = await visibleDossier(deps.db, actor, code);
     checkMayAct(actor, ['counter', 'admin']);
     return d;
   }
-  const d = await findDossier(deps.db, code);
-  if (!d || typeof secret !== 'string' || !(await verifySecret(secret, d.lookupSecretHash))) {
-    throw new NotFound(`không tìm thấy hồ sơ ${code} với mã tra cứu đã nhập (no dossier ${code} with that lookup secret)`);
-  }
-  return d;
+  return applicantDossier(deps, code, secret ?? '', address);
 }
 
 /** Tells a process that waits for the withdrawal; cancels any other. */

@@ -26,7 +26,12 @@
  *
  * Receiving, supplementing and withdrawing are public routes: the online portal files and supplements without
  * an account; the handlers then require a counter officer for any other channel, and the secret
- * from anyone not signed in.
+ * from anyone not signed in (in the body, or the X-Lookup-Secret header).
+ *
+ * Every use of the secret (the status, a supplement, a withdrawal) is throttled per address and
+ * per code (dossiers/lookup.ts): too many failures → 429 with Retry-After, even with the right
+ * secret, until the window passes; a wrong secret and an unknown code are the same 404, after the
+ * same work.
  */
 import { Router, type Request, type Response } from 'express';
 import {
@@ -41,9 +46,10 @@ import {
   type ReceiveRequest,
   type SupplementRequestInput,
 } from '../dossiers/index.js';
-import { Forbidden, Invalid, Unauthenticated } from '../errors.js';
+import { Forbidden, Invalid, TooManyRequests, Unauthenticated } from '../errors.js';
 import { problem } from '../schemas.js';
 import { publicRoute, requireRole, type Principal } from './auth.js';
+import { clientIp } from './login.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
 import { SchemaRegistry, schemaId, validBody } from './validate.js';
 
@@ -139,7 +145,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       const secret = q.secret ?? header(req, 'x-lookup-secret');
       if (req.user && !secret) return res.json(await dossiers.get(actor(req.user), code));
       if (!secret) throw new Unauthenticated('cần đăng nhập, hoặc mã tra cứu in trên giấy tiếp nhận (sign in, or give the lookup secret printed on form 01)');
-      res.json(await dossiers.publicStatus(code, secret));
+      res.set('Cache-Control', 'no-store').json(await throttled(res, dossiers.publicStatus(code, secret, clientIp(req))));
     },
   );
 
@@ -161,9 +167,10 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     }),
     body('dossier-supplement'),
     async (req, res) => {
-      const { secret, ...input } = req.body as { secret?: string };
+      const { secret: inBody, ...input } = req.body as { secret?: string };
       const code = codeOf(req);
-      if (secret) return res.json(summary(await dossiers.supplement(code, secret, input)));
+      const secret = inBody ?? header(req, 'x-lookup-secret');
+      if (secret) return res.json(summary(await throttled(res, dossiers.supplement(code, secret, input, undefined, clientIp(req)))));
       if (!req.user) throw new Unauthenticated('cần mã tra cứu in trên giấy tiếp nhận (give the lookup secret printed on form 01)');
       res.json(summary(await dossiers.supplement(code, undefined, input, actor(req.user))));
     },
@@ -197,9 +204,10 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     }),
     body('dossier-withdrawal'),
     async (req, res) => {
-      const { secret, ...input } = req.body as { secret?: string; reason?: string };
+      const { secret: inBody, ...input } = req.body as { secret?: string; reason?: string };
       const code = codeOf(req);
-      if (secret) return res.status(201).json(await dossiers.withdraw(code, secret, input));
+      const secret = inBody ?? header(req, 'x-lookup-secret');
+      if (secret) return res.status(201).json(await throttled(res, dossiers.withdraw(code, secret, input, undefined, clientIp(req))));
       if (!req.user) throw new Unauthenticated('cần mã tra cứu in trên giấy tiếp nhận (give the lookup secret printed on form 01)');
       res.status(201).json(await dossiers.withdraw(code, undefined, input, actor(req.user)));
     },
@@ -323,6 +331,20 @@ function codeOf(req: Request): string {
     ]);
   }
   return v;
+}
+
+/**
+ * A lookup with code + secret: a wrong secret and an unknown code are one 404 (dossiers/lookup.ts);
+ * too many failures from the address or for the code a 429, told when to retry (`Retry-After`).
+ */
+async function throttled<T>(res: Response, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    const wait = e instanceof TooManyRequests ? (e.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+    if (wait) res.setHeader('Retry-After', String(wait));
+    throw e;
+  }
 }
 
 function header(req: Request, name: string): string | undefined {

@@ -47,6 +47,9 @@ afterAll(async () => {
 /** Routes where a refused request is still remembered: a failed sign-in (audit row, throttle count). */
 const SIGN_IN = /^POST (\/api\/auth\/login|\/login|\/oauth\/token)$/;
 const SIGN_IN_TABLES = /audit_log|login_failures|throttl/;
+/** …and a wrong code or lookup secret (the lookup throttle's count, src/dossiers/lookup.ts). */
+const LOOKUP = /^(GET \/api\/dossiers\/\{code\}|POST \/api\/dossiers\/\{code\}\/(supplements|withdrawal))$/;
+const LOOKUP_TABLES = /dossier_lookup_failures/;
 
 /**
  * Known defects, reported and not fixed here: the answer is a 4xx, yet the table named was
@@ -80,7 +83,8 @@ async function check(op: Operation, r: FuzzRequest): Promise<string | undefined>
   if (res.status >= 500) return `${res.status} ${text.slice(0, 300)}`;
   if (res.status >= 400) {
     const key = `${op.method} ${op.path}`;
-    const mine = s.writes.filter((w) => w.request === id && !(SIGN_IN.test(key) && SIGN_IN_TABLES.test(w.table)) && !KNOWN_WRITES[key]?.test(w.table));
+    const remembered = (table: string) => (SIGN_IN.test(key) && SIGN_IN_TABLES.test(table)) || (LOOKUP.test(key) && LOOKUP_TABLES.test(table));
+    const mine = s.writes.filter((w) => w.request === id && !remembered(w.table) && !KNOWN_WRITES[key]?.test(w.table));
     if (mine.length) return `${res.status} but wrote ${mine.map((w) => `${w.table} (${w.sql})`).join(', ')}`;
     const others = s.writes.slice(writesBefore).filter((w) => w.request !== id);
     if (!others.length && !SIGN_IN.test(`${op.method} ${op.path}`)) {
