@@ -5,7 +5,8 @@
 //
 // Entries: `shell` (every page: the header, sign-out, a 401 → /login) and `designer` (the
 // modeler, ~3 MB, loaded only by /designer), `trace` (the viewer, /trace), `audit` (/audit) and
-// `reports` (/reports, with chart.js), `inbox` (/inbox: the agency's tasks, form-js viewer).
+// `reports` (/reports, with chart.js), `inbox` (/inbox: the agency's tasks, form-js viewer),
+// `counter` (/counter: receive, find, return) and `lookup` (/tra-cuu: the citizen's page, public).
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -20,6 +21,8 @@ export const entries = {
   inbox: 'src/web/inbox/index.tsx',
   audit: 'src/web/audit/index.tsx',
   reports: 'src/web/reports/index.tsx',
+  counter: 'src/web/counter/index.tsx',
+  lookup: 'src/web/lookup/index.tsx',
 };
 
 export async function buildWeb({ minify = true } = {}) {

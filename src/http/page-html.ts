@@ -43,6 +43,13 @@ export const PAGE_LINKS: readonly PageLink[] = [
     roles: ['officer', 'counter', 'admin'],
   },
   {
+    href: '/counter',
+    title: 'Bộ phận Một cửa',
+    nav: 'Một cửa',
+    description: 'Tiếp nhận hồ sơ theo biểu mẫu của thủ tục, in giấy tiếp nhận, tìm hồ sơ, trả kết quả cho người dân',
+    roles: ['counter', 'admin'],
+  },
+  {
     href: '/trace',
     title: 'Tra vết hồ sơ',
     nav: 'Tra vết',

@@ -1,5 +1,6 @@
 /**
- * The people's pages (GET /login, /, /designer, /designer/:bpmnProcessId, /trace, /trace/:code, /audit, /reports) and the browser app's
+ * The people's pages (GET /login, /, /designer, /designer/:bpmnProcessId, /inbox, /counter, /trace, /trace/:code, /audit,
+ * /reports; /tra-cuu for the public) and the browser app's
  * assets (/assets/*), beside the API:
  *
  * - `/login` is a plain HTML form (inputs `username`, `password`) posted to `/login`; a good
@@ -155,6 +156,35 @@ export function pagesRouter(deps: PagesDeps): Router {
   router.get('/inbox', page(['officer', 'counter', 'admin']), inbox);
   router.get('/inbox/:taskId', page(['officer', 'counter', 'admin']), inbox);
 
+  // The one-stop counter: receive (the intake form generated from the procedure's JSON Schema),
+  // find a dossier, hand the result back. What staff may do is the dossiers API's rule.
+  const counter: RequestHandler = async (req, res) => {
+    await sendPage(req, res, deps, {
+      title: 'Bộ phận Một cửa',
+      current: '/counter',
+      entry: 'counter',
+      wide: true,
+      body: '<p class="lt-loading">Đang tải…</p>',
+      data: { username: req.user!.username, agencyCode: req.user!.agencyCode ?? null, now: deps.now() },
+    });
+  };
+  router.get('/counter', page(['counter', 'admin']), counter);
+  router.get('/counter/:code', page(['counter', 'admin']), counter);
+
+  // The citizen's lookup: public, by code and the secret printed on form 01; the API throttles
+  // and answers a wrong secret as it answers an unknown code.
+  const lookup: RequestHandler = async (req, res) => {
+    const code = typeof req.params.code === 'string' ? req.params.code : null;
+    await sendPage(req, res, deps, {
+      title: 'Tra cứu hồ sơ',
+      entry: 'lookup',
+      body: '<p class="lt-loading">Đang tải…</p>',
+      data: { code, now: deps.now() },
+    });
+  };
+  router.get('/tra-cuu', lookup);
+  router.get('/tra-cuu/:code', lookup);
+
   router.get('/audit', page(['auditor', 'admin']), async (req, res) => {
     await sendPage(req, res, deps, { title: 'Nhật ký kiểm tra', current: '/audit', entry: 'audit', body: '<p class="lt-loading">Đang tải…</p>' });
   });
@@ -210,8 +240,9 @@ function pageHeaders(res: Response): void {
 }
 
 async function sendPage(req: Request, res: Response, deps: PagesDeps, p: Omit<ShellPage, 'user' | 'shell' | 'entry'> & { entry?: string }): Promise<void> {
-  const user: Principal & { agencyName?: string | null } = { ...req.user! };
-  if (user.agencyCode && deps.agencyName) user.agencyName = await deps.agencyName(user.agencyCode);
+  // A public page (/tra-cuu) has no user: the shell then shows no navigation and no sign-out.
+  const user: (Principal & { agencyName?: string | null }) | undefined = req.user ? { ...req.user } : undefined;
+  if (user?.agencyCode && deps.agencyName) user.agencyName = await deps.agencyName(user.agencyCode);
   const entry = p.entry ? deps.assets.entry(p.entry) : undefined;
   if (p.entry && !entry) {
     notBuilt(res);

@@ -1,0 +1,205 @@
+/**
+ * Feature: the one-stop counter in the browser (Chromium driven by playwright-core).
+ *
+ * Given a counter officer at /counter, when they choose the birth-registration group and fill
+ * the form drawn from its intake JSON Schema but leave the child's birth place empty, then the
+ * server's reason shows at that field (and in the summary above the form) and the field has the
+ * focus; once filled, the receipt shows the dossier code, the lookup secret and the appointment,
+ * and form 01 opens in a new tab. The agencies then do their steps (through the API); the officer
+ * finds the dossier by the applicant's citizen ID and by its code, hands the result back, and the
+ * dossier is "Đã trả kết quả". No page logs an error.
+ */
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
+import { ManualClock } from '../../src/engine/clock.js';
+import { startService, type Service } from '../../src/main.js';
+import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+import { openInboxTask } from '../support/inbox.js';
+import { waitFor } from '../support/engine.js';
+import { birthIntake } from '../dossiers/fixtures.js';
+import { call, testConfig } from '../http/support.js';
+
+const PEOPLE = {
+  counter: ['motcua.hoa-binh', DEMO_PASSWORDS.counter],
+  civil: ['hotich.hoa-binh', DEMO_PASSWORDS.officer],
+  police: ['congan.hoa-binh', DEMO_PASSWORDS.officer],
+  insurance: ['bhxh', DEMO_PASSWORDS.officer],
+} as const;
+type Person = keyof typeof PEOPLE;
+
+const clock = new ManualClock();
+let t: TestDb;
+let service: Service;
+let browser: Browser;
+const tokens: Partial<Record<Person, string>> = {};
+const as = (who: Person, method: string, path: string, body?: unknown) => call(service.url, method, path, body, { authorization: `Bearer ${tokens[who]}` });
+
+beforeAll(async () => {
+  t = await openTestDb();
+  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), {
+    db: t.db,
+    logger: pino({ level: 'silent' }),
+    clock,
+  });
+  for (const [who, [username, password]] of Object.entries(PEOPLE)) {
+    const r = await call(service.url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
+    if (r.status !== 200) throw new Error(`${username} cannot sign in: ${r.status}`);
+    tokens[who as Person] = r.body.token;
+  }
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+  await t?.close();
+});
+
+let w: WatchedPage;
+afterEach(async () => {
+  await w?.context.close();
+});
+
+async function expectOk(r: Promise<{ status: number; body: any }>, what: string): Promise<any> {
+  const x = await r;
+  expect({ what, status: x.status < 300 ? 'ok' : x.status, body: x.status < 300 ? undefined : x.body }).toEqual({ what, status: 'ok', body: undefined });
+  return x.body;
+}
+
+async function claimAndComplete(who: Person, code: string, elementId: string): Promise<void> {
+  const task = await openInboxTask((path) => as(who, 'GET', path), PEOPLE[who][0], code, elementId);
+  await expectOk(as(who, 'POST', `/api/tasks/${task.id}/claim`, {}), `${who} claims ${elementId}`);
+  await expectOk(
+    as(who, 'POST', `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } }),
+    `${who} completes ${elementId}`,
+  );
+}
+
+/** The id the form gives the input at a JSON pointer (SchemaForm's fieldId). */
+const field = (pointer: string) => `#lt-f${pointer.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+const viDay = (iso: string) => iso.split('-').reverse().join('/');
+
+/** Types the fixture's intake into the generated form, as an officer would (dates dd/mm/yyyy, choices from selects). */
+async function fillForm(page: Page, intake: any, skip: string): Promise<void> {
+  const selects = new Set(['gender', 'relationship', 'code', 'form']);
+  const fill = async (pointer: string, value: unknown): Promise<void> => {
+    if (pointer === skip) return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) await page.click(`fieldset[data-path="${pointer}"] > .lt-c-add`);
+        await fill(`${pointer}/${i}`, value[i]);
+      }
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) await fill(`${pointer}/${k}`, v);
+    } else {
+      const key = pointer.split('/').pop()!;
+      const text = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? viDay(value) : String(value);
+      if (selects.has(key)) await page.selectOption(field(pointer), text);
+      else await page.fill(field(pointer), text);
+    }
+  };
+  await fill('', intake);
+}
+
+describe('Scenario: a birth registration received at the counter, its result handed back', () => {
+  test('form from the schema → a field left empty is named at the field → receipt with code, secret, form 01 → search → hand back', async () => {
+    w = await openPage(browser, { width: 1280, height: 800 });
+    const { page, context } = w;
+    await signInAs(page, service.url, ...PEOPLE.counter, '/counter');
+    await page.waitForSelector('#lt-c-procedure option[value="birth-registration-group"]', { state: 'attached' });
+    await page.selectOption('#lt-c-procedure', 'birth-registration-group');
+    await page.waitForSelector('form.lt-c-form[data-procedure="birth-registration-group"]');
+
+    // The form is the schema's: groups with Vietnamese legends, required fields marked, labels bound to inputs.
+    await expect(page.locator('fieldset[data-path="/child"] > legend').textContent()).resolves.toContain('Trẻ được đăng ký khai sinh');
+    await expect(page.locator(`label[for="${field('/child/birthPlace').slice(1)}"]`).textContent()).resolves.toMatch(/Nơi sinh\s*\*/);
+    await expect(page.locator(field('/applicant/gender')).locator('option').allTextContents()).resolves.toEqual(['— Chọn —', 'Nam', 'Nữ']);
+
+    const intake = birthIntake();
+    await fillForm(page, intake, '/child/birthPlace');
+    await page.click('button[type=submit]');
+
+    // The server's reason, at the field, in the summary, and the focus on the field.
+    const error = page.locator(`${field('/child/birthPlace')}-err`);
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain("thiếu thông tin bắt buộc 'Nơi sinh'");
+    await expect(page.locator(field('/child/birthPlace')).getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('[data-testid="error-summary"] a').allTextContents()).resolves.toEqual(['Trẻ được đăng ký khai sinh › Nơi sinh']);
+    await page.waitForFunction((id) => document.activeElement?.id === id, field('/child/birthPlace').slice(1));
+    await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-form.png') });
+
+    await page.keyboard.type(intake.child.birthPlace);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="receipt"]');
+    const code = (await page.textContent('[data-testid="receipt-code"]'))!.trim();
+    const secret = (await page.textContent('[data-testid="receipt-secret"]'))!.trim();
+    expect(code).toMatch(/^MOT-CUA-XA-HOA-BINH-260105-\d{4}$/);
+    expect(secret).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await expect(page.textContent('[data-testid="receipt-appointment"]')).resolves.toMatch(/\d{2}:\d{2} \d{2}\/\d{2}\/\d{4}/);
+    await expect(page.textContent('[data-testid="receipt"]')).resolves.toContain('/tra-cuu');
+    await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-receipt.png') });
+
+    // Form 01 opens in a new tab, for this dossier.
+    const [form01] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid="form01-link"]')]);
+    await form01.waitForLoadState();
+    await expect(form01.content()).resolves.toContain(code);
+    await form01.close();
+
+    // What the browser sent is what the fixture says.
+    const stored = await expectOk(as('counter', 'GET', `/api/dossiers/${code}`), 'read the dossier');
+    expect(stored.applicant).toEqual(intake.applicant);
+
+    // The agencies do their steps; the result waits at the counter.
+    await claimAndComplete('civil', code, 'birthRegistration');
+    await claimAndComplete('insurance', code, 'healthInsuranceCard');
+    await claimAndComplete('police', code, 'residenceRegistration');
+    await waitFor(`${code} done`, async () => (await as('counter', 'GET', `/api/dossiers/${code}`)).body.status === 'done', 20_000);
+
+    // Found by the applicant's citizen ID, then opened.
+    await page.click('button:has-text("Tiếp nhận hồ sơ khác")');
+    await page.fill('#lt-c-q', intake.applicant.citizenId);
+    await page.press('#lt-c-q', 'Enter');
+    await page.click(`[data-testid="search-hits"] a:has-text("${code}")`);
+    await page.waitForURL(`**/counter/${code}`);
+    await expect(page.textContent('[data-testid="dossier-status"]')).resolves.toBe('Đã có kết quả');
+
+    // Found by its code too (a fresh page at /counter/{code}), and the result handed back.
+    await page.goto(`${service.url}/counter`);
+    await page.fill('#lt-c-q', code);
+    await page.press('#lt-c-q', 'Enter');
+    await page.waitForSelector('[data-testid="dossier-status"]');
+    await expect(page.textContent('[data-testid="dossier"]')).resolves.toContain(intake.applicant.fullName);
+    await page.fill('#lt-c-note', 'Đã trao giấy khai sinh và thẻ BHYT');
+    await page.click('[data-testid="hand-back"]');
+    await page.waitForSelector('[data-testid="hand-back-done"]');
+    await expect(page.textContent('[data-testid="dossier-status"]')).resolves.toBe('Đã trả kết quả');
+    expect(await page.locator('[data-testid="hand-back"]').count()).toBe(0);
+    expect((await as('counter', 'GET', `/api/dossiers/${code}`)).body.status).toBe('returned');
+
+    await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test.png') });
+    expect(w.problems).toEqual([]);
+  });
+});
+
+describe('Scenario: the form generator reads one document per procedure', () => {
+  test('GET /api/procedures/{code}/intake-schema: every $ref resolved, the papers of the version in force named; an unknown code is a 404 naming it', async () => {
+    for (const code of ['birth-registration-group', 'death-registration-group', 'land-use-right-transfer', 'construction-permit']) {
+      const r = await expectOk(as('counter', 'GET', `/api/procedures/${code}/intake-schema`), code);
+      expect(JSON.stringify(r)).not.toContain('$ref');
+      expect(r.properties.applicant.properties.address.required).toEqual(['provinceName', 'communeName', 'detail']);
+      expect(r.properties.documents.items.properties.code.oneOf.length).toBeGreaterThan(0);
+    }
+    const birth = (await as('counter', 'GET', '/api/procedures/birth-registration-group/intake-schema')).body;
+    expect(birth.properties.residence).toMatchObject({ description: expect.any(String), type: 'object', required: ['provinceName', 'communeName', 'detail'] });
+    expect(birth.properties.documents.items.properties.code.oneOf).toContainEqual({
+      const: 'giay-chung-sinh',
+      title: expect.stringContaining('Giấy chứng sinh'),
+    });
+    const unknown = await as('counter', 'GET', '/api/procedures/khong-co/intake-schema');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toContain('khong-co');
+    expect((await call(service.url, 'GET', '/api/procedures/birth-registration-group/intake-schema', undefined, { authorization: '' })).status).toBe(401);
+  });
+});
