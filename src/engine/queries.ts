@@ -316,6 +316,16 @@ export interface FormItem {
   tenantId: string;
 }
 
+/** The latest version of one deployed form id, without its schema (the designer's list of forms). */
+export interface FormSummary {
+  formKey: string;
+  formId: string;
+  version: number;
+  resourceName: string;
+  deployedAt: string;
+  tenantId: string;
+}
+
 /** A variable visible to a user task (its element instance's scope and those around it). */
 export interface VariableItem {
   /** `<scopeKey>-<name>`: the embedded engine keeps variables per scope, not as keyed records. */
@@ -404,6 +414,8 @@ export interface EngineQueries {
   getUserTaskForm(userTaskKey: string): Promise<FormItem | undefined>;
   /** A deployed form: by its key (`{ formKey }`), or the latest version of an id (`{ formId }`); undefined when none. */
   getForm(by: { formKey: string } | { formId: string }): Promise<FormItem | undefined>;
+  /** The latest version of every deployed form id, by id. */
+  listLatestForms(): Promise<FormSummary[]>;
   /** The variables the task sees, innermost scope first for a name held twice. */
   searchUserTaskVariables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>>;
 

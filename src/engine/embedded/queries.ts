@@ -13,6 +13,7 @@ import {
   type ElementStatisticsItem,
   type EngineQueries,
   type FormItem,
+  type FormSummary,
   type IncidentFilter,
   type IncidentItem,
   type IncidentSortField,
@@ -267,6 +268,10 @@ export class EmbeddedEngineQueries implements EngineQueries {
 
   getForm(by: { formKey: string } | { formId: string }): Promise<FormItem | undefined> {
     return this.userTasks.deployedForm(by);
+  }
+
+  listLatestForms(): Promise<FormSummary[]> {
+    return this.userTasks.latestForms();
   }
 
   searchUserTaskVariables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>> {

@@ -11,6 +11,7 @@ import { pointer, problem } from '../../schemas.js';
 import {
   DEFAULT_TENANT,
   type FormItem,
+  type FormSummary,
   type SearchQuery,
   type SearchResult,
   type StringFilter,
@@ -148,6 +149,15 @@ export class UserTaskQueries {
     }
     const { rows } = await this.db.query<FormItem>(`select ${cols} from engine.forms where form_id = $1 order by version desc limit 1`, [by.formId]);
     return rows[0];
+  }
+
+  async latestForms(): Promise<FormSummary[]> {
+    const { rows } = await this.db.query<FormSummary>(
+      `select distinct on (form_id) key::text as "formKey", form_id as "formId", version, resource_name as "resourceName",
+              deployed_at as "deployedAt", ${TENANT} as "tenantId"
+         from engine.forms order by form_id, version desc`,
+    );
+    return rows.map((r) => ({ ...r, deployedAt: new Date(r.deployedAt).toISOString() }));
   }
 
   async variables(userTaskKey: string, query: SearchQuery<VariableFilter, 'name'>): Promise<SearchResult<VariableItem>> {

@@ -11,6 +11,7 @@ import { jobsRouter } from './jobs.js';
 import { messagesRouter } from './messages.js';
 import { signalsRouter } from './signals.js';
 import { elementInstancesRouter } from './element-instances.js';
+import { formsRouter } from './forms.js';
 import { processDefinitionsRouter } from './process-definitions.js';
 import { processInstancesRouter } from './process-instances.js';
 import { topologyRouter } from './topology.js';
@@ -30,6 +31,7 @@ export function v2Router(ctx: V2Context): Router {
   router.use(elementInstancesRouter(ctx));
   router.use(processDefinitionsRouter(ctx));
   router.use(userTasksRouter(ctx));
+  router.use(formsRouter(ctx));
   router.use(topologyRouter());
   return router;
 }

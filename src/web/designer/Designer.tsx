@@ -4,6 +4,8 @@
  * the right the properties panel, the procedure's catalog entry or the list of changes; below,
  * the problems the live lint and the last deployment found.
  *
+ * A draft has a second tab, "Biểu mẫu" (FormsTab.tsx): the forms its user tasks link, in the form-js editor.
+ *
  * Modes: 'draft' — editable, deployable, based on a version (or new); 'view' — one deployed
  * version in the read-only viewer; 'compare' — version B in the viewer with its changes from A
  * marked. Leaving a draft with changes not deployed asks first (in the page and on unload).
@@ -14,7 +16,8 @@ import { compareXml, type Change } from './diff';
 import { createLinter, deployReports, type Report } from './lint';
 import { afterRender, createModeler, createViewer, ensureExecutionPlatform, fitBesidePalette, mainProcess, newDiagramXml, paletteWidth } from './modeler';
 import { CatalogPanel, ChangesPanel, DetailsPanel, ProblemsPanel } from './Panels';
-import { BannerBar, TabButton, VersionSelect, type Banner, type Tab } from './controls';
+import { BannerBar, TabButton, VersionSelect, ViewTabs, type Banner, type Tab, type View } from './controls';
+import { FormsTab, useCanvasTabs } from './FormsTab';
 import { groupDefinitions, Sidebar, type ProcessGroup } from './Sidebar';
 
 type Mode = 'draft' | 'view' | 'compare';
@@ -53,6 +56,9 @@ export function Designer(props: { initialProcessId: string | null }) {
   const [picked, setPicked] = useState<any>(null);
   const [compareFrom, setCompareFrom] = useState<number | ''>('');
   const [compareTo, setCompareTo] = useState<number | ''>('');
+  const [view, setView] = useState<View>('diagram');
+  /** Counts the draft's changes: the forms tab reads the user tasks' links again. */
+  const [revision, setRevision] = useState(0);
 
   const markDirty = (d: boolean) => {
     dirtyRef.current = d;
@@ -83,6 +89,7 @@ export function Designer(props: { initialProcessId: string | null }) {
     viewer.current = createViewer(viewerRef.current!);
     m.on('commandStack.changed', () => {
       markDirty(true);
+      setRevision((r) => r + 1);
       deployProblems.current = [];
       window.clearTimeout(lintTimer.current);
       lintTimer.current = window.setTimeout(() => void runLint(), 250);
@@ -146,6 +153,7 @@ export function Designer(props: { initialProcessId: string | null }) {
     performance.mark('lt-diagram-ready'); // bench/designer-load reads it
     deployProblems.current = [];
     markDirty(false);
+    setRevision((r) => r + 1);
     setCurrent({ processId, mode: 'draft', version });
     setTab('properties');
     setPicked(null);
@@ -302,12 +310,12 @@ export function Designer(props: { initialProcessId: string | null }) {
   }, [group?.versions.length, current?.processId]);
 
   // A hidden canvas has no size: show it again, then let the diagram fit.
-  useEffect(() => {
-    const target = current?.mode === 'draft' ? modeler.current : current ? viewer.current : null;
-    target?.get('canvas').resized();
-  }, [current?.mode]);
+  const switchView = useCanvasTabs(current?.mode === 'draft' ? modeler.current : current ? viewer.current : null, current?.mode, view, setView);
 
   const mode = current?.mode ?? 'draft';
+  // Forms belong to a draft: a deployed version or a comparison shows the diagram only.
+  const shown: View = mode === 'draft' && current ? view : 'diagram';
+  const bannerBar = <BannerBar banner={banner} onClose={() => setBanner(null)} />;
   const status = !current
     ? 'Chọn một quy trình bên trái, hoặc tạo quy trình mới.'
     : mode === 'draft'
@@ -317,8 +325,9 @@ export function Designer(props: { initialProcessId: string | null }) {
         : `${current.processId} — so sánh phiên bản ${current.from} → ${current.version}`;
 
   return (
-    <div class="lt-designer" aria-busy={busy}>
+    <div class={`lt-designer${shown === 'forms' ? ' lt-designer-forms' : ''}`} aria-busy={busy}>
       <Sidebar
+        hidden={shown === 'forms'}
         groups={groups}
         currentId={current?.processId ?? null}
         onOpenDraft={(g, v) => void openDraft(g, v)}
@@ -327,53 +336,63 @@ export function Designer(props: { initialProcessId: string | null }) {
         onFile={(file) => void openFile(file)}
       />
       <section class="lt-d-work">
-        <div class="lt-d-toolbar" role="toolbar" aria-label="Thao tác với quy trình">
-          <span class="lt-d-status" data-testid="designer-status" title={status}>
-            {status}
-          </span>
-          {versions.length >= 2 && (
-            <span class="lt-d-compare">
-              <VersionSelect label="So sánh" aria="Phiên bản cũ" versions={versions} value={compareFrom} onChange={setCompareFrom} />
-              <VersionSelect label="với" aria="Phiên bản mới" versions={versions} value={compareTo} onChange={setCompareTo} />
+        {mode === 'draft' && current && <ViewTabs view={view} set={switchView} />}
+        <div class="lt-d-panel" id="lt-d-panel-diagram" role="tabpanel" aria-labelledby="lt-d-tab-diagram" hidden={shown !== 'diagram'}>
+          <div class="lt-d-toolbar" role="toolbar" aria-label="Thao tác với quy trình">
+            <span class="lt-d-status" data-testid="designer-status" title={status}>
+              {status}
+            </span>
+            {versions.length >= 2 && (
+              <span class="lt-d-compare">
+                <VersionSelect label="So sánh" aria="Phiên bản cũ" versions={versions} value={compareFrom} onChange={setCompareFrom} />
+                <VersionSelect label="với" aria="Phiên bản mới" versions={versions} value={compareTo} onChange={setCompareTo} />
+                <button
+                  type="button"
+                  disabled={busy || compareFrom === '' || compareTo === '' || compareFrom === compareTo}
+                  onClick={() => void compare(Number(compareFrom), Number(compareTo))}
+                >
+                  So sánh phiên bản
+                </button>
+              </span>
+            )}
+            <button type="button" disabled={!current} onClick={() => void download()}>
+              Tải xuống .bpmn
+            </button>
+            {mode !== 'draft' && group && current?.version && (
               <button
                 type="button"
-                disabled={busy || compareFrom === '' || compareTo === '' || compareFrom === compareTo}
-                onClick={() => void compare(Number(compareFrom), Number(compareTo))}
+                onClick={() =>
+                  void openDraft(
+                    group,
+                    group.versions.find((v) => v.version === current.version)!,
+                  )
+                }
               >
-                So sánh phiên bản
+                Sửa từ phiên bản này
               </button>
-            </span>
-          )}
-          <button type="button" disabled={!current} onClick={() => void download()}>
-            Tải xuống .bpmn
-          </button>
-          {mode !== 'draft' && group && current?.version && (
-            <button
-              type="button"
-              onClick={() =>
-                void openDraft(
-                  group,
-                  group.versions.find((v) => v.version === current.version)!,
-                )
-              }
-            >
-              Sửa từ phiên bản này
-            </button>
-          )}
-          {mode === 'draft' && (
-            <button type="button" class="lt-button" disabled={busy || !current} onClick={() => void deploy()}>
-              Triển khai
-            </button>
+            )}
+            {mode === 'draft' && (
+              <button type="button" class="lt-button" disabled={busy || !current} onClick={() => void deploy()}>
+                Triển khai
+              </button>
+            )}
+          </div>
+          {shown === 'diagram' && bannerBar}
+          <div class="lt-d-canvas-wrap">
+            <div ref={canvasRef} class="lt-d-canvas" hidden={mode !== 'draft'} data-testid="modeler" />
+            <div ref={viewerRef} class="lt-d-canvas" hidden={mode === 'draft'} data-testid="viewer" />
+          </div>
+          {mode === 'draft' && <ProblemsPanel reports={reports} onPick={(r) => modeler.current.get('linting').showError(r)} />}
+        </div>
+        <div class="lt-d-panel" id="lt-d-panel-forms" role="tabpanel" aria-labelledby="lt-d-tab-forms" hidden={shown !== 'forms'}>
+          {current && (
+            <FormsTab active={shown === 'forms'} processId={current.processId} revision={revision} modeler={modeler.current} onBanner={setBanner}>
+              {shown === 'forms' && bannerBar}
+            </FormsTab>
           )}
         </div>
-        <BannerBar banner={banner} onClose={() => setBanner(null)} />
-        <div class="lt-d-canvas-wrap">
-          <div ref={canvasRef} class="lt-d-canvas" hidden={mode !== 'draft'} data-testid="modeler" />
-          <div ref={viewerRef} class="lt-d-canvas" hidden={mode === 'draft'} data-testid="viewer" />
-        </div>
-        {mode === 'draft' && <ProblemsPanel reports={reports} onPick={(r) => modeler.current.get('linting').showError(r)} />}
       </section>
-      <aside class="lt-d-side">
+      <aside class="lt-d-side" hidden={shown === 'forms'}>
         <div class="lt-d-tabs" role="tablist">
           {mode === 'draft' && <TabButton id="properties" tab={tab} set={setTab} label="Thuộc tính" />}
           {mode === 'view' && <TabButton id="details" tab={tab} set={setTab} label="Chi tiết" />}

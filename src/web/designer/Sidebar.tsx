@@ -31,6 +31,8 @@ export function Sidebar(props: {
   onView(group: ProcessGroup, version: ProcessDefinition): void;
   onNew(id: string, name: string): void;
   onFile(file: File): void;
+  /** The forms tab is open: it has the whole width. */
+  hidden?: boolean;
 }) {
   const [expanded, setExpanded] = useState<string | null>(props.currentId);
   const [creating, setCreating] = useState(false);
@@ -39,7 +41,7 @@ export function Sidebar(props: {
   const idProblem = newId && !ID_PATTERN.test(newId) ? 'Mã chỉ gồm chữ không dấu, số, dấu chấm, gạch; bắt đầu bằng chữ' : '';
 
   return (
-    <aside class="lt-d-sidebar" aria-label="Danh sách quy trình">
+    <aside class="lt-d-sidebar" aria-label="Danh sách quy trình" hidden={props.hidden}>
       <div class="lt-d-sidebar-actions">
         <button type="button" class="lt-button" onClick={() => setCreating(!creating)}>
           + Quy trình mới
