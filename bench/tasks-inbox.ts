@@ -9,7 +9,8 @@
  * `--open` open tasks of the agency `ca.bench` (10 % claimed by one of 20 officers, due dates
  * spread from 200 hours ago to 1,800 hours ahead, three procedures), `--done` completed tasks of
  * the same agency and `--others` open tasks of 50 other agencies, all in bulk
- * (generate_series), then VACUUM ANALYZE — what autovacuum leaves behind in production.
+ * (generate_series), then VACUUM ANALYZE — what autovacuum leaves behind in production
+ * (bench/support/inbox-fixture.ts, shared with bench/inbox-render.ts).
  *
  * Then, for each scenario, `--requests` sequential requests after `--warmup` unmeasured ones:
  * `GET /api/tasks` over real HTTP (createApp: token check, query schema, TaskService, JSON) on
@@ -28,6 +29,7 @@ import { createTokenService } from '../src/http/auth.js';
 import { tasksRouter } from '../src/http/tasks.js';
 import { TaskService, type Actor, type ListFilter } from '../src/tasks/index.js';
 import { listStatements } from '../src/tasks/sql/listTasks.js';
+import { fillInbox } from './support/inbox-fixture.js';
 import { openScratchDb } from './support/scratch.js';
 
 interface Options {
@@ -85,44 +87,6 @@ const SCENARIOS: Array<{ name: string; filter: ListFilter; query: string }> = [
   { name: 'completed, latest first', filter: { state: 'completed' }, query: '?state=completed' },
 ];
 
-async function fill(db: import('../src/db/index.js').Db, o: Options): Promise<void> {
-  // The benchmark's own clock is the database's now(): due dates straddle it.
-  await db.query(
-    `insert into domain.tasks (job_key, procedure_code, bpmn_process_id, process_instance_key, element_id, element_instance_key,
-       name, agency_code, agency_kind, candidate_groups, assignee, state, due_at, created_at, claimed_at, lease_until)
-     select 1000000000::bigint + g,
-            (array['birth-registration-group', 'death-registration-group', 'construction-permit'])[1 + g % 3],
-            'bench', 2000000000::bigint + g, 'residenceRegistration', 3000000000::bigint + g, 'Đăng ký thường trú cho trẻ',
-            $1, 'cong-an-xa', array['cong-an-xa'],
-            case when g % 10 = 0 then 'officer' || (g % 20) end,
-            case when g % 10 = 0 then 'claimed' else 'open' end,
-            now() + ((g::bigint * 7919) % 2000 - 200) * interval '1 hour', now() - interval '3 days',
-            case when g % 10 = 0 then now() - interval '1 day' end, now() + interval '30 days'
-       from generate_series(1, $2::int) g`,
-    [AGENCY, o.open],
-  );
-  await db.query(
-    `insert into domain.tasks (job_key, procedure_code, bpmn_process_id, process_instance_key, element_id, element_instance_key,
-       name, agency_code, agency_kind, candidate_groups, assignee, state, due_at, created_at, claimed_at, completed_at, completed_by, decision)
-     select 4000000000::bigint + g, 'birth-registration-group', 'bench', 5000000000::bigint + g, 'residenceRegistration', 6000000000::bigint + g,
-            'Đăng ký thường trú cho trẻ', $1, 'cong-an-xa', array['cong-an-xa'], 'officer' || (g % 20), 'completed',
-            now() - (g % 5000) * interval '1 hour', now() - interval '300 days', now() - interval '299 days',
-            now() - (g % 5000) * interval '1 hour', 'officer' || (g % 20), '{"outcome":"approved"}'
-       from generate_series(1, $2::int) g`,
-    [AGENCY, o.done],
-  );
-  await db.query(
-    `insert into domain.tasks (job_key, procedure_code, bpmn_process_id, process_instance_key, element_id, element_instance_key,
-       name, agency_code, agency_kind, candidate_groups, state, due_at, created_at, lease_until)
-     select 7000000000::bigint + g, 'birth-registration-group', 'bench', 8000000000::bigint + g, 'healthInsuranceCard', 9000000000::bigint + g,
-            'Cấp thẻ bảo hiểm y tế cho trẻ', 'agency-' || (g % 50), 'bhxh', array['bhxh'], 'open',
-            now() + ((g::bigint * 104729) % 2000 - 200) * interval '1 hour', now() - interval '3 days', now() + interval '30 days'
-       from generate_series(1, $1::int) g`,
-    [o.others],
-  );
-  await db.query(`vacuum analyze domain.tasks`);
-}
-
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -154,7 +118,7 @@ async function main(): Promise<void> {
         .join(', ')})`,
     );
     const t0 = Date.now();
-    await fill(db, o);
+    await fillInbox(db, { agency: AGENCY, kind: 'cong-an-xa', open: o.open, done: o.done, others: o.others });
     const { rows: counts } = await db.query<{ state: string; n: number }>(
       `select state, count(*)::int as n from domain.tasks where agency_code = $1 group by state order by state`,
       [AGENCY],
