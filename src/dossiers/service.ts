@@ -108,8 +108,9 @@ export class DossierService {
     return trace(this.deps, actor, code, opts);
   }
 
-  form(actor: Actor, code: string, no: FormNo): Promise<FormDoc> {
-    return views.dossierForm(this.deps, actor, code, no);
+  /** Form `no`; form 01 with `secret` is the receipt's copy, the secret printed (views.ts). */
+  form(actor: Actor, code: string, no: FormNo, secret?: string): Promise<FormDoc> {
+    return views.dossierForm(this.deps, actor, code, no, secret);
   }
 
   register(actor: Actor, x: { agency?: string; from: string; to: string }): Promise<FormDoc> {

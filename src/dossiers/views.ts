@@ -14,7 +14,8 @@ import { form06, form07, type ControlStep, type RegisterRow, type StepResult } f
 import { address, maskId } from './forms/format.js';
 import type { FormDoc, FormNo } from './forms/model.js';
 import { statusVi } from './lifecycle.js';
-import { applicantDossier } from './lookup.js';
+import { applicantDossier, LOOKUP_NOT_FOUND } from './lookup.js';
+import { normaliseSecret, verifySecret } from './code.js';
 import { agenciesByCode, dossiersWhere, eventsOf, findAgency, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { checkMaySee, visibleDossier, visibleSql } from './visibility.js';
@@ -145,9 +146,20 @@ export async function staffView(deps: DossierDeps, actor: Actor, code: string): 
   };
 }
 
-/** Form `no` of a dossier: 01–05 as issued (the stored copy), 06 built now. */
-export async function dossierForm(deps: DossierDeps, actor: Actor, code: string, no: FormNo): Promise<FormDoc> {
+/**
+ * Form `no` of a dossier: 01–05 as issued (the stored copy), 06 built now. Form 01 with the
+ * dossier's lookup secret (`secret`, which only the counter holds, right after the receipt: the
+ * service keeps its hash) is the receipt's own copy, the secret printed on it; a wrong secret is
+ * refused as the applicant's door refuses one.
+ */
+export async function dossierForm(deps: DossierDeps, actor: Actor, code: string, no: FormNo, secret?: string): Promise<FormDoc> {
   const d = await visibleDossier(deps.db, actor, code);
+  if (no === '01' && secret !== undefined) {
+    if (!(await verifySecret(secret, d.lookupSecretHash))) throw new NotFound(LOOKUP_NOT_FOUND);
+    const ctx = await deps.db.tx((q) => formContext(q, deps, d));
+    const s = normaliseSecret(secret);
+    return form01(ctx, { secret: `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`, lookupUrl: deps.lookupUrl });
+  }
   if (no === '06') return controlSlip(deps, d);
   if (no === '07') throw new Invalid('form 07 is the register of an agency: GET /api/registers/07?from&to&agency');
   const stored = await latestForm<FormDoc>(deps.db, code, no);

@@ -253,7 +253,9 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
           },
         ]);
       }
-      const doc = await dossiers.form(actor(req.user!), codeOf(req), no);
+      // The counter, right after a receipt, prints form 01 with the secret it was just shown.
+      const secret = no === '01' ? header(req, 'x-lookup-secret') : undefined;
+      const doc = await dossiers.form(actor(req.user!), codeOf(req), no, secret);
       if (q.format === 'html') {
         sendHtml(res, doc);
         return;

@@ -191,10 +191,17 @@ describe('Feature: the lifecycle over HTTP', () => {
   });
 
   test('Scenario: forms as JSON and HTML; an unknown form is 400; the register of the section (form 07)', async () => {
-    const code = (await receive()).body.dossier.code;
+    const received = (await receive()).body;
+    const code = received.dossier.code;
     const json = await as('counter', 'GET', `/api/dossiers/${code}/forms/01`);
     expect(json.status).toBe(200);
     expect(json.body.data.lookupSecret).toBeUndefined();
+    // The receipt's copy: with the secret the counter was just shown, it is printed on form 01; a wrong one is refused.
+    const withSecret = (secret: string) =>
+      call(url, 'GET', `/api/dossiers/${code}/forms/01?format=html`, undefined, { authorization: `Bearer ${tokens.counter}`, 'x-lookup-secret': secret });
+    const printed = await withSecret(received.lookupSecret.toLowerCase());
+    expect({ status: printed.status, hasSecret: String(printed.body).includes(received.lookupSecret) }).toEqual({ status: 200, hasSecret: true });
+    expect((await withSecret('AAAA-AAAA-AAAA')).status).toBe(404);
     const html = await as('auditor', 'GET', `/api/dossiers/${code}/forms/06?format=html`);
     expect(html.status).toBe(200);
     expect(html.body).toContain('Phiếu kiểm soát quá trình giải quyết hồ sơ');

@@ -141,9 +141,9 @@ describe('Scenario: a birth registration received at the counter, its result han
     await expect(page.textContent('[data-testid="receipt"]')).resolves.toContain('/tra-cuu');
     await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-receipt.png') });
 
-    // Form 01 opens in a new tab, for this dossier.
+    // Form 01 opens in a new tab, for this dossier, with the lookup secret printed on it.
     const [form01] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid="form01-link"]')]);
-    await form01.waitForLoadState();
+    await form01.waitForFunction((s) => document.body?.textContent?.includes(s) ?? false, secret);
     await expect(form01.content()).resolves.toContain(code);
     await form01.close();
 

@@ -1,6 +1,6 @@
 /** What the counter hands the citizen after a receipt: the code, the lookup secret, the appointment, form 01. */
 import { formatDateTime } from '../shared/format';
-import { form01Url, type ReceivedDossier } from './counter-api';
+import { printForm01, type ReceivedDossier } from './counter-api';
 
 export function Receipt({ receipt, onNext }: { receipt: ReceivedDossier; onNext: () => void }) {
   const { dossier, lookupSecret } = receipt;
@@ -20,17 +20,17 @@ export function Receipt({ receipt, onNext }: { receipt: ReceivedDossier; onNext:
             {lookupSecret}
           </code>
           <p class="lt-c-hint">
-            Người nộp cần mã hồ sơ và mã tra cứu này để tra cứu tình trạng hồ sơ tại <a href="/tra-cuu">/tra-cuu</a>. Mã tra cứu chỉ hiện một lần: bản in lại
-            giấy tiếp nhận không có mã này, hãy in hoặc ghi lại cho người nộp ngay bây giờ.
+            Người nộp cần mã hồ sơ và mã tra cứu này để tra cứu tình trạng hồ sơ tại <a href="/tra-cuu">/tra-cuu</a>. Mã tra cứu chỉ hiện một lần: giấy tiếp
+            nhận in từ đây có mã này, bản in lại sau không có — hãy in cho người nộp ngay bây giờ.
           </p>
         </dd>
         <dt>Ngày hẹn trả kết quả</dt>
         <dd data-testid="receipt-appointment">{formatDateTime(dossier.appointmentAt)}</dd>
       </dl>
       <div class="lt-c-actions">
-        <a class="lt-btn lt-btn-primary" href={form01Url(dossier.code)} target="_blank" rel="noopener" data-testid="form01-link">
+        <button type="button" class="lt-btn lt-btn-primary" onClick={() => printForm01(dossier.code, lookupSecret)} data-testid="form01-link">
           In giấy tiếp nhận (mẫu 01)
-        </a>
+        </button>
         <button type="button" class="lt-btn" onClick={() => window.print()}>
           In mã tra cứu
         </button>

@@ -68,8 +68,25 @@ export const counterApi = {
   handBack: (code: string, note?: string) => request<{ status: string }>('POST', `/api/dossiers/${enc(code)}/return`, note ? { note } : {}),
 };
 
-/** The printable form 01 of a dossier (opened in a new tab). */
+/** The printable form 01 of a dossier as issued (a reprint: without the lookup secret). */
 export const form01Url = (code: string) => `/api/dossiers/${enc(code)}/forms/01?format=html`;
+
+/**
+ * Form 01 with the lookup secret printed on it, in a new tab: the receipt's copy, which only the
+ * counter can ask for while it holds the secret (the header, never the address bar).
+ */
+export function printForm01(code: string, secret: string): void {
+  const tab = window.open('', '_blank');
+  void fetch(form01Url(code), { headers: { 'X-Lookup-Secret': secret }, credentials: 'same-origin' })
+    .then(async (res) => {
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const html = await res.text();
+      if (tab) tab.location.href = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+    })
+    .catch(() => {
+      if (tab) tab.location.href = form01Url(code); // the copy as issued, at least
+    });
+}
 
 /** The field problems of an error's details: `details` is the list itself, or `{ problems }`. */
 export function fieldProblems(details: unknown): FieldProblem[] {
