@@ -277,21 +277,33 @@ export async function finishReceipt(deps: DossierDeps, d: DossierRow, version: R
   await deps.db.tx(async (q) => {
     const now = await findDossier(q, d.code, true);
     if (!now) throw new NotFound(`dossier ${d.code} vanished`);
-    if (now.processInstanceKey && now.processInstanceKey !== instanceKey) {
-      throw new Conflict(`dossier ${d.code} already runs process instance ${now.processInstanceKey}`);
-    }
-    if (!now.processInstanceKey) await q.query(`update domain.dossiers set process_instance_key = $2 where code = $1`, [d.code, instanceKey]);
-    const { rows } = await q.query(`select 1 from domain.sla_clocks where dossier_code = $1 and kind = 'dossier' limit 1`, [d.code]);
-    if (!rows.length) {
-      await deps.sla.startDossierClock(q, {
-        dossierCode: d.code,
-        limit: { value: version.totalLimit.value, unit: version.totalLimit.unit },
-        startedAt: d.receivedAt,
-        cutOff: version.cutOff ?? undefined,
-      });
-    }
-    await journalFinish(q, d.code, 'received', new Date(deps.clock.now()), { key: instanceKey });
+    await linkInstance(deps, q, now, version, instanceKey);
   });
+}
+
+/**
+ * T2's work in the caller's transaction (the dossier row locked): the instance linked, the
+ * dossier clock started from the receipt, the journal closed. Also run by the inbox hook when
+ * the dossier's first task arrives before T2 did (a crash between E and T2), so the dossier's
+ * clock runs from then on rather than from the reconciler's pass minutes later.
+ */
+export async function linkInstance(deps: DossierDeps, q: Queryable, d: DossierRow, version: RuleVersion, instanceKey: string): Promise<void> {
+  if (d.processInstanceKey && d.processInstanceKey !== instanceKey) {
+    throw new Conflict(`dossier ${d.code} already runs process instance ${d.processInstanceKey}`);
+  }
+  if (!d.processInstanceKey) await q.query(`update domain.dossiers set process_instance_key = $2 where code = $1`, [d.code, instanceKey]);
+  const { rows } = await q.query(`select 1 from domain.sla_clocks where dossier_code = $1 and kind = 'dossier' limit 1`, [d.code]);
+  if (!rows.length) {
+    await deps.sla.startDossierClock(q, {
+      dossierCode: d.code,
+      limit: { value: version.totalLimit.value, unit: version.totalLimit.unit },
+      startedAt: d.receivedAt,
+      cutOff: version.cutOff ?? undefined,
+    });
+    // Linked only after the agencies finished (recovery of an old receipt): judged when they did.
+    if (d.doneAt) await deps.sla.stopDossier(q, d.code, d.doneAt);
+  }
+  await journalFinish(q, d.code, 'received', new Date(deps.clock.now()), { key: instanceKey });
 }
 
 /** T3: the process did not start, so the receipt did not happen; the journal and the audit log keep why. */
@@ -331,20 +343,21 @@ export async function recoverIntakes(deps: DossierDeps, graceMs: number, limit =
         continue;
       }
       const { procedure, version } = versionOf(deps.catalog, d);
-      if (!d.processInstanceKey && !OPEN.includes(d.status)) {
-        // Refused or stopped before its process ever started: there is nothing left to start.
-        await deps.db.tx((q) => journalFinish(q, code, 'received', new Date(deps.clock.now())));
-        done++;
-        continue;
-      }
       let key = d.processInstanceKey;
       if (!key) {
         const { rows } = await deps.db.query<{ key: string }>(
           `select process_instance_key::text as key from domain.tasks where dossier_code = $1 order by id limit 1`,
           [code],
         );
-        key = rows[0]?.key ?? (await startProcess(deps, procedure, version, d));
+        key = rows[0]?.key ?? null;
       }
+      if (!key && !OPEN.includes(d.status)) {
+        // Refused or stopped before its process ever started: there is nothing left to start.
+        await deps.db.tx((q) => journalFinish(q, code, 'received', new Date(deps.clock.now())));
+        done++;
+        continue;
+      }
+      key ??= await startProcess(deps, procedure, version, d);
       await finishReceipt(deps, d, version, key);
       done++;
     } catch (e) {

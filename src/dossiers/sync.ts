@@ -26,7 +26,7 @@ import { recordReturn } from './return.js';
 import { processOf, returnStep, versionOf, type DossierDeps } from './context.js';
 import { form05 } from './forms/build.js';
 import { can, OPEN, type DossierStatus } from './lifecycle.js';
-import { recoverIntakes } from './receipt.js';
+import { linkInstance, recoverIntakes } from './receipt.js';
 import { dossiersWhere, findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 
@@ -39,6 +39,9 @@ export async function onTaskCreated(deps: DossierDeps, q: Queryable, task: TaskR
   const d = await findDossier(q, task.dossierCode, true);
   if (!d) return;
   const { version } = versionOf(deps.catalog, d);
+  // The receipt's T2 has not linked the instance yet (a crash between the engine and T2): the
+  // dossier's first task says which instance is its own (receipt.ts, as recoverIntakes reads it).
+  if (!d.processInstanceKey && task.processInstanceKey) await linkInstance(deps, q, d, version, task.processInstanceKey);
   const back = returnStep(version);
   const at = new Date(task.createdAt);
   const actor: Actor = { ...INBOX, agencyCode: task.agencyCode };

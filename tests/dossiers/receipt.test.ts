@@ -204,7 +204,28 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     expect((await h.receive(BIRTH)).dossier.code).toBe('MOT-CUA-XA-HOA-BINH-260105-0002');
   });
 
-  test('Scenario: linking the process fails after it started → form 01 is still given; reconcile finishes the receipt later', async () => {
+  const brokenLink = () =>
+    new DossierService({
+      ...h.dossiers.deps,
+      sla: new Proxy(h.sla, {
+        get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
+      }),
+    });
+
+  test("Scenario: linking the process fails after it started → the dossier's first task links it, in the inbox's transaction, the clock from the receipt", async () => {
+    const r = await brokenLink().receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });
+    expect(r.dossier.processInstanceKey).toBeNull();
+    await h.inbox(); // the first step reaches its inbox: the hook links the instance
+    const d = await h.dossier(r.dossier.code);
+    expect(d.processInstanceKey).toBe((await h.db.query(`select key::text from engine.process_instances`)).rows[0].key);
+    expect((await h.db.query(`select state from domain.dossier_intakes`)).rows[0].state).toBe('received');
+    expect((await h.sla.clocks(h.db, d.code))[0]).toMatchObject({ kind: 'dossier', state: 'running', startedAt: d.receivedAt });
+    h.clock.advance(10 * 60_000);
+    expect((await h.dossiers.reconcile()).recovered).toBe(0);
+  });
+
+  test('Scenario: linking the process fails after it started and the inbox hook is not there → form 01 is still given; reconcile finishes the receipt later', async () => {
+    h.hook(false);
     const broken = new DossierService({
       ...h.dossiers.deps,
       sla: new Proxy(h.sla, {
