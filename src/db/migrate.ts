@@ -22,6 +22,7 @@ import * as m015 from './migrations/015_calendar_seed_versions.js';
 import * as m016 from './migrations/016_accounts.js';
 import * as m017 from './migrations/017_user_task_hints.js';
 import * as m018 from './migrations/018_lookup_throttle.js';
+import * as m019 from './migrations/019_receipt_idempotency.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '016_accounts': m016,
   '017_user_task_hints': m017,
   '018_lookup_throttle': m018,
+  '019_receipt_idempotency': m019,
 };
 
 const source: Knex.MigrationSource<string> = {

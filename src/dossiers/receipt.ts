@@ -27,30 +27,16 @@
  * task, whatever the order in which workers run.
  */
 import { appendAudit } from '../audit/index.js';
-import type { Queryable } from '../db/index.js';
-import type { Variables } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
-import { ruleVersionAt, type LoadedProcedure, type RuleVersion } from '../procedures/index.js';
+import { ruleVersionAt, type RuleVersion } from '../procedures/index.js';
 import { hashSecret, newLookupSecret, nextDossierCode } from './code.js';
 import { checkMayAct, offsetsOf, RETURN_STEP, returnStep, versionOf, type DossierDeps } from './context.js';
-import { dueDatesVariable, isoVn } from './due-dates.js';
-import { form01 } from './forms/build.js';
-import { OPEN } from './lifecycle.js';
+import { dueDatesVariable } from './due-dates.js';
 import type { FormDoc } from './forms/model.js';
 import type { Intake } from './intake/validate.js';
-import {
-  agenciesByCode,
-  findAgency,
-  findDossier,
-  fullNames,
-  insertDossier,
-  insertEvent,
-  insertForm,
-  journalFinish,
-  journalStart,
-  staleIntakes,
-} from './store.js';
-import type { Actor, AgencyRow, Channel, DossierData, DossierRow } from './types.js';
+import { buildForm01, finishReceipt, recoverIntake, startProcess } from './receipt-steps.js';
+import { findAgency, findDossier, insertDossier, insertEvent, insertForm, intakeByKey, journalFinish, journalStart, type KeyedIntake } from './store.js';
+import type { Actor, Channel, DossierData, DossierRow } from './types.js';
 
 export interface ReceiveRequest {
   procedureCode: string;
@@ -58,6 +44,11 @@ export interface ReceiveRequest {
   /** The one-stop section receiving it; default: the counter officer's own agency. */
   receivingAgency?: string;
   intake: unknown;
+  /**
+   * The caller's key for this receipt (HTTP `Idempotency-Key`): a request sent again with the same
+   * key, at the same section, gets the dossier the first one received — not a second dossier.
+   */
+  idempotencyKey?: string;
 }
 
 export interface Receipt {
@@ -65,6 +56,12 @@ export interface Receipt {
   /** Form 01 as printed for the applicant: the only place the lookup secret ever appears. */
   form01: FormDoc;
   lookupSecret: string;
+  /**
+   * The key named a receipt made before: this is that dossier (its receipt finished if it had
+   * been interrupted), with a new lookup secret — the first answer never reached the caller, or
+   * its secret is void now.
+   */
+  repeated?: boolean;
 }
 
 /** Who receives when nobody is signed in: the public portal (online filing). */
@@ -114,6 +111,11 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
   }
 
   deps.intake.check(procedure.code, version, req.intake, { receivedAt: at });
+  const key = req.idempotencyKey;
+  if (key !== undefined) {
+    const prior = await intakeByKey(deps.db, agency.code, key);
+    if (prior) return repeatReceipt(deps, who, prior, procedure.code);
+  }
   const { applicant, ...rest } = req.intake as Intake;
 
   const cutOff = version.cutOff ?? undefined;
@@ -134,52 +136,60 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
   const secretHash = await hashSecret(secret);
 
   // ---- T1 ----
-  const dossier = await deps.db.tx(async (q) => {
-    const code = await nextDossierCode(q, agency, at);
-    await journalStart(q, { code, procedureCode: procedure.code, agency: agency.code, at });
-    await insertDossier(q, {
-      code,
-      procedureCode: procedure.code,
-      ruleVersion: version.version,
-      channel: req.channel,
-      receivingAgency: agency,
-      applicant,
-      data,
-      lookupSecretHash: secretHash,
-      receivedAt: at,
-      receivedBy: actor ? actor.username : null,
-      appointmentAt,
-    });
-    await insertEvent(q, {
-      code,
-      at,
-      from: null,
-      to: 'received',
-      actor: who,
-      reason: null,
-      payload: { channel: req.channel, ruleVersion: version.version, appointmentAt: appointmentAt.toISOString() },
-    });
-    const d = (await findDossier(q, code))!;
-    const form = await buildForm01(q, deps, d, procedure, version, agency);
-    await insertForm(q, { code, form: '01', at, by: who.username, data: form });
-    await appendAudit(q, {
-      actor: who.username,
-      role: who.role,
-      agency: agency.code,
-      dossierCode: code,
-      action: 'dossier.received',
-      at,
-      // No personal data here: the audit log is append-only and cannot be erased.
-      payload: {
+  let dossier: DossierRow;
+  try {
+    dossier = await deps.db.tx(async (q) => {
+      const code = await nextDossierCode(q, agency, at);
+      await journalStart(q, { code, procedureCode: procedure.code, agency: agency.code, at, idempotencyKey: key });
+      await insertDossier(q, {
+        code,
         procedureCode: procedure.code,
         ruleVersion: version.version,
         channel: req.channel,
-        appointmentAt: appointmentAt.toISOString(),
-        documents: rest.documents.map((x) => x.code),
-      },
+        receivingAgency: agency,
+        applicant,
+        data,
+        lookupSecretHash: secretHash,
+        receivedAt: at,
+        receivedBy: actor ? actor.username : null,
+        appointmentAt,
+      });
+      await insertEvent(q, {
+        code,
+        at,
+        from: null,
+        to: 'received',
+        actor: who,
+        reason: null,
+        payload: { channel: req.channel, ruleVersion: version.version, appointmentAt: appointmentAt.toISOString() },
+      });
+      const d = (await findDossier(q, code))!;
+      const form = await buildForm01(q, deps, d, procedure, version, agency);
+      await insertForm(q, { code, form: '01', at, by: who.username, data: form });
+      await appendAudit(q, {
+        actor: who.username,
+        role: who.role,
+        agency: agency.code,
+        dossierCode: code,
+        action: 'dossier.received',
+        at,
+        // No personal data here: the audit log is append-only and cannot be erased.
+        payload: {
+          procedureCode: procedure.code,
+          ruleVersion: version.version,
+          channel: req.channel,
+          appointmentAt: appointmentAt.toISOString(),
+          documents: rest.documents.map((x) => x.code),
+        },
+      });
+      return d;
     });
-    return d;
-  });
+  } catch (e) {
+    // The same key sent twice at once: the other request's T1 won; this one answers with its dossier.
+    const prior = key !== undefined && isUniqueViolation(e) ? await intakeByKey(deps.db, agency.code, key) : undefined;
+    if (prior) return repeatReceipt(deps, who, prior, procedure.code);
+    throw e;
+  }
 
   // ---- E ----
   let instanceKey: string;
@@ -205,107 +215,6 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
   return { dossier: now, form01: printed, lookupSecret: secret };
 }
 
-async function buildForm01(
-  q: Queryable,
-  deps: DossierDeps,
-  d: DossierRow,
-  procedure: LoadedProcedure,
-  version: RuleVersion,
-  agency: AgencyRow,
-  secret?: string,
-): Promise<FormDoc> {
-  const parents = await agenciesByCode(q, agency.parentCode ? [agency.parentCode] : []);
-  const names = await fullNames(q, [d.receivedBy]);
-  return form01(
-    { dossier: d, procedure, version, agency, parent: agency.parentCode ? parents.get(agency.parentCode) : undefined, names },
-    { secret, lookupUrl: deps.lookupUrl },
-  );
-}
-
-/** The variables the process expects from the dossier (processes/README.md; `providedBy: dossier`). */
-export function processVariables(version: RuleVersion, d: Pick<DossierRow, 'code' | 'applicant' | 'appointmentAt' | 'data'>): Variables {
-  const v: Variables = {
-    dossierCode: d.code,
-    dueDates: d.data.dueDates,
-    applicantName: d.applicant.fullName,
-    appointmentAt: isoVn(d.appointmentAt),
-  };
-  for (const pv of version.process.variables) {
-    if (pv.providedBy !== 'dossier' || pv.name in v) continue;
-    const fromIntake = (d.data.intake as Record<string, unknown>)[pv.name];
-    if (fromIntake !== undefined) {
-      v[pv.name] = fromIntake;
-      continue;
-    }
-    const threshold = (version.thresholds ?? []).find((t) => t.code === pv.name);
-    if (threshold && pv.type === 'duration') {
-      const unit = { calendar_days: 'D', months: 'M', years: 'Y' }[threshold.unit as string];
-      if (unit) {
-        v[pv.name] = `P${threshold.value}${unit}`;
-        continue;
-      }
-    }
-    if (pv.required) throw new Error(`${version.process.bpmnProcessId} ${version.version}: the dossier cannot provide the required variable '${pv.name}'`);
-  }
-  return v;
-}
-
-/**
- * Creates the process instance of the dossier's own rule version: the definition deployed from
- * the version's BPMN file (newest deployment of that file), or the latest of the process id
- * when the engine's read side is not at hand.
- */
-export async function startProcess(deps: DossierDeps, procedure: LoadedProcedure, version: RuleVersion, d: DossierRow): Promise<string> {
-  const variables = processVariables(version, d);
-  let processDefinitionKey: string | undefined;
-  if (deps.queries) {
-    const found = await deps.queries.searchProcessDefinitions({
-      filter: { processDefinitionId: version.process.bpmnProcessId, resourceName: `${procedure.code}/${version.process.file}` },
-      sort: [{ field: 'version', order: 'DESC' }],
-      page: { limit: 1 },
-    });
-    processDefinitionKey = found.items[0]?.processDefinitionKey;
-  }
-  const created = await deps.engine.createProcessInstance(
-    processDefinitionKey ? { processDefinitionKey, variables } : { bpmnProcessId: version.process.bpmnProcessId, variables },
-  );
-  return created.processInstanceKey;
-}
-
-/** T2: links the instance, starts the dossier SLA clock, closes the journal entry. Idempotent. */
-export async function finishReceipt(deps: DossierDeps, d: DossierRow, version: RuleVersion, instanceKey: string): Promise<void> {
-  await deps.db.tx(async (q) => {
-    const now = await findDossier(q, d.code, true);
-    if (!now) throw new NotFound(`dossier ${d.code} vanished`);
-    await linkInstance(deps, q, now, version, instanceKey);
-  });
-}
-
-/**
- * T2's work in the caller's transaction (the dossier row locked): the instance linked, the
- * dossier clock started from the receipt, the journal closed. Also run by the inbox hook when
- * the dossier's first task arrives before T2 did (a crash between E and T2), so the dossier's
- * clock runs from then on rather than from the reconciler's pass minutes later.
- */
-export async function linkInstance(deps: DossierDeps, q: Queryable, d: DossierRow, version: RuleVersion, instanceKey: string): Promise<void> {
-  if (d.processInstanceKey && d.processInstanceKey !== instanceKey) {
-    throw new Conflict(`dossier ${d.code} already runs process instance ${d.processInstanceKey}`);
-  }
-  if (!d.processInstanceKey) await q.query(`update domain.dossiers set process_instance_key = $2 where code = $1`, [d.code, instanceKey]);
-  const { rows } = await q.query(`select 1 from domain.sla_clocks where dossier_code = $1 and kind = 'dossier' limit 1`, [d.code]);
-  if (!rows.length) {
-    await deps.sla.startDossierClock(q, {
-      dossierCode: d.code,
-      limit: { value: version.totalLimit.value, unit: version.totalLimit.unit },
-      startedAt: d.receivedAt,
-      cutOff: version.cutOff ?? undefined,
-    });
-    // Linked only after the agencies finished (recovery of an old receipt): judged when they did.
-    if (d.doneAt) await deps.sla.stopDossier(q, d.code, d.doneAt);
-  }
-  await journalFinish(q, d.code, 'received', new Date(deps.clock.now()), { key: instanceKey });
-}
-
 /** T3: the process did not start, so the receipt did not happen; the journal and the audit log keep why. */
 async function undoReceipt(deps: DossierDeps, d: DossierRow, who: Actor, cause: unknown): Promise<void> {
   const at = new Date(deps.clock.now());
@@ -328,43 +237,46 @@ async function undoReceipt(deps: DossierDeps, d: DossierRow, who: Actor, cause: 
 }
 
 /**
- * Finishes receipts left 'starting' for longer than `graceMs` (a crash between the engine
- * command and T2): adopts the instance its first inbox task names, or starts the process.
+ * A receipt sent again under its idempotency key: the dossier the first request received, its
+ * receipt finished now if it was interrupted, with a new lookup secret (the first answer's, if it
+ * ever arrived, is void) and form 01 printed with it. Another procedure under the same key is a
+ * Conflict: a key names one receipt.
  */
-export async function recoverIntakes(deps: DossierDeps, graceMs: number, limit = 100): Promise<number> {
-  const before = new Date(deps.clock.now() - graceMs);
-  let done = 0;
-  for (const { code } of await staleIntakes(deps.db, before, limit)) {
-    try {
-      const d = await findDossier(deps.db, code);
-      if (!d) {
-        // T1 never committed its dossier or T3 removed it: nothing was received.
-        await deps.db.tx((q) => journalFinish(q, code, 'failed', new Date(deps.clock.now()), { error: 'no dossier row (receipt interrupted)' }));
-        continue;
-      }
-      const { procedure, version } = versionOf(deps.catalog, d);
-      let key = d.processInstanceKey;
-      if (!key) {
-        const { rows } = await deps.db.query<{ key: string }>(
-          `select process_instance_key::text as key from domain.tasks where dossier_code = $1 order by id limit 1`,
-          [code],
-        );
-        key = rows[0]?.key ?? null;
-      }
-      if (!key && !OPEN.includes(d.status)) {
-        // Refused or stopped before its process ever started: there is nothing left to start.
-        await deps.db.tx((q) => journalFinish(q, code, 'received', new Date(deps.clock.now())));
-        done++;
-        continue;
-      }
-      key ??= await startProcess(deps, procedure, version, d);
-      await finishReceipt(deps, d, version, key);
-      done++;
-    } catch (e) {
-      deps.log.warn({ err: e, dossierCode: code }, 'could not recover a receipt; will retry');
-    }
+async function repeatReceipt(deps: DossierDeps, who: Actor, prior: KeyedIntake, procedureCode: string): Promise<Receipt> {
+  if (prior.procedureCode !== procedureCode) {
+    throw new Conflict(
+      `khóa Idempotency-Key đã dùng cho hồ sơ ${prior.code} của thủ tục khác (the Idempotency-Key already names a receipt of another procedure)`,
+      { dossierCode: prior.code },
+    );
   }
-  return done;
+  // Interrupted: finished now if its process is known (its first task), never started twice.
+  if (prior.state === 'starting') await recoverIntake(deps, prior.code, { start: false });
+  const found = await findDossier(deps.db, prior.code);
+  if (!found) throw new Conflict(`hồ sơ ${prior.code} chưa tiếp nhận xong; hãy gửi lại (the first receipt is still being undone; send it again)`);
+  const { procedure, version } = versionOf(deps.catalog, found);
+  const agency = (await findAgency(deps.db, found.receivingAgency))!;
+  const secret = newLookupSecret();
+  const secretHash = await hashSecret(secret);
+  const at = new Date(deps.clock.now());
+  const printed = await deps.db.tx(async (q) => {
+    await q.query(`update domain.dossiers set lookup_secret_hash = $2 where code = $1`, [found.code, secretHash]);
+    await appendAudit(q, {
+      actor: who.username,
+      role: who.role,
+      agency: found.receivingAgency,
+      dossierCode: found.code,
+      action: 'dossier.receipt_repeated',
+      at,
+      payload: { note: 'gửi lại cùng Idempotency-Key: cùng hồ sơ, mã tra cứu mới' },
+    });
+    return buildForm01(q, deps, found, procedure, version, agency, secret);
+  });
+  return { dossier: (await findDossier(deps.db, found.code)) ?? found, form01: printed, lookupSecret: secret, repeated: true };
+}
+
+/** PostgreSQL's unique_violation, from pg or PGlite. */
+function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === '23505';
 }
 
 function bad(path: string, vi: string, en: string): Invalid {

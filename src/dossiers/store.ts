@@ -160,11 +160,34 @@ export async function fullNames(q: Queryable, usernames: (string | null | undefi
 
 // ---- the intake journal -----------------------------------------------------------------------
 
-export async function journalStart(q: Queryable, j: { code: string; procedureCode: string; agency: string; at: Date }): Promise<void> {
+export async function journalStart(q: Queryable, j: { code: string; procedureCode: string; agency: string; at: Date; idempotencyKey?: string }): Promise<void> {
   await q.query(
-    `insert into domain.dossier_intakes (code, procedure_code, receiving_agency, state, created_at) values ($1, $2, $3, 'starting', $4::timestamptz)`,
-    [j.code, j.procedureCode, j.agency, j.at.toISOString()],
+    `insert into domain.dossier_intakes (code, procedure_code, receiving_agency, state, created_at, idempotency_key)
+     values ($1, $2, $3, 'starting', $4::timestamptz, $5)`,
+    [j.code, j.procedureCode, j.agency, j.at.toISOString(), j.idempotencyKey ?? null],
   );
+}
+
+export interface KeyedIntake {
+  code: string;
+  procedureCode: string;
+  state: 'starting' | 'received' | 'failed';
+}
+
+/**
+ * The receipt a section made under an idempotency key, if any. One whose process never started
+ * (failed: undone, nothing received) gives its key back, so the retry receives anew.
+ */
+export async function intakeByKey(q: Queryable, agency: string, key: string): Promise<KeyedIntake | undefined> {
+  await q.query(`update domain.dossier_intakes set idempotency_key = null where receiving_agency = $1 and idempotency_key = $2 and state = 'failed'`, [
+    agency,
+    key,
+  ]);
+  const { rows } = await q.query<KeyedIntake>(
+    `select code, procedure_code as "procedureCode", state from domain.dossier_intakes where receiving_agency = $1 and idempotency_key = $2`,
+    [agency, key],
+  );
+  return rows[0];
 }
 
 export async function journalFinish(

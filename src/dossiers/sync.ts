@@ -26,7 +26,7 @@ import { recordReturn } from './return.js';
 import { processOf, returnStep, versionOf, type DossierDeps } from './context.js';
 import { form05 } from './forms/build.js';
 import { can, OPEN, type DossierStatus } from './lifecycle.js';
-import { linkInstance, recoverIntakes } from './receipt.js';
+import { linkInstance, recoverIntakes } from './receipt-steps.js';
 import { dossiersWhere, findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 

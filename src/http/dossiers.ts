@@ -85,6 +85,8 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     publicRoute(),
     describeRoute({
       summary: 'Tiếp nhận hồ sơ (receive a dossier): counter staff, or the public for the online channel; answers form 01 with the lookup secret',
+      description:
+        'Send an `Idempotency-Key` header (e.g. a UUID per receipt): sent again with the same key at the same section, the request answers 200 with the dossier the first one received (its receipt finished if it was interrupted) and a new lookup secret, never a second dossier; the same key with another procedure is a 409.',
     }),
     body('dossier-receive'),
     async (req, res) => {
@@ -99,10 +101,12 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
           'hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa tiếp nhận: cần đăng nhập (sign in to receive counter or postal dossiers)',
         );
       }
-      const r = await dossiers.receive(user ? actor(user) : undefined, input);
-      res.status(201).location(`/api/dossiers/${encodeURIComponent(r.dossier.code)}`);
+      const r = await dossiers.receive(user ? actor(user) : undefined, { ...input, idempotencyKey: idempotencyKey(req) });
+      // 200 for a receipt sent again under its key: the same dossier, not a new one.
+      const status = r.repeated ? 200 : 201;
+      res.status(status).location(`/api/dossiers/${encodeURIComponent(r.dossier.code)}`);
       if (q.format === 'html') {
-        sendHtml(res, r.form01, 201);
+        sendHtml(res, r.form01, status);
         return;
       }
       res.json({ dossier: summary(r.dossier), lookupSecret: r.lookupSecret, form01: r.form01 });
@@ -347,6 +351,18 @@ async function throttled<T>(res: Response, p: Promise<T>): Promise<T> {
     if (wait) res.setHeader('Retry-After', String(wait));
     throw e;
   }
+}
+
+/** `Idempotency-Key`: 1–200 visible ASCII characters (a UUID, say); a 400 names the header otherwise. */
+function idempotencyKey(req: Request): string | undefined {
+  const v = header(req, 'idempotency-key');
+  if (v === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(v)) {
+    throw new Invalid('Idempotency-Key phải có 1–200 ký tự ASCII nhìn thấy được (the Idempotency-Key header must be 1-200 visible ASCII characters)', [
+      { parameter: 'Idempotency-Key', ...problem('/Idempotency-Key', 'phải có 1–200 ký tự ASCII nhìn thấy được', 'must be 1-200 visible ASCII characters') },
+    ]);
+  }
+  return v;
 }
 
 function header(req: Request, name: string): string | undefined {

@@ -64,6 +64,29 @@ describe('Feature: receiving over HTTP', () => {
     expect(r.body.form01).toMatchObject({ form: '01', data: { lookupSecret: r.body.lookupSecret } });
   });
 
+  test('Scenario: sent again with its Idempotency-Key → 200, the same dossier and its Location; a malformed key → 400 naming the header', async () => {
+    const post = (key: string) =>
+      call(
+        url,
+        'POST',
+        '/api/dossiers',
+        { procedureCode: 'birth-registration-group', channel: 'counter', intake: birthIntake() },
+        {
+          authorization: `Bearer ${tokens.counter}`,
+          'idempotency-key': key,
+        },
+      );
+    const key = `quay-1-${Date.now()}`;
+    const first = await post(key);
+    const again = await post(key);
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body.dossier.code).toBe(first.body.dossier.code);
+    expect(again.headers.get('location')).toBe(`/api/dossiers/${encodeURIComponent(first.body.dossier.code)}`);
+    const bad = await post('two words');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('Idempotency-Key');
+  });
+
   test('Scenario: ?format=html answers form 01 as a printable page', async () => {
     const r = await as('counter', 'POST', '/api/dossiers?format=html', {
       procedureCode: 'birth-registration-group',

@@ -183,6 +183,59 @@ describe('Feature: a receipt is refused before anything is written', () => {
   });
 });
 
+describe('Feature: a receipt sent again under its Idempotency-Key is not a second dossier', () => {
+  const send = (key: string, procedureCode = BIRTH) =>
+    h.dossiers.receive(STAFF.counter, {
+      procedureCode,
+      channel: 'counter',
+      intake: procedureCode === BIRTH ? birthIntake() : deathIntake(),
+      idempotencyKey: key,
+    });
+  const dossiers = async () => (await h.db.query(`select count(*)::int as n from domain.dossiers`)).rows[0].n;
+
+  test('Scenario: the answer was lost and the counter sends it again → the same dossier, a new lookup secret (the first void), one process', async () => {
+    const first = await send('k-1');
+    const again = await send('k-1');
+    expect(again).toMatchObject({ repeated: true, dossier: { code: first.dossier.code, processInstanceKey: first.dossier.processInstanceKey } });
+    expect(again.lookupSecret).not.toBe(first.lookupSecret);
+    expect((again.form01.data as any).lookupSecret).toBe(again.lookupSecret);
+    expect(await dossiers()).toBe(1);
+    expect((await h.db.query(`select count(*)::int as n from engine.process_instances`)).rows[0].n).toBe(1);
+    const hash = (await h.dossier(first.dossier.code)).lookupSecretHash;
+    expect(await verifyPassword(normaliseSecret(again.lookupSecret), hash)).toBe(true);
+    expect(await verifyPassword(normaliseSecret(first.lookupSecret), hash)).toBe(false);
+    // Another key is another dossier; the same key for another procedure is refused.
+    expect((await send('k-2')).dossier.code).not.toBe(first.dossier.code);
+    expect((await rejection(send('k-1', 'death-registration-group'))).name).toBe('Conflict');
+    expect(await dossiers()).toBe(2);
+  });
+
+  test('Scenario: the same key twice at once → one dossier, both answers name it', async () => {
+    const [a, b] = await Promise.all([send('k-3'), send('k-3')]);
+    expect(a.dossier.code).toBe(b.dossier.code);
+    expect([a.repeated ?? false, b.repeated ?? false].sort()).toEqual([false, true]);
+    expect(await dossiers()).toBe(1);
+  });
+
+  test('Scenario: the first receipt was interrupted before its process was linked → sending it again gives that dossier, and starts no second process', async () => {
+    const broken = new DossierService({
+      ...h.dossiers.deps,
+      sla: new Proxy(h.sla, {
+        get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
+      }),
+    });
+    const first = await broken.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake(), idempotencyKey: 'k-4' });
+    expect(first.dossier.processInstanceKey).toBeNull();
+    const again = await send('k-4');
+    expect(again.dossier.code).toBe(first.dossier.code);
+    expect((await h.db.query(`select count(*)::int as n from engine.process_instances`)).rows[0].n).toBe(1);
+    // Its first task links the process the first request started.
+    await h.inbox();
+    expect((await h.dossier(first.dossier.code)).processInstanceKey).toBe((await h.db.query(`select key::text from engine.process_instances`)).rows[0].key);
+    expect((await h.db.query(`select state from domain.dossier_intakes`)).rows[0].state).toBe('received');
+  });
+});
+
 describe('Feature: no orphan survives a failure between the dossier and its process', () => {
   test('Scenario: the engine refuses to start the process → the receipt is undone, the journal and the audit log say why, the code is not reused', async () => {
     const failing = new DossierService({

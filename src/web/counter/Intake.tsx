@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
-import { counterApi, fieldProblems, messageOf, type FieldProblem, type ProcedureItem, type ReceivedDossier } from './counter-api';
+import { counterApi, fieldProblems, messageOf, newReceiptKey, type FieldProblem, type ProcedureItem, type ReceivedDossier } from './counter-api';
 import { ErrorSummary } from './ErrorSummary';
 import { drawnPaths, placeProblems, problemsByPath } from './problems';
 import { Receipt } from './Receipt';
@@ -56,6 +56,8 @@ export function Intake() {
     first?.focus();
   }, [focusTick]);
 
+  // One key per form filled: a second press after a lost answer names the same receipt.
+  const receiptKey = useRef(newReceiptKey());
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!schema || sending) return;
@@ -68,7 +70,8 @@ export function Intake() {
     }
     setSending(true);
     try {
-      setReceipt(await counterApi.receive(code, built.intake));
+      setReceipt(await counterApi.receive(code, built.intake, receiptKey.current));
+      receiptKey.current = newReceiptKey(); // the next form is another dossier
       setProblems([]);
     } catch (err) {
       const list = err instanceof ApiError && err.status === 400 ? fieldProblems(err.details) : [];

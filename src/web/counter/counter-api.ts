@@ -62,11 +62,18 @@ const enc = encodeURIComponent;
 export const counterApi = {
   procedures: () => request<{ today: string; items: ProcedureItem[] }>('GET', '/api/procedures'),
   intakeSchema: (code: string) => request<JsonSchema>('GET', `/api/procedures/${enc(code)}/intake-schema`),
-  receive: (procedureCode: string, intake: unknown) => request<ReceivedDossier>('POST', '/api/dossiers', { procedureCode, channel: 'counter', intake }),
+  /** `key`: one per intake form filled, so pressing again after a lost answer is not a second dossier. */
+  receive: (procedureCode: string, intake: unknown, key: string) =>
+    request<ReceivedDossier>('POST', '/api/dossiers', { procedureCode, channel: 'counter', intake }, { 'Idempotency-Key': key }),
   dossier: (code: string) => request<CounterDossier>('GET', `/api/dossiers/${enc(code)}`),
   byCitizen: (citizenId: string) => request<{ items: DossierHit[]; total: number }>('GET', `/api/dossiers?citizenId=${enc(citizenId)}`),
   handBack: (code: string, note?: string) => request<{ status: string }>('POST', `/api/dossiers/${enc(code)}/return`, note ? { note } : {}),
 };
+
+/** A fresh receipt key (crypto.getRandomValues: also where randomUUID is not, on plain http). */
+export function newReceiptKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** The printable form 01 of a dossier as issued (a reprint: without the lookup secret). */
 export const form01Url = (code: string) => `/api/dossiers/${enc(code)}/forms/01?format=html`;

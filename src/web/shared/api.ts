@@ -31,8 +31,8 @@ export function toLogin(reason: 'expired' | 'signedOut' = 'expired'): void {
   location.assign(`/login?${q}`);
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { 'X-Requested-With': 'lienthong', Accept: 'application/json' };
+export async function request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { ...extraHeaders, 'X-Requested-With': 'lienthong', Accept: 'application/json' };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) {

@@ -1,0 +1,163 @@
+/**
+ * The steps of a receipt after T1 (receipt.ts): E, the dossier's process started
+ * (`startProcess`, with the variables the dossier provides); T2, the instance linked and the
+ * dossier clock started (`finishReceipt`, `linkInstance` — also run by the inbox hook when the
+ * first task comes before T2); form 01 as printed; and the recovery of receipts left 'starting'.
+ */
+import type { Queryable } from '../db/index.js';
+import type { Variables } from '../engine/port.js';
+import { Conflict, NotFound } from '../errors.js';
+import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
+import { versionOf, type DossierDeps } from './context.js';
+import { isoVn } from './due-dates.js';
+import { form01 } from './forms/build.js';
+import type { FormDoc } from './forms/model.js';
+import { OPEN } from './lifecycle.js';
+import { agenciesByCode, findDossier, fullNames, journalFinish, staleIntakes } from './store.js';
+import type { AgencyRow, DossierRow } from './types.js';
+
+export async function buildForm01(
+  q: Queryable,
+  deps: DossierDeps,
+  d: DossierRow,
+  procedure: LoadedProcedure,
+  version: RuleVersion,
+  agency: AgencyRow,
+  secret?: string,
+): Promise<FormDoc> {
+  const parents = await agenciesByCode(q, agency.parentCode ? [agency.parentCode] : []);
+  const names = await fullNames(q, [d.receivedBy]);
+  return form01(
+    { dossier: d, procedure, version, agency, parent: agency.parentCode ? parents.get(agency.parentCode) : undefined, names },
+    { secret, lookupUrl: deps.lookupUrl },
+  );
+}
+
+/** The variables the process expects from the dossier (processes/README.md; `providedBy: dossier`). */
+export function processVariables(version: RuleVersion, d: Pick<DossierRow, 'code' | 'applicant' | 'appointmentAt' | 'data'>): Variables {
+  const v: Variables = {
+    dossierCode: d.code,
+    dueDates: d.data.dueDates,
+    applicantName: d.applicant.fullName,
+    appointmentAt: isoVn(d.appointmentAt),
+  };
+  for (const pv of version.process.variables) {
+    if (pv.providedBy !== 'dossier' || pv.name in v) continue;
+    const fromIntake = (d.data.intake as Record<string, unknown>)[pv.name];
+    if (fromIntake !== undefined) {
+      v[pv.name] = fromIntake;
+      continue;
+    }
+    const threshold = (version.thresholds ?? []).find((t) => t.code === pv.name);
+    if (threshold && pv.type === 'duration') {
+      const unit = { calendar_days: 'D', months: 'M', years: 'Y' }[threshold.unit as string];
+      if (unit) {
+        v[pv.name] = `P${threshold.value}${unit}`;
+        continue;
+      }
+    }
+    if (pv.required) throw new Error(`${version.process.bpmnProcessId} ${version.version}: the dossier cannot provide the required variable '${pv.name}'`);
+  }
+  return v;
+}
+
+/**
+ * Creates the process instance of the dossier's own rule version: the definition deployed from
+ * the version's BPMN file (newest deployment of that file), or the latest of the process id
+ * when the engine's read side is not at hand.
+ */
+export async function startProcess(deps: DossierDeps, procedure: LoadedProcedure, version: RuleVersion, d: DossierRow): Promise<string> {
+  const variables = processVariables(version, d);
+  let processDefinitionKey: string | undefined;
+  if (deps.queries) {
+    const found = await deps.queries.searchProcessDefinitions({
+      filter: { processDefinitionId: version.process.bpmnProcessId, resourceName: `${procedure.code}/${version.process.file}` },
+      sort: [{ field: 'version', order: 'DESC' }],
+      page: { limit: 1 },
+    });
+    processDefinitionKey = found.items[0]?.processDefinitionKey;
+  }
+  const created = await deps.engine.createProcessInstance(
+    processDefinitionKey ? { processDefinitionKey, variables } : { bpmnProcessId: version.process.bpmnProcessId, variables },
+  );
+  return created.processInstanceKey;
+}
+
+/** T2: links the instance, starts the dossier SLA clock, closes the journal entry. Idempotent. */
+export async function finishReceipt(deps: DossierDeps, d: DossierRow, version: RuleVersion, instanceKey: string): Promise<void> {
+  await deps.db.tx(async (q) => {
+    const now = await findDossier(q, d.code, true);
+    if (!now) throw new NotFound(`dossier ${d.code} vanished`);
+    await linkInstance(deps, q, now, version, instanceKey);
+  });
+}
+
+/**
+ * T2's work in the caller's transaction (the dossier row locked): the instance linked, the
+ * dossier clock started from the receipt, the journal closed. Also run by the inbox hook when
+ * the dossier's first task arrives before T2 did (a crash between E and T2), so the dossier's
+ * clock runs from then on rather than from the reconciler's pass minutes later.
+ */
+export async function linkInstance(deps: DossierDeps, q: Queryable, d: DossierRow, version: RuleVersion, instanceKey: string): Promise<void> {
+  if (d.processInstanceKey && d.processInstanceKey !== instanceKey) {
+    throw new Conflict(`dossier ${d.code} already runs process instance ${d.processInstanceKey}`);
+  }
+  if (!d.processInstanceKey) await q.query(`update domain.dossiers set process_instance_key = $2 where code = $1`, [d.code, instanceKey]);
+  const { rows } = await q.query(`select 1 from domain.sla_clocks where dossier_code = $1 and kind = 'dossier' limit 1`, [d.code]);
+  if (!rows.length) {
+    await deps.sla.startDossierClock(q, {
+      dossierCode: d.code,
+      limit: { value: version.totalLimit.value, unit: version.totalLimit.unit },
+      startedAt: d.receivedAt,
+      cutOff: version.cutOff ?? undefined,
+    });
+    // Linked only after the agencies finished (recovery of an old receipt): judged when they did.
+    if (d.doneAt) await deps.sla.stopDossier(q, d.code, d.doneAt);
+  }
+  await journalFinish(q, d.code, 'received', new Date(deps.clock.now()), { key: instanceKey });
+}
+
+/**
+ * Finishes receipts left 'starting' for longer than `graceMs` (a crash between the engine
+ * command and T2): adopts the instance its first inbox task names, or starts the process.
+ */
+export async function recoverIntakes(deps: DossierDeps, graceMs: number, limit = 100): Promise<number> {
+  const before = new Date(deps.clock.now() - graceMs);
+  let done = 0;
+  for (const { code } of await staleIntakes(deps.db, before, limit)) {
+    try {
+      if (await recoverIntake(deps, code)) done++;
+    } catch (e) {
+      deps.log.warn({ err: e, dossierCode: code }, 'could not recover a receipt; will retry');
+    }
+  }
+  return done;
+}
+
+/** Finishes one receipt still 'starting'; false when there was no dossier (nothing was received). */
+export async function recoverIntake(deps: DossierDeps, code: string, opts: { start?: boolean } = {}): Promise<boolean> {
+  const d = await findDossier(deps.db, code);
+  if (!d) {
+    // T1 never committed its dossier or T3 removed it: nothing was received.
+    await deps.db.tx((q) => journalFinish(q, code, 'failed', new Date(deps.clock.now()), { error: 'no dossier row (receipt interrupted)' }));
+    return false;
+  }
+  const { procedure, version } = versionOf(deps.catalog, d);
+  let key = d.processInstanceKey;
+  if (!key) {
+    const { rows } = await deps.db.query<{ key: string }>(
+      `select process_instance_key::text as key from domain.tasks where dossier_code = $1 order by id limit 1`,
+      [code],
+    );
+    key = rows[0]?.key ?? null;
+  }
+  if (!key && !OPEN.includes(d.status)) {
+    // Refused or stopped before its process ever started: there is nothing left to start.
+    await deps.db.tx((q) => journalFinish(q, code, 'received', new Date(deps.clock.now())));
+    return true;
+  }
+  if (!key && opts.start === false) return false; // its process may be starting still: the first task or recovery links it
+  key ??= await startProcess(deps, procedure, version, d);
+  await finishReceipt(deps, d, version, key);
+  return true;
+}
