@@ -128,6 +128,12 @@ function DecisionForm(p: { task: Task; enabled: boolean; onDone: (t: Task) => vo
   const [problems, setProblems] = useState<Array<{ path: string; messageVi: string }>>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Claiming removes the button that had the focus: the focus goes on to the form's first field.
+  const wasEnabled = useRef(p.enabled);
+  useEffect(() => {
+    if (p.enabled && !wasEnabled.current) box.current?.querySelector<HTMLElement>('input, textarea, select')?.focus();
+    wasEnabled.current = p.enabled;
+  }, [p.enabled]);
   useEffect(() => {
     tasks.form(p.task.id).then(setForm, (e: unknown) => setError(explain(e, 'tải biểu mẫu')));
   }, [p.task.id]);
