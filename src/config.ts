@@ -34,6 +34,13 @@ export interface Config {
    * PEM). Absent: no gateway.
    */
   zeebeGateway?: { port: number; host: string; tls?: { certFile: string; keyFile: string } };
+  /**
+   * Behind a reverse proxy, which hops to believe for the client's address (TRUST_PROXY: a number
+   * of hops, `loopback`, `linklocal`, `uniquelocal`, or IP addresses and CIDR ranges separated by
+   * commas — Express's `trust proxy`). Default false: the socket's address. The lookup and login
+   * throttles count per address, so behind a proxy this must be set or every caller is one.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     nodeEnv,
     jwtSecret: jwtSecret(env.JWT_SECRET, nodeEnv),
     jwtTtlSeconds: jwtTtl(env.JWT_TTL_SECONDS),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     zeebeGateway: zeebeGateway(env, nodeEnv, cwd),
   };
 }
@@ -94,6 +102,19 @@ function jwtSecret(v: string | undefined, nodeEnv: string): string | undefined {
   // Never echoed: it is a secret.
   if (v.trim().length < 32) throw new ConfigError('JWT_SECRET', 'too short: use at least 32 random characters');
   return v.trim();
+}
+
+function trustProxy(v: string | undefined): boolean | number | string {
+  if (v === undefined || v.trim() === '' || v.trim() === 'false') return false;
+  const s = v.trim();
+  if (/^\d+$/.test(s) && Number(s) <= 10) return Number(s);
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const parts = s.split(',').map((x) => x.trim());
+  if (parts.every((p) => names.has(p) || /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(p))) return parts.join(', ');
+  throw new ConfigError(
+    'TRUST_PROXY',
+    `expected a number of hops (0–10), loopback, linklocal, uniquelocal, or IP addresses/CIDR ranges separated by commas, got ${JSON.stringify(v)}`,
+  );
 }
 
 function jwtTtl(v: string | undefined): number {

@@ -118,6 +118,7 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
       signal: stopping.signal,
       metrics,
       auth: { secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds, now },
+      trustProxy: config.trustProxy ?? false,
       activation: { now },
       api: rooms.api,
       lintDeployment,

@@ -26,6 +26,7 @@ describe('Scenario: configuration from the environment', () => {
       jwtSecret: undefined,
       jwtTtlSeconds: 28800,
       zeebeGateway: { port: 26500, host: '127.0.0.1' },
+      trustProxy: false,
     });
   });
 
@@ -44,6 +45,7 @@ describe('Scenario: configuration from the environment', () => {
         ZEEBE_GATEWAY_HOST: '0.0.0.0',
         ZEEBE_GATEWAY_TLS_CERT: 'tls/gateway.crt',
         ZEEBE_GATEWAY_TLS_KEY: 'tls/gateway.key',
+        TRUST_PROXY: '1',
       },
       '/srv',
     );
@@ -58,7 +60,9 @@ describe('Scenario: configuration from the environment', () => {
       jwtSecret: 'k'.repeat(40),
       jwtTtlSeconds: 600,
       zeebeGateway: { port: 26600, host: '0.0.0.0', tls: { certFile: '/srv/tls/gateway.crt', keyFile: '/srv/tls/gateway.key' } },
+      trustProxy: 1,
     });
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
     expect(loadConfig({ ZEEBE_GATEWAY_PORT: '0' }).zeebeGateway).toBeUndefined();
   });
 
@@ -83,6 +87,7 @@ describe('Scenario: configuration from the environment', () => {
     ['LOG_LEVEL', 'loud'],
     ['JWT_TTL_SECONDS', '0'],
     ['JWT_TTL_SECONDS', '8h'],
+    ['TRUST_PROXY', 'yes please'],
   ])('Given %s=%s, when it is read, then startup stops with an error naming the variable and the value', (name, value) => {
     expect(refuse(name, value).message).toContain(JSON.stringify(value));
   });
