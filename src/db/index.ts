@@ -84,7 +84,45 @@ function openPostgres(url: string, poolMax: number): Db {
   const acquire = () => knex.client.acquireConnection() as Promise<pg.PoolClient>;
   const release = (c: unknown) => knex.client.releaseConnection(c);
   const listeners = new Map<string, Set<(p: string) => void>>();
-  let listenClient: pg.Client | undefined;
+  let listenClient: Promise<pg.Client> | undefined;
+  let closed = false;
+
+  /**
+   * The LISTEN connection, made on first use and made again when it is lost (a PostgreSQL
+   * restart, a killed backend): every channel is listened to again, a second later and then
+   * every second until the server answers. Notifications sent meanwhile are lost — they are
+   * hints; workers and the inbox also poll — but the hints come back without a restart.
+   */
+  const listenConnection = (): Promise<pg.Client> => {
+    listenClient ??= (async () => {
+      const c = new pg.Client({ connectionString: url });
+      const lost = () => {
+        c.removeAllListeners('end');
+        if (closed) return;
+        listenClient = undefined;
+        const again = () => {
+          if (!closed) listenConnection().catch(() => setTimeout(again, 1000).unref());
+        };
+        setTimeout(again, 1000).unref();
+      };
+      c.on('error', () => undefined); // 'end' follows; the connection is made again there
+      c.on('end', lost);
+      c.on('notification', (n) => {
+        for (const f of listeners.get(n.channel) ?? []) f(n.payload ?? '');
+      });
+      try {
+        await c.connect();
+        for (const channel of listeners.keys()) await c.query(`LISTEN ${quoteIdent(channel)}`);
+      } catch (e) {
+        c.removeAllListeners('end');
+        listenClient = undefined;
+        await c.end().catch(() => undefined);
+        throw e;
+      }
+      return c;
+    })();
+    return listenClient;
+  };
 
   const db: Db = {
     kind: 'postgres',
@@ -109,22 +147,14 @@ function openPostgres(url: string, poolMax: number): Db {
       return inTransaction(c, () => fn(q), release);
     },
     async listen(channel, cb) {
-      if (!listenClient) {
-        listenClient = new pg.Client({ connectionString: url });
-        await listenClient.connect();
-        listenClient.on('notification', (n) => {
-          for (const f of listeners.get(n.channel) ?? []) f(n.payload ?? '');
-        });
-        // A lost LISTEN connection only costs latency: workers fall back to polling.
-        listenClient.on('error', () => {
-          listenClient = undefined;
-        });
-      }
       let set = listeners.get(channel);
       if (!set) {
         set = new Set();
         listeners.set(channel, set);
-        await listenClient.query(`LISTEN ${quoteIdent(channel)}`);
+        const c = await listenConnection();
+        await c.query(`LISTEN ${quoteIdent(channel)}`);
+      } else {
+        await listenConnection();
       }
       set.add(cb);
       return () => {
@@ -133,9 +163,10 @@ function openPostgres(url: string, poolMax: number): Db {
       };
     },
     async close() {
+      closed = true;
       const lc = listenClient;
       listenClient = undefined;
-      if (lc) await lc.end().catch(() => undefined);
+      if (lc) await (await lc.catch(() => undefined))?.end().catch(() => undefined);
       await knex.destroy();
     },
   };
