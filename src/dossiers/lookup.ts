@@ -22,17 +22,9 @@ import { NotFound, TooManyRequests } from '../errors.js';
 import { hashSecret, verifySecret } from './code.js';
 import type { DossierDeps } from './context.js';
 import { findDossier } from './store.js';
-import type { DossierRow } from './types.js';
+import type { DossierRow, LookupRule, LookupThrottleRules } from './types.js';
 
-export interface LookupRule {
-  max: number;
-  windowMs: number;
-}
-
-export interface LookupThrottleRules {
-  perAddress: LookupRule;
-  perCode: LookupRule;
-}
+export type { LookupRule, LookupThrottleRules } from './types.js';
 
 /**
  * Ten failures per address (a commune's public terminal or a family's router is one address,

@@ -89,3 +89,14 @@ export interface SupplementRequestRow {
 }
 
 export type IssuedFormNo = '01' | '02' | '03' | '04' | '05';
+
+/** The applicant door's throttle (lookup.ts): failures allowed per window. */
+export interface LookupRule {
+  max: number;
+  windowMs: number;
+}
+
+export interface LookupThrottleRules {
+  perAddress: LookupRule;
+  perCode: LookupRule;
+}

@@ -10,17 +10,14 @@
  * dossier is "Đã trả kết quả". No page logs an error.
  */
 import { join } from 'node:path';
-import { pino } from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
-import { startService, type Service } from '../../src/main.js';
-import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
-import { openTestDb, type TestDb } from '../support/db.js';
-import { openInboxTask } from '../support/inbox.js';
+import { openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { waitFor } from '../support/engine.js';
 import { birthIntake } from '../dossiers/fixtures.js';
-import { call, testConfig } from '../http/support.js';
+import { call } from '../http/support.js';
+import { expectOk, useWebService } from '../support/web-service.js';
 
 const PEOPLE = {
   counter: ['motcua.hoa-binh', DEMO_PASSWORDS.counter],
@@ -28,54 +25,15 @@ const PEOPLE = {
   police: ['congan.hoa-binh', DEMO_PASSWORDS.officer],
   insurance: ['bhxh', DEMO_PASSWORDS.officer],
 } as const;
-type Person = keyof typeof PEOPLE;
 
 const clock = new ManualClock();
-let t: TestDb;
-let service: Service;
-let browser: Browser;
-const tokens: Partial<Record<Person, string>> = {};
-const as = (who: Person, method: string, path: string, body?: unknown) => call(service.url, method, path, body, { authorization: `Bearer ${tokens[who]}` });
-
-beforeAll(async () => {
-  t = await openTestDb();
-  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), {
-    db: t.db,
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
-  for (const [who, [username, password]] of Object.entries(PEOPLE)) {
-    const r = await call(service.url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
-    if (r.status !== 200) throw new Error(`${username} cannot sign in: ${r.status}`);
-    tokens[who as Person] = r.body.token;
-  }
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await t?.close();
-});
+const s = useWebService(PEOPLE, { clock });
+const { as, claimAndComplete } = s;
 
 let w: WatchedPage;
 afterEach(async () => {
   await w?.context.close();
 });
-
-async function expectOk(r: Promise<{ status: number; body: any }>, what: string): Promise<any> {
-  const x = await r;
-  expect({ what, status: x.status < 300 ? 'ok' : x.status, body: x.status < 300 ? undefined : x.body }).toEqual({ what, status: 'ok', body: undefined });
-  return x.body;
-}
-
-async function claimAndComplete(who: Person, code: string, elementId: string): Promise<void> {
-  const task = await openInboxTask((path) => as(who, 'GET', path), PEOPLE[who][0], code, elementId);
-  await expectOk(as(who, 'POST', `/api/tasks/${task.id}/claim`, {}), `${who} claims ${elementId}`);
-  await expectOk(
-    as(who, 'POST', `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } }),
-    `${who} completes ${elementId}`,
-  );
-}
 
 /** The id the form gives the input at a JSON pointer (SchemaForm's fieldId). */
 const field = (pointer: string) => `#lt-f${pointer.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -105,9 +63,9 @@ async function fillForm(page: Page, intake: any, skip: string): Promise<void> {
 
 describe('Scenario: a birth registration received at the counter, its result handed back', () => {
   test('form from the schema → a field left empty is named at the field → receipt with code, secret, form 01 → search → hand back', async () => {
-    w = await openPage(browser, { width: 1280, height: 800 });
+    w = await openPage(s.browser, { width: 1280, height: 800 });
     const { page, context } = w;
-    await signInAs(page, service.url, ...PEOPLE.counter, '/counter');
+    await signInAs(page, s.url, ...PEOPLE.counter, '/counter');
     await page.waitForSelector('#lt-c-procedure option[value="birth-registration-group"]', { state: 'attached' });
     await page.selectOption('#lt-c-procedure', 'birth-registration-group');
     await page.waitForSelector('form.lt-c-form[data-procedure="birth-registration-group"]');
@@ -166,7 +124,7 @@ describe('Scenario: a birth registration received at the counter, its result han
     await expect(page.textContent('[data-testid="dossier-status"]')).resolves.toBe('Đã có kết quả');
 
     // Found by its code too (a fresh page at /counter/{code}), and the result handed back.
-    await page.goto(`${service.url}/counter`);
+    await page.goto(`${s.url}/counter`);
     await page.fill('#lt-c-q', code);
     await page.press('#lt-c-q', 'Enter');
     await page.waitForSelector('[data-testid="dossier-status"]');
@@ -200,6 +158,6 @@ describe('Scenario: the form generator reads one document per procedure', () => 
     const unknown = await as('counter', 'GET', '/api/procedures/khong-co/intake-schema');
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toContain('khong-co');
-    expect((await call(service.url, 'GET', '/api/procedures/birth-registration-group/intake-schema', undefined, { authorization: '' })).status).toBe(401);
+    expect((await call(s.url, 'GET', '/api/procedures/birth-registration-group/intake-schema', undefined, { authorization: '' })).status).toBe(401);
   });
 });

@@ -10,61 +10,28 @@
  * logs an error. Last, too many wrong tries: the page tells the citizen to wait (the API's 429).
  */
 import { join } from 'node:path';
-import { pino } from 'pino';
-import type { Browser } from 'playwright-core';
 import { DEFAULT_LOOKUP_THROTTLE, DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
-import { startService, type Service } from '../../src/main.js';
-import { launchBrowser, openPage, type WatchedPage } from '../support/browser.js';
-import { openTestDb, type TestDb } from '../support/db.js';
-import { openInboxTask } from '../support/inbox.js';
+import { openPage, type WatchedPage } from '../support/browser.js';
 import { birthIntake } from '../dossiers/fixtures.js';
-import { call, testConfig } from '../http/support.js';
+import { call } from '../http/support.js';
+import { openInboxTask } from '../support/inbox.js';
+import { expectOk, useWebService } from '../support/web-service.js';
 
 const PEOPLE = {
   counter: ['motcua.hoa-binh', DEMO_PASSWORDS.counter],
   civil: ['hotich.hoa-binh', DEMO_PASSWORDS.officer],
   police: ['congan.hoa-binh', DEMO_PASSWORDS.officer],
 } as const;
-type Person = keyof typeof PEOPLE;
 
 const clock = new ManualClock();
-let t: TestDb;
-let service: Service;
-let browser: Browser;
-const tokens: Partial<Record<Person, string>> = {};
-const as = (who: Person, method: string, path: string, body?: unknown) => call(service.url, method, path, body, { authorization: `Bearer ${tokens[who]}` });
-
-beforeAll(async () => {
-  t = await openTestDb();
-  service = await startService(testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true }), {
-    db: t.db,
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
-  for (const [who, [username, password]] of Object.entries(PEOPLE)) {
-    const r = await call(service.url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
-    if (r.status !== 200) throw new Error(`${username} cannot sign in: ${r.status}`);
-    tokens[who as Person] = r.body.token;
-  }
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await t?.close();
-});
+const s = useWebService(PEOPLE, { clock });
+const { as } = s;
 
 let w: WatchedPage;
 afterEach(async () => {
   await w?.context.close();
 });
-
-async function expectOk(r: Promise<{ status: number; body: any }>, what: string): Promise<any> {
-  const x = await r;
-  expect({ what, status: x.status < 300 ? 'ok' : x.status, body: x.status < 300 ? undefined : x.body }).toEqual({ what, status: 'ok', body: undefined });
-  return x.body;
-}
 
 const vnDay = (iso: string) =>
   new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(iso));
@@ -96,12 +63,12 @@ describe('Scenario: the citizen follows a dossier and supplements it from /tra-c
     await expectOk(as('civil', 'POST', `/api/tasks/${civil.id}/claim`, {}), 'civil claims');
     await expectOk(as('civil', 'POST', `/api/tasks/${civil.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } }), 'civil completes');
 
-    w = await openPage(browser);
+    w = await openPage(s.browser);
     const { page } = w;
-    await page.goto(`${service.url}/tra-cuu`);
+    await page.goto(`${s.url}/tra-cuu`);
     await page.waitForSelector('[data-testid="lookup-form"]');
     // A public page: nobody signed in, no navigation.
-    expect(page.url()).toBe(`${service.url}/tra-cuu`);
+    expect(page.url()).toBe(`${s.url}/tra-cuu`);
     expect(await page.locator('.lt-nav a').count()).toBe(0);
 
     // A wrong secret and an unknown code: one message.
@@ -119,7 +86,7 @@ describe('Scenario: the citizen follows a dossier and supplements it from /tra-c
     await lookUp(page, code, secret.toLowerCase().replace(/-/g, ''));
     await page.waitForSelector('[data-testid="lookup-result"][data-status="in_progress"]');
     expect(await page.textContent('[data-testid="lookup-status"]')).toBe('Đang giải quyết');
-    const status = (await call(service.url, 'GET', `/api/dossiers/${code}`, undefined, { authorization: '', 'x-lookup-secret': secret })).body;
+    const status = (await call(s.url, 'GET', `/api/dossiers/${code}`, undefined, { authorization: '', 'x-lookup-secret': secret })).body;
     const appointment = await page.textContent('[data-testid="lookup-appointment"]');
     expect(appointment).toMatch(/^\d{2}\/\d{2}\/\d{4}/);
     expect(appointment).toContain(vnDay(status.appointmentAt));
@@ -151,7 +118,7 @@ describe('Scenario: the citizen follows a dossier and supplements it from /tra-c
 
     // No official on the page: neither a username nor a name.
     const text = (await page.textContent('body')) ?? '';
-    const officials = (await t.db.query<{ username: string; full_name: string }>(`select username, full_name from domain.users`)).rows;
+    const officials = (await s.db.query<{ username: string; full_name: string }>(`select username, full_name from domain.users`)).rows;
     for (const u of officials) {
       expect(text).not.toContain(u.username);
       expect(text).not.toContain(u.full_name);
@@ -188,9 +155,9 @@ describe('Scenario: too many wrong tries from the browser', () => {
     );
     const code = received.dossier.code as string;
     const secret = received.lookupSecret as string;
-    w = await openPage(browser);
+    w = await openPage(s.browser);
     const { page } = w;
-    await page.goto(`${service.url}/tra-cuu/${code}`);
+    await page.goto(`${s.url}/tra-cuu/${code}`);
     await page.waitForSelector('[data-testid="lookup-form"]');
     expect(await page.inputValue('input[name=code]')).toBe(code);
     // Failures spread over other codes, so the address's limit is the one reached (the scenario

@@ -11,17 +11,13 @@
  * diagram with the step's overlay, and the instance bar leads back. No page logs an error.
  */
 import { join } from 'node:path';
-import { pino } from 'pino';
-import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
-import { startService, type Service } from '../../src/main.js';
-import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
-import { openTestDb, type TestDb } from '../support/db.js';
+import { openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { catalogWithCalledStep, CALLED_PROCESS_ID } from '../support/called-step.js';
-import { openInboxTask } from '../support/inbox.js';
 import { birthIntake } from '../dossiers/fixtures.js';
-import { call, testConfig } from '../http/support.js';
+import { openInboxTask } from '../support/inbox.js';
+import { expectOk, useWebService } from '../support/web-service.js';
 
 const DAY = 24 * 3_600_000;
 const PEOPLE = {
@@ -31,59 +27,15 @@ const PEOPLE = {
   insurance: ['bhxh', DEMO_PASSWORDS.officer],
   auditor: ['thanhtra', DEMO_PASSWORDS.auditor],
 } as const;
-type Person = keyof typeof PEOPLE;
 
 const clock = new ManualClock();
-let t: TestDb;
-let service: Service;
-let browser: Browser;
-const tokens: Partial<Record<Person, string>> = {};
-const as = (who: Person, method: string, path: string, body?: unknown) => call(service.url, method, path, body, { authorization: `Bearer ${tokens[who]}` });
-
-/** Signs everyone in (again: a session lasts a working day, and the clock moves by days). */
-async function signInAll(): Promise<void> {
-  for (const [who, [username, password]] of Object.entries(PEOPLE)) {
-    const r = await call(service.url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
-    if (r.status !== 200) throw new Error(`${username} cannot sign in: ${r.status}`);
-    tokens[who as Person] = r.body.token;
-  }
-}
-
-beforeAll(async () => {
-  t = await openTestDb();
-  service = await startService(testConfig({ processesDir: catalogWithCalledStep(), processesDirExplicit: true }), {
-    db: t.db,
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
-  await signInAll();
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await t?.close();
-});
+const s = useWebService(PEOPLE, { clock, processesDir: catalogWithCalledStep() });
+const { as, claimAndComplete } = s;
 
 let w: WatchedPage;
 afterEach(async () => {
   await w?.context.close();
 });
-
-async function expectOk(r: Promise<{ status: number; body: any }>, what: string): Promise<any> {
-  const x = await r;
-  expect({ what, status: x.status < 300 ? 'ok' : x.status, body: x.status < 300 ? undefined : x.body }).toEqual({ what, status: 'ok', body: undefined });
-  return x.body;
-}
-
-async function claimAndComplete(who: Person, code: string, elementId: string): Promise<void> {
-  const task = await openInboxTask((path) => as(who, 'GET', path), PEOPLE[who][0], code, elementId);
-  await expectOk(as(who, 'POST', `/api/tasks/${task.id}/claim`, {}), `${who} claims ${elementId}`);
-  await expectOk(
-    as(who, 'POST', `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } }),
-    `${who} completes ${elementId}`,
-  );
-}
 
 /** A dossier with one late step (the police's) and one supplement. */
 async function lateDossier(): Promise<string> {
@@ -103,7 +55,7 @@ async function lateDossier(): Promise<string> {
   );
   await expectOk(as('counter', 'POST', `/api/dossiers/${code}/supplements`, { documents: [{ name: 'Giấy chứng sinh (bản sao)' }] }), 'the counter supplies it');
   clock.advance(10 * DAY);
-  await signInAll();
+  await s.signInAll();
   await claimAndComplete('police', code, 'residenceRegistration');
   return code;
 }
@@ -122,9 +74,9 @@ describe('Scenario: the auditor finds which agency made a dossier late, and by h
     for (const v of own) names.set(v.name, [...(names.get(v.name) ?? []), v.value]);
     const [changed, values] = [...names].find(([, vs]) => vs.length >= 2 && new Set(vs).size >= 2)!;
 
-    w = await openPage(browser);
+    w = await openPage(s.browser);
     const { page } = w;
-    await signInAs(page, service.url, ...PEOPLE.auditor, `/trace/${code}`);
+    await signInAs(page, s.url, ...PEOPLE.auditor, `/trace/${code}`);
     await page.waitForSelector('[data-testid="trace-canvas"][data-drawn="1"]');
 
     // The late step: marked on the diagram, its overlay naming the agency, the official and by how much.
@@ -166,9 +118,9 @@ describe('Scenario: the auditor follows a step into the process it was called in
     await claimAndComplete('civil', code, 'birthRegistration');
     await claimAndComplete('insurance', code, 'healthInsuranceCard');
 
-    w = await openPage(browser);
+    w = await openPage(s.browser);
     const { page } = w;
-    await signInAs(page, service.url, ...PEOPLE.auditor, `/trace/${code}`);
+    await signInAs(page, s.url, ...PEOPLE.auditor, `/trace/${code}`);
     await page.waitForSelector('[data-testid="trace-canvas"][data-drawn="1"]');
     // The dossier's own diagram: the call activity completed, the police step still open.
     await page.waitForSelector('.djs-element.lt-completed[data-element-id="healthInsuranceCard"]');
