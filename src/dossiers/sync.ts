@@ -166,10 +166,12 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
     if (ds.length < batch) break;
   }
 
-  // Instances that should not be running: of refused/stopped dossiers, and not their dossier's own.
+  // Instances that should not be running: of refused/stopped dossiers (whose papers may have been
+  // handed back already: returned, with that outcome), and not their dossier's own.
   const { rows } = await deps.db.query<{ key: string; code: string }>(
     `select d.process_instance_key::text as key, d.code from domain.dossiers d
-      where d.status in ('refused', 'stopped') and d.process_instance_key is not null and d.updated_at > $1::timestamptz
+      where (d.status in ('refused', 'stopped') or (d.status = 'returned' and d.result->>'outcome' in ('refused', 'stopped', 'withdrawn')))
+        and d.process_instance_key is not null and d.updated_at > $1::timestamptz
      union
      select distinct t.process_instance_key::text, d.code from domain.tasks t join domain.dossiers d on d.code = t.dossier_code
       where d.process_instance_key is not null and t.process_instance_key <> d.process_instance_key and t.state in ('open', 'claimed')`,

@@ -108,6 +108,7 @@ export class InboxWorker {
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe?: () => void;
   private sweeping?: Promise<SweepResult>;
+  private finishing?: Promise<number>;
   private readonly persistDeps: PersistDeps;
   private readonly follower?: UserTaskFollower;
 
@@ -149,6 +150,8 @@ export class InboxWorker {
     if (sweepInterval > 0) {
       every(sweepInterval, () => void this.sweep().catch((e: unknown) => this.onError(e)));
       void this.sweep().catch((e: unknown) => this.onError(e));
+      // A completion a crash cut off holds its step (and its clock) until finished: look every minute.
+      every(Math.min(sweepInterval, this.opts.stalledAfter ?? 60_000), () => void this.finishStalled().catch((e: unknown) => this.onError(e)));
     }
     this.wake();
     return this;
@@ -259,17 +262,10 @@ export class InboxWorker {
       out.finished += f.finished;
       out.withdrawn += f.withdrawn;
     }
+    out.finished += await this.finishStalled();
+    if (this.closed) return out;
     const now = this.clock.now();
-    const deps = { db: this.opts.db, engine: this.engine, sla: this.opts.sla, clock: this.clock, onTaskCompleted: this.opts.onTaskCompleted };
-    for (const t of await stalledCompletions(this.opts.db, new Date(now - (this.opts.stalledAfter ?? 60_000)), 500)) {
-      if (this.closed) return out;
-      try {
-        await settleCompletion(deps, t, { username: t.completedBy ?? INBOX_ACTOR, role: 'admin' }, 'recovery');
-        out.finished++;
-      } catch (e) {
-        this.onError(e);
-      }
-    }
+    const deps = this.completionDeps();
     const before = new Date(now + (this.opts.renewBefore ?? 7 * DAY));
     let after = '0';
     for (;;) {
@@ -291,6 +287,29 @@ export class InboxWorker {
       }
     }
     return out;
+  }
+
+  /** Completions a crash left half-done (`completing` for over `stalledAfter`), finished. */
+  private finishStalled(): Promise<number> {
+    this.finishing ??= (async () => {
+      let n = 0;
+      const before = new Date(this.clock.now() - (this.opts.stalledAfter ?? 60_000));
+      for (const t of await stalledCompletions(this.opts.db, before, 500)) {
+        if (this.closed) break;
+        try {
+          await settleCompletion(this.completionDeps(), t, { username: t.completedBy ?? INBOX_ACTOR, role: 'admin' }, 'recovery');
+          n++;
+        } catch (e) {
+          this.onError(e);
+        }
+      }
+      return n;
+    })().finally(() => (this.finishing = undefined));
+    return this.finishing;
+  }
+
+  private completionDeps() {
+    return { db: this.opts.db, engine: this.engine, sla: this.opts.sla, clock: this.clock, onTaskCompleted: this.opts.onTaskCompleted };
   }
 
   private async elementName(job: ActivatedJob): Promise<string | undefined> {

@@ -301,6 +301,21 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     expect((await h.sla.clocks(h.db, d.code))[0]).toMatchObject({ kind: 'dossier', state: 'running' });
   });
 
+  test('Scenario: a withdrawn dossier whose cancel did not reach the engine, its papers already handed back → reconcile cancels its process', async () => {
+    const unreachable = new DossierService({
+      ...h.dossiers.deps,
+      engine: new Proxy(h.engine, {
+        get: (t, p) => (p === 'cancelProcessInstance' ? () => Promise.reject(new Error('engine unreachable')) : (t as any)[p].bind(t)),
+      }),
+    });
+    const r = await h.receive(BIRTH);
+    await unreachable.withdraw(r.dossier.code, undefined, { reason: 'Người nộp xin rút hồ sơ' }, STAFF.counter);
+    expect((await unreachable.returnResult(STAFF.counter, r.dossier.code)).status).toBe('returned');
+    expect((await h.instance(r.dossier.processInstanceKey!)).state).toBe('ACTIVE');
+    expect((await h.dossiers.reconcile()).cancelled).toBe(1);
+    expect((await h.instance(r.dossier.processInstanceKey!)).state).toBe('TERMINATED');
+  });
+
   test('Scenario: a second instance running for one dossier is cancelled by reconcile', async () => {
     const r = await h.receive(BIRTH);
     const own = r.dossier.processInstanceKey!;
