@@ -26,6 +26,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { verifyAudit } from '../src/audit/index.js';
@@ -72,6 +75,8 @@ interface Replica {
   log: string;
 }
 
+/** The replicas' error-level log lines (written to a file in the temp folder at the end). */
+const errorLog: string[] = [];
 const stats = {
   requests: 0,
   networkErrors: 0,
@@ -105,8 +110,11 @@ function startReplica(r: Replica, databaseUrl: string): void {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // The last lines a replica wrote, shown if it never comes up.
-  const keep = (b: Buffer) => (r.log = (r.log + b.toString()).slice(-4000));
+  // The last lines a replica wrote, shown if it never comes up; its errors, kept for the report.
+  const keep = (b: Buffer) => {
+    r.log = (r.log + b.toString()).slice(-4000);
+    for (const line of b.toString().split('\n')) if (line.includes('"level":50')) errorLog.push(`${r.name} ${line}`);
+  };
   r.child.stdout?.on('data', keep);
   r.child.stderr?.on('data', keep);
 }
@@ -406,6 +414,11 @@ async function main(): Promise<void> {
     ['wall time', `${minutes.toFixed(1)} min`],
     ['violations', violations.length ? violations.map((v) => `${v.check}: ${v.dossiers.slice(0, 10).join(', ')}`).join(' | ') : 'none'],
   ];
+  if (errorLog.length) {
+    const file = join(tmpdir(), `lienthong-chaos-errors-${process.pid}.log`);
+    writeFileSync(file, errorLog.join('\n') + '\n');
+    rows.push(['replica error log lines', `${errorLog.length} (${file})`]);
+  }
   for (const [k, v] of rows) console.log(`  ${k.padEnd(50)} ${v}`);
   console.log(
     JSON.stringify({

@@ -25,7 +25,11 @@ export interface Queryable {
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   readonly knex: Knex;
-  /** Runs `fn` in one transaction; rolls back when it throws. */
+  /**
+   * `fn` in one transaction. On PostgreSQL a transaction chosen as a deadlock's victim (40P01) or
+   * failing serialization (40001) is run again, up to 4 times: `fn` must touch only the database
+   * (what it computes outside, it computes again).
+   */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Calls `cb` for each NOTIFY on `channel`; returns the unsubscribe function. */
   listen(channel: string, cb: (payload: string) => void): Promise<() => Promise<void>>;
@@ -137,14 +141,24 @@ function openPostgres(url: string, poolMax: number): Db {
       }
     },
     async tx(fn) {
-      const c = await acquire();
-      const q: Queryable = {
-        async query(sql, params) {
-          const r = await c.query(prepared(sql, params));
-          return { rows: r.rows, rowCount: r.rowCount ?? 0 };
-        },
-      };
-      return inTransaction(c, () => fn(q), release);
+      for (let attempt = 1; ; attempt++) {
+        const c = await acquire();
+        const q: Queryable = {
+          async query(sql, params) {
+            const r = await c.query(prepared(sql, params));
+            return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+          },
+        };
+        try {
+          return await inTransaction(c, () => fn(q), release);
+        } catch (e) {
+          // PostgreSQL rolled the whole transaction back as a deadlock's victim (or a serialization
+          // failure): nothing of it happened, so it is run again, a few times, after a short wait.
+          const code = (e as { code?: unknown } | null)?.code;
+          if ((code !== '40P01' && code !== '40001') || attempt >= 4) throw e;
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+        }
+      }
     },
     async listen(channel, cb) {
       let set = listeners.get(channel);

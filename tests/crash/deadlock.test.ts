@@ -1,0 +1,43 @@
+/**
+ * Feature: a transaction PostgreSQL aborts as a deadlock's victim is run again (src/db/index.ts
+ * `tx`), so two rooms that lock the same rows in different orders — an officer completing a step
+ * while the counter refuses the dossier — both succeed instead of one answering 500 (the chaos run
+ * found those 500s). PostgreSQL only: PGlite runs one transaction at a time.
+ */
+import { openDb, type Db } from '../../src/db/index.js';
+import { createScratchDatabase } from '../support/db.js';
+
+(process.env.DATABASE_URL ? test : test.skip)(
+  'Scenario: two transactions lock a and b in opposite orders → a deadlock → both commit, the victim on its second run',
+  async () => {
+    const scratch = await createScratchDatabase();
+    const db: Db = await openDb({ databaseUrl: scratch.url, poolMax: 4, migrate: false });
+    try {
+      await db.query(`create table rows_ab (id text primary key, n int not null)`);
+      await db.query(`insert into rows_ab values ('a', 0), ('b', 0)`);
+      let firstLocked!: () => void;
+      let secondLocked!: () => void;
+      const first = new Promise<void>((r) => (firstLocked = r));
+      const second = new Promise<void>((r) => (secondLocked = r));
+      let runs = 0;
+      const lockInOrder = (x: string, y: string, mine: () => void, theirs: Promise<void>) =>
+        db.tx(async (q) => {
+          runs++;
+          await q.query(`update rows_ab set n = n + 1 where id = $1`, [x]);
+          mine();
+          await theirs; // both hold their first row: the second updates wait on each other
+          await q.query(`update rows_ab set n = n + 1 where id = $1`, [y]);
+        });
+      await Promise.all([lockInOrder('a', 'b', firstLocked, second), lockInOrder('b', 'a', secondLocked, first)]);
+      expect(runs).toBe(3);
+      expect((await db.query<{ id: string; n: number }>(`select id, n from rows_ab order by id`)).rows).toEqual([
+        { id: 'a', n: 2 },
+        { id: 'b', n: 2 },
+      ]);
+    } finally {
+      await db.close();
+      await scratch.drop();
+    }
+  },
+  30_000,
+);
