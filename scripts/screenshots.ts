@@ -15,6 +15,8 @@ import { ManualClock } from '../src/engine/clock.js';
 import { startService } from '../src/main.js';
 import { launchBrowser, openPage, signInAs } from '../tests/support/browser.js';
 import { lateDossier, peopleOf } from '../tests/support/late-dossier.js';
+import { receiveAtCounter } from '../tests/support/counter-form.js';
+import { birthIntake } from '../tests/dossiers/fixtures.js';
 
 const out = join(process.cwd(), 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
@@ -93,6 +95,21 @@ try {
   await a.page.waitForSelector('[data-testid="report-table"]');
   await shot(a.page, 'reports');
   if (a.problems.length) console.error(`page problems: ${a.problems.join('; ')}`);
+
+  // Issue 12's counter and citizen pages: a birth-group dossier received at the counter, then looked up by its applicant.
+  const c = await openPage(browser);
+  await signInAs(c.page, service.url, 'motcua.hoa-binh', DEMO_PASSWORDS.counter, '/counter');
+  const receipt = await receiveAtCounter(c.page, 'birth-registration-group', birthIntake());
+  await shot(c.page, 'counter');
+  if (c.problems.length) console.error(`page problems: ${c.problems.join('; ')}`);
+  const citizen = await openPage(browser);
+  await citizen.page.goto(`${service.url}/tra-cuu`);
+  await citizen.page.fill('input[name="code"]', receipt.code);
+  await citizen.page.fill('input[name="secret"]', receipt.secret);
+  await citizen.page.click('[data-testid="lookup-form"] button[type="submit"]');
+  await citizen.page.waitForSelector('[data-testid="lookup-status"]');
+  await shot(citizen.page, 'lookup');
+  if (citizen.problems.length) console.error(`page problems: ${citizen.problems.join('; ')}`);
 } finally {
   await browser.close();
   await service.close();
