@@ -10,13 +10,13 @@
  * dossier is "Đã trả kết quả". No page logs an error.
  */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { waitFor } from '../support/engine.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { call } from '../http/support.js';
+import { fillIntakeForm, intakeField } from '../support/counter-form.js';
 import { expectOk, useWebService } from '../support/web-service.js';
 
 const PEOPLE = {
@@ -35,31 +35,7 @@ afterEach(async () => {
   await w?.context.close();
 });
 
-/** The id the form gives the input at a JSON pointer (SchemaForm's fieldId). */
-const field = (pointer: string) => `#lt-f${pointer.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-const viDay = (iso: string) => iso.split('-').reverse().join('/');
-
-/** Types the fixture's intake into the generated form, as an officer would (dates dd/mm/yyyy, choices from selects). */
-async function fillForm(page: Page, intake: any, skip: string): Promise<void> {
-  const selects = new Set(['gender', 'relationship', 'code', 'form']);
-  const fill = async (pointer: string, value: unknown): Promise<void> => {
-    if (pointer === skip) return;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        if (i > 0) await page.click(`fieldset[data-path="${pointer}"] > .lt-c-add`);
-        await fill(`${pointer}/${i}`, value[i]);
-      }
-    } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) await fill(`${pointer}/${k}`, v);
-    } else {
-      const key = pointer.split('/').pop()!;
-      const text = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? viDay(value) : String(value);
-      if (selects.has(key)) await page.selectOption(field(pointer), text);
-      else await page.fill(field(pointer), text);
-    }
-  };
-  await fill('', intake);
-}
+const field = intakeField;
 
 describe('Scenario: a birth registration received at the counter, its result handed back', () => {
   test('form from the schema → a field left empty is named at the field → receipt with code, secret, form 01 → search → hand back', async () => {
@@ -76,7 +52,7 @@ describe('Scenario: a birth registration received at the counter, its result han
     await expect(page.locator(field('/applicant/gender')).locator('option').allTextContents()).resolves.toEqual(['— Chọn —', 'Nam', 'Nữ']);
 
     const intake = birthIntake();
-    await fillForm(page, intake, '/child/birthPlace');
+    await fillIntakeForm(page, intake, '/child/birthPlace');
     await page.click('button[type=submit]');
 
     // The server's reason, at the field, in the summary, and the focus on the field.

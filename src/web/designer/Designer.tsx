@@ -9,6 +9,10 @@
  * Modes: 'draft' — editable, deployable, based on a version (or new); 'view' — one deployed
  * version in the read-only viewer; 'compare' — version B in the viewer with its changes from A
  * marked. Leaving a draft with changes not deployed asks first (in the page and on unload).
+ *
+ * One file of ~400 lines: the three modes and the two tabs share one modeler's lifecycle and one
+ * draft's state (dirty, lint, deployment); the panels, the sidebar, the forms tab and the controls
+ * are already files of their own.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, catalog, engine, type CatalogEntry, type ProcessDefinition } from '../shared/api';
