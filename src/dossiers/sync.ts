@@ -126,7 +126,7 @@ export interface ReconcileResult {
 /** One pass; safe to run from several processes (every change is a guarded transition). */
 export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: number; batch?: number } = {}): Promise<ReconcileResult> {
   const out: ReconcileResult = {
-    recovered: await recoverIntakes(deps, opts.intakeGraceMs ?? 5 * 60_000),
+    recovered: await recoverIntakes(deps, opts.intakeGraceMs ?? 60_000),
     finished: await finishMissed(deps),
     stopped: 0,
     returned: 0,
