@@ -18,6 +18,7 @@ import { DEFAULT_LOOKUP_THROTTLE, DEMO_PASSWORDS } from '../../src/dossiers/inde
 import { ManualClock } from '../../src/engine/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { openTestDb, type TestDb } from '../support/db.js';
+import { waitFor } from '../support/engine.js';
 import { openInboxTask } from '../support/inbox.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { call, testConfig } from './support.js';
@@ -224,7 +225,12 @@ describe('Scenario: the public status tells the steps done, never who did them',
     clock.advance(30 * 60_000);
     expect((await as('civil', 'POST', `/api/tasks/${task.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } })).status).toBe(200);
 
-    const r = await from('127.0.0.5', 'GET', `/api/dossiers/${code}`, { secret });
+    // The next steps reach their inboxes after the completion, on the inbox worker's own time.
+    let r = await from('127.0.0.5', 'GET', `/api/dossiers/${code}`, { secret });
+    await waitFor('the next steps handed over', async () => {
+      r = await from('127.0.0.5', 'GET', `/api/dossiers/${code}`, { secret });
+      return r.body.current?.length > 0;
+    });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('in_progress');
     expect(r.body.receivingAgency.name).toBe('Trung tâm Phục vụ hành chính công xã Hòa Bình');
