@@ -9,7 +9,6 @@
  * Refused when NODE_ENV=production: a production registry is loaded by its administrator.
  */
 import type { Db } from '../db/index.js';
-import { hashPassword } from '../security/passwords.js';
 
 export const DEMO_PROVINCE = { code: '99', name: 'tỉnh Thử Nghiệm' };
 export const DEMO_COMMUNES = [
@@ -27,6 +26,20 @@ export const DEMO_PASSWORDS = {
 } as const;
 
 type Role = keyof typeof DEMO_PASSWORDS;
+
+/**
+ * The demo passwords' scrypt hashes (PASSWORD_COST), made once with `hashPassword` and kept here:
+ * the passwords are public, so a fixed salt hides nothing, and a seed then costs no scrypt (each
+ * hash is ~0.2 s of CPU on purpose — five per start added up across the test suite's services).
+ * tests/dossiers/seed.test.ts checks that each still verifies against its password.
+ */
+export const DEMO_PASSWORD_HASHES: Record<Role, string> = {
+  admin: '$scrypt$ln=14,r=8,p=5$zPTgCmHiIRsv7TEJlCR1Wg$tTeMXXX6U9RQHzjXJ/B5XNXIjCnqXq0ffPXa0w2KHqU',
+  designer: '$scrypt$ln=14,r=8,p=5$RZwHH09gHnHjLJxHanA14g$Njwt9QHBVEXHSQ9Fr20ghgIrR8jlMtQzt3QKOvA87uM',
+  auditor: '$scrypt$ln=14,r=8,p=5$Ys0YSE33L2avI4rmygflsw$cwfSt20vbZ8ez0KjepUsmSJKqifNVN6UX5s5vIQy06M',
+  counter: '$scrypt$ln=14,r=8,p=5$lYzuuoW2QclXYxCrbdZ3Bg$gGlHahy9LIiTkLij2ROiq/eNZVczQUmSemc0k8iakZQ',
+  officer: '$scrypt$ln=14,r=8,p=5$vobhbtxWoCSwqpjyxe8vdg$fdE4wFWMJXOxSPXWsJEpOnT8tEPihNKq6B8324v7OqM',
+};
 
 interface AgencySeed {
   code: string;
@@ -157,10 +170,6 @@ export async function seedDemo(db: Db, opts: { nodeEnv: string }): Promise<SeedR
   }
   const agencies = demoAgencies();
   const users = demoUsers();
-  // One hash per role's password (demo passwords are public anyway); scrypt is slow on purpose.
-  const hashes = Object.fromEntries(
-    await Promise.all((Object.keys(DEMO_PASSWORDS) as Role[]).map(async (r) => [r, await hashPassword(DEMO_PASSWORDS[r])] as const)),
-  );
   return db.tx(async (q) => {
     await q.query(`select pg_advisory_xact_lock($1)`, [SEED_LOCK]);
     const { rows } = await q.query(`select 1 from domain.agencies limit 1`);
@@ -176,7 +185,7 @@ export async function seedDemo(db: Db, opts: { nodeEnv: string }): Promise<SeedR
       await q.query(`insert into domain.users (username, full_name, password_hash, role, agency_code) values ($1, $2, $3, $4, $5)`, [
         u.username,
         u.fullName,
-        hashes[u.role],
+        DEMO_PASSWORD_HASHES[u.role],
         u.role,
         u.agencyCode,
       ]);
