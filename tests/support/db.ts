@@ -36,7 +36,7 @@ export async function openTestDb(): Promise<TestDb> {
 }
 
 /** The migrated database global-setup.mjs made for this run, if any (migrations then only check). */
-function migratedImage(): Blob | undefined {
+export function migratedImage(): Blob | undefined {
   const file = process.env.LIENTHONG_PGLITE_IMAGE;
   return file && existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
 }

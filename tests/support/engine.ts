@@ -8,7 +8,7 @@
  * processes with ./bpmn.ts. `harness()` gives the same over a db and engine the test manages
  * itself (across a restart, with `durableDatabase()`).
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { openDb, type Db } from '../../src/db/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import type { ActivatedJob, ActivateJobsRequest, ProcessMetadata, Variables } from '../../src/engine/port.js';
-import { createScratchDatabase, openTestDb, type TestDb } from './db.js';
+import { createScratchDatabase, migratedImage, openTestDb, type TestDb } from './db.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -342,7 +342,10 @@ export async function durableDatabase(): Promise<{ open(): Promise<Db>; drop(): 
   }
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-restart-'));
   return {
-    open: () => openDb({ dataDir: dir }),
+    // The first open unpacks the run's migrated database into the folder (tests/support/db.ts),
+    // instead of creating and migrating one there; later opens find the folder filled (PGlite
+    // refuses an image over an existing database).
+    open: () => openDb({ dataDir: dir, pgliteImage: existsSync(join(dir, 'PG_VERSION')) ? undefined : migratedImage() }),
     drop: () => rm(dir, { recursive: true, force: true }),
   };
 }
