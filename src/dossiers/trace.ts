@@ -20,11 +20,14 @@
  * through the inbox's functions (tasks room), the clocks through the SLA room, the audit rows
  * through the audit room, and the diagram through the engine's read port (`EngineQueries`), so it
  * works over any engine that implements the port. Who may read it: the one rule of
- * visibility.ts (an auditor's read is itself audited by the HTTP layer, http/audit.ts).
+ * visibility.ts (an auditor's read is itself audited by the HTTP layer, http/personal-data.ts);
+ * what they see: auditors the values in clear, everyone else with citizen ID and phone numbers
+ * masked in events, audit payloads and variables.
  */
 import { auditForDossier, type AuditRow } from '../audit/index.js';
 import type { SearchResult } from '../engine/queries.js';
 import { NotFound } from '../errors.js';
+import { maskDeep } from '../security/personal-data.js';
 import type { ClockView } from '../sla/index.js';
 import { tasksOfDossier } from '../tasks/index.js';
 import type { DossierDeps, DossierQueries } from './context.js';
@@ -182,6 +185,10 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | '
     return { ...v, taskId: task?.id ?? null, person: task?.completedBy ?? null, agencyCode: task?.agencyCode ?? null };
   });
 
+  // Auditors read in clear (and the HTTP layer audits the read); anyone else sees citizen ID and
+  // phone numbers masked wherever a reason, a note, an audit payload or a variable quoted them.
+  const clear = actor.role === 'auditor' || actor.role === 'system';
+  const shown = <T>(x: T): T => (clear ? x : (maskDeep(x) as T));
   return {
     dossier: {
       code: dossier.code,
@@ -200,11 +207,11 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | '
     },
     steps,
     clocks: clocks.map((c) => clockJson(c, overrunHours(deps.sla, c, now))),
-    events,
-    audit: audit.map(auditJson),
-    timeline,
+    events: shown(events),
+    audit: shown(audit.map(auditJson)),
+    timeline: shown(timeline),
     diagram,
-    variables,
+    variables: shown(variables),
   };
 }
 

@@ -27,7 +27,8 @@ import { Accounts, type ThrottleRules } from '../accounts/index.js';
 import type { Db } from '../db/index.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import type { EngineQueries } from '../engine/queries.js';
-import { auditPersonalDataReads, auditRouter } from './audit.js';
+import { auditRouter } from './audit.js';
+import { mountPersonalDataReads } from './personal-data.js';
 import { authenticate, createTokenService, type TokenService } from './auth.js';
 import { docsRouter } from './docs.js';
 import { errorHandler, notFound } from './errors.js';
@@ -137,6 +138,8 @@ export function createApp(opts: AppOptions): Express {
   );
   app.get('/healthz', healthz(opts.db));
   app.get('/metrics', metricsEndpoint(metrics));
+  // Before the routers they guard (the dossier room's, the inbox's, the audit log's, /v2's user tasks): auditors' reads of personal data are logged.
+  mountPersonalDataReads(app, { db: opts.db, now });
   app.use(
     '/v2',
     v2Router({
@@ -155,8 +158,6 @@ export function createApp(opts: AppOptions): Express {
     }),
   );
 
-  // Before every router under /api/dossiers (the dossier room's, trace included): auditors' reads are logged.
-  app.use('/api/dossiers', auditPersonalDataReads({ db: opts.db, now }));
   app.use('/api', authRouter({ db: opts.db, tokens, throttle, accounts: accounts.ctx, schemas: apiSchemas, now }));
   app.use('/api', accountsRouter({ accounts: accounts.ctx, schemas: apiSchemas }));
   app.use('/api', auditRouter({ db: opts.db, now }));

@@ -1,16 +1,18 @@
 /**
- * The audit log over HTTP (auditors and admins), and the rule that an auditor's every read of
- * a dossier's personal data is itself an audit row.
+ * The audit log over HTTP (auditors and admins). Payloads are shown in clear to auditors, whose
+ * reads are themselves audited (personal-data.ts), and masked for admins (citizen ID and phone
+ * numbers a reason or note quoted).
  *
  *   GET /api/audit/verify   walks the hash chain: { ok, rowsChecked, brokenAt?, lastHash }
  *   GET /api/audit/verify   ?after=&prevHash=&limit=   one batch of it, with progress: { …, lastSeq, done, total }
  *   GET /api/audit          ?dossier=&actor=&action=&from=&to=&page=&pageSize=  (oldest first)
  */
-import { Router, type Request, type RequestHandler } from 'express';
-import { appendAudit, auditLength, verifyAudit } from '../audit/index.js';
+import { Router, type Request } from 'express';
+import { auditLength, verifyAudit } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
 import { Invalid } from '../errors.js';
 import { pointer, problem, type Problem } from '../schemas.js';
+import { maskDeep } from '../security/personal-data.js';
 import { requireRole } from './auth.js';
 import { describeRoute } from './routes.js';
 
@@ -90,26 +92,15 @@ export function auditRouter(deps: AuditDeps): Router {
       const w = where.length ? `where ${where.join(' and ')}` : '';
       const result = await deps.db.tx(async (q) => {
         const total = Number((await q.query<{ n: string }>(`select count(*) as n from domain.audit_log ${w}`, params)).rows[0].n);
-        const { rows } = await q.query(
+        const { rows } = await q.query<Record<string, unknown> & { payload: unknown }>(
           `select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor, role, agency,
                   dossier_code as "dossierCode", action, payload, prev_hash as "prevHash", hash
              from domain.audit_log ${w} order by audit_log.seq limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`,
           params,
         );
-        if (f.dossier && req.user?.role === 'auditor') {
-          await appendAudit(q, {
-            actor: req.user.username,
-            role: req.user.role,
-            agency: req.user.agencyCode,
-            dossierCode: f.dossier,
-            action: 'audit.read_personal_data',
-            at: new Date(deps.now()),
-            payload: { method: req.method, path: req.originalUrl.split('?')[0], what: 'audit log of the dossier', requestId: req.id },
-          });
-        }
         return { items: rows, page: f.page, pageSize: f.pageSize, total };
       });
-      res.json(result);
+      res.json(req.user?.role === 'auditor' ? result : { ...result, items: result.items.map((r) => ({ ...r, payload: maskDeep(r.payload) })) });
     },
   );
   return router;
@@ -190,48 +181,4 @@ function auditFilter(req: Request): AuditFilter {
     throw new Invalid(`query string is invalid: ${problems.map((p) => `${p.parameter} ${p.message}`).join('; ')}`, problems);
   }
   return f;
-}
-
-/**
- * Mounted on /api/dossiers (every route below it, whoever wrote it): when an auditor's GET
- * succeeds (status < 400), an 'audit.read_personal_data' row naming the auditor, the dossier
- * and the path is appended before the body leaves — if the row cannot be written, the data is
- * not sent either. Other roles' reads, and failed reads, pass untouched.
- */
-export function auditPersonalDataReads({ db, now }: AuditDeps): RequestHandler {
-  return (req, res, next) => {
-    const user = req.user;
-    if (!user || user.role !== 'auditor' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      next();
-      return;
-    }
-    // Read now: routing rewrites req.url (and so req.path) on the way to the handler.
-    const first = req.path.split('/').filter(Boolean)[0];
-    const segment = first && /^[A-Za-z0-9.\-_]{1,100}$/.test(first) ? first : null;
-    const path = req.originalUrl.split('?')[0];
-    const send = res.send.bind(res);
-    let held = false;
-    res.send = function (body?: unknown) {
-      if (held || res.statusCode >= 400) return send(body);
-      held = true;
-      db.tx(async (q) => {
-        // A segment that is not a dossier (a sub-resource of the list) names none.
-        const known = segment ? (await q.query(`select 1 from domain.dossiers where code = $1`, [segment])).rows.length > 0 : false;
-        await appendAudit(q, {
-          actor: user.username,
-          role: user.role,
-          agency: user.agencyCode,
-          dossierCode: known ? segment : null,
-          action: 'audit.read_personal_data',
-          at: new Date(now()),
-          payload: { method: req.method, path, requestId: req.id },
-        });
-      }).then(
-        () => send(body),
-        (e: unknown) => next(e),
-      );
-      return res;
-    } as typeof res.send;
-    next();
-  };
 }

@@ -2,12 +2,16 @@
  * The one place where errors become HTTP responses. Every error body has the same shape:
  * `{ error: <name>, message, details? }`. Typed errors keep their message and details; anything
  * unexpected is logged with its stack and answered with a generic 500 that reveals nothing.
+ * Citizen ID and phone numbers in an answer are masked (security/personal-data.ts): a message may
+ * quote what was sent — a JSON parser's excerpt of the body, a value that failed its check — and
+ * an error answer is no place for them, whoever asked.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import type { Logger } from 'pino';
 import { BpmnValidationError } from '../bpmn/index.js';
 import { AppError, Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthenticated } from '../errors.js';
+import { maskDeep, maskPersonalData } from '../security/personal-data.js';
 
 /** 413: the body is larger than the service accepts. */
 export class PayloadTooLarge extends AppError {}
@@ -93,7 +97,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (d) {
       if (d.status >= 500) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
       else logger.debug({ status: d.status, error: d.body.error, method: req.method, url: req.originalUrl }, d.body.message);
-      res.status(d.status).json(d.body);
+      res.status(d.status).json(maskDeep(d.body));
       return;
     }
     logger.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error');
@@ -103,5 +107,5 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 /** Unknown routes answer in the same shape as every other error. */
 export const notFound: RequestHandler = (req, res) => {
-  res.status(404).json({ error: 'NotFound', message: `no route for ${req.method} ${req.path}` } satisfies ErrorBody);
+  res.status(404).json({ error: 'NotFound', message: maskPersonalData(`no route for ${req.method} ${req.path}`) } satisfies ErrorBody);
 };

@@ -2,14 +2,14 @@
  * One JSON log line per request (pino): request id, method, path, route, status, duration in
  * ms and who called. The id is the caller's `x-request-id` when it is a sane token, otherwise a
  * new UUID; either way it is echoed in the response's `x-request-id` and set on `req.id`, so a
- * complaint quoting it finds the line. Paths and queries are masked (redact.ts): a citizen ID or
+ * complaint quoting it finds the line. Paths and queries are masked (security/personal-data.ts): a citizen ID or
  * phone number in a URL never reaches the log, whatever logger the app was given.
  */
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { routeLabel } from './metrics.js';
-import { maskPersonalData } from './redact.js';
+import { maskPersonalData } from '../security/personal-data.js';
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -16,6 +16,7 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { appendAudit } from '../audit/index.js';
 import { authenticateClient, type AccountsDb, type LoginThrottle } from '../accounts/index.js';
+import { maskPersonalData } from '../security/personal-data.js';
 import { publicRoute, type TokenService } from './auth.js';
 import { describeRoute } from './routes.js';
 import { clientIp } from './login.js';
@@ -152,7 +153,7 @@ function params(req: Request): { clientId: string; secret: string; audience?: st
 
 function sendError(res: Response, e: OAuthError): void {
   res.setHeader('Cache-Control', 'no-store');
-  res.status(e.status).json({ error: e.error, error_description: e.message });
+  res.status(e.status).json({ error: e.error, error_description: maskPersonalData(e.message) });
 }
 
 async function audit(deps: OAuthDeps, req: Request, actor: string, role: string, action: string, payload: Record<string, unknown>): Promise<void> {

@@ -120,6 +120,9 @@ describe("Feature: bad requests get Zeebe's status codes", () => {
     await raw('DeployResource', { resources: [{ name: 'order.bpmn', content: Buffer.from(ORDER) }] }, token);
     const malformed = raw('CreateProcessInstance', { bpmnProcessId: 'order', version: -1, variables: '{"dossier": ' }, token);
     await expect(malformed).rejects.toEqual(expect.objectContaining({ code: status.INVALID_ARGUMENT, details: expect.stringContaining("'variables'") }));
+    // The parser quotes a short document: a phone number in it comes back masked.
+    const quoted = raw('CreateProcessInstance', { bpmnProcessId: 'order', version: -1, variables: 'x0912345678' }, token);
+    await expect(quoted).rejects.toEqual(expect.objectContaining({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('x091****678') }));
     const notObject = raw('CreateProcessInstance', { bpmnProcessId: 'order', version: -1, variables: '[1, 2]' }, token);
     await expect(notObject).rejects.toEqual(expect.objectContaining({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('ARRAY') }));
     const zbc = await g.client();

@@ -3,7 +3,8 @@
  * ID or phone number in clear; Prometheus scrapes requests, engine jobs and SLA clocks.
  */
 import { pino } from 'pino';
-import { maskDeep, maskingLoggerOptions, maskPersonalData } from '../../src/http/redact.js';
+import { maskingLoggerOptions } from '../../src/http/redact.js';
+import { maskDeep, maskPersonalData } from '../../src/security/personal-data.js';
 import { call, deploy, serviceTaskProcess } from './support.js';
 import { traceFixture } from './fixtures.js';
 import { startApiService, type ApiService } from './api-support.js';

@@ -1,6 +1,7 @@
 /**
  * The whole service with the shipped catalog, on a test database and a ManualClock, and one
- * Chromium, for the page tests (tests/web): the people of a test signed in through the API, a
+ * Chromium (unless `browser: false`), for the page tests (tests/web) and the API tests that need
+ * real dossiers: the people of a test signed in through the API, a
  * call as each of them, and the agencies' steps done through the inbox API when a test only
  * needs them done. Registers its own beforeAll/afterAll.
  */
@@ -30,7 +31,7 @@ export interface WebService<P extends string> {
   claimAndComplete: (who: P, code: string, elementId: string, decision?: Record<string, unknown>) => Promise<void>;
 }
 
-export function useWebService<P extends string>(people: People<P>, opts: { clock: ManualClock; processesDir?: string }): WebService<P> {
+export function useWebService<P extends string>(people: People<P>, opts: { clock: ManualClock; processesDir?: string; browser?: boolean }): WebService<P> {
   let t: TestDb;
   let service: Service;
   let browser: Browser;
@@ -49,7 +50,7 @@ export function useWebService<P extends string>(people: People<P>, opts: { clock
     const processesDir = opts.processesDir ?? join(process.cwd(), 'processes');
     service = await startService(testConfig({ processesDir, processesDirExplicit: true }), { db: t.db, logger: pino({ level: 'silent' }), clock: opts.clock });
     await signInAll();
-    browser = await launchBrowser();
+    if (opts.browser !== false) browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -9,6 +9,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import { AppError, Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthenticated } from '../../errors.js';
+import { maskPersonalData } from '../../security/personal-data.js';
 
 /** A gRPC status the gateway answers on purpose (UNIMPLEMENTED, DEADLINE_EXCEEDED…). */
 export class GrpcStatusError extends Error {
@@ -42,9 +43,12 @@ export function grpcStatusOf(err: unknown, rpc: string): { code: status; details
   return undefined;
 }
 
-/** The error as a grpc-js ServiceError (what a handler's callback or `call.destroy` takes). */
+/**
+ * The error as a grpc-js ServiceError (what a handler's callback or `call.destroy` takes); citizen
+ * ID and phone numbers its message quotes (variables that failed to parse) are masked.
+ */
 export function toServiceError(code: status, details: string): Partial<ServiceError> {
-  return { code, details, metadata: new Metadata() };
+  return { code, details: maskPersonalData(details), metadata: new Metadata() };
 }
 
 /** A refused deployment names its problems in `details`: keep them in the one string gRPC carries. */
