@@ -41,7 +41,26 @@ export interface Config {
    * throttles count per address, so behind a proxy this must be set or every caller is one.
    */
   trustProxy?: boolean | number | string;
+  /**
+   * Which engine runs the processes (ENGINE): `embedded` (default), or `zeebe` — a Camunda 8
+   * cluster reached by `@camunda8/sdk` (src/engine/zeebe): commands and job workers over gRPC at
+   * ZEEBE_GRPC_ADDRESS (`grpc://host:26500`, `grpcs://` for TLS), reads and user tasks over REST v2
+   * at ZEEBE_REST_ADDRESS (`http://host:8080`). Credentials as the SDK names them:
+   * CAMUNDA_AUTH_STRATEGY (`OAUTH` when CAMUNDA_OAUTH_URL is set, else `NONE`), CAMUNDA_OAUTH_URL,
+   * ZEEBE_CLIENT_ID, ZEEBE_CLIENT_SECRET and, when the identity provider wants one,
+   * ZEEBE_TOKEN_AUDIENCE. Absent: embedded.
+   */
+  engine?: EngineConfig;
 }
+
+export type EngineConfig =
+  | { kind: 'embedded' }
+  | {
+      kind: 'zeebe';
+      grpcAddress: string;
+      restAddress: string;
+      auth: { strategy: 'NONE' } | { strategy: 'OAUTH'; url: string; clientId: string; clientSecret: string; audience?: string };
+    };
 
 export class ConfigError extends Error {
   constructor(
@@ -67,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     jwtTtlSeconds: jwtTtl(env.JWT_TTL_SECONDS),
     trustProxy: trustProxy(env.TRUST_PROXY),
     zeebeGateway: zeebeGateway(env, nodeEnv, cwd),
+    engine: engine(env),
   };
 }
 
@@ -92,6 +112,48 @@ function zeebeGateway(env: NodeJS.ProcessEnv, nodeEnv: string, cwd: string): Con
     );
   }
   return { port: n, host, ...(cert && key ? { tls: { certFile: resolve(cwd, cert), keyFile: resolve(cwd, key) } } : {}) };
+}
+
+function engine(env: NodeJS.ProcessEnv): EngineConfig {
+  const kind = nonEmpty(env, 'ENGINE') ?? 'embedded';
+  if (kind === 'embedded') return { kind };
+  if (kind !== 'zeebe') throw new ConfigError('ENGINE', `expected embedded or zeebe, got ${JSON.stringify(kind)}`);
+  const address = (name: string, schemes: string[]) => {
+    const v = nonEmpty(env, name);
+    if (v === undefined) throw new ConfigError(name, `required with ENGINE=zeebe (${schemes.map((x) => `${x}://host:port`).join(' or ')})`);
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      throw new ConfigError(name, `not a URL: ${JSON.stringify(v)}`);
+    }
+    if (!schemes.includes(u.protocol.replace(/:$/, ''))) throw new ConfigError(name, `expected ${schemes.join(' or ')}, got ${u.protocol}`);
+    return v.replace(/\/+$/, '');
+  };
+  const grpcAddress = address('ZEEBE_GRPC_ADDRESS', ['grpc', 'grpcs']);
+  const restAddress = address('ZEEBE_REST_ADDRESS', ['http', 'https']);
+  const url = nonEmpty(env, 'CAMUNDA_OAUTH_URL');
+  const strategy = nonEmpty(env, 'CAMUNDA_AUTH_STRATEGY') ?? (url ? 'OAUTH' : 'NONE');
+  if (strategy === 'NONE') return { kind, grpcAddress, restAddress, auth: { strategy } };
+  if (strategy !== 'OAUTH') throw new ConfigError('CAMUNDA_AUTH_STRATEGY', `expected OAUTH or NONE, got ${JSON.stringify(strategy)}`);
+  const need = (name: string) => {
+    const v = nonEmpty(env, name);
+    if (v === undefined) throw new ConfigError(name, 'required with CAMUNDA_AUTH_STRATEGY=OAUTH');
+    return v;
+  };
+  const audience = nonEmpty(env, 'ZEEBE_TOKEN_AUDIENCE');
+  return {
+    kind,
+    grpcAddress,
+    restAddress,
+    auth: {
+      strategy,
+      url: need('CAMUNDA_OAUTH_URL'),
+      clientId: need('ZEEBE_CLIENT_ID'),
+      clientSecret: need('ZEEBE_CLIENT_SECRET'),
+      ...(audience ? { audience } : {}),
+    },
+  };
 }
 
 function jwtSecret(v: string | undefined, nodeEnv: string): string | undefined {

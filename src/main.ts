@@ -17,13 +17,12 @@ import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/index.js';
 import { systemClock, type Clock } from './engine/clock.js';
-import { EmbeddedEngine } from './engine/embedded/engine.js';
-import { EmbeddedEngineQueries } from './engine/embedded/queries.js';
-import { jobTypeOf } from './engine/embedded/job-type.js';
+import { chooseEngine } from './engine/choose.js';
 import { Accounts, seedDemoClients } from './accounts/index.js';
 import { startZeebeGateway, type ZeebeGateway } from './engine/gateway/index.js';
 import { ElementNames } from './engine/names.js';
-import type { DeploymentResult, Resource } from './engine/port.js';
+import type { DeploymentResult, Resource, WorkflowEngine } from './engine/port.js';
+import type { EngineQueries } from './engine/queries.js';
 import { AppError, Invalid } from './errors.js';
 import { calendarRouter } from './http/calendar.js';
 import { elementTemplatesRouter, proceduresRouter } from './http/catalog.js';
@@ -52,7 +51,7 @@ export interface Service {
   /** http://127.0.0.1:<port> */
   url: string;
   port: number;
-  engine: EmbeddedEngine;
+  engine: WorkflowEngine;
   db: Db;
   server: Server;
   /** The port of Zeebe's gRPC gateway, when it runs (config.zeebeGateway). */
@@ -89,30 +88,32 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
   const jwtSecret = tokenKey(config, logger);
   const db = deps.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }));
   const metrics = createMetrics({ db, defaultMetrics: true });
+  const chosen = chooseEngine(config.engine, db, deps.clock ?? systemClock);
   // Every room gets the counted engine, so /metrics sees the jobs of the inbox, the workers and /v2.
-  const engine = instrumentEngine(new EmbeddedEngine(db, { clock: deps.clock ?? systemClock }), metrics);
-  const now = () => engine.clock.now();
+  const engine = instrumentEngine(chosen.engine, metrics);
+  const { clock, queries } = chosen;
+  const now = () => clock.now();
   // One session cache for /v2, /api and the gateway: a change made here ends a token at every door at once.
   const accounts = new Accounts({ db, now });
-  const jobType = (key: string) => jobTypeOf(db, key);
+  const jobType = chosen.jobTypeOf;
   const stopping = new AbortController();
   let server: Server | undefined;
   let rooms: Rooms | undefined;
   let gateway: ZeebeGateway | undefined;
   try {
-    await engine.start();
+    await chosen.start();
     const catalog = await loadProcedures(config, logger);
     // The procedure lint holds the catalog's processes to their procedure.json at every deploy.
-    const lintDeployment = catalogLinter(catalog, { now: () => new Date(engine.clock.now()) });
+    const lintDeployment = catalogLinter(catalog, { now: () => new Date(clock.now()) });
     await deployCatalogue(engine, config, logger, lintDeployment);
-    rooms = await startRooms(db, engine, config, logger, catalog);
+    rooms = await startRooms(db, { engine, queries, clock }, config, logger, catalog);
     if (config.nodeEnv !== 'production') {
       const clients = await seedDemoClients(accounts.ctx, { nodeEnv: config.nodeEnv });
       if (clients.length) logger.info({ clients }, 'demo API clients loaded (README: demo API clients)');
     }
     const app = createApp({
       engine,
-      queries: new EmbeddedEngineQueries(db),
+      queries,
       db,
       logger,
       signal: stopping.signal,
@@ -132,7 +133,7 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
       const { port: gatewayPort, host, tls } = config.zeebeGateway;
       gateway = await startZeebeGateway({
         engine,
-        queries: new EmbeddedEngineQueries(db),
+        queries,
         // The same tokens as /v2, with the same roles per command (http/gateway-access.ts).
         authorize: gatewayAuthorizer(createTokenService({ secret: jwtSecret, ttlSeconds: config.jwtTtlSeconds, now, sessions: accounts.sessions }), {
           jobTypeOf: jobType,
@@ -202,7 +203,13 @@ interface Rooms {
  * the dossier room (with its reconciler). On an empty database outside production, the demo
  * agencies and users are loaded first (src/dossiers/seed.ts).
  */
-async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger: Logger, catalog: Catalog): Promise<Rooms> {
+async function startRooms(
+  db: Db,
+  { engine, queries, clock }: { engine: WorkflowEngine; queries: EngineQueries; clock: Clock },
+  config: Config,
+  logger: Logger,
+  catalog: Catalog,
+): Promise<Rooms> {
   const { rows } = await db.query(`select 1 from domain.agencies limit 1`);
   if (!rows.length) {
     if (config.nodeEnv === 'production') {
@@ -215,7 +222,6 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   const calendar = new CalendarStore(db);
   await calendar.init();
   const log = logger.child({ room: 'sla' });
-  const clock = engine.clock;
   const sla = new SlaService({
     db,
     calendar: () => calendar.calendar,
@@ -226,7 +232,6 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   // The inbox's live feed (/api/inbox/events): told by the inbox and the relay after they commit.
   const feed = new TaskFeed();
   const notices = new Feed<OutboxRow>();
-  const queries = new EmbeddedEngineQueries(db);
   // The dossier room's hook reaches `dossiers` (made next, with `tasks`) only when a task is finished.
   const onTaskCompleted: TaskCompletedHook = (q, task, by, at) => dossiers.onTaskCompleted(q, task, by, at);
   const tasks = new TaskService({ db, engine, sla, clock, forms: queries, onChange: (task) => feed.publish({ kind: 'changed', task }), onTaskCompleted });
@@ -248,7 +253,7 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
   // The agencies' SLA notices (domain.outbox) become in-app notifications.
   const relay = new OutboxRelay({
     db,
-    clock: engine.clock,
+    clock,
     onError: (e, row) => log.warn({ err: e, outboxId: row?.id }, 'outbox relay: delivery failed'),
     onDelivered: (row) => notices.publish(row),
   });
@@ -261,11 +266,11 @@ async function startRooms(db: Db, engine: EmbeddedEngine, config: Config, logger
       dossiersRouter({ dossiers }),
       tasksRouter({ tasks, workingHours: (a, b) => calendar.calendar.workingHoursBetween(a, b), now: () => clock.now() }),
       inboxEventsRouter({ tasks: feed, notices }),
-      calendarRouter({ calendar, schemas: SchemaRegistry.load('api'), now: () => engine.clock.now() }),
-      proceduresRouter({ catalog, clock: engine.clock }),
+      calendarRouter({ calendar, schemas: SchemaRegistry.load('api'), now: () => clock.now() }),
+      proceduresRouter({ catalog, clock }),
       elementTemplatesRouter({ db }),
-      reportsRouter({ db, now: () => engine.clock.now() }),
-      notificationsRouter({ db, clock: engine.clock }),
+      reportsRouter({ db, now: () => clock.now() }),
+      notificationsRouter({ db, clock }),
     ],
     async close() {
       await dossiers.stopBackground();
@@ -302,7 +307,7 @@ async function loadProcedures(config: Config, logger: Logger): Promise<Catalog> 
  * so does a lint error of a catalog process (`lint`, as POST /v2/deployments runs it); lint
  * warnings are logged.
  */
-export async function deployCatalogue(engine: EmbeddedEngine, config: Config, logger: Logger, lint?: DeploymentLinter): Promise<DeploymentResult | undefined> {
+export async function deployCatalogue(engine: WorkflowEngine, config: Config, logger: Logger, lint?: DeploymentLinter): Promise<DeploymentResult | undefined> {
   const dir = config.processesDir;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     if (config.processesDirExplicit) throw new ConfigError('PROCESSES_DIR', `${dir} is not a folder`);

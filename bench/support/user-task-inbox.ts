@@ -119,7 +119,7 @@ class Inbox {
     if (this.inHand.size > 0 || this.fetching) await new Promise<void>((r) => (this.drained = r));
   }
 
-  /** As EmbeddedJobWorker.poke: a poke during a search makes it search once more. */
+  /** As PortJobWorker.poke (engine/worker.ts): a poke during a search makes it search once more. */
   poke(): void {
     if (this.closed) return;
     if (this.fetching) {

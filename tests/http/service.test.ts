@@ -27,6 +27,7 @@ describe('Scenario: configuration from the environment', () => {
       jwtTtlSeconds: 28800,
       zeebeGateway: { port: 26500, host: '127.0.0.1' },
       trustProxy: false,
+      engine: { kind: 'embedded' },
     });
   });
 
@@ -46,6 +47,13 @@ describe('Scenario: configuration from the environment', () => {
         ZEEBE_GATEWAY_TLS_CERT: 'tls/gateway.crt',
         ZEEBE_GATEWAY_TLS_KEY: 'tls/gateway.key',
         TRUST_PROXY: '1',
+        ENGINE: 'zeebe',
+        ZEEBE_GRPC_ADDRESS: 'grpcs://camunda:26500',
+        ZEEBE_REST_ADDRESS: 'http://camunda:8080/',
+        CAMUNDA_OAUTH_URL: 'http://keycloak/token',
+        ZEEBE_CLIENT_ID: 'lienthong',
+        ZEEBE_CLIENT_SECRET: 'bi-mat',
+        ZEEBE_TOKEN_AUDIENCE: 'zeebe-api',
       },
       '/srv',
     );
@@ -61,6 +69,18 @@ describe('Scenario: configuration from the environment', () => {
       jwtTtlSeconds: 600,
       zeebeGateway: { port: 26600, host: '0.0.0.0', tls: { certFile: '/srv/tls/gateway.crt', keyFile: '/srv/tls/gateway.key' } },
       trustProxy: 1,
+      engine: {
+        kind: 'zeebe',
+        grpcAddress: 'grpcs://camunda:26500',
+        restAddress: 'http://camunda:8080',
+        auth: { strategy: 'OAUTH', url: 'http://keycloak/token', clientId: 'lienthong', clientSecret: 'bi-mat', audience: 'zeebe-api' },
+      },
+    });
+    expect(loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://z:26500', ZEEBE_REST_ADDRESS: 'http://z:8080' }).engine).toEqual({
+      kind: 'zeebe',
+      grpcAddress: 'grpc://z:26500',
+      restAddress: 'http://z:8080',
+      auth: { strategy: 'NONE' },
     });
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
     expect(loadConfig({ ZEEBE_GATEWAY_PORT: '0' }).zeebeGateway).toBeUndefined();
@@ -88,8 +108,17 @@ describe('Scenario: configuration from the environment', () => {
     ['JWT_TTL_SECONDS', '0'],
     ['JWT_TTL_SECONDS', '8h'],
     ['TRUST_PROXY', 'yes please'],
+    ['ENGINE', 'camunda7'],
   ])('Given %s=%s, when it is read, then startup stops with an error naming the variable and the value', (name, value) => {
     expect(refuse(name, value).message).toContain(JSON.stringify(value));
+  });
+
+  test('Given ENGINE=zeebe without its addresses or with half its credentials, when it is read, then startup stops naming what is missing', () => {
+    expect(() => loadConfig({ ENGINE: 'zeebe' })).toThrow(/^ZEEBE_GRPC_ADDRESS: required with ENGINE=zeebe/);
+    expect(() => loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'http://z:26500' })).toThrow(/^ZEEBE_GRPC_ADDRESS: expected grpc or grpcs/);
+    expect(() => loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://z:26500' })).toThrow(/^ZEEBE_REST_ADDRESS: required/);
+    const half = { ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://z:26500', ZEEBE_REST_ADDRESS: 'http://z:8080', CAMUNDA_OAUTH_URL: 'http://idp/token' };
+    expect(() => loadConfig(half)).toThrow(/^ZEEBE_CLIENT_ID: required with CAMUNDA_AUTH_STRATEGY=OAUTH/);
   });
 
   test('Given production without JWT_SECRET, or a short one, when it is read, then startup stops naming JWT_SECRET and never echoes it', () => {

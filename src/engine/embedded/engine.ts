@@ -47,7 +47,7 @@ import { updateJobTimeout } from './commands/update-job-timeout.js';
 import { assignUserTask, unassignUserTask, updateUserTask, UserTaskCompletions } from './commands/user-tasks.js';
 import { EngineCore } from './core.js';
 import { Scheduler } from './scheduler.js';
-import { EmbeddedJobWorker } from './worker.js';
+import { PortJobWorker } from '../worker.js';
 
 export interface EmbeddedEngineOptions {
   clock?: Clock;
@@ -65,7 +65,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   private readonly scheduler: Scheduler;
   private readonly completions: JobCompletions;
   private readonly userTaskCompletions: UserTaskCompletions;
-  private readonly workers = new Set<EmbeddedJobWorker>();
+  private readonly workers = new Set<PortJobWorker>();
   private readonly jobListeners = new Set<(type: string) => void>();
   private readonly userTaskListeners = new Set<(userTaskKey: string, hint: UserTaskHint) => void>();
   private unlisten?: () => Promise<void>;
@@ -203,7 +203,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   createWorker(options: WorkerOptions): JobWorker {
-    const w = new EmbeddedJobWorker(this, options);
+    const w = new PortJobWorker(this, options);
     this.workers.add(w);
     w.onClose(() => this.workers.delete(w));
     w.start();

@@ -1,17 +1,18 @@
 /**
- * An in-process job worker, with the Camunda SDK's habits: it activates in batches up to its
- * concurrency, asks for more when the jobs in hand fall to 30 % of capacity, is woken by
- * LISTEN/NOTIFY when a job of its type is created (polling only as a fallback and for retry
- * back-offs), drains the jobs in hand on close, and takes exactly one terminal action per job.
+ * An in-process job worker over the port alone, with the Camunda SDK's habits: it activates in
+ * batches up to its concurrency, asks for more when the jobs in hand fall to 30 % of capacity, is
+ * woken by the engine's job notifications (the embedded engine's LISTEN/NOTIFY; polling only as a
+ * fallback and for retry back-offs — on Zeebe, which notifies no client, polling only), drains the
+ * jobs in hand on close, and takes exactly one terminal action per job. Both adapters' `createWorker`.
  */
-import type { ActivatedJob, JobActions, JobOutcome, JobWorker, Variables, WorkerOptions, WorkflowEngine } from '../port.js';
+import type { ActivatedJob, JobActions, JobOutcome, JobWorker, Variables, WorkerOptions, WorkflowEngine } from './port.js';
 
 /** What a worker needs of the engine: the port's job commands and its job notifications. */
 type WorkerEngine = Pick<WorkflowEngine, 'activateJobs' | 'completeJob' | 'failJob' | 'throwError' | 'onJobCreated'>;
 
 const DONE: JobOutcome = Object.freeze({ done: true as const });
 
-export class EmbeddedJobWorker implements JobWorker {
+export class PortJobWorker implements JobWorker {
   readonly type: string;
   private readonly concurrency: number;
   private readonly timeout: number;
