@@ -39,8 +39,9 @@ export const PERSONAL_DATA_READS: PersonalDataRoute[] = [
   { mount: '/api/tasks', reads: isGet, dossier: () => undefined },
   // GET /api/audit (not /verify): payloads in clear for auditors
   { mount: '/api/audit', reads: (req) => isGet(req) && req.path === '/', dossier: (req) => named(req.query.dossier) },
-  // POST /v2/user-tasks/{key}/variables/search: a read with a body
+  // POST /v2/user-tasks/{key}/variables/search, POST /v2/variables/search: reads with a body
   { mount: '/v2/user-tasks', reads: (req) => req.method === 'POST' && /^\/[^/]+\/variables\/search$/.test(req.path), dossier: () => undefined },
+  { mount: '/v2/variables', reads: (req) => req.method === 'POST' && req.path === '/search', dossier: () => undefined },
 ];
 
 /** Mounts the read audit before the routers of every route in PERSONAL_DATA_READS. */

@@ -16,6 +16,7 @@ import { processDefinitionsRouter } from './process-definitions.js';
 import { processInstancesRouter } from './process-instances.js';
 import { topologyRouter } from './topology.js';
 import { userTasksRouter } from './user-tasks.js';
+import { variablesRouter } from './variables.js';
 
 export type { V2Context } from './context.js';
 
@@ -31,6 +32,7 @@ export function v2Router(ctx: V2Context): Router {
   router.use(elementInstancesRouter(ctx));
   router.use(processDefinitionsRouter(ctx));
   router.use(userTasksRouter(ctx));
+  router.use(variablesRouter(ctx));
   router.use(formsRouter(ctx));
   router.use(topologyRouter());
   return router;
