@@ -4,7 +4,7 @@
  * streams, failure with retries and back-off (on the test's clock), BPMN errors, incidents, and
  * instances created with their result.
  */
-import { status } from '@grpc/grpc-js';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { chain, end, errorBoundary, flow, processXml, serviceTask, start } from '../support/bpmn.js';
 import { HOUR, useGateway } from './gateway-support.js';
 
@@ -134,5 +134,26 @@ describe('Feature: failures, retries, incidents and BPMN errors', () => {
     await zbc.throwError({ jobKey: job.key, errorCode: 'MISSING_DOCS', errorMessage: 'no birth certificate' });
     expect((await g.h.instance(processInstanceKey)).state).toBe('COMPLETED');
     expect(await g.h.elementEnds(processInstanceKey)).toContainEqual(['rejected', 'ELEMENT_COMPLETED']);
+  });
+});
+
+describe("Feature: a long poll answers within its caller's deadline", () => {
+  test('Scenario: Given no job of the type and a requestTimeout beyond the call\'s deadline (zbctl sets them 10 % apart), when ActivateJobs long-polls, then the answer is "no jobs" before the deadline, never DEADLINE_EXCEEDED', async () => {
+    const c = g.rawClient();
+    const md = new Metadata();
+    md.set('authorization', `Bearer ${await g.token()}`);
+    try {
+      // The gateway's clock stands still here (a ManualClock): only the caller's wall-clock deadline can end the wait.
+      const answer = await new Promise<{ jobs: unknown[] }[]>((resolve, reject) => {
+        const got: { jobs: unknown[] }[] = [];
+        const stream = c.ActivateJobs(activation('nobody-works-this', { requestTimeout: 60_000 }), md, { deadline: Date.now() + 1_500 });
+        stream.on('data', (m: { jobs: unknown[] }) => got.push(m));
+        stream.on('error', (e: ServiceError) => reject(e));
+        stream.on('end', () => resolve(got));
+      });
+      expect(answer.flatMap((m) => m.jobs)).toEqual([]);
+    } finally {
+      c.close();
+    }
   });
 });

@@ -10,7 +10,10 @@
  * type is parked on the engine's notification, so a test can create the job only then.
  */
 import { Zeebe } from '@camunda8/sdk';
+import { credentials, loadPackageDefinition, type Client, type ServiceError, type Metadata } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { pino } from 'pino';
+import { zeebeProtoPath } from '../../src/engine/gateway/proto.js';
 import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
 import { startZeebeGateway, type ZeebeGateway } from '../../src/engine/gateway/index.js';
 import type { ActivatedJob, ActivateJobsRequest, WorkflowEngine } from '../../src/engine/port.js';
@@ -23,9 +26,19 @@ export type GrpcClient = InstanceType<typeof Zeebe.ZeebeGrpcClient>;
 export const HOUR = 3_600_000;
 const SECRET = 'lienthong-gateway-tests-key-0123456789';
 
+/** A bare grpc-js client of the gateway service: RPCs by their proto names, no SDK in between. */
+export type RawGateway = Client &
+  Record<string, (req: object, md: Metadata, ...rest: any[]) => any> & {
+    [rpc: string]: (req: object, md: Metadata, cb: (err: ServiceError | null, res: any) => void) => void;
+  };
+
 export interface GatewayHarness {
   readonly h: EngineHarness;
   readonly port: number;
+  /** A bare client of the gateway (close it after use). */
+  rawClient(): RawGateway;
+  /** A bearer token for `role` (default admin), signed with the gateway's key. */
+  token(role?: Principal['role']): Promise<string>;
   /** A client signed in as `role` (default admin); `token: ''` sends no credentials at all. */
   client(opts?: { role?: Principal['role']; token?: string }): Promise<GrpcClient>;
   /** Resolves when a long poll or job stream of `type` is parked, waiting for the engine's notification. */
@@ -126,8 +139,16 @@ export function useGateway(): GatewayHarness {
     get port() {
       return gateway.port;
     },
+    rawClient() {
+      const def = loadSync(zeebeProtoPath(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+      const Gateway = (loadPackageDefinition(def) as any).gateway_protocol.Gateway;
+      return new Gateway(`127.0.0.1:${gateway.port}`, credentials.createInsecure()) as RawGateway;
+    },
+    async token(role = 'admin') {
+      return (await g.tokens!.issue({ username: 'gateway-test', role, agencyCode: null })).token;
+    },
     async client(opts = {}) {
-      const token = opts.token ?? (await g.tokens!.issue({ username: 'gateway-test', role: opts.role ?? 'admin', agencyCode: null })).token;
+      const token = opts.token ?? (await g.token(opts.role));
       const client = new Zeebe.ZeebeGrpcClient({
         config: {
           ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${gateway.port}`,

@@ -4,9 +4,7 @@
  * DeployProcess), instances, messages, signals, variables, cancellation, and Zeebe's status codes
  * for bad requests and callers. Jobs: gateway-jobs.test.ts.
  */
-import { credentials, loadPackageDefinition, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { zeebeProtoPath } from '../../src/engine/gateway/index.js';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { chain, end, messageCatch, processXml, serviceTask, signalCatch, start } from '../support/bpmn.js';
 import { useGateway } from './gateway-support.js';
 
@@ -15,25 +13,18 @@ const g = useGateway();
 const ORDER = processXml('order', start('s'), serviceTask('pack', 'pack'), end('e'), ...chain('s', 'pack', 'e'));
 const FORM = JSON.stringify({ id: 'review-form', type: 'default', components: [{ key: 'ok', label: 'OK', type: 'checkbox' }] });
 
-/** A raw grpc-js client of the same protocol, for what the SDK will not send. */
-function rawClient(): Client & Record<string, (req: object, md: Metadata, cb: (err: ServiceError | null, res: any) => void) => void> {
-  const def = loadSync(zeebeProtoPath(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-  const Gateway = (loadPackageDefinition(def) as any).gateway_protocol.Gateway;
-  return new Gateway(`127.0.0.1:${g.port}`, credentials.createInsecure());
-}
+/** A unary RPC through the bare client, for what the SDK will not send. */
 async function raw(rpc: string, req: object, token?: string): Promise<any> {
-  const c = rawClient();
+  const c = g.rawClient();
   const md = new Metadata();
   if (token) md.set('authorization', `Bearer ${token}`);
   try {
-    return await new Promise((resolve, reject) => c[rpc](req, md, (err, res) => (err ? reject(err) : resolve(res))));
+    return await new Promise((resolve, reject) => c[rpc](req, md, (err: ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))));
   } finally {
     c.close();
   }
 }
-function adminToken(): Promise<string> {
-  return (g as any).tokens.issue({ username: 'raw', role: 'admin', agencyCode: null }).then((t: { token: string }) => t.token);
-}
+const adminToken = () => g.token();
 const code = (name: keyof typeof status) => expect.objectContaining({ code: status[name] });
 
 describe('Feature: the gateway answers Zeebe clients', () => {

@@ -283,6 +283,12 @@ test('Scenario: Given the demo worker client (job type demo-job only), then zbct
   await waitFor('the instance waiting for its message', async () => (await activeElements(key)).includes('wait'));
 });
 
+test("Scenario: Given no job of a type, when zbctl long-polls for it with --requestTimeout 1s, then it answers with no jobs, not DEADLINE_EXCEEDED (the gateway answers before zbctl's own deadline)", async () => {
+  const run = await zbctlRaw([...connection(), '--requestTimeout', '1s', 'activate', 'jobs', 'zbctl-nobody-works-this', '--worker', 'zbctl-test']);
+  expect({ code: run.code, deadlineExceeded: run.stderr.includes('DeadlineExceeded') }).toEqual({ code: 0, deadlineExceeded: false });
+  expect(JSON.parse(run.stdout).jobs ?? []).toEqual([]);
+});
+
 test('Scenario: Given no credentials, when `zbctl status` asks, then it is refused: zbctl exits non-zero and says Unauthenticated', async () => {
   const run = await zbctlRaw(['--insecure', '--address', `127.0.0.1:${service.gatewayPort}`, 'status']);
   expect(run.code).not.toBe(0);

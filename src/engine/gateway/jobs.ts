@@ -67,20 +67,36 @@ export async function activateJobs(call: ServerWritableStream<ActivateJobsWire, 
   if (!r.worker) throw new Invalid('Expected the name of the worker activating the jobs, but it is blank');
   if (!(r.maxJobsToActivate >= 1)) throw new Invalid(`Expected to activate at least 1 job, but maxJobsToActivate was ${r.maxJobsToActivate}`);
   const requested = millis(r.requestTimeout);
-  // Zeebe: 0 waits the gateway's default time, a negative value does not wait.
-  const wait = requested === 0 ? ctx.timing.defaultRequestTimeout : requested;
+  // Zeebe: 0 waits the gateway's default time, a negative value does not wait. Never past the
+  // call's own deadline (less a margin for the answer to travel): zbctl sets its deadline barely
+  // above its requestTimeout, and an answer after it is DEADLINE_EXCEEDED instead of "no jobs".
+  const asked = requested === 0 ? ctx.timing.defaultRequestTimeout : requested;
+  const left = untilDeadline(call) - DEADLINE_MARGIN;
+  const wait = left > 0 ? asked : -1;
   const { signal, dispose } = callSignal(call, ctx);
+  // The deadline is the caller's wall clock, whatever clock the engine keeps.
+  const until = Number.isFinite(left) && left > 0 ? AbortSignal.any([signal, AbortSignal.timeout(left)]) : signal;
   try {
     const jobs = await activateWithLongPolling(
       ctx.engine,
       { ...base, maxJobsToActivate: r.maxJobsToActivate },
-      { wait, pollInterval: ctx.timing.pollInterval, now: () => ctx.now(), signal },
+      { wait, pollInterval: ctx.timing.pollInterval, now: () => ctx.now(), signal: until },
     );
     if (jobs.length) call.write({ jobs: jobs.map(toGrpcJob) });
     call.end();
   } finally {
     dispose();
   }
+}
+
+/** What a long poll leaves for the answer before the caller's deadline, ms. */
+const DEADLINE_MARGIN = 250;
+
+/** ms until the call's deadline (Infinity when it has none). */
+function untilDeadline(call: ServerWritableStream<ActivateJobsWire, unknown>): number {
+  const d = call.getDeadline();
+  const at = d instanceof Date ? d.getTime() : d;
+  return Number.isFinite(at) ? at - Date.now() : Infinity;
 }
 
 export async function streamActivatedJobs(call: ServerWritableStream<StreamJobsWire, unknown>, ctx: GatewayContext): Promise<void> {
