@@ -92,6 +92,34 @@ describe('Feature: workers activate and complete jobs over gRPC', () => {
   });
 });
 
+describe('Feature: a client that goes away loses no job', () => {
+  test("Scenario: Given a job pushed to a stream whose client then disconnects without completing it, when the job's timeout passes, then it is activated again and completes — nothing lost", async () => {
+    const zbc = await deploy(PACK, 'pack.bpmn');
+    const c = g.rawClient();
+    const md = new Metadata();
+    md.set('authorization', `Bearer ${await g.token()}`);
+    const stream = c.StreamActivatedJobs({ type: 'pack', worker: 'leaver', timeout: 10_000, fetchVariable: [], tenantIds: ['<default>'] }, md);
+    const pushed = new Promise<{ key: string }>((resolve, reject) => {
+      stream.on('data', resolve);
+      stream.on('error', (e: ServiceError) => {
+        if (e.code !== status.CANCELLED) reject(e);
+      });
+    });
+    await g.jobListeners(1);
+    const { processInstanceKey } = await zbc.createProcessInstance({ bpmnProcessId: 'packing', variables: {} });
+    const job = await pushed;
+    stream.cancel();
+    c.close();
+    // Still the gone client's until its timeout, as on Zeebe.
+    expect(await zbc.activateJobs(activation('pack'))).toEqual([]);
+    await g.h.advance(10_000);
+    const [again] = await zbc.activateJobs(activation('pack'));
+    expect(again.key).toBe(job.key);
+    await zbc.completeJob({ jobKey: again.key, variables: {} });
+    expect((await g.h.instance(processInstanceKey)).state).toBe('COMPLETED');
+  });
+});
+
 describe('Feature: failures, retries, incidents and BPMN errors', () => {
   test('Scenario: a failed job waits out its back-off, then runs out of retries into an incident that is resolved', async () => {
     const zbc = await deploy(PACK, 'pack.bpmn');
