@@ -89,6 +89,17 @@ export async function activateJobs(call: ServerWritableStream<ActivateJobsWire, 
   }
 }
 
+/** Resolves when the stream can take more, or is gone; leaves no listener behind either way. */
+function drained(call: ServerWritableStream<StreamJobsWire, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done).off('close', done);
+      resolve();
+    };
+    call.on('drain', done).on('close', done);
+  });
+}
+
 /** What a long poll leaves for the answer before the caller's deadline, ms. */
 const DEADLINE_MARGIN = 250;
 
@@ -131,7 +142,7 @@ export async function streamActivatedJobs(call: ServerWritableStream<StreamJobsW
         const jobs = await ctx.engine.activateJobs({ ...base, maxJobsToActivate: STREAM_BATCH });
         for (const job of jobs) {
           // Backpressure: a slow client is not written to faster than it reads.
-          if (!call.write(toGrpcJob(job))) await new Promise((resolve) => call.once('drain', resolve).once('close', resolve));
+          if (!call.write(toGrpcJob(job))) await drained(call);
         }
         if (jobs.length < STREAM_BATCH) break;
       }
