@@ -3,7 +3,8 @@
  * ms and who called. The id is the caller's `x-request-id` when it is a sane token, otherwise a
  * new UUID; either way it is echoed in the response's `x-request-id` and set on `req.id`, so a
  * complaint quoting it finds the line. Paths and queries are masked (security/personal-data.ts): a citizen ID or
- * phone number in a URL never reaches the log, whatever logger the app was given.
+ * phone number in a URL never reaches the log, whatever logger the app was given; nor does a
+ * secret sent in the query string (the citizen's lookup secret `?secret=`, a `token`).
  */
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,13 @@ import { routeLabel } from './metrics.js';
 import { maskPersonalData } from '../security/personal-data.js';
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Query parameters whose values are credentials. */
+const SECRET_PARAM = /([?&](?:secret|token|access_token|client_secret|password)=)[^&#]*/gi;
+
+/** The URL with the values of credential parameters replaced by `***`. */
+function withoutSecrets(url: string): string {
+  return url.includes('=') ? url.replace(SECRET_PARAM, '$1***') : url;
+}
 
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -29,7 +37,7 @@ export function requestLogger(logger: Logger): RequestHandler {
       const line = {
         reqId: id,
         method: req.method,
-        path: maskPersonalData(req.originalUrl),
+        path: maskPersonalData(withoutSecrets(req.originalUrl)),
         route: routeLabel(req),
         status,
         ms: Math.round(ms * 10) / 10,

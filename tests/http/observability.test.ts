@@ -107,6 +107,13 @@ describe('Scenario: request logs and metrics of a running service', () => {
     expect(JSON.stringify(lines)).not.toContain('0912345678');
   });
 
+  test("Given a citizen's lookup with its secret in the query string, when logged, then the line names the path but not the secret", async () => {
+    await call(s.url, 'GET', '/api/dossiers/KHONG-CO?secret=LT7Q-X9PA-4KMC&lang=vi', undefined, { authorization: '', 'x-request-id': 'tra-cuu-1' });
+    await logged((l) => l.reqId === 'tra-cuu-1');
+    expect(lines.find((l) => l.reqId === 'tra-cuu-1')).toEqual(expect.objectContaining({ path: '/api/dossiers/KHONG-CO?secret=***&lang=vi' }));
+    expect(JSON.stringify(lines)).not.toContain('LT7Q-X9PA-4KMC');
+  });
+
   test('Given no or a hostile x-request-id, when answered, then a fresh UUID is used instead', async () => {
     for (const given of [undefined, 'bad id with spaces {"injected":true}', 'x'.repeat(200)]) {
       const r = await call(s.url, 'GET', '/healthz', undefined, given === undefined ? {} : { 'x-request-id': given });
