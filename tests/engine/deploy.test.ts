@@ -133,3 +133,29 @@ describe('Feature: creating process instances', () => {
     expect(rows[0].n).toBe(0);
   });
 });
+
+describe('Feature: resource names and form ids are kept only when they are sane', () => {
+  test.each([
+    ['../../etc/order.bpmn', /relative path/],
+    ['/srv/order.bpmn', /relative path/],
+    ['quy-trinh\\..\\order.bpmn', /relative path/],
+    ['order\u0000.bpmn', /control characters/],
+    [`${'a'.repeat(300)}.bpmn`, /at most 255/],
+  ])('Scenario: a resource named %j is refused, naming the problem, and nothing is deployed', async (name, why) => {
+    const e = await rejection(h.engine.deployResources([{ name, content: orderV1 }]));
+    expect(e).toBeInstanceOf(Invalid);
+    expect(e.message).toMatch(why);
+    expect(await definitionCount()).toBe(0);
+  });
+
+  test('Scenario: a folder path inside the deployment is a fine name', async () => {
+    const d = await h.engine.deployResources([{ name: 'ho-tich/khai-sinh/process.bpmn', content: orderV1 }]);
+    expect(d.processes[0].resourceName).toBe('ho-tich/khai-sinh/process.bpmn');
+  });
+
+  test('Scenario: a form whose id is 10,000 characters long is refused', async () => {
+    const e = await rejection(h.engine.deployResources([{ name: 'long.form', content: JSON.stringify({ id: 'x'.repeat(10_000), components: [] }) }]));
+    expect(e).toBeInstanceOf(Invalid);
+    expect(e.message).toMatch(/at most 255 characters/);
+  });
+});

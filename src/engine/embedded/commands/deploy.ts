@@ -33,6 +33,7 @@ interface Form {
 
 export async function deployResources(core: EngineCore, resources: Resource[]): Promise<DeploymentResult> {
   if (!Array.isArray(resources) || resources.length === 0) throw new Invalid('a deployment needs at least one resource');
+  for (const r of resources) checkResourceName(r.name);
   const forms = readForms(resources.filter(isForm));
   const compiled = await compileAll(resources.filter((r) => !isForm(r)));
   const count = compiled.reduce((n, c) => n + c.processes.length, 0) + forms.length;
@@ -107,6 +108,26 @@ export async function deployResources(core: EngineCore, resources: Resource[]): 
   return result;
 }
 
+/** Longest resource name or form id kept (a file path in a repository fits easily). */
+const NAME_MAX = 255;
+// Control characters: a name is shown in lists, logs and the designer.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A resource is named as its file: a relative path (`ho-tich/khai-sinh/process.bpmn`) of at most
+ * 255 characters — never one that climbs out (`..`), starts at a root, or holds control characters.
+ */
+function checkResourceName(name: unknown): void {
+  if (typeof name !== 'string' || !name) throw new Invalid('every resource needs a name (its file name)');
+  const shown = JSON.stringify(name.slice(0, 80));
+  if (name.length > NAME_MAX) throw new Invalid(`resource name ${shown}… is ${name.length} characters long: at most ${NAME_MAX}`);
+  if (CONTROL.test(name)) throw new Invalid(`resource name ${shown} holds control characters`);
+  if (/^[/\\]|^[A-Za-z]:/.test(name) || name.split(/[/\\]/).includes('..')) {
+    throw new Invalid(`resource name ${shown} must be a relative path inside the deployment (no '..', no leading '/')`);
+  }
+}
+
 const isForm = (r: Resource) => typeof r.name === 'string' && /\.form$/i.test(r.name);
 
 /** Camunda forms: JSON objects with a string `id` (the form-js schema), one per id per deployment. */
@@ -123,6 +144,9 @@ function readForms(resources: Resource[]): Form[] {
     const id = (schema as { id?: unknown } | null)?.id;
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || typeof id !== 'string' || !id.trim()) {
       throw new Invalid(`resource '${resource.name}': a form must be a JSON object with a string 'id'`);
+    }
+    if (id.length > NAME_MAX || CONTROL.test(id)) {
+      throw new Invalid(`resource '${resource.name}': a form id must be at most ${NAME_MAX} characters, without control characters`);
     }
     if (seen.has(id)) throw new Invalid(`form '${id}' is defined twice in one deployment`);
     seen.add(id);
