@@ -19,6 +19,8 @@ describe('Feature: the rule version in force on the day of receipt', () => {
     ['2025-06-30T23:59:59', '2024.06'],
     ['2025-07-01T00:00:00', '2025.07'],
     ['2025-07-01T08:00:00', '2025.07'],
+    ['2026-11-30T23:59:59', '2025.07'],
+    ['2026-12-01T00:00:00', '2026.12'],
   ])('Scenario: received at %s (Hà Nội) → version %s, kept for life', async (at, version) => {
     h.clock.set(vn(at));
     const intake = birthIntake();
@@ -45,6 +47,21 @@ describe('Feature: the appointment on form 01', () => {
     expect(r.dossier.appointmentAt).toEqual(vn('2026-01-10T09:00:00'));
     const clocks = await h.sla.clocks(h.db, r.dossier.code);
     expect(clocks[0]).toMatchObject({ kind: 'dossier', state: 'running', dueAt: vn('2026-01-10T09:00:00') });
+  });
+
+  test('Scenario: received Tuesday 01/12/2026 09:00 under version 2026.12 (Decree 63/2024 art. 7(2): 3 working days) → Friday 04/12/2026 09:00, the parallel steps due a day after the birth registration', async () => {
+    h.clock.set(vn('2026-12-01T09:00:00'));
+    const intake = birthIntake();
+    intake.child.birthDate = '2026-11-20';
+    const r = await h.dossiers.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake });
+    expect(r.dossier.ruleVersion).toBe('2026.12');
+    expect(r.dossier.appointmentAt).toEqual(vn('2026-12-04T09:00:00'));
+    const { variables } = await h.instance(r.dossier.processInstanceKey!);
+    expect(variables.dueDates).toMatchObject({
+      birthRegistration: '2026-12-02T09:00:00+07:00',
+      residenceRegistration: '2026-12-04T09:00:00+07:00',
+      healthInsuranceCard: '2026-12-04T09:00:00+07:00',
+    });
   });
 
   test('Scenario: received after the 15:00 cut-off → counted from the next working day: Saturday 10/01/2026 17:00', async () => {

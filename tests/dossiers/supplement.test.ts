@@ -4,6 +4,7 @@
  * rule version says: 'restart' (the whole limit again, a new appointment) or 'pause' (the time
  * left). And form 04: an apology moves the appointment on the working-day calendar.
  */
+import { ruleVersionAt } from '../../src/procedures/index.js';
 import { STAFF, useDossiers } from './support.js';
 
 const h = useDossiers();
@@ -74,7 +75,8 @@ describe('Feature: the supplement resumes the clock as the version says', () => 
   });
 
   test("Scenario: 'pause' — the 4 working days left continue from Thursday 08/01 09:00, Saturday 10/01 worked: appointment Tuesday 13/01 09:00", async () => {
-    const version = h.catalog.get(BIRTH).versions.at(-1)!;
+    // The version in force on the day of receipt (January 2026).
+    const version = ruleVersionAt(h.catalog.get(BIRTH), '2026-01-05');
     const was = version.supplement.clock.value;
     version.supplement.clock.value = 'pause';
     try {

@@ -16,12 +16,15 @@ const synthetic: Procedure = {
 const at = (p: Procedure, d: Date | string) => ruleVersionAt(p, d).version;
 
 describe('Feature: ruleVersionAt', () => {
-  test('Scenario: the birth group changes version on 01/07/2025 (Decree 118/2025, two-tier government)', async () => {
+  test('Scenario: the birth group changes version on 01/07/2025 (Decree 118/2025, two-tier government) and on 01/12/2026 (its total limit corrected)', async () => {
     const birth = (await loadCatalog(PROCESSES_DIR)).get('birth-registration-group');
     expect(at(birth, '2024-06-10')).toBe('2024.06');
     expect(at(birth, '2025-06-30')).toBe('2024.06');
     expect(at(birth, '2025-07-01')).toBe('2025.07');
-    expect(at(birth, '2030-01-01')).toBe('2025.07');
+    expect(at(birth, '2026-11-30')).toBe('2025.07');
+    // 01/12/2026: the total limit corrected to Decree 63/2024 art. 7(2)'s 3 working days (issue 15).
+    expect(at(birth, '2026-12-01')).toBe('2026.12');
+    expect(at(birth, '2030-01-01')).toBe('2026.12');
     expect(() => ruleVersionAt(birth, '2024-06-09')).toThrow(NotFound);
   });
 
