@@ -4,7 +4,10 @@
  * serialised by a transaction-scoped advisory lock, so the chain has no forks.
  */
 import type { Queryable } from '../db/index.js';
+import type { AuditRow, BrokenAt, VerifyResult } from './api-types.js';
 import { canonicalJson, sha256 } from './canonical.js';
+
+export type { AuditRow, BrokenAt, VerifyResult } from './api-types.js';
 
 export const GENESIS = '0'.repeat(64);
 const CHAIN_LOCK = 7_345_102_001; // any constant; names the audit chain's advisory lock
@@ -18,19 +21,6 @@ export interface AuditEntry {
   payload?: Record<string, unknown>;
   /** Defaults to now. */
   at?: Date;
-}
-
-export interface AuditRow {
-  seq: string;
-  at: string;
-  actor: string;
-  role: string;
-  agency: string | null;
-  dossierCode: string | null;
-  action: string;
-  payload: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
 }
 
 /** What the hash covers: every column but the hash itself. */
@@ -85,29 +75,6 @@ const SELECT = `select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"H
 export async function auditForDossier(q: Queryable, dossierCode: string): Promise<AuditRow[]> {
   const { rows } = await q.query<AuditRow>(`${SELECT} where dossier_code = $1 order by audit_log.seq`, [dossierCode]);
   return rows;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  rowsChecked: number;
-  /** The first row whose content or link does not match. */
-  brokenAt?: BrokenAt;
-  lastHash: string;
-  /** The last row checked ('0' when none). */
-  lastSeq: string;
-  /** False when a batch stopped at `limit` with rows left to check. */
-  done: boolean;
-}
-
-/** What no longer matches at the first broken row. */
-export interface BrokenAt {
-  seq: string;
-  reason: string;
-  /** `missing`: a row of the sequence is gone; `link`: its prev_hash is not the previous row's hash; `content`: its columns no longer hash to its hash. */
-  kind: 'missing' | 'link' | 'content';
-  expected: string;
-  found: string;
-  row?: Pick<AuditRow, 'at' | 'actor' | 'action' | 'dossierCode'>;
 }
 
 export interface VerifyOptions {

@@ -5,10 +5,13 @@
  */
 import type { Queryable } from '../db/index.js';
 import { Invalid } from '../errors.js';
+import type { DossierHit } from './api-types.js';
 import { maskId } from './forms/format.js';
 import { statusVi } from './lifecycle.js';
 import type { Actor } from './types.js';
 import { visibleSql } from './visibility.js';
+
+export type { DossierHit } from './api-types.js';
 
 export interface DossierSearch {
   /** The applicant's 12-digit citizen ID. */
@@ -18,18 +21,6 @@ export interface DossierSearch {
   to?: string;
   page?: number;
   pageSize?: number;
-}
-
-export interface DossierHit {
-  code: string;
-  procedureCode: string;
-  status: string;
-  statusVi: string;
-  channel: string;
-  receivingAgency: string;
-  receivedAt: string;
-  appointmentAt: string;
-  applicant: { fullName: string; citizenId: string };
 }
 
 const DAY_MS = 86_400_000;

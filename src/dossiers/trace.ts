@@ -30,10 +30,13 @@ import { NotFound } from '../errors.js';
 import { maskDeep } from '../security/personal-data.js';
 import type { ClockView } from '../sla/index.js';
 import { tasksOfDossier } from '../tasks/index.js';
+import type { DiagramState, TimelineEntry, TraceVariableChange } from './api-types.js';
 import type { DossierDeps, DossierQueries } from './context.js';
 import { agenciesByCode, eventsOf } from './store.js';
 import type { Actor } from './types.js';
 import { visibleDossier } from './visibility.js';
+
+export type { DiagramState, TimelineEntry, TraceVariableChange } from './api-types.js';
 
 type Met = 'early' | 'on_time' | 'late';
 const MET: Record<string, Met> = { met_early: 'early', met_on_time: 'on_time', met_late: 'late' };
@@ -67,16 +70,6 @@ function clockJson(c: ClockView, overrun: number | null = null) {
     pauses: c.pauses,
     extensions: c.extensions,
   };
-}
-
-export interface TimelineEntry {
-  at: string;
-  kind: 'status' | 'handover' | 'claim' | 'complete' | 'audit';
-  actor: string | null;
-  agencyCode: string | null;
-  what: string;
-  taskId?: string;
-  seq?: string;
 }
 
 export type Trace = Awaited<ReturnType<typeof trace>>;
@@ -180,7 +173,7 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | '
       engineQueries(deps),
       diagram.map((d) => d.processInstanceKey),
     )
-  ).map((v) => {
+  ).map((v): TraceVariableChange => {
     const task = (v.userTaskKey && byTaskKey.get(`userTask:${v.userTaskKey}`)) || (v.jobKey && byTaskKey.get(`job:${v.jobKey}`)) || undefined;
     return { ...v, taskId: task?.id ?? null, person: task?.completedBy ?? null, agencyCode: task?.agencyCode ?? null };
   });
@@ -225,25 +218,6 @@ function engineQueries(deps: Pick<DossierDeps, 'queries'>): DiagramQueries {
 }
 
 // ---- the diagram --------------------------------------------------------------------------------
-
-export interface DiagramState {
-  processInstanceKey: string;
-  bpmnProcessId: string;
-  processDefinitionKey: string;
-  processDefinitionVersion: number;
-  /** The deployed BPMN XML (TraceOptions.xml). */
-  xml?: string;
-  state: string;
-  /** The instance whose call activity started it; null for the dossier's own. */
-  parentProcessInstanceKey: string | null;
-  /** That call activity's element id in the parent's diagram; null for the dossier's own. */
-  calledBy: string | null;
-  active: string[];
-  completed: string[];
-  terminated: string[];
-  takenSequenceFlows: string[];
-  incidents: { elementId: string; errorType: string; errorMessage: string }[];
-}
 
 export type DiagramQueries = Pick<
   DossierQueries,

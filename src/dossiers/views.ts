@@ -9,56 +9,23 @@ import type { ClockView } from '../sla/index.js';
 import { firstTasksOf, tasksOfDossier, type TaskRow } from '../tasks/index.js';
 import { formContext } from './actions.js';
 import { checkActor, returnStep, versionOf, type DossierDeps } from './context.js';
+import type { DossierStatus as SharedStatus, PublicStatus, PublicStep } from './api-types.js';
 import { form01 } from './forms/build.js';
 import { form06, form07, type ControlStep, type RegisterRow, type StepResult } from './forms/registers.js';
 import { address, maskId } from './forms/format.js';
 import type { FormDoc, FormNo } from './forms/model.js';
-import { statusVi } from './lifecycle.js';
+import { statusVi, type DossierStatus } from './lifecycle.js';
 import { applicantDossier, LOOKUP_NOT_FOUND } from './lookup.js';
 import { normaliseSecret, verifySecret } from './code.js';
 import { agenciesByCode, dossiersWhere, eventsOf, findAgency, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { checkMaySee, visibleDossier, visibleSql } from './visibility.js';
 
-/**
- * What the holder of the code and the secret sees: the status, the appointment, the agencies'
- * steps (which agency, which step, when — never which official), what to supplement. No
- * username or official's name is in it: the applicant's own name and masked ID only.
- */
-export interface PublicStatus {
-  code: string;
-  procedure: { code: string; name: string; nameEn: string };
-  status: string;
-  statusVi: string;
-  applicant: { fullName: string; citizenId: string };
-  /** The one-stop section that received the dossier (where the result is collected). */
-  receivingAgency: { code: string; name: string };
-  receivedAt: string;
-  appointmentAt: string;
-  /** The steps the agencies finished, in order. */
-  steps: PublicStep[];
-  /** Where the dossier is now: the steps handed over and not finished. */
-  current: PublicStep[];
-  /** What to hand in, while a supplement request is open; `agencyName`: the agency that asked. */
-  supplement: {
-    requestedAt: string;
-    agencyName: string | null;
-    reasons: string[];
-    items: { name: string; note?: string }[];
-    legalBasis: string;
-  } | null;
-  result: { outcome: string; reason?: string } | null;
-  returnedAt: string | null;
-}
+export type { PublicStatus, PublicStep } from './api-types.js';
 
-export interface PublicStep {
-  agencyName: string;
-  stepName: string;
-  /** When the agency received the step. */
-  since: string;
-  /** When it finished it (null: still with it). */
-  finishedAt: string | null;
-}
+/** The shared union (api-types.ts) is the lifecycle's, no more and no less. */
+type SameStatuses = [SharedStatus] extends [DossierStatus] ? ([DossierStatus] extends [SharedStatus] ? true : false) : false;
+const _sameStatuses: SameStatuses = true;
 
 export async function publicStatus(deps: DossierDeps, code: string, secret: string, address?: string): Promise<PublicStatus> {
   const d = await applicantDossier(deps, code, secret, address);

@@ -10,7 +10,10 @@
  */
 import type { Queryable } from '../db/index.js';
 import { Invalid } from '../errors.js';
-import { groupKeySql, kindOf, type GroupBy } from './on-time.js';
+import type { BehindItem, ClockResult, GroupBy, OpenRow } from './api-types.js';
+import { groupKeySql, kindOf } from './on-time.js';
+
+export type { BehindItem, ClockResult, OpenRow } from './api-types.js';
 
 export interface OpenQuery {
   from: Date;
@@ -21,14 +24,6 @@ export interface OpenQuery {
   now: Date;
 }
 
-export interface OpenRow {
-  key: string;
-  name: string | null;
-  open: number;
-  overdue: number;
-}
-
-export type ClockResult = 'early' | 'on_time' | 'late' | 'open' | 'overdue';
 export const CLOCK_RESULTS: readonly ClockResult[] = ['early', 'on_time', 'late', 'open', 'overdue'];
 
 const STATE: Record<'early' | 'on_time' | 'late', string> = { early: 'met_early', on_time: 'met_on_time', late: 'met_late' };
@@ -53,20 +48,6 @@ export async function reportOpen(db: Queryable, q: OpenQuery): Promise<{ rows: O
   const out = rows.map((r) => ({ key: r.key ?? '', name: r.name, open: r.open, overdue: r.overdue }));
   const sum = (f: 'open' | 'overdue') => out.reduce((n, r) => n + r[f], 0);
   return { rows: out, total: { key: '*', name: null, open: sum('open'), overdue: sum('overdue') } };
-}
-
-export interface BehindItem {
-  code: string;
-  procedureCode: string;
-  channel: string;
-  receivingAgency: string;
-  /** The step clock's agency (null for a dossier clock). */
-  agencyCode: string | null;
-  step: string | null;
-  state: string;
-  startedAt: string;
-  statutoryDueAt: string;
-  stoppedAt: string | null;
 }
 
 export async function clocksBehind(

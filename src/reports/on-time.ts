@@ -10,25 +10,10 @@
  */
 import type { Queryable } from '../db/index.js';
 import { Invalid } from '../errors.js';
+import type { GroupBy, OnTimeRow } from './api-types.js';
 import { reportingPeriod, type PeriodConvention, type PeriodKind } from './periods.js';
 
-export type GroupBy = 'agency' | 'procedure' | 'channel';
-
-export interface OnTimeRow {
-  /** Agency code, procedure code or channel. */
-  key: string;
-  /** Agency name for agencies; null otherwise. */
-  name: string | null;
-  total: number;
-  early: number;
-  onTime: number;
-  late: number;
-  earlyRate: number;
-  onTimeRate: number;
-  lateRate: number;
-  /** (early + on time) / total: the share settled within the limit. */
-  withinLimitRate: number;
-}
+export type { GroupBy, OnTimeRow } from './api-types.js';
 
 export interface OnTimeReport {
   from: Date;

@@ -3,38 +3,10 @@
  * 401 must not send anyone to /login (shared/api.ts does), and the lookup secret travels in the
  * `X-Lookup-Secret` header, never in the URL (nor in the browser's history or the server's logs).
  */
+import type { DossierStatus, PublicStatus, PublicStep } from '../../dossiers/api-types';
 
-/** The public status of a dossier (dossiers/views.ts `PublicStatus`). */
-export interface PublicStatus {
-  code: string;
-  procedure: { code: string; name: string; nameEn: string };
-  status: DossierStatus;
-  statusVi: string;
-  applicant: { fullName: string; citizenId: string };
-  receivingAgency: { code: string; name: string };
-  receivedAt: string;
-  appointmentAt: string;
-  steps: PublicStep[];
-  current: PublicStep[];
-  supplement: {
-    requestedAt: string;
-    agencyName: string | null;
-    reasons: string[];
-    items: { name: string; note?: string }[];
-    legalBasis: string;
-  } | null;
-  result: { outcome: string; reason?: string } | null;
-  returnedAt: string | null;
-}
-
-export interface PublicStep {
-  agencyName: string;
-  stepName: string;
-  since: string;
-  finishedAt: string | null;
-}
-
-export type DossierStatus = 'received' | 'in_progress' | 'supplement_requested' | 'supplemented' | 'done' | 'refused' | 'stopped' | 'returned';
+/** The public status of a dossier and its steps, and the statuses (dossiers/api-types.ts). */
+export type { DossierStatus, PublicStatus, PublicStep };
 
 export interface SuppliedDocument {
   name: string;

@@ -2,22 +2,21 @@
  * The auditor's API, typed for the pages: finding dossiers (GET /api/dossiers), the audit log and
  * its batched verify (/api/audit), the on-time reports (/api/reports). Over `request` (api.ts).
  */
+import type { AuditRow, VerifyResult } from '../../audit/api-types';
+import type { DossierHit } from '../../dossiers/api-types';
+import type { BehindItem, ClockResult, GroupBy, OnTimeRow, OpenRow } from '../../reports/api-types';
 import { request } from './api';
+
+export type { DossierHit, BehindItem, ClockResult, GroupBy, OnTimeRow, OpenRow };
+
+/** A row of the audit log (audit/api-types.ts). */
+export type AuditLogRow = AuditRow;
+
+/** One batch of the chain's verification, with the chain's length (`total`) for the progress. */
+export type VerifyBatch = VerifyResult & { total: number };
 
 const qs = (q: Record<string, string | number | undefined>) =>
   new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]]))).toString();
-
-export interface DossierHit {
-  code: string;
-  procedureCode: string;
-  status: string;
-  statusVi: string;
-  channel: string;
-  receivingAgency: string;
-  receivedAt: string;
-  appointmentAt: string;
-  applicant: { fullName: string; citizenId: string };
-}
 
 export interface Paged<T> {
   items: T[];
@@ -28,19 +27,6 @@ export interface Paged<T> {
 
 export const dossierSearch = (q: { citizenId?: string; from?: string; to?: string; page?: number }) =>
   request<Paged<DossierHit>>('GET', `/api/dossiers?${qs(q)}`);
-
-export interface AuditLogRow {
-  seq: string;
-  at: string;
-  actor: string;
-  role: string;
-  agency: string | null;
-  dossierCode: string | null;
-  action: string;
-  payload: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
 
 export interface AuditQuery {
   dossier?: string;
@@ -53,51 +39,19 @@ export interface AuditQuery {
   pageSize?: number;
 }
 
-export interface VerifyBatch {
-  ok: boolean;
-  rowsChecked: number;
-  lastHash: string;
-  lastSeq: string;
-  done: boolean;
-  total: number;
-  brokenAt?: {
-    seq: string;
-    reason: string;
-    kind: 'missing' | 'link' | 'content';
-    expected: string;
-    found: string;
-    row?: { at: string; actor: string; action: string; dossierCode: string | null };
-  };
-}
-
 export const audit = {
   search: (q: AuditQuery) => request<Paged<AuditLogRow>>('GET', `/api/audit?${qs({ ...q })}`),
   verifyBatch: (after: { seq: string; hash: string } | null, limit: number) =>
     request<VerifyBatch>('GET', `/api/audit/verify?${qs({ after: after?.seq, prevHash: after?.hash, limit })}`),
 };
 
-export type GroupBy = 'agency' | 'procedure' | 'channel';
 export type PeriodKind = 'month' | 'quarter' | '6months' | '9months' | '12months';
-export type ClockResult = 'early' | 'on_time' | 'late' | 'open' | 'overdue';
 
 export interface PeriodQuery {
   year: number;
   period: PeriodKind;
   index?: number;
   convention: 'calendar' | 'nd09';
-}
-
-export interface OnTimeRow {
-  key: string;
-  name: string | null;
-  total: number;
-  early: number;
-  onTime: number;
-  late: number;
-  earlyRate: number;
-  onTimeRate: number;
-  lateRate: number;
-  withinLimitRate: number;
 }
 
 export interface OnTimeAnswer {
@@ -107,26 +61,6 @@ export interface OnTimeAnswer {
   agencyCode: string | null;
   rows: OnTimeRow[];
   total: OnTimeRow;
-}
-
-export interface OpenRow {
-  key: string;
-  name: string | null;
-  open: number;
-  overdue: number;
-}
-
-export interface BehindItem {
-  code: string;
-  procedureCode: string;
-  channel: string;
-  receivingAgency: string;
-  agencyCode: string | null;
-  step: string | null;
-  state: string;
-  startedAt: string;
-  statutoryDueAt: string;
-  stoppedAt: string | null;
 }
 
 const periodQs = (p: PeriodQuery, groupBy: GroupBy) =>

@@ -5,6 +5,7 @@
  * (CSRF). A 401 means the session ended (signed out elsewhere, expired): back to /login, with the
  * page the user was on, so signing in again returns there.
  */
+import type { DiagramState, TimelineEntry, TraceVariableChange } from '../../dossiers/api-types';
 
 export interface Problem {
   elementId?: string;
@@ -196,49 +197,10 @@ export interface TraceStep {
   sla: TraceClock | null;
 }
 
-export interface TraceTimelineEntry {
-  at: string;
-  kind: 'status' | 'handover' | 'claim' | 'complete' | 'audit';
-  actor: string | null;
-  agencyCode: string | null;
-  what: string;
-  taskId?: string;
-  seq?: string;
-}
-
-export interface TraceDiagram {
-  processInstanceKey: string;
-  bpmnProcessId: string;
-  processDefinitionKey: string;
-  processDefinitionVersion: number;
-  xml?: string;
-  state: string;
-  parentProcessInstanceKey: string | null;
-  calledBy: string | null;
-  active: string[];
-  completed: string[];
-  terminated: string[];
-  takenSequenceFlows: string[];
-  incidents: { elementId: string; errorType: string; errorMessage: string }[];
-}
-
-export interface TraceVariableChange {
-  position: string;
-  name: string;
-  value: string;
-  intent: 'CREATED' | 'UPDATED';
-  at: string;
-  processInstanceKey: string;
-  scopeKey: string;
-  elementId?: string;
-  command?: string;
-  jobKey?: string;
-  userTaskKey?: string;
-  messageName?: string;
-  taskId: string | null;
-  person: string | null;
-  agencyCode: string | null;
-}
+/** The trace's timeline, diagrams and variable changes as the server writes them (dossiers/api-types.ts). */
+export type { TraceVariableChange };
+export type TraceTimelineEntry = TimelineEntry;
+export type TraceDiagram = DiagramState;
 
 export interface TraceAuditRow {
   seq: string;
