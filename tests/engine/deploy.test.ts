@@ -136,11 +136,8 @@ describe('Feature: creating process instances', () => {
 
 describe('Feature: resource names and form ids are kept only when they are sane', () => {
   test.each([
-    ['../../etc/order.bpmn', /relative path/],
-    ['/srv/order.bpmn', /relative path/],
-    ['quy-trinh\\..\\order.bpmn', /relative path/],
     ['order\u0000.bpmn', /control characters/],
-    [`${'a'.repeat(300)}.bpmn`, /at most 255/],
+    [`${'a'.repeat(1100)}.bpmn`, /at most 1024/],
   ])('Scenario: a resource named %j is refused, naming the problem, and nothing is deployed', async (name, why) => {
     const e = await rejection(h.engine.deployResources([{ name, content: orderV1 }]));
     expect(e).toBeInstanceOf(Invalid);
@@ -148,10 +145,13 @@ describe('Feature: resource names and form ids are kept only when they are sane'
     expect(await definitionCount()).toBe(0);
   });
 
-  test('Scenario: a folder path inside the deployment is a fine name', async () => {
-    const d = await h.engine.deployResources([{ name: 'ho-tich/khai-sinh/process.bpmn', content: orderV1 }]);
-    expect(d.processes[0].resourceName).toBe('ho-tich/khai-sinh/process.bpmn');
-  });
+  test.each(['ho-tich/khai-sinh/process.bpmn', '/home/an/quy-trinh/order.bpmn'])(
+    'Scenario: a path inside the catalog, or the absolute path zbctl sends, is kept as given: %s',
+    async (name) => {
+      const d = await h.engine.deployResources([{ name, content: orderV1 }]);
+      expect(d.processes[0].resourceName).toBe(name);
+    },
+  );
 
   test('Scenario: a form whose id is 10,000 characters long is refused', async () => {
     const e = await rejection(h.engine.deployResources([{ name: 'long.form', content: JSON.stringify({ id: 'x'.repeat(10_000), components: [] }) }]));

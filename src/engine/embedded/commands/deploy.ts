@@ -108,24 +108,23 @@ export async function deployResources(core: EngineCore, resources: Resource[]): 
   return result;
 }
 
-/** Longest resource name or form id kept (a file path in a repository fits easily). */
-const NAME_MAX = 255;
+/** Longest resource name kept (zbctl sends the file's absolute path) and longest form id. */
+const NAME_MAX = 1024;
+const FORM_ID_MAX = 255;
 // Control characters: a name is shown in lists, logs and the designer.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
- * A resource is named as its file: a relative path (`ho-tich/khai-sinh/process.bpmn`) of at most
- * 255 characters — never one that climbs out (`..`), starts at a root, or holds control characters.
+ * A resource is named as its file, as the client gives it — a path relative to the catalog, or
+ * the absolute path zbctl sends (Zeebe keeps either) — of at most 1,024 characters, without
+ * control characters.
  */
 function checkResourceName(name: unknown): void {
   if (typeof name !== 'string' || !name) throw new Invalid('every resource needs a name (its file name)');
   const shown = JSON.stringify(name.slice(0, 80));
   if (name.length > NAME_MAX) throw new Invalid(`resource name ${shown}… is ${name.length} characters long: at most ${NAME_MAX}`);
   if (CONTROL.test(name)) throw new Invalid(`resource name ${shown} holds control characters`);
-  if (/^[/\\]|^[A-Za-z]:/.test(name) || name.split(/[/\\]/).includes('..')) {
-    throw new Invalid(`resource name ${shown} must be a relative path inside the deployment (no '..', no leading '/')`);
-  }
 }
 
 const isForm = (r: Resource) => typeof r.name === 'string' && /\.form$/i.test(r.name);
@@ -145,8 +144,8 @@ function readForms(resources: Resource[]): Form[] {
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || typeof id !== 'string' || !id.trim()) {
       throw new Invalid(`resource '${resource.name}': a form must be a JSON object with a string 'id'`);
     }
-    if (id.length > NAME_MAX || CONTROL.test(id)) {
-      throw new Invalid(`resource '${resource.name}': a form id must be at most ${NAME_MAX} characters, without control characters`);
+    if (id.length > FORM_ID_MAX || CONTROL.test(id)) {
+      throw new Invalid(`resource '${resource.name}': a form id must be at most ${FORM_ID_MAX} characters, without control characters`);
     }
     if (seen.has(id)) throw new Invalid(`form '${id}' is defined twice in one deployment`);
     seen.add(id);
