@@ -64,7 +64,7 @@ describe('Feature: GET /api/procedures/by-process/{bpmnProcessId}', () => {
       version: {
         version: '2025.07',
         effectiveFrom: '2025-07-01',
-        effectiveTo: null,
+        effectiveTo: '2026-11-30',
         process: { bpmnProcessId: 'birth-registration-group' },
       },
     });
@@ -94,7 +94,8 @@ describe('Feature: GET /api/procedures/by-process/{bpmnProcessId}', () => {
         bpmnProcessId: 'birth-registration-group',
         inForce: false,
       },
-      { version: '2025.07', effectiveFrom: '2025-07-01', effectiveTo: null, bpmnProcessId: 'birth-registration-group', inForce: true },
+      { version: '2025.07', effectiveFrom: '2025-07-01', effectiveTo: '2026-11-30', bpmnProcessId: 'birth-registration-group', inForce: true },
+      { version: '2026.12', effectiveFrom: '2026-12-01', effectiveTo: null, bpmnProcessId: 'birth-registration-group', inForce: false },
     ]);
     // Nothing of where the catalog lies on disk.
     expect(JSON.stringify(r.body)).not.toContain(PROCESSES);
