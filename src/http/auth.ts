@@ -164,7 +164,13 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
       await opts.sessions?.check(user.clientId ? 'client' : 'user', payload.sub, ver);
       if (typeof payload.exp === 'number') {
         if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-        verified.set(token, { user: { ...user }, sub: payload.sub, ver, expMs: payload.exp * 1000, nbfMs: typeof payload.nbf === 'number' ? payload.nbf * 1000 : 0 });
+        verified.set(token, {
+          user: { ...user },
+          sub: payload.sub,
+          ver,
+          expMs: payload.exp * 1000,
+          nbfMs: typeof payload.nbf === 'number' ? payload.nbf * 1000 : 0,
+        });
       }
       return user;
     },
