@@ -14,7 +14,8 @@
  *   bpmn-js overlay colours — and the definition it ran (its BPMN XML with `{ xml: true }`);
  * - `variables`: every change of every process variable of those instances, oldest first, with
  *   the element, job or user task and command that made it, and the person when an inbox task's
- *   completion did (the engine's VARIABLE records).
+ *   completion did (the engine's VARIABLE records);
+ * - `people`: the full name of each official the parts above name by username.
  *
  * Each part is read from the room that owns it: the dossier and its events here, the steps
  * through the inbox's functions (tasks room), the clocks through the SLA room, the audit rows
@@ -32,7 +33,7 @@ import type { ClockView } from '../sla/index.js';
 import { tasksOfDossier } from '../tasks/index.js';
 import type { DiagramState, TimelineEntry, TraceVariableChange } from './api-types.js';
 import type { DossierDeps, DossierQueries } from './context.js';
-import { agenciesByCode, eventsOf } from './store.js';
+import { agenciesByCode, eventsOf, fullNames } from './store.js';
 import type { Actor } from './types.js';
 import { visibleDossier } from './visibility.js';
 
@@ -84,7 +85,7 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | '
   // The dossier room's, the inbox's, the SLA room's and the audit log's rows in one transaction;
   // the engine's read side afterwards (on PGlite's single connection a read beside an open
   // transaction would wait for it).
-  const { dossier, tasks, events, clocks, audit, agencyName } = await deps.db.tx(async (q) => {
+  const { dossier, tasks, events, clocks, audit, people, agencyName } = await deps.db.tx(async (q) => {
     const dossier = await visibleDossier(q, actor, code);
     const tasks = await tasksOfDossier(q, code);
     const events = (await eventsOf(q, code))
@@ -94,7 +95,13 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | '
     const audit = await auditForDossier(q, code);
     const agencyCodes = [dossier.receivingAgency, ...tasks.map((t) => t.agencyCode), ...events.map((e) => e.agencyCode)].filter((c): c is string => !!c);
     const agencies = await agenciesByCode(q, [...new Set(agencyCodes)]);
-    return { dossier, tasks, events, clocks, audit, agencyName: new Map([...agencies].map(([c, a]) => [c, a.name])) };
+    const people = await fullNames(q, [
+      dossier.receivedBy,
+      ...events.map((e) => e.actor),
+      ...tasks.flatMap((t) => [t.assignee, t.completedBy]),
+      ...audit.map((a) => a.actor),
+    ]);
+    return { dossier, tasks, events, clocks, audit, people, agencyName: new Map([...agencies].map(([c, a]) => [c, a.name])) };
   });
 
   const now = new Date(deps.clock.now());
@@ -205,6 +212,8 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | '
     timeline: shown(timeline),
     diagram,
     variables: shown(variables),
+    /** The full name of each staff account the trace names (by username); the system and API clients have none. */
+    people: Object.fromEntries(people),
   };
 }
 

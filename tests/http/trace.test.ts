@@ -176,6 +176,8 @@ describe('Scenario: the trace of a dossier', () => {
       '11:30 audit lienthong.inbox',
       '11:30 audit lienthong.inbox',
     ]);
+    // Each official named is also given by name; the service's own actors are not people.
+    expect(r.body.people).toEqual({ 'motcua.hoa-binh': 'Nguyễn Thị Hòa', 'hotich.hoa-binh': 'Lê Thị Hộ' });
   });
 
   test('Given the process instance, when the trace is read, then the diagram shows the first step completed, the parallel ones active, the flows taken', async () => {

@@ -92,6 +92,8 @@ describe('Scenario: the auditor finds which agency made a dossier late, and by h
     const supplementRow = page.locator('[data-testid="timeline"] li', { hasText: 'Yêu cầu bổ sung hồ sơ' });
     expect(await supplementRow.count()).toBeGreaterThan(0);
     const completeRow = page.locator('[data-testid="timeline"] li[data-kind="complete"][data-element-id="residenceRegistration"]');
+    // Who did it, by name first (the commune police officer of the demo registry).
+    await expect(completeRow.locator('.lt-t-who').textContent()).resolves.toContain('Trần Văn Bình (congan.hoa-binh)');
     await completeRow.locator('button').click();
     await page.waitForSelector('.djs-element.lt-selected[data-element-id="residenceRegistration"]');
     await page.click('.djs-element[data-element-id="birthRegistration"]');

@@ -233,6 +233,8 @@ export interface Trace {
   audit: TraceAuditRow[];
   timeline: TraceTimelineEntry[];
   diagram: TraceDiagram[];
+  /** Full names of the officials named by username, by username. */
+  people: Record<string, string>;
   variables: TraceVariableChange[];
 }
 

@@ -29,7 +29,13 @@ export function timelineRows(t: Trace): Row[] {
   });
 }
 
-export function Timeline(p: { rows: Row[]; selected: string | null; onSelect: (elementId: string | null) => void; agencyName: (c: string | null) => string }) {
+export function Timeline(p: {
+  rows: Row[];
+  selected: string | null;
+  onSelect: (elementId: string | null) => void;
+  agencyName: (c: string | null) => string;
+  person: (username: string | null) => string;
+}) {
   return (
     <ol class="lt-t-list" data-testid="timeline">
       {p.rows.map((r, i) => (
@@ -50,7 +56,7 @@ export function Timeline(p: { rows: Row[]; selected: string | null; onSelect: (e
             <span class="lt-t-kind">{KIND_VI[r.entry.kind]}</span>
             <span class="lt-t-what">{r.text}</span>
             <span class="lt-t-who">
-              {r.entry.actor ?? 'hệ thống'}
+              {p.person(r.entry.actor)}
               {r.entry.agencyCode ? ` · ${p.agencyName(r.entry.agencyCode)}` : ''}
             </span>
           </button>
@@ -107,7 +113,7 @@ export function Variables(p: {
   );
 }
 
-export function Steps(p: { steps: TraceStep[]; selected: string | null; onSelect: (elementId: string) => void }) {
+export function Steps(p: { steps: TraceStep[]; selected: string | null; onSelect: (elementId: string) => void; person: (username: string | null) => string }) {
   return (
     <table class="lt-t-steps" data-testid="steps">
       <thead>
@@ -126,7 +132,7 @@ export function Steps(p: { steps: TraceStep[]; selected: string | null; onSelect
               <td>
                 <strong>{s.name}</strong>
                 <div class="lt-muted">{s.agencyName ?? s.agencyCode}</div>
-                <div class="lt-muted">{s.completedBy ?? s.claimedBy ?? '—'}</div>
+                <div class="lt-muted">{s.completedBy || s.claimedBy ? p.person(s.completedBy ?? s.claimedBy) : '—'}</div>
               </td>
               <td>{formatDateTime(s.handedOverAt)}</td>
               <td>{s.sla ? formatDateTime(s.sla.statutoryDueAt) : '—'}</td>

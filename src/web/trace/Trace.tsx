@@ -56,6 +56,8 @@ function TraceView({ trace }: { trace: Trace }) {
   const diagram = trace.diagram.find((d) => d.processInstanceKey === instanceKey) ?? null;
   const rows = useMemo(() => timelineRows(trace), [trace]);
   const agencyNames = useMemo(() => new Map(trace.steps.map((s) => [s.agencyCode, s.agencyName ?? s.agencyCode])), [trace]);
+  /** An official as a person reads them: full name and, for the record, the account. */
+  const person = (u: string | null) => (!u ? 'hệ thống' : trace.people[u] ? `${trace.people[u]} (${u})` : u);
   const agencyName = (c: string | null) =>
     c ? (agencyNames.get(c) ?? (c === trace.dossier.receivingAgency ? (trace.dossier.receivingAgencyName ?? c) : c)) : '';
 
@@ -173,11 +175,11 @@ function TraceView({ trace }: { trace: Trace }) {
             </div>
           )}
           <div class="lt-t-panel">
-            {tab === 'timeline' && <Timeline rows={rows} selected={selected} onSelect={select} agencyName={agencyName} />}
+            {tab === 'timeline' && <Timeline rows={rows} selected={selected} onSelect={select} agencyName={agencyName} person={person} />}
             {tab === 'variables' && (
               <Variables changes={variableChanges} selected={selected} onSelect={select} elementName={(id) => view.current?.nameOf(id) ?? id} />
             )}
-            {tab === 'steps' && <Steps steps={trace.steps} selected={selected} onSelect={select} />}
+            {tab === 'steps' && <Steps steps={trace.steps} selected={selected} onSelect={select} person={person} />}
           </div>
         </aside>
       </div>
