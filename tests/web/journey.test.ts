@@ -257,10 +257,13 @@ describe('Scenario: a birth-group dossier from the counter to the citizen, throu
         (r) => [r.code, r.name],
       ),
     );
-    // Each person, with their agency, on a row of the timeline (who · which agency).
+    // Each person, by name and account, with their agency, on a row of the timeline (who (account) · which agency).
+    const fullName = new Map(
+      (await t.db.query<{ username: string; full_name: string }>(`select username, full_name from domain.users`)).rows.map((r) => [r.username, r.full_name]),
+    );
     const who = await auditor.page.locator('[data-testid="timeline"] .lt-t-who').allTextContents();
     for (const [person, agency] of Object.entries(AGENCY_OF) as Array<[Person, string]>) {
-      const expected = `${username(person)} · ${names.get(agency)}`;
+      const expected = `${fullName.get(username(person))} (${username(person)}) · ${names.get(agency)}`;
       expect({ person, named: who.includes(expected) }).toEqual({ person, named: true });
     }
     await expect(auditor.page.textContent('.lt-t-summary')).resolves.toContain(names.get(AGENCY_OF.counter));
