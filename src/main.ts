@@ -158,7 +158,7 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, db: db.kind, ...(gateway ? { zeebeGatewayPort: gateway.port } : {}) }, 'lienthong listening');
+  logger.info({ port, db: db.kind, engine: chosen.kind, ...(gateway ? { zeebeGatewayPort: gateway.port } : {}) }, 'lienthong listening');
 
   let closing: Promise<void> | undefined;
   const srv = server;

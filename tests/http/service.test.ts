@@ -249,7 +249,7 @@ describe('Scenario: deploying PROCESSES_DIR at start', () => {
     const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
     const svc = await startService(testConfig(), { db: db.db, logger });
     try {
-      expect(lines).toContainEqual(expect.objectContaining({ msg: 'lienthong listening', port: svc.port, db: db.db.kind }));
+      expect(lines).toContainEqual(expect.objectContaining({ msg: 'lienthong listening', port: svc.port, db: db.db.kind, engine: 'embedded' }));
     } finally {
       await svc.close();
       await db.close();
