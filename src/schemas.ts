@@ -4,8 +4,10 @@
  *
  * - **One Ajv** for the whole service (draft 2020-12, ajv-formats, the `x-message` keyword),
  *   built on first use with every `*.json` under `schemas/` added once by its `$id`
- *   (`lienthong:/schemas/<path under schemas/>`) and compiled, so a broken schema fails the first
- *   validation (at startup) and never a request. Rooms ask it for a validator by `$id`.
+ *   (`lienthong:/schemas/<path under schemas/>`). Each is compiled when first asked for (compiling
+ *   all of them costs ~0.5 s, paid at every start and in every test file); schemas/ ships with the
+ *   code and tests/schemas compiles every one, so a broken schema fails the tests, never a request.
+ *   Rooms ask it for a validator by `$id`.
  * - **One shape of problem**: `{ path, messageVi, messageEn }`, `path` a JSON pointer into what
  *   was checked, the reason in Vietnamese and English. `problemsOf` turns ajv's errors into it;
  *   `problem` makes one by hand for what a schema cannot say.
@@ -87,8 +89,7 @@ function load(): Loaded {
     ajv.addSchema(schema as object);
     documents.set(schema.$id, schema);
   }
-  // Compiled now, after all are added so that $refs between files resolve.
-  for (const id of documents.keys()) ajv.getSchema(id);
+  // Compiled on first use (validatorFor), after all are added so that $refs between files resolve.
   return (loaded = { ajv, documents });
 }
 

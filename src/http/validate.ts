@@ -34,8 +34,8 @@ export class SchemaRegistry {
 
   /**
    * The schemas of `folder` under schemas/ — by default `v2`, the bodies of the /v2 API; `api`
-   * for the /api routes. Every one is compiled already (by the one Ajv): a broken schema stops
-   * startup.
+   * for the /api routes. Each is compiled by the one Ajv when first used (tests/schemas compiles
+   * every one).
    */
   static load(folder = 'v2'): SchemaRegistry {
     const ids = schemaIds(folder);

@@ -12,7 +12,7 @@ import { compileSearch, sortableFields } from '../../src/engine/embedded/sql/sea
 import { pathKey } from '../../src/http/params.js';
 import { SchemaRegistry } from '../../src/http/validate.js';
 import { loadCatalog, ruleVersionAt } from '../../src/procedures/index.js';
-import { ajvInstanceCount, schemaAjv, schemaDocument, schemaId, schemaIds, schemasDir } from '../../src/schemas.js';
+import { ajvInstanceCount, schemaAjv, schemaDocument, schemaId, schemaIds, schemasDir, validatorFor } from '../../src/schemas.js';
 
 /** A fixed day of receipt (a rule version in force then). */
 const RECEIVED = new Date('2026-01-05T02:00:00Z');
@@ -53,6 +53,12 @@ describe('Feature: one Ajv for the whole service', () => {
     const onDisk = files(schemasDir()).filter((f) => f.endsWith('.json')).map((f) => schemaId(relative(schemasDir(), f).split('\\').join('/')));
     expect(schemaIds().sort()).toEqual(onDisk.sort());
     for (const id of onDisk) expect(schemaDocument(id)).toMatchObject({ $id: id });
+  });
+
+  test('Scenario: every schema under schemas/ compiles (they compile on first use, so a broken one must fail here, not in a request)', () => {
+    const ids = schemaIds();
+    expect(ids.length).toBeGreaterThan(40);
+    for (const id of ids) expect(typeof validatorFor(id)).toBe('function');
   });
 
   test('Scenario: no file of the service but src/schemas.ts makes an Ajv', () => {

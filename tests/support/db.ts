@@ -18,7 +18,7 @@ export interface TestDb {
 export async function openTestDb(): Promise<TestDb> {
   const base = process.env.DATABASE_URL;
   if (!base) {
-    const db = await openDb({ pgliteImage: migratedImage() });
+    const db = await openDb({ pgliteImage: migratedImage(), pgliteSharedBuffers: TEST_SHARED_BUFFERS });
     return { db, close: () => db.close() };
   }
   const name = `lienthong_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -36,10 +36,13 @@ export async function openTestDb(): Promise<TestDb> {
 }
 
 /** The migrated database global-setup.mjs made for this run, if any (migrations then only check). */
-export function migratedImage(): Blob | undefined {
+export function migratedImage(): Uint8Array | undefined {
   const file = process.env.LIENTHONG_PGLITE_IMAGE;
-  return file && existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
+  return file && existsSync(file) ? readFileSync(file) : undefined;
 }
+
+/** A test's PGlite holds kilobytes: small shared buffers start it sooner. */
+export const TEST_SHARED_BUFFERS = '16MB';
 
 /** Creates an empty database and returns its URL (for child processes); PostgreSQL only. */
 export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {

@@ -16,7 +16,7 @@ import { openDb, type Db } from '../../src/db/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import type { ActivatedJob, ActivateJobsRequest, ProcessMetadata, Variables } from '../../src/engine/port.js';
-import { createScratchDatabase, migratedImage, openTestDb, type TestDb } from './db.js';
+import { createScratchDatabase, migratedImage, openTestDb, TEST_SHARED_BUFFERS, type TestDb } from './db.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -345,7 +345,8 @@ export async function durableDatabase(): Promise<{ open(): Promise<Db>; drop(): 
     // The first open unpacks the run's migrated database into the folder (tests/support/db.ts),
     // instead of creating and migrating one there; later opens find the folder filled (PGlite
     // refuses an image over an existing database).
-    open: () => openDb({ dataDir: dir, pgliteImage: existsSync(join(dir, 'PG_VERSION')) ? undefined : migratedImage() }),
+    open: () =>
+      openDb({ dataDir: dir, pgliteImage: existsSync(join(dir, 'PG_VERSION')) ? undefined : migratedImage(), pgliteSharedBuffers: TEST_SHARED_BUFFERS }),
     drop: () => rm(dir, { recursive: true, force: true }),
   };
 }

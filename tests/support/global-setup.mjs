@@ -15,6 +15,6 @@ export default async function globalSetup() {
     return; // not built: each file migrates its own database
   }
   const file = join(tmpdir(), `lienthong-pglite-image-${process.pid}.tar`);
-  writeFileSync(file, Buffer.from(await (await pgliteImage()).arrayBuffer()));
+  writeFileSync(file, await pgliteImage());
   process.env.LIENTHONG_PGLITE_IMAGE = file;
 }
