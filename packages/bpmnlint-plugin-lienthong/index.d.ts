@@ -13,6 +13,12 @@ export interface TimeLimit {
   unit: 'working_days' | 'working_hours';
 }
 
+/** A procedure's statutory total: working time, or calendar days where the law counts them. */
+export interface StatutoryLimit {
+  value: number;
+  unit: TimeLimit['unit'] | 'calendar_days';
+}
+
 export interface ProcedureStep {
   id: string;
   /** The user task that performs the step. */
@@ -28,7 +34,7 @@ export interface ProcedureVersion {
     messages: ReadonlyArray<{ name: string; correlationKey: string }>;
   };
   agencies: ReadonlyArray<{ code: string; steps: readonly ProcedureStep[] }>;
-  totalLimit: TimeLimit;
+  totalLimit: StatutoryLimit;
 }
 
 /** What a rule gets as its bpmnlint options. */

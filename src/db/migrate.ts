@@ -23,6 +23,7 @@ import * as m016 from './migrations/016_accounts.js';
 import * as m017 from './migrations/017_user_task_hints.js';
 import * as m018 from './migrations/018_lookup_throttle.js';
 import * as m019 from './migrations/019_receipt_idempotency.js';
+import * as m020 from './migrations/020_calendar_day_limits.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017_user_task_hints': m017,
   '018_lookup_throttle': m018,
   '019_receipt_idempotency': m019,
+  '020_calendar_day_limits': m020,
 };
 
 const source: Knex.MigrationSource<string> = {

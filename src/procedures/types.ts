@@ -24,6 +24,15 @@ export interface TimeLimit extends Legal {
   unit: LimitUnit;
 }
 
+/**
+ * A procedure's statutory total: in working time, or in calendar days when its law says "ngày"
+ * and not "ngày làm việc" (counted as the Civil Code counts them, docs/sla.md).
+ */
+export interface StatutoryLimit extends Legal {
+  value: number;
+  unit: LimitUnit | 'calendar_days';
+}
+
 export interface CutOff extends Legal {
   /** 'HH:MM', Asia/Ho_Chi_Minh. */
   after: string;
@@ -110,7 +119,7 @@ export interface RuleVersion {
   channels: Channel[];
   process: ProcessRef;
   agencies: Agency[];
-  totalLimit: TimeLimit;
+  totalLimit: StatutoryLimit;
   cutOff: CutOff | null;
   documents: DocumentRequirement[];
   fees: Fee[];

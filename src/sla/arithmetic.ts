@@ -11,6 +11,11 @@
  *  - Cut-off: a dossier received strictly after the cut-off time of a working day, or on a
  *    day off, counts from the opening of the next working day (so n days ends at 17:00 of
  *    the n-th working day).
+ *  - Calendar days (a dossier's statutory total only, when its law says "ngày", not "ngày làm
+ *    việc"): Civil Code 2015 art. 147–148. The day counting starts from (the receipt's, or the
+ *    next working day's under the cut-off rule) is not counted; the limit ends with the n-th day
+ *    after it, or with the next working day when that one is a day off; at the office's closing
+ *    that day (the Code's end of day is midnight; nothing is handed over after closing).
  *  - Met states: stopped after the due instant → met_late; otherwise stopped on a calendar
  *    day (Asia/Ho_Chi_Minh) before the due day → met_early, on the due day → met_on_time.
  */
@@ -30,6 +35,9 @@ export function amountOf(limit: Limit, param = 'limit', positive = false): Worki
   const { value, unit } = limit;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
     throw new Invalid(`${param}.value must be a number ${positive ? '>' : '≥'} 0, got ${String(value)}`, { param: `${param}.value` });
+  }
+  if (unit === 'calendar_days') {
+    throw new Invalid(`${param}.unit 'calendar_days' counts only a dossier's statutory total, not ${param}`, { param: `${param}.unit` });
   }
   if (unit === 'working_hours') return { hours: value };
   if (unit === 'working_days') {
@@ -101,12 +109,33 @@ export interface Plan {
 
 /** Due instant, budget and at-risk instant of a clock started at `start`; a 0 limit is due at `start`. */
 export function plan(calendar: WorkingCalendar, limit: Limit, start: Date, atRiskShare: number, cutOff?: CutOff): Plan {
-  const amount = amountOf(limit);
+  const calendarDays = limit?.unit === 'calendar_days' ? calendarDaysOf(limit) : undefined;
+  const amount = calendarDays === undefined ? amountOf(limit) : undefined;
   if (limit.value === 0) return { countingFrom: start, dueAt: start, budgetMs: 0, atRiskAt: null };
   const from = countingFrom(calendar, start, cutOff);
-  const dueAt = calendar.addWorkingTime(from, amount);
+  const dueAt = amount ? calendar.addWorkingTime(from, amount) : calendarDaysDue(calendar, from, calendarDays!);
   const budgetMs = officeMs(calendar, from, dueAt);
   return { countingFrom: from, dueAt, budgetMs, atRiskAt: atRiskInstant(calendar, from, budgetMs, 0, atRiskShare, dueAt) };
+}
+
+/** A calendar-day limit's whole number of days (> 0), checked. */
+function calendarDaysOf(limit: Limit): number {
+  if (!Number.isInteger(limit.value) || limit.value < 1) {
+    throw new Invalid(`limit.value in calendar_days must be a whole number of days ≥ 1, got ${String(limit.value)}`, { param: 'limit.value' });
+  }
+  return limit.value;
+}
+
+/**
+ * The end of `days` calendar days counted from `from` (Civil Code 2015 art. 147–148): the day of
+ * `from` is not counted; a last day that is a day off gives way to the next working day; the limit
+ * ends at that day's office closing.
+ */
+export function calendarDaysDue(calendar: WorkingCalendar, from: Date, days: number): Date {
+  const [y, m, d] = toVnDate(from).split('-').map(Number);
+  const last = new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  const day = calendar.addWorkingDays(last, 0);
+  return calendar.addWorkingTime(vnMidnight(day), { days: 1 });
 }
 
 /**

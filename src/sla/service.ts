@@ -109,6 +109,9 @@ export class SlaService {
     await this.mustExist(q, `select 1 from domain.dossiers where code = $1`, a.dossierCode, `dossier ${a.dossierCode}`);
     if (typeof a.taskId !== 'string' || !/^\d{1,19}$/.test(a.taskId))
       throw new Invalid(`taskId must be a task id (digits), got ${JSON.stringify(a.taskId)}`, { param: 'taskId' });
+    if (a.limit?.unit === 'calendar_days') {
+      throw new Invalid(`limit.unit 'calendar_days' counts only a dossier's statutory total; a step's limit is working time`, { param: 'limit.unit' });
+    }
     await this.mustExist(q, `select 1 from domain.tasks where id = $1`, a.taskId, `task ${a.taskId}`);
     const open = await this.openClocks(q, `task_id = $1 and kind = 'step'`, [a.taskId]);
     if (open.length) throw new Conflict(`task ${a.taskId} already has an open SLA clock`);

@@ -1,7 +1,10 @@
 /** The SLA room's vocabulary, shared by the service, the scanner and the reports. */
 
-/** A time limit from a procedure version (procedure.json `limit` / `totalLimit`, without its legal notes). */
-export type Limit = { value: number; unit: 'working_days' | 'working_hours' };
+/**
+ * A time limit from a procedure version (procedure.json `limit` / `totalLimit`, without its legal
+ * notes). `calendar_days` only for a dossier's statutory total (docs/sla.md, "Calendar days").
+ */
+export type Limit = { value: number; unit: 'working_days' | 'working_hours' | 'calendar_days' };
 
 /** A procedure's cut-off: received after `after` ('HH:MM', Asia/Ho_Chi_Minh) counts from the next working day. */
 export type CutOff = { after: string /* 'HH:MM' */; countFrom: 'next_working_day' };

@@ -18,6 +18,12 @@ interface Legal {
 }
 type Figure = Legal & { value?: unknown; unit?: string };
 
+const UNIT_VI: Record<string, string> = {
+  working_days: 'ngày làm việc',
+  working_hours: 'giờ làm việc',
+  calendar_days: 'ngày (theo lịch)',
+};
+
 function show(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -103,7 +109,7 @@ function catalogTable(processesDir: string): string[] {
       }
       for (const [figure, f] of rows) {
         const shown = show(f.value);
-        const value = f.unit ? `${shown} ${f.unit === 'working_days' ? 'ngày làm việc' : f.unit}` : shown;
+        const value = f.unit ? `${shown} ${UNIT_VI[f.unit] ?? f.unit}` : shown;
         out.push(
           `| ${code} | ${v.version} (${vn(v.effectiveFrom)} – ${vn(v.effectiveTo)}) | ${cell(figure)} | ${cell(value)} | ${cell(f.source)} | ${yes(f.confirmed)} |`,
         );

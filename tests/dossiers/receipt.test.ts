@@ -7,7 +7,7 @@ import { normaliseSecret, CODE_PATTERN } from '../../src/dossiers/index.js';
 import { DossierService } from '../../src/dossiers/service.js';
 import { verifyPassword } from '../../src/security/passwords.js';
 import { rejection } from '../support/engine.js';
-import { birthIntake, deathIntake } from './fixtures.js';
+import { birthIntake, constructionIntake, deathIntake } from './fixtures.js';
 import { STAFF, useDossiers } from './support.js';
 
 const h = useDossiers();
@@ -61,6 +61,30 @@ describe('Feature: the appointment on form 01', () => {
       birthRegistration: '2026-12-02T09:00:00+07:00',
       residenceRegistration: '2026-12-04T09:00:00+07:00',
       healthInsuranceCard: '2026-12-04T09:00:00+07:00',
+    });
+  });
+
+  test('Scenario: a construction permit received Tuesday 01/12/2026 09:00 under version 2026.12 (Construction Law art. 102: 20 days, calendar days) → Monday 21/12/2026 at closing; the steps keep working days inside it', async () => {
+    h.clock.set(vn('2026-12-01T09:00:00'));
+    const r = await h.dossiers.receive(STAFF.counterProvince, {
+      procedureCode: 'construction-permit',
+      channel: 'counter',
+      intake: constructionIntake(['canh-sat-pccc']),
+    });
+    expect(r.dossier.ruleVersion).toBe('2026.12');
+    // 20 working days would give 29/12/2026; 20 days are the 20th day after the receipt.
+    expect(r.dossier.appointmentAt).toEqual(vn('2026-12-21T17:00:00'));
+    expect((r.form01.data as any).limit).toMatchObject({ value: 20, unit: 'calendar_days', text: '20 ngày' });
+    expect(JSON.stringify(r.form01)).toContain('theo quy định là: 20 ngày.');
+    const [clock] = await h.sla.clocks(h.db, r.dossier.code);
+    expect(clock).toMatchObject({ kind: 'dossier', limit: { value: 20, unit: 'calendar_days' }, dueAt: vn('2026-12-21T17:00:00') });
+    const { variables } = await h.instance(r.dossier.processInstanceKey!);
+    // 1 + 8 + 5 working days: Wed 02/12, Mon 14/12, Mon 21/12 at 09:00; the hand-back at the appointment.
+    expect(variables.dueDates).toEqual({
+      receptionCheck: '2026-12-02T09:00:00+07:00',
+      consultation: { 'canh-sat-pccc': '2026-12-14T09:00:00+07:00' },
+      permitDecision: '2026-12-21T09:00:00+07:00',
+      returnResult: '2026-12-21T17:00:00+07:00',
     });
   });
 

@@ -8,8 +8,8 @@ import { PROCESSES_DIR } from './support.js';
 
 interface Case {
   code: string;
-  totalLimit: { value: number; confirmed: boolean; source: string };
-  stepLimits?: Record<string, { value: number }>;
+  totalLimit: { value: number; unit: string; confirmed: boolean; source: string };
+  stepLimits?: Record<string, { value: number; unit: string }>;
   receivingAuthority?: { level: string; name: { vi: string }; source: string };
 }
 
@@ -25,6 +25,15 @@ describe('Feature: the construction permit, corrected from 01/12/2026', () => {
     expect(after.supplement.maxRequests.source).toMatch(/Điều 102/u);
   });
 
+  test('Scenario: the total is 20 working days up to 30/11/2026 and 20 calendar days from 01/12/2026 (art. 102 says "20 ngày"), counted as the Civil Code counts days', async () => {
+    const permit = (await loadCatalog(PROCESSES_DIR)).get('construction-permit');
+    expect(ruleVersionAt(permit, '2026-11-30').totalLimit).toMatchObject({ value: 20, unit: 'working_days', confirmed: false });
+    const after = ruleVersionAt(permit, '2026-12-01').totalLimit;
+    expect(after).toMatchObject({ value: 20, unit: 'calendar_days', confirmed: true });
+    expect(after.source).toMatch(/Điều 102, khoản 1, điểm e/u);
+    expect(after.source).toMatch(/Bộ luật Dân sự 2015 .*Điều 147–148/u);
+  });
+
   test('Scenario: detached houses have their own shorter limits and the commune People’s Committee receives them', async () => {
     const permit = (await loadCatalog(PROCESSES_DIR)).get('construction-permit');
     const cases = (ruleVersionAt(permit, '2026-12-01') as unknown as { cases: Case[] }).cases;
@@ -32,7 +41,10 @@ describe('Feature: the construction permit, corrected from 01/12/2026', () => {
     const house = cases[0];
     expect(house.code).toBe('nha-o-rieng-le');
     expect(house.totalLimit.value).toBeLessThan(ruleVersionAt(permit, '2026-12-01').totalLimit.value);
-    expect(house.stepLimits?.consultation.value).toBe(8);
+    // Art. 102: 15 days (calendar days, as the law writes "ngày") instead of 20; the consulted
+    // agencies' 8 days hold at least 5 working days, the step limit lienthong counts.
+    expect(house.totalLimit).toMatchObject({ value: 15, unit: 'calendar_days', confirmed: true });
+    expect(house.stepLimits?.consultation).toMatchObject({ value: 5, unit: 'working_days' });
     expect(house.receivingAuthority).toMatchObject({ level: 'commune', name: { vi: 'Ủy ban nhân dân cấp xã' } });
     expect(house.receivingAuthority?.source).toMatch(/Nghị định 140\/2025\/NĐ-CP/u);
   });

@@ -188,6 +188,13 @@ describe('Rule: statutory-total', () => {
     ]);
     expect(await lint('statutory-total', sequential, (v) => (hours(v), (v.totalLimit = limit(20, 'working_hours'))))).toEqual([]);
   });
+  test('a total in calendar days holds its fewest working days (five in seven, no holiday): 7 days hold 5, so 2 + 3 fit; 6 days hold 4, so they do not', async () => {
+    const calendarDays = (value: number) => ({ ...limit(value), unit: 'calendar_days' as const });
+    expect(await lint('statutory-total', sequential, (v) => (v.totalLimit = calendarDays(7)))).toEqual([]);
+    expect(await lint('statutory-total', sequential, (v) => (v.totalLimit = calendarDays(6)))).toEqual([
+      { elementId: 'p', message: expect.stringContaining('là 5 ngày làm việc, vượt thời hạn luật định 6 ngày (ít nhất 4 ngày làm việc)') },
+    ]);
+  });
   test('a loop is reported: its longest path has no bound', async () => {
     const xml = processXml(
       'p',

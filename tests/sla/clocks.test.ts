@@ -36,6 +36,34 @@ describe('Scenario: start', () => {
     expect(view.startedAt.toISOString()).toBe(vn('02/03/2026 08:00').toISOString());
   });
 
+  test("a dossier clock in calendar days (a statutory total such as the Construction Law's 20 days) is stored and read back; a step clock in calendar days is refused", async () => {
+    // Given a 20-calendar-day dossier received Tue 01/12/2026 09:00: the 20th day after, Mon 21/12, at closing
+    const { code, clock } = await started(vn('01/12/2026 09:00'), { value: 20, unit: 'calendar_days' } as any);
+    expect(show(clock.dueAt)).toBe('21/12/2026 17:00');
+    h.clock.set(vn('01/12/2026 10:00'));
+    const [view] = await sla().clocks(h.db, code);
+    expect(view).toMatchObject({ kind: 'dossier', state: 'running', limit: { value: 20, unit: 'calendar_days' } });
+
+    const taskId = await task(h.db, code, 'cong-an-xa-a', 'policeCheck');
+    let err: any;
+    try {
+      await h.db.tx((q) =>
+        sla().startStepClock(q, {
+          dossierCode: code,
+          taskId,
+          agencyCode: 'cong-an-xa-a',
+          step: 'policeCheck',
+          limit: { value: 3, unit: 'calendar_days' },
+          startedAt: vn('01/12/2026 10:00'),
+        }),
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err?.name).toBe('Invalid');
+    expect(err.details).toEqual({ param: 'limit.unit' });
+  });
+
   test('a second open clock for the same dossier is a Conflict', async () => {
     const { code } = await started();
     await expect(h.db.tx((q) => sla().startDossierClock(q, { dossierCode: code, limit: days(1), startedAt: vn('02/03/2026 09:00') }))).rejects.toMatchObject({

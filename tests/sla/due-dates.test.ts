@@ -93,12 +93,43 @@ describe('Scenario: working-hour limits', () => {
   });
 });
 
+describe('Scenario: a statutory total in calendar days ("20 ngày", Construction Law art. 102), counted as the Civil Code counts days (art. 147–148)', () => {
+  const calendarDays = (value: number) => ({ value, unit: 'calendar_days' as const });
+
+  test('the day received is not counted; the 20th day after is a working day: received Tue 01/12/2026 09:00 → due Mon 21/12/2026 at closing', () => {
+    expect(show(h.service().dueDate(calendarDays(20), vn('01/12/2026 09:00'), cutOff))).toBe('21/12/2026 17:00');
+  });
+
+  test('the last day is a Sunday: received Mon 07/12/2026 10:00 + 20 days = Sun 27/12 → due Mon 28/12/2026 17:00', () => {
+    expect(show(h.service().dueDate(calendarDays(20), vn('07/12/2026 10:00'), cutOff))).toBe('28/12/2026 17:00');
+  });
+
+  test("the last day is New Year's Day: received Mon 14/12/2026 09:00 + 18 days = Fri 01/01/2027 → the next working day, Mon 04/01/2027 17:00", () => {
+    expect(show(h.service().dueDate(calendarDays(18), vn('14/12/2026 09:00'), cutOff))).toBe('04/01/2027 17:00');
+  });
+
+  test('weekends and holidays inside the period count: 15 days from Fri 11/12/2026 09:00 → Sat 26/12 → Mon 28/12/2026 17:00 (not 15 working days, 04/01/2027)', () => {
+    expect(show(h.service().dueDate(calendarDays(15), vn('11/12/2026 09:00'), cutOff))).toBe('28/12/2026 17:00');
+    expect(show(h.service().dueDate(days(15), vn('11/12/2026 09:00'), cutOff))).toBe('04/01/2027 09:00');
+  });
+
+  test('received after the cut-off, the count starts a working day later: Tue 01/12/2026 15:30 → counted from Wed 02/12 → due Tue 22/12/2026 17:00', () => {
+    expect(show(h.service().dueDate(calendarDays(20), vn('01/12/2026 15:30'), cutOff))).toBe('22/12/2026 17:00');
+  });
+
+  test('received on a Saturday, the count starts on Monday: Sat 05/12/2026 → from Mon 07/12 → due Mon 28/12/2026 17:00', () => {
+    expect(show(h.service().dueDate(calendarDays(20), vn('05/12/2026 10:00'), cutOff))).toBe('28/12/2026 17:00');
+  });
+});
+
 describe('Scenario: bad limits are refused naming the parameter', () => {
   test.each([
     [{ value: Number.NaN, unit: 'working_days' }, 'limit.value'],
     [{ value: -1, unit: 'working_hours' }, 'limit.value'],
     [{ value: 1.3, unit: 'working_days' }, 'limit.value'],
-    [{ value: 1, unit: 'calendar_days' }, 'limit.unit'],
+    [{ value: 1, unit: 'months' }, 'limit.unit'],
+    [{ value: 1.5, unit: 'calendar_days' }, 'limit.value'],
+    [{ value: -2, unit: 'calendar_days' }, 'limit.value'],
   ])('%j → Invalid naming %s', (limit, param) => {
     let err: any;
     try {

@@ -3,7 +3,9 @@
  * run along sequence flows and from an activity to its boundary events; a user task weighs its
  * step's limit (the longest, when several agencies perform it as a multi-instance step), a
  * sub-process or a call activity the longest path inside it, everything else nothing — waits
- * for the citizen (a payment, a supplement) do not count against the agencies.
+ * for the citizen (a payment, a supplement) do not count against the agencies. A total in
+ * calendar days weighs the working days it holds at the least (five in any seven days, no
+ * holiday counted): 20 days hold 14, so steps of 14 working days fit and 15 do not.
  */
 'use strict';
 
@@ -33,10 +35,12 @@ module.exports = function statutoryTotal(config) {
       const total = ctx.version.totalLimit;
       const totalHours = hours(total, ctx);
       if (longest.hours > totalHours) {
-        const shown = total.unit === 'working_days' ? `${round(longest.hours / ctx.hoursPerWorkingDay)} ngày làm việc` : `${round(longest.hours)} giờ làm việc`;
+        const shown =
+          total.unit === 'working_hours' ? `${round(longest.hours)} giờ làm việc` : `${round(longest.hours / ctx.hoursPerWorkingDay)} ngày làm việc`;
+        const held = total.unit === 'calendar_days' ? ` (ít nhất ${workingDaysIn(total.value)} ngày làm việc)` : '';
         reporter.report(
           node.id,
-          `tổng thời hạn các bước trên nhánh dài nhất (${longest.path.join(' → ')}) là ${shown}, vượt thời hạn luật định ${total.value} ${unitVi(total.unit)} ` +
+          `tổng thời hạn các bước trên nhánh dài nhất (${longest.path.join(' → ')}) là ${shown}, vượt thời hạn luật định ${total.value} ${unitVi(total.unit)}${held} ` +
             `(the steps on the longest path take ${round(longest.hours)} working hours, more than the statutory ${round(totalHours)})`,
         );
       }
@@ -152,21 +156,33 @@ function weight(node, ctx, notes, open) {
  * Office hours of a limit; a step without a valid limit weighs nothing (agency-step-limit
  * reports it).
  *
- * @param {import('../index').TimeLimit | undefined} limit
+ * @param {import('../index').StatutoryLimit | undefined} limit
  * @param {Context} ctx
  * @returns {number}
  */
 function hours(limit, ctx) {
   if (!limit || typeof limit.value !== 'number' || !Number.isFinite(limit.value)) return 0;
+  if (limit.unit === 'calendar_days') return workingDaysIn(limit.value) * ctx.hoursPerWorkingDay;
   return limit.unit === 'working_days' ? limit.value * ctx.hoursPerWorkingDay : limit.value;
 }
 
 /**
- * @param {import('../index').TimeLimit['unit']} unit
+ * The fewest working days in `days` consecutive days, weekends considered and holidays not.
+ *
+ * @param {number} days
+ * @returns {number}
+ */
+function workingDaysIn(days) {
+  const whole = Math.floor(days);
+  return Math.floor(whole / 7) * 5 + Math.max(0, (whole % 7) - 2);
+}
+
+/**
+ * @param {import('../index').StatutoryLimit['unit']} unit
  * @returns {string}
  */
 function unitVi(unit) {
-  return unit === 'working_days' ? 'ngày làm việc' : 'giờ làm việc';
+  return { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày' }[unit] ?? String(unit);
 }
 
 /**

@@ -41,9 +41,12 @@ export function honorific(p: { fullName: string; gender?: string }): string {
   return `${p.gender === 'female' ? 'Bà' : 'Ông'} ${p.fullName}`;
 }
 
+/** '05 ngày làm việc', '04 giờ làm việc', '20 ngày' (calendar days, as the law writes them). */
 export function limitText(l: { value: number; unit: string }): string {
-  return `${String(l.value).padStart(2, '0')} ${l.unit === 'working_hours' ? 'giờ làm việc' : 'ngày làm việc'}`;
+  return `${String(l.value).padStart(2, '0')} ${UNIT_VI[l.unit] ?? 'ngày làm việc'}`;
 }
+
+const UNIT_VI: Record<string, string> = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày' };
 
 const FORM_VI: Record<string, string> = {
   original: 'Bản chính',

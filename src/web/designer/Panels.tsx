@@ -41,7 +41,7 @@ export function ProblemsPanel(props: { reports: Report[]; onPick(r: Report): voi
 
 function limitVi(l: TimeLimit | undefined): string {
   if (!l) return '—';
-  return `${l.value} ${l.unit === 'working_hours' ? 'giờ làm việc' : 'ngày làm việc'}`;
+  return `${l.value} ${{ working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày' }[l.unit]}`;
 }
 
 function Source(props: { limit: TimeLimit }) {

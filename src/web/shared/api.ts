@@ -126,7 +126,8 @@ export const auth = {
 
 export interface TimeLimit {
   value: number;
-  unit: 'working_days' | 'working_hours';
+  /** calendar_days: a statutory total only ("20 ngày", counted as the Civil Code counts days). */
+  unit: 'working_days' | 'working_hours' | 'calendar_days';
   source?: string;
   confirmed?: boolean;
   note?: string;
