@@ -19,7 +19,7 @@ import { openDb, type Db } from './db/index.js';
 import { systemClock, type Clock } from './engine/clock.js';
 import { chooseEngine } from './engine/choose.js';
 import { Accounts, seedDemoClients } from './accounts/index.js';
-import { startZeebeGateway, type ZeebeGateway } from './engine/gateway/index.js';
+import type { ZeebeGateway } from './engine/gateway/index.js';
 import { ElementNames } from './engine/names.js';
 import type { DeploymentResult, Resource, WorkflowEngine } from './engine/port.js';
 import type { EngineQueries } from './engine/queries.js';
@@ -88,7 +88,7 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
   const jwtSecret = tokenKey(config, logger);
   const db = deps.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }));
   const metrics = createMetrics({ db, defaultMetrics: true });
-  const chosen = chooseEngine(config.engine, db, deps.clock ?? systemClock);
+  const chosen = await chooseEngine(config.engine, db, deps.clock ?? systemClock);
   // Every room gets the counted engine, so /metrics sees the jobs of the inbox, the workers and /v2.
   const engine = instrumentEngine(chosen.engine, metrics);
   const { clock, queries } = chosen;
@@ -131,6 +131,8 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
     await listen(server, config.port);
     if (config.zeebeGateway) {
       const { port: gatewayPort, host, tls } = config.zeebeGateway;
+      // gRPC and the protocol load only when the gateway runs.
+      const { startZeebeGateway } = await import('./engine/gateway/index.js');
       gateway = await startZeebeGateway({
         engine,
         queries,
