@@ -7,6 +7,16 @@
  * It lives in the dossier room because the dossier room is what it demonstrates: receipts need
  * one-stop sections, the inbox needs offices of each kind in the dossier's place.
  * Refused when NODE_ENV=production: a production registry is loaded by its administrator.
+ *
+ * Electronic identifiers (mã định danh) follow the structure of QCVN 102:2016/BTTTT,
+ * `V1V2V3.Z1Z2.Y1Y2.MX1X2`: a province's People's Committee is level 1 `000.00.00.H<province>`
+ * (H: provinces); a body under it level 2 `000.00.Y1Y2.H99` (the departments, the provincial
+ * service centre and — with no district since 01/07/2025 — each commune People's Committee); a
+ * body under one of those level 3 `000.Z1Z2.Y1Y2.H99` (a commune's one-stop centre, a
+ * department's office). So the demo's dossier codes read as a province's do (Circular
+ * 01/2018/TT-VPCP art. 19: identifier-YYMMDD-sequence), e.g. `000.02.31.H99-260105-0001`. H99 is
+ * no real province. The police, tax and social insurance offices are vertical bodies whose
+ * identifiers come from their ministry's tree (G…), not the province's: none is invented here.
  */
 import type { Db } from '../db/index.js';
 
@@ -50,6 +60,7 @@ interface AgencySeed {
   communeCode: string | null;
   parentCode: string | null;
   placeName: string;
+  identifier: string | null;
 }
 
 interface UserSeed {
@@ -66,7 +77,14 @@ export interface SeedResult {
 
 export function demoAgencies(): AgencySeed[] {
   const p = DEMO_PROVINCE;
-  const province = (code: string, kind: string, name: string, nameEn: string, parentCode: string | null = 'ubnd-tinh.thu-nghiem'): AgencySeed => ({
+  const province = (
+    code: string,
+    kind: string,
+    name: string,
+    nameEn: string,
+    parentCode: string | null = 'ubnd-tinh.thu-nghiem',
+    identifier: string | null = null,
+  ): AgencySeed => ({
     code,
     kind,
     name,
@@ -75,16 +93,20 @@ export function demoAgencies(): AgencySeed[] {
     communeCode: null,
     parentCode,
     placeName: 'Thử Nghiệm',
+    identifier,
   });
+  const id = (z: number, y: number) => `000.${String(z).padStart(2, '0')}.${String(y).padStart(2, '0')}.H${p.code}`;
   const out: AgencySeed[] = [
-    province('ubnd-tinh.thu-nghiem', 'ubnd-tinh', `Ủy ban nhân dân ${p.name}`, 'Provincial People’s Committee (demo)', null),
+    province('ubnd-tinh.thu-nghiem', 'ubnd-tinh', `Ủy ban nhân dân ${p.name}`, 'Provincial People’s Committee (demo)', null, id(0, 0)),
     province(
       'mot-cua-tinh.thu-nghiem',
       'mot-cua-tinh',
       `Trung tâm Phục vụ hành chính công ${p.name}`,
       'Provincial public administration service centre (demo)',
+      undefined,
+      id(0, 1),
     ),
-    province('so-xay-dung.thu-nghiem', 'so-xay-dung', `Sở Xây dựng ${p.name}`, 'Department of Construction (demo)'),
+    province('so-xay-dung.thu-nghiem', 'so-xay-dung', `Sở Xây dựng ${p.name}`, 'Department of Construction (demo)', undefined, id(0, 2)),
     province(
       'canh-sat-pccc.thu-nghiem',
       'canh-sat-pccc',
@@ -97,19 +119,31 @@ export function demoAgencies(): AgencySeed[] {
       'so-nong-nghiep-moi-truong',
       `Sở Nông nghiệp và Môi trường ${p.name}`,
       'Department of Agriculture and Environment (demo)',
+      undefined,
+      id(0, 3),
     ),
     province(
       'so-van-hoa-the-thao-du-lich.thu-nghiem',
       'so-van-hoa-the-thao-du-lich',
       `Sở Văn hóa, Thể thao và Du lịch ${p.name}`,
       'Department of Culture, Sports and Tourism (demo)',
+      undefined,
+      id(0, 4),
     ),
-    province('vpdkdd.thu-nghiem', 'vpdkdd', `Văn phòng Đăng ký đất đai ${p.name}`, 'Land registration office (demo)', 'so-nong-nghiep-moi-truong.thu-nghiem'),
+    province(
+      'vpdkdd.thu-nghiem',
+      'vpdkdd',
+      `Văn phòng Đăng ký đất đai ${p.name}`,
+      'Land registration office (demo)',
+      'so-nong-nghiep-moi-truong.thu-nghiem',
+      id(1, 3),
+    ),
     province('co-quan-thue.thu-nghiem', 'co-quan-thue', `Thuế ${p.name}`, 'Provincial tax office (demo)', null),
     province('bhxh.thu-nghiem', 'bhxh', `Bảo hiểm xã hội ${p.name}`, 'Social insurance office (demo)', null),
   ];
-  for (const c of DEMO_COMMUNES) {
-    const commune = (kind: string, name: string, nameEn: string, parent: string | null = `ubnd-xa.${c.slug}`): AgencySeed => ({
+  for (const [i, c] of DEMO_COMMUNES.entries()) {
+    const y = 31 + i; // each commune People's Committee is a level-2 body of the province
+    const commune = (kind: string, name: string, nameEn: string, parent: string | null, identifier: string | null): AgencySeed => ({
       code: `${kind}.${c.slug}`,
       kind,
       name,
@@ -118,12 +152,20 @@ export function demoAgencies(): AgencySeed[] {
       communeCode: c.code,
       parentCode: parent,
       placeName: c.name.replace(/^xã /, ''),
+      identifier,
     });
+    const committee = `ubnd-xa.${c.slug}`;
     out.push(
-      commune('ubnd-xa', `Ủy ban nhân dân ${c.name}`, 'Commune People’s Committee (demo)', null),
-      commune('ubnd-xa.tu-phap-ho-tich', `Ủy ban nhân dân ${c.name} (công chức Tư pháp – Hộ tịch)`, 'Commune justice and civil status officer (demo)'),
-      commune('cong-an-xa', `Công an ${c.name}`, 'Commune police (demo)', null),
-      commune('mot-cua-xa', `Trung tâm Phục vụ hành chính công ${c.name}`, 'Commune one-stop counter (demo)'),
+      commune('ubnd-xa', `Ủy ban nhân dân ${c.name}`, 'Commune People’s Committee (demo)', null, id(0, y)),
+      commune(
+        'ubnd-xa.tu-phap-ho-tich',
+        `Ủy ban nhân dân ${c.name} (công chức Tư pháp – Hộ tịch)`,
+        'Commune justice and civil status officer (demo)',
+        committee,
+        id(1, y),
+      ),
+      commune('cong-an-xa', `Công an ${c.name}`, 'Commune police (demo)', null, null),
+      commune('mot-cua-xa', `Trung tâm Phục vụ hành chính công ${c.name}`, 'Commune one-stop counter (demo)', committee, id(2, y)),
     );
   }
   return out;
@@ -176,9 +218,9 @@ export async function seedDemo(db: Db, opts: { nodeEnv: string }): Promise<SeedR
     if (rows.length) return undefined;
     for (const a of parentsFirst(agencies)) {
       await q.query(
-        `insert into domain.agencies (code, kind, name, name_en, level, province_code, commune_code, parent_code, place_name)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [a.code, a.kind, a.name, a.nameEn, a.level, DEMO_PROVINCE.code, a.communeCode, a.parentCode, a.placeName],
+        `insert into domain.agencies (code, kind, name, name_en, level, province_code, commune_code, parent_code, place_name, identifier)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [a.code, a.kind, a.name, a.nameEn, a.level, DEMO_PROVINCE.code, a.communeCode, a.parentCode, a.placeName, a.identifier],
       );
     }
     for (const u of users) {

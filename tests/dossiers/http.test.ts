@@ -56,7 +56,7 @@ describe('Feature: receiving over HTTP', () => {
     expect(r.status).toBe(201);
     expect(r.headers.get('location')).toBe(`/api/dossiers/${r.body.dossier.code}`);
     expect(r.body.dossier).toMatchObject({
-      code: expect.stringMatching(/^MOT-CUA-XA-HOA-BINH-\d{6}-\d{4}$/),
+      code: expect.stringMatching(/^000\.02\.31\.H99-\d{6}-\d{4}$/),
       status: expect.stringMatching(/^(received|in_progress)$/),
       receivedBy: 'motcua.hoa-binh',
     });

@@ -212,7 +212,7 @@ describe('Feature: who may move a dossier', () => {
     await act('requestSupplement', dossier.code, '');
     const before = await h.snapshot(dossier.code);
     expect((await rejection(h.dossiers.supplement(dossier.code, 'AAAA-AAAA-AAAA', {}))).name).toBe('NotFound');
-    expect((await rejection(h.dossiers.supplement('MOT-CUA-XA-HOA-BINH-260105-9999', 'AAAA-AAAA-AAAA', {}))).name).toBe('NotFound');
+    expect((await rejection(h.dossiers.supplement('000.02.31.H99-260105-9999', 'AAAA-AAAA-AAAA', {}))).name).toBe('NotFound');
     expect(await h.snapshot(dossier.code)).toEqual(before);
   });
 });

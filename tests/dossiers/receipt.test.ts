@@ -132,33 +132,29 @@ describe('Feature: the appointment on form 01', () => {
 });
 
 describe('Feature: the dossier code and the lookup secret', () => {
-  test('Scenario: the code is the receiving section, the day (yymmdd) and the 4-digit sequence of the day', async () => {
+  test("Scenario: the code is the receiving section's electronic identifier (QCVN 102:2016/BTTTT: the commune one-stop centre, level 3 under the commune, under province H99), the day (yymmdd) and the 4-digit sequence of the day", async () => {
     const a = await h.receive(BIRTH);
     const b = await h.receive('death-registration-group');
     const c = await h.receive(BIRTH, undefined, STAFF.counterTanAn);
-    expect([a, b, c].map((r) => r.dossier.code)).toEqual([
-      'MOT-CUA-XA-HOA-BINH-260105-0001',
-      'MOT-CUA-XA-HOA-BINH-260105-0002',
-      'MOT-CUA-XA-TAN-AN-260105-0001',
-    ]);
+    expect([a, b, c].map((r) => r.dossier.code)).toEqual(['000.02.31.H99-260105-0001', '000.02.31.H99-260105-0002', '000.02.32.H99-260105-0001']);
     for (const r of [a, b, c]) expect(r.dossier.code).toMatch(CODE_PATTERN);
     h.clock.set(vn('2026-01-06T08:00:00'));
-    expect((await h.receive(BIRTH)).dossier.code).toBe('MOT-CUA-XA-HOA-BINH-260106-0001');
+    expect((await h.receive(BIRTH)).dossier.code).toBe('000.02.31.H99-260106-0001');
   });
 
-  test('Scenario: an agency with an electronic identifier (QCVN 102:2016) uses it as the prefix', async () => {
-    await h.db.query(`update domain.agencies set identifier = '000.00.99.H99' where code = 'mot-cua-xa.tan-an'`);
+  test('Scenario: an agency without an electronic identifier uses its code, upper-cased, as the prefix', async () => {
+    await h.db.query(`update domain.agencies set identifier = null where code = 'mot-cua-xa.tan-an'`);
     try {
-      expect((await h.receive(BIRTH, undefined, STAFF.counterTanAn)).dossier.code).toBe('000.00.99.H99-260105-0001');
+      expect((await h.receive(BIRTH, undefined, STAFF.counterTanAn)).dossier.code).toBe('MOT-CUA-XA-TAN-AN-260105-0001');
     } finally {
-      await h.db.query(`update domain.agencies set identifier = null where code = 'mot-cua-xa.tan-an'`);
+      await h.db.query(`update domain.agencies set identifier = '000.02.32.H99' where code = 'mot-cua-xa.tan-an'`);
     }
   });
 
   test('Scenario: 12 receipts at once at one counter get 12 different consecutive codes', async () => {
     const receipts = await Promise.all(Array.from({ length: 12 }, () => h.receive(BIRTH)));
     const codes = receipts.map((r) => r.dossier.code).sort();
-    expect(codes).toEqual(Array.from({ length: 12 }, (_, i) => `MOT-CUA-XA-HOA-BINH-260105-${String(i + 1).padStart(4, '0')}`));
+    expect(codes).toEqual(Array.from({ length: 12 }, (_, i) => `000.02.31.H99-260105-${String(i + 1).padStart(4, '0')}`));
     const { rows } = await h.db.query(`select count(distinct process_instance_key)::int as n from domain.dossiers`);
     expect(rows[0].n).toBe(12);
   });
@@ -291,11 +287,11 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     const q = (sql: string) => h.db.query(sql).then((r) => r.rows);
     expect(await q(`select code from domain.dossiers`)).toEqual([]);
     expect(await q(`select code, state, error from domain.dossier_intakes`)).toEqual([
-      { code: 'MOT-CUA-XA-HOA-BINH-260105-0001', state: 'failed', error: 'engine unavailable' },
+      { code: '000.02.31.H99-260105-0001', state: 'failed', error: 'engine unavailable' },
     ]);
     expect((await q(`select action from domain.audit_log order by seq`)).map((r: any) => r.action)).toEqual(['dossier.received', 'dossier.receipt_failed']);
     expect(await q(`select count(*)::int as n from engine.process_instances`)).toEqual([{ n: 0 }]);
-    expect((await h.receive(BIRTH)).dossier.code).toBe('MOT-CUA-XA-HOA-BINH-260105-0002');
+    expect((await h.receive(BIRTH)).dossier.code).toBe('000.02.31.H99-260105-0002');
   });
 
   const brokenLink = () =>

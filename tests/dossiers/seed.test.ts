@@ -61,3 +61,39 @@ test('Given agencies already there, when seeded again, then nothing happens', as
   expect(await seedDemo(t.db, { nodeEnv: 'development' })).toBeUndefined();
   expect((await t.db.query(`select count(*)::int as n from domain.users`)).rows[0].n).toBe(17);
 });
+
+test('Given the seeded registry, then every receiving section and body of the province carries an electronic identifier in the structure of QCVN 102:2016/BTTTT, each under its parent, so the demo dossier codes read as a real province’s', async () => {
+  const { rows } = await t.db.query<{ code: string; kind: string; parent: string | null; identifier: string | null; parentIdentifier: string | null }>(
+    `select a.code, a.kind, a.parent_code as parent, a.identifier, p.identifier as "parentIdentifier"
+       from domain.agencies a left join domain.agencies p on p.code = a.parent_code order by a.code`,
+  );
+  const QCVN = /^(\d{3})\.(\d{2})\.(\d{2})\.([A-Z]\d{2})$/;
+  // Every one-stop section (the code of every dossier it receives starts with its identifier) has one.
+  for (const r of rows.filter((x) => x.kind.startsWith('mot-cua')))
+    expect({ code: r.code, identifier: r.identifier }).toEqual({ code: r.code, identifier: expect.stringMatching(QCVN) });
+  const given = rows.filter((r) => r.identifier !== null);
+  expect(new Set(given.map((r) => r.identifier)).size).toBe(given.length);
+  // Level 1 is the province's People's Committee; a child's identifier fills the next group of zeros
+  // of its parent's (000.00.00.H99 → 000.00.Y1Y2.H99 → 000.Z1Z2.Y1Y2.H99), sharing the rest.
+  const level = (id: string) =>
+    4 -
+    id
+      .split('.')
+      .slice(0, 3)
+      .filter((g) => /^0+$/.test(g)).length;
+  expect(given.filter((r) => level(r.identifier!) === 1).map((r) => [r.code, r.identifier])).toEqual([['ubnd-tinh.thu-nghiem', '000.00.00.H99']]);
+  for (const r of given.filter((x) => x.parent !== null)) {
+    expect({ code: r.code, parentHasOne: r.parentIdentifier !== null }).toEqual({ code: r.code, parentHasOne: true });
+    const parentLevel = level(r.parentIdentifier!);
+    const parentTail = r
+      .parentIdentifier!.split('.')
+      .slice(4 - parentLevel)
+      .join('.');
+    expect({ code: r.code, level: level(r.identifier!), underParent: r.identifier!.endsWith(`.${parentTail}`) }).toEqual({
+      code: r.code,
+      level: parentLevel + 1,
+      underParent: true,
+    });
+  }
+  expect(rows.find((r) => r.code === 'mot-cua-xa.hoa-binh')?.identifier).toBe('000.02.31.H99');
+});

@@ -121,9 +121,9 @@ describe('Scenario: the administrator manages users and agencies', () => {
     });
     expect(JSON.stringify(user.body)).not.toContain('mat-khau');
     expect((await login(s.url, 'congan.c', 'mat-khau-cong-an-c')).status).toBe(200);
-    const changed = await admin('PATCH', '/api/agencies/cong-an-xa.c', { parentCode: 'ubnd-xa.a', placeName: 'C' });
+    const changed = await admin('PATCH', '/api/agencies/cong-an-xa.c', { parentCode: 'ubnd-xa.a', placeName: 'C', identifier: '000.01.33.H99' });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ parentCode: 'ubnd-xa.a', placeName: 'C' });
+    expect(changed.body).toMatchObject({ parentCode: 'ubnd-xa.a', placeName: 'C', identifier: '000.01.33.H99' });
     const list = await admin('GET', '/api/users');
     expect(list.body.items.map((u: { username: string }) => u.username)).toContain('congan.c');
     expect(JSON.stringify(list.body)).not.toMatch(/password|scrypt/i);
@@ -149,6 +149,8 @@ describe('Scenario: the administrator manages users and agencies', () => {
     ['POST', '/api/agencies', { code: 'a.b', kind: 'kk', name: 'N', level: 'town', provinceCode: '99' }, 'level'],
     ['PATCH', '/api/agencies/ubnd-xa.a', { parentCode: 'ubnd-xa.a' }, 'parentCode'],
     ['PATCH', '/api/agencies/ubnd-xa.a', { parentCode: 'khong-co' }, 'parentCode'],
+    ['PATCH', '/api/agencies/ubnd-xa.a', { identifier: 'UBND-XA-A' }, 'QCVN 102:2016/BTTTT'],
+    ['POST', '/api/agencies', { code: 'a.b', kind: 'kk', name: 'N', level: 'province', provinceCode: '99', identifier: '000.00.1.H99' }, 'identifier'],
   ])('Given %s %s with a bad body, when sent by an administrator, then 400 names %s and nothing changes', async (method, path, body, field) => {
     const before = await s.t.db
       .query(`select (select count(*) from domain.audit_log)::int as audit, (select json_agg(u order by username) from domain.users u) as users,

@@ -69,7 +69,7 @@ describe('Scenario: a birth registration received at the counter, its result han
     await page.waitForSelector('[data-testid="receipt"]');
     const code = (await page.textContent('[data-testid="receipt-code"]'))!.trim();
     const secret = (await page.textContent('[data-testid="receipt-secret"]'))!.trim();
-    expect(code).toMatch(/^MOT-CUA-XA-HOA-BINH-260105-\d{4}$/);
+    expect(code).toMatch(/^000\.02\.31\.H99-260105-\d{4}$/);
     expect(secret).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     await expect(page.textContent('[data-testid="receipt-appointment"]')).resolves.toMatch(/\d{2}:\d{2} \d{2}\/\d{2}\/\d{4}/);
     await expect(page.textContent('[data-testid="receipt"]')).resolves.toContain('/tra-cuu');

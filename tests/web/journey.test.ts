@@ -150,7 +150,7 @@ describe('Scenario: a birth-group dossier from the counter to the citizen, throu
     // 1. The counter receives the dossier; the receipt gives the code and the lookup secret.
     const intake = birthIntake();
     const { code, secret } = await receiveAtCounter(counter.page, 'birth-registration-group', intake);
-    expect(code).toMatch(/^MOT-CUA-XA-HOA-BINH-\d{6}-\d{4}$/);
+    expect(code).toMatch(/^000\.02\.31\.H99-\d{6}-\d{4}$/);
     expect(secret).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 
     // 2. The civil-status task appears in Hòa Bình's inbox without a reload, marked new.

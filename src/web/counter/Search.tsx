@@ -41,7 +41,7 @@ export function Search({ onOpen }: { onOpen: (code: string) => void }) {
             type="search"
             value={text}
             onInput={(e) => setText((e.target as HTMLInputElement).value)}
-            placeholder="VD: MOT-CUA-XA-HOA-BINH-260105-0001"
+            placeholder="VD: 000.02.31.H99-260105-0001"
           />
           <button type="submit" class="lt-btn">
             Tìm

@@ -88,7 +88,7 @@ export function LookupPage({ code: initialCode }: { code: string | null }) {
             name="code"
             value={code}
             onInput={(e) => setCode(e.currentTarget.value)}
-            placeholder="VD: MOT-CUA-XA-HOA-BINH-260105-0001"
+            placeholder="VD: 000.02.31.H99-260105-0001"
             autoComplete="off"
             spellcheck={false}
             required
