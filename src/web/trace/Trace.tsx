@@ -102,7 +102,10 @@ function TraceView({ trace }: { trace: Trace }) {
       <section class="lt-t-summary" aria-label="Tóm tắt hồ sơ">
         <div>
           <h1>
-            Hồ sơ <span data-testid="dossier-code">{d.code}</span>
+            Hồ sơ{' '}
+            <span class="lt-t-code" data-testid="dossier-code">
+              {d.code}
+            </span>
           </h1>
           <div class="lt-muted">
             {d.procedureCode} · quy định {d.ruleVersion} · {STATUS_VI[d.status] ?? d.status}
