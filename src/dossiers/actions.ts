@@ -17,7 +17,7 @@ import { Conflict, NotFound } from '../errors.js';
 import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
 import type { Limit } from '../sla/index.js';
 import { checkActor, checkMayAct, offsetsOf, staff, versionOf, type DossierDeps } from './context.js';
-import { dueDatesVariable } from './due-dates.js';
+import { dueDatesVariable, isoVn } from './due-dates.js';
 import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
 import { applicantDossier } from './lookup.js';
 import type { FormDoc } from './forms/model.js';
@@ -241,7 +241,8 @@ export async function supplement(
       await deps.engine
         .setVariables({
           elementInstanceKey: after.processInstanceKey,
-          variables: { dueDates: after.data.dueDates, appointmentAt: after.appointmentAt.toISOString() },
+          // The notation the process started with (+07:00), so the trace shows a change only when the instant moved.
+          variables: { dueDates: after.data.dueDates, appointmentAt: isoVn(after.appointmentAt) },
         })
         .catch((e: unknown) => deps.log.warn({ err: e, dossierCode: code }, 'giving the process its new due dates failed (the SLA clocks are authoritative)'));
     }

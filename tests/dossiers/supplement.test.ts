@@ -71,6 +71,8 @@ describe('Feature: the supplement resumes the clock as the version says', () => 
     // The process gets the new step due dates for the steps still to come.
     const { variables } = await h.instance(after.processInstanceKey!);
     expect(variables.dueDates).toMatchObject({ birthRegistration: '2026-01-09T09:00:00+07:00', returnResult: '2026-01-14T09:00:00+07:00' });
+    // …and the new appointment in the notation it started with, so a trace compares like with like.
+    expect(variables.appointmentAt).toBe('2026-01-14T09:00:00+07:00');
     expect((await h.dossiers.publicStatus(dossier.code, lookupSecret)).supplement).toBeNull();
   });
 
