@@ -1,8 +1,8 @@
 /**
  * A real database per test file: in-memory PGlite by default (a clone of the one migrated
  * database of the run, tests/support/global-setup.mjs), or — when DATABASE_URL is set —
- * a fresh PostgreSQL database created for the file and dropped after it, so files run in
- * parallel and every run leaves the server as it found it.
+ * a fresh PostgreSQL database created for the file (from the run's migrated template) and
+ * dropped after it, so files run in parallel and every run leaves the server as it found it.
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,7 @@ export async function openTestDb(): Promise<TestDb> {
     return { db, close: () => db.close() };
   }
   const name = `lienthong_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin(base, `create database ${name}`);
+  await admin(base, `create database ${name}${fromTemplate()}`);
   const url = withDatabase(base, name);
   const db = await openDb({ databaseUrl: url });
   return {
@@ -43,6 +43,12 @@ export function migratedImage(): Uint8Array | undefined {
 
 /** A test's PGlite holds kilobytes: small shared buffers start it sooner. */
 export const TEST_SHARED_BUFFERS = '16MB';
+
+/** ` template <the run's migrated database>` (global-setup.mjs), when there is one: migrations then only check. */
+function fromTemplate(): string {
+  const t = process.env.LIENTHONG_PG_TEMPLATE;
+  return t && /^[a-z0-9_]+$/.test(t) ? ` template ${t}` : '';
+}
 
 /** Creates an empty database and returns its URL (for child processes); PostgreSQL only. */
 export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
