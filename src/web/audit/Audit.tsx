@@ -82,7 +82,7 @@ export function AuditPage() {
       >
         <label>
           Mã hồ sơ
-          <input {...field('dossier')} placeholder="VD: 99001-260105-0001" />
+          <input {...field('dossier')} placeholder="VD: 000.02.31.H99-260105-0001" />
         </label>
         <label>
           Người thực hiện

@@ -41,7 +41,7 @@ export function SearchBar(p: { code: string | null }) {
       {mode === 'code' && (
         <label>
           Mã hồ sơ
-          <input name="code" value={code} onInput={(e) => setCode(e.currentTarget.value)} placeholder="VD: 99001-260105-0001" required />
+          <input name="code" value={code} onInput={(e) => setCode(e.currentTarget.value)} placeholder="VD: 000.02.31.H99-260105-0001" required />
         </label>
       )}
       {mode === 'citizenId' && (
