@@ -1,17 +1,17 @@
 /**
  * Composition root: configuration → database (migrated) → engine → the process catalogue
- * deployed → HTTP server. `startService` does it in-process (tests start the whole service on
- * port 0); run as a program, it also handles signals and turns a failed start into one log line
- * and exit code 1.
+ * deployed (catalogue.ts) → HTTP server. `startService` does it in-process (tests start the whole
+ * service on port 0); run as a program, it also handles signals and turns a failed start into one
+ * log line and exit code 1.
  *
- * Just over 400 lines on purpose: the one place that wires every room, read top to bottom in the
- * order the service starts and stops; each room's own work lives in its room.
+ * The one place that wires every room, read top to bottom in the order the service starts and
+ * stops; each room's own work lives in its room.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -21,9 +21,9 @@ import { chooseEngine } from './engine/choose.js';
 import { Accounts, seedDemoClients } from './accounts/index.js';
 import type { ZeebeGateway } from './engine/gateway/index.js';
 import { ElementNames } from './engine/names.js';
-import type { DeploymentResult, Resource, WorkflowEngine } from './engine/port.js';
+import type { WorkflowEngine } from './engine/port.js';
 import type { EngineQueries } from './engine/queries.js';
-import { AppError, Invalid } from './errors.js';
+import { Invalid } from './errors.js';
 import { calendarRouter } from './http/calendar.js';
 import { elementTemplatesRouter, proceduresRouter } from './http/catalog.js';
 import { SchemaRegistry } from './http/validate.js';
@@ -41,11 +41,15 @@ import { tasksRouter } from './http/tasks.js';
 import { notificationsRouter } from './http/notifications.js';
 import { inboxEventsRouter } from './http/inbox-events.js';
 import { reportsRouter } from './http/reports.js';
-import { Catalog, catalogLinter, formatDeploymentProblems, loadCatalog, type DeploymentLinter } from './procedures/index.js';
+import { catalogLinter, formatDeploymentProblems, type Catalog } from './procedures/index.js';
 import { OutboxRelay, SlaService } from './sla/index.js';
 import { Feed, InboxWorker, TaskFeed, TaskService, type TaskCompletedHook } from './tasks/index.js';
 import type { OutboxRow } from './sla/index.js';
 import { registerWorkers } from './workers/index.js';
+import { deployCatalogue, loadProcedures, StartupError } from './catalogue.js';
+
+// Callers of startService (tests) tell a refused start by it.
+export { StartupError };
 
 export interface Service {
   /** http://127.0.0.1:<port> */
@@ -70,17 +74,6 @@ export interface ServiceDeps {
    * move it instead of waiting.
    */
   clock?: Clock;
-}
-
-/** A start that cannot succeed as configured (bad BPMN in PROCESSES_DIR, …). */
-export class StartupError extends Error {
-  constructor(
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'StartupError';
-  }
 }
 
 export async function startService(config: Config, deps: ServiceDeps = {}): Promise<Service> {
@@ -282,77 +275,6 @@ async function startRooms(
       await relay.close();
     },
   };
-}
-
-/**
- * PROCESSES_DIR is first a folder of BPMN files to deploy; it is also the procedure catalog
- * when it holds one. A catalog that does not load leaves the dossier room with no procedure
- * (receipts answer 'no such procedure') and the deployments unlinted, and says why, once, at
- * start.
- */
-async function loadProcedures(config: Config, logger: Logger): Promise<Catalog> {
-  const dir = config.processesDir;
-  if (existsSync(dir) && statSync(dir).isDirectory()) {
-    try {
-      return await loadCatalog(dir);
-    } catch (e) {
-      logger.error({ processesDir: dir, problems: (e as { details?: unknown }).details }, `no procedure catalog: ${(e as Error).message}`);
-    }
-  }
-  return new Catalog(dir, [], new Map());
-}
-
-/**
- * Deploys every `*.bpmn` and `*.form` below PROCESSES_DIR in one deployment, named by its path relative to
- * the folder. A file deployed before with the same content keeps its version (the engine's
- * rule, as Zeebe's), so a restart creates no new versions. One bad file stops the start, and
- * so does a lint error of a catalog process (`lint`, as POST /v2/deployments runs it); lint
- * warnings are logged.
- */
-export async function deployCatalogue(engine: WorkflowEngine, config: Config, logger: Logger, lint?: DeploymentLinter): Promise<DeploymentResult | undefined> {
-  const dir = config.processesDir;
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    if (config.processesDirExplicit) throw new ConfigError('PROCESSES_DIR', `${dir} is not a folder`);
-    logger.info({ processesDir: dir }, 'no processes folder: nothing deployed');
-    return undefined;
-  }
-  const resources: Resource[] = catalogFiles(dir).map((f) => ({
-    name: relative(dir, f).split(sep).join('/'),
-    content: readFileSync(f),
-  }));
-  if (!resources.length) {
-    logger.info({ processesDir: dir }, 'no BPMN files: nothing deployed');
-    return undefined;
-  }
-  if (lint) {
-    const { errors, warnings } = await lint(resources);
-    if (warnings.length) logger.warn({ processesDir: dir, warnings }, `procedure lint warnings: ${formatDeploymentProblems(warnings)}`);
-    if (errors.length) {
-      throw new StartupError(`cannot deploy the processes in ${dir}: the procedure lint refuses ${formatDeploymentProblems(errors)}`, {
-        problems: errors,
-      });
-    }
-  }
-  let result: DeploymentResult;
-  try {
-    result = await engine.deployResources(resources);
-  } catch (e) {
-    if (e instanceof AppError) throw new StartupError(`cannot deploy the processes in ${dir}: ${e.message}`, e.details);
-    throw e;
-  }
-  logger.info({ processesDir: dir, processes: result.processes.map((p) => `${p.bpmnProcessId}:${p.version}`) }, 'processes deployed');
-  return result;
-}
-
-/** The `.bpmn` and `.form` files below `dir`: the processes and the Camunda forms their user tasks link. */
-function catalogFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...catalogFiles(p));
-    else if (e.isFile() && /\.(bpmn|form)$/i.test(e.name)) out.push(p);
-  }
-  return out.sort();
 }
 
 function listen(server: Server, port: number): Promise<void> {

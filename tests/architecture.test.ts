@@ -29,6 +29,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   db: [],
 };
 
+/** docs/architecture.md, "The rooms of src/": the composition root's files at src/, which no room may import (the other files at src/ are shared). */
+const COMPOSITION_ROOT = ['main.ts', 'catalogue.ts'];
+
 /** Which room owns each table (docs/architecture.md, "tables"). db/ creates them all in its migrations. */
 function ownerOf(table: string): string {
   if (table.startsWith('engine.')) return 'engine';
@@ -84,7 +87,7 @@ test('every folder of src/ is a room of the table', () => {
   expect(rooms.filter((r) => !(r in MAY_IMPORT))).toEqual([]);
 });
 
-test('a room imports only the rooms its row allows (web: types only)', () => {
+test('a room imports only the rooms its row allows (web: types only), never the composition root', () => {
   const bad: string[] = [];
   const spec = /(?:^|\n)\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
   for (const room of rooms) {
@@ -94,6 +97,8 @@ test('a room imports only the rooms its row allows (web: types only)', () => {
         const typeOnly = Boolean(m[2]);
         const target = normalize(join(dirname(file), m[3] ?? m[4]));
         const rel = relative(SRC, target).split(sep);
+        const rootFile = rel.length === 1 && COMPOSITION_ROOT.includes(rel[0].replace(/\.js$/, '.ts'));
+        if (rootFile) bad.push(`${relative(SRC, file)} → ${rel[0]} (the composition root)`);
         if (rel[0] === '..' || rel.length < 2) continue; // a shared file at src/ (errors.ts, schemas.ts, config.ts) or outside
         const to = rel[0];
         if (to === room) continue;
