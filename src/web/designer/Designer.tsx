@@ -8,11 +8,12 @@
  *
  * Modes: 'draft' — editable, deployable, based on a version (or new); 'view' — one deployed
  * version in the read-only viewer; 'compare' — version B in the viewer with its changes from A
- * marked. Leaving a draft with changes not deployed asks first (in the page and on unload).
+ * marked. Leaving a draft with changes not deployed asks first (in the page and on unload:
+ * leave-guard.ts).
  *
- * One file of ~400 lines: the three modes and the two tabs share one modeler's lifecycle and one
- * draft's state (dirty, lint, deployment); the panels, the sidebar, the forms tab and the controls
- * are already files of their own.
+ * The three modes and the two tabs share one modeler's lifecycle and one draft's state (lint,
+ * deployment); the panels, the sidebar, the forms tab, the controls and the leave guard are files
+ * of their own.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, catalog, engine, type CatalogEntry, type ProcessDefinition } from '../shared/api';
@@ -23,6 +24,7 @@ import { CatalogPanel, ChangesPanel, DetailsPanel, ProblemsPanel } from './Panel
 import { BannerBar, TabButton, VersionSelect, ViewTabs, type Banner, type Tab, type View } from './controls';
 import { FormsTab, useCanvasTabs } from './FormsTab';
 import { groupDefinitions, Sidebar, type ProcessGroup } from './Sidebar';
+import { useLeaveGuard } from './leave-guard';
 
 type Mode = 'draft' | 'view' | 'compare';
 
@@ -35,8 +37,6 @@ interface Current {
   from?: number;
 }
 
-const LEAVE = 'Bản nháp có thay đổi chưa triển khai. Bỏ các thay đổi đó?';
-
 export function Designer(props: { initialProcessId: string | null }) {
   const canvasRef = useRef<HTMLDivElement>(null);
   const viewerRef = useRef<HTMLDivElement>(null);
@@ -44,13 +44,12 @@ export function Designer(props: { initialProcessId: string | null }) {
   const modeler = useRef<any>(null);
   const viewer = useRef<any>(null);
   const linter = useRef<ReturnType<typeof createLinter> | null>(null);
-  const dirtyRef = useRef(false);
   const lintTimer = useRef<number | undefined>(undefined);
   const deployProblems = useRef<Report[]>([]);
+  const { dirty, markDirty, mayLeave } = useLeaveGuard();
 
   const [groups, setGroups] = useState<ProcessGroup[]>([]);
   const [current, setCurrent] = useState<Current | null>(null);
-  const [dirty, setDirty] = useState(false);
   const [reports, setReports] = useState<Report[]>([]);
   const [entry, setEntry] = useState<CatalogEntry | null | 'none'>(null);
   const [tab, setTab] = useState<Tab>('properties');
@@ -63,11 +62,6 @@ export function Designer(props: { initialProcessId: string | null }) {
   const [view, setView] = useState<View>('diagram');
   /** Counts the draft's changes: the forms tab reads the user tasks' links again. */
   const [revision, setRevision] = useState(0);
-
-  const markDirty = (d: boolean) => {
-    dirtyRef.current = d;
-    setDirty(d);
-  };
 
   const refreshDefinitions = useCallback(async () => {
     const page = await engine.definitions();
@@ -105,14 +99,6 @@ export function Designer(props: { initialProcessId: string | null }) {
       (templates) => m.get('elementTemplates').set(templates),
       () => setBanner({ kind: 'error', text: 'Không tải được mẫu phần tử (element templates).' }),
     );
-    const beforeUnload = (e: BeforeUnloadEvent) => {
-      if (!dirtyRef.current) return;
-      e.preventDefault();
-      // Browsers before Chrome/Edge 119 ask only when returnValue is set (MDN: "for legacy support").
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
-      e.returnValue = LEAVE;
-    };
-    window.addEventListener('beforeunload', beforeUnload);
     void (async () => {
       const g = await refreshDefinitions();
       const wanted = props.initialProcessId ? g.find((x) => x.id === props.initialProcessId) : undefined;
@@ -120,7 +106,6 @@ export function Designer(props: { initialProcessId: string | null }) {
       else if (props.initialProcessId) setBanner({ kind: 'error', text: `Không có quy trình '${props.initialProcessId}'.` });
     })().catch(showError);
     return () => {
-      window.removeEventListener('beforeunload', beforeUnload);
       m.destroy();
       viewer.current.destroy();
     };
@@ -129,10 +114,6 @@ export function Designer(props: { initialProcessId: string | null }) {
   function showError(e: unknown) {
     if (e instanceof ApiError && e.status === 401) return;
     setBanner({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
-  }
-
-  function mayLeave(): boolean {
-    return !dirtyRef.current || window.confirm(LEAVE);
   }
 
   async function loadCatalog(processId: string) {
