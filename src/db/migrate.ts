@@ -24,6 +24,7 @@ import * as m017 from './migrations/017_user_task_hints.js';
 import * as m018 from './migrations/018_lookup_throttle.js';
 import * as m019 from './migrations/019_receipt_idempotency.js';
 import * as m020 from './migrations/020_calendar_day_limits.js';
+import * as m021 from './migrations/021_dossier_cases.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018_lookup_throttle': m018,
   '019_receipt_idempotency': m019,
   '020_calendar_day_limits': m020,
+  '021_dossier_cases': m021,
 };
 
 const source: Knex.MigrationSource<string> = {

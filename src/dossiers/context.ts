@@ -10,7 +10,7 @@ import type { Clock } from '../engine/clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import type { EngineQueries } from '../engine/queries.js';
 import { Forbidden, Unauthenticated } from '../errors.js';
-import type { Catalog, LoadedProcedure, RuleVersion } from '../procedures/index.js';
+import { withCase, type Catalog, type LoadedProcedure, type RuleVersion } from '../procedures/index.js';
 import type { SlaService } from '../sla/index.js';
 import type { Actor as TaskActor, TaskService } from '../tasks/index.js';
 import { stepOffsets, type StepOffsets } from './due-dates.js';
@@ -87,14 +87,15 @@ export function returnStep(version: RuleVersion): { agencyKind: string; elementI
   return undefined;
 }
 
+/** The dossier's rule version, as it applies to the dossier's case (procedures/cases.ts). */
 export function versionOf(
   catalog: Catalog,
-  d: Pick<DossierRow, 'procedureCode' | 'ruleVersion' | 'code'>,
+  d: Pick<DossierRow, 'procedureCode' | 'ruleVersion' | 'code' | 'caseCode'>,
 ): { procedure: LoadedProcedure; version: RuleVersion } {
   const procedure = catalog.get(d.procedureCode);
   const version = procedure.versions.find((v) => v.version === d.ruleVersion);
   if (!version) throw new Error(`dossier ${d.code}: rule version ${d.ruleVersion} of ${d.procedureCode} is no longer in the catalog`);
-  return { procedure, version };
+  return { procedure, version: withCase(version, d.caseCode) };
 }
 
 const offsetsCache = new WeakMap<RuleVersion, Promise<StepOffsets>>();

@@ -33,6 +33,9 @@ export async function buildForm01(
   );
 }
 
+/** The variable that tells the process the dossier's case (procedure.json `cases`): its code, or null. */
+export const CASE_VARIABLE = 'dossierCase';
+
 /** The variables the process expects from the dossier (processes/README.md; `providedBy: dossier`). */
 export function processVariables(version: RuleVersion, d: Pick<DossierRow, 'code' | 'applicant' | 'appointmentAt' | 'data'>): Variables {
   const v: Variables = {
@@ -43,6 +46,10 @@ export function processVariables(version: RuleVersion, d: Pick<DossierRow, 'code
   };
   for (const pv of version.process.variables) {
     if (pv.providedBy !== 'dossier' || pv.name in v) continue;
+    if (pv.name === CASE_VARIABLE) {
+      v[pv.name] = version.appliedCase?.code ?? null;
+      continue;
+    }
     const fromIntake = (d.data.intake as Record<string, unknown>)[pv.name];
     if (fromIntake !== undefined) {
       v[pv.name] = fromIntake;

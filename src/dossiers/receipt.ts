@@ -28,7 +28,7 @@
  */
 import { appendAudit } from '../audit/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
-import { ruleVersionAt, type RuleVersion } from '../procedures/index.js';
+import { caseFor, ruleVersionAt, withCase, type RuleVersion } from '../procedures/index.js';
 import { hashSecret, newLookupSecret, nextDossierCode } from './code.js';
 import { checkMayAct, offsetsOf, RETURN_STEP, returnStep, versionOf, type DossierDeps } from './context.js';
 import { dueDatesVariable } from './due-dates.js';
@@ -91,6 +91,9 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
       `rule version ${version.version} does not accept the channel '${req.channel}' (accepts ${version.channels.join(', ')})`,
     );
   }
+  deps.intake.check(procedure.code, version, req.intake, { receivedAt: at });
+  // The case (a detached house…) decides the limits and who receives: read the version through it from here on.
+  version = withCase(version, caseFor(version, req.intake as Record<string, unknown>)?.code);
   const back = returnStep(version);
   if (!back)
     throw new Conflict(`${procedure.code} ${version.version} has no '${RETURN_STEP}' step: the dossier room could not tell when its dossiers are done`);
@@ -100,17 +103,17 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
   const agency = await findAgency(deps.db, agencyCode);
   if (!agency) throw bad('/receivingAgency', `không có cơ quan '${agencyCode}'`, `no agency '${agencyCode}'`);
   if (agency.kind !== back.agencyKind) {
+    const kase = version.appliedCase ? ` (${version.appliedCase.name.vi})` : '';
     throw bad(
       '/receivingAgency',
-      `${agency.name} không tiếp nhận thủ tục này: cần bộ phận loại '${back.agencyKind}'`,
-      `${agency.code} does not receive this procedure: a '${back.agencyKind}' section does`,
+      `${agency.name} không tiếp nhận thủ tục này${kase}: cần bộ phận loại '${back.agencyKind}'`,
+      `${agency.code} does not receive this procedure${version.appliedCase ? ` (${version.appliedCase.name.en})` : ''}: a '${back.agencyKind}' section does`,
     );
   }
   if (actor?.role === 'counter' && actor.agencyCode !== agency.code) {
     throw new Forbidden(`cán bộ ${actor.username} chỉ tiếp nhận hồ sơ tại ${actor.agencyCode} (counter staff receive only at their own section)`);
   }
 
-  deps.intake.check(procedure.code, version, req.intake, { receivedAt: at });
   const key = req.idempotencyKey;
   if (key !== undefined) {
     const prior = await intakeByKey(deps.db, agency.code, key);
@@ -145,6 +148,7 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
         code,
         procedureCode: procedure.code,
         ruleVersion: version.version,
+        caseCode: version.appliedCase?.code ?? null,
         channel: req.channel,
         receivingAgency: agency,
         applicant,
@@ -161,7 +165,12 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
         to: 'received',
         actor: who,
         reason: null,
-        payload: { channel: req.channel, ruleVersion: version.version, appointmentAt: appointmentAt.toISOString() },
+        payload: {
+          channel: req.channel,
+          ruleVersion: version.version,
+          ...(version.appliedCase ? { case: version.appliedCase.code } : {}),
+          appointmentAt: appointmentAt.toISOString(),
+        },
       });
       const d = (await findDossier(q, code))!;
       const form = await buildForm01(q, deps, d, procedure, version, agency);
@@ -177,6 +186,7 @@ export async function receive(deps: DossierDeps, actor: Actor | undefined, req: 
         payload: {
           procedureCode: procedure.code,
           ruleVersion: version.version,
+          ...(version.appliedCase ? { case: version.appliedCase.code } : {}),
           channel: req.channel,
           appointmentAt: appointmentAt.toISOString(),
           documents: rest.documents.map((x) => x.code),

@@ -12,7 +12,7 @@
  * `V1V2V3.Z1Z2.Y1Y2.MX1X2`: a province's People's Committee is level 1 `000.00.00.H<province>`
  * (H: provinces); a body under it level 2 `000.00.Y1Y2.H99` (the departments, the provincial
  * service centre and — with no district since 01/07/2025 — each commune People's Committee); a
- * body under one of those level 3 `000.Z1Z2.Y1Y2.H99` (a commune's one-stop centre, a
+ * body under one of those level 3 `000.Z1Z2.Y1Y2.H99` (a commune's one-stop centre or economic office, a
  * department's office). So the demo's dossier codes read as a province's do (Circular
  * 01/2018/TT-VPCP art. 19: identifier-YYMMDD-sequence), e.g. `000.02.31.H99-260105-0001`. H99 is
  * no real province. The police, tax and social insurance offices are vertical bodies whose
@@ -164,6 +164,13 @@ export function demoAgencies(): AgencySeed[] {
         committee,
         id(1, y),
       ),
+      commune(
+        'ubnd-xa.kinh-te',
+        `Ủy ban nhân dân ${c.name} (Phòng Kinh tế)`,
+        'Commune economic office: construction permits for detached houses (demo)',
+        committee,
+        id(3, y),
+      ),
       commune('cong-an-xa', `Công an ${c.name}`, 'Commune police (demo)', null, null),
       commune('mot-cua-xa', `Trung tâm Phục vụ hành chính công ${c.name}`, 'Commune one-stop counter (demo)', committee, id(2, y)),
     );
@@ -185,16 +192,17 @@ export function demoUsers(): UserSeed[] {
     { username: 'thue', fullName: 'Bùi Văn Thuế', role: 'officer', agencyCode: 'co-quan-thue.thu-nghiem' },
     { username: 'bhxh', fullName: 'Đặng Thị Bảo', role: 'officer', agencyCode: 'bhxh.thu-nghiem' },
   ];
-  const people: Record<string, [string, string, string]> = {
-    'hoa-binh': ['Nguyễn Thị Hòa', 'Trần Văn Bình', 'Lê Thị Hộ'],
-    'tan-an': ['Phạm Văn Tân', 'Võ Thị An', 'Đinh Văn Tịch'],
+  const people: Record<string, [string, string, string, string]> = {
+    'hoa-binh': ['Nguyễn Thị Hòa', 'Trần Văn Bình', 'Lê Thị Hộ', 'Mai Văn Kiến'],
+    'tan-an': ['Phạm Văn Tân', 'Võ Thị An', 'Đinh Văn Tịch', 'Lý Thị Thiết'],
   };
   for (const c of DEMO_COMMUNES) {
-    const [counter, police, civil] = people[c.slug];
+    const [counter, police, civil, economy] = people[c.slug];
     users.push(
       { username: `motcua.${c.slug}`, fullName: counter, role: 'counter', agencyCode: `mot-cua-xa.${c.slug}` },
       { username: `congan.${c.slug}`, fullName: police, role: 'officer', agencyCode: `cong-an-xa.${c.slug}` },
       { username: `hotich.${c.slug}`, fullName: civil, role: 'officer', agencyCode: `ubnd-xa.tu-phap-ho-tich.${c.slug}` },
+      { username: `kinhte.${c.slug}`, fullName: economy, role: 'officer', agencyCode: `ubnd-xa.kinh-te.${c.slug}` },
     );
   }
   return users;

@@ -7,7 +7,8 @@ import type { Queryable } from '../db/index.js';
 import type { DossierStatus } from './lifecycle.js';
 import type { Actor, AgencyRow, DossierData, DossierEvent, DossierRow, IssuedFormNo, SupplementRequestRow } from './types.js';
 
-const DOSSIER_COLUMNS = `d.code, d.procedure_code as "procedureCode", d.rule_version as "ruleVersion", d.status, d.channel,
+const DOSSIER_COLUMNS = `d.code, d.procedure_code as "procedureCode", d.rule_version as "ruleVersion",
+  d.case_code as "caseCode", d.status, d.channel,
   d.receiving_agency as "receivingAgency", d.applicant, d.data, d.lookup_secret_hash as "lookupSecretHash",
   d.received_at as "receivedAt", d.received_by as "receivedBy", d.appointment_at as "appointmentAt",
   d.process_instance_key::text as "processInstanceKey", d.supplement_count as "supplementCount", d.result,
@@ -55,6 +56,7 @@ export interface NewDossier {
   code: string;
   procedureCode: string;
   ruleVersion: string;
+  caseCode: string | null;
   channel: string;
   receivingAgency: AgencyRow;
   applicant: unknown;
@@ -68,8 +70,8 @@ export interface NewDossier {
 export async function insertDossier(q: Queryable, d: NewDossier): Promise<void> {
   await q.query(
     `insert into domain.dossiers (code, procedure_code, rule_version, status, channel, receiving_agency, applicant, data,
-       lookup_secret_hash, received_at, received_by, appointment_at, province_code, commune_code, updated_at)
-     values ($1, $2, $3, 'received', $4, $5, $6::jsonb, $7::jsonb, $8, $9::timestamptz, $10, $11::timestamptz, $12, $13, $9::timestamptz)`,
+       lookup_secret_hash, received_at, received_by, appointment_at, province_code, commune_code, updated_at, case_code)
+     values ($1, $2, $3, 'received', $4, $5, $6::jsonb, $7::jsonb, $8, $9::timestamptz, $10, $11::timestamptz, $12, $13, $9::timestamptz, $14)`,
     [
       d.code,
       d.procedureCode,
@@ -84,6 +86,7 @@ export async function insertDossier(q: Queryable, d: NewDossier): Promise<void> 
       d.appointmentAt.toISOString(),
       d.receivingAgency.provinceCode,
       d.receivingAgency.communeCode,
+      d.caseCode,
     ],
   );
 }

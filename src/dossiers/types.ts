@@ -32,6 +32,8 @@ export interface DossierRow {
   code: string;
   procedureCode: string;
   ruleVersion: string;
+  /** The case of the rule version the dossier was received under (procedure.json `cases`); null: none. */
+  caseCode: string | null;
   status: DossierStatus;
   channel: Channel;
   receivingAgency: string;

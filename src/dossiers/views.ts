@@ -90,7 +90,11 @@ export async function staffView(deps: DossierDeps, actor: Actor, code: string): 
   return {
     ...rest,
     statusVi: statusVi(d.status),
-    procedure: { code: procedure.code, name: procedure.name },
+    procedure: {
+      code: procedure.code,
+      name: procedure.name,
+      ...(version.appliedCase ? { case: { code: version.appliedCase.code, name: version.appliedCase.name } } : {}),
+    },
     ruleVersion: { version: version.version, effectiveFrom: version.effectiveFrom, effectiveTo: version.effectiveTo },
     events,
     supplementRequests: supplements,

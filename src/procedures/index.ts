@@ -1,6 +1,7 @@
 /** The procedure catalog: procedure.json files, their rule versions, and the lint that ties them to the BPMN. */
 export { Catalog, loadCatalog, type BpmnResource } from './catalog.js';
 export { ruleVersionAt, localDate } from './versions.js';
+export { caseFor, withCase } from './cases.js';
 export {
   catalogSummary,
   procedureForProcess,

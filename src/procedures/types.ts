@@ -108,6 +108,31 @@ export interface ProcessRef {
 
 export type Channel = 'counter' | 'online' | 'postal';
 
+/** The authority that receives and decides a kind of dossier, and the text that gives it that competence. */
+export interface Authority extends Legal {
+  name: Text;
+  level: 'province' | 'commune';
+}
+
+/**
+ * A kind of dossier a version serves with figures of its own (cases.ts applies it): its
+ * limits replace the version's and its performers take over other agencies' steps.
+ */
+export interface ProcedureCase {
+  code: string;
+  name: Text;
+  /** Which dossiers belong to the case, in words. */
+  condition: Text;
+  /** The condition as FEEL over the intake, e.g. `project.detachedHouse = true`. */
+  appliesWhen: string;
+  totalLimit: StatutoryLimit;
+  /** Step limits of the case, by step id. */
+  stepLimits?: Record<string, TimeLimit>;
+  /** Version agency code → the agency performing its steps in this case. */
+  performers?: Record<string, Pick<Agency, 'code' | 'name' | 'level'>>;
+  receivingAuthority?: Authority;
+}
+
 export interface RuleVersion {
   version: string;
   /** 'YYYY-MM-DD', first day in force (Asia/Ho_Chi_Minh). */
@@ -125,6 +150,9 @@ export interface RuleVersion {
   fees: Fee[];
   thresholds?: Threshold[];
   supplement: SupplementPolicy;
+  cases?: ProcedureCase[];
+  /** Set on the view `withCase` makes: the case whose figures it carries. */
+  appliedCase?: ProcedureCase;
 }
 
 export interface Procedure {

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { reportedProblemsOf, schemaId, summarize, validatorFor } from '../schemas.js';
 import { Invalid } from '../errors.js';
-import type { Procedure } from './types.js';
+import { FeelSyntaxError, toFeel } from '../feel/index.js';
+import type { Procedure, RuleVersion } from './types.js';
 
 export const PROCEDURE_SCHEMA_ID = schemaId('procedure.schema.json');
 
@@ -111,8 +112,32 @@ export function semanticProblems(p: Procedure, dir: string, file: string): Catal
       v.process.variables.map((x) => x.name),
       (k, j) => problem(`${at}/process/variables/${j}/name`, `duplicate variable '${k}'`),
     );
+    caseProblems(v, at, problem);
   });
   return out;
+}
+
+/** A case names only the version's steps and agencies, and its condition is FEEL. */
+function caseProblems(v: RuleVersion, at: string, problem: (path: string, message: string) => void): void {
+  const cases = v.cases ?? [];
+  unique(
+    cases.map((c) => c.code),
+    (k, j) => problem(`${at}/cases/${j}/code`, `duplicate case code '${k}'`),
+  );
+  const stepIds = new Set(v.agencies.flatMap((a) => a.steps.map((s) => s.id)));
+  const agencies = new Set(v.agencies.map((a) => a.code));
+  cases.forEach((c, j) => {
+    try {
+      toFeel(c.appliesWhen);
+    } catch (e) {
+      if (!(e instanceof FeelSyntaxError)) throw e;
+      problem(`${at}/cases/${j}/appliesWhen`, `is not a FEEL expression: ${e.message}`);
+    }
+    for (const id of Object.keys(c.stepLimits ?? {}))
+      if (!stepIds.has(id)) problem(`${at}/cases/${j}/stepLimits/${id}`, `no agency of the version performs a step '${id}'`);
+    for (const code of Object.keys(c.performers ?? {}))
+      if (!agencies.has(code)) problem(`${at}/cases/${j}/performers/${code}`, `the version lists no agency '${code}'`);
+  });
 }
 
 function unique(keys: string[], dup: (key: string, index: number) => void): void {

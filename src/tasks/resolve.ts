@@ -9,13 +9,15 @@
  */
 import type { Queryable } from '../db/index.js';
 import { NotFound } from '../errors.js';
-import type { Catalog } from '../procedures/index.js';
+import { withCase, type Catalog } from '../procedures/index.js';
 import type { Limit } from '../sla/index.js';
 
 export interface DossierRef {
   code: string;
   procedureCode: string;
   ruleVersion: string;
+  /** The dossier's case of its rule version (procedure.json `cases`), whose step limits apply. */
+  caseCode: string | null;
   receivingAgency: string;
   provinceCode: string;
   communeCode: string | null;
@@ -38,7 +40,7 @@ export class AgencyNotFound extends NotFound {}
 
 // The dossier's own place (008) when recorded, else its receiving agency's.
 const DOSSIER = `select d.code, d.procedure_code as "procedureCode", d.rule_version as "ruleVersion",
-  d.receiving_agency as "receivingAgency",
+  d.case_code as "caseCode", d.receiving_agency as "receivingAgency",
   coalesce(d.province_code, a.province_code) as "provinceCode",
   case when d.province_code is not null then d.commune_code else a.commune_code end as "communeCode"
   from domain.dossiers d join domain.agencies a on a.code = d.receiving_agency`;
@@ -74,9 +76,10 @@ export async function resolveAgency(q: Queryable, kinds: string[], dossier: Doss
   );
 }
 
-/** The step of the dossier's rule version that this element performs for this agency kind. */
+/** The step of the dossier's rule version (as its case has it) that this element performs for this agency kind. */
 export function stepOf(catalog: Pick<Catalog, 'find'> | undefined, dossier: DossierRef, kind: string, elementId: string): StepRef | undefined {
-  const version = catalog?.find(dossier.procedureCode)?.versions.find((v) => v.version === dossier.ruleVersion);
+  const found = catalog?.find(dossier.procedureCode)?.versions.find((v) => v.version === dossier.ruleVersion);
+  const version = found && withCase(found, dossier.caseCode);
   const agency = version?.agencies.find((a) => a.code === kind);
   const step = agency?.steps.find((s) => s.elementId === elementId);
   if (!step) return undefined;

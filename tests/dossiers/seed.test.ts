@@ -27,7 +27,15 @@ test('Given an empty database, when seeded, then every kind a process names has 
   expect(r).toBeDefined();
   const catalog = await loadCatalog(PROCESSES_DIR);
   const kinds = new Set(
-    catalog.procedures.flatMap((p) => p.versions.flatMap((v) => v.agencies.map((a) => ({ kind: a.code, level: a.level })))).map((k) => `${k.kind}|${k.level}`),
+    catalog.procedures
+      .flatMap((p) =>
+        p.versions.flatMap((v) => [
+          ...v.agencies.map((a) => ({ kind: a.code, level: a.level })),
+          // A case's performers (the commune's economic office for a detached house) are offices too.
+          ...(v.cases ?? []).flatMap((c) => Object.values(c.performers ?? {}).map((a) => ({ kind: a.code, level: a.level }))),
+        ]),
+      )
+      .map((k) => `${k.kind}|${k.level}`),
   );
   const { rows } = await t.db.query<{ kind: string; level: string; commune_code: string | null }>(`select kind, level, commune_code from domain.agencies`);
   for (const k of kinds) {
@@ -59,7 +67,7 @@ test('Given an empty database, when seeded, then every kind a process names has 
 
 test('Given agencies already there, when seeded again, then nothing happens', async () => {
   expect(await seedDemo(t.db, { nodeEnv: 'development' })).toBeUndefined();
-  expect((await t.db.query(`select count(*)::int as n from domain.users`)).rows[0].n).toBe(17);
+  expect((await t.db.query(`select count(*)::int as n from domain.users`)).rows[0].n).toBe(19);
 });
 
 test('Given the seeded registry, then every receiving section and body of the province carries an electronic identifier in the structure of QCVN 102:2016/BTTTT, each under its parent, so the demo dossier codes read as a real province’s', async () => {

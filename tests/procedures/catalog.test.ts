@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatProblems, lintCatalog, loadCatalog, ProcedureCatalogError, type Legal } from '../../src/procedures/index.js';
+import { catalogLinter, formatProblems, lintCatalog, loadCatalog, ProcedureCatalogError, type Legal } from '../../src/procedures/index.js';
 import { HANDLERS } from '../../src/workers/index.js';
 import { PROCESSES_DIR } from './support.js';
 
@@ -60,6 +60,7 @@ describe('Feature: the catalog in processes/', () => {
         v.supplement.maxRequests,
         v.supplement.clock,
         ...(v.cutOff ? [v.cutOff] : []),
+        ...(v.cases ?? []).flatMap((c) => [c.totalLimit, ...Object.values(c.stepLimits ?? {}), ...(c.receivingAuthority ? [c.receivingAuthority] : [])]),
       ]),
     );
     expect(figures.length).toBeGreaterThan(50);
@@ -154,6 +155,42 @@ describe('Feature: a broken procedure.json is refused, naming the file and the J
       },
       { file: f, path: '/versions/1/process/file', message: "BPMN file 'missing.bpmn' does not exist in birth-registration-group/" },
     ]);
+  });
+
+  test('Scenario: a case naming a step and an agency the version lacks, with a condition that is not FEEL', async () => {
+    edit('construction-permit', (p) => {
+      const c = p.versions[1].cases[0];
+      c.appliesWhen = 'project.detachedHouse = (true';
+      c.stepLimits.inspection = c.stepLimits.consultation;
+      c.performers['so-xay-dung-cu'] = c.performers['so-xay-dung'];
+    });
+    const e = await refusal();
+    const f = 'processes/construction-permit/procedure.json';
+    expect(e.problems).toEqual([
+      { file: f, path: '/versions/1/cases/0/appliesWhen', message: expect.stringContaining('is not a FEEL expression') },
+      { file: f, path: '/versions/1/cases/0/stepLimits/inspection', message: "no agency of the version performs a step 'inspection'" },
+      { file: f, path: '/versions/1/cases/0/performers/so-xay-dung-cu', message: "the version lists no agency 'so-xay-dung-cu'" },
+    ]);
+  });
+
+  test('Scenario: a case without its condition as FEEL', async () => {
+    edit('construction-permit', (p) => delete p.versions[1].cases[0].appliesWhen);
+    const e = await refusal();
+    expect(e.problems).toEqual([
+      { file: 'processes/construction-permit/procedure.json', path: '/versions/1/cases/0', message: "must have the property 'appliesWhen'" },
+    ]);
+  });
+
+  test("Scenario: a case's own steps overrun its total — the catalog lint and the deployment lint both name the case", async () => {
+    edit('construction-permit', (p) => (p.versions[1].cases[0].stepLimits.permitDecision.value = 9));
+    const catalog = await loadCatalog(join(dir, 'processes'));
+    const problems = await lintCatalog(catalog);
+    expect(problems.map((x) => ({ version: x.version, rule: x.rule }))).toEqual([{ version: '2026.12 (nha-o-rieng-le)', rule: 'statutory-total' }]);
+    expect(problems[0].message).toContain('15 ngày');
+    const lint = catalogLinter(catalog, { now: () => new Date('2026-12-01T02:00:00Z') });
+    const deployed = await lint([{ name: 'construction-permit/process.bpmn', content: catalog.bpmn(catalog.get('construction-permit'), 'process.bpmn') }]);
+    expect(deployed.errors.map((x) => x.rule)).toEqual(['statutory-total']);
+    expect(deployed.errors[0].message).toMatch(/^trường hợp Nhà ở riêng lẻ \(case nha-o-rieng-le\): .*15 ngày/);
   });
 
   test('Scenario: a file that is not JSON', async () => {

@@ -67,7 +67,8 @@ function unconfirmedNote(l: { confirmed: boolean; source: string }): Block[] {
 
 export interface Form01Data {
   code: string;
-  procedure: { code: string; name: string };
+  /** `case`: the case of the version the dossier has (procedure.json `cases`), e.g. a detached house. */
+  procedure: { code: string; name: string; case?: { code: string; name: string } };
   ruleVersion: string;
   channel: string;
   applicant: { fullName: string; citizenId: string; address: string; phone?: string; email?: string };
@@ -79,6 +80,12 @@ export interface Form01Data {
   returnAt: string;
   /** Present only on the copy printed at the receipt: the secret is shown once. */
   lookupSecret?: string;
+}
+
+/** What the applicant asked for: the procedure, and its case when the dossier has one ("… (Nhà ở riêng lẻ)"). */
+function requested(ctx: Pick<FormContext, 'procedure' | 'version'>): string {
+  const c = ctx.version.appliedCase;
+  return c ? `${ctx.procedure.name.vi} (${c.name.vi})` : ctx.procedure.name.vi;
 }
 
 export function form01(ctx: FormContext, opts: { secret?: string; lookupUrl?: string } = {}): FormDoc {
@@ -96,7 +103,11 @@ export function form01(ctx: FormContext, opts: { secret?: string; lookupUrl?: st
   const receiver = nameOf(ctx, d.receivedBy);
   const data: Form01Data = {
     code: d.code,
-    procedure: { code: procedure.code, name: procedure.name.vi },
+    procedure: {
+      code: procedure.code,
+      name: procedure.name.vi,
+      ...(version.appliedCase ? { case: { code: version.appliedCase.code, name: version.appliedCase.name.vi } } : {}),
+    },
     ruleVersion: d.ruleVersion,
     channel: d.channel,
     applicant: {
@@ -117,7 +128,7 @@ export function form01(ctx: FormContext, opts: { secret?: string; lookupUrl?: st
   const body: Block[] = [
     { kind: 'paragraph', text: `${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)}:` },
     applicantFields(d),
-    { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi }] },
+    { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: requested(ctx) }] },
     { kind: 'heading', text: '1. Thành phần hồ sơ nộp gồm:' },
     {
       kind: 'table',
@@ -154,7 +165,7 @@ export function form01(ctx: FormContext, opts: { secret?: string; lookupUrl?: st
 // ---- 02 -------------------------------------------------------------------------------------
 
 export function form02(ctx: FormContext, r: SupplementRequestRow, requester: { agency: AgencyRow | undefined; username: string }): FormDoc {
-  const { dossier: d, procedure } = ctx;
+  const { dossier: d } = ctx;
   const requesterName = nameOf(ctx, requester.username);
   const by = requester.agency?.name ?? ctx.agency.name;
   const body: Block[] = [
@@ -162,7 +173,7 @@ export function form02(ctx: FormContext, r: SupplementRequestRow, requester: { a
       kind: 'paragraph',
       text: `Ngày ${dmy(d.receivedAt)}, ${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)}, mã hồ sơ ${d.code}.`,
     },
-    { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi }] },
+    { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: requested(ctx) }] },
     {
       kind: 'paragraph',
       text: `Sau khi xem xét, ${by} đề nghị ${honorific(d.applicant)} bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:`,
@@ -209,13 +220,13 @@ export interface Decision {
 }
 
 export function form03(ctx: FormContext, x: Decision): FormDoc {
-  const { dossier: d, procedure } = ctx;
+  const { dossier: d } = ctx;
   const body: Block[] = [
     {
       kind: 'paragraph',
       text: `${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)} ngày ${dmy(d.receivedAt)}, mã hồ sơ ${d.code}.`,
     },
-    { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi }] },
+    { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: requested(ctx) }] },
     {
       kind: 'paragraph',
       text: `Qua xem xét, cơ quan có thẩm quyền thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau: ${x.reason}.`,
@@ -236,13 +247,13 @@ export function form03(ctx: FormContext, x: Decision): FormDoc {
 }
 
 export function form05(ctx: FormContext, x: Decision & { byProcess?: boolean }): FormDoc {
-  const { dossier: d, procedure } = ctx;
+  const { dossier: d } = ctx;
   const body: Block[] = [
     {
       kind: 'paragraph',
       text: `Ngày ${dmy(d.receivedAt)}, ${ctx.agency.name} tiếp nhận hồ sơ của ${honorific(d.applicant)}, mã hồ sơ ${d.code}.`,
     },
-    { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: procedure.name.vi }] },
+    { kind: 'fields', items: [{ label: 'Nội dung yêu cầu giải quyết', value: requested(ctx) }] },
     { kind: 'paragraph', text: `Cơ quan giải quyết thông báo dừng giải quyết hồ sơ kể từ ngày ${dmy(x.at)} với lý do: ${x.reason}.` },
     { kind: 'fields', items: [{ label: 'Căn cứ pháp lý', value: x.legalBasis }] },
     { kind: 'paragraph', text: `Đề nghị ${honorific(d.applicant)} liên hệ ${ctx.agency.name} để nhận lại hồ sơ.` },

@@ -7,8 +7,9 @@
 import { BpmnValidationError, parseBpmnXml } from '../../bpmn/index.js';
 import type { Catalog } from '../catalog.js';
 import type { LoadedProcedure, RuleVersion } from '../types.js';
+import { withCases } from '../cases.js';
 import { ruleVersionAt } from '../versions.js';
-import { findProcess, runRules } from './run.js';
+import { findProcess, runRules, type RuleReport } from './run.js';
 import type { LintCategory, LintContext } from './types.js';
 
 /** One problem, in the shape of the engine's deploy problems plus the rule and the file. */
@@ -87,15 +88,28 @@ export function catalogLinter(catalog: Catalog, options: CatalogLinterOptions = 
       for (const process of processes(f.definitions)) {
         const procedure = byProcessId.get(process.id);
         if (!procedure) continue;
-        const version = versionFor(procedure, process.id, options.now?.() ?? new Date());
+        const inForce = versionFor(procedure, process.id, options.now?.() ?? new Date());
         const called = new Map<string, any>();
-        for (const c of version.process.calledProcesses ?? []) {
+        for (const c of inForce.process.calledProcesses ?? []) {
           const p = deployed.get(c.bpmnProcessId) ?? (await catalogProcess(procedure, c.file, c.bpmnProcessId));
           if (p) called.set(c.bpmnProcessId, p);
         }
-        const ctx: LintContext = { procedure, version, called, hoursPerWorkingDay: options.hoursPerWorkingDay ?? 8 };
         const types = elementTypes([f.definitions, ...called.values()]);
-        for (const r of await runRules(f.definitions, ctx)) {
+        // The version, then each of its cases: a case's own limits and performers must fit the diagram too.
+        const reports: RuleReport[] = [];
+        const seen = new Set<string>();
+        for (const version of withCases(inForce)) {
+          const ctx: LintContext = { procedure, version, called, hoursPerWorkingDay: options.hoursPerWorkingDay ?? 8 };
+          for (const r of await runRules(f.definitions, ctx)) {
+            const key = `${r.rule}|${r.elementId ?? ''}|${r.message}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            reports.push(
+              version.appliedCase ? { ...r, message: `trường hợp ${version.appliedCase.name.vi} (case ${version.appliedCase.code}): ${r.message}` } : r,
+            );
+          }
+        }
+        for (const r of reports) {
           const elementId = r.elementId ?? process.id;
           const problem: DeploymentProblem = {
             elementId,

@@ -7,6 +7,7 @@
  */
 import { BpmnValidationError, compileBpmn } from '../../bpmn/index.js';
 import { parseBpmnXml } from '../../bpmn/index.js';
+import { withCases } from '../cases.js';
 import type { Catalog } from '../catalog.js';
 import type { Procedure, RuleVersion } from '../types.js';
 import { findProcess, RULES, runRules, type LintOptions } from './run.js';
@@ -33,7 +34,7 @@ export async function lintVersion(
   const file = `${procedure.code}/${version.process.file}`;
   const out: LintProblem[] = [];
   const problem = (rule: string, category: LintCategory, elementId: string, message: string, f = file) =>
-    out.push({ procedure: procedure.code, version: version.version, file: f, rule, category, elementId, message });
+    out.push({ procedure: procedure.code, version: versionLabel(version), file: f, rule, category, elementId, message });
 
   const main = await load(version.process.file);
   if (!main) return out;
@@ -78,13 +79,27 @@ export async function lintVersion(
   }
 }
 
-/** Lints every version of every procedure of the catalog. */
+/** Lints every version of every procedure of the catalog, and each version as each of its cases has it. */
 export async function lintCatalog(catalog: Catalog, options: LintOptions = {}): Promise<LintProblem[]> {
   const out: LintProblem[] = [];
   for (const p of catalog.procedures) {
-    for (const v of p.versions) out.push(...(await lintVersion(p, v, (f) => catalog.bpmn(p, f), options)));
+    for (const v of p.versions) {
+      const seen = new Set<string>();
+      for (const view of withCases(v)) {
+        for (const problem of await lintVersion(p, view, (f) => catalog.bpmn(p, f), options)) {
+          const key = `${problem.file}|${problem.elementId}|${problem.rule}|${problem.message}`;
+          if (!seen.has(key)) out.push(problem);
+          seen.add(key);
+        }
+      }
+    }
   }
   return out;
+}
+
+/** '2026.12', or '2026.12 (nha-o-rieng-le)' for a case. */
+function versionLabel(version: RuleVersion): string {
+  return version.appliedCase ? `${version.version} (${version.appliedCase.code})` : version.version;
 }
 
 /** One line per problem, for logs and test failures. */

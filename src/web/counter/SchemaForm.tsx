@@ -184,7 +184,7 @@ function Multi(props: NodeProps) {
   );
 }
 
-function Leaf({ schema, path, label, required, value, ctx }: NodeProps) {
+function Leaf({ schema, path, name, label, required, value, ctx }: NodeProps) {
   const id = fieldId(path);
   const errs = ctx.problems.get(path);
   const kind = kindOf(schema);
@@ -200,12 +200,14 @@ function Leaf({ schema, path, label, required, value, ctx }: NodeProps) {
   const onText = (e: Event) => ctx.set(path, (e.target as HTMLInputElement).value);
   let input;
   if (kind === 'boolean') {
+    const hint = fieldHint(name, schema.title, schema.description);
     return (
       <div class={`lt-c-field lt-c-bool${errs ? ' lt-c-invalid' : ''}`}>
         <label for={id}>
           <input type="checkbox" {...common} checked={value === true} onChange={(e) => ctx.set(path, (e.target as HTMLInputElement).checked)} /> {label}
           <Required on={required} />
         </label>
+        {hint && <p class="lt-c-hint">{hint}</p>}
         <Errors id={`${id}-err`} list={errs} />
       </div>
     );

@@ -52,6 +52,7 @@ const FIELD_VI: Record<string, string> = {
   kind: 'Hình thức xây dựng',
   floors: 'Số tầng',
   grossFloorArea: 'Tổng diện tích sàn (m²)',
+  detachedHouse: 'Nhà ở riêng lẻ',
   consultedAgencies: 'Cơ quan được lấy ý kiến',
 };
 
@@ -68,6 +69,7 @@ const HINT_VI: Record<string, string> = {
   documents: 'Mỗi giấy tờ người nộp mang đến là một dòng.',
   linked: 'Các thủ tục người nộp chọn thực hiện cùng.',
   consultedAgencies: 'Các cơ quan cần lấy ý kiến cho giấy phép.',
+  detachedHouse: 'Nhà ở riêng lẻ: thời hạn 15 ngày; Trung tâm Phục vụ hành chính công cấp xã tiếp nhận, Ủy ban nhân dân cấp xã cấp phép.',
 };
 
 const VALUE_VI: Record<string, string> = {
