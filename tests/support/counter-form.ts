@@ -10,7 +10,6 @@ const viDay = (iso: string) => iso.split('-').reverse().join('/');
 
 /** Types `intake` into the generated form; the field at the pointer `skip` is left empty. */
 export async function fillIntakeForm(page: Page, intake: unknown, skip?: string): Promise<void> {
-  const selects = new Set(['gender', 'relationship', 'code', 'form']);
   const fill = async (pointer: string, value: unknown): Promise<void> => {
     if (pointer === skip) return;
     if (Array.isArray(value)) {
@@ -18,13 +17,15 @@ export async function fillIntakeForm(page: Page, intake: unknown, skip?: string)
         if (i > 0) await page.click(`fieldset[data-path="${pointer}"] > .lt-c-add`);
         await fill(`${pointer}/${i}`, value[i]);
       }
+    } else if (typeof value === 'boolean') {
+      await page.setChecked(intakeField(pointer), value);
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) await fill(`${pointer}/${k}`, v);
     } else {
-      const key = pointer.split('/').pop()!;
       const text = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? viDay(value) : String(value);
-      if (selects.has(key)) await page.selectOption(intakeField(pointer), text);
-      else await page.fill(intakeField(pointer), text);
+      const input = page.locator(intakeField(pointer));
+      if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(text);
+      else await input.fill(text);
     }
   };
   await fill('', intake);

@@ -14,7 +14,7 @@ import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { waitFor } from '../support/engine.js';
-import { birthIntake } from '../dossiers/fixtures.js';
+import { birthIntake, constructionIntake } from '../dossiers/fixtures.js';
 import { call } from '../http/support.js';
 import { fillIntakeForm, intakeField } from '../support/counter-form.js';
 import { expectOk, useWebService } from '../support/web-service.js';
@@ -135,5 +135,48 @@ describe('Scenario: the form generator reads one document per procedure', () => 
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toContain('khong-co');
     expect((await call(s.url, 'GET', '/api/procedures/birth-registration-group/intake-schema', undefined, { authorization: '' })).status).toBe(401);
+  });
+});
+
+describe('Scenario: a construction permit for a detached house, received at the commune centre under version 2026.12', () => {
+  test('the box "Nhà ở riêng lẻ" says what it changes → 15 days: Tuesday 01/12/2026 09:00 → 17:00 16/12/2026; form 01 names the case', async () => {
+    const before = clock.now();
+    clock.set(Date.parse('2026-12-01T02:00:00Z'));
+    await s.signInAll();
+    try {
+      w = await openPage(s.browser, { width: 1280, height: 800 });
+      const { page, context } = w;
+      await signInAs(page, s.url, ...PEOPLE.counter, '/counter');
+      await page.waitForSelector('#lt-c-procedure option[value="construction-permit"]', { state: 'attached' });
+      await page.selectOption('#lt-c-procedure', 'construction-permit');
+      await page.waitForSelector('form.lt-c-form[data-procedure="construction-permit"]');
+      const box = field('/project/detachedHouse');
+      await expect(page.locator(`label[for="${box.slice(1)}"]`).textContent()).resolves.toContain('Nhà ở riêng lẻ');
+      await expect(page.locator(`${box} >> xpath=ancestor::div[contains(@class, "lt-c-bool")]`).textContent()).resolves.toContain(
+        'Ủy ban nhân dân cấp xã cấp phép',
+      );
+
+      const { consultedAgencies: _chosenBelow, ...intake } = constructionIntake();
+      intake.project.detachedHouse = true;
+      await fillIntakeForm(page, intake);
+      await page.check(`${field('/consultedAgencies')}-0`);
+      await page.locator(box).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-detached-house.png') });
+      await page.click('form.lt-c-form button[type=submit]');
+      await page.waitForSelector('[data-testid="receipt"]');
+      const code = (await page.textContent('[data-testid="receipt-code"]'))!.trim();
+      expect(code).toMatch(/^000\.02\.31\.H99-261201-\d{4}$/);
+      await expect(page.textContent('[data-testid="receipt-appointment"]')).resolves.toContain('17:00 16/12/2026');
+      const [form01] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid="form01-link"]')]);
+      await form01.waitForFunction((c) => document.body?.textContent?.includes(c) ?? false, code);
+      await expect(form01.textContent('body')).resolves.toContain('Cấp giấy phép xây dựng có lấy ý kiến các cơ quan liên quan (Nhà ở riêng lẻ)');
+      await form01.close();
+      const stored = await expectOk(as('counter', 'GET', `/api/dossiers/${code}`), 'read the dossier');
+      expect(stored).toMatchObject({ caseCode: 'nha-o-rieng-le', procedure: { case: { code: 'nha-o-rieng-le' } } });
+      expect(w.problems).toEqual([]);
+    } finally {
+      clock.set(before);
+      await s.signInAll();
+    }
   });
 });

@@ -149,7 +149,8 @@ function Rows(props: NodeProps) {
           </button>
         );
         return kindOf(item) === 'object' ? (
-          <Group key={i} schema={{}} path={rowPath} name={name} label={rowLabelText} required={false} value={row} ctx={ctx} extra={removeBtn}>
+          // A row is named apart from its list, so the list's hint is not repeated in every row.
+          <Group key={i} schema={{}} path={rowPath} name={`${name}[]`} label={rowLabelText} required={false} value={row} ctx={ctx} extra={removeBtn}>
             <Properties schema={item} path={rowPath} name={name} value={row} ctx={ctx} />
           </Group>
         ) : (

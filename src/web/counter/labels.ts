@@ -69,7 +69,7 @@ const HINT_VI: Record<string, string> = {
   documents: 'Mỗi giấy tờ người nộp mang đến là một dòng.',
   linked: 'Các thủ tục người nộp chọn thực hiện cùng.',
   consultedAgencies: 'Các cơ quan cần lấy ý kiến cho giấy phép.',
-  detachedHouse: 'Nhà ở riêng lẻ: thời hạn 15 ngày; Trung tâm Phục vụ hành chính công cấp xã tiếp nhận, Ủy ban nhân dân cấp xã cấp phép.',
+  detachedHouse: 'Từ 01/12/2026: thời hạn 15 ngày; Trung tâm Phục vụ hành chính công cấp xã tiếp nhận, Ủy ban nhân dân cấp xã cấp phép.',
 };
 
 const VALUE_VI: Record<string, string> = {
