@@ -66,6 +66,30 @@ describe('Feature: form 01 — receipt and appointment', () => {
   });
 });
 
+describe('Feature: the forms cite the circular in force on the day the dossier was received', () => {
+  const receivedOn = async (local: string) => {
+    h.clock.set(new Date(`${local}+07:00`));
+    const intake = birthIntake();
+    intake.child.birthDate = '2025-09-01';
+    return h.dossiers.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake });
+  };
+
+  test('Scenario: received on 14/09/2025, the day before Circular 03/2025/TT-VPCP was signed → Circular 01/2018/TT-VPCP and its numbers (its control slip is form 05)', async () => {
+    const { dossier, form01 } = await receivedOn('2025-09-14T16:00:00');
+    expect(form01.basis).toBe('Mẫu số 01, ban hành kèm theo Thông tư số 01/2018/TT-VPCP (bố cục theo mẫu; nội dung sinh từ dữ liệu hồ sơ)');
+    await h.task(dossier.code, 'birthRegistration');
+    expect((await h.dossiers.form(STAFF.auditor, dossier.code, '06')).basis).toMatch(/^Mẫu số 05, ban hành kèm theo Thông tư số 01\/2018\/TT-VPCP/);
+    // Months later the dossier still cites the forms of its day.
+    h.clock.set(new Date('2026-01-05T02:00:00Z'));
+    expect((await h.dossiers.form(STAFF.counter, dossier.code, '01')).basis).toContain('Thông tư số 01/2018/TT-VPCP');
+  });
+
+  test('Scenario: received on 15/09/2025 → Circular 03/2025/TT-VPCP, Appendix I', async () => {
+    const { form01 } = await receivedOn('2025-09-15T08:00:00');
+    expect(form01.basis).toBe('Mẫu số 01, Phụ lục I ban hành kèm theo Thông tư số 03/2025/TT-VPCP (bố cục theo mẫu; nội dung sinh từ dữ liệu hồ sơ)');
+  });
+});
+
 describe('Feature: printable HTML', () => {
   test('Scenario: everything the citizen typed is escaped; the page has the national heading and a print stylesheet, and loads nothing', async () => {
     const intake = birthIntake();

@@ -2,9 +2,10 @@
  * Forms 01–07 from the dossier's own data. Layout and wording follow the forms of Circular
  * 03/2025/TT-VPCP, Appendix I, as far as their content is known here (the titles are confirmed;
  * the line-by-line wording follows the long-standing forms of Circular 01/2018/TT-VPCP, which
- * 03/2025 replaced): each builder is pure, so a form can be rebuilt and compared.
+ * 03/2025 replaced): each builder is pure, so a form can be rebuilt and compared. A form's
+ * printed basis is the circular in force on the day its dossier was received (model.ts `basisOf`).
  */
-import type { LoadedProcedure, RuleVersion } from '../../procedures/index.js';
+import { localDate, type LoadedProcedure, type RuleVersion } from '../../procedures/index.js';
 import type { AgencyRow, DossierRow, SupplementRequestRow } from '../types.js';
 import { address, dmy, documentForm, honorific, limitText, placeDate, timeAndDay } from './format.js';
 import { basisOf, FORM_TITLES, type Block, type FormDoc } from './model.js';
@@ -35,7 +36,7 @@ export function frame(
     form,
     title: FORM_TITLES[form].vi,
     titleEn: FORM_TITLES[form].en,
-    basis: basisOf(form),
+    basis: basisOf(form, localDate(ctx.dossier.receivedAt)),
     issuer: { parent: ctx.parent?.name, name: ctx.agency.name },
     reference: `Mã hồ sơ: ${ctx.dossier.code}`,
     placeDate: placeDate(ctx.agency.placeName, at),

@@ -60,7 +60,35 @@ export const FORM_TITLES: Record<FormNo, { vi: string; en: string }> = {
   '07': { vi: 'Sổ theo dõi hồ sơ', en: 'Dossier register' },
 };
 
-/** Circular 03/2025/TT-VPCP, Appendix I lists the forms by these numbers (issued 15/09/2025). */
-export function basisOf(form: FormNo): string {
-  return `Mẫu số ${form}, Phụ lục I ban hành kèm theo Thông tư số 03/2025/TT-VPCP (bố cục theo mẫu; nội dung sinh từ dữ liệu hồ sơ)`;
+/**
+ * The circulars that set the one-stop forms, oldest first, from the first day a dossier received
+ * cites them, with each form's number in that circular. lienthong numbers its forms as Circular
+ * 03/2025/TT-VPCP (signed 15/09/2025), Appendix I, does; Circular 01/2018/TT-VPCP (23/11/2018)
+ * numbered the same papers 01–04, the control slip 05 and the register 06, and had no notice of
+ * stopping. 03/2025's effective date was not found (docs/legal-basis.md), so its signing day is the
+ * boundary: a dossier received before it certainly falls under 01/2018.
+ */
+const FORM_CIRCULARS: readonly { circular: string; from: string; numbers: Partial<Record<FormNo, string>>; appendix: string }[] = [
+  {
+    circular: 'Thông tư số 01/2018/TT-VPCP',
+    from: '0000-01-01',
+    numbers: { '01': '01', '02': '02', '03': '03', '04': '04', '06': '05', '07': '06' },
+    appendix: '',
+  },
+  {
+    circular: 'Thông tư số 03/2025/TT-VPCP',
+    from: '2025-09-15',
+    numbers: { '01': '01', '02': '02', '03': '03', '04': '04', '05': '05', '06': '06', '07': '07' },
+    appendix: 'Phụ lục I ',
+  },
+];
+
+/**
+ * Where a form's layout comes from: the circular in force on `day` ('YYYY-MM-DD', Asia/Ho_Chi_Minh:
+ * the day the dossier was received; for a register, the day it is made), with the form's number
+ * there; a form the older circular did not have cites the newest one.
+ */
+export function basisOf(form: FormNo, day: string): string {
+  const c = [...FORM_CIRCULARS].reverse().find((x) => x.from <= day && x.numbers[form]) ?? FORM_CIRCULARS[FORM_CIRCULARS.length - 1];
+  return `Mẫu số ${c.numbers[form]}, ${c.appendix}ban hành kèm theo ${c.circular} (bố cục theo mẫu; nội dung sinh từ dữ liệu hồ sơ)`;
 }

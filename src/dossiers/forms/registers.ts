@@ -2,6 +2,7 @@
  * Form 06 (the control sheet: each hand-over between agencies with its SLA verdict) and form 07
  * (the register of dossiers received), built like forms 01–05 in build.ts.
  */
+import { localDate } from '../../procedures/index.js';
 import type { AgencyRow } from '../types.js';
 import { frame, type FormContext } from './build.js';
 import { dmy, hhmmDmy, honorific, placeDate } from './format.js';
@@ -133,7 +134,7 @@ export function form07(x: { agency: AgencyRow; parent?: AgencyRow; from: string;
     form: '07',
     title: FORM_TITLES['07'].vi,
     titleEn: FORM_TITLES['07'].en,
-    basis: basisOf('07'),
+    basis: basisOf('07', localDate(x.at)),
     issuer: { parent: x.parent?.name, name: x.agency.name },
     placeDate: placeDate(x.agency.placeName, x.at),
     body,
