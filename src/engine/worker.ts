@@ -137,3 +137,23 @@ export class PortJobWorker implements JobWorker {
     if (this.closed && this.active === 0 && !this.fetching) this.drained?.();
   }
 }
+
+/** The job workers an adapter started: each forgotten when it closes, all closed with the adapter. */
+export class PortJobWorkers {
+  private readonly started = new Set<PortJobWorker>();
+
+  constructor(private readonly engine: WorkerEngine) {}
+
+  /** Both adapters' `createWorker`: a started worker. */
+  create(options: WorkerOptions): JobWorker {
+    const w = new PortJobWorker(this.engine, options);
+    this.started.add(w);
+    w.onClose(() => this.started.delete(w));
+    w.start();
+    return w;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.started].map((w) => w.close()));
+  }
+}

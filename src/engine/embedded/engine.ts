@@ -47,7 +47,7 @@ import { updateJobTimeout } from './commands/update-job-timeout.js';
 import { assignUserTask, unassignUserTask, updateUserTask, UserTaskCompletions } from './commands/user-tasks.js';
 import { EngineCore } from './core.js';
 import { Scheduler } from './scheduler.js';
-import { PortJobWorker } from '../worker.js';
+import { PortJobWorkers } from '../worker.js';
 
 export interface EmbeddedEngineOptions {
   clock?: Clock;
@@ -65,7 +65,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   private readonly scheduler: Scheduler;
   private readonly completions: JobCompletions;
   private readonly userTaskCompletions: UserTaskCompletions;
-  private readonly workers = new Set<PortJobWorker>();
+  private readonly workers = new PortJobWorkers(this);
   private readonly jobListeners = new Set<(type: string) => void>();
   private readonly userTaskListeners = new Set<(userTaskKey: string, hint: UserTaskHint) => void>();
   private unlisten?: () => Promise<void>;
@@ -115,7 +115,7 @@ export class EmbeddedEngine implements WorkflowEngine {
 
   async close(): Promise<void> {
     await this.scheduler.close();
-    await Promise.all([...this.workers].map((w) => w.close()));
+    await this.workers.close();
     await this.unlisten?.();
     this.unlisten = undefined;
   }
@@ -203,11 +203,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   createWorker(options: WorkerOptions): JobWorker {
-    const w = new PortJobWorker(this, options);
-    this.workers.add(w);
-    w.onClose(() => this.workers.delete(w));
-    w.start();
-    return w;
+    return this.workers.create(options);
   }
 }
 

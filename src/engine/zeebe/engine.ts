@@ -35,7 +35,7 @@ import type {
   WorkerOptions,
   WorkflowEngine,
 } from '../port.js';
-import { PortJobWorker } from '../worker.js';
+import { PortJobWorkers } from '../worker.js';
 import { ZeebeConnection, type ZeebeConnectionOptions } from './connection.js';
 
 /** The port's variables as the SDK types a JSON document (they are one: they came from JSON or go to it). */
@@ -58,7 +58,7 @@ interface DeployedForm {
 
 export class ZeebeEngine implements WorkflowEngine {
   readonly connection: ZeebeConnection;
-  private readonly workers = new Set<JobWorker>();
+  private readonly workers = new PortJobWorkers(this);
 
   constructor(options: ZeebeConnectionOptions | ZeebeConnection) {
     this.connection = options instanceof ZeebeConnection ? options : new ZeebeConnection(options);
@@ -259,15 +259,11 @@ export class ZeebeEngine implements WorkflowEngine {
   }
 
   createWorker(options: WorkerOptions): JobWorker {
-    const w = new PortJobWorker(this, options);
-    this.workers.add(w);
-    w.onClose(() => this.workers.delete(w));
-    w.start();
-    return w;
+    return this.workers.create(options);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.workers].map((w) => w.close()));
+    await this.workers.close();
     await this.connection.close();
   }
 }
