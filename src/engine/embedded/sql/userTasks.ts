@@ -1,16 +1,12 @@
 /** What the user task commands and deployments read and write of engine.user_tasks and engine.forms, beside writeEffects. */
 import type { Queryable } from '../../../db/index.js';
+import type { UserTaskRow } from '../effects.js';
 
-export interface UserTaskState {
-  key: string;
-  state: 'CREATED' | 'COMPLETED' | 'CANCELED' | 'FAILED';
-  assignee: string | null;
-  candidate_groups: string[];
-  candidate_users: string[];
-  due_date: string | null;
-  follow_up_date: string | null;
-  priority: number;
-}
+/** What the user task commands check of a user task. */
+export type UserTaskState = Pick<
+  UserTaskRow,
+  'key' | 'state' | 'assignee' | 'candidate_groups' | 'candidate_users' | 'due_date' | 'follow_up_date' | 'priority'
+>;
 
 /**
  * A user task as its commands check it, read after its instance is locked (so it is current).
