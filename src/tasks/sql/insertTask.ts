@@ -8,27 +8,32 @@ import type { Queryable } from '../../db/index.js';
 import { RETURNING, TASK_COLUMNS, toTask, type DbTaskRow } from '../rows.js';
 import type { TaskRow } from '../types.js';
 
-export interface NewTask {
-  /** Exactly one of the two. */
-  jobKey: string | null;
-  userTaskKey: string | null;
-  dossierCode: string | null;
-  procedureCode: string | null;
+/**
+ * A task as the inbox first writes it: TaskRow's own fields, with its instants as dates and its
+ * process id always known. Exactly one of `jobKey` and `userTaskKey`; an `assignee` is
+ * pre-assigned by the BPMN (zeebe:assignmentDefinition assignee): the task starts claimed.
+ */
+export type NewTask = Pick<
+  TaskRow,
+  | 'jobKey'
+  | 'userTaskKey'
+  | 'dossierCode'
+  | 'procedureCode'
+  | 'processInstanceKey'
+  | 'elementId'
+  | 'elementInstanceKey'
+  | 'name'
+  | 'agencyCode'
+  | 'agencyKind'
+  | 'candidateGroups'
+  | 'assignee'
+  | 'formKey'
+  | 'variables'
+> & {
   bpmnProcessId: string;
-  processInstanceKey: string;
-  elementId: string;
-  elementInstanceKey: string;
-  name: string;
-  agencyCode: string;
-  agencyKind: string | null;
-  candidateGroups: string[];
-  /** Pre-assigned by the BPMN (zeebe:assignmentDefinition assignee): the task starts claimed. */
-  assignee: string | null;
-  formKey: string | null;
   dueAt: Date | null;
   createdAt: Date;
-  variables: Record<string, unknown>;
-}
+};
 
 const INSERT = `
 insert into domain.tasks (job_key, user_task_key, dossier_code, procedure_code, bpmn_process_id, process_instance_key, element_id,
