@@ -94,11 +94,7 @@ async function finish(deps: CompletionDeps, task: TaskRow, actor: Actor, mode: '
       action: 'task.completed',
       at,
       payload: {
-        taskId: done.id,
-        ...keyOf(done),
-        elementId: done.elementId,
-        name: done.name,
-        agencyCode: done.agencyCode,
+        ...auditedTask(done),
         completedBy: done.completedBy,
         decision: done.decision ?? {},
         stepResult: stepResult ?? null,
@@ -131,7 +127,7 @@ export async function withdraw(
       dossierCode: gone.dossierCode,
       action: 'task.withdrawn',
       at,
-      payload: { taskId: gone.id, ...keyOf(gone), elementId: gone.elementId, name: gone.name, agencyCode: gone.agencyCode, noticedBy },
+      payload: { ...auditedTask(gone), noticedBy },
     });
     return gone;
   });
@@ -159,11 +155,7 @@ export async function completedOutside(
       action: 'task.completed',
       at: new Date(deps.clock.now()),
       payload: {
-        taskId: done.id,
-        ...keyOf(done),
-        elementId: done.elementId,
-        name: done.name,
-        agencyCode: done.agencyCode,
+        ...auditedTask(done),
         completedOutsideInbox: true,
         decision: null,
         stepResult: stepResult ?? null,
@@ -172,6 +164,11 @@ export async function completedOutside(
     await deps.onTaskCompleted?.(q, done, { username: INBOX_ACTOR, role: SYSTEM_ROLE }, completedAt);
     return done;
   });
+}
+
+/** How an audit row names a task: its id, its engine key, its step and its agency. */
+export function auditedTask(t: Pick<TaskRow, 'id' | 'jobKey' | 'userTaskKey' | 'elementId' | 'name' | 'agencyCode'>) {
+  return { taskId: t.id, ...keyOf(t), elementId: t.elementId, name: t.name, agencyCode: t.agencyCode };
 }
 
 /** The engine key an audit row names: the user task's, or the job's. */

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../engine/clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { reportedProblem } from '../schemas.js';
-import { INBOX_ACTOR, keyOf, settleCompletion, type StepClocks, type StepEngine, type TaskCompletedHook } from './completion.js';
+import { auditedTask, INBOX_ACTOR, settleCompletion, type StepClocks, type StepEngine, type TaskCompletedHook } from './completion.js';
 import { DecisionForms, type FormLookup, type TaskForm } from './decisions.js';
 import { EmbeddedEngineQueries } from '../engine/embedded/queries.js';
 import { MAX_PAGE_SIZE, listTasks } from './sql/listTasks.js';
@@ -183,7 +183,7 @@ export class TaskService {
         dossierCode,
         action: 'task.cancelled',
         at,
-        payload: { taskId: t.id, ...keyOf(t), elementId: t.elementId, name: t.name, agencyCode: t.agencyCode, assignee: t.assignee },
+        payload: { ...auditedTask(t), assignee: t.assignee },
       });
     }
     return gone;
