@@ -11,12 +11,11 @@
  * message, give the process new due dates after a restart) run after the commit: the legal
  * decision is recorded first; a command that fails is logged and retried by reconcile.
  */
-import { appendAudit } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
 import type { Limit } from '../sla/index.js';
-import { checkActor, checkMayAct, offsetsOf, staff, versionOf, type DossierDeps } from './context.js';
+import { auditAction, checkActor, checkMayAct, offsetsOf, staff, versionOf, type DossierDeps } from './context.js';
 import { dueDatesVariable, isoVn } from './due-dates.js';
 import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
 import { applicantDossier } from './lookup.js';
@@ -129,21 +128,13 @@ export async function requestSupplement(deps: DossierDeps, actor: Actor, code: s
     const requesterAgency = actor.agencyCode ? (await agenciesByCode(q, [actor.agencyCode])).get(actor.agencyCode) : undefined;
     const form = form02(ctx, r, { agency: requesterAgency, username: actor.username });
     await insertForm(q, { code, form: '02', at, by: actor.username, data: form });
-    await appendAudit(q, {
-      actor: actor.username,
-      role: actor.role,
-      agency: actor.agencyCode ?? null,
-      dossierCode: code,
-      action: 'dossier.supplement_requested',
-      at,
-      payload: {
-        requestId: r.id,
-        reasons: input.reasons,
-        items: input.items,
-        legalBasis: input.legalBasis,
-        clock: version.supplement.clock.value,
-        number: d.supplementCount + 1,
-      },
+    await auditAction(q, actor, code, 'dossier.supplement_requested', at, {
+      requestId: r.id,
+      reasons: input.reasons,
+      items: input.items,
+      legalBasis: input.legalBasis,
+      clock: version.supplement.clock.value,
+      number: d.supplementCount + 1,
     });
     await notifyApplicant(q, d, 'dossier.supplement_requested', at, { form: '02', items: input.items.map((i) => i.name) });
     return form;
@@ -206,20 +197,12 @@ export async function supplement(
       reason: input.note ?? null,
       payload: { requestId: open.id, documents: input.documents ?? [], clock: mode, appointmentAt: dueAt.toISOString() },
     });
-    await appendAudit(q, {
-      actor: who.username,
-      role: who.role,
-      agency: actor?.agencyCode ?? null,
-      dossierCode: code,
-      action: 'dossier.supplemented',
-      at,
-      payload: {
-        requestId: open.id,
-        documents: (input.documents ?? []).map((x) => x.code ?? x.name),
-        clock: mode,
-        previousAppointmentAt: now.appointmentAt.toISOString(),
-        appointmentAt: dueAt.toISOString(),
-      },
+    await auditAction(q, who, code, 'dossier.supplemented', at, {
+      requestId: open.id,
+      documents: (input.documents ?? []).map((x) => x.code ?? x.name),
+      clock: mode,
+      previousAppointmentAt: now.appointmentAt.toISOString(),
+      appointmentAt: dueAt.toISOString(),
     });
     return (await findDossier(q, code))!;
   });
@@ -290,14 +273,10 @@ async function endDossier(deps: DossierDeps, actor: Actor, code: string, input: 
     const ctx = await formContext(q, deps, { ...d, status: to }, [actor.username]);
     const form = name === 'refuse' ? form03(ctx, { at, by: actor.username, ...input }) : form05(ctx, { at, by: actor.username, ...input });
     await insertForm(q, { code, form: name === 'refuse' ? '03' : '05', at, by: actor.username, data: form });
-    await appendAudit(q, {
-      actor: actor.username,
-      role: actor.role,
-      agency: actor.agencyCode ?? null,
-      dossierCode: code,
-      action: name === 'refuse' ? 'dossier.refused' : 'dossier.stopped',
-      at,
-      payload: { reason: input.reason, legalBasis: input.legalBasis, from: d.status },
+    await auditAction(q, actor, code, name === 'refuse' ? 'dossier.refused' : 'dossier.stopped', at, {
+      reason: input.reason,
+      legalBasis: input.legalBasis,
+      from: d.status,
     });
     await notifyApplicant(q, d, `dossier.${outcome}`, at, { form: form.form });
     return { form, key: d.processInstanceKey };
@@ -356,19 +335,11 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
       extra: input.extra,
     });
     await insertForm(q, { code, form: '04', at, by: actor.username, data: form });
-    await appendAudit(q, {
-      actor: actor.username,
-      role: actor.role,
-      agency: actor.agencyCode ?? null,
-      dossierCode: code,
-      action: 'dossier.apologized',
-      at,
-      payload: {
-        reason: input.reason,
-        extra: input.extra,
-        previousAppointmentAt: d.appointmentAt.toISOString(),
-        appointmentAt: newDueAt.toISOString(),
-      },
+    await auditAction(q, actor, code, 'dossier.apologized', at, {
+      reason: input.reason,
+      extra: input.extra,
+      previousAppointmentAt: d.appointmentAt.toISOString(),
+      appointmentAt: newDueAt.toISOString(),
     });
     await notifyApplicant(q, d, 'dossier.apologized', at, { form: '04', appointmentAt: newDueAt.toISOString() });
     return form;

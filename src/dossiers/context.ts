@@ -4,8 +4,9 @@
  * sync — who may act on a dossier, which step returns the result, which rule version a dossier
  * keeps. Who may see one is visibility.ts.
  */
+import { appendAudit } from '../audit/index.js';
 import { compileBpmn, type ExecutableProcess } from '../bpmn/index.js';
-import type { Db } from '../db/index.js';
+import type { Db, Queryable } from '../db/index.js';
 import type { Clock } from '../engine/clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import type { EngineQueries } from '../engine/queries.js';
@@ -140,4 +141,9 @@ export function checkMayAct(actor: Actor, roles: readonly Actor['role'][] = ['co
 /** The actor as the inbox knows people; the system acts there as nobody in particular. */
 export function staff(actor: Actor): TaskActor | undefined {
   return actor.role === 'system' ? undefined : { username: actor.username, role: actor.role, agencyCode: actor.agencyCode ?? null };
+}
+
+/** The audit row of `who`'s action on dossier `code`, filed under their agency (none for the applicant online). */
+export async function auditAction(q: Queryable, who: Actor, code: string, action: string, at: Date, payload: Record<string, unknown>): Promise<void> {
+  await appendAudit(q, { actor: who.username, role: who.role, agency: who.agencyCode ?? null, dossierCode: code, action, at, payload });
 }

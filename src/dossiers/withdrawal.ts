@@ -10,10 +10,9 @@
  * receives it and ends its own steps; any other process is cancelled. Either way after the
  * commit: if the engine is unreachable, the reconciler cancels the instance of a stopped dossier.
  */
-import { appendAudit } from '../audit/index.js';
 import { formatVn } from '../calendar/index.js';
 import { cancelInstance, formContext } from './actions.js';
-import { checkActor, checkMayAct, staff, versionOf, type DossierDeps } from './context.js';
+import { auditAction, checkActor, checkMayAct, staff, versionOf, type DossierDeps } from './context.js';
 import { form05 } from './forms/build.js';
 import type { FormDoc } from './forms/model.js';
 import { illegal, transition } from './lifecycle.js';
@@ -60,15 +59,7 @@ export async function withdraw(
     const ctx = await formContext(q, deps, { ...now, status: to }, [who.username]);
     const form = form05(ctx, { at, by: who.username, reason, legalBasis, byProcess: !actor });
     await insertForm(q, { code, form: '05', at, by: who.username, data: form });
-    await appendAudit(q, {
-      actor: who.username,
-      role: who.role,
-      agency: actor?.agencyCode ?? null,
-      dossierCode: code,
-      action: 'dossier.withdrawn',
-      at,
-      payload: { reason, from: now.status, online: !actor },
-    });
+    await auditAction(q, who, code, 'dossier.withdrawn', at, { reason, from: now.status, online: !actor });
     await notifyApplicant(q, now, 'dossier.withdrawn', at, { form: '05' });
     return { form, key: now.processInstanceKey };
   });
