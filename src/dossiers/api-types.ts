@@ -59,7 +59,8 @@ export interface PublicStep {
 
 // ---- finding dossiers (GET /api/dossiers?citizenId|from&to) ------------------------------------
 
-export interface DossierHit {
+/** What every staff answer about a dossier carries: a search hit, and the staff view (GET /api/dossiers/{code}). */
+export interface DossierSummary {
   code: string;
   procedureCode: string;
   status: string;
@@ -68,6 +69,9 @@ export interface DossierHit {
   receivingAgency: string;
   receivedAt: string;
   appointmentAt: string;
+}
+
+export interface DossierHit extends DossierSummary {
   applicant: { fullName: string; citizenId: string };
 }
 

@@ -2,6 +2,7 @@
  * The inbox's part of the HTTP API client (the agency's tasks, their Camunda forms, the dossier
  * actions an officer takes, the live feed), on the one `request` of api.ts.
  */
+import type { DossierSummary } from '../../dossiers/api-types';
 import { request } from './api';
 
 export type TaskState = 'open' | 'claimed' | 'completing' | 'completed' | 'cancelled';
@@ -98,16 +99,9 @@ export interface PrintedForm {
   data: Record<string, unknown>;
 }
 
-export interface StaffDossier {
-  code: string;
-  procedureCode: string;
-  status: string;
-  statusVi: string;
-  channel: string;
-  receivingAgency: string;
+/** The staff view of a dossier, as far as the task page reads it. */
+export interface StaffDossier extends DossierSummary {
   applicant: { fullName: string; citizenId?: string; phone?: string; address?: { detail?: string } | string; [k: string]: unknown };
-  receivedAt: string;
-  appointmentAt: string;
   procedure: { code: string; name: { vi: string; en?: string } };
   forms: Array<{ form: string; issuedAt: string; count: number }>;
 }
