@@ -184,35 +184,29 @@ const VERIFIED_MAX = 1_000;
 export function authenticate(tokens: TokenService): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization;
-    if (header === undefined || header === '') {
+    const viaCookie = header === undefined || header === '';
+    let token: string;
+    if (viaCookie) {
       const cookie = sessionToken(req);
       if (cookie === undefined) {
         next();
         return;
       }
-      try {
-        req.user = await tokens.verify(cookie);
-        req.viaCookie = true;
-      } catch (e) {
-        // Anything but a refused token (the database down while checking its version) is a 5xx.
-        if (!(e instanceof Unauthenticated)) {
-          next(e);
-          return;
-        }
-        req.authProblem = e.message;
+      token = cookie;
+    } else {
+      const m = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
+      if (!m) {
+        req.authProblem = 'tiêu đề Authorization phải có dạng "Bearer <token>" (Authorization must be "Bearer <token>")';
+        next();
+        return;
       }
-      next();
-      return;
-    }
-    const m = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
-    if (!m) {
-      req.authProblem = 'tiêu đề Authorization phải có dạng "Bearer <token>" (Authorization must be "Bearer <token>")';
-      next();
-      return;
+      token = m[1];
     }
     try {
-      req.user = await tokens.verify(m[1]);
+      req.user = await tokens.verify(token);
+      if (viaCookie) req.viaCookie = true;
     } catch (e) {
+      // Anything but a refused token (the database down while checking its version) is a 5xx.
       if (!(e instanceof Unauthenticated)) {
         next(e);
         return;
