@@ -4,9 +4,9 @@
  */
 import { Router } from 'express';
 import { appendAudit } from '../audit/index.js';
-import { CalendarError, formatVn, type CalendarStore, type Override } from '../calendar/index.js';
+import { CalendarError, formatVn, type CalendarStore, type Override, type OverrideChangeHook } from '../calendar/index.js';
 import { Invalid } from '../errors.js';
-import { publicRoute, requireRole } from './auth.js';
+import { publicRoute, requireRole, type Principal } from './auth.js';
 import { schemaId, validBody, type SchemaRegistry } from './validate.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -24,6 +24,12 @@ function isDate(raw: string): boolean {
 export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaRegistry; now: () => number }): Router {
   const router = Router();
   const cal = () => deps.calendar.calendar;
+  /** An override change by `user`, audited in the change's transaction. */
+  const audited =
+    (user: Principal, action: string): OverrideChangeHook =>
+    async (q, change) => {
+      await appendAudit(q, { actor: user.username, role: user.role, agency: user.agencyCode, action, at: new Date(deps.now()), payload: change });
+    };
 
   router.get('/calendar/working-days', publicRoute(), (req, res) => {
     const from = queryText(req.query.from);
@@ -42,32 +48,14 @@ export function calendarRouter(deps: { calendar: CalendarStore; schemas: SchemaR
   router.put('/calendar/overrides/:date', requireRole('admin'), validBody(deps.schemas, schemaId('api/calendar-override.json')), async (req, res) => {
     const date = dateParam(req.params.date as string);
     const user = req.user!;
-    const saved = await deps.calendar.setOverride({ date, ...(req.body as Omit<Override, 'date'>) }, user.username, async (q, change) => {
-      await appendAudit(q, {
-        actor: user.username,
-        role: user.role,
-        agency: user.agencyCode,
-        action: 'calendar.override_set',
-        at: new Date(deps.now()),
-        payload: change,
-      });
-    });
+    const saved = await deps.calendar.setOverride({ date, ...(req.body as Omit<Override, 'date'>) }, user.username, audited(user, 'calendar.override_set'));
     res.json(saved);
   });
 
   router.delete('/calendar/overrides/:date', requireRole('admin'), async (req, res) => {
     const date = dateParam(req.params.date as string);
     const user = req.user!;
-    await deps.calendar.deleteOverride(date, user.username, async (q, change) => {
-      await appendAudit(q, {
-        actor: user.username,
-        role: user.role,
-        agency: user.agencyCode,
-        action: 'calendar.override_deleted',
-        at: new Date(deps.now()),
-        payload: change,
-      });
-    });
+    await deps.calendar.deleteOverride(date, user.username, audited(user, 'calendar.override_deleted'));
     res.status(204).end();
   });
 
