@@ -47,6 +47,11 @@ export async function findDossier(q: Queryable, code: string, lock = false): Pro
   return rows[0] ? dossier(rows[0]) : undefined;
 }
 
+/** Whether a dossier with this code exists (whoever may see it). */
+export async function dossierExists(q: Queryable, code: string): Promise<boolean> {
+  return (await q.query(`select 1 from domain.dossiers where code = $1`, [code])).rows.length > 0;
+}
+
 export async function dossiersWhere(q: Queryable, where: string, params: unknown[], tail = 'order by d.received_at, d.code'): Promise<DossierRow[]> {
   const { rows } = await q.query<RawRow>(`select ${DOSSIER_COLUMNS} from domain.dossiers d where ${where} ${tail}`, params);
   return rows.map(dossier);

@@ -8,7 +8,7 @@
  *   GET /api/audit          ?dossier=&actor=&action=&from=&to=&page=&pageSize=  (oldest first)
  */
 import { Router, type Request } from 'express';
-import { auditLength, verifyAudit } from '../audit/index.js';
+import { auditLength, searchAudit, verifyAudit, type AuditSearch } from '../audit/index.js';
 import type { Queryable } from '../db/index.js';
 import { Invalid } from '../errors.js';
 import { pointer, problem, type Problem } from '../schemas.js';
@@ -77,43 +77,11 @@ export function auditRouter(deps: AuditDeps): Router {
       },
     }),
     async (req, res) => {
-      const f = auditFilter(req);
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const p = (v: unknown) => {
-        params.push(v);
-        return `$${params.length}`;
-      };
-      if (f.dossier) where.push(`dossier_code = ${p(f.dossier)}`);
-      if (f.actor) where.push(`actor = ${p(f.actor)}`);
-      if (f.action) where.push(f.action.endsWith('.') ? `starts_with(action, ${p(f.action)})` : `action = ${p(f.action)}`);
-      if (f.from) where.push(`at >= ${p(f.from)}::timestamptz`);
-      if (f.to) where.push(`at < ${p(f.to)}::timestamptz`);
-      const w = where.length ? `where ${where.join(' and ')}` : '';
-      const result = await deps.db.tx(async (q) => {
-        const total = Number((await q.query<{ n: string }>(`select count(*) as n from domain.audit_log ${w}`, params)).rows[0].n);
-        const { rows } = await q.query<Record<string, unknown> & { payload: unknown }>(
-          `select seq::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor, role, agency,
-                  dossier_code as "dossierCode", action, payload, prev_hash as "prevHash", hash
-             from domain.audit_log ${w} order by audit_log.seq limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`,
-          params,
-        );
-        return { items: rows, page: f.page, pageSize: f.pageSize, total };
-      });
+      const result = await searchAudit(deps.db, auditFilter(req));
       res.json(req.user?.role === 'auditor' ? result : { ...result, items: result.items.map((r) => ({ ...r, payload: maskDeep(r.payload) })) });
     },
   );
   return router;
-}
-
-interface AuditFilter {
-  dossier?: string;
-  actor?: string;
-  action?: string;
-  from?: string;
-  to?: string;
-  page: number;
-  pageSize: number;
 }
 
 function verifyQuery(req: Request): { after?: string; prevHash?: string; limit?: number } {
@@ -141,7 +109,7 @@ function verifyQuery(req: Request): { after?: string; prevHash?: string; limit?:
   return { after, prevHash, limit };
 }
 
-function auditFilter(req: Request): AuditFilter {
+function auditFilter(req: Request): AuditSearch {
   const q = req.query as Record<string, unknown>;
   const problems: (Problem & { parameter: string; message: string })[] = [];
   const refuse = (parameter: string, vi: string, en: string) => problems.push({ parameter, message: en, ...problem(pointer(parameter), vi, en) });
@@ -168,7 +136,7 @@ function auditFilter(req: Request): AuditFilter {
     if (n < min || n > max) refuse(name, `phải từ ${min} đến ${max}`, `must be from ${min} to ${max}`);
     return n;
   };
-  const f: AuditFilter = {
+  const f: AuditSearch = {
     dossier: str('dossier', /^[A-Za-z0-9.\-_]{1,64}$/),
     actor: str('actor', /^[A-Za-z0-9.\-_@]{1,100}$/),
     action: str('action', /^[a-z0-9_.-]{1,64}$/),

@@ -19,6 +19,7 @@ import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../db/index.js';
 import type { ActivatedJob, JobHandler, WorkflowEngine } from '../engine/port.js';
+import { clockCounts } from '../sla/index.js';
 
 export interface Metrics {
   registry: Registry;
@@ -86,8 +87,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       async collect() {
         this.reset();
         try {
-          const { rows } = await db.query<{ kind: string; state: string; n: string }>(SLA_STATES);
-          for (const r of rows) this.set({ kind: r.kind, state: r.state }, Number(r.n));
+          for (const c of await clockCounts(db)) this.set({ kind: c.kind, state: c.state }, c.count);
         } catch {
           // A scrape must not fail because the database is busy or not migrated: the gauge is just empty.
         }
@@ -96,15 +96,6 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   }
   return m;
 }
-
-/** The derived states (at_risk, overdue) as the SLA room defines them: a running clock read against now. */
-const SLA_STATES = `
-  select kind,
-         case when state = 'running' and now() >= due_at then 'overdue'
-              when state = 'running' and at_risk_at is not null and now() >= at_risk_at then 'at_risk'
-              else state end as state,
-         count(*)::text as n
-    from domain.sla_clocks group by 1, 2`;
 
 /** GET /metrics in Prometheus's text format. */
 export function metricsEndpoint(metrics: Metrics): RequestHandler {

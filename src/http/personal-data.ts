@@ -15,6 +15,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { appendAudit } from '../audit/index.js';
+import { dossierExists } from '../dossiers/index.js';
 import type { AuditDeps } from './audit.js';
 
 interface PersonalDataRoute {
@@ -66,7 +67,7 @@ function auditPersonalDataReads(route: PersonalDataRoute, { db, now }: AuditDeps
       held = true;
       db.tx(async (q) => {
         // A name that is not a dossier (a sub-resource of the list, an unknown filter) names none.
-        const known = segment ? (await q.query(`select 1 from domain.dossiers where code = $1`, [segment])).rows.length > 0 : false;
+        const known = segment ? await dossierExists(q, segment) : false;
         await appendAudit(q, {
           actor: user.username,
           role: user.role,

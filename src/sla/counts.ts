@@ -1,0 +1,24 @@
+/**
+ * How many SLA clocks there are by kind (dossier, step) and state, the derived states included:
+ * a running clock past its due instant is `overdue`, one past its warning instant `at_risk`,
+ * both read against the database's now. For the /metrics gauge.
+ */
+import type { Queryable } from '../db/index.js';
+
+export interface ClockCount {
+  kind: string;
+  state: string;
+  count: number;
+}
+
+export async function clockCounts(q: Queryable): Promise<ClockCount[]> {
+  const { rows } = await q.query<{ kind: string; state: string; n: string }>(
+    `select kind,
+            case when state = 'running' and now() >= due_at then 'overdue'
+                 when state = 'running' and at_risk_at is not null and now() >= at_risk_at then 'at_risk'
+                 else state end as state,
+            count(*)::text as n
+       from domain.sla_clocks group by 1, 2`,
+  );
+  return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.n) }));
+}
