@@ -5,6 +5,7 @@
  * A wrong secret and an unknown code get one message; too many tries a wait (the API's throttle).
  * The secret stays in this page's memory: never in the address bar.
  */
+import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDate, formatDateTime } from '../shared/format';
 import { LookupError, lookUp, sendSupplement, type PublicStatus, type PublicStep, type SuppliedDocument } from './api';
@@ -82,31 +83,8 @@ export function LookupPage({ code: initialCode }: { code: string | null }) {
         Nhập <strong>mã hồ sơ</strong> và <strong>mã tra cứu</strong> in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả để xem tình trạng giải quyết.
       </p>
       <form class="lt-form lt-lookup-form" onSubmit={submit} data-testid="lookup-form">
-        <label>
-          Mã hồ sơ
-          <input
-            name="code"
-            value={code}
-            onInput={(e) => setCode(e.currentTarget.value)}
-            placeholder="VD: 000.02.31.H99-260105-0001"
-            autoComplete="off"
-            spellcheck={false}
-            required
-          />
-        </label>
-        <label>
-          Mã tra cứu
-          <input
-            ref={secretInput}
-            name="secret"
-            value={secret}
-            onInput={(e) => setSecret(e.currentTarget.value)}
-            placeholder="VD: 7KQM-2XWP-R9HD"
-            autoComplete="off"
-            spellcheck={false}
-            required
-          />
-        </label>
+        <PrintedCode label="Mã hồ sơ" name="code" value={code} onInput={setCode} placeholder="VD: 000.02.31.H99-260105-0001" />
+        <PrintedCode label="Mã tra cứu" name="secret" value={secret} onInput={setSecret} placeholder="VD: 7KQM-2XWP-R9HD" inputRef={secretInput} />
         <button type="submit" disabled={busy}>
           {busy ? 'Đang tra cứu…' : 'Tra cứu'}
         </button>
@@ -123,6 +101,32 @@ export function LookupPage({ code: initialCode }: { code: string | null }) {
       )}
       {status && <StatusView s={status} secret={shown.current?.secret ?? ''} onSupplied={() => void supplied()} />}
     </div>
+  );
+}
+
+/** A code the citizen copies from the receipt (form 01): no autocompletion, no spell check. */
+function PrintedCode(p: {
+  label: string;
+  name: string;
+  value: string;
+  onInput: (value: string) => void;
+  placeholder: string;
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  return (
+    <label>
+      {p.label}
+      <input
+        ref={p.inputRef}
+        name={p.name}
+        value={p.value}
+        onInput={(e) => p.onInput(e.currentTarget.value)}
+        placeholder={p.placeholder}
+        autoComplete="off"
+        spellcheck={false}
+        required
+      />
+    </label>
   );
 }
 
