@@ -45,11 +45,18 @@ export interface PagesDeps extends Omit<LoginDeps, 'schemas'> {
   agencyName?: (code: string) => Promise<string | null>;
 }
 
+/** What a page of the browser app shows until its script has drawn it. */
+const LOADING = '<p class="lt-loading">Đang tải…</p>';
+
 const ALL: readonly Role[] = ['admin', 'designer', 'officer', 'counter', 'auditor'];
 
 export function pagesRouter(deps: PagesDeps): Router {
   const router = Router();
   router.use('/assets', deps.assets.static);
+
+  /** A signed-in page drawn by the browser app's `entry`, current in the nav as `/${entry}`; `body` until its script runs. */
+  const appPage = (req: Request, res: Response, entry: string, p: Pick<ShellPage, 'title' | 'wide' | 'body' | 'data'>) =>
+    sendPage(req, res, deps, { current: `/${entry}`, entry, body: LOADING, ...p });
 
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
 
@@ -114,10 +121,8 @@ export function pagesRouter(deps: PagesDeps): Router {
   });
 
   const designer: RequestHandler = async (req, res) => {
-    await sendPage(req, res, deps, {
+    await appPage(req, res, 'designer', {
       title: 'Thiết kế quy trình',
-      current: '/designer',
-      entry: 'designer',
       wide: true,
       body: '<p class="lt-loading">Đang tải trình thiết kế…</p>',
       data: { bpmnProcessId: req.params.bpmnProcessId ?? null },
@@ -129,14 +134,7 @@ export function pagesRouter(deps: PagesDeps): Router {
   // Who sees which dossier is the trace API's rule (dossiers/visibility.ts); the page only draws it.
   const trace: RequestHandler = async (req, res) => {
     const code = typeof req.params.code === 'string' ? req.params.code : null;
-    await sendPage(req, res, deps, {
-      title: code ? `Tra vết hồ sơ ${code}` : 'Tra vết hồ sơ',
-      current: '/trace',
-      entry: 'trace',
-      wide: true,
-      body: '<p class="lt-loading">Đang tải…</p>',
-      data: { code },
-    });
+    await appPage(req, res, 'trace', { title: code ? `Tra vết hồ sơ ${code}` : 'Tra vết hồ sơ', wide: true, data: { code } });
   };
   router.get('/trace', page(['auditor', 'admin', 'officer', 'counter']), trace);
   router.get('/trace/:code', page(['auditor', 'admin', 'officer', 'counter']), trace);
@@ -144,12 +142,9 @@ export function pagesRouter(deps: PagesDeps): Router {
   // The agency inbox: which tasks a person sees is the tasks API's rule (tasks/scope.ts); the page only lists them.
   const inbox: RequestHandler = async (req, res) => {
     const taskId = typeof req.params.taskId === 'string' ? req.params.taskId : null;
-    await sendPage(req, res, deps, {
+    await appPage(req, res, 'inbox', {
       title: taskId ? 'Xử lý công việc' : 'Hộp công việc',
-      current: '/inbox',
-      entry: 'inbox',
       wide: true,
-      body: '<p class="lt-loading">Đang tải…</p>',
       data: { taskId, username: req.user!.username, role: req.user!.role },
     });
   };
@@ -159,12 +154,9 @@ export function pagesRouter(deps: PagesDeps): Router {
   // The one-stop counter: receive (the intake form generated from the procedure's JSON Schema),
   // find a dossier, hand the result back. What staff may do is the dossiers API's rule.
   const counter: RequestHandler = async (req, res) => {
-    await sendPage(req, res, deps, {
+    await appPage(req, res, 'counter', {
       title: 'Bộ phận Một cửa',
-      current: '/counter',
-      entry: 'counter',
       wide: true,
-      body: '<p class="lt-loading">Đang tải…</p>',
       data: { username: req.user!.username, agencyCode: req.user!.agencyCode ?? null, now: deps.now() },
     });
   };
@@ -178,7 +170,7 @@ export function pagesRouter(deps: PagesDeps): Router {
     await sendPage(req, res, deps, {
       title: 'Tra cứu hồ sơ',
       entry: 'lookup',
-      body: '<p class="lt-loading">Đang tải…</p>',
+      body: LOADING,
       data: { code, now: deps.now() },
     });
   };
@@ -186,15 +178,12 @@ export function pagesRouter(deps: PagesDeps): Router {
   router.get('/tra-cuu/:code', lookup);
 
   router.get('/audit', page(['auditor', 'admin']), async (req, res) => {
-    await sendPage(req, res, deps, { title: 'Nhật ký kiểm tra', current: '/audit', entry: 'audit', body: '<p class="lt-loading">Đang tải…</p>' });
+    await appPage(req, res, 'audit', { title: 'Nhật ký kiểm tra' });
   });
   // Officers and counter staff see their own agency's row only: the reports API decides (http/reports.ts).
   router.get('/reports', page(['auditor', 'admin', 'officer', 'counter']), async (req, res) => {
-    await sendPage(req, res, deps, {
+    await appPage(req, res, 'reports', {
       title: 'Báo cáo đúng hạn',
-      current: '/reports',
-      entry: 'reports',
-      body: '<p class="lt-loading">Đang tải…</p>',
       data: { role: req.user!.role, agencyCode: req.user!.agencyCode ?? null, now: deps.now() },
     });
   });
