@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { CalendarStore } from '../src/calendar/index.js';
 import type { Db, Queryable } from '../src/db/index.js';
 import { ManualClock } from '../src/engine/clock.js';
+import { slaDossierFacts } from '../src/dossiers/index.js';
 import { CLAIM_DUE_CLOCKS_SQL, SlaService } from '../src/sla/index.js';
 import { openScratchDb } from './support/scratch.js';
 
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
 
     const clock = new ManualClock(T0.getTime());
     const calendar = await new CalendarStore(db).init();
-    const sla = new SlaService({ db, calendar: () => calendar, clock, scanBatch: o.batch });
+    const sla = new SlaService({ db, dossiers: slaDossierFacts, calendar: () => calendar, clock, scanBatch: o.batch });
     const fire: number[] = [];
     let fired = 0;
     for (let k = 1; k <= o.fireRuns; k++) {

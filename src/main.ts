@@ -34,7 +34,7 @@ import { createMetrics, instrumentEngine } from './http/metrics.js';
 import { maskingLoggerOptions } from './http/redact.js';
 import type { Router } from 'express';
 import { CalendarStore } from './calendar/index.js';
-import { DossierService, seedDemo } from './dossiers/index.js';
+import { DossierService, seedDemo, slaDossierFacts } from './dossiers/index.js';
 import { agencyName } from './dossiers/agency-name.js';
 import { dossiersRouter } from './http/dossiers.js';
 import { tasksRouter } from './http/tasks.js';
@@ -219,6 +219,7 @@ async function startRooms(
   const log = logger.child({ room: 'sla' });
   const sla = new SlaService({
     db,
+    dossiers: slaDossierFacts,
     calendar: () => calendar.calendar,
     engine,
     clock,

@@ -58,8 +58,6 @@ const KNOWN_SEAMS: readonly string[] = [
   'reports → domain.agencies',
   'reports → domain.dossiers',
   'reports → domain.sla_clocks',
-  'sla → domain.dossiers',
-  'sla → domain.tasks',
   'tasks → domain.agencies',
   'tasks → domain.dossiers',
   'tasks → domain.users',

@@ -4,6 +4,7 @@
  * state machine's guard, so of two racing requests only one moves the row.
  */
 import type { Queryable } from '../db/index.js';
+import type { DossierFacts } from '../sla/index.js';
 import type { DossierStatus } from './lifecycle.js';
 import type { Actor, AgencyRow, DossierData, DossierEvent, DossierRow, IssuedFormNo, SupplementRequestRow } from './types.js';
 
@@ -46,6 +47,17 @@ export async function findDossier(q: Queryable, code: string, lock = false): Pro
   const { rows } = await q.query<RawRow>(`select ${DOSSIER_COLUMNS} from domain.dossiers d where d.code = $1${lock ? ' for update' : ''}`, [code]);
   return rows[0] ? dossier(rows[0]) : undefined;
 }
+
+/** What the SLA room asks of a dossier (sla/types.ts `DossierFacts`): its appointment and receiving section. */
+export const slaDossierFacts: DossierFacts = {
+  async find(q, code) {
+    const { rows } = await q.query<{ appointmentAt: Date | string; receivingAgency: string }>(
+      `select appointment_at as "appointmentAt", receiving_agency as "receivingAgency" from domain.dossiers where code = $1`,
+      [code],
+    );
+    return rows[0] ? { appointmentAt: new Date(rows[0].appointmentAt), receivingAgency: rows[0].receivingAgency } : undefined;
+  },
+};
 
 /** Whether a dossier with this code exists (whoever may see it). */
 export async function dossierExists(q: Queryable, code: string): Promise<boolean> {

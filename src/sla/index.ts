@@ -1,6 +1,6 @@
 /** The SLA room: clocks per dossier and per agency step, due dates, pause/resume, the durable scanner, the outbox relay and the agencies' in-app notifications. */
 export { SlaService, type SlaServiceOptions } from './service.js';
-export type { ClockState, ClockView, CutOff, ExtensionView, Limit, MetState, PauseView } from './types.js';
+export type { ClockState, ClockView, CutOff, DossierFacts, ExtensionView, Limit, MetState, PauseView } from './types.js';
 export { judge, countingFrom } from './arithmetic.js';
 export { clockCounts, type ClockCount } from './counts.js';
 export { MESSAGE_NAMES, type SlaEvent } from './scanner.js';

@@ -14,6 +14,7 @@ import { formatVn } from '../calendar/index.js';
 import type { Queryable } from '../db/index.js';
 import { vnTime } from './arithmetic.js';
 import type { ClockRow } from './rows.js';
+import type { DossierFacts } from './types.js';
 import { claimDueClocks } from './sql/claimDueClocks.js';
 
 export type SlaEvent = 'at_risk' | 'overdue';
@@ -29,10 +30,16 @@ export function nextCheck(r: Pick<ClockRow, 'state' | 'at_risk_at' | 'at_risk_no
 }
 
 /** One scanner batch, in the caller's transaction: claims up to `limit` due clocks and fires each. */
-export async function scanBatch(q: Queryable, now: Date, limit: number, withEngine: boolean): Promise<{ atRisk: number; overdue: number }> {
+export async function scanBatch(
+  q: Queryable,
+  now: Date,
+  limit: number,
+  withEngine: boolean,
+  dossiers: DossierFacts,
+): Promise<{ atRisk: number; overdue: number }> {
   const out = { atRisk: 0, overdue: 0 };
   for (const row of await claimDueClocks(q, now, limit)) {
-    for (const e of await fireClock(q, row, now, withEngine)) {
+    for (const e of await fireClock(q, row, now, withEngine, dossiers)) {
       if (e === 'at_risk') out.atRisk++;
       else out.overdue++;
     }
@@ -45,7 +52,7 @@ export function messageIdOf(r: Pick<ClockRow, 'id' | 'generation'>, event: SlaEv
   return `sla:${r.id}:${r.generation}:${event}`;
 }
 
-export async function fireClock(q: Queryable, r: ClockRow, now: Date, withEngine: boolean): Promise<SlaEvent[]> {
+export async function fireClock(q: Queryable, r: ClockRow, now: Date, withEngine: boolean, dossiers: DossierFacts): Promise<SlaEvent[]> {
   const fired: SlaEvent[] = [];
   if (r.state === 'running') {
     const pastDue = r.due_at.getTime() <= now.getTime();
@@ -53,7 +60,8 @@ export async function fireClock(q: Queryable, r: ClockRow, now: Date, withEngine
     else if (!r.at_risk_notified && r.at_risk_at && r.at_risk_at.getTime() <= now.getTime()) fired.push('at_risk');
   }
   if (fired.length) {
-    const agency = r.agency_code ?? (await receivingAgency(q, r.dossier_code));
+    // A dossier clock warns the section that received the dossier.
+    const agency = r.agency_code ?? (await dossiers.find(q, r.dossier_code))?.receivingAgency ?? null;
     for (const event of fired) await record(q, r, event, agency, now, withEngine);
   }
   const after = {
@@ -108,9 +116,4 @@ async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string
       ],
     );
   }
-}
-
-async function receivingAgency(q: Queryable, dossierCode: string): Promise<string | null> {
-  const { rows } = await q.query<{ a: string }>(`select receiving_agency as a from domain.dossiers where code = $1`, [dossierCode]);
-  return rows[0]?.a ?? null;
 }

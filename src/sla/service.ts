@@ -28,11 +28,13 @@ import { CLOCK_COLUMNS, date, limitOf, loadViews, selectClocks, statutoryDue, ty
 import { nextCheck, scanBatch } from './scanner.js';
 import { insertClock } from './sql/insertClock.js';
 import { relayMessages } from './message-relay.js';
-import type { ClockView, CutOff, Limit, MetState } from './types.js';
+import type { ClockView, CutOff, DossierFacts, Limit, MetState } from './types.js';
 import { BatchLoop } from './loop.js';
 
 export interface SlaServiceOptions {
   db: Db;
+  /** The dossiers the clocks run for (`slaDossierFacts` of the dossier room). */
+  dossiers: DossierFacts;
   /** The calendar in force (a function: the admin may change overrides at any time). */
   calendar: () => WorkingCalendar;
   /** Receives sla-at-risk / sla-overdue; without it the scanner only audits and notifies. */
@@ -52,6 +54,7 @@ export interface SlaServiceOptions {
 
 export class SlaService {
   private readonly db: Db;
+  private readonly dossiers: DossierFacts;
   private readonly calendar: () => WorkingCalendar;
   private readonly engine?: Pick<WorkflowEngine, 'publishMessage'>;
   private readonly clock: Clock;
@@ -63,6 +66,7 @@ export class SlaService {
 
   constructor(opts: SlaServiceOptions) {
     this.db = opts.db;
+    this.dossiers = opts.dossiers;
     this.calendar = opts.calendar;
     this.engine = opts.engine;
     this.clock = opts.clock ?? systemClock;
@@ -87,7 +91,7 @@ export class SlaService {
   }
 
   async startDossierClock(q: Queryable, a: { dossierCode: string; limit: Limit; startedAt: Date; cutOff?: CutOff }): Promise<{ id: string; dueAt: Date }> {
-    await this.mustExist(q, `select 1 from domain.dossiers where code = $1`, a.dossierCode, `dossier ${a.dossierCode}`);
+    await this.dossierMustExist(q, a.dossierCode);
     const open = await this.openClocks(q, `dossier_code = $1 and kind = 'dossier'`, [a.dossierCode]);
     if (open.length) throw new Conflict(`dossier ${a.dossierCode} already has an open SLA clock`);
     return this.insert(q, {
@@ -106,13 +110,12 @@ export class SlaService {
     q: Queryable,
     a: { dossierCode: string; taskId: string; agencyCode: string; step: string; limit: Limit; startedAt: Date },
   ): Promise<{ id: string; dueAt: Date }> {
-    await this.mustExist(q, `select 1 from domain.dossiers where code = $1`, a.dossierCode, `dossier ${a.dossierCode}`);
+    await this.dossierMustExist(q, a.dossierCode);
     if (typeof a.taskId !== 'string' || !/^\d{1,19}$/.test(a.taskId))
       throw new Invalid(`taskId must be a task id (digits), got ${JSON.stringify(a.taskId)}`, { param: 'taskId' });
     if (a.limit?.unit === 'calendar_days') {
       throw new Invalid(`limit.unit 'calendar_days' counts only a dossier's statutory total; a step's limit is working time`, { param: 'limit.unit' });
     }
-    await this.mustExist(q, `select 1 from domain.tasks where id = $1`, a.taskId, `task ${a.taskId}`);
     const open = await this.openClocks(q, `task_id = $1 and kind = 'step'`, [a.taskId]);
     if (open.length) throw new Conflict(`task ${a.taskId} already has an open SLA clock`);
     return this.insert(q, {
@@ -241,7 +244,7 @@ export class SlaService {
   async scanOnce(limit = this.scanBatch): Promise<{ atRisk: number; overdue: number }> {
     const now = new Date(this.clock.now());
     const withEngine = this.engine !== undefined;
-    const counts = await this.db.tx((q) => scanBatch(q, now, limit, withEngine));
+    const counts = await this.db.tx((q) => scanBatch(q, now, limit, withEngine, this.dossiers));
     if (this.engine) await relayMessages({ db: this.db, engine: this.engine, now: new Date(this.clock.now()), ttlMs: this.messageTtlMs, limit });
     return counts;
   }
@@ -267,16 +270,24 @@ export class SlaService {
     const p = plan(this.calendar(), a.limit, startedAt, this.atRiskShare, cutOff);
     if (a.dueAt) p.dueAt = a.dueAt;
     const next = nextCheck({ state: 'running', at_risk_at: p.atRiskAt, at_risk_notified: false, overdue_notified: false, due_at: p.dueAt });
-    const id = await insertClock(q, {
-      ...a,
-      startedAt,
-      dueAt: p.dueAt,
-      atRiskAt: p.atRiskAt ?? null,
-      nextCheckAt: next,
-      budgetMs: p.budgetMs,
-      countingFrom: p.countingFrom,
-      cutOffAfter: cutOff?.after ?? null,
-    });
+    let id: string;
+    try {
+      id = await insertClock(q, {
+        ...a,
+        startedAt,
+        dueAt: p.dueAt,
+        atRiskAt: p.atRiskAt ?? null,
+        nextCheckAt: next,
+        budgetMs: p.budgetMs,
+        countingFrom: p.countingFrom,
+        cutOffAfter: cutOff?.after ?? null,
+      });
+    } catch (e) {
+      // The inbox's task is the tasks room's: its foreign key, not a query of its table, says it is missing.
+      const err = e as { code?: string; detail?: string; constraint?: string };
+      if (err.code === '23503' && `${err.constraint ?? ''} ${err.detail ?? ''}`.includes('task_id')) throw new NotFound(`task ${a.taskId} does not exist`);
+      throw e;
+    }
     return { id, dueAt: p.dueAt };
   }
 
@@ -286,17 +297,18 @@ export class SlaService {
    */
   private async appointment(q: Queryable, dossierCode: string): Promise<Date> {
     const { rows } = await q.query<{ due: Date | string }>(
-      `select coalesce((select due_at from domain.sla_clocks where dossier_code = $1 and kind = 'dossier' and state in ('running', 'paused')
-                         order by id desc limit 1), appointment_at) as due
-         from domain.dossiers where code = $1`,
+      `select due_at as due from domain.sla_clocks where dossier_code = $1 and kind = 'dossier' and state in ('running', 'paused')
+        order by id desc limit 1`,
       [dossierCode],
     );
-    return date(rows[0].due);
+    if (rows[0]) return date(rows[0].due);
+    const d = await this.dossiers.find(q, dossierCode);
+    if (!d) throw new NotFound(`dossier ${dossierCode} does not exist`);
+    return d.appointmentAt;
   }
 
-  private async mustExist(q: Queryable, sql: string, key: string, what: string): Promise<void> {
-    const { rows } = await q.query(sql, [key]);
-    if (!rows.length) throw new NotFound(`${what} does not exist`);
+  private async dossierMustExist(q: Queryable, code: string): Promise<void> {
+    if (!(await this.dossiers.find(q, code))) throw new NotFound(`dossier ${code} does not exist`);
   }
 
   /** Open clocks matching `where`, locked for the caller's transaction. */

@@ -1,4 +1,14 @@
 /** The SLA room's vocabulary, shared by the service, the scanner and the reports. */
+import type { Queryable } from '../db/index.js';
+
+/**
+ * What the SLA room needs to know of a dossier, asked of the room that owns dossiers (which sits
+ * above this one, so it is handed in: `dossiers/index.ts` `slaDossierFacts`): the appointment on
+ * form 01 and the section that received it. Undefined: no such dossier.
+ */
+export interface DossierFacts {
+  find(q: Queryable, code: string): Promise<{ appointmentAt: Date; receivingAgency: string } | undefined>;
+}
 
 /**
  * A time limit from a procedure version (procedure.json `limit` / `totalLimit`, without its legal

@@ -6,7 +6,7 @@
  */
 import { ElementNames } from '../../src/engine/names.js';
 import { CalendarStore, type WorkingCalendar } from '../../src/calendar/index.js';
-import { DossierService, seedDemo, type Actor, type DossierRow, type Receipt } from '../../src/dossiers/index.js';
+import { DossierService, seedDemo, slaDossierFacts, type Actor, type DossierRow, type Receipt } from '../../src/dossiers/index.js';
 import { findDossier } from '../../src/dossiers/store.js';
 import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
 import { loadCatalog, type Catalog } from '../../src/procedures/index.js';
@@ -91,7 +91,7 @@ export function useDossiers(): DossierHarness {
     inboxErrors.length = 0;
     hookOn = true;
     await h.engine.deployResources(catalog.resources());
-    sla = new SlaService({ db: h.db, calendar: () => calendar, clock: h.clock });
+    sla = new SlaService({ db: h.db, dossiers: slaDossierFacts, calendar: () => calendar, clock: h.clock });
     const onTaskCompleted: TaskCompletedHook = (q, t, by, at) => (hookOn ? dossiers.onTaskCompleted(q, t, by, at) : Promise.resolve());
     tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock, onTaskCompleted });
     dossiers = new DossierService({

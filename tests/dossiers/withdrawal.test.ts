@@ -8,6 +8,7 @@
  */
 import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
 import { NotFound } from '../../src/errors.js';
+import { slaDossierFacts } from '../../src/dossiers/index.js';
 import { SlaService } from '../../src/sla/index.js';
 import { rejection, waitFor } from '../support/engine.js';
 import { STAFF, useDossiers } from './support.js';
@@ -96,7 +97,7 @@ describe('Feature: death registration reminds the agency whose step is at risk',
     const key = dossier.processInstanceKey!;
     const before = (await h.instance(key)).active.sort();
     // The scanner, with the engine to tell (as main.ts wires it), looks after the at-risk share of the linked steps' time has passed.
-    const sla = new SlaService({ db: h.db, calendar: () => h.calendar(), clock: h.clock, engine: h.engine });
+    const sla = new SlaService({ db: h.db, dossiers: slaDossierFacts, calendar: () => h.calendar(), clock: h.clock, engine: h.engine });
     const steps = (await h.sla.clocks(h.db, code)).filter((c) => c.kind === 'step' && c.state === 'running');
     const firstDue = Math.min(...steps.map((c) => c.dueAt.getTime()));
     h.clock.set(firstDue - HOUR);

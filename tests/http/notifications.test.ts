@@ -6,6 +6,7 @@
  */
 import { CalendarStore } from '../../src/calendar/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
+import { slaDossierFacts } from '../../src/dossiers/index.js';
 import { OutboxRelay, SlaService } from '../../src/sla/index.js';
 import { dossier, task, vn } from '../sla/support.js';
 import { startApiService, type ApiService } from './api-support.js';
@@ -18,7 +19,7 @@ beforeAll(async () => {
   s = await startApiService();
   const db = s.t.db;
   const calendar = await new CalendarStore(db).init();
-  const sla = new SlaService({ db, calendar: () => calendar, clock });
+  const sla = new SlaService({ db, dossiers: slaDossierFacts, calendar: () => calendar, clock });
   // A's People's Committee has one working day from Wed 04/03/2026 10:00: overdue Thu 05/03 10:00.
   code = await dossier(db, { agency: 'mot-cua-xa.a' });
   const taskId = await task(db, code, 'ubnd-xa.a', 'review');

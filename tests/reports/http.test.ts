@@ -7,6 +7,7 @@
 import { CalendarStore } from '../../src/calendar/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { reportOnTime, reportOnTimeForPeriod, reportingPeriod, type OnTimeQuery } from '../../src/reports/index.js';
+import { slaDossierFacts } from '../../src/dossiers/index.js';
 import { SlaService } from '../../src/sla/index.js';
 import { startApiService, type ApiService, type Caller } from '../http/api-support.js';
 import { dossier, task, vn } from '../sla/support.js';
@@ -33,7 +34,7 @@ async function finished(o: { procedure: string; channel: 'counter' | 'online' | 
 beforeAll(async () => {
   s = await startApiService();
   const calendar = await new CalendarStore(s.t.db).init();
-  sla = new SlaService({ db: s.t.db, calendar: () => calendar, clock: new ManualClock(vn('04/03/2026 10:00').getTime()) });
+  sla = new SlaService({ db: s.t.db, dossiers: slaDossierFacts, calendar: () => calendar, clock: new ManualClock(vn('04/03/2026 10:00').getTime()) });
   // March 2026. A's People's Committee: 1 early, 1 late step; B's: 1 on time, 1 late.
   // Dossiers: birth registrations 1 early (counter), 1 on time (online), 1 late (online); a construction permit early (postal).
   await finished({

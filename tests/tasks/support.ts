@@ -15,6 +15,7 @@ import { ElementNames } from '../../src/engine/names.js';
 import { CalendarStore, type WorkingCalendar } from '../../src/calendar/index.js';
 import type { Db, Queryable } from '../../src/db/index.js';
 import { loadCatalog, ruleVersionAt, type Catalog } from '../../src/procedures/index.js';
+import { slaDossierFacts } from '../../src/dossiers/index.js';
 import { SlaService } from '../../src/sla/index.js';
 import { InboxWorker, TaskService, type Actor, type InboxWorkerOptions, type TaskRow } from '../../src/tasks/index.js';
 import { registerWorkers, type RegisteredWorkers } from '../../src/workers/index.js';
@@ -95,7 +96,7 @@ export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}, o: { u
     };
     const resources = catalog.resources();
     await h.engine.deployResources(o.userTasks === 'job' ? resources.map(asJobWorkerTasks) : resources);
-    sla = new SlaService({ db: h.db, calendar: () => calendar, clock: h.clock });
+    sla = new SlaService({ db: h.db, dossiers: slaDossierFacts, calendar: () => calendar, clock: h.clock });
     tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock });
     const names = new ElementNames(new EmbeddedEngineQueries(h.db));
     worker = new InboxWorker(h.engine, {
