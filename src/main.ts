@@ -18,7 +18,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/index.js';
 import { systemClock, type Clock } from './engine/clock.js';
 import { chooseEngine } from './engine/choose.js';
-import { Accounts, seedDemoClients } from './accounts/index.js';
+import { Accounts, agencyName, registryIsEmpty, seedDemoClients } from './accounts/index.js';
 import type { ZeebeGateway } from './engine/gateway/index.js';
 import { ElementNames } from './engine/names.js';
 import type { WorkflowEngine } from './engine/port.js';
@@ -35,7 +35,6 @@ import { maskingLoggerOptions } from './http/redact.js';
 import type { Router } from 'express';
 import { CalendarStore } from './calendar/index.js';
 import { DossierService, seedDemo, slaDossierFacts } from './dossiers/index.js';
-import { agencyName } from './dossiers/agency-name.js';
 import { dossiersRouter } from './http/dossiers.js';
 import { tasksRouter } from './http/tasks.js';
 import { notificationsRouter } from './http/notifications.js';
@@ -205,8 +204,7 @@ async function startRooms(
   logger: Logger,
   catalog: Catalog,
 ): Promise<Rooms> {
-  const { rows } = await db.query(`select 1 from domain.agencies limit 1`);
-  if (!rows.length) {
+  if (await registryIsEmpty(db)) {
     if (config.nodeEnv === 'production') {
       logger.warn('no agencies in the registry: load the agencies and users (demo data is never loaded in production)');
     } else {

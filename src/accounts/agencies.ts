@@ -23,11 +23,11 @@ export interface AgencyView {
   placeName: string | null;
 }
 
-const VIEW = `code, kind, name, name_en as "nameEn", level, province_code as "provinceCode", commune_code as "communeCode",
+export const AGENCY_VIEW = `code, kind, name, name_en as "nameEn", level, province_code as "provinceCode", commune_code as "communeCode",
               parent_code as "parentCode", identifier, place_name as "placeName"`;
 
 export async function listAgencies(db: Queryable): Promise<AgencyView[]> {
-  return (await db.query<AgencyView>(`select ${VIEW} from domain.agencies order by code`)).rows;
+  return (await db.query<AgencyView>(`select ${AGENCY_VIEW} from domain.agencies order by code`)).rows;
 }
 
 export type NewAgency = Omit<AgencyView, 'nameEn' | 'communeCode' | 'parentCode' | 'identifier' | 'placeName'> &
@@ -52,7 +52,7 @@ export async function createAgency(ctx: AccountsContext, by: Actor, a: NewAgency
     }
     const { rows } = await q.query<AgencyView>(
       `insert into domain.agencies (code, kind, name, name_en, level, province_code, commune_code, parent_code, identifier, place_name)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (code) do nothing returning ${VIEW}`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (code) do nothing returning ${AGENCY_VIEW}`,
       [a.code, a.kind, a.name, a.nameEn ?? null, a.level, a.provinceCode, communeCode, a.parentCode ?? null, a.identifier ?? null, a.placeName ?? null],
     );
     if (!rows[0]) throw new Conflict(`cơ quan '${a.code}' đã có (agency '${a.code}' already exists)`, { field: 'code' });
@@ -65,7 +65,7 @@ export type AgencyChange = Partial<Pick<AgencyView, 'name' | 'nameEn' | 'parentC
 
 export async function updateAgency(ctx: AccountsContext, by: Actor, code: string, change: AgencyChange): Promise<AgencyView> {
   return ctx.db.tx(async (q) => {
-    const { rows } = await q.query<AgencyView>(`select ${VIEW} from domain.agencies where code = $1 for update`, [code]);
+    const { rows } = await q.query<AgencyView>(`select ${AGENCY_VIEW} from domain.agencies where code = $1 for update`, [code]);
     const before = rows[0];
     if (!before) throw new NotFound(`không có cơ quan '${code}' (no agency '${code}')`);
     const after = { ...before, ...change };
@@ -79,7 +79,7 @@ export async function updateAgency(ctx: AccountsContext, by: Actor, code: string
       if (taken.rows.length) throw new Conflict(`mã định danh '${after.identifier}' đã dùng (identifier already in use)`, { field: 'identifier' });
     }
     const { rows: updated } = await q.query<AgencyView>(
-      `update domain.agencies set name = $2, name_en = $3, parent_code = $4, identifier = $5, place_name = $6 where code = $1 returning ${VIEW}`,
+      `update domain.agencies set name = $2, name_en = $3, parent_code = $4, identifier = $5, place_name = $6 where code = $1 returning ${AGENCY_VIEW}`,
       [code, after.name, after.nameEn, after.parentCode, after.identifier, after.placeName],
     );
     if (Object.keys(changed).length) await audit(q, ctx, by, 'account.agency_changed', { code, changes: changed });

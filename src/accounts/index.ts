@@ -26,6 +26,19 @@ export {
 } from './users.js';
 export { createAgency, listAgencies, updateAgency, type AgencyChange, type AgencyView, type NewAgency } from './agencies.js';
 export {
+  activeAccount,
+  agenciesByCode,
+  agenciesOfKinds,
+  agencyName,
+  findAgency,
+  fullNames,
+  loadRegistry,
+  registryIsEmpty,
+  type RegistryAgency,
+  type RegistryUser,
+} from './registry.js';
+export { agencyKinds, kindName, type AgencyKind } from './agency-kinds.js';
+export {
   authenticateClient,
   createClient,
   deactivateClient,

@@ -11,6 +11,7 @@
  * message, give the process new due dates after a restart) run after the commit: the legal
  * decision is recorded first; a command that fails is logged and retried by reconcile.
  */
+import { agenciesByCode, fullNames } from '../accounts/index.js';
 import type { Queryable } from '../db/index.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
@@ -22,10 +23,8 @@ import { applicantDossier } from './lookup.js';
 import type { FormDoc } from './forms/model.js';
 import { APOLOGY_FROM, illegal, transition, type DossierStatus, type TransitionName } from './lifecycle.js';
 import {
-  agenciesByCode,
   answerSupplementRequest,
   findDossier,
-  fullNames,
   insertEvent,
   insertForm,
   insertSupplementRequest,

@@ -16,5 +16,4 @@ export type { Trace, TimelineEntry, DiagramState } from './trace.js';
 export type { ReconcileResult } from './sync.js';
 export type { Actor, DossierRow, Applicant, Channel } from './types.js';
 export { seedDemo, DEMO_PASSWORDS, type SeedResult } from './seed.js';
-export { agencyKinds, kindName, type AgencyKind } from './agency-kinds.js';
 export { dossierExists, slaDossierFacts } from './store.js';

@@ -4,6 +4,7 @@
  * dossier clock started (`finishReceipt`, `linkInstance` — also run by the inbox hook when the
  * first task comes before T2); form 01 as printed; and the recovery of receipts left 'starting'.
  */
+import { agenciesByCode, fullNames } from '../accounts/index.js';
 import type { Queryable } from '../db/index.js';
 import type { Variables } from '../engine/port.js';
 import { Conflict, NotFound } from '../errors.js';
@@ -13,7 +14,7 @@ import { isoVn } from './due-dates.js';
 import { form01 } from './forms/build.js';
 import type { FormDoc } from './forms/model.js';
 import { OPEN } from './lifecycle.js';
-import { agenciesByCode, findDossier, fullNames, journalFinish, staleIntakes } from './store.js';
+import { findDossier, journalFinish, staleIntakes } from './store.js';
 import type { AgencyRow, DossierRow } from './types.js';
 
 export async function buildForm01(

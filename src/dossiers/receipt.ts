@@ -26,6 +26,7 @@
  * The dossier row exists before its process does, so the inbox always finds the dossier of a
  * task, whatever the order in which workers run.
  */
+import { findAgency } from '../accounts/index.js';
 import { appendAudit } from '../audit/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { caseFor, ruleVersionAt, withCase, type RuleVersion } from '../procedures/index.js';
@@ -35,7 +36,7 @@ import { dueDatesVariable } from './due-dates.js';
 import type { FormDoc } from './forms/model.js';
 import type { Intake } from './intake/validate.js';
 import { buildForm01, finishReceipt, recoverIntake, startProcess } from './receipt-steps.js';
-import { findAgency, findDossier, insertDossier, insertEvent, insertForm, intakeByKey, journalFinish, journalStart, type KeyedIntake } from './store.js';
+import { findDossier, insertDossier, insertEvent, insertForm, intakeByKey, journalFinish, journalStart, type KeyedIntake } from './store.js';
 import type { Actor, Channel, DossierData, DossierRow } from './types.js';
 
 export interface ReceiveRequest {

@@ -18,6 +18,7 @@
  * no real province. The police, tax and social insurance offices are vertical bodies whose
  * identifiers come from their ministry's tree (G…), not the province's: none is invented here.
  */
+import { loadRegistry } from '../accounts/index.js';
 import type { Db } from '../db/index.js';
 
 export const DEMO_PROVINCE = { code: '99', name: 'tỉnh Thử Nghiệm' };
@@ -208,8 +209,6 @@ export function demoUsers(): UserSeed[] {
   return users;
 }
 
-const SEED_LOCK = 7_345_102_008;
-
 /**
  * Inserts the demo registry when the database has no agency at all; does nothing otherwise.
  * Throws when `nodeEnv` is 'production'.
@@ -221,25 +220,12 @@ export async function seedDemo(db: Db, opts: { nodeEnv: string }): Promise<SeedR
   const agencies = demoAgencies();
   const users = demoUsers();
   return db.tx(async (q) => {
-    await q.query(`select pg_advisory_xact_lock($1)`, [SEED_LOCK]);
-    const { rows } = await q.query(`select 1 from domain.agencies limit 1`);
-    if (rows.length) return undefined;
-    for (const a of parentsFirst(agencies)) {
-      await q.query(
-        `insert into domain.agencies (code, kind, name, name_en, level, province_code, commune_code, parent_code, place_name, identifier)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [a.code, a.kind, a.name, a.nameEn, a.level, DEMO_PROVINCE.code, a.communeCode, a.parentCode, a.placeName, a.identifier],
-      );
-    }
-    for (const u of users) {
-      await q.query(`insert into domain.users (username, full_name, password_hash, role, agency_code) values ($1, $2, $3, $4, $5)`, [
-        u.username,
-        u.fullName,
-        DEMO_PASSWORD_HASHES[u.role],
-        u.role,
-        u.agencyCode,
-      ]);
-    }
+    const loaded = await loadRegistry(
+      q,
+      parentsFirst(agencies).map((a) => ({ ...a, provinceCode: DEMO_PROVINCE.code })),
+      users.map((u) => ({ ...u, passwordHash: DEMO_PASSWORD_HASHES[u.role] })),
+    );
+    if (!loaded) return undefined;
     return {
       agencies,
       users: users.map((u) => ({ username: u.username, role: u.role, agencyCode: u.agencyCode, password: DEMO_PASSWORDS[u.role] })),

@@ -152,32 +152,6 @@ export async function eventsOf(q: Queryable, code: string): Promise<DossierEvent
   return rows.map((r: RawRow) => ({ ...(r as unknown as DossierEvent), at: date(r.at)! }));
 }
 
-// ---- agencies and users ---------------------------------------------------------------------
-
-const AGENCY_COLUMNS = `code, kind, name, name_en as "nameEn", level, province_code as "provinceCode", commune_code as "communeCode",
-  parent_code as "parentCode", identifier, place_name as "placeName"`;
-
-export async function findAgency(q: Queryable, code: string): Promise<AgencyRow | undefined> {
-  const { rows } = await q.query<AgencyRow>(`select ${AGENCY_COLUMNS} from domain.agencies where code = $1`, [code]);
-  return rows[0];
-}
-
-export async function agenciesByCode(q: Queryable, codes: string[]): Promise<Map<string, AgencyRow>> {
-  if (!codes.length) return new Map();
-  const { rows } = await q.query<AgencyRow>(`select ${AGENCY_COLUMNS} from domain.agencies where code = any($1::text[])`, [[...new Set(codes)]]);
-  return new Map(rows.map((r) => [r.code, r]));
-}
-
-/** Full names of users, by username (absent: not a user, e.g. a system actor). */
-export async function fullNames(q: Queryable, usernames: (string | null | undefined)[]): Promise<Map<string, string>> {
-  const names = [...new Set(usernames.filter((u): u is string => !!u))];
-  if (!names.length) return new Map();
-  const { rows } = await q.query<{ username: string; full_name: string }>(`select username, full_name from domain.users where username = any($1::text[])`, [
-    names,
-  ]);
-  return new Map(rows.map((r) => [r.username, r.full_name]));
-}
-
 // ---- the intake journal -----------------------------------------------------------------------
 
 export async function journalStart(q: Queryable, j: { code: string; procedureCode: string; agency: string; at: Date; idempotencyKey?: string }): Promise<void> {

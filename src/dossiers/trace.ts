@@ -25,6 +25,7 @@
  * what they see: auditors the values in clear, everyone else with citizen ID and phone numbers
  * masked in events, audit payloads and variables.
  */
+import { agenciesByCode, fullNames } from '../accounts/index.js';
 import { auditForDossier, type AuditRow } from '../audit/index.js';
 import type { SearchResult } from '../engine/queries.js';
 import { NotFound } from '../errors.js';
@@ -33,7 +34,7 @@ import type { ClockView } from '../sla/index.js';
 import { tasksOfDossier } from '../tasks/index.js';
 import type { DiagramState, TimelineEntry, TraceVariableChange } from './api-types.js';
 import type { DossierDeps, DossierQueries } from './context.js';
-import { agenciesByCode, eventsOf, fullNames } from './store.js';
+import { eventsOf } from './store.js';
 import type { Actor } from './types.js';
 import { visibleDossier } from './visibility.js';
 

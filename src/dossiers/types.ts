@@ -1,4 +1,5 @@
 /** The dossier room's vocabulary. Instants are Dates inside, ISO 8601 strings in JSON. */
+import type { AgencyView } from '../accounts/index.js';
 import type { DossierStatus } from './lifecycle.js';
 
 export type Channel = 'counter' | 'online' | 'postal';
@@ -53,18 +54,8 @@ export interface DossierRow {
   updatedAt: Date;
 }
 
-export interface AgencyRow {
-  code: string;
-  kind: string;
-  name: string;
-  nameEn: string | null;
-  level: 'central' | 'province' | 'commune';
-  provinceCode: string;
-  communeCode: string | null;
-  parentCode: string | null;
-  identifier: string | null;
-  placeName: string | null;
-}
+/** An office of the registry, as the accounts room reads it. */
+export type AgencyRow = AgencyView;
 
 export interface DossierEvent {
   id: string;

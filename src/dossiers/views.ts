@@ -3,6 +3,7 @@
  * the public sees its status with code + secret, and forms 06 and 07 are built from the live
  * records — the inbox's tasks (read through the tasks room), the SLA step clocks and the audit log.
  */
+import { agenciesByCode, findAgency } from '../accounts/index.js';
 import { appendAudit, auditForDossier } from '../audit/index.js';
 import { Invalid, NotFound } from '../errors.js';
 import type { ClockView } from '../sla/index.js';
@@ -17,7 +18,7 @@ import type { FormDoc, FormNo } from './forms/model.js';
 import { statusVi, type DossierStatus } from './lifecycle.js';
 import { applicantDossier, LOOKUP_NOT_FOUND } from './lookup.js';
 import { normaliseSecret, verifySecret } from './code.js';
-import { agenciesByCode, dossiersWhere, eventsOf, findAgency, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
+import { dossiersWhere, eventsOf, latestForm, openSupplementRequest, supplementRequestsOf } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { checkMaySee, visibleDossier, visibleSql } from './visibility.js';
 

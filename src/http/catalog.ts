@@ -15,7 +15,7 @@
  */
 import { Router } from 'express';
 import type { Queryable } from '../db/index.js';
-import { agencyKinds } from '../dossiers/index.js';
+import { agencyKinds } from '../accounts/index.js';
 import type { Clock } from '../engine/clock.js';
 import { systemClock } from '../engine/clock.js';
 import { Invalid, NotFound } from '../errors.js';

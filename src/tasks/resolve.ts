@@ -7,6 +7,7 @@
  * kinds, its province for province-level ones) — the place recorded on the dossier, or else its
  * receiving agency's.
  */
+import { agenciesOfKinds, findAgency } from '../accounts/index.js';
 import type { Queryable } from '../db/index.js';
 import { NotFound } from '../errors.js';
 import { withCase, type Catalog } from '../procedures/index.js';
@@ -38,32 +39,28 @@ export interface StepRef {
 /** No office of the task's kinds where the dossier is: the agency registry lacks one. */
 export class AgencyNotFound extends NotFound {}
 
-// The dossier's own place (008) when recorded, else its receiving agency's.
+/** A dossier row: its place (008) when recorded; else the place is its receiving agency's. */
+type DossierRow = Omit<DossierRef, 'provinceCode'> & { provinceCode: string | null };
+
 const DOSSIER = `select d.code, d.procedure_code as "procedureCode", d.rule_version as "ruleVersion",
-  d.case_code as "caseCode", d.receiving_agency as "receivingAgency",
-  coalesce(d.province_code, a.province_code) as "provinceCode",
-  case when d.province_code is not null then d.commune_code else a.commune_code end as "communeCode"
-  from domain.dossiers d join domain.agencies a on a.code = d.receiving_agency`;
+  d.case_code as "caseCode", d.receiving_agency as "receivingAgency", d.province_code as "provinceCode", d.commune_code as "communeCode"
+  from domain.dossiers d`;
 
 /** The dossier of a job: by its `dossierCode` variable, else by its process instance. */
 export async function findDossier(q: Queryable, job: { processInstanceKey: string; variables: Record<string, unknown> }): Promise<DossierRef | undefined> {
   const code = job.variables.dossierCode;
-  if (typeof code === 'string' && code) {
-    const { rows } = await q.query<DossierRef>(`${DOSSIER} where d.code = $1`, [code]);
-    if (rows[0]) return rows[0];
-  }
-  const { rows } = await q.query<DossierRef>(`${DOSSIER} where d.process_instance_key = $1`, [job.processInstanceKey]);
-  return rows[0];
+  let found: DossierRow | undefined;
+  if (typeof code === 'string' && code) found = (await q.query<DossierRow>(`${DOSSIER} where d.code = $1`, [code])).rows[0];
+  found ??= (await q.query<DossierRow>(`${DOSSIER} where d.process_instance_key = $1`, [job.processInstanceKey])).rows[0];
+  if (!found) return undefined;
+  if (found.provinceCode !== null) return { ...found, provinceCode: found.provinceCode };
+  const receiving = await findAgency(q, found.receivingAgency);
+  return receiving && { ...found, provinceCode: receiving.provinceCode, communeCode: receiving.communeCode };
 }
 
 /** The office of the first of `kinds` that exists in the dossier's commune (or province). */
 export async function resolveAgency(q: Queryable, kinds: string[], dossier: DossierRef): Promise<AgencyRef> {
-  const { rows } = await q.query<AgencyRef>(
-    `select code, kind, level from domain.agencies
-      where kind = any($1::text[]) and province_code = $2
-        and (level <> 'commune' or commune_code = $3)`,
-    [kinds, dossier.provinceCode, dossier.communeCode],
-  );
+  const rows = await agenciesOfKinds(q, kinds, dossier);
   for (const kind of kinds) {
     const found = rows.filter((r) => r.kind === kind).sort((a, b) => Number(b.level === 'commune') - Number(a.level === 'commune'))[0];
     if (found) return found;
@@ -71,7 +68,7 @@ export async function resolveAgency(q: Queryable, kinds: string[], dossier: Doss
   const where = dossier.communeCode ? `xã ${dossier.communeCode}, tỉnh ${dossier.provinceCode}` : `tỉnh ${dossier.provinceCode}`;
   throw new AgencyNotFound(
     `không có cơ quan loại ${kinds.join(', ') || '(trống)'} tại ${where} cho hồ sơ ${dossier.code} ` +
-      `(no agency of kind ${kinds.join(', ') || '(none)'} in the place of dossier ${dossier.code}: add it to domain.agencies, give the job a retry and resolve the incident)`,
+      `(no agency of kind ${kinds.join(', ') || '(none)'} in the place of dossier ${dossier.code}: add it to the agency registry, give the job a retry and resolve the incident)`,
     { kinds, provinceCode: dossier.provinceCode, communeCode: dossier.communeCode, dossierCode: dossier.code },
   );
 }

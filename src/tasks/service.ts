@@ -3,6 +3,7 @@
  * method takes the acting user and checks on the server what they may see and do (scope.ts);
  * every change is one guarded UPDATE (sql/transitions.ts) and its audit row, in one transaction.
  */
+import { activeAccount } from '../accounts/index.js';
 import { appendAudit } from '../audit/index.js';
 import type { Db, Queryable } from '../db/index.js';
 import { systemClock, type Clock } from '../engine/clock.js';
@@ -271,12 +272,9 @@ export class TaskService {
   }
 
   private async checkAssignee(q: Queryable, t: TaskRow, to: string): Promise<void> {
-    const { rows } = await q.query<{ role: string; agency_code: string | null }>(`select role, agency_code from domain.users where username = $1 and active`, [
-      to,
-    ]);
-    const u = rows[0];
+    const u = await activeAccount(q, to);
     const roles = isCounterKind(t.agencyKind) ? ['counter', 'officer'] : ['officer'];
-    const ok = t.dossierCode === null ? !!u : !!u && u.agency_code === t.agencyCode && roles.includes(u.role);
+    const ok = t.dossierCode === null ? !!u : !!u && u.agencyCode === t.agencyCode && roles.includes(u.role);
     if (!ok) {
       throw new Invalid(
         `'${to}' không phải cán bộ đang làm việc của cơ quan ${t.agencyCode} (no active ${roles.join(' or ')} '${to}' in agency ${t.agencyCode})`,

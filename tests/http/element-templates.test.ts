@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { agencyKinds, kindName } from '../../src/dossiers/index.js';
+import { agencyKinds, kindName } from '../../src/accounts/index.js';
 import {
   AGENCY_STEP_TEMPLATE_ID,
   buildElementTemplates,
