@@ -34,7 +34,7 @@ import { createMetrics, instrumentEngine } from './http/metrics.js';
 import { maskingLoggerOptions } from './http/redact.js';
 import type { Router } from 'express';
 import { CalendarStore } from './calendar/index.js';
-import { DossierService, seedDemo, slaDossierFacts } from './dossiers/index.js';
+import { DossierService, inboxDossiers, seedDemo, slaDossierFacts } from './dossiers/index.js';
 import { dossiersRouter } from './http/dossiers.js';
 import { tasksRouter } from './http/tasks.js';
 import { notificationsRouter } from './http/notifications.js';
@@ -234,6 +234,7 @@ async function startRooms(
   const inbox = new InboxWorker(engine, {
     db,
     clock,
+    dossiers: inboxDossiers,
     catalog,
     sla,
     elementName: (job) => names.name(job.processDefinitionKey, job.elementId),

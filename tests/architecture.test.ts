@@ -56,7 +56,6 @@ const KNOWN_SEAMS: readonly string[] = [
   'reports → domain.agencies',
   'reports → domain.dossiers',
   'reports → domain.sla_clocks',
-  'tasks → domain.dossiers',
 ];
 
 function files(dir: string): string[] {

@@ -16,4 +16,4 @@ export type { Trace, TimelineEntry, DiagramState } from './trace.js';
 export type { ReconcileResult } from './sync.js';
 export type { Actor, DossierRow, Applicant, Channel } from './types.js';
 export { seedDemo, DEMO_PASSWORDS, type SeedResult } from './seed.js';
-export { dossierExists, slaDossierFacts } from './store.js';
+export { dossierExists, inboxDossiers, slaDossierFacts } from './store.js';

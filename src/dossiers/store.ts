@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../db/index.js';
 import type { DossierFacts } from '../sla/index.js';
+import type { InboxDossier, InboxDossiers } from '../tasks/index.js';
 import type { DossierStatus } from './lifecycle.js';
 import type { Actor, AgencyRow, DossierData, DossierEvent, DossierRow, IssuedFormNo, SupplementRequestRow } from './types.js';
 
@@ -56,6 +57,19 @@ export const slaDossierFacts: DossierFacts = {
       [code],
     );
     return rows[0] ? { appointmentAt: new Date(rows[0].appointmentAt), receivingAgency: rows[0].receivingAgency } : undefined;
+  },
+};
+
+/** What the inbox asks of the dossier a task belongs to (tasks/resolve.ts `InboxDossiers`). */
+export const inboxDossiers: InboxDossiers = {
+  async find(q, ref) {
+    const columns = `code, procedure_code as "procedureCode", rule_version as "ruleVersion", case_code as "caseCode",
+      receiving_agency as "receivingAgency", province_code as "provinceCode", commune_code as "communeCode"`;
+    if (ref.code) {
+      const { rows } = await q.query<InboxDossier>(`select ${columns} from domain.dossiers where code = $1`, [ref.code]);
+      if (rows[0]) return rows[0];
+    }
+    return (await q.query<InboxDossier>(`select ${columns} from domain.dossiers where process_instance_key = $1`, [ref.processInstanceKey])).rows[0];
   },
 };
 

@@ -5,7 +5,7 @@ export { NO_AGENCY } from './persist.js';
 export { completeInEngine } from './completion.js';
 export { DecisionForms, DEFAULT_FORM_ID, catalogFormId, type DecisionProblem, type DecisionTarget, type FormLookup, type TaskForm } from './decisions.js';
 export { checkAgainstForm, formFields, type FormComponent, type FormSchema } from './form-check.js';
-export { AgencyNotFound } from './resolve.js';
+export { AgencyNotFound, type InboxDossier, type InboxDossiers } from './resolve.js';
 export type { StepClocks, TaskCompletedHook } from './completion.js';
 export { isCounterKind } from './scope.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './sql/listTasks.js';

@@ -9,7 +9,7 @@ import type { Db, Queryable } from '../db/index.js';
 import type { Clock } from '../engine/clock.js';
 import type { Catalog } from '../procedures/index.js';
 import { INBOX_ACTOR, keyOf, type StepClocks, type TaskCompletedHook } from './completion.js';
-import { findDossier, handedOverFrom, resolveAgency, stepOf, type AgencyRef, type DossierRef, type StepRef } from './resolve.js';
+import { findDossier, handedOverFrom, resolveAgency, stepOf, type AgencyRef, type DossierRef, type InboxDossiers, type StepRef } from './resolve.js';
 import { insertTask } from './sql/insertTask.js';
 import type { TaskRow } from './types.js';
 
@@ -38,6 +38,8 @@ export interface TaskSource {
 export interface PersistDeps {
   db: Db;
   clock: Clock;
+  /** The dossiers tasks belong to (the dossier room's `inboxDossiers`); without it every task is of no dossier. */
+  dossiers?: InboxDossiers;
   /** The procedure catalog: step limits and names by the dossier's rule version. */
   catalog?: Pick<Catalog, 'find'>;
   sla?: StepClocks;
@@ -54,7 +56,7 @@ export async function persistTask(deps: PersistDeps, src: TaskSource, bpmnName: 
   const at = new Date(deps.clock.now());
   const kinds = src.candidateGroups;
   const done = await deps.db.tx(async (q) => {
-    const dossier = await findDossier(q, src);
+    const dossier = await findDossier(q, deps.dossiers, src);
     let agency: AgencyRef | { code: string; kind: string | null };
     let step: StepRef | undefined;
     if (dossier) {

@@ -39,19 +39,26 @@ export interface StepRef {
 /** No office of the task's kinds where the dossier is: the agency registry lacks one. */
 export class AgencyNotFound extends NotFound {}
 
-/** A dossier row: its place (008) when recorded; else the place is its receiving agency's. */
-type DossierRow = Omit<DossierRef, 'provinceCode'> & { provinceCode: string | null };
+/** A dossier as the dossier room answers the inbox: its place (008) when recorded, else null. */
+export type InboxDossier = Omit<DossierRef, 'provinceCode'> & { provinceCode: string | null };
 
-const DOSSIER = `select d.code, d.procedure_code as "procedureCode", d.rule_version as "ruleVersion",
-  d.case_code as "caseCode", d.receiving_agency as "receivingAgency", d.province_code as "provinceCode", d.commune_code as "communeCode"
-  from domain.dossiers d`;
+/**
+ * What the inbox needs of the dossier a task belongs to, asked of the dossier room (which sits
+ * above this one, so it is handed in: `dossiers/index.ts` `inboxDossiers`).
+ */
+export interface InboxDossiers {
+  /** The dossier with this code, else the one whose process instance this is. */
+  find(q: Queryable, ref: { code?: string; processInstanceKey: string }): Promise<InboxDossier | undefined>;
+}
 
-/** The dossier of a job: by its `dossierCode` variable, else by its process instance. */
-export async function findDossier(q: Queryable, job: { processInstanceKey: string; variables: Record<string, unknown> }): Promise<DossierRef | undefined> {
+/** The dossier of a job: by its `dossierCode` variable, else by its process instance; its place, else its receiving agency's. */
+export async function findDossier(
+  q: Queryable,
+  dossiers: InboxDossiers | undefined,
+  job: { processInstanceKey: string; variables: Record<string, unknown> },
+): Promise<DossierRef | undefined> {
   const code = job.variables.dossierCode;
-  let found: DossierRow | undefined;
-  if (typeof code === 'string' && code) found = (await q.query<DossierRow>(`${DOSSIER} where d.code = $1`, [code])).rows[0];
-  found ??= (await q.query<DossierRow>(`${DOSSIER} where d.process_instance_key = $1`, [job.processInstanceKey])).rows[0];
+  const found = await dossiers?.find(q, { code: typeof code === 'string' && code ? code : undefined, processInstanceKey: job.processInstanceKey });
   if (!found) return undefined;
   if (found.provinceCode !== null) return { ...found, provinceCode: found.provinceCode };
   const receiving = await findAgency(q, found.receivingAgency);

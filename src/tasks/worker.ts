@@ -46,6 +46,7 @@ import { Conflict, NotFound } from '../errors.js';
 import type { Catalog } from '../procedures/index.js';
 import { INBOX_ACTOR, settleCompletion, withdraw, type StepClocks, type StepEngine, type TaskCompletedHook } from './completion.js';
 import { persistTask, type PersistDeps, type TaskSource } from './persist.js';
+import type { InboxDossiers } from './resolve.js';
 import { AgencyNotFound } from './resolve.js';
 import { UserTaskFollower, type FollowerQueries } from './user-task-follower.js';
 import { leasesEndingBefore, recordLease, stalledCompletions } from './sql/leases.js';
@@ -55,6 +56,8 @@ const DAY = 86_400_000;
 
 export interface InboxWorkerOptions {
   db: Db;
+  /** The dossiers tasks belong to (the dossier room's `inboxDossiers`); without it every task is of no dossier. */
+  dossiers?: InboxDossiers;
   /** The procedure catalog: step limits and names by the dossier's rule version. */
   catalog?: Pick<Catalog, 'find'>;
   sla?: StepClocks;
@@ -125,6 +128,7 @@ export class InboxWorker {
     this.persistDeps = {
       db: opts.db,
       clock: this.clock,
+      dossiers: opts.dossiers,
       catalog: opts.catalog,
       sla: opts.sla,
       onTaskCreated: opts.onTaskCreated,

@@ -6,7 +6,7 @@
  */
 import { ElementNames } from '../../src/engine/names.js';
 import { CalendarStore, type WorkingCalendar } from '../../src/calendar/index.js';
-import { DossierService, seedDemo, slaDossierFacts, type Actor, type DossierRow, type Receipt } from '../../src/dossiers/index.js';
+import { DossierService, inboxDossiers, seedDemo, slaDossierFacts, type Actor, type DossierRow, type Receipt } from '../../src/dossiers/index.js';
 import { findDossier } from '../../src/dossiers/store.js';
 import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
 import { loadCatalog, type Catalog } from '../../src/procedures/index.js';
@@ -106,6 +106,7 @@ export function useDossiers(): DossierHarness {
     const names = new ElementNames(new EmbeddedEngineQueries(h.db));
     worker = new InboxWorker(h.engine, {
       db: h.db,
+      dossiers: inboxDossiers,
       catalog,
       sla,
       clock: h.clock,

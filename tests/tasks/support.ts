@@ -15,7 +15,7 @@ import { ElementNames } from '../../src/engine/names.js';
 import { CalendarStore, type WorkingCalendar } from '../../src/calendar/index.js';
 import type { Db, Queryable } from '../../src/db/index.js';
 import { loadCatalog, ruleVersionAt, type Catalog } from '../../src/procedures/index.js';
-import { slaDossierFacts } from '../../src/dossiers/index.js';
+import { inboxDossiers, slaDossierFacts } from '../../src/dossiers/index.js';
 import { SlaService } from '../../src/sla/index.js';
 import { InboxWorker, TaskService, type Actor, type InboxWorkerOptions, type TaskRow } from '../../src/tasks/index.js';
 import { registerWorkers, type RegisteredWorkers } from '../../src/workers/index.js';
@@ -101,6 +101,7 @@ export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}, o: { u
     const names = new ElementNames(new EmbeddedEngineQueries(h.db));
     worker = new InboxWorker(h.engine, {
       db: h.db,
+      dossiers: inboxDossiers,
       catalog,
       sla,
       clock: h.clock,
