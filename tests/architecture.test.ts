@@ -52,7 +52,6 @@ function ownerOf(table: string): string {
 const KNOWN_SEAMS: readonly string[] = [
   'dossiers → domain.sla_clocks',
   'dossiers → domain.tasks',
-  'dossiers → domain.outbox',
   'reports → domain.agencies',
   'reports → domain.dossiers',
   'reports → domain.sla_clocks',

@@ -4,7 +4,7 @@
  * state machine's guard, so of two racing requests only one moves the row.
  */
 import type { Queryable } from '../db/index.js';
-import type { DossierFacts } from '../sla/index.js';
+import { enqueueNotice, type DossierFacts } from '../sla/index.js';
 import type { InboxDossier, InboxDossiers } from '../tasks/index.js';
 import type { DossierStatus } from './lifecycle.js';
 import type { Actor, AgencyRow, DossierData, DossierEvent, DossierRow, IssuedFormNo, SupplementRequestRow } from './types.js';
@@ -286,7 +286,7 @@ export async function supplementRequestsOf(q: Queryable, code: string): Promise<
 
 // ---- notifications --------------------------------------------------------------------------
 
-/** A notice to the applicant, sent by whoever drains domain.outbox (SMS, e-mail, portal). */
+/** A notice to the applicant, through the outbox (sla/outbox.ts): sent by a channel still to come (SMS, e-mail, portal). */
 export async function notifyApplicant(
   q: Queryable,
   d: Pick<DossierRow, 'code' | 'applicant'>,
@@ -296,11 +296,5 @@ export async function notifyApplicant(
 ): Promise<void> {
   const recipient = d.applicant.phone ?? d.applicant.email;
   if (!recipient) return;
-  await q.query(`insert into domain.outbox (at, kind, recipient, dossier_code, payload) values ($1::timestamptz, $2, $3, $4, $5::jsonb)`, [
-    at.toISOString(),
-    kind,
-    recipient,
-    d.code,
-    JSON.stringify(payload),
-  ]);
+  await enqueueNotice(q, { at, kind, recipient, dossierCode: d.code, payload });
 }

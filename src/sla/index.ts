@@ -3,6 +3,7 @@ export { SlaService, type SlaServiceOptions } from './service.js';
 export type { ClockState, ClockView, CutOff, DossierFacts, ExtensionView, Limit, MetState, PauseView } from './types.js';
 export { judge, countingFrom } from './arithmetic.js';
 export { clockCounts, type ClockCount } from './counts.js';
+export { enqueueNotice, type OutboxNotice } from './outbox.js';
 export { MESSAGE_NAMES, type SlaEvent } from './scanner.js';
 export { CLAIM_DUE_CLOCKS_SQL } from './sql/claimDueClocks.js';
 export { OutboxRelay, inAppChannel, type OutboxChannel, type OutboxRelayOptions, type RelayResult } from './outbox-relay.js';

@@ -13,6 +13,7 @@ import { appendAudit } from '../audit/index.js';
 import { formatVn } from '../calendar/index.js';
 import type { Queryable } from '../db/index.js';
 import { vnTime } from './arithmetic.js';
+import { enqueueNotice } from './outbox.js';
 import type { ClockRow } from './rows.js';
 import type { DossierFacts } from './types.js';
 import { claimDueClocks } from './sql/claimDueClocks.js';
@@ -93,13 +94,7 @@ async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string
     payload,
     at: now,
   });
-  await q.query(`insert into domain.outbox (at, kind, recipient, dossier_code, payload) values ($1::timestamptz, $2, $3, $4, $5)`, [
-    now.toISOString(),
-    `sla.${event}`,
-    agency ?? 'unknown',
-    r.dossier_code,
-    JSON.stringify({ ...payload, text }),
-  ]);
+  await enqueueNotice(q, { at: now, kind: `sla.${event}`, recipient: agency ?? 'unknown', dossierCode: r.dossier_code, payload: { ...payload, text } });
   if (withEngine) {
     await q.query(
       `insert into domain.sla_messages (clock_id, name, correlation_key, message_id, variables, created_at, next_attempt_at)
