@@ -50,8 +50,6 @@ function ownerOf(table: string): string {
  * reading another's table here should call the owner's function instead.
  */
 const KNOWN_SEAMS: readonly string[] = [
-  'dossiers → domain.sla_clocks',
-  'dossiers → domain.tasks',
   'reports → domain.agencies',
   'reports → domain.dossiers',
   'reports → domain.sla_clocks',

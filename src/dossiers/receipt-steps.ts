@@ -4,6 +4,7 @@
  * dossier clock started (`finishReceipt`, `linkInstance` — also run by the inbox hook when the
  * first task comes before T2); form 01 as printed; and the recovery of receipts left 'starting'.
  */
+import { firstTasksOf } from '../tasks/index.js';
 import { agenciesByCode, fullNames } from '../accounts/index.js';
 import type { Queryable } from '../db/index.js';
 import type { Variables } from '../engine/port.js';
@@ -111,8 +112,7 @@ export async function linkInstance(deps: DossierDeps, q: Queryable, d: DossierRo
     throw new Conflict(`dossier ${d.code} already runs process instance ${d.processInstanceKey}`);
   }
   if (!d.processInstanceKey) await q.query(`update domain.dossiers set process_instance_key = $2 where code = $1`, [d.code, instanceKey]);
-  const { rows } = await q.query(`select 1 from domain.sla_clocks where dossier_code = $1 and kind = 'dossier' limit 1`, [d.code]);
-  if (!rows.length) {
+  if (!(await deps.sla.clocks(q, d.code)).some((c) => c.kind === 'dossier')) {
     await deps.sla.startDossierClock(q, {
       dossierCode: d.code,
       limit: { value: version.totalLimit.value, unit: version.totalLimit.unit },
@@ -152,13 +152,8 @@ export async function recoverIntake(deps: DossierDeps, code: string, opts: { sta
   }
   const { procedure, version } = versionOf(deps.catalog, d);
   let key = d.processInstanceKey;
-  if (!key) {
-    const { rows } = await deps.db.query<{ key: string }>(
-      `select process_instance_key::text as key from domain.tasks where dossier_code = $1 order by id limit 1`,
-      [code],
-    );
-    key = rows[0]?.key ?? null;
-  }
+  // Its first task names the instance the interrupted receipt started.
+  key ??= (await firstTasksOf(deps.db, [code])).get(code)?.processInstanceKey ?? null;
   if (!key && !OPEN.includes(d.status)) {
     // Refused or stopped before its process ever started: there is nothing left to start.
     await deps.db.tx((q) => journalFinish(q, code, 'received', new Date(deps.clock.now())));

@@ -20,7 +20,7 @@ import type { ExecutableProcess } from '../bpmn/index.js';
 import type { Queryable } from '../db/index.js';
 import type { ProcessInstanceItem } from '../engine/queries.js';
 import type { RuleVersion } from '../procedures/index.js';
-import type { TaskRow } from '../tasks/index.js';
+import { lastCompletedTaskOf, openTaskInstances, tasksOfDossiersIn, type TaskRow } from '../tasks/index.js';
 import { cancelInstance, formContext } from './actions.js';
 import { recordReturn } from './return.js';
 import { processOf, returnStep, versionOf, type DossierDeps } from './context.js';
@@ -92,21 +92,22 @@ async function finish(deps: DossierDeps, q: Queryable, d: DossierRow, task: { id
  * not wired, or its transaction was lost) is finished as the hook would have finished it.
  */
 async function finishMissed(deps: DossierDeps): Promise<number> {
-  const { rows } = await deps.db.query<{ code: string; id: string; agency_code: string; element_id: string; created_at: Date }>(
-    `select d.code, t.id::text, t.agency_code, t.element_id, t.created_at from domain.dossiers d
-       join domain.tasks t on t.dossier_code = d.code and t.process_instance_key = d.process_instance_key
-      where d.status in ('received', 'in_progress', 'supplemented') and t.state in ('open', 'claimed', 'completing', 'completed')
-      order by t.id`,
+  const open = await dossiersWhere(deps.db, `d.status = any($1::text[]) and d.process_instance_key is not null`, [['received', 'in_progress', 'supplemented']]);
+  const own = new Map(open.map((d) => [d.code, d]));
+  const tasks = await tasksOfDossiersIn(
+    deps.db,
+    open.map((d) => d.code),
+    ['open', 'claimed', 'completing', 'completed'],
   );
   let n = 0;
-  for (const r of rows) {
-    const d = await findDossier(deps.db, r.code);
-    if (!d) continue;
-    if (returnStep(versionOf(deps.catalog, d).version)?.elementId !== r.element_id) continue;
+  for (const t of tasks) {
+    const d = own.get(t.dossierCode!);
+    if (!d || t.processInstanceKey !== d.processInstanceKey) continue;
+    if (returnStep(versionOf(deps.catalog, d).version)?.elementId !== t.elementId) continue;
     const done = await deps.db.tx(async (q) => {
-      const now = await findDossier(q, r.code, true);
+      const now = await findDossier(q, d.code, true);
       if (!now || !can('finish', now.status)) return false;
-      await finish(deps, q, now, { id: r.id, agencyCode: r.agency_code, elementId: r.element_id }, new Date(r.created_at));
+      await finish(deps, q, now, { id: t.id, agencyCode: t.agencyCode, elementId: t.elementId }, new Date(t.createdAt));
       return true;
     });
     if (done) n++;
@@ -168,15 +169,23 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
 
   // Instances that should not be running: of refused/stopped dossiers (whose papers may have been
   // handed back already: returned, with that outcome), and not their dossier's own.
-  const { rows } = await deps.db.query<{ key: string; code: string }>(
+  const { rows: ended } = await deps.db.query<{ key: string; code: string }>(
     `select d.process_instance_key::text as key, d.code from domain.dossiers d
       where (d.status in ('refused', 'stopped') or (d.status = 'returned' and d.result->>'outcome' in ('refused', 'stopped', 'withdrawn')))
-        and d.process_instance_key is not null and d.updated_at > $1::timestamptz
-     union
-     select distinct t.process_instance_key::text, d.code from domain.tasks t join domain.dossiers d on d.code = t.dossier_code
-      where d.process_instance_key is not null and t.process_instance_key <> d.process_instance_key and t.state in ('open', 'claimed')`,
+        and d.process_instance_key is not null and d.updated_at > $1::timestamptz`,
     [new Date(deps.clock.now() - 7 * 86_400_000).toISOString()],
   );
+  const withTasks = await openTaskInstances(deps.db);
+  const ownKey = new Map(
+    (await dossiersWhere(deps.db, `d.code = any($1::text[])`, [[...new Set(withTasks.map((t) => t.dossierCode))]])).map((d) => [d.code, d.processInstanceKey]),
+  );
+  const stray = withTasks.filter((t) => {
+    const own = ownKey.get(t.dossierCode);
+    return own != null && own !== t.processInstanceKey;
+  });
+  const byKey = new Map<string, { key: string; code: string }>();
+  for (const r of [...ended, ...stray.map((t) => ({ key: t.processInstanceKey, code: t.dossierCode }))]) byKey.set(r.key, r);
+  const rows = [...byKey.values()];
   const active = await instances(
     deps,
     rows.map((r) => r.key),
@@ -209,11 +218,8 @@ async function settleEnded(deps: DossierDeps, d: DossierRow, pi: ProcessInstance
   const back = returnStep(version);
   if (d.status === 'done') {
     if (pi.state !== 'COMPLETED') return undefined;
-    const { rows } = await deps.db.query<{ completed_by: string | null; agency_code: string }>(
-      `select completed_by, agency_code from domain.tasks where dossier_code = $1 and element_id = $2 and state = 'completed' order by id desc limit 1`,
-      [d.code, back?.elementId],
-    );
-    const by: Actor = rows[0]?.completed_by ? { username: rows[0].completed_by, role: 'counter', agencyCode: rows[0].agency_code } : SYSTEM;
+    const last = back && (await lastCompletedTaskOf(deps.db, d.code, back.elementId));
+    const by: Actor = last?.completedBy ? { username: last.completedBy, role: 'counter', agencyCode: last.agencyCode } : SYSTEM;
     await recordReturn(deps, by, d.code, 'trả kết quả qua hộp việc của bộ phận một cửa');
     return 'returned';
   }

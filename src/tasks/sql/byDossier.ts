@@ -1,12 +1,13 @@
 /**
  * What the dossier room reads of the inbox: a dossier's steps (one task per step an agency was
- * handed), the first hand-over of several dossiers, the open task of one step, and whether an
- * agency holds or held a step of a dossier — so that no room but this one writes SQL against
+ * handed), the first hand-over of several dossiers, the open task of one step, what the
+ * reconciler looks at (tasks of open dossiers, who completed a step, instances with unfinished
+ * tasks), and whether an agency holds or held a step of a dossier — so that no room but this one writes SQL against
  * domain.tasks. Unscoped: the dossier room applies its own visibility rule first.
  */
 import type { Queryable } from '../../db/index.js';
 import { TASK_COLUMNS, toTask, type DbTaskRow } from '../rows.js';
-import type { TaskRow } from '../types.js';
+import type { TaskRow, TaskState } from '../types.js';
 
 /** Every task of a dossier, in the order the steps were handed over (created_at, then id). */
 export async function tasksOfDossier(q: Queryable, dossierCode: string): Promise<TaskRow[]> {
@@ -33,6 +34,35 @@ export async function openTaskOf(q: Queryable, dossierCode: string, elementId: s
     [dossierCode, elementId],
   );
   return rows[0] && toTask(rows[0]);
+}
+
+/** The tasks of `dossierCodes` in one of `states`, oldest first (the reconciler's look at open dossiers). */
+export async function tasksOfDossiersIn(q: Queryable, dossierCodes: string[], states: readonly TaskState[]): Promise<TaskRow[]> {
+  if (!dossierCodes.length) return [];
+  const { rows } = await q.query<DbTaskRow>(
+    `select ${TASK_COLUMNS} from domain.tasks t where t.dossier_code = any($1::text[]) and t.state = any($2::text[]) order by t.id`,
+    [dossierCodes, states],
+  );
+  return rows.map(toTask);
+}
+
+/** The newest completed task of a dossier at `elementId` (who handed the result back). */
+export async function lastCompletedTaskOf(q: Queryable, dossierCode: string, elementId: string): Promise<TaskRow | undefined> {
+  const { rows } = await q.query<DbTaskRow>(
+    `select ${TASK_COLUMNS} from domain.tasks t
+      where t.dossier_code = $1 and t.element_id = $2 and t.state = 'completed' order by t.id desc limit 1`,
+    [dossierCode, elementId],
+  );
+  return rows[0] && toTask(rows[0]);
+}
+
+/** The dossier and process instance of every unfinished (open or claimed) task of a dossier. */
+export async function openTaskInstances(q: Queryable): Promise<{ dossierCode: string; processInstanceKey: string }[]> {
+  const { rows } = await q.query<{ dossierCode: string; processInstanceKey: string }>(
+    `select distinct dossier_code as "dossierCode", process_instance_key::text as "processInstanceKey" from domain.tasks
+      where dossier_code is not null and state in ('open', 'claimed')`,
+  );
+  return rows;
 }
 
 /**
