@@ -270,24 +270,16 @@ export class SlaService {
     const p = plan(this.calendar(), a.limit, startedAt, this.atRiskShare, cutOff);
     if (a.dueAt) p.dueAt = a.dueAt;
     const next = nextCheck({ state: 'running', at_risk_at: p.atRiskAt, at_risk_notified: false, overdue_notified: false, due_at: p.dueAt });
-    let id: string;
-    try {
-      id = await insertClock(q, {
-        ...a,
-        startedAt,
-        dueAt: p.dueAt,
-        atRiskAt: p.atRiskAt ?? null,
-        nextCheckAt: next,
-        budgetMs: p.budgetMs,
-        countingFrom: p.countingFrom,
-        cutOffAfter: cutOff?.after ?? null,
-      });
-    } catch (e) {
-      // The inbox's task is the tasks room's: its foreign key, not a query of its table, says it is missing.
-      const err = e as { code?: string; detail?: string; constraint?: string };
-      if (err.code === '23503' && `${err.constraint ?? ''} ${err.detail ?? ''}`.includes('task_id')) throw new NotFound(`task ${a.taskId} does not exist`);
-      throw e;
-    }
+    const id = await insertClock(q, {
+      ...a,
+      startedAt,
+      dueAt: p.dueAt,
+      atRiskAt: p.atRiskAt ?? null,
+      nextCheckAt: next,
+      budgetMs: p.budgetMs,
+      countingFrom: p.countingFrom,
+      cutOffAfter: cutOff?.after ?? null,
+    });
     return { id, dueAt: p.dueAt };
   }
 
