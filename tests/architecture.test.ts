@@ -49,11 +49,7 @@ function ownerOf(table: string): string {
  * Crossings that exist today, each a seam to close (docs/architecture.md, "Known seams"). A room
  * reading another's table here should call the owner's function instead.
  */
-const KNOWN_SEAMS: readonly string[] = [
-  'reports → domain.agencies',
-  'reports → domain.dossiers',
-  'reports → domain.sla_clocks',
-];
+const KNOWN_SEAMS: readonly string[] = ['reports → domain.agencies', 'reports → domain.dossiers', 'reports → domain.sla_clocks'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
