@@ -2,8 +2,9 @@
  * The inbox's vocabulary: a task (one user task of one agency: a Camunda user task, or a job-worker user task's job), who acts on it, and what a
  * list request asks for. Keys and ids are decimal strings, instants ISO 8601 in UTC.
  */
+import type { TaskView } from './api-types.js';
 
-export type TaskState = 'open' | 'claimed' | 'completing' | 'completed' | 'cancelled';
+export type { TaskState, TaskView } from './api-types.js';
 
 /** DESIGN.md's roles (the http room's `Role`, repeated here because tasks/ may not import http/). */
 export type ActorRole = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
@@ -16,33 +17,15 @@ export interface Actor {
   agencyCode?: string | null;
 }
 
-export interface TaskRow {
-  id: string;
+/** A task as the service holds it: what the inbox answers (api-types.ts) and how the engine knows it. */
+export interface TaskRow extends TaskView {
   /** A job-worker user task's job (`io.camunda.zeebe:userTask`); null for a Camunda user task. */
   jobKey: string | null;
   /** A Camunda user task (`zeebe:userTask`); null for a job-worker user task. */
   userTaskKey: string | null;
-  dossierCode: string | null;
-  procedureCode: string | null;
-  bpmnProcessId: string | null;
-  processInstanceKey: string;
-  elementId: string;
   elementInstanceKey: string;
-  name: string;
-  /** The concrete agency (office) whose inbox holds the task. */
-  agencyCode: string;
-  /** The candidate group it was resolved from (an agency kind such as 'cong-an-xa'). */
-  agencyKind: string | null;
   candidateGroups: string[];
-  assignee: string | null;
-  state: TaskState;
   formKey: string | null;
-  dueAt: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  completedAt: string | null;
-  completedBy: string | null;
-  decision: Record<string, unknown> | null;
   /** The job's variables for a task of no dossier; `{}` otherwise (the dossier holds the data). */
   variables: Record<string, unknown>;
   /** Until when the engine keeps the job reserved for the inbox; null while unknown. */

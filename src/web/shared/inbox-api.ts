@@ -3,28 +3,11 @@
  * actions an officer takes, the live feed), on the one `request` of api.ts.
  */
 import type { DossierSummary } from '../../dossiers/api-types';
+import type { TaskView } from '../../tasks/api-types';
 import { request } from './api';
 
-export type TaskState = 'open' | 'claimed' | 'completing' | 'completed' | 'cancelled';
-
-export interface Task {
-  id: string;
-  dossierCode: string | null;
-  procedureCode: string | null;
-  bpmnProcessId: string | null;
-  processInstanceKey: string;
-  elementId: string;
-  name: string;
-  agencyCode: string;
-  agencyKind: string | null;
-  assignee: string | null;
-  state: TaskState;
-  dueAt: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  completedAt: string | null;
-  completedBy: string | null;
-  decision: Record<string, unknown> | null;
+/** A task as the inbox API answers it, with the working time left. */
+export interface Task extends TaskView {
   /** Working hours until the due instant; negative: how late. Absent when the task has no due instant or is finished. */
   workingHoursLeft?: number;
 }
