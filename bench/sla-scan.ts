@@ -167,10 +167,11 @@ async function populate(db: Db, o: Options): Promise<number> {
     // spread uniformly by a multiplicative hash of i, so the order is not the insertion order.
     await db.query(
       `insert into domain.sla_clocks (dossier_code, kind, agency_code, step, limit_value, limit_unit, started_at, due_at,
-         at_risk_at, state, next_check_at, budget_ms, counting_from, statutory_due_at)
+         at_risk_at, state, next_check_at, budget_ms, counting_from, statutory_due_at, procedure_code, channel, receiving_agency)
        select 'B-' || (i / 10), case when i % 10 = 0 then 'dossier' else 'step' end,
               case when i % 10 = 0 then null else 'bench-agency' end, case when i % 10 = 0 then null else 'step' || (i % 10) end,
-              5, 'working_days', $3::timestamptz, n + interval '1 day', n, 'running', n, 144000000, $3::timestamptz, n + interval '1 day'
+              5, 'working_days', $3::timestamptz, n + interval '1 day', n, 'running', n, 144000000, $3::timestamptz, n + interval '1 day',
+              'bench', 'counter', 'bench-agency'
          from (select i, $3::timestamptz + make_interval(secs => ((i::bigint * 2654435761) % $4) + 1) as n
                  from generate_series($1::int, $2::int) i) s`,
       [from, Math.min(from + BATCH, o.clocks) - 1, T0.toISOString(), spreadSec],

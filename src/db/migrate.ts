@@ -25,6 +25,7 @@ import * as m018 from './migrations/018_lookup_throttle.js';
 import * as m019 from './migrations/019_receipt_idempotency.js';
 import * as m020 from './migrations/020_calendar_day_limits.js';
 import * as m021 from './migrations/021_dossier_cases.js';
+import * as m022 from './migrations/022_clock_dimensions.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '019_receipt_idempotency': m019,
   '020_calendar_day_limits': m020,
   '021_dossier_cases': m021,
+  '022_clock_dimensions': m022,
 };
 
 const source: Knex.MigrationSource<string> = {

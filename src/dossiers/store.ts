@@ -49,14 +49,15 @@ export async function findDossier(q: Queryable, code: string, lock = false): Pro
   return rows[0] ? dossier(rows[0]) : undefined;
 }
 
-/** What the SLA room asks of a dossier (sla/types.ts `DossierFacts`): its appointment and receiving section. */
+/** What the SLA room asks of a dossier (sla/types.ts `DossierFacts`): its appointment, receiving section, procedure and channel. */
 export const slaDossierFacts: DossierFacts = {
   async find(q, code) {
-    const { rows } = await q.query<{ appointmentAt: Date | string; receivingAgency: string }>(
-      `select appointment_at as "appointmentAt", receiving_agency as "receivingAgency" from domain.dossiers where code = $1`,
+    const { rows } = await q.query<{ appointmentAt: Date | string; receivingAgency: string; procedureCode: string; channel: string }>(
+      `select appointment_at as "appointmentAt", receiving_agency as "receivingAgency", procedure_code as "procedureCode", channel
+         from domain.dossiers where code = $1`,
       [code],
     );
-    return rows[0] ? { appointmentAt: new Date(rows[0].appointmentAt), receivingAgency: rows[0].receivingAgency } : undefined;
+    return rows[0] && { ...rows[0], appointmentAt: new Date(rows[0].appointmentAt) };
   },
 };
 

@@ -8,7 +8,9 @@
  * by procedure and by channel, the dossier clocks (was the citizen served on time?). `kind`
  * overrides that: by agency with kind 'dossier' groups dossiers by their receiving agency.
  */
+import { agenciesByCode } from '../accounts/index.js';
 import type { Queryable } from '../db/index.js';
+import { finishedByGroup } from '../sla/index.js';
 import { Invalid } from '../errors.js';
 import type { GroupBy, OnTimeRow } from './api-types.js';
 import { reportingPeriod, type PeriodConvention, type PeriodKind } from './periods.js';
@@ -45,22 +47,9 @@ export async function reportOnTime(db: Queryable, query: OnTimeQuery): Promise<O
     throw new Invalid(`groupBy must be agency, procedure or channel; got ${JSON.stringify(groupBy)}`, { param: 'groupBy' });
   }
   const kind = kindOf(groupBy, query.kind);
-  const key = groupKeySql(groupBy, kind);
-  const { rows } = await db.query<{ key: string | null; name: string | null; total: string; early: string; on_time: string; late: string }>(
-    `select g.key, a.name, g.total, g.early, g.on_time, g.late from (
-       select ${key} as key, count(*)::text as total,
-              count(*) filter (where c.state = 'met_early')::text as early,
-              count(*) filter (where c.state = 'met_on_time')::text as on_time,
-              count(*) filter (where c.state = 'met_late')::text as late
-         from domain.sla_clocks c join domain.dossiers d on d.code = c.dossier_code
-        where c.kind = $1 and c.stopped_at is not null and c.stopped_at >= $2::timestamptz and c.stopped_at < $3::timestamptz
-          and c.state in ('met_early', 'met_on_time', 'met_late')
-        group by 1) g
-     left join domain.agencies a on $4 and a.code = g.key
-     order by g.key`,
-    [kind, from.toISOString(), to.toISOString(), groupBy === 'agency'],
-  );
-  const out = rows.map((r) => row(r.key ?? '', r.name, Number(r.early), Number(r.on_time), Number(r.late)));
+  const groups = await finishedByGroup(db, { kind, group: groupBy, from, to });
+  const names = await groupNames(db, groupBy, groups);
+  const out = groups.map((g) => row(g.key ?? '', names(g.key), g.early, g.onTime, g.late));
   const sum = (f: 'early' | 'onTime' | 'late') => out.reduce((n, r) => n + r[f], 0);
   return { from, to, groupBy, kind, rows: out, total: row('*', null, sum('early'), sum('onTime'), sum('late')) };
 }
@@ -72,9 +61,14 @@ export function kindOf(groupBy: GroupBy, kind: 'dossier' | 'step' | undefined): 
   return k;
 }
 
-/** The SQL of a clock's group (clock `c`, dossier `d`). */
-export function groupKeySql(groupBy: GroupBy, kind: 'dossier' | 'step'): string {
-  return groupBy === 'procedure' ? 'd.procedure_code' : groupBy === 'channel' ? 'd.channel' : kind === 'step' ? 'c.agency_code' : 'd.receiving_agency';
+/** The display name of each group's key: an agency's name (from the registry) when grouped by agency; none otherwise. */
+export async function groupNames(db: Queryable, groupBy: GroupBy, groups: readonly { key: string | null }[]): Promise<(key: string | null) => string | null> {
+  if (groupBy !== 'agency') return () => null;
+  const agencies = await agenciesByCode(
+    db,
+    groups.flatMap((g) => (g.key ? [g.key] : [])),
+  );
+  return (key) => (key && agencies.get(key)?.name) || null;
 }
 
 /** The same report over a reporting period (a month, a quarter, 6, 9 or 12 months). */

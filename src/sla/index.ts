@@ -4,6 +4,7 @@ export type { ClockState, ClockView, CutOff, DossierFacts, ExtensionView, Limit,
 export { judge, countingFrom } from './arithmetic.js';
 export { clockCounts, type ClockCount } from './counts.js';
 export { enqueueNotice, type OutboxNotice } from './outbox.js';
+export { clocksOf, finishedByGroup, openByGroup, type ClockGroup, type ClockItem, type ClockKind, type ClockOutcome, type ClockWindow } from './reporting.js';
 export { MESSAGE_NAMES, type SlaEvent } from './scanner.js';
 export { CLAIM_DUE_CLOCKS_SQL } from './sql/claimDueClocks.js';
 export { OutboxRelay, inAppChannel, type OutboxChannel, type OutboxRelayOptions, type RelayResult } from './outbox-relay.js';

@@ -28,7 +28,7 @@ import { CLOCK_COLUMNS, date, limitOf, loadViews, selectClocks, statutoryDue, ty
 import { nextCheck, scanBatch } from './scanner.js';
 import { insertClock } from './sql/insertClock.js';
 import { relayMessages } from './message-relay.js';
-import type { ClockView, CutOff, DossierFacts, Limit, MetState } from './types.js';
+import type { ClockView, CutOff, DossierFact, DossierFacts, Limit, MetState } from './types.js';
 import { BatchLoop } from './loop.js';
 
 export interface SlaServiceOptions {
@@ -91,10 +91,10 @@ export class SlaService {
   }
 
   async startDossierClock(q: Queryable, a: { dossierCode: string; limit: Limit; startedAt: Date; cutOff?: CutOff }): Promise<{ id: string; dueAt: Date }> {
-    await this.dossierMustExist(q, a.dossierCode);
+    const dossier = await this.dossier(q, a.dossierCode);
     const open = await this.openClocks(q, `dossier_code = $1 and kind = 'dossier'`, [a.dossierCode]);
     if (open.length) throw new Conflict(`dossier ${a.dossierCode} already has an open SLA clock`);
-    return this.insert(q, {
+    return this.insert(q, dossier, {
       kind: 'dossier',
       dossierCode: a.dossierCode,
       taskId: null,
@@ -110,7 +110,7 @@ export class SlaService {
     q: Queryable,
     a: { dossierCode: string; taskId: string; agencyCode: string; step: string; limit: Limit; startedAt: Date },
   ): Promise<{ id: string; dueAt: Date }> {
-    await this.dossierMustExist(q, a.dossierCode);
+    const dossier = await this.dossier(q, a.dossierCode);
     if (typeof a.taskId !== 'string' || !/^\d{1,19}$/.test(a.taskId))
       throw new Invalid(`taskId must be a task id (digits), got ${JSON.stringify(a.taskId)}`, { param: 'taskId' });
     if (a.limit?.unit === 'calendar_days') {
@@ -118,11 +118,11 @@ export class SlaService {
     }
     const open = await this.openClocks(q, `task_id = $1 and kind = 'step'`, [a.taskId]);
     if (open.length) throw new Conflict(`task ${a.taskId} already has an open SLA clock`);
-    return this.insert(q, {
+    return this.insert(q, dossier, {
       kind: 'step',
       ...a,
       cutOff: undefined,
-      dueAt: a.limit?.value === 0 ? await this.appointment(q, a.dossierCode) : undefined,
+      dueAt: a.limit?.value === 0 ? await this.appointment(q, dossier, a.dossierCode) : undefined,
     });
   }
 
@@ -263,6 +263,7 @@ export class SlaService {
 
   private async insert(
     q: Queryable,
+    dossier: DossierFact,
     a: Pick<ClockView, 'kind' | 'dossierCode' | 'taskId' | 'agencyCode' | 'step' | 'limit' | 'startedAt'> & { cutOff?: CutOff; dueAt?: Date },
   ): Promise<{ id: string; dueAt: Date }> {
     const startedAt = checkDate(a.startedAt, 'startedAt');
@@ -272,6 +273,9 @@ export class SlaService {
     const next = nextCheck({ state: 'running', at_risk_at: p.atRiskAt, at_risk_notified: false, overdue_notified: false, due_at: p.dueAt });
     const id = await insertClock(q, {
       ...a,
+      procedureCode: dossier.procedureCode,
+      channel: dossier.channel,
+      receivingAgency: dossier.receivingAgency,
       startedAt,
       dueAt: p.dueAt,
       atRiskAt: p.atRiskAt ?? null,
@@ -287,20 +291,19 @@ export class SlaService {
    * Where a 0-limit step (the hand-back at the counter) is due: the dossier's appointment in
    * force — its open dossier clock's due instant, else the appointment on the dossier.
    */
-  private async appointment(q: Queryable, dossierCode: string): Promise<Date> {
+  private async appointment(q: Queryable, dossier: DossierFact, dossierCode: string): Promise<Date> {
     const { rows } = await q.query<{ due: Date | string }>(
       `select due_at as due from domain.sla_clocks where dossier_code = $1 and kind = 'dossier' and state in ('running', 'paused')
         order by id desc limit 1`,
       [dossierCode],
     );
-    if (rows[0]) return date(rows[0].due);
-    const d = await this.dossiers.find(q, dossierCode);
-    if (!d) throw new NotFound(`dossier ${dossierCode} does not exist`);
-    return d.appointmentAt;
+    return rows[0] ? date(rows[0].due) : dossier.appointmentAt;
   }
 
-  private async dossierMustExist(q: Queryable, code: string): Promise<void> {
-    if (!(await this.dossiers.find(q, code))) throw new NotFound(`dossier ${code} does not exist`);
+  private async dossier(q: Queryable, code: string): Promise<DossierFact> {
+    const d = await this.dossiers.find(q, code);
+    if (!d) throw new NotFound(`dossier ${code} does not exist`);
+    return d;
   }
 
   /** Open clocks matching `where`, locked for the caller's transaction. */

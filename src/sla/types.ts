@@ -4,10 +4,18 @@ import type { Queryable } from '../db/index.js';
 /**
  * What the SLA room needs to know of a dossier, asked of the room that owns dossiers (which sits
  * above this one, so it is handed in: `dossiers/index.ts` `slaDossierFacts`): the appointment on
- * form 01 and the section that received it. Undefined: no such dossier.
+ * form 01, the section that received it, its procedure and channel. Undefined: no such dossier.
  */
 export interface DossierFacts {
-  find(q: Queryable, code: string): Promise<{ appointmentAt: Date; receivingAgency: string } | undefined>;
+  find(q: Queryable, code: string): Promise<DossierFact | undefined>;
+}
+
+/** A dossier as its clocks know it: the appointment, and what the reports count its clocks by. */
+export interface DossierFact {
+  appointmentAt: Date;
+  receivingAgency: string;
+  procedureCode: string;
+  channel: string;
 }
 
 /**

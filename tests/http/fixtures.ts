@@ -106,9 +106,12 @@ export async function traceFixture(s: ApiService): Promise<TraceFixture> {
       due: new Date('2025-07-03T17:00:00+07:00'),
     });
     await q.query(
-      `insert into domain.sla_clocks (dossier_code, kind, task_id, agency_code, step, limit_value, limit_unit, started_at, due_at, state, stopped_at)
-       values ($1, 'dossier', null, null, null, 3, 'working_days', $2, $3, 'running', null),
-              ($1, 'step', $4, 'ubnd-xa.a', 'decide', 1, 'working_days', $5, $6, 'met_early', $7)`,
+      `insert into domain.sla_clocks (dossier_code, kind, task_id, agency_code, step, limit_value, limit_unit, started_at, due_at, state, stopped_at,
+         procedure_code, channel, receiving_agency)
+       select c.*, d.procedure_code, d.channel, d.receiving_agency from domain.dossiers d,
+         (values ($1, 'dossier', null::bigint, null, null, 3, 'working_days', $2::timestamptz, $3::timestamptz, 'running', null::timestamptz),
+                 ($1, 'step', $4::bigint, 'ubnd-xa.a', 'decide', 1, 'working_days', $5::timestamptz, $6::timestamptz, 'met_early', $7::timestamptz)) c
+        where d.code = $1`,
       [code, t('08:00'), new Date('2099-07-04T17:00:00+07:00'), doneTaskId, t('08:05'), new Date('2025-07-02T17:00:00+07:00'), t('10:30')],
     );
     await appendAudit(q, {

@@ -2,6 +2,7 @@
  * Feature: the province's on-time statistics — early / on time / late counts and rates per
  * agency, procedure, channel and reporting period, from finished SLA clocks.
  */
+import { up as migrateClockDimensions } from '../../src/db/migrations/022_clock_dimensions.js';
 import { reportOnTime, reportOnTimeForPeriod, reportingPeriod } from '../../src/reports/index.js';
 import { dossier, task, useSla, vn } from './support.js';
 
@@ -131,4 +132,29 @@ test('an empty period gives zero counts and zero rates, not NaN', async () => {
   const r = await reportOnTimeForPeriod(h.db, { year: 2025, period: 'month', index: 3, groupBy: 'agency' });
   expect(r.rows).toEqual([]);
   expect(r.total).toMatchObject({ total: 0, lateRate: 0, withinLimitRate: 0 });
+});
+
+describe('Feature: a clock carries what the reports count it by', () => {
+  test("Scenario: a clock started before migration 022 gets its dossier's procedure, channel and receiving section, as a new one does", async () => {
+    const sla = h.service();
+    const before = await dossier(h.db, { procedure: 'land-use-right-transfer', channel: 'postal', agency: 'cong-an-xa-a' });
+    await h.db.query(`alter table domain.sla_clocks drop column procedure_code, drop column channel, drop column receiving_agency`);
+    await h.db.query(
+      `insert into domain.sla_clocks (dossier_code, kind, limit_value, limit_unit, started_at, due_at, state)
+       values ($1, 'dossier', 1, 'working_days', now(), now(), 'running')`,
+      [before],
+    );
+    await migrateClockDimensions(h.db.knex);
+    const after = await dossier(h.db, { procedure: 'construction-permit', channel: 'online', agency: 'bhxh-tinh' });
+    await h.db.tx((q) => sla.startDossierClock(q, { dossierCode: after, limit: day, startedAt: vn('04/03/2026 10:00') }));
+    const { rows } = await h.db.query(
+      `select dossier_code as code, procedure_code as procedure, channel, receiving_agency as agency from domain.sla_clocks
+        where dossier_code = any($1::text[]) order by id`,
+      [[before, after]],
+    );
+    expect(rows).toEqual([
+      { code: before, procedure: 'land-use-right-transfer', channel: 'postal', agency: 'cong-an-xa-a' },
+      { code: after, procedure: 'construction-permit', channel: 'online', agency: 'bhxh-tinh' },
+    ]);
+  });
 });

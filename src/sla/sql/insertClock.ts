@@ -5,6 +5,10 @@ import type { ClockView } from '../types.js';
 
 /** Who the clock is for and its limit, as a view shows them, with the plan the service computed. */
 export interface NewClock extends Pick<ClockView, 'kind' | 'dossierCode' | 'taskId' | 'agencyCode' | 'step' | 'limit' | 'startedAt' | 'dueAt'> {
+  /** What the reports count the clock by: its dossier's procedure, channel and receiving section. */
+  procedureCode: string;
+  channel: string;
+  receivingAgency: string;
   atRiskAt: Date | null;
   nextCheckAt: Date | null;
   budgetMs: number;
@@ -17,9 +21,9 @@ export async function insertClock(q: Queryable, c: NewClock): Promise<string> {
   const { rows } = await q
     .query<{ id: string }>(
       `insert into domain.sla_clocks (dossier_code, kind, task_id, agency_code, step, limit_value, limit_unit, started_at, due_at,
-       at_risk_at, state, next_check_at, budget_ms, counting_from, cut_off_after, statutory_due_at)
+       at_risk_at, state, next_check_at, budget_ms, counting_from, cut_off_after, statutory_due_at, procedure_code, channel, receiving_agency)
      values ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9::timestamptz, $10::timestamptz, 'running', $11::timestamptz, $12,
-       $13::timestamptz, $14, $9::timestamptz)
+       $13::timestamptz, $14, $9::timestamptz, $15, $16, $17)
      returning id::text`,
       [
         c.dossierCode,
@@ -36,6 +40,9 @@ export async function insertClock(q: Queryable, c: NewClock): Promise<string> {
         c.budgetMs,
         c.countingFrom.toISOString(),
         c.cutOffAfter,
+        c.procedureCode,
+        c.channel,
+        c.receivingAgency,
       ],
     )
     .catch((e: unknown) => {
