@@ -6,6 +6,7 @@
  * This file must import nothing (at most `import type` from other such dependency-free files):
  * the web app type-checks it with DOM libs and without Node's types.
  */
+import type { ClockItem } from '../sla/api-types.js';
 
 export type GroupBy = 'agency' | 'procedure' | 'channel';
 
@@ -35,16 +36,5 @@ export interface OpenRow {
   overdue: number;
 }
 
-export interface BehindItem {
-  code: string;
-  procedureCode: string;
-  channel: string;
-  receivingAgency: string;
-  /** The step clock's agency (null for a dossier clock). */
-  agencyCode: string | null;
-  step: string | null;
-  state: string;
-  startedAt: string;
-  statutoryDueAt: string;
-  stoppedAt: string | null;
-}
+/** A clock behind one bar: the SLA room's answer as it is. */
+export type BehindItem = ClockItem;

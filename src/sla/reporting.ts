@@ -10,6 +10,9 @@
  * running), and not paused now.
  */
 import type { Queryable } from '../db/index.js';
+import type { ClockItem } from './api-types.js';
+
+export type { ClockItem } from './api-types.js';
 
 export type ClockGroup = 'agency' | 'procedure' | 'channel';
 export type ClockKind = 'dossier' | 'step';
@@ -20,20 +23,6 @@ export interface ClockWindow {
   group: ClockGroup;
   from: Date;
   to: Date;
-}
-
-/** A clock behind a bar, with its dossier's dimensions. */
-export interface ClockItem {
-  code: string;
-  procedureCode: string;
-  channel: string;
-  receivingAgency: string;
-  agencyCode: string | null;
-  step: string | null;
-  state: string;
-  startedAt: string;
-  statutoryDueAt: string;
-  stoppedAt: string | null;
 }
 
 /** The group a clock `c` falls in. */

@@ -273,9 +273,7 @@ export class SlaService {
     const next = nextCheck({ state: 'running', at_risk_at: p.atRiskAt, at_risk_notified: false, overdue_notified: false, due_at: p.dueAt });
     const id = await insertClock(q, {
       ...a,
-      procedureCode: dossier.procedureCode,
-      channel: dossier.channel,
-      receivingAgency: dossier.receivingAgency,
+      dossier,
       startedAt,
       dueAt: p.dueAt,
       atRiskAt: p.atRiskAt ?? null,

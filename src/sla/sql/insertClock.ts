@@ -1,14 +1,12 @@
 /** A new running clock: its plan (due, at-risk and next-look instants) computed by the service. */
 import type { Queryable } from '../../db/index.js';
 import { NotFound } from '../../errors.js';
-import type { ClockView } from '../types.js';
+import type { ClockView, DossierFact } from '../types.js';
 
 /** Who the clock is for and its limit, as a view shows them, with the plan the service computed. */
 export interface NewClock extends Pick<ClockView, 'kind' | 'dossierCode' | 'taskId' | 'agencyCode' | 'step' | 'limit' | 'startedAt' | 'dueAt'> {
   /** What the reports count the clock by: its dossier's procedure, channel and receiving section. */
-  procedureCode: string;
-  channel: string;
-  receivingAgency: string;
+  dossier: Pick<DossierFact, 'procedureCode' | 'channel' | 'receivingAgency'>;
   atRiskAt: Date | null;
   nextCheckAt: Date | null;
   budgetMs: number;
@@ -40,9 +38,9 @@ export async function insertClock(q: Queryable, c: NewClock): Promise<string> {
         c.budgetMs,
         c.countingFrom.toISOString(),
         c.cutOffAfter,
-        c.procedureCode,
-        c.channel,
-        c.receivingAgency,
+        c.dossier.procedureCode,
+        c.dossier.channel,
+        c.dossier.receivingAgency,
       ],
     )
     .catch((e: unknown) => {
