@@ -111,7 +111,8 @@ describe('Scenario: a designer changes a procedure and deploys it', () => {
     await page.keyboard.type('Thu lệ phí'); // the new task's label is being edited
     await page.keyboard.press('Control+Enter'); // done editing; the task stays selected
     await page.waitForSelector(`.djs-shape.selected[data-element-id="${newId}"]`);
-    await page.keyboard.press('r'); // "Change element" (the context pad's wrench)
+    // "Change element": the context pad's wrench (a click, not the 'r' key, which reaches the canvas only once it has the focus)
+    await page.click('.djs-context-pad .entry[data-action="replace"]');
     await page.click('.djs-popup [data-id="replace-with-service-task"]');
     await expect(page.inputValue('#bio-properties-panel-id')).resolves.toBe(newId);
     await page.waitForSelector('.lt-d-side .bio-properties-panel-header-type:has-text("Service Task")');
