@@ -145,7 +145,7 @@ describe('Scenario: a designer gives a new user task a form', () => {
     await page.keyboard.type('Thẩm định thêm');
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector(`.djs-shape.selected[data-element-id="${newId}"]`);
-    await page.keyboard.press('r');
+    await page.click('.djs-context-pad .entry[data-action="replace"]'); // "Change element" (the wrench)
     await page.click('.djs-popup [data-id="replace-with-user-task"]');
     await page.waitForSelector('.lt-d-side .bio-properties-panel-header-type:has-text("User Task")');
 
