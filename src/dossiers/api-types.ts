@@ -24,7 +24,8 @@ export type DossierStatus = 'received' | 'in_progress' | 'supplement_requested' 
  */
 export interface PublicStatus {
   code: string;
-  procedure: { code: string; name: string; nameEn: string };
+  /** `case`: the dossier's case of its rule version (a detached house…), when it has one. */
+  procedure: { code: string; name: string; nameEn: string; case?: { code: string; name: string } };
   status: DossierStatus;
   statusVi: string;
   applicant: { fullName: string; citizenId: string };
@@ -117,3 +118,10 @@ export type TraceVariableChange = Omit<VariableChangeItem, 'tenantId'> & {
   person: string | null;
   agencyCode: string | null;
 };
+
+/** The procedure of a dossier in the staff view: its names, and the dossier's case when it has one. */
+export interface StaffProcedure {
+  code: string;
+  name: { vi: string; en: string };
+  case?: { code: string; name: { vi: string; en: string } };
+}

@@ -33,7 +33,7 @@ import { maskDeep } from '../security/personal-data.js';
 import type { ClockView } from '../sla/index.js';
 import { tasksOfDossier } from '../tasks/index.js';
 import type { DiagramState, TimelineEntry, TraceVariableChange } from './api-types.js';
-import type { DossierDeps, DossierQueries } from './context.js';
+import { versionOf, type DossierDeps, type DossierQueries } from './context.js';
 import { eventsOf } from './store.js';
 import type { Actor } from './types.js';
 import { visibleDossier } from './visibility.js';
@@ -82,7 +82,7 @@ export interface TraceOptions {
 }
 
 /** The trace of `code` as `actor` may see it; NotFound outside the visibility rule. */
-export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | 'clock'>, actor: Actor, code: string, opts: TraceOptions = {}) {
+export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | 'clock' | 'catalog'>, actor: Actor, code: string, opts: TraceOptions = {}) {
   // The dossier room's, the inbox's, the SLA room's and the audit log's rows in one transaction;
   // the engine's read side afterwards (on PGlite's single connection a read beside an open
   // transaction would wait for it).
@@ -195,6 +195,7 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | '
       code: dossier.code,
       procedureCode: dossier.procedureCode,
       ruleVersion: dossier.ruleVersion,
+      caseName: dossier.caseCode ? (versionOf(deps.catalog, dossier).version.appliedCase?.name.vi ?? dossier.caseCode) : null,
       status: dossier.status,
       channel: dossier.channel,
       receivingAgency: dossier.receivingAgency,

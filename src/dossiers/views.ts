@@ -30,7 +30,7 @@ const _sameStatuses: SameStatuses = true;
 
 export async function publicStatus(deps: DossierDeps, code: string, secret: string, address?: string): Promise<PublicStatus> {
   const d = await applicantDossier(deps, code, secret, address);
-  const { procedure } = versionOf(deps.catalog, d);
+  const { procedure, version } = versionOf(deps.catalog, d);
   const [open, tasks] = await Promise.all([openSupplementRequest(deps.db, d.code), tasksOfDossier(deps.db, d.code)]);
   const shown = tasks.filter((t) => t.state !== 'cancelled');
   const agencies = await agenciesByCode(deps.db, [d.receivingAgency, ...shown.map((t) => t.agencyCode), ...(open?.agencyCode ? [open.agencyCode] : [])]);
@@ -44,7 +44,12 @@ export async function publicStatus(deps: DossierDeps, code: string, secret: stri
   const result = d.result as { outcome?: string; reason?: string } | null;
   return {
     code: d.code,
-    procedure: { code: procedure.code, name: procedure.name.vi, nameEn: procedure.name.en },
+    procedure: {
+      code: procedure.code,
+      name: procedure.name.vi,
+      nameEn: procedure.name.en,
+      ...(version.appliedCase ? { case: { code: version.appliedCase.code, name: version.appliedCase.name.vi } } : {}),
+    },
     status: d.status,
     statusVi: statusVi(d.status),
     applicant: { fullName: d.applicant.fullName, citizenId: maskId(d.applicant.citizenId) },

@@ -45,6 +45,12 @@ describe('Feature: a detached house under the construction permit 2026.12', () =
     const printed = JSON.stringify(r.form01);
     expect(printed).toContain('Cấp giấy phép xây dựng có lấy ý kiến các cơ quan liên quan (Nhà ở riêng lẻ)');
     expect(printed).toContain('theo quy định là: 15 ngày.');
+    // The citizen's lookup, the staff view and the trace name the case too.
+    expect((await h.dossiers.publicStatus(r.dossier.code, r.lookupSecret)).procedure.case).toEqual({ code: 'nha-o-rieng-le', name: 'Nhà ở riêng lẻ' });
+    expect(((await h.dossiers.get(STAFF.counter, r.dossier.code)) as { procedure: object }).procedure).toMatchObject({
+      case: { code: 'nha-o-rieng-le', name: { vi: 'Nhà ở riêng lẻ' } },
+    });
+    expect((await h.dossiers.trace(STAFF.auditor, r.dossier.code)).dossier.caseName).toBe('Nhà ở riêng lẻ');
   });
 
   test("Scenario: the commune's economic office checks and decides, the fire police gives its opinion, the commune centre hands the permit back; the province's department never sees it", async () => {

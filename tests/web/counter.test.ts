@@ -173,6 +173,10 @@ describe('Scenario: a construction permit for a detached house, received at the 
       await form01.close();
       const stored = await expectOk(as('counter', 'GET', `/api/dossiers/${code}`), 'read the dossier');
       expect(stored).toMatchObject({ caseCode: 'nha-o-rieng-le', procedure: { case: { code: 'nha-o-rieng-le' } } });
+      // The dossier's page names the case beside the procedure.
+      await page.goto(`${s.url}/counter/${code}`);
+      await expect(page.textContent('.lt-c-proc')).resolves.toContain('(Nhà ở riêng lẻ)');
+      await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-detached-house-dossier.png') });
       expect(w.problems).toEqual([]);
     } finally {
       clock.set(before);

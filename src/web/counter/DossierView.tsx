@@ -66,7 +66,10 @@ export function DossierView({ code, me }: { code: string; me: Me }) {
       <h2 id="lt-c-dossier-title">
         Hồ sơ <code>{d.code}</code>
       </h2>
-      <p class="lt-c-proc">{d.procedure.name.vi}</p>
+      <p class="lt-c-proc">
+        {d.procedure.name.vi}
+        {d.procedure.case && ` (${d.procedure.case.name.vi})`}
+      </p>
       <dl class="lt-c-facts">
         <dt>Tình trạng</dt>
         <dd>

@@ -1,4 +1,5 @@
 /** The counter's part of the HTTP API client: the catalog, intake schemas, receipt, search, hand-back. */
+import type { StaffProcedure } from '../../dossiers/api-types';
 import { ApiError, request } from '../shared/api';
 import type { JsonSchema } from './schema';
 
@@ -43,7 +44,7 @@ export interface CounterDossier {
   receivedAt: string;
   appointmentAt: string;
   returnedAt?: string | null;
-  procedure: { code: string; name: { vi: string; en?: string } };
+  procedure: StaffProcedure;
   tasks: CounterTask[];
 }
 

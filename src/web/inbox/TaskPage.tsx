@@ -233,7 +233,10 @@ function DossierSide(p: { code: string; elementId: string }) {
           <h2>Hồ sơ {d.code}</h2>
           <dl class="lt-t-facts">
             <dt>Thủ tục</dt>
-            <dd>{d.procedure.name.vi}</dd>
+            <dd>
+              {d.procedure.name.vi}
+              {d.procedure.case && ` (${d.procedure.case.name.vi})`}
+            </dd>
             <dt>Người nộp</dt>
             <dd>{d.applicant.fullName}</dd>
             <dt>Tình trạng</dt>

@@ -136,7 +136,10 @@ function StatusView({ s, secret, onSupplied }: { s: PublicStatus; secret: string
     <section class="lt-lookup-result" data-testid="lookup-result" data-status={s.status} aria-live="polite">
       <header class="lt-lookup-head">
         <div>
-          <div class="lt-muted">{s.procedure.name}</div>
+          <div class="lt-muted">
+            {s.procedure.name}
+            {s.procedure.case && ` (${s.procedure.case.name})`}
+          </div>
           <div class="lt-lookup-code" data-testid="lookup-code">
             Mã hồ sơ: <strong>{s.code}</strong>
           </div>

@@ -218,6 +218,8 @@ export interface Trace {
     code: string;
     procedureCode: string;
     ruleVersion: string;
+    /** The dossier's case of its rule version (e.g. 'Nhà ở riêng lẻ'), or null. */
+    caseName: string | null;
     status: string;
     channel: string;
     receivingAgency: string;

@@ -2,7 +2,7 @@
  * The inbox's part of the HTTP API client (the agency's tasks, their Camunda forms, the dossier
  * actions an officer takes, the live feed), on the one `request` of api.ts.
  */
-import type { DossierSummary } from '../../dossiers/api-types';
+import type { DossierSummary, StaffProcedure } from '../../dossiers/api-types';
 import type { TaskView } from '../../tasks/api-types';
 import { request } from './api';
 
@@ -85,7 +85,7 @@ export interface PrintedForm {
 /** The staff view of a dossier, as far as the task page reads it. */
 export interface StaffDossier extends DossierSummary {
   applicant: { fullName: string; citizenId?: string; phone?: string; address?: { detail?: string } | string; [k: string]: unknown };
-  procedure: { code: string; name: { vi: string; en?: string } };
+  procedure: StaffProcedure;
   forms: Array<{ form: string; issuedAt: string; count: number }>;
 }
 

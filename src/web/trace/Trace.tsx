@@ -108,7 +108,8 @@ function TraceView({ trace }: { trace: Trace }) {
             </span>
           </h1>
           <div class="lt-muted">
-            {d.procedureCode} · quy định {d.ruleVersion} · {STATUS_VI[d.status] ?? d.status}
+            {d.procedureCode}
+            {d.caseName && ` (${d.caseName})`} · quy định {d.ruleVersion} · {STATUS_VI[d.status] ?? d.status}
           </div>
         </div>
         <dl class="lt-t-facts">
