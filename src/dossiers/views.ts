@@ -93,6 +93,10 @@ export async function staffView(deps: DossierDeps, actor: Actor, code: string): 
     ),
   ]);
   const { lookupSecretHash: _hidden, ...rest } = d;
+  const agencies = await agenciesByCode(
+    deps.db,
+    tasks.map((t) => t.agencyCode),
+  );
   return {
     ...rest,
     statusVi: statusVi(d.status),
@@ -112,6 +116,7 @@ export async function staffView(deps: DossierDeps, actor: Actor, code: string): 
         elementId: t.elementId,
         name: t.name,
         agencyCode: t.agencyCode,
+        agencyName: agencies.get(t.agencyCode)?.name ?? null,
         state: t.state,
         assignee: t.assignee,
         dueAt: t.dueAt,

@@ -176,6 +176,8 @@ describe('Scenario: a construction permit for a detached house, received at the 
       // The dossier's page names the case beside the procedure.
       await page.goto(`${s.url}/counter/${code}`);
       await expect(page.textContent('.lt-c-proc')).resolves.toContain('(Nhà ở riêng lẻ)');
+      // Its first step is at the commune's economic office, named as the registry names it.
+      await expect(page.textContent('[data-testid="dossier"] table')).resolves.toContain('Ủy ban nhân dân xã Hòa Bình (Phòng Kinh tế)');
       await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-detached-house-dossier.png') });
       expect(w.problems).toEqual([]);
     } finally {

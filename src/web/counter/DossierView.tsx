@@ -107,7 +107,7 @@ export function DossierView({ code, me }: { code: string; me: Me }) {
             {d.tasks.map((t) => (
               <tr key={t.id}>
                 <td>{t.name}</td>
-                <td>{t.agencyCode}</td>
+                <td title={t.agencyCode}>{t.agencyName ?? t.agencyCode}</td>
                 <td>{TASK_STATE_VI[t.state] ?? t.state}</td>
                 <td>{t.completedBy ?? t.assignee ?? '—'}</td>
                 <td>{t.dueAt ? formatDateTime(t.dueAt) : '—'}</td>

@@ -26,6 +26,8 @@ export interface CounterTask {
   elementId: string;
   name: string;
   agencyCode: string;
+  /** The agency's name (null: not in the registry). */
+  agencyName: string | null;
   state: string;
   assignee: string | null;
   dueAt: string | null;
