@@ -8,6 +8,8 @@ export interface ClockRow {
   kind: 'dossier' | 'step';
   task_id: string | null;
   agency_code: string | null;
+  /** The dossier's receiving section (022): who a dossier clock's warnings go to. */
+  receiving_agency: string;
   step: string | null;
   limit_value: string | number;
   limit_unit: Limit['unit'];
@@ -28,7 +30,7 @@ export interface ClockRow {
   statutory_due_at: Date | null;
 }
 
-export const CLOCK_COLUMNS = `id::text, dossier_code, kind, task_id::text, agency_code, step, limit_value, limit_unit, started_at, due_at,
+export const CLOCK_COLUMNS = `id::text, dossier_code, kind, task_id::text, agency_code, receiving_agency, step, limit_value, limit_unit, started_at, due_at,
   at_risk_at, state, paused_at, next_check_at, stopped_at, at_risk_notified, overdue_notified, budget_ms, remaining_ms,
   counting_from, cut_off_after, generation, statutory_due_at`;
 

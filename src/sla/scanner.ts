@@ -15,7 +15,6 @@ import type { Queryable } from '../db/index.js';
 import { vnTime } from './arithmetic.js';
 import { enqueueNotice } from './outbox.js';
 import type { ClockRow } from './rows.js';
-import type { DossierFacts } from './types.js';
 import { claimDueClocks } from './sql/claimDueClocks.js';
 
 export type SlaEvent = 'at_risk' | 'overdue';
@@ -31,16 +30,10 @@ export function nextCheck(r: Pick<ClockRow, 'state' | 'at_risk_at' | 'at_risk_no
 }
 
 /** One scanner batch, in the caller's transaction: claims up to `limit` due clocks and fires each. */
-export async function scanBatch(
-  q: Queryable,
-  now: Date,
-  limit: number,
-  withEngine: boolean,
-  dossiers: DossierFacts,
-): Promise<{ atRisk: number; overdue: number }> {
+export async function scanBatch(q: Queryable, now: Date, limit: number, withEngine: boolean): Promise<{ atRisk: number; overdue: number }> {
   const out = { atRisk: 0, overdue: 0 };
   for (const row of await claimDueClocks(q, now, limit)) {
-    for (const e of await fireClock(q, row, now, withEngine, dossiers)) {
+    for (const e of await fireClock(q, row, now, withEngine)) {
       if (e === 'at_risk') out.atRisk++;
       else out.overdue++;
     }
@@ -53,7 +46,7 @@ export function messageIdOf(r: Pick<ClockRow, 'id' | 'generation'>, event: SlaEv
   return `sla:${r.id}:${r.generation}:${event}`;
 }
 
-export async function fireClock(q: Queryable, r: ClockRow, now: Date, withEngine: boolean, dossiers: DossierFacts): Promise<SlaEvent[]> {
+export async function fireClock(q: Queryable, r: ClockRow, now: Date, withEngine: boolean): Promise<SlaEvent[]> {
   const fired: SlaEvent[] = [];
   if (r.state === 'running') {
     const pastDue = r.due_at.getTime() <= now.getTime();
@@ -62,7 +55,7 @@ export async function fireClock(q: Queryable, r: ClockRow, now: Date, withEngine
   }
   if (fired.length) {
     // A dossier clock warns the section that received the dossier.
-    const agency = r.agency_code ?? (await dossiers.find(q, r.dossier_code))?.receivingAgency ?? null;
+    const agency = r.agency_code ?? r.receiving_agency;
     for (const event of fired) await record(q, r, event, agency, now, withEngine);
   }
   const after = {
@@ -79,7 +72,7 @@ export async function fireClock(q: Queryable, r: ClockRow, now: Date, withEngine
   return fired;
 }
 
-async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string | null, now: Date, withEngine: boolean): Promise<void> {
+async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string, now: Date, withEngine: boolean): Promise<void> {
   const due = `${vnTime(r.due_at)} ${formatVn(r.due_at)}`;
   const what = r.kind === 'step' ? `bước ${r.step ?? ''} của hồ sơ ${r.dossier_code}` : `hồ sơ ${r.dossier_code}`;
   const text = event === 'at_risk' ? `Sắp đến hạn: ${what} phải hoàn thành trước ${due}.` : `Quá hạn: ${what} đã quá hạn xử lý (hạn ${due}).`;
@@ -94,7 +87,7 @@ async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string
     payload,
     at: now,
   });
-  await enqueueNotice(q, { at: now, kind: `sla.${event}`, recipient: agency ?? 'unknown', dossierCode: r.dossier_code, payload: { ...payload, text } });
+  await enqueueNotice(q, { at: now, kind: `sla.${event}`, recipient: agency, dossierCode: r.dossier_code, payload: { ...payload, text } });
   if (withEngine) {
     await q.query(
       `insert into domain.sla_messages (clock_id, name, correlation_key, message_id, variables, created_at, next_attempt_at)

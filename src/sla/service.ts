@@ -244,7 +244,7 @@ export class SlaService {
   async scanOnce(limit = this.scanBatch): Promise<{ atRisk: number; overdue: number }> {
     const now = new Date(this.clock.now());
     const withEngine = this.engine !== undefined;
-    const counts = await this.db.tx((q) => scanBatch(q, now, limit, withEngine, this.dossiers));
+    const counts = await this.db.tx((q) => scanBatch(q, now, limit, withEngine));
     if (this.engine) await relayMessages({ db: this.db, engine: this.engine, now: new Date(this.clock.now()), ttlMs: this.messageTtlMs, limit });
     return counts;
   }
