@@ -79,6 +79,21 @@ export async function dossierExists(q: Queryable, code: string): Promise<boolean
   return (await q.query(`select 1 from domain.dossiers where code = $1`, [code])).rows.length > 0;
 }
 
+/** The code, rule version, case and process instance of the dossiers matching `where` (alias `d`): what the reconciler needs first, without reading personal data. */
+export async function dossierInstances(
+  q: Queryable,
+  where: string,
+  params: unknown[],
+): Promise<Pick<DossierRow, 'code' | 'procedureCode' | 'ruleVersion' | 'caseCode' | 'processInstanceKey'>[]> {
+  const { rows } = await q.query<Pick<DossierRow, 'code' | 'procedureCode' | 'ruleVersion' | 'caseCode' | 'processInstanceKey'>>(
+    `select d.code, d.procedure_code as "procedureCode", d.rule_version as "ruleVersion", d.case_code as "caseCode",
+            d.process_instance_key::text as "processInstanceKey"
+       from domain.dossiers d where ${where}`,
+    params,
+  );
+  return rows;
+}
+
 export async function dossiersWhere(q: Queryable, where: string, params: unknown[], tail = 'order by d.received_at, d.code'): Promise<DossierRow[]> {
   const { rows } = await q.query<RawRow>(`select ${DOSSIER_COLUMNS} from domain.dossiers d where ${where} ${tail}`, params);
   return rows.map(dossier);

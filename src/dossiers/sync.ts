@@ -27,7 +27,7 @@ import { processOf, returnStep, versionOf, type DossierDeps } from './context.js
 import { form05 } from './forms/build.js';
 import { can, OPEN, type DossierStatus } from './lifecycle.js';
 import { linkInstance, recoverIntakes } from './receipt-steps.js';
-import { dossiersWhere, findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
+import { dossierInstances, dossiersWhere, findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 
 const SYSTEM: Actor = { username: 'lienthong.dossiers', role: 'system' };
@@ -92,18 +92,21 @@ async function finish(deps: DossierDeps, q: Queryable, d: DossierRow, task: { id
  * not wired, or its transaction was lost) is finished as the hook would have finished it.
  */
 async function finishMissed(deps: DossierDeps): Promise<number> {
-  const open = await dossiersWhere(deps.db, `d.status = any($1::text[]) and d.process_instance_key is not null`, [['received', 'in_progress', 'supplemented']]);
-  const own = new Map(open.map((d) => [d.code, d]));
+  const open = await dossierInstances(deps.db, `d.status = any($1::text[]) and d.process_instance_key is not null`, [
+    ['received', 'in_progress', 'supplemented'],
+  ]);
+  const backOf = new Map(open.map((d) => [d.code, returnStep(versionOf(deps.catalog, d).version)?.elementId]));
   const tasks = await tasksOfDossiersIn(
     deps.db,
     open.map((d) => d.code),
+    [...new Set([...backOf.values()].filter((e): e is string => !!e))],
     ['open', 'claimed', 'completing', 'completed'],
   );
+  const own = new Map(open.map((d) => [d.code, d]));
   let n = 0;
   for (const t of tasks) {
     const d = own.get(t.dossierCode!);
-    if (!d || t.processInstanceKey !== d.processInstanceKey) continue;
-    if (returnStep(versionOf(deps.catalog, d).version)?.elementId !== t.elementId) continue;
+    if (!d || t.processInstanceKey !== d.processInstanceKey || backOf.get(d.code) !== t.elementId) continue;
     const done = await deps.db.tx(async (q) => {
       const now = await findDossier(q, d.code, true);
       if (!now || !can('finish', now.status)) return false;
@@ -177,7 +180,10 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
   );
   const withTasks = await openTaskInstances(deps.db);
   const ownKey = new Map(
-    (await dossiersWhere(deps.db, `d.code = any($1::text[])`, [[...new Set(withTasks.map((t) => t.dossierCode))]])).map((d) => [d.code, d.processInstanceKey]),
+    (await dossierInstances(deps.db, `d.code = any($1::text[])`, [[...new Set(withTasks.map((t) => t.dossierCode))]])).map((d) => [
+      d.code,
+      d.processInstanceKey,
+    ]),
   );
   const stray = withTasks.filter((t) => {
     const own = ownKey.get(t.dossierCode);

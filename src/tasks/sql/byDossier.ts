@@ -36,12 +36,13 @@ export async function openTaskOf(q: Queryable, dossierCode: string, elementId: s
   return rows[0] && toTask(rows[0]);
 }
 
-/** The tasks of `dossierCodes` in one of `states`, oldest first (the reconciler's look at open dossiers). */
-export async function tasksOfDossiersIn(q: Queryable, dossierCodes: string[], states: readonly TaskState[]): Promise<TaskRow[]> {
-  if (!dossierCodes.length) return [];
+/** The tasks of `dossierCodes` at one of `elementIds` in one of `states`, oldest first (the reconciler's look at open dossiers' hand-back steps). */
+export async function tasksOfDossiersIn(q: Queryable, dossierCodes: string[], elementIds: string[], states: readonly TaskState[]): Promise<TaskRow[]> {
+  if (!dossierCodes.length || !elementIds.length) return [];
   const { rows } = await q.query<DbTaskRow>(
-    `select ${TASK_COLUMNS} from domain.tasks t where t.dossier_code = any($1::text[]) and t.state = any($2::text[]) order by t.id`,
-    [dossierCodes, states],
+    `select ${TASK_COLUMNS} from domain.tasks t
+      where t.dossier_code = any($1::text[]) and t.element_id = any($2::text[]) and t.state = any($3::text[]) order by t.id`,
+    [dossierCodes, elementIds, states],
   );
   return rows.map(toTask);
 }
