@@ -24,6 +24,7 @@ const PEOPLE = {
   civil: ['hotich.hoa-binh', DEMO_PASSWORDS.officer],
   police: ['congan.hoa-binh', DEMO_PASSWORDS.officer],
   insurance: ['bhxh', DEMO_PASSWORDS.officer],
+  economy: ['kinhte.hoa-binh', DEMO_PASSWORDS.officer],
 } as const;
 
 const clock = new ManualClock();
@@ -165,6 +166,7 @@ describe('Scenario: a construction permit for a detached house, received at the 
       await page.click('form.lt-c-form button[type=submit]');
       await page.waitForSelector('[data-testid="receipt"]');
       const code = (await page.textContent('[data-testid="receipt-code"]'))!.trim();
+      const secret = (await page.textContent('[data-testid="receipt-secret"]'))!.trim();
       expect(code).toMatch(/^000\.02\.31\.H99-261201-\d{4}$/);
       await expect(page.textContent('[data-testid="receipt-appointment"]')).resolves.toContain('17:00 16/12/2026');
       const [form01] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid="form01-link"]')]);
@@ -179,6 +181,29 @@ describe('Scenario: a construction permit for a detached house, received at the 
       // Its first step is at the commune's economic office, named as the registry names it.
       await expect(page.textContent('[data-testid="dossier"] table')).resolves.toContain('Ủy ban nhân dân xã Hòa Bình (Phòng Kinh tế)');
       await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-detached-house-dossier.png') });
+      // The trace's header and the citizen's lookup name it too.
+      await page.goto(`${s.url}/trace/${code}`);
+      await page.waitForSelector('[data-testid="trace-canvas"][data-drawn="1"]');
+      await expect(page.textContent('main')).resolves.toContain('construction-permit (Nhà ở riêng lẻ) · quy định 2026.12');
+      await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-detached-house-trace.png') });
+      await page.goto(`${s.url}/tra-cuu`);
+      await page.fill('input[name=code]', code);
+      await page.fill('input[name=secret]', secret);
+      await page.click('[data-testid="lookup-form"] button[type=submit]');
+      await page.waitForURL(`**/tra-cuu/${code}`);
+      await page.waitForFunction(() => document.body.textContent?.includes('(Nhà ở riêng lẻ)') ?? false);
+      await page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-detached-house-lookup.png') });
+      expect(w.problems).toEqual([]);
+      await w.context.close();
+
+      // The commune's economic office finds the step in its inbox; the task page names the case.
+      w = await openPage(s.browser, { width: 1280, height: 800 });
+      await signInAs(w.page, s.url, ...PEOPLE.economy, '/inbox');
+      const link = w.page.locator('tr', { hasText: code }).locator('a.lt-i-link', { hasText: 'Kiểm tra, thẩm định hồ sơ' });
+      await link.waitFor();
+      await Promise.all([w.page.waitForURL(/\/inbox\/\d+$/), link.click()]);
+      await w.page.waitForFunction(() => document.body.textContent?.includes('(Nhà ở riêng lẻ)') ?? false);
+      await w.page.screenshot({ path: join(process.cwd(), 'dist', 'counter-test-detached-house-inbox.png') });
       expect(w.problems).toEqual([]);
     } finally {
       clock.set(before);
