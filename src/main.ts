@@ -32,6 +32,7 @@ import { createTokenService } from './http/auth.js';
 import { gatewayAuthorizer } from './http/gateway-access.js';
 import { createMetrics, instrumentEngine } from './http/metrics.js';
 import { maskingLoggerOptions } from './http/redact.js';
+import { maskPersonalData } from './security/personal-data.js';
 import type { Router } from 'express';
 import { CalendarStore } from './calendar/index.js';
 import { DossierService, inboxDossiers, seedDemo, slaDossierFacts } from './dossiers/index.js';
@@ -133,6 +134,7 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
           jobTypeOf: jobType,
         }),
         logger: logger.child({ room: 'gateway' }),
+        redact: maskPersonalData,
         port: gatewayPort,
         host,
         tls: tls && { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },

@@ -19,6 +19,7 @@ import { startZeebeGateway, type ZeebeGateway } from '../../src/engine/gateway/i
 import type { ActivatedJob, ActivateJobsRequest, WorkflowEngine } from '../../src/engine/port.js';
 import { createTokenService, type Principal } from '../../src/http/auth.js';
 import { gatewayAuthorizer } from '../../src/http/gateway-access.js';
+import { maskPersonalData } from '../../src/security/personal-data.js';
 import { useEngine, type EngineHarness } from '../support/engine.js';
 
 export type GrpcClient = InstanceType<typeof Zeebe.ZeebeGrpcClient>;
@@ -70,6 +71,7 @@ export function useGateway(): GatewayHarness {
       queries: observedQueries(new EmbeddedEngineQueries(h.db)),
       authorize: gatewayAuthorizer(tokens),
       logger: pino({ level: 'silent' }),
+      redact: maskPersonalData,
       port: 0,
       now: () => h.clock.now(),
       defaultRequestTimeout: HOUR,

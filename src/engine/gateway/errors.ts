@@ -9,7 +9,6 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import { AppError, Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthenticated } from '../../errors.js';
-import { maskPersonalData } from '../../security/personal-data.js';
 
 /** A gRPC status the gateway answers on purpose (UNIMPLEMENTED, DEADLINE_EXCEEDED…). */
 export class GrpcStatusError extends Error {
@@ -44,11 +43,11 @@ export function grpcStatusOf(err: unknown, rpc: string): { code: status; details
 }
 
 /**
- * The error as a grpc-js ServiceError (what a handler's callback or `call.destroy` takes); citizen
- * ID and phone numbers its message quotes (variables that failed to parse) are masked.
+ * The error as a grpc-js ServiceError (what a handler's callback or `call.destroy` takes);
+ * `redact` masks what its message quotes (variables that failed to parse may hold a citizen ID).
  */
-export function toServiceError(code: status, details: string): Partial<ServiceError> {
-  return { code, details: maskPersonalData(details), metadata: new Metadata() };
+export function toServiceError(code: status, details: string, redact: (text: string) => string): Partial<ServiceError> {
+  return { code, details: redact(details), metadata: new Metadata() };
 }
 
 /** A refused deployment names its problems in `details`: keep them in the one string gRPC carries. */

@@ -39,6 +39,11 @@ export interface ZeebeGatewayOptions {
   queries: Pick<EngineQueries, 'getProcessInstance' | 'searchVariableChanges'>;
   authorize: GatewayAuthorizer;
   logger: Logger;
+  /**
+   * Masks personal data in an error's message before it leaves (the service passes the security
+   * room's `maskPersonalData`; the gateway, inside the engine room, does not import it).
+   */
+  redact: (text: string) => string;
   /** Port to listen on; 0 picks a free one. */
   port: number;
   /** Interface to listen on (default 127.0.0.1: plaintext stays on this machine). */
@@ -99,10 +104,10 @@ export async function startZeebeGateway(opts: ZeebeGatewayOptions): Promise<Zeeb
     const known = grpcStatusOf(err, rpc);
     if (known) {
       log.debug({ rpc, code: status[known.code] }, known.details);
-      return toServiceError(known.code, known.details);
+      return toServiceError(known.code, known.details, opts.redact);
     }
     log.error({ err, rpc }, 'gateway: unexpected error');
-    return toServiceError(status.INTERNAL, `${rpc} failed: internal error; the service logged the details`);
+    return toServiceError(status.INTERNAL, `${rpc} failed: internal error; the service logged the details`, opts.redact);
   }
 
   const impl: UntypedServiceImplementation = {};
