@@ -15,5 +15,7 @@ export default {
   testTimeout: 60000,
   globalSetup: '<rootDir>/tests/support/global-setup.mjs',
   globalTeardown: '<rootDir>/tests/support/global-teardown.mjs',
+  // Files that run long but are small start first (see the file).
+  testSequencer: '<rootDir>/tests/support/sequencer.mjs',
   maxWorkers: 2,
 };
