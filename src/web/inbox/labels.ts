@@ -1,5 +1,6 @@
 /** How the inbox says things: the due badge, task states, the words of a 409. */
 import { ApiError } from '../shared/api';
+import { workingTime } from '../shared/format';
 import type { Task } from '../shared/inbox-api';
 
 export const STATE_VI: Record<string, string> = {
@@ -9,17 +10,6 @@ export const STATE_VI: Record<string, string> = {
   completed: 'Đã hoàn thành',
   cancelled: 'Đã hủy',
 };
-
-/** Working hours as people say them: "2 ngày 3 giờ" (a working day is 8 office hours). */
-export function workingTime(hours: number): string {
-  const h = Math.abs(hours);
-  const days = Math.floor(h / 8 + 1e-9);
-  const rest = Math.round((h - days * 8) * 10) / 10;
-  if (days && rest) return `${days} ngày ${rest} giờ`;
-  if (days) return `${days} ngày`;
-  if (rest >= 1) return `${rest} giờ`;
-  return `${Math.max(1, Math.round(rest * 60))} phút`;
-}
 
 export type Tone = 'late' | 'soon' | 'ok' | 'none';
 

@@ -32,3 +32,20 @@ export function parseViDay(text: string): string | null {
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
   return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
+
+/**
+ * Working hours as people say them: "2 ngày 3,5 giờ" (a working day is 8 office hours, the
+ * decimal mark a comma), under an hour in minutes ("20 phút"). The sign is the caller's word
+ * ("Còn", "Trễ").
+ */
+export function workingTime(hours: number): string {
+  const h = Math.round(Math.abs(hours) * 600) / 600; // to the 6 seconds: 7.9999 h is 1 ngày
+  let days = Math.floor(h / 8);
+  let rest = Math.round((h - days * 8) * 10) / 10;
+  if (rest === 8) [days, rest] = [days + 1, 0];
+  const parts: string[] = [];
+  if (days) parts.push(`${days} ngày`);
+  if (rest >= 1 || (rest && days)) parts.push(`${String(rest).replace('.', ',')} giờ`);
+  else if (!days) parts.push(`${Math.max(1, Math.round(h * 60))} phút`);
+  return parts.join(' ');
+}

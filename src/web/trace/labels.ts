@@ -1,5 +1,6 @@
 /** What an auditor reads: Vietnamese names of statuses, audit actions, engine commands and verdicts. */
 import type { TraceClock } from '../shared/api';
+import { workingTime } from '../shared/format';
 
 export const STATUS_VI: Record<string, string> = {
   received: 'Đã tiếp nhận',
@@ -54,27 +55,16 @@ export const COMMAND_VI: Record<string, string> = {
   BROADCAST_SIGNAL: 'tín hiệu',
 };
 
-/** Working hours as "2 ngày 3 giờ" (an office day is 8 working hours, 7:30–11:30 and 13:00–17:00). */
-export function workingTime(hours: number): string {
-  const h = Math.abs(hours);
-  const days = Math.floor(h / 8 + 1e-9);
-  const rest = Math.round((h - days * 8) * 10) / 10;
-  const parts = [];
-  if (days) parts.push(`${days} ngày`);
-  if (rest || !days) parts.push(`${String(rest).replace('.', ',')} giờ`);
-  return `${parts.join(' ')} làm việc`;
-}
-
 export type VerdictTone = 'early' | 'on_time' | 'late' | 'running' | 'none';
 
 /** The SLA verdict of a clock in words, and its tone for colour. */
 export function verdictOf(c: TraceClock | null): { text: string; tone: VerdictTone } {
   if (!c) return { text: 'Không tính hạn', tone: 'none' };
   const o = c.overrunHours;
-  if (c.result === 'late') return { text: o ? `Trễ hạn ${workingTime(o)}` : 'Trễ hạn', tone: 'late' };
-  if (c.result === 'early') return { text: o ? `Sớm hạn ${workingTime(o)}` : 'Trước hạn', tone: 'early' };
+  if (c.result === 'late') return { text: o ? `Trễ hạn ${workingTime(o)} làm việc` : 'Trễ hạn', tone: 'late' };
+  if (c.result === 'early') return { text: o ? `Sớm hạn ${workingTime(o)} làm việc` : 'Trước hạn', tone: 'early' };
   if (c.result === 'on_time') return { text: 'Đúng hạn', tone: 'on_time' };
   if (c.state === 'cancelled') return { text: 'Không tiếp tục', tone: 'none' };
-  if (o && o > 0) return { text: `Đang quá hạn ${workingTime(o)}`, tone: 'late' };
+  if (o && o > 0) return { text: `Đang quá hạn ${workingTime(o)} làm việc`, tone: 'late' };
   return { text: c.state === 'paused' ? 'Tạm dừng tính hạn' : 'Đang trong hạn', tone: 'running' };
 }
