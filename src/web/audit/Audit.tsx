@@ -9,6 +9,7 @@ import { downloadCsv, toCsv } from '../shared/csv';
 import { formatDateTime, parseViDay } from '../shared/format';
 import { ACTION_CHOICES, actionVi, ROLE_VI } from './labels';
 import { VerifyChain } from './Verify';
+import { ErrorLine } from '../shared/ErrorLine';
 
 const PAGE_SIZE = 50;
 
@@ -121,11 +122,7 @@ export function AuditPage() {
           Xóa điều kiện
         </button>
       </form>
-      {error && (
-        <p class="lt-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {result && (
         <>
           <div class="lt-a-bar">

@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { dossierActions, type PrintedForm } from '../shared/inbox-api';
+import { ErrorLine } from '../shared/ErrorLine';
 
 type Action = 'supplement' | 'refuse' | 'apology';
 const ACTIONS: Array<[Action, string, string]> = [
@@ -49,11 +50,7 @@ export function DossierActions(p: { code: string }) {
           </button>
         ))}
       </div>
-      {error && (
-        <p class="lt-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {open === 'supplement' && (
         <TwoFields
           first="Giấy tờ cần bổ sung (mỗi dòng một loại)"

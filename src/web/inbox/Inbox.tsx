@@ -9,6 +9,7 @@ import { request } from '../shared/api';
 import { formatDateTime } from '../shared/format';
 import { notifications, tasks, type Notice, type Task, type TaskFilter, type TaskPage } from '../shared/inbox-api';
 import { dueBadge, explain, STATE_VI } from './labels';
+import { ErrorLine } from '../shared/ErrorLine';
 
 type View = 'open' | 'mine' | 'unassigned' | 'dueSoon' | 'overdue' | 'completed';
 const VIEWS: Array<[View, string]> = [
@@ -148,11 +149,7 @@ export function InboxPage(_p: { username: string }) {
             </select>
           </label>
         </div>
-        {error && (
-          <p class="lt-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
         {!data && !error && <p class="lt-loading">Đang tải danh sách…</p>}
         {data && <TaskTable items={data.items} fresh={fresh} />}
         {data && data.total > data.pageSize && (

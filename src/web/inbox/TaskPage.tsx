@@ -12,6 +12,7 @@ import { createDiagram } from '../trace/diagram';
 import { DossierActions } from './DossierActions';
 import { dueBadge, explain, STATE_VI } from './labels';
 import { renderTaskForm, type TaskFormView } from './task-form';
+import { ErrorLine } from '../shared/ErrorLine';
 
 export function TaskPage(p: { id: string; username: string }) {
   const [task, setTask] = useState<Task | null>(null);
@@ -179,11 +180,7 @@ function DecisionForm(p: { task: Task; enabled: boolean; onDone: (t: Task) => vo
           ))}
         </ul>
       )}
-      {error && (
-        <p class="lt-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       <button type="button" class="lt-button" disabled={!p.enabled || busy || !form} onClick={() => void submit()}>
         Hoàn thành
       </button>

@@ -13,6 +13,7 @@ import { formatIsoDay } from '../shared/format';
 import { BarChart } from './BarChart';
 import { Behind } from './Behind';
 import { PeriodForm } from './PeriodForm';
+import { ErrorLine } from '../shared/ErrorLine';
 
 const GROUP_VI: Record<GroupBy, string> = { agency: 'Theo cơ quan', procedure: 'Theo thủ tục', channel: 'Theo kênh tiếp nhận' };
 const CHANNEL_VI: Record<string, string> = { counter: 'Trực tiếp tại Bộ phận Một cửa', online: 'Trực tuyến', postal: 'Qua bưu chính công ích' };
@@ -88,11 +89,7 @@ export function ReportsPage(p: { role: string; agencyCode: string | null; now: n
           ))}
         </div>
       )}
-      {error && (
-        <p class="lt-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {!data && !error && <p class="lt-loading">Đang tính báo cáo…</p>}
       {data && (
         <>
