@@ -12,23 +12,6 @@ export {
   type VersionSummary,
 } from './lookup.js';
 export { ProcedureCatalogError, PROCEDURE_SCHEMA_ID, type CatalogProblem } from './validate.js';
-export {
-  lintCatalog,
-  lintVersion,
-  formatProblems,
-  RULES,
-  catalogLinter,
-  formatDeploymentProblems,
-  type DeploymentLint,
-  type DeploymentLinter,
-  type DeploymentProblem,
-  type DeploymentResource,
-  type LintOptions,
-  type LintProblem,
-  type LintCategory,
-  type Rule,
-  type RuleFactory,
-  type Reporter,
-  type LintContext,
-} from './lint/index.js';
+// The lint (`lint/index.ts`): its functions, rules and the deployment check, as one set.
+export * from './lint/index.js';
 export type * from './types.js';

@@ -220,6 +220,17 @@ export interface Decision {
   legalBasis: string;
 }
 
+/** What forms 03 and 05 record of a decision: `refusedAt`/`refusedBy` or `stoppedAt`/`stoppedBy`, the reason and its basis. */
+function decisionData(ctx: FormContext, x: Decision, what: 'refused' | 'stopped'): Record<string, unknown> {
+  return {
+    code: ctx.dossier.code,
+    [`${what}At`]: x.at.toISOString(),
+    [`${what}By`]: { username: x.by, fullName: nameOf(ctx, x.by) },
+    reason: x.reason,
+    legalBasis: x.legalBasis,
+  };
+}
+
 export function form03(ctx: FormContext, x: Decision): FormDoc {
   const { dossier: d } = ctx;
   const body: Block[] = [
@@ -237,13 +248,7 @@ export function form03(ctx: FormContext, x: Decision): FormDoc {
   ];
   return frame(ctx, '03', x.at, body, [{ title: 'Người từ chối', hint: '(Ký và ghi rõ họ tên)', name: nameOf(ctx, x.by) }], {
     addressee: `Kính gửi: ${honorific(d.applicant)}`,
-    data: {
-      code: d.code,
-      refusedAt: x.at.toISOString(),
-      refusedBy: { username: x.by, fullName: nameOf(ctx, x.by) },
-      reason: x.reason,
-      legalBasis: x.legalBasis,
-    },
+    data: decisionData(ctx, x, 'refused'),
   });
 }
 
@@ -262,14 +267,7 @@ export function form05(ctx: FormContext, x: Decision & { byProcess?: boolean }):
   const signer = x.byProcess ? '' : nameOf(ctx, x.by);
   return frame(ctx, '05', x.at, body, [{ title: 'Thủ trưởng cơ quan', hint: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer }], {
     addressee: `Kính gửi: ${honorific(d.applicant)}`,
-    data: {
-      code: d.code,
-      stoppedAt: x.at.toISOString(),
-      stoppedBy: { username: x.by, fullName: nameOf(ctx, x.by) },
-      reason: x.reason,
-      legalBasis: x.legalBasis,
-      byProcess: !!x.byProcess,
-    },
+    data: { ...decisionData(ctx, x, 'stopped'), byProcess: !!x.byProcess },
   });
 }
 
