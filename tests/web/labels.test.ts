@@ -3,11 +3,21 @@
  * (trace) — one way of saying working time on every page: days of 8 office hours, the Vietnamese
  * decimal comma, minutes under an hour.
  */
-import { dueBadge } from '../../src/web/inbox/labels.js';
-import type { TraceClock } from '../../src/web/shared/api.js';
-import { verdictOf } from '../../src/web/trace/labels.js';
+// The browser app's modules are type-checked by their own project (src/web/tsconfig.json, bundler
+// resolution); loaded here by a specifier the server's type-check does not follow.
+const webModule = (path: string): Promise<unknown> => import(path);
+const { dueBadge } = (await webModule('../../src/web/inbox/labels.js')) as {
+  dueBadge: (t: { workingHoursLeft: number | null; dueAt: string | null }) => { text: string; tone: string };
+};
+const { verdictOf } = (await webModule('../../src/web/trace/labels.js')) as { verdictOf: (c: Partial<TraceClock>) => { text: string } };
 
-const clock = (c: Partial<TraceClock>) => ({ state: 'stopped', result: null, overrunHours: null, ...c }) as TraceClock;
+interface TraceClock {
+  state: string;
+  result: 'early' | 'on_time' | 'late' | null;
+  overrunHours: number | null;
+}
+
+const clock = (c: Partial<TraceClock>): TraceClock => ({ state: 'stopped', result: null, overrunHours: null, ...c });
 
 test('Scenario: the inbox badge says the time left or late as days and hours, with a comma, and minutes under an hour', () => {
   expect(dueBadge({ workingHoursLeft: 11.5, dueAt: '2026-12-02T10:00:00Z' })).toEqual({ text: 'Còn 1 ngày 3,5 giờ', tone: 'ok' });
