@@ -206,12 +206,17 @@ async function startRooms(
   logger: Logger,
   catalog: Catalog,
 ): Promise<Rooms> {
-  if (await registryIsEmpty(db)) {
-    if (config.nodeEnv === 'production') {
-      logger.warn('no agencies in the registry: load the agencies and users (demo data is never loaded in production)');
-    } else {
-      const seeded = await seedDemo(db, { nodeEnv: config.nodeEnv });
-      if (seeded) logger.info({ agencies: seeded.agencies.length, users: seeded.users.length }, 'demo agencies and users loaded (README: demo accounts)');
+  if (config.nodeEnv === 'production') {
+    if (await registryIsEmpty(db)) logger.warn('no agencies in the registry: load the agencies and users (demo data is never loaded in production)');
+  } else {
+    // The demo registry into an empty database, or what its later versions added into an older demo.
+    const seeded = await seedDemo(db, { nodeEnv: config.nodeEnv });
+    if (seeded) {
+      const counts = { agencies: seeded.agencies.length, users: seeded.users.length, version: seeded.to };
+      logger.info(
+        counts,
+        seeded.from === null ? 'demo agencies and users loaded (README: demo accounts)' : `demo registry brought from version ${seeded.from}`,
+      );
     }
   }
   const calendar = new CalendarStore(db);

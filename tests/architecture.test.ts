@@ -40,7 +40,7 @@ function ownerOf(table: string): string {
   if (t.startsWith('calendar_')) return 'calendar';
   if (t.startsWith('sla_') || t === 'outbox' || t === 'notifications') return 'sla';
   if (t === 'tasks' || t === 'task_counts') return 'tasks';
-  if (t === 'agencies' || t === 'users' || t === 'api_clients' || t === 'login_failures') return 'accounts';
+  if (t === 'agencies' || t === 'users' || t === 'api_clients' || t === 'login_failures' || t === 'registry_seeds') return 'accounts';
   if (t.startsWith('dossier')) return 'dossiers';
   throw new Error(`no owner for ${table}`);
 }

@@ -25,18 +25,8 @@ export {
   type UserView,
 } from './users.js';
 export { createAgency, listAgencies, updateAgency, type AgencyChange, type AgencyView, type NewAgency } from './agencies.js';
-export {
-  activeAccount,
-  agenciesByCode,
-  agenciesOfKinds,
-  agencyName,
-  findAgency,
-  fullNames,
-  loadRegistry,
-  registryIsEmpty,
-  type RegistryAgency,
-  type RegistryUser,
-} from './registry.js';
+export { activeAccount, agenciesByCode, agenciesOfKinds, agencyName, findAgency, fullNames, registryIsEmpty } from './registry.js';
+export { applyRegistrySeed, type RegistryAgency, type RegistrySeed, type RegistryUser, type SeedApplied } from './registry-seed.js';
 export { agencyKinds, kindName, type AgencyKind } from './agency-kinds.js';
 export {
   authenticateClient,

@@ -2,11 +2,10 @@
  * The registry as other rooms read it: offices by code, by kind in a place, their display names,
  * officials' full names and whether an account may be given a task. `domain.agencies` and
  * `domain.users` belong to this room (docs/architecture.md); the dossier room and the inbox call
- * these instead of querying them. Also the loading of a whole registry at once (the demo seed).
+ * these instead of querying them. Seeds of the registry (the demo's) are `registry-seed.ts`.
  */
 import type { Queryable } from '../db/index.js';
 import { AGENCY_VIEW, type AgencyView } from './agencies.js';
-import type { PersonRole } from './roles.js';
 
 export async function findAgency(q: Queryable, code: string): Promise<AgencyView | undefined> {
   return (await q.query<AgencyView>(`select ${AGENCY_VIEW} from domain.agencies where code = $1`, [code])).rows[0];
@@ -57,49 +56,7 @@ export async function activeAccount(q: Queryable, username: string): Promise<{ r
   return rows[0];
 }
 
-export interface RegistryAgency extends Pick<AgencyView, 'code' | 'kind' | 'name' | 'nameEn' | 'level' | 'provinceCode' | 'communeCode' | 'parentCode'> {
-  placeName: string | null;
-  identifier: string | null;
-}
-
-export interface RegistryUser {
-  username: string;
-  fullName: string;
-  passwordHash: string;
-  role: PersonRole;
-  agencyCode: string | null;
-}
-
 /** True while the registry holds no agency (a new installation). */
 export async function registryIsEmpty(q: Queryable): Promise<boolean> {
   return (await q.query(`select 1 from domain.agencies limit 1`)).rows.length === 0;
 }
-
-/**
- * Loads a whole registry into an empty one, in the caller's transaction (serialised by an advisory
- * lock): false, writing nothing, when any agency is there already. Parents must come before their
- * children (the foreign key).
- */
-export async function loadRegistry(q: Queryable, agencies: readonly RegistryAgency[], users: readonly RegistryUser[]): Promise<boolean> {
-  await q.query(`select pg_advisory_xact_lock($1)`, [REGISTRY_LOCK]);
-  if (!(await registryIsEmpty(q))) return false;
-  for (const a of agencies) {
-    await q.query(
-      `insert into domain.agencies (code, kind, name, name_en, level, province_code, commune_code, parent_code, place_name, identifier)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [a.code, a.kind, a.name, a.nameEn, a.level, a.provinceCode, a.communeCode, a.parentCode, a.placeName, a.identifier],
-    );
-  }
-  for (const u of users) {
-    await q.query(`insert into domain.users (username, full_name, password_hash, role, agency_code) values ($1, $2, $3, $4, $5)`, [
-      u.username,
-      u.fullName,
-      u.passwordHash,
-      u.role,
-      u.agencyCode,
-    ]);
-  }
-  return true;
-}
-
-const REGISTRY_LOCK = 7_345_102_008;

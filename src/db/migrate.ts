@@ -26,6 +26,7 @@ import * as m019 from './migrations/019_receipt_idempotency.js';
 import * as m020 from './migrations/020_calendar_day_limits.js';
 import * as m021 from './migrations/021_dossier_cases.js';
 import * as m022 from './migrations/022_clock_dimensions.js';
+import * as m023 from './migrations/023_registry_seeds.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '020_calendar_day_limits': m020,
   '021_dossier_cases': m021,
   '022_clock_dimensions': m022,
+  '023_registry_seeds': m023,
 };
 
 const source: Knex.MigrationSource<string> = {

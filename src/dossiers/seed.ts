@@ -1,5 +1,5 @@
 /**
- * Demo data for `npm start` on an empty database: one demo province and two communes, with a
+ * Demo data for `npm start`: one demo province and two communes, with a
  * concrete office of every agency kind the four procedures name, and a user for each role and
  * office. The names are invented ("tỉnh Thử Nghiệm") and the province code 99 is not a real one,
  * so nothing here can be mistaken for a real registry. README lists the users and passwords.
@@ -7,6 +7,11 @@
  * It lives in the dossier room because the dossier room is what it demonstrates: receipts need
  * one-stop sections, the inbox needs offices of each kind in the dossier's place.
  * Refused when NODE_ENV=production: a production registry is loaded by its administrator.
+ *
+ * Versioned (`DEMO_SEED_VERSION`; accounts/registry-seed.ts): an entry added after the first
+ * version says `since`, and a demo database started before it gets the entry at its next start.
+ * Version 2 (30/11/2026): each commune's economic office and its official, who grant the
+ * construction permit of a detached house.
  *
  * Electronic identifiers (mã định danh) follow the structure of QCVN 102:2016/BTTTT,
  * `V1V2V3.Z1Z2.Y1Y2.MX1X2`: a province's People's Committee is level 1 `000.00.00.H<province>`
@@ -18,7 +23,7 @@
  * no real province. The police, tax and social insurance offices are vertical bodies whose
  * identifiers come from their ministry's tree (G…), not the province's: none is invented here.
  */
-import { loadRegistry } from '../accounts/index.js';
+import { applyRegistrySeed, type SeedApplied } from '../accounts/index.js';
 import type { Db } from '../db/index.js';
 
 export const DEMO_PROVINCE = { code: '99', name: 'tỉnh Thử Nghiệm' };
@@ -52,6 +57,9 @@ export const DEMO_PASSWORD_HASHES: Record<Role, string> = {
   officer: '$scrypt$ln=14,r=8,p=5$vobhbtxWoCSwqpjyxe8vdg$fdE4wFWMJXOxSPXWsJEpOnT8tEPihNKq6B8324v7OqM',
 };
 
+/** The demo registry's version: raise it with every entry added, and mark the entry `since`. */
+export const DEMO_SEED_VERSION = 2;
+
 interface AgencySeed {
   code: string;
   kind: string;
@@ -62,6 +70,7 @@ interface AgencySeed {
   parentCode: string | null;
   placeName: string;
   identifier: string | null;
+  since?: number;
 }
 
 interface UserSeed {
@@ -69,12 +78,11 @@ interface UserSeed {
   fullName: string;
   role: Role;
   agencyCode: string | null;
+  since?: number;
 }
 
-export interface SeedResult {
-  agencies: AgencySeed[];
-  users: { username: string; role: Role; agencyCode: string | null; password: string }[];
-}
+/** What the seed wrote: the version it came from (null: an empty registry) and the codes and usernames added. */
+export type SeedResult = SeedApplied;
 
 export function demoAgencies(): AgencySeed[] {
   const p = DEMO_PROVINCE;
@@ -144,7 +152,7 @@ export function demoAgencies(): AgencySeed[] {
   ];
   for (const [i, c] of DEMO_COMMUNES.entries()) {
     const y = 31 + i; // each commune People's Committee is a level-2 body of the province
-    const commune = (kind: string, name: string, nameEn: string, parent: string | null, identifier: string | null): AgencySeed => ({
+    const commune = (kind: string, name: string, nameEn: string, parent: string | null, identifier: string | null, since?: number): AgencySeed => ({
       code: `${kind}.${c.slug}`,
       kind,
       name,
@@ -154,6 +162,7 @@ export function demoAgencies(): AgencySeed[] {
       parentCode: parent,
       placeName: c.name.replace(/^xã /, ''),
       identifier,
+      since,
     });
     const committee = `ubnd-xa.${c.slug}`;
     out.push(
@@ -171,6 +180,7 @@ export function demoAgencies(): AgencySeed[] {
         'Commune economic office: construction permits for detached houses (demo)',
         committee,
         id(3, y),
+        2,
       ),
       commune('cong-an-xa', `Công an ${c.name}`, 'Commune police (demo)', null, null),
       commune('mot-cua-xa', `Trung tâm Phục vụ hành chính công ${c.name}`, 'Commune one-stop counter (demo)', committee, id(2, y)),
@@ -203,34 +213,30 @@ export function demoUsers(): UserSeed[] {
       { username: `motcua.${c.slug}`, fullName: counter, role: 'counter', agencyCode: `mot-cua-xa.${c.slug}` },
       { username: `congan.${c.slug}`, fullName: police, role: 'officer', agencyCode: `cong-an-xa.${c.slug}` },
       { username: `hotich.${c.slug}`, fullName: civil, role: 'officer', agencyCode: `ubnd-xa.tu-phap-ho-tich.${c.slug}` },
-      { username: `kinhte.${c.slug}`, fullName: economy, role: 'officer', agencyCode: `ubnd-xa.kinh-te.${c.slug}` },
+      { username: `kinhte.${c.slug}`, fullName: economy, role: 'officer', agencyCode: `ubnd-xa.kinh-te.${c.slug}`, since: 2 },
     );
   }
   return users;
 }
 
 /**
- * Inserts the demo registry when the database has no agency at all; does nothing otherwise.
- * Throws when `nodeEnv` is 'production'.
+ * Loads the demo registry into an empty database, or what later versions of it added into a
+ * database seeded before them (accounts/registry-seed.ts); undefined when it wrote nothing (the
+ * demo is up to date, or the registry is not the demo's). Throws when `nodeEnv` is 'production'.
  */
 export async function seedDemo(db: Db, opts: { nodeEnv: string }): Promise<SeedResult | undefined> {
   if (opts.nodeEnv === 'production') {
     throw new Error('refusing to load demo agencies and users with NODE_ENV=production: load the real agency registry and users instead');
   }
-  const agencies = demoAgencies();
-  const users = demoUsers();
-  return db.tx(async (q) => {
-    const loaded = await loadRegistry(
-      q,
-      parentsFirst(agencies).map((a) => ({ ...a, provinceCode: DEMO_PROVINCE.code })),
-      users.map((u) => ({ ...u, passwordHash: DEMO_PASSWORD_HASHES[u.role] })),
-    );
-    if (!loaded) return undefined;
-    return {
-      agencies,
-      users: users.map((u) => ({ username: u.username, role: u.role, agencyCode: u.agencyCode, password: DEMO_PASSWORDS[u.role] })),
-    };
-  });
+  return db.tx((q) =>
+    applyRegistrySeed(q, {
+      name: 'demo',
+      version: DEMO_SEED_VERSION,
+      belongsTo: 'ubnd-tinh.thu-nghiem',
+      agencies: parentsFirst(demoAgencies()).map((a) => ({ ...a, provinceCode: DEMO_PROVINCE.code })),
+      users: demoUsers().map((u) => ({ ...u, passwordHash: DEMO_PASSWORD_HASHES[u.role] })),
+    }),
+  );
 }
 
 /** The agencies ordered so that each comes after its parent (the foreign key). */

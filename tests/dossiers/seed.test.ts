@@ -65,7 +65,7 @@ test('Given an empty database, when seeded, then every kind a process names has 
   }
 });
 
-test('Given agencies already there, when seeded again, then nothing happens', async () => {
+test('Given the demo registry at its current version, when seeded again, then nothing happens', async () => {
   expect(await seedDemo(t.db, { nodeEnv: 'development' })).toBeUndefined();
   expect((await t.db.query(`select count(*)::int as n from domain.users`)).rows[0].n).toBe(19);
 });
@@ -104,4 +104,74 @@ test('Given the seeded registry, then every receiving section and body of the pr
     });
   }
   expect(rows.find((r) => r.code === 'mot-cua-xa.hoa-binh')?.identifier).toBe('000.02.31.H99');
+});
+
+describe('Feature: a demo database started before a version of the demo registry gets what that version added, once, and keeps the administrator’s changes', () => {
+  let u: TestDb;
+  beforeEach(async () => {
+    u = await openTestDb();
+  });
+  afterEach(async () => {
+    await u.close();
+  });
+
+  /** A demo registry as version 1 wrote it (no economic offices, no version recorded). */
+  async function demoBeforeVersions(): Promise<void> {
+    await seedDemo(u.db, { nodeEnv: 'development' });
+    await u.db.query(`delete from domain.users where username like 'kinhte.%'`);
+    await u.db.query(`delete from domain.agencies where kind = 'ubnd-xa.kinh-te'`);
+    await u.db.query(`delete from domain.registry_seeds`);
+  }
+  const count = async (sql: string) => (await u.db.query<{ n: number }>(`select count(*)::int as n from ${sql}`)).rows[0].n;
+
+  test('Scenario: version 1 → the next start adds each commune’s economic office and its official; a renamed or deactivated account stays so; a start after adds nothing', async () => {
+    await demoBeforeVersions();
+    await u.db.query(`update domain.users set full_name = 'Nguyễn Thị Hòa (đã đổi)' where username = 'motcua.hoa-binh'`);
+    await u.db.query(`update domain.users set active = false where username = 'congan.tan-an'`);
+
+    const r = await seedDemo(u.db, { nodeEnv: 'development' });
+    expect(r).toEqual({
+      from: 1,
+      to: 2,
+      agencies: ['ubnd-xa.kinh-te.hoa-binh', 'ubnd-xa.kinh-te.tan-an'],
+      users: ['kinhte.hoa-binh', 'kinhte.tan-an'],
+    });
+    const office = (await u.db.query(`select name, parent_code, identifier from domain.agencies where code = 'ubnd-xa.kinh-te.hoa-binh'`)).rows[0];
+    expect(office).toEqual({ name: 'Ủy ban nhân dân xã Hòa Bình (Phòng Kinh tế)', parent_code: 'ubnd-xa.hoa-binh', identifier: '000.03.31.H99' });
+    const kept = (await u.db.query(`select username, full_name, active from domain.users where username in ('motcua.hoa-binh', 'congan.tan-an') order by 1`))
+      .rows;
+    expect(kept).toEqual([
+      { username: 'congan.tan-an', full_name: 'Võ Thị An', active: false },
+      { username: 'motcua.hoa-binh', full_name: 'Nguyễn Thị Hòa (đã đổi)', active: true },
+    ]);
+    expect(await count('domain.users')).toBe(19);
+
+    expect(await seedDemo(u.db, { nodeEnv: 'development' })).toBeUndefined();
+    expect(await count('domain.users')).toBe(19);
+  });
+
+  test('Scenario: an administrator already made an office under the new code → it is kept as they made it, and the official is added to it', async () => {
+    await demoBeforeVersions();
+    await u.db.query(
+      `insert into domain.agencies (code, kind, name, name_en, level, province_code, commune_code, parent_code, place_name)
+       values ('ubnd-xa.kinh-te.tan-an', 'ubnd-xa.kinh-te', 'Phòng Kinh tế xã Tân An (quản trị tạo)', 'Economic office', 'commune', '99', '99002', 'ubnd-xa.tan-an', 'Tân An')`,
+    );
+    const r = await seedDemo(u.db, { nodeEnv: 'development' });
+    expect(r?.agencies).toEqual(['ubnd-xa.kinh-te.hoa-binh']);
+    expect(r?.users).toEqual(['kinhte.hoa-binh', 'kinhte.tan-an']);
+    expect((await u.db.query(`select name from domain.agencies where code = 'ubnd-xa.kinh-te.tan-an'`)).rows[0].name).toBe(
+      'Phòng Kinh tế xã Tân An (quản trị tạo)',
+    );
+  });
+
+  test('Scenario: a registry that is not the demo’s (no demo province) → the demo writes nothing into it', async () => {
+    await u.db.query(
+      `insert into domain.agencies (code, kind, name, name_en, level, province_code, commune_code, parent_code, place_name)
+       values ('mot-cua-tinh.that', 'mot-cua-tinh', 'Trung tâm Phục vụ hành chính công tỉnh Thật', 'Service centre', 'province', '01', null, null, 'Thật')`,
+    );
+    expect(await seedDemo(u.db, { nodeEnv: 'development' })).toBeUndefined();
+    expect(await count('domain.agencies')).toBe(1);
+    expect(await count('domain.users')).toBe(0);
+    expect(await count('domain.registry_seeds')).toBe(0);
+  });
 });
