@@ -193,7 +193,7 @@ interface Rooms {
 }
 
 /**
- * The rooms above the engine, wired bottom-up as DESIGN.md draws them: the procedure catalog,
+ * The rooms above the engine, wired bottom-up as docs/architecture.md draws them: the procedure catalog,
  * the working-day calendar, the SLA clocks (and their scanner), the inbox (its worker calls the
  * dossier room's hook in the transaction that creates a task), the automated steps' workers and
  * the dossier room (with its reconciler). On an empty database outside production, the demo

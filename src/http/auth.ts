@@ -28,7 +28,7 @@ import { ROLES, type Role, type Sessions } from '../accounts/index.js';
 import { Forbidden, Unauthenticated } from '../errors.js';
 import { hasAppHeader, sessionToken } from './session.js';
 
-/** DESIGN.md's roles, and 'worker' for API clients that work jobs (accounts/roles.ts). */
+/** The roles of docs/api.md, and 'worker' for API clients that work jobs (accounts/roles.ts). */
 export { ROLES, type Role };
 
 /** The signed-in user, as route handlers read it from `req.user`. */

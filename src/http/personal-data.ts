@@ -1,6 +1,6 @@
 /**
- * An auditor's every read of citizens' personal data is itself an audit row (DESIGN.md,
- * "Security"). `PERSONAL_DATA_READS` names the routes whose answers carry it — the dossier, its
+ * An auditor's every read of citizens' personal data is itself an audit row (docs/api.md,
+ * "Sign-in, roles, logs"). `PERSONAL_DATA_READS` names the routes whose answers carry it — the dossier, its
  * forms and trace, register 07, inbox tasks with their forms and variables, the audit log (its
  * payloads are shown to auditors in clear), a user task's variables — and `auditPersonalDataReads`
  * is mounted before each: when an auditor's read succeeds (status < 400), an

@@ -1,6 +1,6 @@
 /**
  * Citizens' personal identifiers masked wherever text leaves the service for someone who is not
- * entitled to them (DESIGN.md, "Security"): log lines (http/redact.ts), error answers
+ * entitled to them (README, "What lienthong guarantees"): log lines (http/redact.ts), error answers
  * (http/errors.ts), and what non-auditors see of the audit log and of a dossier's trace.
  *
  * - a citizen's personal identification number (số định danh cá nhân / CCCD): 12 digits standing

@@ -6,7 +6,7 @@ import type { TaskView } from './api-types.js';
 
 export type { TaskState, TaskView } from './api-types.js';
 
-/** DESIGN.md's roles (the http room's `Role`, repeated here because tasks/ may not import http/). */
+/** The roles of docs/api.md ("Sign-in, roles, logs") (the http room's `Role`, repeated here because tasks/ may not import http/). */
 export type ActorRole = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
 
 /** Whoever calls the service: the authenticated user, checked on every call. */

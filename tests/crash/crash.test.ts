@@ -1,6 +1,6 @@
 /**
  * Feature: `kill -9` at any instant loses nothing, and a restart simply goes on
- * (DESIGN.md, "The engine port": every command is one transaction, nothing is held only in
+ * (docs/architecture.md, "The engine port": every command is one transaction, nothing is held only in
  * memory).
  *
  * A child process running the built engine (tests/crash/child.mjs) deploys start → 3 service

@@ -143,7 +143,7 @@ test('Given the written policy, when compared with what the routes declare, then
   }
 });
 
-test('Given the invariants of DESIGN.md, when every route is checked, then: officers and counters never reach the engine, and auditors are allowed to write nowhere (a POST search is a read)', () => {
+test('Given the invariants of docs/api.md, when every route is checked, then: officers and counters never reach the engine, and auditors are allowed to write nowhere (a POST search is a read)', () => {
   for (const o of ops) {
     if (o.path.startsWith('/v2/') && o.roles && o.roles.length) {
       expect({ route: `${o.method} ${o.path}`, officer: o.roles.includes('officer'), counter: o.roles.includes('counter') }).toEqual({
