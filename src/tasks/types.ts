@@ -2,12 +2,13 @@
  * The inbox's vocabulary: a task (one user task of one agency: a Camunda user task, or a job-worker user task's job), who acts on it, and what a
  * list request asks for. Keys and ids are decimal strings, instants ISO 8601 in UTC.
  */
+import type { PersonRole } from '../accounts/index.js';
 import type { TaskView } from './api-types.js';
 
 export type { TaskState, TaskView } from './api-types.js';
 
-/** The roles of docs/api.md ("Sign-in, roles, logs") (the http room's `Role`, repeated here because tasks/ may not import http/). */
-export type ActorRole = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
+/** A person's role (accounts/roles.ts; docs/api.md, "Sign-in, roles, logs"). */
+export type ActorRole = PersonRole;
 
 /** Whoever calls the service: the authenticated user, checked on every call. */
 export interface Actor {
