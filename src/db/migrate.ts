@@ -27,6 +27,7 @@ import * as m020 from './migrations/020_calendar_day_limits.js';
 import * as m021 from './migrations/021_dossier_cases.js';
 import * as m022 from './migrations/022_clock_dimensions.js';
 import * as m023 from './migrations/023_registry_seeds.js';
+import * as m024 from './migrations/024_dossier_agencies.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '021_dossier_cases': m021,
   '022_clock_dimensions': m022,
   '023_registry_seeds': m023,
+  '024_dossier_agencies': m024,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -29,6 +29,7 @@ import { can, OPEN, type DossierStatus } from './lifecycle.js';
 import { linkInstance, recoverIntakes } from './receipt-steps.js';
 import { dossierInstances, dossiersWhere, findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
 import type { Actor, DossierRow } from './types.js';
+import { noteStepAgency } from './visibility.js';
 
 const SYSTEM: Actor = { username: 'lienthong.dossiers', role: 'system' };
 const INBOX: Actor = { username: 'lienthong.inbox', role: 'system' };
@@ -38,6 +39,7 @@ export async function onTaskCreated(deps: DossierDeps, q: Queryable, task: TaskR
   if (!task.dossierCode) return;
   const d = await findDossier(q, task.dossierCode, true);
   if (!d) return;
+  await noteStepAgency(q, d.code, task.agencyCode, new Date(task.createdAt));
   const { version } = versionOf(deps.catalog, d);
   // The receipt's T2 has not linked the instance yet (a crash between the engine and T2): the
   // dossier's first task says which instance is its own (receipt.ts, as recoverIntakes reads it).

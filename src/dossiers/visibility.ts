@@ -33,7 +33,6 @@
  */
 import type { Queryable } from '../db/index.js';
 import { Forbidden, NotFound } from '../errors.js';
-import { agencyStepSql } from '../tasks/index.js';
 import { checkActor } from './context.js';
 import { dossiersWhere } from './store.js';
 import type { Actor, DossierRow } from './types.js';
@@ -67,7 +66,20 @@ export function visibleSql(actor: Actor, param: (value: unknown) => string): str
   if (checkMaySee(actor) === 'all') return 'true';
   if (!actor.agencyCode) return 'false';
   const agency = param(actor.agencyCode);
-  return `(d.receiving_agency = ${agency} or ${agencyStepSql('d.code', agency)})`;
+  return `(d.receiving_agency = ${agency} or exists (select 1 from domain.dossier_agencies held where held.dossier_code = d.code and held.agency_code = ${agency}))`;
+}
+
+/**
+ * Records that `agency` holds a step of the dossier (once; the first instant kept): called in the
+ * inbox's transaction that creates the step's task (sync.ts `onTaskCreated`), so the rule's
+ * "holds or held a step" is the dossier room's own row (`domain.dossier_agencies`, migration 024).
+ */
+export async function noteStepAgency(q: Queryable, dossierCode: string, agency: string, at: Date): Promise<void> {
+  await q.query(`insert into domain.dossier_agencies (dossier_code, agency_code, since) values ($1, $2, $3) on conflict do nothing`, [
+    dossierCode,
+    agency,
+    at.toISOString(),
+  ]);
 }
 
 /**

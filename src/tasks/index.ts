@@ -9,7 +9,7 @@ export { AgencyNotFound, type InboxDossier, type InboxDossiers } from './resolve
 export type { StepClocks, TaskCompletedHook } from './completion.js';
 export { isCounterKind } from './scope.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './sql/listTasks.js';
-export { agencyStepSql, firstTasksOf, lastCompletedTaskOf, openTaskInstances, openTaskOf, tasksOfDossier, tasksOfDossiersIn } from './sql/byDossier.js';
+export { firstTasksOf, lastCompletedTaskOf, openTaskInstances, openTaskOf, tasksOfDossier, tasksOfDossiersIn } from './sql/byDossier.js';
 export type * from './types.js';
 export { Feed, TaskFeed, type TaskEvent, type TaskEventKind } from './feed.js';
 export { maySee } from './scope.js';

@@ -84,7 +84,7 @@ export function useDossiers(): DossierHarness {
   beforeEach(async () => {
     await h.db.query(
       `truncate domain.tasks, domain.sla_clocks, domain.sla_pauses, domain.sla_extensions, domain.sla_messages, domain.dossier_forms,
-         domain.dossier_supplement_requests, domain.dossier_events, domain.dossier_intakes, domain.dossier_sequences, domain.outbox,
+         domain.dossier_supplement_requests, domain.dossier_events, domain.dossier_intakes, domain.dossier_sequences, domain.dossier_agencies, domain.outbox,
          domain.dossiers, domain.audit_log restart identity cascade`,
     );
     h.clock.set(T0);

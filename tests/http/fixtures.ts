@@ -105,6 +105,8 @@ export async function traceFixture(s: ApiService): Promise<TraceFixture> {
       created: t('10:30'),
       due: new Date('2025-07-03T17:00:00+07:00'),
     });
+    // What the inbox's hook records with a dossier's first task of an agency (dossiers/visibility.ts).
+    await q.query(`insert into domain.dossier_agencies (dossier_code, agency_code, since) values ($1, 'ubnd-xa.a', $2)`, [code, t('08:05')]);
     await q.query(
       `insert into domain.sla_clocks (dossier_code, kind, task_id, agency_code, step, limit_value, limit_unit, started_at, due_at, state, stopped_at,
          procedure_code, channel, receiving_agency)

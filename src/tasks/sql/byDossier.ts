@@ -2,8 +2,8 @@
  * What the dossier room reads of the inbox: a dossier's steps (one task per step an agency was
  * handed), the first hand-over of several dossiers, the open task of one step, what the
  * reconciler looks at (tasks of open dossiers, who completed a step, instances with unfinished
- * tasks), and whether an agency holds or held a step of a dossier — so that no room but this one writes SQL against
- * domain.tasks. Unscoped: the dossier room applies its own visibility rule first.
+ * tasks) — so that no room but this one writes SQL against domain.tasks. (Whether an agency
+ * holds or held a step of a dossier is the dossier room's own record: dossiers/visibility.ts.) Unscoped: the dossier room applies its own visibility rule first.
  */
 import type { Queryable } from '../../db/index.js';
 import { TASK_COLUMNS, toTask, type DbTaskRow } from '../rows.js';
@@ -64,14 +64,4 @@ export async function openTaskInstances(q: Queryable): Promise<{ dossierCode: st
       where dossier_code is not null and state in ('open', 'claimed')`,
   );
   return rows;
-}
-
-/**
- * A predicate, for another room's query: the agency `agency` holds or held a step of the dossier
- * `dossierCode` — a task of it in any state (open, claimed, completing, completed, cancelled).
- * Both arguments are SQL expressions of the caller's statement (a column, a `$n` parameter).
- * Served by tasks_by_dossier (dossier_code, id).
- */
-export function agencyStepSql(dossierCode: string, agency: string): string {
-  return `exists (select 1 from domain.tasks held where held.dossier_code = ${dossierCode} and held.agency_code = ${agency})`;
 }
