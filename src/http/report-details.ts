@@ -1,7 +1,7 @@
 /**
  * Beside GET /api/reports/on-time, the numbers a report page needs that the on-time report does
- * not carry, under the same query and the same scoping (officers and counter staff: their own
- * agency only, whatever they ask):
+ * not carry, under the same query and the same rule of who sees what (reports/scope.ts: officers
+ * and counter staff their own agency only, whatever they ask):
  *
  *   GET /api/reports/open               clocks still open at the period's end, and those overdue
  *   GET /api/reports/on-time/dossiers   ?…&key=&result=early|on_time|late|open|overdue: the
@@ -9,7 +9,7 @@
  */
 import type { Router } from 'express';
 import type { Queryable } from '../db/index.js';
-import { clocksBehind, reportOpen, type ClockResult, type GroupBy } from '../reports/index.js';
+import { clocksBehind, openTotal, reportOpen, reportScope, type ClockResult, type GroupBy } from '../reports/index.js';
 import { requireRole, type Principal } from './auth.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
 import { schemaId, type SchemaRegistry } from './validate.js';
@@ -33,10 +33,7 @@ export function reportDetailRoutes(
       ([name, { description, ...schema }]): [string, QueryParamDoc] => [name, { description: description as string, schema }],
     ),
   );
-  const scope = (user: Principal, q: Record<string, string | undefined>) => {
-    const scoped = user.role === 'officer' || user.role === 'counter';
-    return { scoped, groupBy: scoped ? 'agency' : ((q.groupBy as GroupBy | undefined) ?? 'agency') };
-  };
+  const scopeOf = (req: { user?: unknown }, q: Record<string, string | undefined>) => reportScope(req.user as Principal, q.groupBy as GroupBy | undefined);
 
   router.get(
     '/reports/open',
@@ -49,12 +46,16 @@ export function reportDetailRoutes(
       const q = { ...(req.query as Record<string, string | undefined>) };
       schemas.check(ON_TIME, q, 'query string');
       const period = periodOf(q);
-      const user = req.user as Principal;
-      const { scoped, groupBy } = scope(user, q);
+      const scope = scopeOf(req, q);
+      const { groupBy } = scope;
       const r = await reportOpen(db, { from: period.from, to: period.to, groupBy, kind: q.kind as 'step' | 'dossier' | undefined, now: new Date(deps.now()) });
-      const rows = scoped ? r.rows.filter((x) => x.key === user.agencyCode) : r.rows;
-      const total = scoped ? { key: '*', name: null, open: rows[0]?.open ?? 0, overdue: rows[0]?.overdue ?? 0 } : r.total;
-      res.json({ period: { label: period.label, from: period.from.toISOString(), to: period.to.toISOString() }, groupBy, rows, total });
+      const rows = r.rows.filter((x) => scope.sees(x.key));
+      res.json({
+        period: { label: period.label, from: period.from.toISOString(), to: period.to.toISOString() },
+        groupBy,
+        rows,
+        total: scope.scoped ? openTotal(rows) : r.total,
+      });
     },
   );
 
@@ -69,9 +70,9 @@ export function reportDetailRoutes(
       const q = { ...(req.query as Record<string, string | undefined>) };
       schemas.check(BEHIND, q, 'query string');
       const period = periodOf(q);
-      const user = req.user as Principal;
-      const { scoped, groupBy } = scope(user, q);
-      if (scoped && q.key !== user.agencyCode) {
+      const scope = scopeOf(req, q);
+      const { groupBy } = scope;
+      if (!scope.sees(q.key!)) {
         res.json({ items: [], total: 0 });
         return;
       }

@@ -8,13 +8,13 @@
  *   GET /api/reports/on-time/dossiers   the same query + key + result: the dossiers behind one bar
  *
  * The query string is checked against schemas/api/reports-on-time-query.json (a 400 names the
- * parameter). Auditors and admins see every group; officers and counter staff see only their own
- * agency's row — the server groups by agency and keeps their row, whatever they asked; designers
- * are refused (403).
+ * parameter). Who sees which rows is the reports' own rule (reports/scope.ts): auditors and
+ * admins every group; officers and counter staff only their own agency's row, whatever they
+ * asked; designers are refused (403).
  */
 import { Router } from 'express';
 import type { Queryable } from '../db/index.js';
-import { reportingPeriod, reportOnTime, reportRow, type GroupBy, type OnTimeRow, type PeriodConvention, type PeriodKind } from '../reports/index.js';
+import { onTimeTotal, reportingPeriod, reportOnTime, reportScope, type GroupBy, type PeriodConvention, type PeriodKind } from '../reports/index.js';
 import { requireRole, type Principal } from './auth.js';
 import { reportDetailRoutes } from './report-details.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
@@ -56,18 +56,16 @@ export function reportsRouter(opts: ReportsRouterOptions): Router {
       schemas.check(QUERY, query, 'query string');
       const q = query as Record<string, string | undefined>;
       const period = periodOf(q);
-      const user = req.user as Principal;
-      const scoped = user.role === 'officer' || user.role === 'counter';
-      const groupBy: GroupBy = scoped ? 'agency' : ((q.groupBy as GroupBy | undefined) ?? 'agency');
-      const report = await reportOnTime(db, { from: period.from, to: period.to, groupBy, kind: q.kind as 'step' | 'dossier' | undefined });
-      const rows = scoped ? report.rows.filter((r) => user.agencyCode !== null && r.key === user.agencyCode) : report.rows;
+      const scope = reportScope(req.user as Principal, q.groupBy as GroupBy | undefined);
+      const report = await reportOnTime(db, { from: period.from, to: period.to, groupBy: scope.groupBy, kind: q.kind as 'step' | 'dossier' | undefined });
+      const rows = report.rows.filter((r) => scope.sees(r.key));
       res.json({
         period: { ...period, from: period.from.toISOString(), to: period.to.toISOString() },
         groupBy: report.groupBy,
         kind: report.kind,
-        agencyCode: scoped ? user.agencyCode : null,
+        agencyCode: scope.agencyCode,
         rows,
-        total: scoped ? totalOf(rows) : report.total,
+        total: scope.scoped ? onTimeTotal(rows) : report.total,
       });
     },
   );
@@ -128,9 +126,4 @@ function vnDay(at: Date): string {
 function vnShow(day: string): string {
   const [y, m, d] = day.split('-');
   return `${d}/${m}/${y}`;
-}
-
-function totalOf(rows: OnTimeRow[]): OnTimeRow {
-  const sum = (f: 'early' | 'onTime' | 'late') => rows.reduce((n, r) => n + r[f], 0);
-  return reportRow('*', null, sum('early'), sum('onTime'), sum('late'));
 }

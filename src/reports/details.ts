@@ -32,8 +32,13 @@ export async function reportOpen(db: Queryable, q: OpenQuery): Promise<{ rows: O
   const groups = await openByGroup(db, { kind, group: q.groupBy, from: q.from, to: q.to, now: q.now });
   const names = await groupNames(db, q.groupBy, groups);
   const out = groups.map((g) => ({ key: g.key ?? '', name: names(g.key), open: g.open, overdue: g.overdue }));
-  const sum = (f: 'open' | 'overdue') => out.reduce((n, r) => n + r[f], 0);
-  return { rows: out, total: { key: '*', name: null, open: sum('open'), overdue: sum('overdue') } };
+  return { rows: out, total: openTotal(out) };
+}
+
+/** The sum of `rows`, as the open report's total row (key '*'). */
+export function openTotal(rows: readonly OpenRow[]): OpenRow {
+  const sum = (f: 'open' | 'overdue') => rows.reduce((n, r) => n + r[f], 0);
+  return { key: '*', name: null, open: sum('open'), overdue: sum('overdue') };
 }
 
 export async function clocksBehind(

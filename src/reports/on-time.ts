@@ -50,8 +50,13 @@ export async function reportOnTime(db: Queryable, query: OnTimeQuery): Promise<O
   const groups = await finishedByGroup(db, { kind, group: groupBy, from, to });
   const names = await groupNames(db, groupBy, groups);
   const out = groups.map((g) => row(g.key ?? '', names(g.key), g.early, g.onTime, g.late));
-  const sum = (f: 'early' | 'onTime' | 'late') => out.reduce((n, r) => n + r[f], 0);
-  return { from, to, groupBy, kind, rows: out, total: row('*', null, sum('early'), sum('onTime'), sum('late')) };
+  return { from, to, groupBy, kind, rows: out, total: onTimeTotal(out) };
+}
+
+/** The sum of `rows`, as the report's total row (key '*'). */
+export function onTimeTotal(rows: readonly OnTimeRow[]): OnTimeRow {
+  const sum = (f: 'early' | 'onTime' | 'late') => rows.reduce((n, r) => n + r[f], 0);
+  return row('*', null, sum('early'), sum('onTime'), sum('late'));
 }
 
 /** Which clocks a report counts: `kind`, else each agency's step clocks by agency and the dossier clocks otherwise. */
