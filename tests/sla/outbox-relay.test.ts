@@ -6,7 +6,7 @@
  */
 import type { Queryable } from '../../src/db/index.js';
 import { inAppChannel, listNotifications, markNotificationRead, OutboxRelay, type OutboxChannel } from '../../src/sla/index.js';
-import { claimOutbox } from '../../src/sla/sql/claimOutbox.js';
+import { claimOutbox, RELAYED_KINDS } from '../../src/sla/sql/claimOutbox.js';
 import { dossier, task, useSla, vn } from './support.js';
 
 const h = useSla();
@@ -234,4 +234,10 @@ test("the applicants' notices (no channel yet) are left to a later channel, unto
   await relay().relayOnce();
   expect(await outboxOf(code)).toEqual([expect.objectContaining({ kind: 'dossier.done', sent_at: null, attempts: 0 })]);
   expect(await notificationsOf(code)).toEqual([]);
+});
+
+test('the kinds the relay claims are the kinds its partial index covers (the index is a migration: a new kind needs one)', async () => {
+  const { rows } = await h.db.query<{ def: string }>(`select indexdef as def from pg_indexes where schemaname = 'domain' and indexname = 'outbox_relay_due'`);
+  const covered = [...rows[0].def.matchAll(/'([a-z_.]+)'::text/g)].map((m) => m[1]).sort();
+  expect(covered).toEqual([...RELAYED_KINDS].sort());
 });

@@ -11,12 +11,19 @@
  */
 import type { Queryable } from '../../db/index.js';
 
-/** The outbox kinds the relay has a channel for: the scanner's notices to the responsible agency. */
+/**
+ * The outbox kinds the relay has a channel for: the scanner's notices to the responsible agency.
+ * Spelled once: the claim's predicate is made of it, and tests/sla/outbox-relay.test.ts holds the
+ * partial index's predicate (a migration's) to it — a new kind needs a migration of the index too.
+ */
 export const RELAYED_KINDS = ['sla.at_risk', 'sla.overdue'] as const;
+
+/** `kind in (…)` as literals, as the partial index's predicate has them (a parameter would not match it). */
+const RELAYED = RELAYED_KINDS.map((k) => `'${k}'`).join(', ');
 
 export const CLAIM_OUTBOX_SQL = `with due as (
     select id from domain.outbox
-     where sent_at is null and kind in ('sla.at_risk', 'sla.overdue') and coalesce(next_attempt_at, at) <= $1::timestamptz
+     where sent_at is null and kind in (${RELAYED}) and coalesce(next_attempt_at, at) <= $1::timestamptz
      order by coalesce(next_attempt_at, at), id
      limit $3
      for update skip locked)
