@@ -19,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import type { Db, Queryable } from '../src/db/index.js';
-import { ManualClock } from '../src/engine/clock.js';
+import { ManualClock } from '../src/clock.js';
 import { EmbeddedEngine } from '../src/engine/embedded/engine.js';
 import { openScratchDb } from './support/scratch.js';
 

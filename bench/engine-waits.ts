@@ -19,7 +19,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EmbeddedEngine } from '../src/engine/embedded/engine.js';
-import { ManualClock } from '../src/engine/clock.js';
+import { ManualClock } from '../src/clock.js';
 import { openScratchDb } from './support/scratch.js';
 
 const { values } = parseArgs({

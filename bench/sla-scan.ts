@@ -27,7 +27,7 @@
 import { parseArgs } from 'node:util';
 import { CalendarStore } from '../src/calendar/index.js';
 import type { Db, Queryable } from '../src/db/index.js';
-import { ManualClock } from '../src/engine/clock.js';
+import { ManualClock } from '../src/clock.js';
 import { slaDossierFacts } from '../src/dossiers/index.js';
 import { CLAIM_DUE_CLOCKS_SQL, SlaService } from '../src/sla/index.js';
 import { openScratchDb } from './support/scratch.js';

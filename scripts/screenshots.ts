@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { openDb } from '../src/db/index.js';
 import { DEMO_PASSWORDS } from '../src/dossiers/index.js';
-import { ManualClock } from '../src/engine/clock.js';
+import { ManualClock } from '../src/clock.js';
 import { startService } from '../src/main.js';
 import { launchBrowser, openPage, signInAs } from '../tests/support/browser.js';
 import { lateDossier, peopleOf } from '../tests/support/late-dossier.js';

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/index.js';
-import { systemClock, type Clock } from './engine/clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { chooseEngine } from './engine/choose.js';
 import { Accounts, agencyName, registryIsEmpty, seedDemoClients } from './accounts/index.js';
 import type { ZeebeGateway } from './engine/gateway/index.js';

@@ -7,7 +7,7 @@
 import { appendAudit } from '../audit/index.js';
 import { compileBpmn, type ExecutableProcess } from '../bpmn/index.js';
 import type { Db, Queryable } from '../db/index.js';
-import type { Clock } from '../engine/clock.js';
+import type { Clock } from '../clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import type { EngineQueries } from '../engine/queries.js';
 import { Forbidden, Unauthenticated } from '../errors.js';

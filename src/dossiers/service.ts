@@ -5,7 +5,7 @@
  * root wires. Each method is a thin door to the module that does the work.
  */
 import type { Queryable } from '../db/index.js';
-import { systemClock } from '../engine/clock.js';
+import { systemClock } from '../clock.js';
 import type { TaskRow } from '../tasks/index.js';
 import * as actions from './actions.js';
 import { onTaskCompleted, returnResult } from './return.js';

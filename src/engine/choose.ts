@@ -8,7 +8,7 @@
  */
 import type { EngineConfig } from '../config.js';
 import type { Db } from '../db/index.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { EmbeddedEngine } from './embedded/engine.js';
 import { jobTypeOf } from './embedded/job-type.js';
 import { EmbeddedEngineQueries } from './embedded/queries.js';

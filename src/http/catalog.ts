@@ -16,8 +16,8 @@
 import { Router } from 'express';
 import type { Queryable } from '../db/index.js';
 import { agencyKinds } from '../accounts/index.js';
-import type { Clock } from '../engine/clock.js';
-import { systemClock } from '../engine/clock.js';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
 import { Invalid, NotFound } from '../errors.js';
 import { problem, schemaDocument, schemaId, schemaIds } from '../schemas.js';
 import { catalogSummary, localDate, procedureForProcess, type Catalog, type RuleVersion } from '../procedures/index.js';

@@ -9,7 +9,7 @@
  */
 import { Router, type Request } from 'express';
 import type { Queryable } from '../db/index.js';
-import { systemClock, type Clock } from '../engine/clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { listNotifications, markNotificationRead, type NotificationReader } from '../sla/index.js';
 import { requireRole } from './auth.js';
 import { pathKey } from './params.js';

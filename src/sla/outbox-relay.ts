@@ -19,7 +19,7 @@
  * progress.
  */
 import type { Db, Queryable } from '../db/index.js';
-import { systemClock, type Clock } from '../engine/clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { deliverInApp } from './notifications.js';
 import { claimOutbox, markRetry, markSent, type OutboxRow } from './sql/claimOutbox.js';
 import { BatchLoop } from './loop.js';

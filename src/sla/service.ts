@@ -20,7 +20,7 @@
  */
 import type { WorkingCalendar } from '../calendar/index.js';
 import type { Db, Queryable } from '../db/index.js';
-import { systemClock, type Clock } from '../engine/clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Invalid, NotFound } from '../errors.js';
 import { addOfficeMs, amountOf, atRiskInstant, checkCutOff, checkDate, judge, officeMs, plan } from './arithmetic.js';

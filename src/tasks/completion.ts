@@ -17,7 +17,7 @@
  */
 import { appendAudit } from '../audit/index.js';
 import type { Db, Queryable } from '../db/index.js';
-import type { Clock } from '../engine/clock.js';
+import type { Clock } from '../clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { AppError, Conflict, NotFound } from '../errors.js';
 import type { SlaService } from '../sla/index.js';

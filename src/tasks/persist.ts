@@ -6,7 +6,7 @@
  */
 import { appendAudit } from '../audit/index.js';
 import type { Db, Queryable } from '../db/index.js';
-import type { Clock } from '../engine/clock.js';
+import type { Clock } from '../clock.js';
 import type { Catalog } from '../procedures/index.js';
 import { INBOX_ACTOR, keyOf, type StepClocks, type TaskCompletedHook } from './completion.js';
 import { findDossier, handedOverFrom, resolveAgency, stepOf, type AgencyRef, type DossierRef, type InboxDossiers, type StepRef } from './resolve.js';

@@ -6,7 +6,7 @@
 import { activeAccount } from '../accounts/index.js';
 import { appendAudit } from '../audit/index.js';
 import type { Db, Queryable } from '../db/index.js';
-import { systemClock, type Clock } from '../engine/clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { reportedProblem } from '../schemas.js';

@@ -40,7 +40,7 @@
  */
 import { USER_TASK_JOB_TYPE } from '../bpmn/index.js';
 import type { Db, Queryable } from '../db/index.js';
-import { systemClock, type Clock } from '../engine/clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { ActivatedJob, WorkflowEngine } from '../engine/port.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { Catalog } from '../procedures/index.js';

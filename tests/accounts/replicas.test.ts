@@ -5,7 +5,7 @@
  * in the other, once its few seconds of cache have passed (moved on a ManualClock, not waited).
  */
 import { pino } from 'pino';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { call, testConfig } from '../http/support.js';
 import { login, seedRegistry } from '../http/api-support.js';

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { DEMO_PASSWORDS } from '../../src/dossiers/seed.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { call, testConfig } from '../http/support.js';
 import { openTestDb, type TestDb } from '../support/db.js';

@@ -1,7 +1,7 @@
 /** The workflow port's contract (contract.ts) on the embedded adapter over this run's database. */
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { EmbeddedEngineQueries } from '../../src/engine/embedded/queries.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { openTestDb } from '../support/db.js';
 import { workflowEngineContract } from './contract.js';
 

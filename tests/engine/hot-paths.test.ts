@@ -9,7 +9,7 @@
  *   write statement, so a version deployed by another engine process is still seen at once.
  */
 import type { Db, Queryable } from '../../src/db/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { NotFound } from '../../src/errors.js';
 import { callActivity, chain, end, messageCatch, messageStart, processXml, serviceTask, start } from '../support/bpmn.js';

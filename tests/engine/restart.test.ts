@@ -5,7 +5,7 @@
  * directory, or the same PostgreSQL database, with a new EmbeddedEngine.
  */
 import type { Db } from '../../src/db/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import { durableDatabase, harness, HOUR, resetEngine } from '../support/engine.js';
 import {

@@ -1,6 +1,6 @@
 import { openTestDb, type TestDb } from '../support/db.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 
 const H = `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d">`;
 const task = (id: string, type: string, extra = '') =>

@@ -4,7 +4,7 @@
  * very next request; every change is audited; bad input is a 400 naming the field and changes
  * nothing; only administrators may call these routes.
  */
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { call } from './support.js';
 import { login, PASSWORD, startApiService, type ApiService } from './api-support.js';
 

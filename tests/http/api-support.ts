@@ -9,7 +9,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Config } from '../../src/config.js';
-import type { Clock } from '../../src/engine/clock.js';
+import type { Clock } from '../../src/clock.js';
 import type { Role } from '../../src/http/auth.js';
 import { startService, type Service } from '../../src/main.js';
 import { hashPassword } from '../../src/security/passwords.js';

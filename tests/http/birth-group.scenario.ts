@@ -20,7 +20,7 @@
  */
 import type { Db } from '../../src/db/index.js';
 import { DEMO_PASSWORDS } from '../../src/dossiers/seed.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { waitFor } from '../support/engine.js';
 import { openInboxTask } from '../support/inbox.js';
 import { birthIntake } from '../dossiers/fixtures.js';

@@ -5,7 +5,7 @@
  * The service runs on a ManualClock: time passes only when a test moves it, so job deadlines are
  * exact and a long poll ends by its requestTimeout only once the clock has passed it.
  */
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import type { ActivatedJob } from '../../src/engine/port.js';
 import { call, deploy, serviceTaskProcess, startTestService, type TestService } from './support.js';

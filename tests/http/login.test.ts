@@ -6,7 +6,7 @@
  * The services run on a ManualClock (tokens, the throttle's window): time passes only when a
  * test moves it.
  */
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { LoginThrottle } from '../../src/accounts/index.js';
 import { call, tokenFor } from './support.js';
 import { login, PASSWORD, startApiService, USERS, type ApiService } from './api-support.js';

@@ -15,7 +15,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { DEFAULT_LOOKUP_THROTTLE, DEMO_PASSWORDS } from '../../src/dossiers/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { waitFor } from '../support/engine.js';

@@ -5,7 +5,7 @@
  * step's agency exactly once and no other agency.
  */
 import { CalendarStore } from '../../src/calendar/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { slaDossierFacts } from '../../src/dossiers/index.js';
 import { OutboxRelay, SlaService } from '../../src/sla/index.js';
 import { dossier, task, vn } from '../sla/support.js';

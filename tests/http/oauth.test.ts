@@ -7,7 +7,7 @@
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { call, deploy, serviceTaskProcess } from './support.js';
 import { startApiService, type ApiService } from './api-support.js';
 

@@ -10,7 +10,7 @@
  * carry them.
  */
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { expectOk, useWebService } from '../support/web-service.js';
 import { call } from './support.js';

@@ -11,7 +11,7 @@ import express from 'express';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { proceduresRouter } from '../../src/http/catalog.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { startService, type Service } from '../../src/main.js';

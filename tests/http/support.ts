@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config.js';
-import type { Clock } from '../../src/engine/clock.js';
+import type { Clock } from '../../src/clock.js';
 import { createTokenService, type Principal } from '../../src/http/auth.js';
 import { startService, type Service } from '../../src/main.js';
 import { openTestDb, type TestDb } from '../support/db.js';

@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { DEMO_PASSWORDS } from '../../src/dossiers/seed.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { call, testConfig, type Reply } from './support.js';

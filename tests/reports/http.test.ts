@@ -5,7 +5,7 @@
  * get only their own agency's row, whatever they ask; designers are refused.
  */
 import { CalendarStore } from '../../src/calendar/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { reportOnTime, reportOnTimeForPeriod, reportingPeriod, type OnTimeQuery } from '../../src/reports/index.js';
 import { slaDossierFacts } from '../../src/dossiers/index.js';
 import { SlaService } from '../../src/sla/index.js';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CalendarStore, type WorkingCalendar } from '../../src/calendar/index.js';
 import type { Db, Queryable } from '../../src/db/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { slaDossierFacts } from '../../src/dossiers/index.js';
 import { SlaService, type SlaServiceOptions } from '../../src/sla/index.js';
 import { openTestDb, type TestDb } from '../support/db.js';

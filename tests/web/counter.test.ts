@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { waitFor } from '../support/engine.js';
 import { birthIntake, constructionIntake } from '../dossiers/fixtures.js';

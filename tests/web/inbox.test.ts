@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { openTestDb, type TestDb } from '../support/db.js';

@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { DEFAULT_LOOKUP_THROTTLE, DEMO_PASSWORDS } from '../../src/dossiers/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { openPage, type WatchedPage } from '../support/browser.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { call } from '../http/support.js';

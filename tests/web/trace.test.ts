@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
-import { ManualClock } from '../../src/engine/clock.js';
+import { ManualClock } from '../../src/clock.js';
 import { openPage, signInAs, type WatchedPage } from '../support/browser.js';
 import { catalogWithCalledStep, CALLED_PROCESS_ID } from '../support/called-step.js';
 import { birthIntake } from '../dossiers/fixtures.js';

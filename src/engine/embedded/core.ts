@@ -5,7 +5,7 @@
  * effect in one statement. A crash at any instant leaves the state before the command or after
  * it. The commands themselves are in commands/, one file each.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import type { Variables } from '../port.js';
 import type { Db, Queryable } from '../../db/index.js';
 import { NotFound } from '../../errors.js';

@@ -8,7 +8,7 @@
  */
 import type { ExecutableProcess } from '../../bpmn/index.js';
 import type { Db, Queryable } from '../../db/index.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../../clock.js';
 import type {
   ActivateJobsRequest,
   AssignUserTaskRequest,

@@ -1,4 +1,7 @@
-/** The engine reads time only through a Clock, so tests move time without sleeping. */
+/**
+ * Time as every room reads it: through a Clock, so tests move time instead of sleeping. The engine,
+ * the SLA clocks, the inbox, tokens and long polls of one service share one (main.ts).
+ */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
