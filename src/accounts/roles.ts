@@ -1,6 +1,7 @@
 /**
- * Who may do what is said by roles (docs/api.md, "Sign-in, roles, logs"). People hold one of the first five; 'worker' is
- * a machine-only role (API clients that activate and complete jobs), which no user row may hold.
+ * Who may do what is said by roles (docs/api.md, "Sign-in, roles, logs"). People hold one of the
+ * first five; 'worker' is a machine-only role (API clients that activate and complete jobs),
+ * which no user row may hold.
  */
 export type PersonRole = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
 export type Role = PersonRole | 'worker';

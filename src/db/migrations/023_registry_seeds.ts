@@ -1,7 +1,7 @@
 /**
  * Which version of a seed of the registry (the demo's agencies and users) a database holds, so a
  * later version adds what it brings to a running database, once, and never re-adds what an
- * administrator has since changed. Owned by accounts (src/accounts/registry.ts).
+ * administrator has since changed. Owned by accounts (src/accounts/registry-seed.ts).
  */
 import type { Knex } from 'knex';
 import { runScript } from '../script.js';
