@@ -10,7 +10,7 @@
  * - A page needs a signed-in user of one of its roles: no session (or an expired one) redirects
  *   to `/login?next=<the page>`; a role that may not open it gets a 403 page.
  * - Pages are sent with `Cache-Control: no-store` (they carry the user's name) and a strict
- *   Content-Security-Policy (README, "Pages"); the hashed assets with a year-long cache.
+ *   Content-Security-Policy (docs/pages.md); the hashed assets with a year-long cache.
  */
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { TooManyRequests, Unauthenticated } from '../errors.js';

@@ -95,7 +95,7 @@ export function Designer(props: { initialProcessId: string | null }) {
     viewer.current.on('element.click', (e: any) => setPicked(e.element?.type === 'label' ? e.element.labelTarget : e.element));
     catalog.elementTemplates().then(
       // set(), not the loader: the agency step is a job-worker user task, which the bundled schema only
-      // accepts with a zeebe:userTask binding (README, "Pages"); the loader would drop it silently.
+      // accepts with a zeebe:userTask binding (docs/pages.md); the loader would drop it silently.
       (templates) => m.get('elementTemplates').set(templates),
       () => setBanner({ kind: 'error', text: 'Không tải được mẫu phần tử (element templates).' }),
     );
