@@ -233,6 +233,7 @@ async function undoReceipt(deps: DossierDeps, d: DossierRow, who: Actor, cause: 
   await deps.db.tx(async (q) => {
     await q.query(`delete from domain.dossier_forms where dossier_code = $1`, [d.code]);
     await q.query(`delete from domain.dossier_events where dossier_code = $1`, [d.code]);
+    await q.query(`delete from domain.dossier_agencies where dossier_code = $1`, [d.code]);
     await q.query(`delete from domain.dossiers where code = $1`, [d.code]);
     await journalFinish(q, d.code, 'failed', at, { error: reason.slice(0, 1000) });
     await appendAudit(q, {
