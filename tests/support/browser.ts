@@ -63,3 +63,23 @@ export async function signInAs(page: Page, baseUrl: string, username: string, pa
   await page.fill('input[name=password]', password);
   await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
 }
+
+/**
+ * The modeler's "Change element" menu (the selected element's context pad wrench) → `entry`
+ * (e.g. `replace-with-service-task`), clicked. The context pad is drawn again when a label edit
+ * ends, so a click can land on the pad being replaced and open nothing: then the wrench is clicked
+ * again (at most three times), each time awaiting the menu, never a fixed wait.
+ */
+export async function replaceSelectedWith(page: Page, entry: string): Promise<void> {
+  const item = `.djs-popup [data-id="${entry}"]`;
+  for (let attempt = 1; ; attempt++) {
+    await page.click('.djs-context-pad .entry[data-action="replace"]');
+    try {
+      await page.waitForSelector(item, { timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+  await page.click(item);
+}

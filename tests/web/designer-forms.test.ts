@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { startService, type Service } from '../../src/main.js';
-import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
+import { launchBrowser, openPage, replaceSelectedWith, signInAs, type WatchedPage } from '../support/browser.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { testConfig, tokenFor } from '../http/support.js';
 
@@ -145,8 +145,7 @@ describe('Scenario: a designer gives a new user task a form', () => {
     await page.keyboard.type('Thẩm định thêm');
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector(`.djs-shape.selected[data-element-id="${newId}"]`);
-    await page.click('.djs-context-pad .entry[data-action="replace"]'); // "Change element" (the wrench)
-    await page.click('.djs-popup [data-id="replace-with-user-task"]');
+    await replaceSelectedWith(page, 'replace-with-user-task'); // "Change element" (the wrench)
     await page.waitForSelector('.lt-d-side .bio-properties-panel-header-type:has-text("User Task")');
 
     // The forms tab lists it without a form; creating one links it and opens an empty form.

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { startService, type Service } from '../../src/main.js';
-import { launchBrowser, openPage, signInAs, type WatchedPage } from '../support/browser.js';
+import { launchBrowser, openPage, replaceSelectedWith, signInAs, type WatchedPage } from '../support/browser.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { testConfig, tokenFor } from '../http/support.js';
 
@@ -112,8 +112,7 @@ describe('Scenario: a designer changes a procedure and deploys it', () => {
     await page.keyboard.press('Control+Enter'); // done editing; the task stays selected
     await page.waitForSelector(`.djs-shape.selected[data-element-id="${newId}"]`);
     // "Change element": the context pad's wrench (a click, not the 'r' key, which reaches the canvas only once it has the focus)
-    await page.click('.djs-context-pad .entry[data-action="replace"]');
-    await page.click('.djs-popup [data-id="replace-with-service-task"]');
+    await replaceSelectedWith(page, 'replace-with-service-task');
     await expect(page.inputValue('#bio-properties-panel-id')).resolves.toBe(newId);
     await page.waitForSelector('.lt-d-side .bio-properties-panel-header-type:has-text("Service Task")');
     await page.waitForSelector(`.lt-d-problem.lt-d-error[data-element-id="${newId}"]`);
