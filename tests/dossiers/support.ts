@@ -14,6 +14,7 @@ import { SlaService } from '../../src/sla/index.js';
 import { InboxWorker, TaskService, type TaskCompletedHook, type TaskRow } from '../../src/tasks/index.js';
 import { registerWorkers, type RegisteredWorkers } from '../../src/workers/index.js';
 import { PROCESSES_DIR } from '../procedures/support.js';
+import { emptyTables } from '../support/db.js';
 import { useEngine, waitFor, type EngineHarness } from '../support/engine.js';
 import { INTAKES } from './fixtures.js';
 
@@ -82,10 +83,25 @@ export function useDossiers(): DossierHarness {
     await seedDemo(h.db, { nodeEnv: 'test' });
   });
   beforeEach(async () => {
-    await h.db.query(
-      `truncate domain.tasks, domain.sla_clocks, domain.sla_pauses, domain.sla_extensions, domain.sla_messages, domain.dossier_forms,
-         domain.dossier_supplement_requests, domain.dossier_events, domain.dossier_intakes, domain.dossier_sequences, domain.dossier_agencies, domain.outbox,
-         domain.dossiers, domain.audit_log restart identity cascade`,
+    await emptyTables(
+      h.db,
+      [
+        'domain.tasks',
+        'domain.sla_clocks',
+        'domain.sla_pauses',
+        'domain.sla_extensions',
+        'domain.sla_messages',
+        'domain.dossier_forms',
+        'domain.dossier_supplement_requests',
+        'domain.dossier_events',
+        'domain.dossier_intakes',
+        'domain.dossier_sequences',
+        'domain.dossier_agencies',
+        'domain.outbox',
+        'domain.dossiers',
+        'domain.audit_log',
+      ],
+      { restartIdentity: true },
     );
     h.clock.set(T0);
     inboxErrors.length = 0;

@@ -73,3 +73,67 @@ async function admin(url: string, sql: string): Promise<void> {
     await c.end();
   }
 }
+
+/**
+ * Empties `tables` — and, as TRUNCATE … CASCADE would, every table whose foreign key reaches one of
+ * them — between tests, in one transaction: DELETE, children first, which on PostgreSQL costs a
+ * few ms where TRUNCATE costs ~90 (new files for every table and index). `restartIdentity` sets
+ * their sequences back to 1. The append-only audit log refuses DELETE (its trigger): it is
+ * truncated alone.
+ */
+export async function emptyTables(db: Db, tables: readonly string[], opts: { restartIdentity?: boolean } = {}): Promise<void> {
+  const plan = await emptyingPlan(db, tables);
+  await db.tx(async (q) => {
+    for (const t of plan.order) await q.query(TRUNCATE_ONLY.has(t) ? `truncate ${t}` : `delete from ${t}`);
+    if (opts.restartIdentity) for (const s of plan.sequences) await q.query(`select setval($1::regclass, 1, false)`, [s]);
+  });
+}
+
+const TRUNCATE_ONLY = new Set(['domain.audit_log']);
+const plans = new WeakMap<Db, Map<string, Promise<{ order: string[]; sequences: string[] }>>>();
+
+/** The tables to empty, children before parents, and their sequences (read from the catalog once per database and list). */
+function emptyingPlan(db: Db, tables: readonly string[]): Promise<{ order: string[]; sequences: string[] }> {
+  let byList = plans.get(db);
+  if (!byList) plans.set(db, (byList = new Map()));
+  const key = tables.join(',');
+  let plan = byList.get(key);
+  if (!plan) {
+    plan = (async () => {
+      const fks = (
+        await db.query<{ child: string; parent: string }>(
+          `select conrelid::regclass::text as child, confrelid::regclass::text as parent from pg_constraint where contype = 'f' and conrelid <> confrelid`,
+        )
+      ).rows;
+      const all = new Set(tables);
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const f of fks) {
+          if (all.has(f.parent) && !all.has(f.child)) {
+            all.add(f.child);
+            grew = true;
+          }
+        }
+      }
+      const order: string[] = [];
+      const placed = new Set<string>();
+      while (order.length < all.size) {
+        // A table goes once every table referencing it (within the set) has gone.
+        const ready = [...all].filter((t) => !placed.has(t) && fks.every((f) => f.parent !== t || !all.has(f.child) || placed.has(f.child)));
+        if (!ready.length) throw new Error(`emptyTables: a cycle of foreign keys among ${[...all].join(', ')}`);
+        for (const t of ready) placed.add(t);
+        order.push(...ready);
+      }
+      const sequences = (
+        await db.query<{ seq: string }>(
+          `select s.oid::regclass::text as seq from pg_depend d join pg_class s on s.oid = d.objid and s.relkind = 'S'
+            where d.refobjid = any($1::regclass[]) and d.deptype in ('a', 'i')`,
+          [[...all]],
+        )
+      ).rows.map((r) => r.seq);
+      return { order, sequences };
+    })();
+    byList.set(key, plan);
+  }
+  return plan;
+}

@@ -16,7 +16,7 @@ import { openDb, type Db } from '../../src/db/index.js';
 import { ManualClock } from '../../src/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import type { ActivatedJob, ActivateJobsRequest, ProcessMetadata, Variables } from '../../src/engine/port.js';
-import { createScratchDatabase, migratedImage, openTestDb, TEST_SHARED_BUFFERS, type TestDb } from './db.js';
+import { createScratchDatabase, emptyTables, migratedImage, openTestDb, TEST_SHARED_BUFFERS, type TestDb } from './db.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -303,13 +303,26 @@ export function onlyJob(type: string, jobs: ActivatedJob[]): ActivatedJob {
 
 /** Empties every engine table (definitions included), so each scenario starts from nothing. */
 export async function resetEngine(db: Db): Promise<void> {
-  await db.query(
-    `truncate engine.events, engine.incidents, engine.jobs, engine.process_instances, engine.timers,
-              engine.message_subscriptions, engine.messages, engine.message_correlations,
-              engine.message_start_subscriptions, engine.signal_subscriptions, engine.signal_start_subscriptions, engine.user_tasks, engine.forms,
-              engine.definitions, engine.deployments`,
-  );
+  await emptyTables(db, ENGINE_TABLES);
 }
+
+const ENGINE_TABLES = [
+  'engine.events',
+  'engine.incidents',
+  'engine.jobs',
+  'engine.process_instances',
+  'engine.timers',
+  'engine.message_subscriptions',
+  'engine.messages',
+  'engine.message_correlations',
+  'engine.message_start_subscriptions',
+  'engine.signal_subscriptions',
+  'engine.signal_start_subscriptions',
+  'engine.user_tasks',
+  'engine.forms',
+  'engine.definitions',
+  'engine.deployments',
+];
 
 /** Waits until `check` holds, polling; fails after `timeout` ms with `what` in the message. */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeout = 5_000): Promise<void> {

@@ -20,6 +20,7 @@ import { SlaService } from '../../src/sla/index.js';
 import { InboxWorker, TaskService, type Actor, type InboxWorkerOptions, type TaskRow } from '../../src/tasks/index.js';
 import { registerWorkers, type RegisteredWorkers } from '../../src/workers/index.js';
 import { PROCESSES_DIR, sampleDueDates } from '../procedures/support.js';
+import { emptyTables } from '../support/db.js';
 import { useEngine, type EngineHarness } from '../support/engine.js';
 
 /** Monday 05/01/2026, 09:00 in Hà Nội (the ManualClock's start). */
@@ -82,9 +83,12 @@ export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}, o: { u
     calendar = await new CalendarStore(h.db).init();
   });
   beforeEach(async () => {
-    await h.db.query(
-      `truncate domain.tasks, domain.sla_clocks, domain.sla_pauses, domain.dossiers, domain.users, domain.agencies, domain.audit_log
-       restart identity cascade`,
+    await emptyTables(
+      h.db,
+      ['domain.tasks', 'domain.sla_clocks', 'domain.sla_pauses', 'domain.dossiers', 'domain.users', 'domain.agencies', 'domain.audit_log'],
+      {
+        restartIdentity: true,
+      },
     );
     await seedRegistry(h.db);
     h.clock.set(T0);
