@@ -4,7 +4,8 @@
  * process of its own (`birth-health-insurance-card`), whose one user task is the step as shipped —
  * same id, form, candidate group and due date — so the catalog, the inbox and the SLA clocks are
  * unchanged while the step runs in a called instance (procedure.json lists it in
- * `calledProcesses`, so the procedure lint finds the step there). Written to a temporary folder.
+ * `calledProcesses`, so the procedure lint finds the step there). Written to a temporary folder,
+ * which the caller removes.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DEMO_PASSWORDS } from '../../src/dossiers/index.js';
 import { ManualClock } from '../../src/clock.js';
 import { openPage, signInAs, type WatchedPage } from '../support/browser.js';
+import { rmSync } from 'node:fs';
 import { catalogWithCalledStep, CALLED_PROCESS_ID } from '../support/called-step.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { openInboxTask } from '../support/inbox.js';
@@ -29,7 +30,9 @@ const PEOPLE = {
 } as const;
 
 const clock = new ManualClock();
-const s = useWebService(PEOPLE, { clock, processesDir: catalogWithCalledStep() });
+const calledCatalog = catalogWithCalledStep();
+const s = useWebService(PEOPLE, { clock, processesDir: calledCatalog });
+afterAll(() => rmSync(calledCatalog, { recursive: true, force: true }));
 const { as, claimAndComplete } = s;
 
 let w: WatchedPage;
