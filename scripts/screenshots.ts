@@ -110,6 +110,14 @@ try {
   await citizen.page.waitForSelector('[data-testid="lookup-status"]');
   await shot(citizen.page, 'lookup');
   if (citizen.problems.length) console.error(`page problems: ${citizen.problems.join('; ')}`);
+
+  // The civil-status officer's inbox: that dossier's first step among the day's tasks, with the working time left.
+  const o = await openPage(browser);
+  await signInAs(o.page, service.url, 'hotich.hoa-binh', DEMO_PASSWORDS.officer, '/inbox');
+  await o.page.waitForSelector('.lt-inbox[data-live="1"]');
+  await o.page.locator('tr', { hasText: receipt.code }).locator('.lt-badge').waitFor();
+  await shot(o.page, 'inbox');
+  if (o.problems.length) console.error(`page problems: ${o.problems.join('; ')}`);
 } finally {
   await browser.close();
   await service.close();
