@@ -1,19 +1,42 @@
-// Once per `npm test`, with the service's built code (npm test builds dist/ first):
+// Once per `npm test`, from the sources jest runs (src/db, bundled by esbuild into a temporary
+// module, since this file runs outside jest's TypeScript transform):
 // - on PGlite, migrate one in-memory database and keep its image in a temp file; every test
 //   file's openTestDb clones it (~1 s) instead of opening and migrating its own (~6 s);
 // - on PostgreSQL, migrate one template database; every test file's database is created from it
 //   (`create database … template …`, a file copy) instead of running every migration again.
-import { writeFileSync } from 'node:fs';
+// So the image always has the migrations of the sources, with or without a fresh dist/.
+import { build } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** src/db as one ES module, placed inside node_modules so that its packages resolve. */
+async function loadDbModule() {
+  const dir = join(root, 'node_modules', '.cache', 'lienthong');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `db-${process.pid}.mjs`);
+  await build({
+    entryPoints: [join(root, 'src', 'db', 'index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: file,
+    logLevel: 'silent',
+  });
+  try {
+    return await import(pathToFileURL(file).href);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
 
 export default async function globalSetup() {
-  let built;
-  try {
-    built = await import('../../dist/src/db/index.js');
-  } catch {
-    return; // not built: each file migrates its own database
-  }
+  const built = await loadDbModule();
   const url = process.env.DATABASE_URL;
   if (url) {
     const pg = (await import('pg')).default;
