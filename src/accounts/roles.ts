@@ -1,15 +1,5 @@
-/**
- * Who may do what is said by roles (docs/api.md, "Sign-in, roles, logs"). People hold one of the
- * first five; 'worker' is a machine-only role (API clients that activate and complete jobs),
- * which no user row may hold.
- */
-export type PersonRole = 'designer' | 'officer' | 'counter' | 'auditor' | 'admin';
-export type Role = PersonRole | 'worker';
-
-export const PERSON_ROLES: readonly PersonRole[] = ['designer', 'officer', 'counter', 'auditor', 'admin'];
-export const ROLES: readonly Role[] = [...PERSON_ROLES, 'worker'];
-/** The roles an API client may hold (not an agency's staff: officers and counters are people). */
-export const CLIENT_ROLES: readonly Role[] = ['worker', 'designer', 'auditor', 'admin'];
+/** The roles (the shared `src/roles.ts`), and who made an administrative change. */
+export { CLIENT_ROLES, PERSON_ROLES, ROLES, type PersonRole, type Role } from '../roles.js';
 
 /** Who did an administrative change, as the audit log records it. */
 export interface Actor {

@@ -8,6 +8,7 @@
  * engine/queries.ts): the web app type-checks it with DOM libs and without Node's types.
  */
 import type { VariableChangeItem } from '../engine/queries.js';
+import type { ClockLimit } from '../sla/api-types.js';
 
 /**
  * A dossier's status: the states of the lifecycle (lifecycle.ts `STATUSES`, which must list the
@@ -77,6 +78,86 @@ export interface DossierHit extends DossierSummary {
 }
 
 // ---- the trace (GET /api/dossiers/{code}/trace) --------------------------------------------------
+// trace.ts checks that its answer, once JSON, has this shape (`TraceAnswerIsTrace`).
+
+/** The trace as the pages read it (trace.ts answers more: the status events, a clock's pauses and extensions). */
+export interface Trace {
+  dossier: {
+    code: string;
+    procedureCode: string;
+    ruleVersion: string;
+    /** The dossier's case of its rule version (e.g. 'Nhà ở riêng lẻ'), or null. */
+    caseName: string | null;
+    status: string;
+    channel: string;
+    receivingAgency: string;
+    receivingAgencyName: string | null;
+    receivedAt: string;
+    receivedBy: string | null;
+    appointmentAt: string;
+    processInstanceKey: string | null;
+    doneAt: string | null;
+    returnedAt: string | null;
+  };
+  steps: TraceStep[];
+  clocks: TraceClock[];
+  audit: TraceAuditRow[];
+  timeline: TimelineEntry[];
+  diagram: DiagramState[];
+  /** Full names of the officials named by username, by username. */
+  people: Record<string, string>;
+  variables: TraceVariableChange[];
+}
+
+/** How a stopped clock ended against its statutory due instant. */
+export type Verdict = 'early' | 'on_time' | 'late';
+
+export interface TraceClock {
+  id: string;
+  kind: 'dossier' | 'step';
+  agencyCode: string | null;
+  step: string | null;
+  limit: ClockLimit;
+  state: string;
+  startedAt: string;
+  dueAt: string;
+  statutoryDueAt: string;
+  stoppedAt: string | null;
+  result: Verdict | null;
+  /** Working hours past the statutory due instant (negative: before it); null while within time. */
+  overrunHours: number | null;
+}
+
+/** One inbox step of the dossier: who held it, when, and its step clock. */
+export interface TraceStep {
+  taskId: string;
+  elementId: string;
+  name: string;
+  agencyCode: string;
+  agencyName: string | null;
+  state: string;
+  handedOverAt: string;
+  claimedBy: string | null;
+  claimedAt: string | null;
+  completedBy: string | null;
+  completedAt: string | null;
+  dueAt: string | null;
+  sla: TraceClock | null;
+}
+
+/** One row of the audit log about the dossier. */
+export interface TraceAuditRow {
+  seq: string;
+  at: string;
+  actor: string | null;
+  role: string | null;
+  agency: string | null;
+  action: string;
+  payload: Record<string, unknown> | null;
+}
+
+/** What a value becomes in JSON as far as its types go: every Date an ISO 8601 string. */
+export type Jsonified<T> = T extends Date ? string : T extends (infer U)[] ? Jsonified<U>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
 
 export interface TimelineEntry {
   at: string;

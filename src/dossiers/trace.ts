@@ -32,7 +32,7 @@ import { NotFound } from '../errors.js';
 import { maskDeep } from '../security/personal-data.js';
 import type { ClockView } from '../sla/index.js';
 import { tasksOfDossier } from '../tasks/index.js';
-import type { DiagramState, TimelineEntry, TraceVariableChange } from './api-types.js';
+import type { DiagramState, Jsonified, TimelineEntry, Trace as TraceJson, TraceVariableChange, Verdict } from './api-types.js';
 import { versionOf, type DossierDeps, type DossierQueries } from './context.js';
 import { eventsOf } from './store.js';
 import type { Actor } from './types.js';
@@ -40,8 +40,7 @@ import { visibleDossier } from './visibility.js';
 
 export type { DiagramState, TimelineEntry, TraceVariableChange } from './api-types.js';
 
-type Met = 'early' | 'on_time' | 'late';
-const MET: Record<string, Met> = { met_early: 'early', met_on_time: 'on_time', met_late: 'late' };
+const MET: Record<string, Verdict> = { met_early: 'early', met_on_time: 'on_time', met_late: 'late' };
 
 /**
  * Working hours from the statutory due instant to the stop (or to `now` for a clock still running
@@ -75,6 +74,13 @@ function clockJson(c: ClockView, overrun: number | null = null) {
 }
 
 export type Trace = Awaited<ReturnType<typeof trace>>;
+
+/**
+ * The answer, once JSON, is the shape the pages read (api-types.ts `Trace`): a field renamed or
+ * retyped here and not there fails the type-check.
+ */
+export type TraceAnswerIsTrace = Assignable<Jsonified<Trace>, TraceJson>;
+type Assignable<A extends B, B> = A;
 
 export interface TraceOptions {
   /** Each diagram with the deployed BPMN XML of its definition. */

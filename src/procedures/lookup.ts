@@ -5,33 +5,9 @@
  * Pure: the day is given ('YYYY-MM-DD' in Asia/Ho_Chi_Minh, see `localDate`).
  */
 import type { Catalog } from './catalog.js';
-import type { Procedure, RuleVersion, Text } from './types.js';
+import type { Procedure, ProcedureSummary, ProcessProcedure, RuleVersion, VersionSummary } from './types.js';
 
-export interface VersionSummary {
-  version: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  bpmnProcessId: string;
-  /** Whether `day` falls within effectiveFrom … effectiveTo. */
-  inForce: boolean;
-}
-
-export interface ProcedureSummary {
-  code: string;
-  name: Text;
-  field: Procedure['field'];
-  versions: VersionSummary[];
-}
-
-export interface ProcessProcedure {
-  bpmnProcessId: string;
-  procedure: { code: string; name: Text; field: Procedure['field'] };
-  /** Whether `version` is in force on the day asked (false: none is, the newest is given). */
-  inForce: boolean;
-  /** The rule version as procedure.json has it. */
-  version: RuleVersion;
-  versions: VersionSummary[];
-}
+export type { ProcedureSummary, ProcessProcedure, VersionSummary };
 
 export function inForceOn(v: Pick<RuleVersion, 'effectiveFrom' | 'effectiveTo'>, day: string): boolean {
   return v.effectiveFrom <= day && (v.effectiveTo === null || day <= v.effectiveTo);

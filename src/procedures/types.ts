@@ -1,7 +1,8 @@
 /**
  * The shape of `processes/<code>/procedure.json`, as `schemas/procedure.schema.json` defines it.
  * Everything that is a rule lives in a version, because a dossier keeps the version in force on
- * the day it was received.
+ * the day it was received. Also what the catalog routes answer (lookup.ts), which the designer
+ * reads: this file imports nothing, so the browser app can import its types.
  */
 
 export interface Text {
@@ -170,4 +171,33 @@ export interface LoadedProcedure extends Procedure {
     /** Path of procedure.json as shown in messages (relative to the catalog's parent). */
     file: string;
   };
+}
+
+// ---- what the catalog routes answer (lookup.ts) ------------------------------------------------
+
+export interface VersionSummary {
+  version: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  bpmnProcessId: string;
+  /** Whether `day` falls within effectiveFrom … effectiveTo. */
+  inForce: boolean;
+}
+
+export interface ProcedureSummary {
+  code: string;
+  name: Text;
+  field: Procedure['field'];
+  versions: VersionSummary[];
+}
+
+/** GET /api/procedures/by-process/{bpmnProcessId} (with the day asked about, `today`). */
+export interface ProcessProcedure {
+  bpmnProcessId: string;
+  procedure: { code: string; name: Text; field: Procedure['field'] };
+  /** Whether `version` is in force on the day asked (false: none is, the newest is given). */
+  inForce: boolean;
+  /** The rule version as procedure.json has it. */
+  version: RuleVersion;
+  versions: VersionSummary[];
 }

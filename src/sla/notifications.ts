@@ -13,12 +13,13 @@
  */
 import type { Queryable } from '../db/index.js';
 import { Forbidden, Invalid, NotFound, Unauthenticated } from '../errors.js';
+import type { Role } from '../roles.js';
 import type { OutboxRow } from './sql/claimOutbox.js';
 
 /** Who reads (the signed-in user; the sla room does not import http's Principal). */
 export interface NotificationReader {
   username: string;
-  role: string;
+  role: Role;
   agencyCode?: string | null;
 }
 

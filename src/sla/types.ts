@@ -1,5 +1,6 @@
 /** The SLA room's vocabulary, shared by the service, the scanner and the reports. */
 import type { Queryable } from '../db/index.js';
+import type { ClockLimit } from './api-types.js';
 
 /**
  * What the SLA room needs to know of a dossier, asked of the room that owns dossiers (which sits
@@ -22,7 +23,7 @@ export interface DossierFact {
  * A time limit from a procedure version (procedure.json `limit` / `totalLimit`, without its legal
  * notes). `calendar_days` only for a dossier's statutory total (docs/sla.md, "Calendar days").
  */
-export type Limit = { value: number; unit: 'working_days' | 'working_hours' | 'calendar_days' };
+export type Limit = ClockLimit;
 
 /** A procedure's cut-off: received after `after` ('HH:MM', Asia/Ho_Chi_Minh) counts from the next working day. */
 export type CutOff = { after: string /* 'HH:MM' */; countFrom: 'next_working_day' };

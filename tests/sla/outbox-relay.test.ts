@@ -51,7 +51,7 @@ async function outboxOf(code: string) {
   return rows;
 }
 
-const officer = (agencyCode: string, username = `canbo.${agencyCode}`) => ({ username, role: 'officer', agencyCode });
+const officer = (agencyCode: string, username = `canbo.${agencyCode}`) => ({ username, role: 'officer' as const, agencyCode });
 
 describe('Scenario: an overdue step notifies its agency exactly once', () => {
   test('Given an overdue police step, When the relay runs twice, Then the police have exactly one notification, and the row is marked sent', async () => {

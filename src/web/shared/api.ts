@@ -5,7 +5,9 @@
  * (CSRF). A 401 means the session ended (signed out elsewhere, expired): back to /login, with the
  * page the user was on, so signing in again returns there.
  */
-import type { DiagramState, TimelineEntry, TraceVariableChange } from '../../dossiers/api-types';
+import type { ProcessDefinitionItem } from '../../engine/queries';
+import type { ProcessProcedure, RuleVersion, StatutoryLimit, Step } from '../../procedures/types';
+import type { DiagramState, TimelineEntry, Trace, TraceAuditRow, TraceClock, TraceStep, TraceVariableChange, Verdict } from '../../dossiers/api-types';
 
 export interface Problem {
   elementId?: string;
@@ -75,16 +77,10 @@ function safeJson(text: string): unknown {
 
 // --- the engine (Camunda 8 REST v2 shapes) ---------------------------------------------------
 
-export interface ProcessDefinition {
-  processDefinitionKey: string;
-  processDefinitionId: string;
-  name?: string | null;
-  version: number;
-  versionTag?: string | null;
-  resourceName: string;
-  tenantId: string;
-}
+/** A deployed process definition, as the engine's reads answer it (engine/query-types.ts). */
+export type ProcessDefinition = ProcessDefinitionItem;
 
+/** The /v2 search answer around the engine's items. */
 export interface SearchPage<T> {
   items: T[];
   page: { totalItems: number };
@@ -124,38 +120,12 @@ export const auth = {
 
 // --- the procedure catalog and the designer's element templates -------------------------------
 
-export interface TimeLimit {
-  value: number;
-  /** calendar_days: a statutory total only ("20 ngày", counted as the Civil Code counts days). */
-  unit: 'working_days' | 'working_hours' | 'calendar_days';
-  source?: string;
-  confirmed?: boolean;
-  note?: string;
-}
-
-export interface CatalogStep {
-  id: string;
-  elementId: string;
-  name: { vi: string; en?: string };
-  limit: TimeLimit;
-}
-
-export interface CatalogVersion {
-  version: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  legalBasis?: Array<{ document: string; title?: { vi: string; en?: string } }>;
-  process: { bpmnProcessId: string; file: string; jobTypes?: string[]; messages?: unknown[]; [k: string]: unknown };
-  agencies: Array<{ code: string; name: { vi: string; en?: string }; level?: string; steps: CatalogStep[] }>;
-  totalLimit: TimeLimit;
-  [k: string]: unknown;
-}
-
-export interface CatalogEntry {
-  procedure: { code: string; name: { vi: string; en?: string }; [k: string]: unknown };
-  version: CatalogVersion;
-  versions?: Array<{ version: string; effectiveFrom: string; effectiveTo: string | null; inForce?: boolean }>;
-}
+/** A step's limit, or a version's statutory total (which may count calendar days). */
+export type TimeLimit = StatutoryLimit;
+export type CatalogStep = Step;
+export type CatalogVersion = RuleVersion;
+/** GET /api/procedures/by-process/{id}: the procedure, its version in force on `today` (else the newest), all its versions. */
+export type CatalogEntry = ProcessProcedure & { today: string };
 
 export const catalog = {
   byProcess: (bpmnProcessId: string) => request<CatalogEntry>('GET', `/api/procedures/by-process/${encodeURIComponent(bpmnProcessId)}`),
@@ -164,82 +134,10 @@ export const catalog = {
 
 // --- the trace of a dossier (GET /api/dossiers/{code}/trace) ------------------------------------
 
-export type Verdict = 'early' | 'on_time' | 'late';
-
-export interface TraceClock {
-  id: string;
-  kind: 'dossier' | 'step';
-  agencyCode: string | null;
-  step: string | null;
-  limit: TimeLimit;
-  state: string;
-  startedAt: string;
-  dueAt: string;
-  statutoryDueAt: string;
-  stoppedAt: string | null;
-  result: Verdict | null;
-  /** Working hours past the statutory due instant (negative: before it); null while within time. */
-  overrunHours: number | null;
-}
-
-export interface TraceStep {
-  taskId: string;
-  elementId: string;
-  name: string;
-  agencyCode: string;
-  agencyName: string | null;
-  state: string;
-  handedOverAt: string;
-  claimedBy: string | null;
-  claimedAt: string | null;
-  completedBy: string | null;
-  completedAt: string | null;
-  dueAt: string | null;
-  sla: TraceClock | null;
-}
-
-/** The trace's timeline, diagrams and variable changes as the server writes them (dossiers/api-types.ts). */
-export type { TraceVariableChange };
+/** The trace as the server writes it (dossiers/api-types.ts, which trace.ts is checked against). */
+export type { Trace, TraceAuditRow, TraceClock, TraceStep, TraceVariableChange, Verdict };
 export type TraceTimelineEntry = TimelineEntry;
 export type TraceDiagram = DiagramState;
-
-export interface TraceAuditRow {
-  seq: string;
-  at: string;
-  actor: string | null;
-  role: string | null;
-  agency: string | null;
-  action: string;
-  payload: Record<string, unknown> | null;
-}
-
-export interface Trace {
-  dossier: {
-    code: string;
-    procedureCode: string;
-    ruleVersion: string;
-    /** The dossier's case of its rule version (e.g. 'Nhà ở riêng lẻ'), or null. */
-    caseName: string | null;
-    status: string;
-    channel: string;
-    receivingAgency: string;
-    receivingAgencyName: string | null;
-    receivedAt: string;
-    receivedBy: string | null;
-    appointmentAt: string;
-    processInstanceKey: string | null;
-    doneAt: string | null;
-    returnedAt: string | null;
-  };
-  steps: TraceStep[];
-  clocks: TraceClock[];
-  audit: TraceAuditRow[];
-  timeline: TraceTimelineEntry[];
-  diagram: TraceDiagram[];
-  /** Full names of the officials named by username, by username. */
-  people: Record<string, string>;
-  variables: TraceVariableChange[];
-}
 
 export const dossiers = {
   trace: (code: string) => request<Trace>('GET', `/api/dossiers/${encodeURIComponent(code)}/trace?include=xml`),
