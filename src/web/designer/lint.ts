@@ -24,11 +24,8 @@ export function createLinter(version: CatalogVersion | null): { lint(definitions
   // is being drawn (a task without one gets the default form; docs/dossiers-and-inbox.md).
   const plugins: Array<{ config: unknown; resolver?: unknown }> = [{ config: { rules: { 'camunda-compat/user-task-definition': 'off' } } }];
   if (version) {
-    // procedure.json as the API returns it is what the plugin's ProcedureVersion describes.
-    const { config, cache } = lintConfig({
-      version: version as unknown as Parameters<typeof lintConfig>[0]['version'],
-      hoursPerWorkingDay: 8,
-    });
+    // The catalog's rule version, as the API returns it, is a ProcedureVersion of the plugin's (the type-check holds the two together).
+    const { config, cache } = lintConfig({ version, hoursPerWorkingDay: 8 });
     plugins.push({ config, resolver: new StaticResolver(cache) });
   }
   const linter = new Linter({ modeler: 'web', type: 'cloud', plugins });
