@@ -84,3 +84,29 @@ describe('Feature: no figure is confirmed without an article', () => {
     }
   });
 });
+
+describe('Feature: the one-stop rules of Decree 118/2025 (in force from 01/07/2025), article by article', () => {
+  test('Scenario: every version in force from 01/07/2025 that takes one supplement request, its clock restarting, cites the articles that say so', async () => {
+    const catalog = await loadCatalog(PROCESSES_DIR);
+    const cited = ['birth-registration-group', 'death-registration-group', 'land-use-right-transfer'].flatMap((code) =>
+      catalog
+        .get(code)
+        .versions.filter((v) => v.effectiveFrom >= '2025-07-01')
+        .map((v) => ({ code, version: v.version, maxRequests: v.supplement.maxRequests, clock: v.supplement.clock })),
+    );
+    expect(cited.length).toBeGreaterThanOrEqual(4);
+    for (const c of cited) {
+      expect(c.maxRequests).toMatchObject({ value: 1, confirmed: true, source: 'Nghị định 118/2025/NĐ-CP, Điều 11, khoản 2, điểm c' });
+      expect(c.clock).toMatchObject({ value: 'restart', confirmed: true });
+      expect(c.clock.source).toMatch(/^Nghị định 118\/2025\/NĐ-CP, Điều 19, khoản 5/u);
+    }
+  });
+
+  test('Scenario: a version in force before 01/07/2025 does not claim the decree that was not yet in force as confirmed', async () => {
+    const catalog = await loadCatalog(PROCESSES_DIR);
+    for (const code of ['birth-registration-group', 'death-registration-group']) {
+      const before = ruleVersionAt(catalog.get(code), '2025-06-30');
+      expect(before.supplement.maxRequests.confirmed).toBe(false);
+    }
+  });
+});
