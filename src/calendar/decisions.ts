@@ -8,7 +8,8 @@
  *
  * A year's days for an occasion that needs a yearly decision (Tết, 1 or 3 September) are
  * provisional until a decision settling that occasion is listed here. Only decisions found in a
- * published source are listed; docs/legal-basis.md says where each one was read.
+ * published source are listed; docs/legal-basis.md says where each one was read, or — `unread`
+ * — how it was found when its text could not be read here.
  */
 import type { Occasion } from './holiday-rules.js';
 
@@ -42,6 +43,11 @@ export interface GovernmentDecision {
   days: readonly DecisionDay[];
   /** What the decision says, in Vietnamese. */
   summary: string;
+  /**
+   * Present when the documents were not read in a published source here: how the decision
+   * was found instead (its number, date and days as independent public sources cite them).
+   */
+  unread?: string;
 }
 
 const VPCP = 'Văn phòng Chính phủ';
@@ -111,6 +117,41 @@ export const GOVERNMENT_DECISIONS: readonly GovernmentDecision[] = [
       { date: '2026-08-22', kind: 'working_day', reason: 'Làm bù cho thứ Hai 31/08/2026 (hoán đổi ngày làm việc dịp Quốc khánh 2026)' },
       { date: '2026-08-31', kind: 'day_off', reason: 'Nghỉ hoán đổi dịp Quốc khánh 2026 (làm bù thứ Bảy 22/08/2026)' },
     ],
+  },
+  {
+    id: '2026-van-hoa',
+    year: 2026,
+    settles: ['culture-day'],
+    approval: {
+      document: 'Công văn 10065/VPCP-KGVX',
+      date: '2026-10-02',
+      issuer: VPCP,
+      url: 'https://xaydungchinhsach.chinhphu.vn/de-xuat-2-phuong-an-nghi-tet-nguyen-dan-2027-tet-dinh-mui-11926080513033257.htm',
+    },
+    summary: 'Ngày Văn hóa Việt Nam năm 2026: nghỉ 01 ngày, thứ Ba 24/11/2026, không hoán đổi ngày làm việc.',
+    days: [{ date: '2026-11-24', kind: 'day_off', reason: 'Nghỉ Ngày Văn hóa Việt Nam (24/11/2026), không hoán đổi' }],
+    unread:
+      'Văn bản gốc chưa đọc được tại đây. Số hiệu, ngày 02/10/2026 và các ngày nghỉ ghi theo nhiều nguồn công khai độc lập cùng dẫn công văn này (Báo Chính phủ 11/09/2026 đưa tin thống nhất trình phương án nghỉ Tết 7 ngày liên tục; trang Xây dựng chính sách của Chính phủ). Đề xuất nghỉ thứ Hai 23/11/2026 và làm bù thứ Bảy 28/11/2026 không được chọn.',
+  },
+  {
+    id: '2027-tet-quoc-khanh',
+    year: 2027,
+    settles: ['tet', 'national-day'],
+    approval: {
+      document: 'Công văn 10065/VPCP-KGVX',
+      date: '2026-10-02',
+      issuer: VPCP,
+      url: 'https://xaydungchinhsach.chinhphu.vn/de-xuat-2-phuong-an-nghi-tet-nguyen-dan-2027-tet-dinh-mui-11926080513033257.htm',
+    },
+    summary:
+      'Tết Đinh Mùi: nghỉ 7 ngày liên tục từ thứ Năm 04/02/2027 đến hết thứ Tư 10/02/2027 (5 ngày Tết, 2 ngày nghỉ bù cho mùng 1, mùng 2 trùng thứ Bảy, Chủ nhật); Quốc khánh: nghỉ từ thứ Năm 02/09/2027 đến hết Chủ nhật 05/09/2027 (ngày liền kề thứ Sáu 03/09/2027).',
+    days: [
+      { date: '2027-02-04', kind: 'day_off', reason: 'Nghỉ Tết Âm lịch Đinh Mùi: nghỉ từ 04/02/2027 đến hết 10/02/2027' },
+      { date: '2027-02-11', kind: 'working_day', reason: 'Làm việc bình thường: kỳ nghỉ Tết Đinh Mùi kết thúc thứ Tư 10/02/2027' },
+      { date: '2027-09-03', kind: 'day_off', reason: 'Nghỉ lễ Quốc khánh: ngày liền kề sau 02/09/2027 (nghỉ từ 02/09 đến hết 05/09/2027)' },
+    ],
+    unread:
+      'Văn bản gốc chưa đọc được tại đây. Số hiệu, ngày 02/10/2026 và các ngày nghỉ ghi theo nhiều nguồn công khai độc lập cùng dẫn công văn này (Báo Chính phủ 11/09/2026 đưa tin thống nhất trình phương án nghỉ Tết 7 ngày liên tục; trang Xây dựng chính sách của Chính phủ). Đề xuất nghỉ thứ Hai 23/11/2026 và làm bù thứ Bảy 28/11/2026 không được chọn.',
   },
 ];
 

@@ -14,15 +14,19 @@
  *    day adjacent to 2/9 (1/9 or 3/9). Its list was checked against the published summaries of
  *    art. 112 quoted by the press (see docs/legal-basis.md).
  *
- * Not a rule yet: Ngày Văn hóa Việt Nam (24/11). Nghị quyết 80-NQ/TW of the Politburo
- * (January 2026) chose 24/11 as a paid day off, and Nghị quyết 30/NQ-CP (February 2026) tasked
- * the amendment of art. 112 cl. 1. No enacted amendment with an effective date was found, so
- * 24/11 stays a working day; when the law is found it is one `solar` rule here.
+ * And since 01/07/2026, outside the Labour Code: Ngày Văn hóa Việt Nam (24/11), a paid day off
+ * by Nghị quyết 28/2026/QH16 of the National Assembly (24/04/2026), first taken on Tuesday
+ * 24/11/2026 (Công văn 10065/VPCP-KGVX of 02/10/2026 gave public agencies that one day, with no
+ * swap). Neither text was read in the original here: the rule rests on their numbers, dates and
+ * official addresses as many independent public sources cite them alike, so it is
+ * `confirmed: false` (docs/legal-basis.md). The consolidated Labour Code (18/VBHN-VPQH, 2026)
+ * still lists six holidays in art. 112 cl. 1, and art. 111 cl. 3 gives a day in lieu only for
+ * those: 24/11 on a weekend has none (`compensated: false`).
  */
 import { jdnFromDate } from './dates.js';
 
 /** What a holiday is for; a yearly Government decision settles the exact days of an occasion. */
-export type Occasion = 'new-year' | 'tet' | 'hung-kings' | 'reunification' | 'labour-day' | 'national-day';
+export type Occasion = 'new-year' | 'tet' | 'hung-kings' | 'reunification' | 'labour-day' | 'national-day' | 'culture-day';
 
 export type HolidayDate =
   /** A fixed Gregorian day. */
@@ -54,6 +58,11 @@ export interface HolidayRule {
    * adjacent to 2/9): the computed day is a default until a decision for the year is found.
    */
   yearlyDecision: boolean;
+  /**
+   * False when a holiday on the weekly rest day gives no day in lieu: the compensation rule
+   * (Labour Code 2019, art. 111 cl. 3) covers the holidays of art. 112 cl. 1 only. Default true.
+   */
+  compensated?: boolean;
 }
 
 /** The rule on days off in lieu of a holiday on the weekly rest day, per code. */
@@ -155,6 +164,21 @@ export const HOLIDAY_RULES: readonly HolidayRule[] = [
     source: `${LC2019}, Điều 112, khoản 1, điểm đ`,
   },
   { id: 'lc2019-hung-kings', ...HUNG, ...C2019, source: `${LC2019}, Điều 112, khoản 1, điểm e` },
+
+  {
+    id: 'nq28-2026-culture-day',
+    occasion: 'culture-day',
+    date: { kind: 'solar', month: 11, day: 24 },
+    nameVi: 'Ngày Văn hóa Việt Nam (24/11)',
+    nameEn: 'Vietnam Culture Day (24 November)',
+    yearlyDecision: false,
+    compensated: false,
+    effectiveFrom: '2026-07-01',
+    effectiveTo: null,
+    source: 'Nghị quyết 28/2026/QH16 ngày 24/04/2026 của Quốc hội về phát triển văn hóa Việt Nam, Điều 2',
+    confirmed: false,
+    note: 'Chưa đọc văn bản gốc. Số hiệu, ngày ban hành, hiệu lực 01/07/2026 và Điều 2 ("người lao động được nghỉ làm việc và hưởng nguyên lương" ngày 24/11 hằng năm) ghi theo nhiều nguồn công khai độc lập cùng dẫn https://vanban.chinhphu.vn/?docid=218008 và xaydungchinhsach.chinhphu.vn. Chủ trương: Nghị quyết 80-NQ/TW (07/01/2026), Nghị quyết 30/NQ-CP (02/2026). Không nằm trong Điều 112 khoản 1 Bộ luật Lao động (văn bản hợp nhất 18/VBHN-VPQH năm 2026), nên không nghỉ bù khi trùng ngày nghỉ hằng tuần.',
+  },
 ];
 
 /** Days off in lieu of a holiday falling on the weekly rest day. */

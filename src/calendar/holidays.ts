@@ -17,7 +17,8 @@
  *    of 2021–2026 (Thu → 3/9, Fri → 1/9, Sat → 1/9, Mon → 3/9, Tue → 1/9, Wed → 1/9).
  *
  * Weekend rule (Labour Code 2019, art. 111 cl. 3): when a holiday coincides with the weekly
- * rest day, the worker takes the next working day off instead. Public agencies rest on
+ * rest day, the worker takes the next working day off instead (not for a rule marked
+ * `compensated: false`: 24/11, which art. 112 cl. 1 does not list). Public agencies rest on
  * Saturday and Sunday, so each holiday on a Saturday or Sunday yields one day in lieu on the
  * first following Monday–Friday that is neither a holiday nor already a day in lieu. Two
  * holidays on the same date (10/3 lunar can fall on 30 April or 1 May) are treated alike: the
@@ -92,10 +93,13 @@ export function holidaysForYear(year: number, options: HolidayOptions = {}): Hol
   const statutoryDays = new Set(statutory.map((h) => isoToJdn(h.date)));
   const taken = new Set<number>(); // dates already off: a holiday on a weekday, or a day in lieu
   const needLieu: Holiday[] = [];
+  const rules = options.rules ?? HOLIDAY_RULES;
+  const noLieu = new Set(rules.filter((r) => r.compensated === false).map((r) => r.id));
   for (const holiday of statutory) {
     const jdn = isoToJdn(holiday.date);
-    if (isWeekend(jdn) || taken.has(jdn)) needLieu.push(holiday);
-    else taken.add(jdn);
+    if (isWeekend(jdn) || taken.has(jdn)) {
+      if (!noLieu.has(holiday.ruleId)) needLieu.push(holiday);
+    } else taken.add(jdn);
   }
   const inLieu: Holiday[] = [];
   for (const holiday of needLieu) {

@@ -15,7 +15,7 @@ import { GOVERNMENT_DECISIONS, decisionSource } from './decisions.js';
 export const SEED_ACTOR = 'seed';
 
 /** Bump when the seed's rows change; each version is applied once per database. */
-export const OVERRIDES_SEED_VERSION = '2026-11-30.1';
+export const OVERRIDES_SEED_VERSION = '2026-11-30.2';
 
 export const OVERRIDES_SEED: readonly Override[] = GOVERNMENT_DECISIONS.flatMap((decision) =>
   decision.days.map((day) => ({ date: day.date, kind: day.kind, reason: day.reason, source: decisionSource(decision), enteredBy: SEED_ACTOR })),

@@ -123,9 +123,9 @@ describe('WorkingCalendar: overrides', () => {
   });
 
   it('given overrides outside the range, when building, then they are ignored', () => {
-    // The seed holds decisions for 2025 and 2026 only.
-    const calendar = new WorkingCalendar({ fromYear: 2027, toYear: 2027, overrides: OVERRIDES_SEED });
-    expect(calendar.nonWorkingWeekdaysAndWorkingWeekends(2027)).toEqual(rules.nonWorkingWeekdaysAndWorkingWeekends(2027));
+    // The seed holds decisions for 2025 to 2027 only.
+    const calendar = new WorkingCalendar({ fromYear: 2028, toYear: 2028, overrides: OVERRIDES_SEED });
+    expect(calendar.nonWorkingWeekdaysAndWorkingWeekends(2028)).toEqual(rules.nonWorkingWeekdaysAndWorkingWeekends(2028));
   });
 
   it('given malformed overrides, when building, then a CalendarError names the row and field', () => {

@@ -8,9 +8,9 @@ const dates = (year: number, kind?: 'holiday' | 'compensation') =>
     .map((h) => h.date);
 
 describe('statutory holidays (Labour Code 2019, art. 112)', () => {
-  it('given 2026, when listing the statutory days, then there are the eleven days of art. 112 with Tết 16–20/02', () => {
+  it('given 2026, when listing the statutory days, then there are the eleven days of art. 112 with Tết 16–20/02, and 24/11', () => {
     const days = statutoryHolidays(2026);
-    expect(days).toHaveLength(11);
+    expect(days).toHaveLength(12);
     expect(days.map((d) => d.date)).toEqual([
       '2026-01-01',
       '2026-02-16',
@@ -23,6 +23,7 @@ describe('statutory holidays (Labour Code 2019, art. 112)', () => {
       '2026-05-01',
       '2026-09-01',
       '2026-09-02',
+      '2026-11-24',
     ]);
   });
 
@@ -44,7 +45,7 @@ describe('statutory holidays (Labour Code 2019, art. 112)', () => {
     for (const day of days) {
       expect(day.nameVi).toMatch(/\P{ASCII}/u); // Vietnamese diacritics
       expect(day.nameEn.length).toBeGreaterThan(0);
-      expect(day.source).toMatch(/^Bộ luật Lao động 2019, Điều 11[12]/u);
+      expect(day.source).toMatch(/^(Bộ luật Lao động 2019, Điều 11[12]|Nghị quyết 28\/2026\/QH16 .*Điều 2)/u);
     }
   });
 
@@ -94,13 +95,13 @@ describe('holidays as dated law', () => {
   });
 
   it('given a holiday added by a later amendment, when it is one more rule, then it counts only from its first day in force', () => {
-    // A hypothetical rule: the shape an enacted Vietnam Culture Day (24/11) would take.
-    const cultureDay: HolidayRule = {
-      id: 'test-culture-day',
+    // A hypothetical rule, in the shape Vietnam Culture Day took.
+    const rule: HolidayRule = {
+      id: 'test-later-day',
       occasion: 'new-year',
-      date: { kind: 'solar', month: 11, day: 24 },
-      nameVi: 'Ngày Văn hóa Việt Nam (24/11)',
-      nameEn: 'Vietnam Culture Day (24 November)',
+      date: { kind: 'solar', month: 10, day: 20 },
+      nameVi: 'Ngày thử nghiệm (20/10)',
+      nameEn: 'Test day (20 October)',
       effectiveFrom: '2027-01-01',
       effectiveTo: null,
       source: 'Văn bản thử nghiệm',
@@ -108,15 +109,18 @@ describe('holidays as dated law', () => {
       note: 'thử nghiệm',
       yearlyDecision: false,
     };
-    const rules = [...HOLIDAY_RULES, cultureDay];
-    expect(statutoryHolidays(2026, { rules }).map((h) => h.date)).not.toContain('2026-11-24');
-    expect(statutoryHolidays(2027, { rules }).map((h) => h.date)).toContain('2027-11-24');
-    // 24/11/2029 is a Saturday: the day in lieu follows the compensation rule.
-    expect(holidaysForYear(2029, { rules }).find((h) => h.compensates === '2029-11-24')?.date).toBe('2029-11-26');
+    const rules = [...HOLIDAY_RULES, rule];
+    expect(statutoryHolidays(2026, { rules }).map((h) => h.date)).not.toContain('2026-10-20');
+    expect(statutoryHolidays(2027, { rules }).map((h) => h.date)).toContain('2027-10-20');
+    // 20/10/2029 is a Saturday: the day in lieu follows the compensation rule (Monday 22/10).
+    expect(holidaysForYear(2029, { rules }).find((h) => h.compensates === '2029-10-20')?.date).toBe('2029-10-22');
   });
 
-  it('given no enacted amendment found, when computing 2026, then 24/11 (Vietnam Culture Day) is not a holiday', () => {
-    expect(holidaysForYear(2026).map((h) => h.date)).not.toContain('2026-11-24');
+  it('given Resolution 28/2026/QH16 in force from 01/07/2026, when computing, then 24/11 is a holiday from 2026 on, not before, and never gives a day in lieu', () => {
+    expect(holidaysForYear(2025).map((h) => h.date)).not.toContain('2025-11-24');
+    expect(holidaysForYear(2026).find((h) => h.date === '2026-11-24')).toMatchObject({ kind: 'holiday', occasion: 'culture-day', provisional: false });
+    // 24/11/2029 is a Saturday: art. 111 cl. 3 gives days in lieu for art. 112 cl. 1 only.
+    expect(holidaysForYear(2029).find((h) => h.compensates === '2029-11-24')).toBeUndefined();
   });
 
   it('given the decisions found, when computing a year, then only the days of undecided occasions stay provisional', () => {
@@ -126,7 +130,8 @@ describe('holidays as dated law', () => {
         .map((h) => h.date);
     expect(provisional(2025)).toEqual([]);
     expect(provisional(2026)).toEqual([]);
-    expect(provisional(2027)).toEqual(['2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-09-03']);
+    expect(provisional(2027)).toEqual([]);
+    expect(provisional(2028).length).toBeGreaterThan(0); // no decision for 2028 yet
     // Without decisions (rules alone) the 2026 Tết days are defaults.
     expect(
       holidaysForYear(2026)

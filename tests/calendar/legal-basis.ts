@@ -60,12 +60,14 @@ function calendarTables(): string[] {
     );
   }
   out.push('', '### Quyết định hằng năm của Chính phủ (day swaps, exact days)', '');
-  out.push('| year | decision | approval | notice | days |', '|---|---|---|---|---|');
+  out.push('| year | decision | approval | notice | days | read in the original |', '|---|---|---|---|---|---|');
   for (const d of GOVERNMENT_DECISIONS) {
     const doc = (x: { document: string; date?: string; issuer: string; url?: string } | undefined) =>
       x ? `${x.document}${x.date ? `, ${vn(x.date)}` : ''}, ${x.issuer}${x.url ? ` ([nguồn](${x.url}))` : ''}` : '—';
     const days = d.days.map((x) => `${vn(x.date)} ${x.kind === 'day_off' ? 'nghỉ' : 'làm việc'}`).join('; ');
-    out.push(`| ${d.year} | \`${d.id}\` | ${cell(doc(d.approval))} | ${cell(doc(d.notice))} | ${days} |`);
+    out.push(
+      `| ${d.year} | \`${d.id}\` | ${cell(doc(d.approval))} | ${cell(doc(d.notice))} | ${days} | ${d.unread ? cell(`chưa: ${d.unread}`) : 'có (nguồn ở cột approval, notice)'} |`,
+    );
   }
   out.push('', '### Ngày còn tạm tính (provisional: no decision found)', '');
   const cal = officialCalendar(2025, 2027);

@@ -1,7 +1,7 @@
 /**
  * The public agencies' calendar against the Government's published decisions: every weekday off
- * and every Saturday worked of 2025 and 2026, the due dates a citizen is given across those
- * weeks, and what is still provisional for 2027 (no decision found).
+ * and every Saturday worked of 2025, 2026 and 2027 (as far as decided), the due dates a citizen
+ * is given across those weeks, and Vietnam Culture Day (24/11) from 2026.
  */
 import { GOVERNMENT_DECISIONS, officialCalendar } from '../../src/calendar/index.js';
 import { formatVn } from '../../src/calendar/dates.js';
@@ -52,7 +52,15 @@ describe('2026: Công văn 12729/VPCP-KGVX (Tết Dương lịch) and Thông bá
       '31/08/2026 nghỉ',
       '01/09/2026 nghỉ', // Quốc khánh: 29/08 – 02/09
       '02/09/2026 nghỉ',
+      '24/11/2026 nghỉ', // Ngày Văn hóa Việt Nam (Nghị quyết 28/2026/QH16), no swap (10065/VPCP-KGVX)
     ]);
+  });
+
+  it('given a 1-working-day limit received Monday 23/11/2026, when counting across Vietnam Culture Day, then Tuesday 24/11 is off and it is due Wednesday 25/11/2026', () => {
+    expect(cal.addWorkingDays('2026-11-23', 1)).toBe('2026-11-25');
+    expect(cal.isWorkingDay('2026-11-28')).toBe(false); // the proposed swap (work Saturday 28/11) was not adopted
+    expect(cal.dayInfo('2026-11-24')).toMatchObject({ working: false });
+    expect(cal.dayInfo('2026-11-24').reason).toMatch(/Văn hóa Việt Nam/u);
   });
 
   it('given a dossier received Monday 05/01/2026 with 5 working days, when counting, then it is due Saturday 10/01/2026, the swapped working day', () => {
@@ -85,21 +93,37 @@ describe('2026: Công văn 12729/VPCP-KGVX (Tết Dương lịch) and Thông bá
   });
 });
 
-describe('2027: no decision found yet', () => {
-  it('given 2027, when asking which days are provisional, then Tết Đinh Mùi and 3/9 are, computed from the rules', () => {
-    const status = cal.yearStatus(2027);
-    expect(status.decisions).toEqual([]);
-    expect(status.provisional.map((d) => `${formatVn(d.date)} ${d.occasion}`)).toEqual([
-      '05/02/2027 tet',
-      '06/02/2027 tet', // mùng 1 is Saturday 06/02/2027
-      '07/02/2027 tet',
-      '08/02/2027 tet',
-      '09/02/2027 tet',
-      '10/02/2027 tet', // in lieu of mùng 1 (Saturday)
-      '11/02/2027 tet', // in lieu of mùng 2 (Sunday)
-      '03/09/2027 national-day', // 2/9 is a Thursday
+describe('2027: Công văn 10065/VPCP-KGVX (Tết Đinh Mùi, Quốc khánh)', () => {
+  it('given 2027, when listing weekdays off and Saturdays worked, then Tết is 04/02 – 10/02 and Quốc khánh 02/09 – 05/09', () => {
+    expect(exceptions(2027)).toEqual([
+      '01/01/2027 nghỉ',
+      '04/02/2027 nghỉ', // Tết Đinh Mùi: Thursday 04/02 – Wednesday 10/02 (mùng 1 is Saturday 06/02)
+      '05/02/2027 nghỉ',
+      '08/02/2027 nghỉ',
+      '09/02/2027 nghỉ',
+      '10/02/2027 nghỉ',
+      '16/04/2027 nghỉ', // Giỗ Tổ Hùng Vương (Friday)
+      '30/04/2027 nghỉ',
+      '03/05/2027 nghỉ', // in lieu of 1/5 (Saturday)
+      '02/09/2027 nghỉ',
+      '03/09/2027 nghỉ', // the adjacent day (Friday)
+      '24/11/2027 nghỉ', // Ngày Văn hóa Việt Nam (Wednesday)
     ]);
-    expect(cal.dayInfo('2027-02-08')).toMatchObject({ working: false, provisional: true });
+    expect(cal.isWorkingDay('2027-02-11')).toBe(true); // the computed day in lieu of mùng 2 is worked
+  });
+
+  it('given 2027, when asking which days are provisional, then none are: the decision settles Tết and 3/9', () => {
+    const status = cal.yearStatus(2027);
+    expect(status.decisions.map((d) => d.id)).toEqual(['2027-tet-quoc-khanh']);
+    expect(status.provisional).toEqual([]);
+    expect(cal.dayInfo('2027-02-08').provisional).toBeUndefined();
+  });
+
+  it('given Vietnam Culture Day on a weekend, when computing, then no day in lieu is given (art. 111 cl. 3 covers the holidays of art. 112 cl. 1 only)', () => {
+    // 24/11/2029 is a Saturday; Monday 26/11/2029 is worked.
+    expect(cal.isWorkingDay('2028-11-24')).toBe(false); // Friday
+    const later = officialCalendar(2029, 2029);
+    expect(later.isWorkingDay('2029-11-26')).toBe(true);
   });
 
   it('given every decision listed, when read, then each names its approving document and issuer, and each day is in its year', () => {

@@ -22,13 +22,29 @@ test('Given 2026, when anyone asks for the year, then Tết and the compensated 
   expect(days.find((d) => d.date === '2026-01-02')).toMatchObject({ working: false, dateVn: '02/01/2026' });
   expect(days.find((d) => d.date === '2026-01-10')).toMatchObject({ working: true, dateVn: '10/01/2026' });
   expect(r.body.provisional).toEqual([]);
-  expect((r.body.decisions as { id: string }[]).map((d) => d.id)).toEqual(['2026-tet-duong-lich', '2026-tet-quoc-khanh']);
+  expect((r.body.decisions as { id: string }[]).map((d) => d.id)).toEqual(['2026-tet-duong-lich', '2026-tet-quoc-khanh', '2026-van-hoa']);
+  // Vietnam Culture Day, a day off from 2026 (Nghị quyết 28/2026/QH16; Công văn 10065/VPCP-KGVX).
+  expect(days.find((d) => d.date === '2026-11-24')).toMatchObject({ working: false, dateVn: '24/11/2026' });
 });
 
-test('Given 2027, for which no decision was found, when anyone asks for the year, then Tết and 3/9 are listed as provisional', async () => {
+test('Given 2027, decided by Công văn 10065/VPCP-KGVX, when anyone asks for the year, then Tết is 04/02 – 10/02 and nothing is provisional', async () => {
   const r = await call(s.url, 'GET', '/api/calendar/2027', undefined, anon);
   expect(r.status).toBe(200);
-  expect((r.body.provisional as { date: string }[]).map((d) => d.date)).toContain('2027-02-08');
+  const days = r.body.days as { date: string; working: boolean }[];
+  expect(days.find((d) => d.date === '2027-02-04')).toMatchObject({ working: false });
+  expect(r.body.provisional).toEqual([]);
+  expect((r.body.decisions as { id: string }[]).map((d) => d.id)).toEqual(['2027-tet-quoc-khanh']);
+  // The break ends Wednesday 10/02: a working day counted from Wednesday 03/02 lands on Thursday 11/02.
+  const next = await call(s.url, 'GET', '/api/calendar/working-days?from=2027-02-03&add=1', undefined, anon);
+  expect(next.body).toEqual({ date: '2027-02-11', dateVn: '11/02/2027' });
+});
+
+test('Given 2028, for which no decision was found, when anyone asks for the year, then Tết and the day adjacent to 2/9 are listed as provisional', async () => {
+  const r = await call(s.url, 'GET', '/api/calendar/2028', undefined, anon);
+  expect(r.status).toBe(200);
+  const provisional = (r.body.provisional as { date: string }[]).map((d) => d.date);
+  expect(provisional.some((d) => d.startsWith('2028-01') || d.startsWith('2028-02'))).toBe(true); // Tết Mậu Thân
+  expect(provisional.some((d) => d.startsWith('2028-09'))).toBe(true);
   expect(r.body.decisions).toEqual([]);
 });
 
