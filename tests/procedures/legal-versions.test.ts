@@ -21,8 +21,8 @@ describe('Feature: the construction permit, corrected from 01/12/2026', () => {
     expect(before.version).toBe('2025.07');
     expect(before.supplement.maxRequests.value).toBe(1);
     expect(after.version).toBe('2026.12');
-    expect(after.supplement.maxRequests).toMatchObject({ value: 2, confirmed: false });
-    expect(after.supplement.maxRequests.source).toMatch(/Điều 102/u);
+    expect(after.supplement.maxRequests).toMatchObject({ value: 2, confirmed: true });
+    expect(after.supplement.maxRequests.source).toMatch(/Điều 102, khoản 1, điểm c/u);
   });
 
   test('Scenario: the total is 20 working days up to 30/11/2026 and 20 calendar days from 01/12/2026 (art. 102 says "20 ngày"), counted as the Civil Code counts days', async () => {
