@@ -41,8 +41,9 @@ describe('Feature: the construction permit, corrected from 01/12/2026', () => {
     const house = cases[0];
     expect(house.code).toBe('nha-o-rieng-le');
     expect(house.totalLimit.value).toBeLessThan(ruleVersionAt(permit, '2026-12-01').totalLimit.value);
-    // Art. 102: 15 days (calendar days, as the law writes "ngày") instead of 20; the consulted
-    // agencies' 8 days hold at least 5 working days, the step limit lienthong counts.
+    // Art. 102: 15 days (calendar days, as the law writes "ngày") instead of 20; lienthong gives
+    // the consulted agencies 5 working days of them (the law's 12 days, art. 102(1)(đ), run from
+    // receipt and overlap the other steps).
     expect(house.totalLimit).toMatchObject({ value: 15, unit: 'calendar_days', confirmed: true });
     expect(house.stepLimits?.consultation).toMatchObject({ value: 5, unit: 'working_days' });
     expect(house.receivingAuthority).toMatchObject({ level: 'commune', name: { vi: 'Ủy ban nhân dân cấp xã' } });
