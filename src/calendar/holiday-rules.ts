@@ -11,8 +11,8 @@
  *  - Bộ luật Lao động 2012 (10/2012/QH13), Điều 115, khoản 1, in force 01/05/2013: Tết Âm lịch
  *    5 days, one day of National Day. Not checked against the text here either.
  *  - Bộ luật Lao động 2019 (45/2019/QH14), Điều 112, khoản 1, in force 01/01/2021: adds the
- *    day adjacent to 2/9 (1/9 or 3/9). Its list was checked against the published summaries of
- *    art. 112 quoted by the press (see docs/legal-basis.md).
+ *    day adjacent to 2/9 (1/9 or 3/9). Its list, and the day in lieu of art. 111 cl. 3, were
+ *    checked against the consolidated text 18/VBHN-VPQH (2026) (see docs/legal-basis.md).
  *
  * And since 01/07/2026, outside the Labour Code: Ngày Văn hóa Việt Nam (24/11), a paid day off
  * by Nghị quyết 28/2026/QH16 of the National Assembly (24/04/2026), first taken on Tuesday
@@ -83,7 +83,7 @@ const NOTE_2012 = 'Điều khoản ghi theo hiểu biết, chưa đối chiếu 
 const NOTE_1994 = 'Chỉ dùng cho ngày cũ; ghi theo hiểu biết, chưa đối chiếu văn bản gốc.';
 
 const NOTE_2019 =
-  'Đối chiếu với nội dung Điều 112 khoản 1 được báo chí trích dẫn (Znews, VnEconomy ngày 26/02/2026; Thanh Niên ngày 13/01/2026); chưa đối chiếu bản Công báo.';
+  'Đối chiếu ngày 30/11/2026 với Điều 112 khoản 1 trong văn bản hợp nhất 18/VBHN-VPQH năm 2026 của Bộ luật Lao động (bản sao công khai; trước đó với nội dung được Znews, VnEconomy ngày 26/02/2026 và Thanh Niên ngày 13/01/2026 trích dẫn); chưa đối chiếu bản Công báo.';
 const C2019 = { effectiveFrom: '2021-01-01', effectiveTo: null, confirmed: true, note: NOTE_2019 } as const;
 const C2012 = { effectiveFrom: '2013-05-01', effectiveTo: '2020-12-31', confirmed: false, note: NOTE_2012 } as const;
 const C1994 = { effectiveFrom: '1995-01-01', effectiveTo: '2013-04-30', confirmed: false, note: NOTE_1994 } as const;
@@ -189,8 +189,8 @@ export const COMPENSATION_RULES: readonly CompensationRule[] = [
     effectiveFrom: '2021-01-01',
     effectiveTo: null,
     source: `${LC2019}, Điều 111, khoản 3`,
-    confirmed: false,
-    note: 'Quy tắc nghỉ bù được báo chí xác nhận (Thanh Niên 13/01/2026); số điều, khoản ghi theo hiểu biết, chưa đối chiếu văn bản gốc.',
+    confirmed: true,
+    note: 'Điều 111 khoản 3: "Nếu ngày nghỉ hằng tuần trùng với ngày nghỉ lễ, tết quy định tại khoản 1 Điều 112 của Bộ luật này thì người lao động được nghỉ bù ngày nghỉ hằng tuần vào ngày làm việc kế tiếp." Đối chiếu ngày 30/11/2026 trên văn bản hợp nhất 18/VBHN-VPQH năm 2026 của Bộ luật Lao động (bản sao công khai, không phải Công báo).',
   },
 ];
 
