@@ -54,6 +54,16 @@ const VPCP = 'Văn phòng Chính phủ';
 const MOLISA = 'Bộ Lao động – Thương binh và Xã hội';
 const MOHA = 'Bộ Nội vụ';
 
+/** One letter for 24/11/2026 and for 2027's Tết and Quốc khánh. */
+const VPCP_10065: LegalDocument = {
+  document: 'Công văn 10065/VPCP-KGVX',
+  date: '2026-10-02',
+  issuer: VPCP,
+  url: 'https://xaydungchinhsach.chinhphu.vn/de-xuat-2-phuong-an-nghi-tet-nguyen-dan-2027-tet-dinh-mui-11926080513033257.htm',
+};
+const UNREAD_10065 =
+  'Văn bản gốc chưa đọc được tại đây. Số hiệu, ngày 02/10/2026 và các ngày nghỉ ghi theo nhiều nguồn công khai độc lập cùng dẫn công văn này (Báo Chính phủ 11/09/2026 đưa tin thống nhất trình phương án nghỉ Tết 7 ngày liên tục; trang Xây dựng chính sách của Chính phủ). Đề xuất nghỉ thứ Hai 23/11/2026 và làm bù thứ Bảy 28/11/2026 không được chọn.';
+
 export const GOVERNMENT_DECISIONS: readonly GovernmentDecision[] = [
   {
     id: '2025-tet-30-4-quoc-khanh',
@@ -122,27 +132,16 @@ export const GOVERNMENT_DECISIONS: readonly GovernmentDecision[] = [
     id: '2026-van-hoa',
     year: 2026,
     settles: ['culture-day'],
-    approval: {
-      document: 'Công văn 10065/VPCP-KGVX',
-      date: '2026-10-02',
-      issuer: VPCP,
-      url: 'https://xaydungchinhsach.chinhphu.vn/de-xuat-2-phuong-an-nghi-tet-nguyen-dan-2027-tet-dinh-mui-11926080513033257.htm',
-    },
+    approval: VPCP_10065,
     summary: 'Ngày Văn hóa Việt Nam năm 2026: nghỉ 01 ngày, thứ Ba 24/11/2026, không hoán đổi ngày làm việc.',
     days: [{ date: '2026-11-24', kind: 'day_off', reason: 'Nghỉ Ngày Văn hóa Việt Nam (24/11/2026), không hoán đổi' }],
-    unread:
-      'Văn bản gốc chưa đọc được tại đây. Số hiệu, ngày 02/10/2026 và các ngày nghỉ ghi theo nhiều nguồn công khai độc lập cùng dẫn công văn này (Báo Chính phủ 11/09/2026 đưa tin thống nhất trình phương án nghỉ Tết 7 ngày liên tục; trang Xây dựng chính sách của Chính phủ). Đề xuất nghỉ thứ Hai 23/11/2026 và làm bù thứ Bảy 28/11/2026 không được chọn.',
+    unread: UNREAD_10065,
   },
   {
     id: '2027-tet-quoc-khanh',
     year: 2027,
     settles: ['tet', 'national-day'],
-    approval: {
-      document: 'Công văn 10065/VPCP-KGVX',
-      date: '2026-10-02',
-      issuer: VPCP,
-      url: 'https://xaydungchinhsach.chinhphu.vn/de-xuat-2-phuong-an-nghi-tet-nguyen-dan-2027-tet-dinh-mui-11926080513033257.htm',
-    },
+    approval: VPCP_10065,
     summary:
       'Tết Đinh Mùi: nghỉ 7 ngày liên tục từ thứ Năm 04/02/2027 đến hết thứ Tư 10/02/2027 (5 ngày Tết, 2 ngày nghỉ bù cho mùng 1, mùng 2 trùng thứ Bảy, Chủ nhật); Quốc khánh: nghỉ từ thứ Năm 02/09/2027 đến hết Chủ nhật 05/09/2027 (ngày liền kề thứ Sáu 03/09/2027).',
     days: [
@@ -150,8 +149,7 @@ export const GOVERNMENT_DECISIONS: readonly GovernmentDecision[] = [
       { date: '2027-02-11', kind: 'working_day', reason: 'Làm việc bình thường: kỳ nghỉ Tết Đinh Mùi kết thúc thứ Tư 10/02/2027' },
       { date: '2027-09-03', kind: 'day_off', reason: 'Nghỉ lễ Quốc khánh: ngày liền kề sau 02/09/2027 (nghỉ từ 02/09 đến hết 05/09/2027)' },
     ],
-    unread:
-      'Văn bản gốc chưa đọc được tại đây. Số hiệu, ngày 02/10/2026 và các ngày nghỉ ghi theo nhiều nguồn công khai độc lập cùng dẫn công văn này (Báo Chính phủ 11/09/2026 đưa tin thống nhất trình phương án nghỉ Tết 7 ngày liên tục; trang Xây dựng chính sách của Chính phủ). Đề xuất nghỉ thứ Hai 23/11/2026 và làm bù thứ Bảy 28/11/2026 không được chọn.',
+    unread: UNREAD_10065,
   },
 ];
 
