@@ -4,6 +4,7 @@ import type { WorkflowEngine } from '../../engine/port.js';
 import type { DeploymentLinter } from '../../procedures/index.js';
 import type { JobTypeOf } from '../job-types.js';
 import type { SchemaRegistry } from '../validate.js';
+import type { SearchPage } from './api-types.js';
 
 export interface V2Context {
   engine: WorkflowEngine;
@@ -36,3 +37,8 @@ export interface V2Context {
 
 /** Multi-tenancy is not supported: everything belongs to Camunda's default tenant. */
 export const TENANT = DEFAULT_TENANT;
+
+/** A search answer in Camunda's shape (api-types.ts `SearchPage`). */
+export function searchPage<T>(items: T[], totalItems: number): SearchPage<T> {
+  return { items, page: { totalItems } };
+}

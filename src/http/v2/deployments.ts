@@ -10,6 +10,7 @@ import { formatDeploymentProblems } from '../../procedures/index.js';
 import { requireRole } from '../auth.js';
 import { UnsupportedMediaType } from '../errors.js';
 import { schemaId } from '../validate.js';
+import type { DeploymentAnswer } from './api-types.js';
 import { TENANT, type V2Context } from './context.js';
 
 export function deploymentsRouter(ctx: V2Context): Router {
@@ -55,7 +56,7 @@ export function deploymentsRouter(ctx: V2Context): Router {
       throw new Invalid(`the procedure lint refuses the deployment: ${formatDeploymentProblems(lint.errors)}`, { problems: lint.errors });
     }
     const result = await ctx.engine.deployResources(resources);
-    res.json({
+    const answer: DeploymentAnswer = {
       deploymentKey: result.deploymentKey,
       tenantId: TENANT,
       deployments: [
@@ -74,7 +75,8 @@ export function deploymentsRouter(ctx: V2Context): Router {
       ],
       // Camunda's shape, plus the lint's warnings when it has any.
       ...(lint.warnings.length ? { warnings: lint.warnings } : {}),
-    });
+    };
+    res.json(answer);
   });
   return router;
 }

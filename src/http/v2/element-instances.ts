@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { ElementInstanceFilter, ElementInstanceSortField, SearchQuery } from '../../engine/queries.js';
 import { requireRole } from '../auth.js';
 import { schemaId, validBody } from '../validate.js';
-import type { V2Context } from './context.js';
+import { searchPage, type V2Context } from './context.js';
 
 export function elementInstancesRouter(ctx: V2Context): Router {
   const router = Router();
@@ -13,7 +13,7 @@ export function elementInstancesRouter(ctx: V2Context): Router {
     validBody(ctx.schemas, schemaId('v2/element-instance-search.json')),
     async (req, res) => {
       const r = await ctx.queries.searchElementInstances(req.body as SearchQuery<ElementInstanceFilter, ElementInstanceSortField>);
-      res.json({ items: r.items, page: { totalItems: r.totalItems } });
+      res.json(searchPage(r.items, r.totalItems));
     },
   );
   return router;

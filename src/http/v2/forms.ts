@@ -8,7 +8,7 @@ import { NotFound } from '../../errors.js';
 import { requireRole } from '../auth.js';
 import { pathKey } from '../params.js';
 import { describeRoute } from '../routes.js';
-import type { V2Context } from './context.js';
+import { searchPage, type V2Context } from './context.js';
 
 export function formsRouter(ctx: V2Context): Router {
   const router = Router();
@@ -23,7 +23,7 @@ export function formsRouter(ctx: V2Context): Router {
     }),
     async (_req, res) => {
       const items = await ctx.queries.listLatestForms();
-      res.json({ items, page: { totalItems: items.length } });
+      res.json(searchPage(items, items.length));
     },
   );
 

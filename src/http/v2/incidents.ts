@@ -4,7 +4,7 @@ import type { IncidentFilter, IncidentSortField, SearchQuery } from '../../engin
 import { requireRole } from '../auth.js';
 import { pathKey } from '../params.js';
 import { schemaId, validBody } from '../validate.js';
-import type { V2Context } from './context.js';
+import { searchPage, type V2Context } from './context.js';
 
 export function incidentsRouter(ctx: V2Context): Router {
   const router = Router();
@@ -12,7 +12,7 @@ export function incidentsRouter(ctx: V2Context): Router {
 
   router.post('/incidents/search', requireRole('admin', 'auditor'), body('incident-search'), async (req, res) => {
     const r = await ctx.queries.searchIncidents(req.body as SearchQuery<IncidentFilter, IncidentSortField>);
-    res.json({ items: r.items, page: { totalItems: r.totalItems } });
+    res.json(searchPage(r.items, r.totalItems));
   });
 
   router.get('/incidents/:incidentKey', requireRole('admin', 'auditor'), async (req, res) => {

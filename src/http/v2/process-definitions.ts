@@ -4,7 +4,7 @@ import type { ProcessDefinitionFilter, ProcessDefinitionSortField, SearchQuery }
 import { requireRole } from '../auth.js';
 import { pathKey } from '../params.js';
 import { schemaId, validBody } from '../validate.js';
-import type { V2Context } from './context.js';
+import { searchPage, type V2Context } from './context.js';
 
 export function processDefinitionsRouter(ctx: V2Context): Router {
   const router = Router();
@@ -12,7 +12,7 @@ export function processDefinitionsRouter(ctx: V2Context): Router {
 
   router.post('/process-definitions/search', readers, validBody(ctx.schemas, schemaId('v2/process-definition-search.json')), async (req, res) => {
     const r = await ctx.queries.searchProcessDefinitions(req.body as SearchQuery<ProcessDefinitionFilter, ProcessDefinitionSortField>);
-    res.json({ items: r.items, page: { totalItems: r.totalItems } });
+    res.json(searchPage(r.items, r.totalItems));
   });
 
   router.get('/process-definitions/:processDefinitionKey', readers, async (req, res) => {

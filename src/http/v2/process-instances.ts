@@ -4,7 +4,7 @@ import type { ProcessInstanceFilter, ProcessInstanceSortField, SearchQuery } fro
 import { requireRole } from '../auth.js';
 import { pathKey } from '../params.js';
 import { schemaId, validBody } from '../validate.js';
-import { TENANT, type V2Context } from './context.js';
+import { TENANT, type V2Context, searchPage } from './context.js';
 
 interface CreateBody {
   processDefinitionId?: string;
@@ -38,7 +38,7 @@ export function processInstancesRouter(ctx: V2Context): Router {
 
   router.post('/process-instances/search', requireRole('admin', 'auditor'), body('process-instance-search'), async (req, res) => {
     const r = await ctx.queries.searchProcessInstances(req.body as SearchQuery<ProcessInstanceFilter, ProcessInstanceSortField>);
-    res.json({ items: r.items, page: { totalItems: r.totalItems } });
+    res.json(searchPage(r.items, r.totalItems));
   });
 
   router.get('/process-instances/:processInstanceKey', requireRole('admin', 'auditor'), async (req, res) => {

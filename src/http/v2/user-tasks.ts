@@ -10,7 +10,7 @@ import type { SearchQuery, UserTaskFilter, UserTaskSortField, VariableFilter } f
 import { requireRole } from '../auth.js';
 import { pathKey } from '../params.js';
 import { schemaId, validBody } from '../validate.js';
-import type { V2Context } from './context.js';
+import { searchPage, type V2Context } from './context.js';
 
 interface AssignmentBody {
   assignee: string;
@@ -42,7 +42,7 @@ export function userTasksRouter(ctx: V2Context): Router {
 
   router.post('/user-tasks/search', readers, body('user-task-search'), async (req, res) => {
     const r = await ctx.queries.searchUserTasks(req.body as SearchQuery<UserTaskFilter, UserTaskSortField>);
-    res.json({ items: r.items, page: { totalItems: r.totalItems } });
+    res.json(searchPage(r.items, r.totalItems));
   });
 
   router.get('/user-tasks/:userTaskKey', readers, async (req, res) => {
@@ -85,7 +85,7 @@ export function userTasksRouter(ctx: V2Context): Router {
 
   router.post('/user-tasks/:userTaskKey/variables/search', readers, body('user-task-variable-search'), async (req, res) => {
     const r = await ctx.queries.searchUserTaskVariables(key(req), req.body as SearchQuery<VariableFilter, 'name'>);
-    res.json({ items: r.items, page: { totalItems: r.totalItems } });
+    res.json(searchPage(r.items, r.totalItems));
   });
   return router;
 }

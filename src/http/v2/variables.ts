@@ -9,7 +9,7 @@ import { Router } from 'express';
 import type { KeyFilter, SearchQuery, SortOrder, StringFilter, VariableChangeItem, VariableItem } from '../../engine/queries.js';
 import { requireRole } from '../auth.js';
 import { schemaId, validBody } from '../validate.js';
-import type { V2Context } from './context.js';
+import { searchPage, type V2Context } from './context.js';
 
 interface VariableSearch {
   filter?: { processInstanceKey?: KeyFilter; scopeKey?: KeyFilter; name?: StringFilter };
@@ -46,7 +46,7 @@ export function variablesRouter(ctx: V2Context): Router {
       }))
       .sort((a, b) => (desc ? -1 : 1) * a.name.localeCompare(b.name) || a.scopeKey.localeCompare(b.scopeKey));
     const from = q.page?.from ?? 0;
-    res.json({ items: all.slice(from, from + (q.page?.limit ?? 100)), page: { totalItems: all.length } });
+    res.json(searchPage(all.slice(from, from + (q.page?.limit ?? 100)), all.length));
   });
   return router;
 }

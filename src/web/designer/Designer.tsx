@@ -221,8 +221,9 @@ export function Designer(props: { initialProcessId: string | null }) {
       const processId = mainProcess(modeler.current.getDefinitions())?.id ?? current.processId;
       try {
         const res = await engine.deploy(`${processId}.bpmn`, xml);
-        const d = res.deployments.find((x) => x.processDefinition.processDefinitionId === processId) ?? res.deployments[0];
-        const v = d?.processDefinition.processDefinitionVersion ?? null;
+        const processes = res.deployments.flatMap((x) => ('processDefinition' in x ? [x.processDefinition] : []));
+        const d = processes.find((x) => x.processDefinitionId === processId) ?? processes[0];
+        const v = d?.processDefinitionVersion ?? null;
         deployProblems.current = deployReports(res.warnings, processId);
         markDirty(false);
         setCurrent({ processId, mode: 'draft', version: v });

@@ -190,8 +190,8 @@ export function FormsTab(props: {
     try {
       const schema = { ...editor.current.saveSchema(), id: selected };
       const res = await engine.deploy(`${selected}.form`, JSON.stringify(schema, null, 2));
-      const items = res.deployments as unknown as Array<{ form?: { formId: string; version: number } }>;
-      const v = items.find((d) => d.form?.formId === selected)?.form?.version ?? null;
+      const forms = res.deployments.flatMap((d) => ('form' in d ? [d.form] : []));
+      const v = forms.find((f) => f.formId === selected)?.version ?? null;
       setDirty(false);
       await refreshDeployed();
       props.onBanner({ kind: 'ok', text: `Đã triển khai biểu mẫu ${selected}: phiên bản ${v}.` });

@@ -6,6 +6,7 @@
  * page the user was on, so signing in again returns there.
  */
 import type { ProcessDefinitionItem } from '../../engine/queries';
+import type { DeploymentAnswer, SearchPage } from '../../http/v2/api-types';
 import type { ProcessProcedure, RuleVersion, StatutoryLimit, Step } from '../../procedures/types';
 import type { DiagramState, TimelineEntry, Trace, TraceAuditRow, TraceClock, TraceStep, TraceVariableChange, Verdict } from '../../dossiers/api-types';
 
@@ -80,12 +81,6 @@ function safeJson(text: string): unknown {
 /** A deployed process definition, as the engine's reads answer it (engine/query-types.ts). */
 export type ProcessDefinition = ProcessDefinitionItem;
 
-/** The /v2 search answer around the engine's items. */
-export interface SearchPage<T> {
-  items: T[];
-  page: { totalItems: number };
-}
-
 export const engine = {
   definitions: (filter: Record<string, unknown> = {}, limit = 1000) =>
     request<SearchPage<ProcessDefinition>>('POST', '/v2/process-definitions/search', {
@@ -101,18 +96,8 @@ export const engine = {
   },
 };
 
-export interface DeploymentResponse {
-  deploymentKey: string;
-  deployments: Array<{
-    processDefinition: {
-      processDefinitionId: string;
-      processDefinitionVersion: number;
-      processDefinitionKey: string;
-      resourceName: string;
-    };
-  }>;
-  warnings?: Problem[];
-}
+/** POST /v2/deployments: what each file became, and the lint's warnings (http/v2/api-types.ts). */
+export type DeploymentResponse = DeploymentAnswer;
 
 export const auth = {
   logout: () => request<undefined>('POST', '/api/auth/logout'),
