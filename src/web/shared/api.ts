@@ -6,18 +6,12 @@
  * page the user was on, so signing in again returns there.
  */
 import type { ProcessDefinitionItem } from '../../engine/queries';
-import type { DeploymentAnswer, SearchPage } from '../../http/v2/api-types';
+import type { DeploymentAnswer, DeploymentProblemJson, SearchPage } from '../../http/v2/api-types';
 import type { ProcessProcedure, RuleVersion, StatutoryLimit, Step } from '../../procedures/types';
 import type { DiagramState, TimelineEntry, Trace, TraceAuditRow, TraceClock, TraceStep, TraceVariableChange, Verdict } from '../../dossiers/api-types';
 
-export interface Problem {
-  elementId?: string;
-  elementType?: string;
-  rule?: string;
-  category?: 'error' | 'warn';
-  message: string;
-  resourceName?: string;
-}
+/** A problem of a deployment, as the API answers it (http/v2/api-types.ts). */
+export type Problem = DeploymentProblemJson;
 
 export class ApiError extends Error {
   constructor(
