@@ -29,11 +29,14 @@ export function requestLogger(logger: Logger): RequestHandler {
     req.id = id;
     res.setHeader('x-request-id', id);
     let done = false;
-    const end = () => {
+    // 'finish': the whole response was handed to the connection. 'close' without it: the client
+    // went away first (499). `writableFinished` is not that test: it is also false at 'finish'
+    // while the socket still has bytes buffered, which logged an answered request as 499.
+    const end = (finished: boolean) => {
       if (done) return;
       done = true;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
+      const status = finished ? res.statusCode : 499;
       const line = {
         reqId: id,
         method: req.method,
@@ -46,8 +49,8 @@ export function requestLogger(logger: Logger): RequestHandler {
       if (status >= 500) logger.error(line, 'request');
       else logger.info(line, 'request');
     };
-    res.on('finish', end);
-    res.on('close', end);
+    res.on('finish', () => end(true));
+    res.on('close', () => end(res.writableFinished));
     next();
   };
 }

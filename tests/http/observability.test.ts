@@ -117,10 +117,24 @@ describe('Scenario: request logs and metrics of a running service', () => {
   test('Given no or a hostile x-request-id, when answered, then a fresh UUID is used instead', async () => {
     for (const given of [undefined, 'bad id with spaces {"injected":true}', 'x'.repeat(200)]) {
       const r = await call(s.url, 'GET', '/healthz', undefined, given === undefined ? {} : { 'x-request-id': given });
+      expect(r.status).toBe(200);
       const id = r.headers.get('x-request-id');
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(await logged((l) => l.reqId === id && l.status === 200)).toBe(true);
     }
+  });
+
+  test('Given a client that goes away before its answer is complete, when logged, then the line says 499', async () => {
+    // The live feed answers its headers at once and then stays open: the client leaves mid-answer.
+    const leaving = new AbortController();
+    const r = await fetch(s.url + '/api/inbox/events', {
+      headers: { ...s.headers.officerA, accept: 'text/event-stream', 'x-request-id': 'roi-di-1' },
+      signal: leaving.signal,
+    });
+    expect(r.status).toBe(200);
+    leaving.abort();
+    await logged((l) => l.reqId === 'roi-di-1');
+    expect(lines.find((l) => l.reqId === 'roi-di-1')).toEqual(expect.objectContaining({ route: '/api/inbox/events', status: 499 }));
   });
 
   test('Given requests, jobs and SLA clocks, when Prometheus scrapes /metrics, then each is there with bounded labels', async () => {
