@@ -13,16 +13,29 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 const QUIET = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-default-apps', '--disable-quic'];
 
+const DROPPED = [
+  '--single-process',
+  '--ignore-gpu-blocklist',
+  '--in-process-gpu',
+  '--use-gl=',
+  '--use-angle=',
+  '--enable-unsafe-swiftshader',
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+];
+
 export async function launchBrowser(): Promise<Browser> {
   const explicit = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   if (explicit) {
     return chromium.launch({ executablePath: explicit, headless: true, args: ['--no-sandbox', '--disable-gpu', ...QUIET] });
   }
   const { default: packaged } = await import('@sparticuz/chromium');
-  // Its arguments are for one page per serverless process: --single-process dies when a test
-  // closes a browser context, so it is left out.
-  const args = packaged.args.filter((a) => a !== '--single-process');
-  return chromium.launch({ executablePath: await packaged.executablePath(), headless: true, args: [...args, ...QUIET] });
+  // Its arguments are for one page per serverless process. Left out: --single-process (it dies
+  // when a test closes a browser context); its WebGL through SwiftShader (the pages draw SVG and
+  // 2D canvas: software raster with no GPU costs less CPU); and its switches that turn the
+  // browser's security off (same-origin policy, mixed content), which a citizen's browser has on.
+  const args = packaged.args.filter((a) => !DROPPED.some((d) => a.startsWith(d)));
+  return chromium.launch({ executablePath: await packaged.executablePath(), headless: true, args: [...args, '--disable-gpu', ...QUIET] });
 }
 
 export interface WatchedPage {
