@@ -61,6 +61,16 @@ describe('Feature: one Ajv for the whole service', () => {
     for (const id of ids) expect(typeof validatorFor(id)).toBe('function');
   });
 
+  test('Scenario: every schema under schemas/ is valid against the draft 2020-12 meta-schema (the service does not check it at start)', () => {
+    const ajv = schemaAjv();
+    for (const id of schemaIds()) {
+      const valid = ajv.validateSchema(schemaDocument(id));
+      expect({ id, valid, errors: valid ? null : ajv.errors }).toEqual({ id, valid: true, errors: null });
+    }
+    // And it would say so: a document with a type that is not a JSON type fails.
+    expect(ajv.validateSchema({ type: 'strin' })).toBe(false);
+  });
+
   test('Scenario: no file of the service but src/schemas.ts makes an Ajv', () => {
     const src = join(ROOT, 'src');
     const ts = (dir: string): string[] =>

@@ -6,7 +6,7 @@
  * the version's required list. Every problem carries the JSON pointer and the reason in
  * Vietnamese and English; all are reported at once.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { problemsOf, schemaId, schemaIds, summarize, validatorFor, type Problem } from '../../schemas.js';
 import { Invalid } from '../../errors.js';
 import type { RuleVersion } from '../../procedures/index.js';
@@ -44,27 +44,32 @@ export interface IntakeContext {
 }
 
 export class IntakeValidator {
-  private readonly validators = new Map<string, ValidateFunction>();
+  /** The procedures with an intake schema, by code, and the schema's `$id`. */
+  private readonly ids = new Map<string, string>();
 
   private constructor() {}
 
-  /** The validators of every `schemas/dossiers/<code>.intake.json`, from the service's one Ajv. */
+  /**
+   * Every `schemas/dossiers/<code>.intake.json`, from the service's one Ajv. Each is compiled on
+   * its procedure's first intake (Ajv keeps it): a service that never receives a construction
+   * permit never pays for its schema, nor does a test file that receives none.
+   */
   static load(): IntakeValidator {
     const v = new IntakeValidator();
     for (const id of schemaIds('dossiers')) {
-      if (id.endsWith(INTAKE_SUFFIX)) v.validators.set(id.slice(INTAKE_PREFIX.length, -INTAKE_SUFFIX.length), validatorFor(id));
+      if (id.endsWith(INTAKE_SUFFIX)) v.ids.set(id.slice(INTAKE_PREFIX.length, -INTAKE_SUFFIX.length), id);
     }
     return v;
   }
 
   has(procedureCode: string): boolean {
-    return this.validators.has(procedureCode);
+    return this.ids.has(procedureCode);
   }
 
   /** Every problem of `intake` for a dossier of `procedureCode` under `version`; empty when valid. */
   problems(procedureCode: string, version: RuleVersion, intake: unknown, ctx: IntakeContext): IntakeProblem[] {
-    const validate = this.validators.get(procedureCode);
-    if (!validate) {
+    const id = this.ids.get(procedureCode);
+    if (!id) {
       return [
         {
           path: '',
@@ -73,6 +78,7 @@ export class IntakeValidator {
         },
       ];
     }
+    const validate = validatorFor(id);
     if (!validate(intake)) return problemsOf(validate.errors ?? [], WORDING);
     return semanticProblems(intake as Intake, version, ctx);
   }
