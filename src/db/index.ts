@@ -56,6 +56,14 @@ export interface DbOptions {
    * kilobytes: '16MB' starts it ~0.3 s sooner.
    */
   pgliteSharedBuffers?: string;
+  /**
+   * PGlite has one connection: a caller that waits `stall.ms` for it is told to `stall.report`,
+   * with where it waits from and where the connection was taken from — the two ends of a
+   * deadlock (a transaction that waits on work needing the connection) or of a transaction held
+   * too long. The connection is still awaited. Off when absent (each acquisition then records a
+   * stack); the test suite turns it on.
+   */
+  pgliteStall?: { ms: number; report(text: string): void };
 }
 
 // int8 stays a string (keys are 64-bit; JavaScript numbers are not), as node-postgres does.
@@ -222,8 +230,8 @@ async function openPglite(opts: DbOptions): Promise<Db> {
   await pglite.waitReady;
   const ClientPGLite = require('knex-pglite');
   const knex = knexFactory({ client: ClientPGLite, connection: { pglite } } as Knex.Config);
-  const acquire = () => knex.client.acquireConnection();
   const release = (c: unknown) => knex.client.releaseConnection(c);
+  const acquire = opts.pgliteStall ? watchedAcquire(() => knex.client.acquireConnection(), opts.pgliteStall) : () => knex.client.acquireConnection();
   const run = async (c: any, sql: string, params?: unknown[]) => {
     const r = await c.query(sql, params);
     return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
@@ -253,6 +261,29 @@ async function openPglite(opts: DbOptions): Promise<Db> {
     async close() {
       await knex.destroy(); // closes the PGlite instance too
     },
+  };
+}
+
+/** `acquire`, telling `stall.report` when a caller has waited `stall.ms` (DbOptions.pgliteStall). */
+function watchedAcquire<C>(acquire: () => Promise<C>, stall: { ms: number; report(text: string): void }): () => Promise<C> {
+  let heldFrom: { stack?: string } | undefined;
+  return async function watched() {
+    const from: { stack?: string } = {};
+    Error.captureStackTrace(from, watched);
+    const timer = setTimeout(() => {
+      stall.report(
+        `lienthong: PGlite's one connection has been awaited for ${stall.ms} ms; still waiting.\n` +
+          `Waiting${from.stack ?? ''}\nHeld since it was taken${heldFrom?.stack ?? ' (by a query outside this wrapper)'}`,
+      );
+    }, stall.ms);
+    timer.unref();
+    try {
+      const c = await acquire();
+      heldFrom = from;
+      return c;
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 

@@ -18,7 +18,7 @@ export interface TestDb {
 export async function openTestDb(): Promise<TestDb> {
   const base = process.env.DATABASE_URL;
   if (!base) {
-    const db = await openDb({ pgliteImage: migratedImage(), pgliteSharedBuffers: TEST_SHARED_BUFFERS });
+    const db = await openDb({ pgliteImage: migratedImage(), pgliteSharedBuffers: TEST_SHARED_BUFFERS, pgliteStall: STALL });
     return { db, close: () => db.close() };
   }
   const name = `lienthong_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -40,6 +40,12 @@ export function migratedImage(): Uint8Array | undefined {
   const file = process.env.LIENTHONG_PGLITE_IMAGE;
   return file && existsSync(file) ? readFileSync(file) : undefined;
 }
+
+/**
+ * A wait of 15 s for PGlite's one connection is a deadlock or a transaction held too long: the
+ * test's output says where from (a test would otherwise only time out, with no cause).
+ */
+export const STALL = { ms: 15_000, report: (text: string) => console.error(text) };
 
 /** A test's PGlite holds kilobytes: small shared buffers start it sooner. */
 export const TEST_SHARED_BUFFERS = '16MB';
