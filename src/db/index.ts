@@ -60,8 +60,8 @@ export interface DbOptions {
    * PGlite has one connection: a caller that waits `stall.ms` for it is told to `stall.report`,
    * with where it waits from and where the connection was taken from — the two ends of a
    * deadlock (a transaction that waits on work needing the connection) or of a transaction held
-   * too long. The connection is still awaited. Off when absent (each acquisition then records a
-   * stack); the test suite turns it on.
+   * too long. The connection is still awaited. Off when absent; on, each acquisition records a
+   * stack (a few µs). The test suite turns it on.
    */
   pgliteStall?: { ms: number; report(text: string): void };
 }

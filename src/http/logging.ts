@@ -30,8 +30,8 @@ export function requestLogger(logger: Logger): RequestHandler {
     res.setHeader('x-request-id', id);
     let done = false;
     // 'finish': the whole response was handed to the connection. 'close' without it: the client
-    // went away first (499). `writableFinished` is not that test: it is also false at 'finish'
-    // while the socket still has bytes buffered, which logged an answered request as 499.
+    // went away first (499). `writableFinished` alone is a stricter test (it also wants the
+    // socket's own buffer empty), which a request answered in full must not fail.
     const end = (finished: boolean) => {
       if (done) return;
       done = true;
