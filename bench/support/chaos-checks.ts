@@ -43,7 +43,8 @@ const CHECKS: { check: string; sql: string }[] = [
   },
   {
     check: 'no notification decided twice',
-    sql: `select distinct coalesce(dossier_code, '(none)') as code from domain.outbox
+    // Named with the notice's kind, to say which writer doubled it.
+    sql: `select distinct coalesce(dossier_code, '(none)') || ' (' || kind || ')' as code from domain.outbox
            group by dossier_code, kind, recipient, payload having count(*) > 1 order by 1`,
   },
   {
