@@ -135,7 +135,13 @@ export async function requestSupplement(deps: DossierDeps, actor: Actor, code: s
       clock: version.supplement.clock.value,
       number: d.supplementCount + 1,
     });
-    await notifyApplicant(q, d, 'dossier.supplement_requested', at, { form: '02', items: input.items.map((i) => i.name) });
+    // Named by its request and number: a second notice (Construction Law art. 102) is its own news.
+    await notifyApplicant(q, d, 'dossier.supplement_requested', at, {
+      form: '02',
+      requestId: r.id,
+      number: d.supplementCount + 1,
+      items: input.items.map((i) => i.name),
+    });
     return form;
   });
 }

@@ -51,7 +51,33 @@ describe('Feature: a supplement request pauses the clock', () => {
     expect(pub.applicant).toEqual({ fullName: 'Nguyễn Văn An', citizenId: '********3456' });
     expect(JSON.stringify(pub)).not.toMatch(/Nguyễn Minh Khang|079301654321/); // the child, the mother: not shown to the public
     const { rows } = await h.db.query(`select kind, recipient, payload from domain.outbox where dossier_code = $1`, [dossier.code]);
-    expect(rows).toEqual([{ kind: 'dossier.supplement_requested', recipient: '0912345678', payload: { form: '02', items: ['Giấy chứng sinh bản rõ nét'] } }]);
+    expect(rows).toEqual([
+      {
+        kind: 'dossier.supplement_requested',
+        recipient: '0912345678',
+        payload: { form: '02', requestId: form02.data.requestId, number: 1, items: ['Giấy chứng sinh bản rõ nét'] },
+      },
+    ]);
+  });
+
+  test('Scenario: a construction permit received under 2026.12 is asked twice (Construction Law art. 102: a second notice); the applicant gets two notices, each naming its request', async () => {
+    h.clock.set(vn('2026-12-01T09:00:00'));
+    const { dossier, lookupSecret } = await h.receive('construction-permit');
+    const asked = [];
+    for (const day of ['02', '04']) {
+      h.clock.set(vn(`2026-12-${day}T09:00:00`));
+      asked.push((await h.dossiers.requestSupplement(STAFF.counterProvince, dossier.code, REQUEST)).data.requestId);
+      h.clock.set(vn(`2026-12-${day}T15:00:00`));
+      await h.dossiers.supplement(dossier.code, lookupSecret, { note: 'Đã nộp bản rõ nét' });
+    }
+    expect(new Set(asked).size).toBe(2);
+    const { rows } = await h.db.query(`select payload from domain.outbox where dossier_code = $1 and kind = 'dossier.supplement_requested' order by id`, [
+      dossier.code,
+    ]);
+    expect(rows.map((r) => r.payload)).toEqual([
+      { form: '02', requestId: asked[0], number: 1, items: ['Giấy chứng sinh bản rõ nét'] },
+      { form: '02', requestId: asked[1], number: 2, items: ['Giấy chứng sinh bản rõ nét'] },
+    ]);
   });
 });
 
