@@ -219,8 +219,8 @@ async function startRooms(
       );
     }
   }
-  const calendar = new CalendarStore(db);
-  await calendar.init();
+  // A change of the calendar recounts what the dossier room counted on it (dossiers/calendar-change.ts).
+  const calendar: CalendarStore = new CalendarStore(db, { onChange: (q, change) => dossiers.onCalendarChanged(q, change) });
   const log = logger.child({ room: 'sla' });
   const sla = new SlaService({
     db,
@@ -237,6 +237,10 @@ async function startRooms(
   const onTaskCompleted: TaskCompletedHook = (q, task, by, at) => dossiers.onTaskCompleted(q, task, by, at);
   const tasks = new TaskService({ db, engine, sla, clock, forms: queries, onChange: (task) => feed.publish({ kind: 'changed', task }), onTaskCompleted });
   const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, log: logger.child({ room: 'dossiers' }) });
+  // The seed's new version (a Government decision found) recounts the clocks it reaches; another
+  // process's change reaches this one within five seconds.
+  await calendar.init();
+  calendar.startRefresh(5_000, (e) => logger.warn({ err: e, room: 'calendar' }, 'calendar refresh failed'));
   const names = new ElementNames(queries);
   const inbox = new InboxWorker(engine, {
     db,
@@ -280,6 +284,7 @@ async function startRooms(
       await workers.close();
       await sla.close();
       await relay.close();
+      calendar.close();
     },
   };
 }

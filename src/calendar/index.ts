@@ -17,4 +17,4 @@ export {
   type YearStatus,
 } from './calendar.js';
 export { OVERRIDES_SEED, OVERRIDES_SEED_VERSION, SEED_ACTOR, officialCalendar } from './overrides-seed.js';
-export { CalendarStore, CALENDAR_FROM_YEAR, CALENDAR_TO_YEAR, type OverrideChangeHook, type SeedReport } from './store.js';
+export { CalendarStore, CALENDAR_FROM_YEAR, CALENDAR_TO_YEAR, type CalendarChangeHook, type OverrideChangeHook, type SeedReport } from './store.js';

@@ -8,6 +8,11 @@
  * it, the conflict written to the change history ('seed_conflict'). Every other change goes
  * through `setOverride` / `deleteOverride`, which record who changed what in the change history
  * and rebuild the in-memory calendar, so queries stay O(1).
+ *
+ * Every change — an administrator's or a seed version's — calls the store's `onChange` in its own
+ * transaction with the calendar before and after, so what was counted on the old calendar (the
+ * running SLA clocks, the appointments) is recounted in the same commit. Another service process
+ * sees the change at its next `refresh()` (the change history's last id moved).
  */
 import type { Db, Queryable } from '../db/index.js';
 import { NotFound } from '../errors.js';
@@ -39,6 +44,17 @@ export type OverrideChangeHook = (
   change: { action: 'set' | 'delete'; date: string; before: Override | null; after: Override | null; actor: string },
 ) => Promise<void>;
 
+/**
+ * Any change of the calendar, in the transaction that makes it (the service recounts the clocks it
+ * reaches); what it returns runs after the commit.
+ */
+export type CalendarChangeHook = (
+  q: Queryable,
+  change: { dates: string[]; before: WorkingCalendar; after: WorkingCalendar; actor: string },
+) => Promise<AfterCommit | undefined>;
+
+type AfterCommit = () => Promise<void>;
+
 /** What applying a seed version did, date by date. */
 export interface SeedReport {
   version: string;
@@ -49,10 +65,22 @@ export interface SeedReport {
   conflicts: string[];
 }
 
+function build(overrides: Override[]): WorkingCalendar {
+  return new WorkingCalendar({ fromYear: CALENDAR_FROM_YEAR, toYear: CALENDAR_TO_YEAR, overrides, decisions: GOVERNMENT_DECISIONS });
+}
+
+const fromRows = (rows: Row[]): Override[] => rows.map((r) => ({ date: r.date, kind: r.kind, reason: r.reason, source: r.source, enteredBy: r.entered_by }));
+
 export class CalendarStore {
   private current?: WorkingCalendar;
+  /** The change history's last id the in-memory calendar was built from. */
+  private seen = '';
+  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { onChange?: CalendarChangeHook } = {},
+  ) {}
 
   /** Applies the current seed version (once per database), then builds the calendar. */
   async init(): Promise<WorkingCalendar> {
@@ -65,7 +93,8 @@ export class CalendarStore {
    * One transaction; two services starting together apply it once (the version row is the lock).
    */
   async applySeed(seed: readonly Override[], version: string): Promise<SeedReport | null> {
-    return this.db.tx(async (q) => {
+    let then: AfterCommit | undefined;
+    const applied = await this.db.tx(async (q) => {
       const { rows: claimed } = await q.query(
         `insert into domain.calendar_seed_versions (version, summary) values ($1, '{}'::jsonb) on conflict (version) do nothing returning version`,
         [version],
@@ -107,8 +136,15 @@ export class CalendarStore {
         report.removed.push(row.date);
       }
       await q.query(`update domain.calendar_seed_versions set summary = $2 where version = $1`, [version, JSON.stringify(report)]);
+      const changed = [...report.added, ...report.updated, ...report.removed];
+      if (changed.length && this.opts.onChange) {
+        const { rows: now } = await q.query<Row>(`${SELECT_ROW} from domain.calendar_overrides order by date`);
+        then = await this.opts.onChange(q, { dates: changed, before: build(fromRows(rows)), after: build(fromRows(now)), actor: `${SEED_ACTOR}:${version}` });
+      }
       return report;
     });
+    await then?.();
+    return applied;
   }
 
   get calendar(): WorkingCalendar {
@@ -117,13 +153,33 @@ export class CalendarStore {
   }
 
   async reload(): Promise<WorkingCalendar> {
-    this.current = new WorkingCalendar({
-      fromYear: CALENDAR_FROM_YEAR,
-      toYear: CALENDAR_TO_YEAR,
-      overrides: await this.list(),
-      decisions: GOVERNMENT_DECISIONS,
-    });
+    const seen = await this.lastChange();
+    this.current = build(await this.list());
+    this.seen = seen;
     return this.current;
+  }
+
+  /** Rebuilds the calendar when another process changed it since (true then). */
+  async refresh(): Promise<boolean> {
+    if ((await this.lastChange()) === this.seen) return false;
+    await this.reload();
+    return true;
+  }
+
+  /** Refreshes every `ms` in the background until `close()`; `onError` hears a failed look. */
+  startRefresh(ms: number, onError: (e: unknown) => void): void {
+    this.timer ??= setInterval(() => void this.refresh().catch(onError), ms);
+    this.timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async lastChange(): Promise<string> {
+    const { rows } = await this.db.query<{ id: string }>(`select coalesce(max(id), 0)::text as id from domain.calendar_override_changes`);
+    return rows[0].id;
   }
 
   async list(year?: number): Promise<Override[]> {
@@ -132,27 +188,30 @@ export class CalendarStore {
         where $1::int is null or extract(year from date) = $1 order by date`,
       [year ?? null],
     );
-    return rows.map((r) => ({ date: r.date, kind: r.kind, reason: r.reason, source: r.source, enteredBy: r.entered_by }));
+    return fromRows(rows);
   }
 
   /** Adds or replaces the override of one date; validated by building a calendar with it first. */
   async setOverride(o: Override, actor: string, onChange?: OverrideChangeHook): Promise<Override> {
-    const next = (await this.list()).filter((x) => x.date !== o.date).concat({ ...o, enteredBy: actor });
+    const was = await this.list();
     // Throws CalendarError naming the bad field before anything is written.
-    const calendar = new WorkingCalendar({ fromYear: CALENDAR_FROM_YEAR, toYear: CALENDAR_TO_YEAR, overrides: next, decisions: GOVERNMENT_DECISIONS });
+    const calendar = build(was.filter((x) => x.date !== o.date).concat({ ...o, enteredBy: actor }));
     if (o.date < calendar.range.from || o.date > calendar.range.to) {
       throw new CalendarError('date', `date ${o.date} is outside ${CALENDAR_FROM_YEAR}–${CALENDAR_TO_YEAR}`);
     }
-    await this.db.tx(async (q) => {
+    const then = await this.db.tx(async (q) => {
       const before = await this.write(q, { ...o, enteredBy: actor }, actor);
       await onChange?.(q, { action: 'set', date: o.date, before, after: { ...o, enteredBy: actor }, actor });
+      return this.opts.onChange?.(q, { dates: [o.date], before: build(was), after: calendar, actor });
     });
-    this.current = calendar;
+    await this.reload();
+    await then?.();
     return { ...o, enteredBy: actor };
   }
 
   async deleteOverride(date: string, actor: string, onChange?: OverrideChangeHook): Promise<void> {
-    await this.db.tx(async (q) => {
+    const was = await this.list();
+    const then = await this.db.tx(async (q) => {
       const { rows } = await q.query<Row>(
         `delete from domain.calendar_overrides where date = $1::date
          returning to_char(date, 'YYYY-MM-DD') as date, kind, reason, source, entered_by`,
@@ -164,16 +223,11 @@ export class CalendarStore {
         JSON.stringify(rows[0]),
         actor,
       ]);
-      const r = rows[0];
-      await onChange?.(q, {
-        action: 'delete',
-        date,
-        before: { date: r.date, kind: r.kind, reason: r.reason, source: r.source, enteredBy: r.entered_by },
-        after: null,
-        actor,
-      });
+      await onChange?.(q, { action: 'delete', date, before: fromRows(rows)[0], after: null, actor });
+      return this.opts.onChange?.(q, { dates: [date], before: build(was), after: build(was.filter((x) => x.date !== date)), actor });
     });
     await this.reload();
+    await then?.();
   }
 
   /** Writes one override and its history row; returns what was there before. */

@@ -45,8 +45,9 @@ export type DossierSla = Pick<
   | 'extendDossier'
   | 'clocks'
   | 'workingHoursBetween'
+  | 'recount'
 >;
-export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete'>;
+export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete' | 'recountDueDates'>;
 
 export interface DossierLog {
   info(obj: object, msg?: string): void;

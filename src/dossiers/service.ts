@@ -8,6 +8,7 @@ import type { Queryable } from '../db/index.js';
 import { systemClock } from '../clock.js';
 import type { TaskRow } from '../tasks/index.js';
 import * as actions from './actions.js';
+import { recountForCalendar, type CalendarChanged } from './calendar-change.js';
 import { onTaskCompleted, returnResult } from './return.js';
 import type { DossierDeps, DossierLog, DossierTasks } from './context.js';
 import type { FormDoc, FormNo } from './forms/model.js';
@@ -123,6 +124,9 @@ export class DossierService {
 
   /** The tasks room's `onTaskCreated` hook. */
   readonly onTaskCreated = (q: Queryable, task: TaskRow): Promise<void> => onTaskCreated(this.deps, q, task);
+
+  /** The calendar store's hook: a change of the calendar recounts the clocks, appointments and due dates it reaches. */
+  readonly onCalendarChanged = (q: Queryable, change: CalendarChanged): Promise<(() => Promise<void>) | undefined> => recountForCalendar(this.deps, q, change);
 
   /** The tasks room's `onTaskCompleted` hook: the return step finished is the dossier returned. */
   readonly onTaskCompleted = (q: Queryable, task: TaskRow, by: Actor, at: Date): Promise<void> => onTaskCompleted(this.deps, q, task, by, at);

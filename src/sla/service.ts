@@ -23,11 +23,13 @@ import type { Db, Queryable } from '../db/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Invalid, NotFound } from '../errors.js';
-import { addOfficeMs, amountOf, atRiskInstant, checkCutOff, checkDate, judge, officeMs, plan } from './arithmetic.js';
-import { CLOCK_COLUMNS, date, limitOf, loadViews, selectClocks, statutoryDue, type ClockRow } from './rows.js';
+import { amountOf, checkCutOff, checkDate, judge, officeMs, plan } from './arithmetic.js';
+import { CLOCK_COLUMNS, date, loadViews, selectClocks, statutoryDue, type ClockRow } from './rows.js';
 import { nextCheck, scanBatch } from './scanner.js';
 import { insertClock } from './sql/insertClock.js';
 import { relayMessages } from './message-relay.js';
+import { resumeClock } from './resume.js';
+import { recountClocks, type CalendarChange, type RecountedClock } from './recount.js';
 import type { ClockView, CutOff, DossierFact, DossierFacts, Limit, MetState } from './types.js';
 import { BatchLoop } from './loop.js';
 
@@ -162,7 +164,7 @@ export class SlaService {
     // The dossier clock first (openClocks orders it first): 0-limit steps follow its new due instant.
     let dueAt = dossier.due_at;
     for (const c of open.filter((x) => x.state === 'paused')) {
-      const due = await this.resume(q, c, at, a.mode, c.id === dossier.id ? undefined : dueAt);
+      const due = await resumeClock(q, this.calendar(), this.atRiskShare, c, at, a.mode, c.id === dossier.id ? undefined : dueAt);
       if (c.id === dossier.id) dueAt = due;
     }
     return { dueAt };
@@ -221,6 +223,11 @@ export class SlaService {
       [dossierCode, newDueAt.toISOString()],
     );
     return { newDueAt };
+  }
+
+  /** The calendar changed (`change.before` → `change.after`): recounts the running clocks it reaches (recount.ts). */
+  recount(q: Queryable, change: CalendarChange): Promise<RecountedClock[]> {
+    return recountClocks(q, change, this.atRiskShare);
   }
 
   /** Working hours from `a` to `b` on the calendar in force (negative when `b` is before `a`): how early or late a clock stopped. */
@@ -313,59 +320,6 @@ export class SlaService {
     );
   }
 
-  /** Resumes one paused clock at `at`; returns its new due instant. */
-  private async resume(q: Queryable, c: ClockRow, at: Date, mode: 'pause' | 'restart', appointment?: Date): Promise<Date> {
-    const cal = this.calendar();
-    await q.query(`update domain.sla_pauses set resumed_at = $2::timestamptz where clock_id = $1 and resumed_at is null`, [c.id, at.toISOString()]);
-    let row: ClockRow;
-    if (mode === 'restart') {
-      const cutOff: CutOff | undefined = c.cut_off_after ? { after: c.cut_off_after, countFrom: 'next_working_day' } : undefined;
-      const p = plan(cal, limitOf(c), at, this.atRiskShare, cutOff);
-      if (c.kind === 'step' && Number(c.limit_value) === 0 && appointment) p.dueAt = appointment;
-      row = {
-        ...c,
-        state: 'running',
-        due_at: p.dueAt,
-        statutory_due_at: p.dueAt,
-        at_risk_at: p.atRiskAt,
-        budget_ms: p.budgetMs,
-        counting_from: p.countingFrom,
-        at_risk_notified: false,
-        overdue_notified: false,
-        generation: c.generation + 1,
-      };
-    } else {
-      const paused = c.paused_at ?? at;
-      const remaining = Number(c.remaining_ms ?? officeMs(cal, paused, c.due_at));
-      const dueAt = remaining > 0 ? addOfficeMs(cal, at, remaining) : c.due_at;
-      const statutory = statutoryDue(c);
-      const statutoryLeft = officeMs(cal, paused, statutory);
-      const statutoryDueAt = statutory.getTime() === c.due_at.getTime() ? dueAt : statutoryLeft > 0 ? addOfficeMs(cal, at, statutoryLeft) : statutory;
-      const budget = Number(c.budget_ms ?? remaining);
-      const atRiskAt = c.at_risk_notified || remaining <= 0 ? c.at_risk_at : atRiskInstant(cal, at, budget, budget - remaining, this.atRiskShare, dueAt);
-      row = { ...c, state: 'running', due_at: dueAt, statutory_due_at: statutoryDueAt, at_risk_at: atRiskAt };
-    }
-    await q.query(
-      `update domain.sla_clocks set state = 'running', paused_at = null, remaining_ms = null, due_at = $2::timestamptz,
-         statutory_due_at = $3::timestamptz, at_risk_at = $4::timestamptz, budget_ms = $5, counting_from = $6::timestamptz,
-         at_risk_notified = $7, overdue_notified = $8, generation = $9, next_check_at = $10::timestamptz
-       where id = $1`,
-      [
-        c.id,
-        row.due_at.toISOString(),
-        statutoryDue(row).toISOString(),
-        row.at_risk_at?.toISOString() ?? null,
-        row.budget_ms,
-        row.counting_from?.toISOString() ?? null,
-        row.at_risk_notified,
-        row.overdue_notified,
-        row.generation,
-        nextCheck(row)?.toISOString() ?? null,
-      ],
-    );
-    return row.due_at;
-  }
-
   /** The open clocks matching `where` end without a verdict (their pauses closed). */
   private async cancel(q: Queryable, where: string, key: string, at: Date): Promise<void> {
     checkDate(at, 'at');
@@ -384,7 +338,7 @@ export class SlaService {
     if (!c) return undefined;
     let statutory = statutoryDue(c);
     if (c.state === 'paused') {
-      await this.resume(q, c, at, 'pause');
+      await resumeClock(q, this.calendar(), this.atRiskShare, c, at, 'pause');
       const [again] = await selectClocks(q, `select ${CLOCK_COLUMNS} from domain.sla_clocks where id = $1`, [c.id]);
       statutory = statutoryDue(again);
     }

@@ -190,6 +190,18 @@ export class TaskService {
     return gone;
   }
 
+  /** The calendar changed: each unfinished task of the dossier takes `recount(its due date)`, in the caller's transaction. */
+  async recountDueDates(q: Queryable, dossierCode: string, recount: (due: Date) => Date): Promise<number> {
+    let n = 0;
+    for (const t of await tr.datedOpenTasks(q, dossierCode)) {
+      const due = recount(t.dueAt);
+      if (due.getTime() === t.dueAt.getTime()) continue;
+      await tr.setTaskDue(q, t.id, due);
+      n++;
+    }
+    return n;
+  }
+
   /** The Camunda form of a task the caller may see: the page renders it, the server checks decisions against it. */
   async form(actor: Actor, id: string): Promise<TaskForm> {
     return this.decisions.formFor(await this.get(actor, id));

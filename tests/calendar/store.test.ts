@@ -38,6 +38,22 @@ describe('Feature: the approved override table lives in the database', () => {
     expect(fresh.calendar.isWorkingDay('2026-10-05')).toBe(true);
   });
 
+  test('When one service process changes the calendar, then another sees it at its next refresh (and only then rebuilds)', async () => {
+    const a = new CalendarStore(t.db);
+    const b = new CalendarStore(t.db);
+    await a.init();
+    await b.init();
+    expect(await b.refresh()).toBe(false);
+    await a.setOverride({ date: '2026-10-06', kind: 'day_off', reason: 'Nghỉ (thử nghiệm)', source: 'Thông báo thử nghiệm' }, 'admin1');
+    expect(b.calendar.isWorkingDay('2026-10-06')).toBe(true);
+    expect(await b.refresh()).toBe(true);
+    expect(b.calendar.isWorkingDay('2026-10-06')).toBe(false);
+    expect(await b.refresh()).toBe(false);
+    await a.deleteOverride('2026-10-06', 'admin1');
+    expect(await b.refresh()).toBe(true);
+    expect(b.calendar.isWorkingDay('2026-10-06')).toBe(true);
+  });
+
   test('When an override is invalid, then a CalendarError names the field and nothing is written', async () => {
     const store = new CalendarStore(t.db);
     await store.init();

@@ -61,6 +61,8 @@ export interface DossierHarness extends EngineHarness {
   snapshot(code: string): Promise<unknown>;
   startServiceWorkers(): void;
   calendar(): WorkingCalendar;
+  /** The calendar as an administrator changes it: each change recounts through the dossier room's hook. */
+  readonly calendarStore: CalendarStore;
   /** Turns the inbox's calls of the dossier room's hooks on or off (default on). */
   hook(on: boolean): void;
 }
@@ -68,7 +70,7 @@ export interface DossierHarness extends EngineHarness {
 export function useDossiers(): DossierHarness {
   const h = useEngine();
   let catalog: Catalog;
-  let calendar: WorkingCalendar;
+  let store: CalendarStore;
   let sla: SlaService;
   let tasks: TaskService;
   let dossiers: DossierService;
@@ -79,7 +81,9 @@ export function useDossiers(): DossierHarness {
 
   beforeAll(async () => {
     catalog = await loadCatalog(PROCESSES_DIR);
-    calendar = await new CalendarStore(h.db).init();
+    // The first seed reaches an empty database before any dossier service exists.
+    store = new CalendarStore(h.db, { onChange: (q, change) => (dossiers ? dossiers.onCalendarChanged(q, change) : Promise.resolve(undefined)) });
+    await store.init();
     await seedDemo(h.db, { nodeEnv: 'test' });
   });
   beforeEach(async () => {
@@ -107,7 +111,7 @@ export function useDossiers(): DossierHarness {
     inboxErrors.length = 0;
     hookOn = true;
     await h.engine.deployResources(catalog.resources());
-    sla = new SlaService({ db: h.db, dossiers: slaDossierFacts, calendar: () => calendar, clock: h.clock });
+    sla = new SlaService({ db: h.db, dossiers: slaDossierFacts, calendar: () => store.calendar, clock: h.clock });
     const onTaskCompleted: TaskCompletedHook = (q, t, by, at) => (hookOn ? dossiers.onTaskCompleted(q, t, by, at) : Promise.resolve());
     tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock, onTaskCompleted });
     dossiers = new DossierService({
@@ -148,8 +152,9 @@ export function useDossiers(): DossierHarness {
     tasks: { get: () => tasks },
     dossiers: { get: () => dossiers },
     inboxErrors: { get: () => inboxErrors },
+    calendarStore: { get: () => store },
   });
-  x.calendar = () => calendar;
+  x.calendar = () => store.calendar;
   x.hook = (on) => {
     hookOn = on;
   };

@@ -30,6 +30,7 @@ const tokens: Record<string, string> = {};
 const PEOPLE = {
   counter: ['motcua.hoa-binh', DEMO_PASSWORDS.counter],
   civil: ['hotich.hoa-binh', DEMO_PASSWORDS.officer],
+  admin: ['quantri', DEMO_PASSWORDS.admin],
 } as const;
 type Who = keyof typeof PEOPLE;
 const as = (who: Who, method: string, path: string, body?: unknown) => call(svc.url, method, path, body, { authorization: `Bearer ${tokens[who]}` });
@@ -242,5 +243,19 @@ describe('Scenario: the public status tells the steps done, never who did them',
     for (const username of ['hotich.hoa-binh', 'motcua.hoa-binh', 'congan.hoa-binh', 'bhxh']) expect(text).not.toContain(username);
     const fullNames = (await t.db.query<{ full_name: string }>(`select full_name from domain.users`)).rows.map((u) => u.full_name);
     for (const name of fullNames) expect(text).not.toContain(name);
+  });
+});
+
+describe('Scenario: the appointment the citizen looks up follows a change of the working-day calendar', () => {
+  test('Given a dossier received Monday 02/03/2026 09:00 (appointment Monday 09/03 09:00), when the administrator makes Wednesday 04/03 a day off, then the lookup shows Tuesday 10/03 09:00, and again 09/03 once the day is removed', async () => {
+    clock.set(new Date('2026-03-02T09:00:00+07:00'));
+    const { code, secret } = await receive();
+    const appointment = async () => (await from('127.0.0.6', 'GET', `/api/dossiers/${code}`, { secret })).body.appointmentAt;
+    expect(await appointment()).toBe('2026-03-09T02:00:00.000Z');
+    const body = { kind: 'day_off', reason: 'Nghỉ theo quyết định của tỉnh (thử nghiệm)', source: 'Văn bản thử nghiệm số 02' };
+    expect((await as('admin', 'PUT', '/api/calendar/overrides/2026-03-04', body)).status).toBe(200);
+    expect(await appointment()).toBe('2026-03-10T02:00:00.000Z');
+    expect((await as('admin', 'DELETE', '/api/calendar/overrides/2026-03-04')).status).toBe(204);
+    expect(await appointment()).toBe('2026-03-09T02:00:00.000Z');
   });
 });

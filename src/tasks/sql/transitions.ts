@@ -163,3 +163,17 @@ export async function cancelDossierTasks(q: Queryable, dossierCode: string, at: 
   );
   return rows.map(toTask).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
 }
+
+/** The unfinished tasks of a dossier with a due date, locked: the calendar changed and their due dates are recounted. */
+export async function datedOpenTasks(q: Queryable, dossierCode: string): Promise<{ id: string; dueAt: Date }[]> {
+  const { rows } = await q.query<{ id: string; due_at: Date | string }>(
+    `select id::text, due_at from domain.tasks where dossier_code = $1 and state in ('open', 'claimed', 'completing') and due_at is not null
+      order by id for update`,
+    [dossierCode],
+  );
+  return rows.map((r) => ({ id: r.id, dueAt: new Date(r.due_at) }));
+}
+
+export async function setTaskDue(q: Queryable, id: string, dueAt: Date): Promise<void> {
+  await q.query(`update domain.tasks set due_at = $2::timestamptz where id = $1`, [id, dueAt.toISOString()]);
+}
