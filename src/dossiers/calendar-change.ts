@@ -27,13 +27,6 @@ export interface CalendarChanged {
   actor: string;
 }
 
-/** A dossier whose appointment the change moved. */
-export interface MovedAppointment {
-  code: string;
-  previousAppointmentAt: Date;
-  appointmentAt: Date;
-}
-
 /**
  * Recounts in `q`; returns what to tell the processes after the commit (nothing when no
  * appointment moved).
@@ -43,8 +36,8 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
   const moved = await deps.sla.recount(q, { before: change.before, after: change.after, at, dates: change.dates });
   const shift = (x: Date) => shiftInstant(change.before, change.after, at, x);
   const actor: Actor = { username: change.actor, role: 'system' };
-  const appointments: MovedAppointment[] = [];
-  const instances = new Map<string, string>();
+  // What each moved process is told after the commit.
+  const tell: { code: string; key: string; variables: Record<string, unknown> }[] = [];
   for (const code of new Set(moved.map((m) => m.dossierCode))) {
     await deps.tasks?.recountDueDates(q, code, shift);
     const clock = moved.find((m) => m.dossierCode === code && m.kind === 'dossier');
@@ -78,19 +71,17 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
       payload,
     });
     await notifyApplicant(q, d, 'dossier.appointment_moved', at, payload);
-    appointments.push({ code, previousAppointmentAt: d.appointmentAt, appointmentAt: clock.dueAt });
-    if (d.processInstanceKey) instances.set(code, d.processInstanceKey);
+    if (d.processInstanceKey) {
+      tell.push({ code, key: d.processInstanceKey, variables: { ...(dueDates === undefined ? {} : { dueDates }), appointmentAt: isoVn(clock.dueAt) } });
+    }
   }
-  if (!instances.size) return undefined;
+  if (!tell.length) return undefined;
   return async () => {
-    for (const a of appointments) {
-      const key = instances.get(a.code);
-      if (!key) continue;
-      const d = await findDossier(deps.db, a.code);
+    for (const t of tell) {
       await deps.engine
-        .setVariables({ elementInstanceKey: key, variables: { dueDates: d?.data.dueDates, appointmentAt: isoVn(a.appointmentAt) } })
+        .setVariables({ elementInstanceKey: t.key, variables: t.variables })
         .catch((e: unknown) =>
-          deps.log.warn({ err: e, dossierCode: a.code }, 'giving the process its recounted due dates failed (the SLA clocks are authoritative)'),
+          deps.log.warn({ err: e, dossierCode: t.code }, 'giving the process its recounted due dates failed (the SLA clocks are authoritative)'),
         );
     }
   };
