@@ -28,6 +28,7 @@ import * as m021 from './migrations/021_dossier_cases.js';
 import * as m022 from './migrations/022_clock_dimensions.js';
 import * as m023 from './migrations/023_registry_seeds.js';
 import * as m024 from './migrations/024_dossier_agencies.js';
+import * as m025 from './migrations/025_process_variables_owed.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '022_clock_dimensions': m022,
   '023_registry_seeds': m023,
   '024_dossier_agencies': m024,
+  '025_process_variables_owed': m025,
 };
 
 const source: Knex.MigrationSource<string> = {

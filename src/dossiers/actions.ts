@@ -17,9 +17,10 @@ import { Conflict, NotFound } from '../errors.js';
 import type { LoadedProcedure, RuleVersion } from '../procedures/index.js';
 import type { Limit } from '../sla/index.js';
 import { auditAction, checkActor, checkMayAct, offsetsOf, staff, versionOf, type DossierDeps } from './context.js';
-import { dueDatesVariable, isoVn } from './due-dates.js';
+import { dueDatesVariable } from './due-dates.js';
 import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
 import { applicantDossier } from './lookup.js';
+import { oweVariables, pushVariables } from './process-variables.js';
 import type { FormDoc } from './forms/model.js';
 import { APOLOGY_FROM, illegal, transition, type DossierStatus, type TransitionName } from './lifecycle.js';
 import {
@@ -170,7 +171,6 @@ export async function supplement(
   }
   const who: Actor = actor ?? { username: 'nguoi-nop-ho-so', role: 'system' };
   const { procedure, version } = versionOf(deps.catalog, d);
-  let restartedDue: Date | undefined;
   const after = await deps.db.tx(async (q) => {
     const now = (await findDossier(q, code, true))!;
     const to = transition('supplement', code, now.status);
@@ -182,7 +182,6 @@ export async function supplement(
     const set: Record<string, unknown> = {};
     if (mode === 'restart' || dueAt.getTime() !== now.appointmentAt.getTime()) set.appointment_at = dueAt.toISOString();
     if (mode === 'restart') {
-      restartedDue = dueAt;
       const offsets = await offsetsOf(deps.catalog, procedure, version);
       const consulted = Array.isArray(now.data.intake.consultedAgencies) ? (now.data.intake.consultedAgencies as string[]) : undefined;
       const dueDates = dueDatesVariable(offsets, at, dueAt, (l, s, c) => deps.sla.dueDate(l, s, c), version.cutOff ?? undefined, consulted);
@@ -192,6 +191,7 @@ export async function supplement(
       await q.query(`update domain.dossiers set data = $2::jsonb where code = $1`, [code, set.data]);
       delete set.data;
     }
+    if (set.appointment_at && now.processInstanceKey) await oweVariables(q, code);
     if (!(await moveStatus(q, code, [now.status], to, at, set))) throw illegal('supplement', code, now.status, [now.status]);
     await insertEvent(q, {
       code,
@@ -225,15 +225,7 @@ export async function supplement(
         })
         .catch((e: unknown) => deps.log.warn({ err: e, dossierCode: code }, 'publishing the supplement message failed'));
     }
-    if (restartedDue) {
-      await deps.engine
-        .setVariables({
-          elementInstanceKey: after.processInstanceKey,
-          // The notation the process started with (+07:00), so the trace shows a change only when the instant moved.
-          variables: { dueDates: after.data.dueDates, appointmentAt: isoVn(after.appointmentAt) },
-        })
-        .catch((e: unknown) => deps.log.warn({ err: e, dossierCode: code }, 'giving the process its new due dates failed (the SLA clocks are authoritative)'));
-    }
+    await pushVariables(deps, [code]);
   }
   return after;
 }
@@ -306,7 +298,7 @@ export async function cancelInstance(deps: DossierDeps, key: string, code: strin
 export async function apologize(deps: DossierDeps, actor: Actor, code: string, input: ApologyInput): Promise<FormDoc> {
   checkActor(actor);
   const at = new Date(deps.clock.now());
-  return deps.db.tx(async (q) => {
+  const issued = await deps.db.tx(async (q) => {
     const d = await visibleDossier(q, actor, code, true);
     checkMayAct(actor);
     if (!APOLOGY_FROM.includes(d.status)) throw illegal('apologize', code, d.status, APOLOGY_FROM);
@@ -316,6 +308,7 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
       newDueAt.toISOString(),
       at.toISOString(),
     ]);
+    if (d.processInstanceKey) await oweVariables(q, code);
     await insertEvent(q, {
       code,
       at,
@@ -349,6 +342,9 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
     await notifyApplicant(q, d, 'dossier.apologized', at, { form: '04', appointmentAt: newDueAt.toISOString() });
     return form;
   });
+  // After the commit: the process's appointmentAt follows the new appointment.
+  await pushVariables(deps, [code]);
+  return issued;
 }
 
 // ---- return -----------------------------------------------------------------------------------

@@ -6,8 +6,9 @@
  * counted on the new calendar). For each open dossier whose dossier clock moved, the appointment
  * follows it (form 01 stays as printed; the dossier's events say why the date changed and the
  * applicant is told), and so do the step due dates planned for the process. The open tasks of
- * every dossier reached take their recounted due dates. After the commit, the process gets its new
- * `dueDates` and `appointmentAt` (best effort, as after a supplement: the clocks are authoritative).
+ * every dossier reached take their recounted due dates. The process is owed its new `dueDates` and
+ * `appointmentAt` from the same commit and given them after it (process-variables.ts: a crash in
+ * between leaves them owed, and the reconciler gives them).
  */
 import { appendAudit } from '../audit/index.js';
 import { formatVn, type WorkingCalendar } from '../calendar/index.js';
@@ -16,6 +17,7 @@ import { shiftInstant } from '../sla/index.js';
 import type { DossierDeps } from './context.js';
 import { isoVn } from './due-dates.js';
 import { OPEN } from './lifecycle.js';
+import { oweVariables, pushVariables } from './process-variables.js';
 import { findDossier, insertEvent, notifyApplicant } from './store.js';
 import type { Actor } from './types.js';
 
@@ -36,8 +38,8 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
   const moved = await deps.sla.recount(q, { before: change.before, after: change.after, at, dates: change.dates });
   const shift = (x: Date) => shiftInstant(change.before, change.after, at, x);
   const actor: Actor = { username: change.actor, role: 'system' };
-  // What each moved process is told after the commit.
-  const tell: { code: string; key: string; variables: Record<string, unknown> }[] = [];
+  // The moved dossiers whose processes are told after the commit.
+  const told: string[] = [];
   for (const code of new Set(moved.map((m) => m.dossierCode))) {
     await deps.tasks?.recountDueDates(q, code, shift);
     const clock = moved.find((m) => m.dossierCode === code && m.kind === 'dossier');
@@ -72,19 +74,11 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
     });
     await notifyApplicant(q, d, 'dossier.appointment_moved', at, payload);
     if (d.processInstanceKey) {
-      tell.push({ code, key: d.processInstanceKey, variables: { ...(dueDates === undefined ? {} : { dueDates }), appointmentAt: isoVn(clock.dueAt) } });
+      await oweVariables(q, code);
+      told.push(code);
     }
   }
-  if (!tell.length) return undefined;
-  return async () => {
-    for (const t of tell) {
-      await deps.engine
-        .setVariables({ elementInstanceKey: t.key, variables: t.variables })
-        .catch((e: unknown) =>
-          deps.log.warn({ err: e, dossierCode: t.code }, 'giving the process its recounted due dates failed (the SLA clocks are authoritative)'),
-        );
-    }
-  };
+  return told.length ? () => pushVariables(deps, told).then(() => undefined) : undefined;
 }
 
 /** Every instant (an ISO string) in a `dueDates` value, recounted; the rest as it is. */

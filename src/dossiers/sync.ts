@@ -12,8 +12,9 @@
  * instances: a process that ended without reaching the return step stopped the dossier itself
  * (the land procedure's unpaid-tax timer → form 05); a return step completed straight from the
  * inbox means returned; a refused or stopped dossier whose cancel did not go through is cancelled
- * again; an instance that is not its dossier's own (a receipt recovered twice) is cancelled; and
- * receipts interrupted between the engine and T2 are finished (receipt.ts).
+ * again; an instance that is not its dossier's own (a receipt recovered twice) is cancelled;
+ * receipts interrupted between the engine and T2 are finished (receipt.ts); and a process that was
+ * not given the due dates its dossier's last change owes it gets them (process-variables.ts).
  */
 import { appendAudit } from '../audit/index.js';
 import type { ExecutableProcess } from '../bpmn/index.js';
@@ -22,6 +23,7 @@ import type { ProcessInstanceItem } from '../engine/queries.js';
 import type { RuleVersion } from '../procedures/index.js';
 import { lastCompletedTaskOf, openTaskInstances, tasksOfDossiersIn, type TaskRow } from '../tasks/index.js';
 import { cancelInstance, formContext } from './actions.js';
+import { pushVariables } from './process-variables.js';
 import { recordReturn } from './return.js';
 import { processOf, returnStep, versionOf, type DossierDeps } from './context.js';
 import { form05 } from './forms/build.js';
@@ -127,6 +129,8 @@ export interface ReconcileResult {
   stopped: number;
   returned: number;
   cancelled: number;
+  /** Processes given the due dates a crash or a failed engine call left owed (process-variables.ts). */
+  variablesPushed: number;
 }
 
 /** One pass; safe to run from several processes (every change is a guarded transition). */
@@ -137,6 +141,7 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
     stopped: 0,
     returned: 0,
     cancelled: 0,
+    variablesPushed: await pushVariables(deps),
   };
   if (!deps.queries) return out;
   const batch = opts.batch ?? 200;

@@ -6,7 +6,7 @@
  * planned due dates follow; the applicant is told and the dossier's history says why. A total in
  * calendar days (the construction permit) moves only when its last day changes.
  */
-import { OVERRIDES_SEED } from '../../src/calendar/index.js';
+import { CalendarStore, OVERRIDES_SEED } from '../../src/calendar/index.js';
 import { STAFF, useDossiers } from './support.js';
 
 const h = useDossiers();
@@ -138,5 +138,37 @@ describe('Feature: a seed version with a Government decision recounts as an admi
     } finally {
       await h.calendarStore.applySeed(OVERRIDES_SEED, 'test-calendar-change.undo');
     }
+  });
+});
+
+describe('Feature: a crash between the change and telling the process loses nothing', () => {
+  test('Scenario: the service dies right after committing Tuesday 06/01/2026 as a day off → the process still plans 06/01; the next reconcile gives it 07/01 and the appointment 12/01, once', async () => {
+    const { dossier } = await h.receive(BIRTH);
+    const key = (await h.dossier(dossier.code)).processInstanceKey!;
+    h.clock.set(vn('2026-01-05T10:00:00'));
+    // The same recount in the same transaction, but what follows the commit never runs.
+    const dying = new CalendarStore(h.db, {
+      onChange: async (q, change) => {
+        await h.dossiers.onCalendarChanged(q, change);
+        return undefined;
+      },
+    });
+    await dying.init();
+    set.push('2026-01-06');
+    await dying.setOverride({ date: '2026-01-06', ...DAY_OFF }, STAFF.admin.username);
+    await h.calendarStore.refresh();
+
+    const d = await h.dossier(dossier.code);
+    expect(d.appointmentAt).toEqual(vn('2026-01-12T09:00:00'));
+    expect(d.data.dueDates).toMatchObject({ birthRegistration: '2026-01-07T09:00:00+07:00' });
+    expect((await h.instance(key)).variables).toMatchObject({
+      appointmentAt: '2026-01-10T09:00:00+07:00',
+      dueDates: { birthRegistration: '2026-01-06T09:00:00+07:00' },
+    });
+
+    expect(await h.dossiers.reconcile()).toMatchObject({ variablesPushed: 1 });
+    expect((await h.instance(key)).variables).toMatchObject({ appointmentAt: '2026-01-12T09:00:00+07:00', dueDates: d.data.dueDates });
+    // Given once: the next pass owes nothing.
+    expect(await h.dossiers.reconcile()).toMatchObject({ variablesPushed: 0 });
   });
 });

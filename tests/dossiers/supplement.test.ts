@@ -147,5 +147,8 @@ describe('Feature: late → an apology and a new appointment (form 04)', () => {
     expect((await h.sla.clocks(h.db, dossier.code))[0].extensions).toEqual([
       expect.objectContaining({ reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ', newDueAt: vn('2026-01-13T09:00:00') }),
     ]);
+    // The process's appointment follows the new one.
+    const key = (await h.dossier(dossier.code)).processInstanceKey!;
+    expect((await h.instance(key)).variables).toMatchObject({ appointmentAt: '2026-01-13T09:00:00+07:00' });
   });
 });
