@@ -5,7 +5,7 @@
 import { appendAudit } from '../audit/index.js';
 import { Forbidden } from '../errors.js';
 import type { Queryable } from '../db/index.js';
-import { completeInEngine, openTaskOf, type TaskRow } from '../tasks/index.js';
+import { openTaskOf, type TaskRow } from '../tasks/index.js';
 import { checkActor, checkMayAct, returnStep, staff, versionOf, type DossierDeps } from './context.js';
 import { can, illegal, transition } from './lifecycle.js';
 import { findDossier, insertEvent, moveStatus } from './store.js';
@@ -21,7 +21,7 @@ import { visibleDossier } from './visibility.js';
 export async function returnResult(deps: DossierDeps, actor: Actor, code: string, input: { note?: string } = {}): Promise<DossierRow> {
   checkActor(actor);
   const d = await visibleDossier(deps.db, actor, code);
-  checkMayAct(actor, ['counter', 'admin', 'system']);
+  checkMayAct(actor, ['counter', 'admin']);
   transition('return', code, d.status);
   if (actor.role === 'counter' && d.receivingAgency !== actor.agencyCode) {
     throw new Forbidden(`chỉ bộ phận một cửa đã tiếp nhận hồ sơ mới trả kết quả (only the receiving section returns the result)`);
@@ -39,10 +39,10 @@ async function completeReturnStep(deps: DossierDeps, actor: Actor, d: DossierRow
   const back = returnStep(version)!;
   const task = await openTaskOf(deps.db, d.code, back.elementId);
   if (!task) return; // already completed through the inbox (reconcile would have marked it returned)
-  const decision = { outcome: 'done', ...(input.note ? { note: input.note } : {}) };
   const who = staff(actor);
-  if (deps.tasks && who) await deps.tasks.complete(who, task.id, decision);
-  else await completeInEngine(deps.engine, task, decision);
+  // The composition root always wires the inbox; a service without it cannot hand a result back.
+  if (!deps.tasks || !who) throw new Error(`returning ${d.code}: the inbox is not wired or the actor is not staff`);
+  await deps.tasks.complete(who, task.id, { outcome: 'done', ...(input.note ? { note: input.note } : {}) });
 }
 
 /**

@@ -2,7 +2,6 @@
 export { TaskService, type TaskServiceOptions } from './service.js';
 export { InboxWorker, startInboxWorker, candidateGroups, type InboxWorkerOptions, type SweepResult } from './worker.js';
 export { NO_AGENCY } from './persist.js';
-export { completeInEngine } from './completion.js';
 export { DecisionForms, DEFAULT_FORM_ID, catalogFormId, type DecisionProblem, type DecisionTarget, type FormLookup, type TaskForm } from './decisions.js';
 export { checkAgainstForm, formFields, type FormComponent, type FormSchema } from './form-check.js';
 export { AgencyNotFound, type InboxDossier, type InboxDossiers } from './resolve.js';
