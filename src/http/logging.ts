@@ -29,9 +29,11 @@ export function requestLogger(logger: Logger): RequestHandler {
     req.id = id;
     res.setHeader('x-request-id', id);
     let done = false;
-    // 'finish': the whole response was handed to the connection. 'close' without it: the client
-    // went away first (499). `writableFinished` alone is a stricter test (it also wants the
-    // socket's own buffer empty), which a request answered in full must not fail.
+    // 'finish': the whole response was handed to the connection. 'close' before the handler ended
+    // its answer: the client went away first (499). 'close' after the handler ended it counts as
+    // answered, even when it comes before 'finish': a client that read the whole answer and
+    // closed at once can be seen closing before the server's last write reports done (a loaded CI
+    // machine logged /healthz as 499 that way, twice). `writableFinished` is that stricter test.
     const end = (finished: boolean) => {
       if (done) return;
       done = true;
@@ -50,7 +52,7 @@ export function requestLogger(logger: Logger): RequestHandler {
       else logger.info(line, 'request');
     };
     res.on('finish', () => end(true));
-    res.on('close', () => end(res.writableFinished));
+    res.on('close', () => end(res.writableEnded));
     next();
   };
 }
