@@ -51,6 +51,14 @@ export interface Config {
    * ZEEBE_TOKEN_AUDIENCE. Absent: embedded.
    */
   engine?: EngineConfig;
+  /**
+   * The mail server that carries the applicants' notices (SMTP_URL: `smtp://user:password@host:587`
+   * or `smtps://…:465`) and their sender (MAIL_FROM). Absent: no e-mail is sent, and the notices
+   * wait in the outbox.
+   */
+  mail?: { url: string; from: string };
+  /** Where citizens reach this service (PUBLIC_URL, `https://…`): form 01 and the e-mails print its lookup page. */
+  publicUrl?: string;
 }
 
 export type EngineConfig =
@@ -87,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: trustProxy(env.TRUST_PROXY),
     zeebeGateway: zeebeGateway(env, nodeEnv, cwd),
     engine: engine(env),
+    mail: mail(env),
+    publicUrl: optionalUrl(env, 'PUBLIC_URL', ['http', 'https']),
   };
 }
 
@@ -121,14 +131,7 @@ function engine(env: NodeJS.ProcessEnv): EngineConfig {
   const address = (name: string, schemes: string[]) => {
     const v = nonEmpty(env, name);
     if (v === undefined) throw new ConfigError(name, `required with ENGINE=zeebe (${schemes.map((x) => `${x}://host:port`).join(' or ')})`);
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      throw new ConfigError(name, `not a URL: ${JSON.stringify(v)}`);
-    }
-    if (!schemes.includes(u.protocol.replace(/:$/, ''))) throw new ConfigError(name, `expected ${schemes.join(' or ')}, got ${u.protocol}`);
-    return v.replace(/\/+$/, '');
+    return checkedUrl(name, v, schemes);
   };
   const grpcAddress = address('ZEEBE_GRPC_ADDRESS', ['grpc', 'grpcs']);
   const restAddress = address('ZEEBE_REST_ADDRESS', ['http', 'https']);
@@ -218,6 +221,35 @@ function logLevel(v: string | undefined): LogLevel {
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(v)}`);
   }
   return s as LogLevel;
+}
+
+/** `v` as given (without trailing slashes) when it is a URL of one of `schemes`; `secret`: never echo it (it may hold a password). */
+function checkedUrl(name: string, v: string, schemes: string[], secret = false): string {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(name, secret ? 'not a URL' : `not a URL: ${JSON.stringify(v)}`);
+  }
+  if (!schemes.includes(u.protocol.replace(/:$/, ''))) throw new ConfigError(name, `expected ${schemes.join(' or ')}, got ${u.protocol}`);
+  return v.replace(/\/+$/, '');
+}
+
+function optionalUrl(env: NodeJS.ProcessEnv, name: string, schemes: string[]): string | undefined {
+  const v = nonEmpty(env, name);
+  return v === undefined ? undefined : checkedUrl(name, v, schemes);
+}
+
+function mail(env: NodeJS.ProcessEnv): Config['mail'] {
+  const url = nonEmpty(env, 'SMTP_URL');
+  const from = nonEmpty(env, 'MAIL_FROM');
+  if (url === undefined) {
+    if (from !== undefined) throw new ConfigError('MAIL_FROM', 'given without SMTP_URL: set the mail server too, or neither');
+    return undefined;
+  }
+  if (from === undefined)
+    throw new ConfigError('MAIL_FROM', 'required with SMTP_URL: the sender of the applicants\' e-mails, e.g. "Bộ phận Một cửa" <mot-cua@example.gov.vn>');
+  return { url: checkedUrl('SMTP_URL', url, ['smtp', 'smtps'], true), from };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {

@@ -35,14 +35,15 @@ import { maskingLoggerOptions } from './http/redact.js';
 import { maskPersonalData } from './security/personal-data.js';
 import type { Router } from 'express';
 import { CalendarStore } from './calendar/index.js';
-import { DossierService, inboxDossiers, seedDemo, slaDossierFacts } from './dossiers/index.js';
+import { applicantEmailChannel, DossierService, inboxDossiers, seedDemo, slaDossierFacts } from './dossiers/index.js';
 import { dossiersRouter } from './http/dossiers.js';
 import { tasksRouter } from './http/tasks.js';
 import { notificationsRouter } from './http/notifications.js';
 import { inboxEventsRouter } from './http/inbox-events.js';
 import { reportsRouter } from './http/reports.js';
 import { catalogLinter, formatDeploymentProblems, type Catalog } from './procedures/index.js';
-import { OutboxRelay, SlaService } from './sla/index.js';
+import { inAppChannel, OutboxRelay, SlaService } from './sla/index.js';
+import { SmtpMailer } from './mail/index.js';
 import { Feed, InboxWorker, TaskFeed, TaskService, type TaskCompletedHook } from './tasks/index.js';
 import type { OutboxRow } from './sla/index.js';
 import { registerWorkers } from './workers/index.js';
@@ -236,7 +237,8 @@ async function startRooms(
   // The dossier room's hook reaches `dossiers` (made next, with `tasks`) only when a task is finished.
   const onTaskCompleted: TaskCompletedHook = (q, task, by, at) => dossiers.onTaskCompleted(q, task, by, at);
   const tasks = new TaskService({ db, engine, sla, clock, forms: queries, onChange: (task) => feed.publish({ kind: 'changed', task }), onTaskCompleted });
-  const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, log: logger.child({ room: 'dossiers' }) });
+  const lookupUrl = config.publicUrl && `${config.publicUrl}/tra-cuu`;
+  const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, lookupUrl, log: logger.child({ room: 'dossiers' }) });
   // The seed's new version (a Government decision found) recounts the clocks it reaches; another
   // process's change reaches this one within five seconds.
   await calendar.init();
@@ -256,12 +258,17 @@ async function startRooms(
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();
   const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }), now: () => clock.now() });
-  // The agencies' SLA notices (domain.outbox) become in-app notifications.
+  // The agencies' SLA notices (domain.outbox) become in-app notifications; with a mail server, the
+  // applicants' notices become e-mails (without one they wait in the outbox).
+  const mailer = config.mail && new SmtpMailer(config.mail);
   const relay = new OutboxRelay({
     db,
     clock,
-    onError: (e, row) => log.warn({ err: e, outboxId: row?.id }, 'outbox relay: delivery failed'),
-    onDelivered: (row) => notices.publish(row),
+    channels: [inAppChannel, ...(mailer ? [applicantEmailChannel({ catalog, lookupUrl }, mailer)] : [])],
+    onError: (e, row) => log.warn({ err: e, outboxId: row?.id, channel: row?.channel }, 'outbox relay: delivery failed'),
+    onDelivered: (row) => {
+      if (row.channel === 'in-app') notices.publish(row);
+    },
   });
   sla.start();
   relay.start();
@@ -284,6 +291,7 @@ async function startRooms(
       await workers.close();
       await sla.close();
       await relay.close();
+      mailer?.close();
       calendar.close();
     },
   };

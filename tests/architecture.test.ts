@@ -26,6 +26,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   engine: ['bpmn', 'feel', 'db'],
   bpmn: ['feel'],
   feel: [],
+  mail: [],
   db: [],
 };
 

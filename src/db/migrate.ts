@@ -29,6 +29,7 @@ import * as m022 from './migrations/022_clock_dimensions.js';
 import * as m023 from './migrations/023_registry_seeds.js';
 import * as m024 from './migrations/024_dossier_agencies.js';
 import * as m025 from './migrations/025_process_variables_owed.js';
+import * as m026 from './migrations/026_outbox_channels.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '023_registry_seeds': m023,
   '024_dossier_agencies': m024,
   '025_process_variables_owed': m025,
+  '026_outbox_channels': m026,
 };
 
 const source: Knex.MigrationSource<string> = {

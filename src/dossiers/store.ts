@@ -302,7 +302,11 @@ export async function supplementRequestsOf(q: Queryable, code: string): Promise<
 
 // ---- notifications --------------------------------------------------------------------------
 
-/** A notice to the applicant, through the outbox (sla/outbox.ts): sent by a channel still to come (SMS, e-mail, portal). */
+/**
+ * A notice to the applicant, through the outbox (sla/outbox.ts): by e-mail when they gave an
+ * address (notices.ts renders it), else by text message to their phone (no SMS channel exists
+ * yet: the notice waits); nothing for an applicant who gave neither.
+ */
 export async function notifyApplicant(
   q: Queryable,
   d: Pick<DossierRow, 'code' | 'applicant'>,
@@ -310,7 +314,7 @@ export async function notifyApplicant(
   at: Date,
   payload: Record<string, unknown>,
 ): Promise<void> {
-  const recipient = d.applicant.phone ?? d.applicant.email;
-  if (!recipient) return;
-  await enqueueNotice(q, { at, kind, recipient, dossierCode: d.code, payload });
+  const { email, phone } = d.applicant;
+  if (email) await enqueueNotice(q, { at, channel: 'email', kind, recipient: email, dossierCode: d.code, payload });
+  else if (phone) await enqueueNotice(q, { at, channel: 'sms', kind, recipient: phone, dossierCode: d.code, payload });
 }

@@ -4,12 +4,12 @@ export type { ClockState, ClockView, CutOff, DossierFacts, ExtensionView, Limit,
 export { judge, countingFrom } from './arithmetic.js';
 export { shiftInstant, type CalendarChange, type RecountedClock } from './recount.js';
 export { clockCounts, type ClockCount } from './counts.js';
-export { enqueueNotice, type OutboxNotice } from './outbox.js';
+export { enqueueNotice, type OutboxChannelName, type OutboxNotice } from './outbox.js';
 export { clocksOf, finishedByGroup, openByGroup, type ClockGroup, type ClockItem, type ClockKind, type ClockOutcome, type ClockWindow } from './reporting.js';
 export { MESSAGE_NAMES, type SlaEvent } from './scanner.js';
 export { CLAIM_DUE_CLOCKS_SQL } from './sql/claimDueClocks.js';
 export { OutboxRelay, inAppChannel, type OutboxChannel, type OutboxRelayOptions, type RelayResult } from './outbox-relay.js';
-export { CLAIM_OUTBOX_SQL, RELAYED_KINDS, type OutboxRow } from './sql/claimOutbox.js';
+export { CLAIM_OUTBOX_SQL, type OutboxRow } from './sql/claimOutbox.js';
 export {
   listNotifications,
   markNotificationRead,

@@ -87,7 +87,7 @@ async function record(q: Queryable, r: ClockRow, event: SlaEvent, agency: string
     payload,
     at: now,
   });
-  await enqueueNotice(q, { at: now, kind: `sla.${event}`, recipient: agency, dossierCode: r.dossier_code, payload: { ...payload, text } });
+  await enqueueNotice(q, { at: now, channel: 'in-app', kind: `sla.${event}`, recipient: agency, dossierCode: r.dossier_code, payload: { ...payload, text } });
   if (withEngine) {
     await q.query(
       `insert into domain.sla_messages (clock_id, name, correlation_key, message_id, variables, created_at, next_attempt_at)

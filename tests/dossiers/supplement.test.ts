@@ -50,11 +50,12 @@ describe('Feature: a supplement request pauses the clock', () => {
     });
     expect(pub.applicant).toEqual({ fullName: 'Nguyễn Văn An', citizenId: '********3456' });
     expect(JSON.stringify(pub)).not.toMatch(/Nguyễn Minh Khang|079301654321/); // the child, the mother: not shown to the public
-    const { rows } = await h.db.query(`select kind, recipient, payload from domain.outbox where dossier_code = $1`, [dossier.code]);
+    const { rows } = await h.db.query(`select channel, kind, recipient, payload from domain.outbox where dossier_code = $1`, [dossier.code]);
     expect(rows).toEqual([
       {
+        channel: 'email',
         kind: 'dossier.supplement_requested',
-        recipient: '0912345678',
+        recipient: 'an.nguyen@example.vn',
         payload: { form: '02', requestId: form02.data.requestId, number: 1, items: ['Giấy chứng sinh bản rõ nét'] },
       },
     ]);

@@ -28,6 +28,8 @@ describe('Scenario: configuration from the environment', () => {
       zeebeGateway: { port: 26500, host: '127.0.0.1' },
       trustProxy: false,
       engine: { kind: 'embedded' },
+      mail: undefined,
+      publicUrl: undefined,
     });
   });
 
@@ -54,6 +56,9 @@ describe('Scenario: configuration from the environment', () => {
         ZEEBE_CLIENT_ID: 'lienthong',
         ZEEBE_CLIENT_SECRET: 'bi-mat',
         ZEEBE_TOKEN_AUDIENCE: 'zeebe-api',
+        SMTP_URL: 'smtps://mot-cua:mat-khau@mail.example.gov.vn:465',
+        MAIL_FROM: '"Bộ phận Một cửa" <mot-cua@example.gov.vn>',
+        PUBLIC_URL: 'https://motcua.example.gov.vn/',
       },
       '/srv',
     );
@@ -75,6 +80,8 @@ describe('Scenario: configuration from the environment', () => {
         restAddress: 'http://camunda:8080',
         auth: { strategy: 'OAUTH', url: 'http://keycloak/token', clientId: 'lienthong', clientSecret: 'bi-mat', audience: 'zeebe-api' },
       },
+      mail: { url: 'smtps://mot-cua:mat-khau@mail.example.gov.vn:465', from: '"Bộ phận Một cửa" <mot-cua@example.gov.vn>' },
+      publicUrl: 'https://motcua.example.gov.vn',
     });
     expect(loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://z:26500', ZEEBE_REST_ADDRESS: 'http://z:8080' }).engine).toEqual({
       kind: 'zeebe',
@@ -109,6 +116,7 @@ describe('Scenario: configuration from the environment', () => {
     ['JWT_TTL_SECONDS', '8h'],
     ['TRUST_PROXY', 'yes please'],
     ['ENGINE', 'camunda7'],
+    ['PUBLIC_URL', 'motcua.example.gov.vn'],
   ])('Given %s=%s, when it is read, then startup stops with an error naming the variable and the value', (name, value) => {
     expect(refuse(name, value).message).toContain(JSON.stringify(value));
   });
@@ -119,6 +127,14 @@ describe('Scenario: configuration from the environment', () => {
     expect(() => loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://z:26500' })).toThrow(/^ZEEBE_REST_ADDRESS: required/);
     const half = { ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://z:26500', ZEEBE_REST_ADDRESS: 'http://z:8080', CAMUNDA_OAUTH_URL: 'http://idp/token' };
     expect(() => loadConfig(half)).toThrow(/^ZEEBE_CLIENT_ID: required with CAMUNDA_AUTH_STRATEGY=OAUTH/);
+  });
+
+  test('Given SMTP_URL without MAIL_FROM, the sender without a server, or a server that is not SMTP, when it is read, then startup stops naming the variable and never echoes the URL (it may hold a password)', () => {
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.gov.vn' })).toThrow(/^MAIL_FROM: required with SMTP_URL/);
+    expect(() => loadConfig({ MAIL_FROM: 'mot-cua@example.gov.vn' })).toThrow(/^MAIL_FROM: given without SMTP_URL/);
+    const from = { MAIL_FROM: 'mot-cua@example.gov.vn' };
+    expect(() => loadConfig({ ...from, SMTP_URL: 'https://u:mat-khau@mail.example.gov.vn' })).toThrow(/^SMTP_URL: expected smtp or smtps, got https:$/);
+    expect(() => loadConfig({ ...from, SMTP_URL: 'smtp://u:mat-khau@[mail' })).toThrow(/^SMTP_URL: not a URL$/);
   });
 
   test('Given production without JWT_SECRET, or a short one, when it is read, then startup stops naming JWT_SECRET and never echoes it', () => {

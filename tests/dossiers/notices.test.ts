@@ -1,0 +1,164 @@
+/**
+ * Feature: the applicant is told by e-mail. Each notice the dossier room writes for the applicant
+ * (a supplement asked, the result ready, a refusal, a new appointment…) becomes one letter to the
+ * address they gave, through a real SMTP server: in Vietnamese, dates dd/mm/yyyy in Vietnam time,
+ * naming the form and where to look the dossier up — never the lookup secret. A busy mail server
+ * is tried again later; an applicant who gave only a phone number waits for an SMS channel.
+ */
+import { applicantEmailChannel } from '../../src/dossiers/index.js';
+import { SmtpMailer } from '../../src/mail/index.js';
+import { inAppChannel, OutboxRelay } from '../../src/sla/index.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { birthIntake } from './fixtures.js';
+import { STAFF, useDossiers } from './support.js';
+
+const h = useDossiers();
+const BIRTH = 'birth-registration-group';
+const LOOKUP = 'https://motcua.example.gov.vn/tra-cuu';
+const vn = (local: string) => new Date(`${local}+07:00`);
+
+let smtp: TestSmtp;
+let mailer: SmtpMailer;
+beforeAll(async () => {
+  smtp = await startSmtp();
+  mailer = new SmtpMailer({ url: smtp.url, from: '"Bộ phận Một cửa" <mot-cua@example.gov.vn>' });
+});
+afterAll(async () => {
+  mailer.close();
+  await smtp.close();
+});
+
+const relay = () =>
+  new OutboxRelay({
+    db: h.db,
+    clock: h.clock,
+    channels: [inAppChannel, applicantEmailChannel({ catalog: h.catalog, lookupUrl: LOOKUP }, mailer)],
+    backoffMs: 30_000,
+  });
+
+async function outboxOf(code: string) {
+  const { rows } = await h.db.query<{ channel: string; kind: string; recipient: string; sent: boolean; attempts: number; last_error: string | null }>(
+    `select channel, kind, recipient, sent_at is not null as sent, attempts, last_error from domain.outbox where dossier_code = $1 order by id`,
+    [code],
+  );
+  return rows;
+}
+
+describe('Feature: a supplement asked and a refusal reach the applicant by e-mail, once each', () => {
+  test('Scenario: the counter asks a birth dossier (received 05/01/2026) for a clearer birth certificate → one letter to an.nguyen@example.vn listing it; a second relay pass sends nothing; the refusal → one more letter with its reason', async () => {
+    const { dossier, lookupSecret } = await h.receive(BIRTH);
+    h.clock.set(vn('2026-01-06T09:00:00'));
+    await h.dossiers.requestSupplement(STAFF.counter, dossier.code, {
+      reasons: ['Giấy chứng sinh không rõ số hiệu'],
+      items: [{ name: 'Giấy chứng sinh bản rõ nét', note: 'bản chính' }],
+      legalBasis: 'Luật Hộ tịch 2014, Điều 16, khoản 1',
+    });
+
+    expect(await relay().relayOnce()).toMatchObject({ claimed: 1, delivered: 1, failed: 0 });
+    const letter = await smtp.next();
+    expect(letter).toMatchObject({
+      from: '"Bộ phận Một cửa" <mot-cua@example.gov.vn>',
+      to: ['an.nguyen@example.vn'],
+      subject: `Hồ sơ ${dossier.code}: cần bổ sung hồ sơ`,
+    });
+    expect(letter.text).toContain('Kính gửi Ông Nguyễn Văn An,');
+    expect(letter.text).toContain('tiếp nhận ngày 05/01/2026');
+    expect(letter.text).toContain('Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)');
+    expect(letter.text).toContain('  - Giấy chứng sinh bản rõ nét');
+    expect(letter.text).toContain(`Tra cứu tình trạng hồ sơ tại ${LOOKUP}`);
+    expect(letter.text).not.toContain(lookupSecret);
+    // The child named in the intake is not written into a letter.
+    expect(letter.text).not.toContain(birthIntake().child.fullName);
+
+    expect(await relay().relayOnce()).toMatchObject({ claimed: 0 });
+    expect(await outboxOf(dossier.code)).toEqual([
+      { channel: 'email', kind: 'dossier.supplement_requested', recipient: 'an.nguyen@example.vn', sent: true, attempts: 1, last_error: null },
+    ]);
+
+    await h.dossiers.refuse(STAFF.counter, dossier.code, {
+      reason: 'Người yêu cầu không có quyền đăng ký khai sinh',
+      legalBasis: 'Luật Hộ tịch 2014, Điều 15',
+    });
+    await relay().relayOnce();
+    const refusal = await smtp.next();
+    expect(refusal.subject).toBe(`Hồ sơ ${dossier.code}: bị từ chối giải quyết`);
+    expect(refusal.text).toContain('Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)');
+    expect(refusal.text).toContain('Lý do: Người yêu cầu không có quyền đăng ký khai sinh');
+    expect(smtp.received).toHaveLength(2);
+  });
+});
+
+describe('Feature: a new appointment is told with both dates, in Vietnam time', () => {
+  test('Scenario: an apology on Saturday 10/01/2026 08:00 for 2 more working days → "Hẹn trả kết quả mới: 09 giờ 00 phút, ngày 13/01/2026"', async () => {
+    const { dossier } = await h.receive(BIRTH);
+    h.clock.set(vn('2026-01-10T08:00:00'));
+    await h.dossiers.apologize(STAFF.counter, dossier.code, { reason: 'Cơ quan Bảo hiểm xã hội chưa cấp xong thẻ', extra: { value: 2, unit: 'working_days' } });
+    await relay().relayOnce();
+    const letter = await smtp.next();
+    expect(letter.subject).toBe(`Hồ sơ ${dossier.code}: hẹn trả kết quả mới`);
+    expect(letter.text).toContain('Hẹn trả kết quả mới: 09 giờ 00 phút, ngày 13/01/2026.');
+  });
+});
+
+describe('Feature: a busy mail server is tried again later; the letter goes once it answers', () => {
+  test('Scenario: the server answers 451 → the notice stays unsent with the error, put off 30 s; at the retry instant it goes, once', async () => {
+    const { dossier } = await h.receive(BIRTH);
+    h.clock.set(vn('2026-01-06T09:00:00'));
+    await h.dossiers.apologize(STAFF.counter, dossier.code, { reason: 'Chờ kết quả xác minh', extra: { value: 1, unit: 'working_days' } });
+    smtp.refuse(1);
+    const before = smtp.received.length;
+
+    expect(await relay().relayOnce()).toMatchObject({ claimed: 1, delivered: 0, failed: 1 });
+    const [row] = await outboxOf(dossier.code);
+    expect(row).toMatchObject({ sent: false, attempts: 1 });
+    expect(row.last_error).toContain('451');
+    expect(smtp.received).toHaveLength(before);
+
+    h.clock.advance(29_000);
+    expect(await relay().relayOnce()).toMatchObject({ claimed: 0 });
+    h.clock.advance(1_000);
+    expect(await relay().relayOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+    expect((await smtp.next()).subject).toBe(`Hồ sơ ${dossier.code}: hẹn trả kết quả mới`);
+    expect(smtp.received).toHaveLength(before + 1);
+    expect(await outboxOf(dossier.code)).toEqual([expect.objectContaining({ sent: true, attempts: 2 })]);
+  });
+});
+
+describe('Feature: what e-mail cannot carry waits', () => {
+  test('Scenario: an applicant who gave only a phone number → the notice is for a text message (no such channel yet): unsent, untried, no letter', async () => {
+    const intake = birthIntake();
+    delete intake.applicant.email;
+    const { dossier } = await h.receive(BIRTH, intake);
+    h.clock.set(vn('2026-01-06T09:00:00'));
+    await h.dossiers.apologize(STAFF.counter, dossier.code, { reason: 'Chờ kết quả xác minh', extra: { value: 1, unit: 'working_days' } });
+    const before = smtp.received.length;
+    expect(await relay().relayOnce()).toMatchObject({ claimed: 0 });
+    expect(await outboxOf(dossier.code)).toEqual([
+      { channel: 'sms', kind: 'dossier.apologized', recipient: '0912345678', sent: false, attempts: 0, last_error: null },
+    ]);
+    expect(smtp.received).toHaveLength(before);
+  });
+
+  test('Scenario: a letter sent twice (a crash between the send and marking it sent) carries the same Message-ID, so the applicant reads one', async () => {
+    const { dossier } = await h.receive(BIRTH);
+    h.clock.set(vn('2026-01-06T09:00:00'));
+    await h.dossiers.apologize(STAFF.counter, dossier.code, { reason: 'Chờ kết quả xác minh', extra: { value: 1, unit: 'working_days' } });
+    const { rows } = await h.db.query<{ id: string }>(`select id::text from domain.outbox where dossier_code = $1`, [dossier.code]);
+    const row = {
+      id: rows[0].id,
+      at: new Date(),
+      channel: 'email' as const,
+      kind: 'dossier.apologized',
+      recipient: 'an.nguyen@example.vn',
+      dossier_code: dossier.code,
+      payload: {},
+      attempts: 1,
+    };
+    const channel = applicantEmailChannel({ catalog: h.catalog }, mailer);
+    await channel.deliver(h.db, row, new Date());
+    await channel.deliver(h.db, row, new Date());
+    const [a, b] = [await smtp.next(), await smtp.next()];
+    expect(a.messageId).toBe(`<outbox.${rows[0].id}@lienthong>`);
+    expect(b.messageId).toBe(a.messageId);
+  });
+});
