@@ -30,6 +30,7 @@ import * as m023 from './migrations/023_registry_seeds.js';
 import * as m024 from './migrations/024_dossier_agencies.js';
 import * as m025 from './migrations/025_process_variables_owed.js';
 import * as m026 from './migrations/026_outbox_channels.js';
+import * as m027 from './migrations/027_process_message_owed.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '024_dossier_agencies': m024,
   '025_process_variables_owed': m025,
   '026_outbox_channels': m026,
+  '027_process_message_owed': m027,
 };
 
 const source: Knex.MigrationSource<string> = {

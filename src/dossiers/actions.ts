@@ -20,7 +20,7 @@ import { auditAction, checkActor, checkMayAct, offsetsOf, staff, versionOf, type
 import { dueDatesVariable } from './due-dates.js';
 import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
 import { applicantDossier } from './lookup.js';
-import { oweVariables, pushVariables } from './process-variables.js';
+import { oweMessage, oweVariables, tellProcesses } from './owed.js';
 import type { FormDoc } from './forms/model.js';
 import { APOLOGY_FROM, illegal, transition, type DossierStatus, type TransitionName } from './lifecycle.js';
 import {
@@ -192,6 +192,15 @@ export async function supplement(
       delete set.data;
     }
     if (set.appointment_at && now.processInstanceKey) await oweVariables(q, code);
+    if (now.processInstanceKey && version.process.messages.some((m) => m.name === SUPPLEMENTED_MESSAGE)) {
+      await oweMessage(q, code, {
+        name: SUPPLEMENTED_MESSAGE,
+        correlationKey: code,
+        messageId: `${code}:supplemented:${now.supplementCount}`,
+        timeToLive: 86_400_000,
+        variables: { supplementedAt: at.toISOString() },
+      });
+    }
     if (!(await moveStatus(q, code, [now.status], to, at, set))) throw illegal('supplement', code, now.status, [now.status]);
     await insertEvent(q, {
       code,
@@ -212,21 +221,8 @@ export async function supplement(
     return (await findDossier(q, code))!;
   });
 
-  // After the commit: tell the process, when it waits for the answer or needs the new due dates.
-  if (after.processInstanceKey) {
-    if (version.process.messages.some((m) => m.name === SUPPLEMENTED_MESSAGE)) {
-      await deps.engine
-        .publishMessage({
-          name: SUPPLEMENTED_MESSAGE,
-          correlationKey: code,
-          messageId: `${code}:supplemented:${after.supplementCount}`,
-          timeToLive: 86_400_000,
-          variables: { supplementedAt: at.toISOString() },
-        })
-        .catch((e: unknown) => deps.log.warn({ err: e, dossierCode: code }, 'publishing the supplement message failed'));
-    }
-    await pushVariables(deps, [code]);
-  }
+  // After the commit: the process gets its new due dates, then the message it may wait for.
+  await tellProcesses(deps, [code]);
   return after;
 }
 
@@ -343,7 +339,7 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
     return form;
   });
   // After the commit: the process's appointmentAt follows the new appointment.
-  await pushVariables(deps, [code]);
+  await tellProcesses(deps, [code]);
   return issued;
 }
 

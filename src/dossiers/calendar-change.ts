@@ -7,7 +7,7 @@
  * follows it (form 01 stays as printed; the dossier's events say why the date changed and the
  * applicant is told), and so do the step due dates planned for the process. The open tasks of
  * every dossier reached take their recounted due dates. The process is owed its new `dueDates` and
- * `appointmentAt` from the same commit and given them after it (process-variables.ts: a crash in
+ * `appointmentAt` from the same commit and given them after it (owed.ts: a crash in
  * between leaves them owed, and the reconciler gives them).
  */
 import { appendAudit } from '../audit/index.js';
@@ -17,7 +17,7 @@ import { shiftInstant } from '../sla/index.js';
 import type { DossierDeps } from './context.js';
 import { isoVn } from './due-dates.js';
 import { OPEN } from './lifecycle.js';
-import { oweVariables, pushVariables } from './process-variables.js';
+import { oweVariables, tellProcesses } from './owed.js';
 import { findDossier, insertEvent, notifyApplicant } from './store.js';
 import type { Actor } from './types.js';
 
@@ -78,7 +78,7 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
       told.push(code);
     }
   }
-  return told.length ? () => pushVariables(deps, told).then(() => undefined) : undefined;
+  return told.length ? () => tellProcesses(deps, told).then(() => undefined) : undefined;
 }
 
 /** Every instant (an ISO string) in a `dueDates` value, recounted; the rest as it is. */

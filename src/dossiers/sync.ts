@@ -14,7 +14,7 @@
  * inbox means returned; a refused or stopped dossier whose cancel did not go through is cancelled
  * again; an instance that is not its dossier's own (a receipt recovered twice) is cancelled;
  * receipts interrupted between the engine and T2 are finished (receipt.ts); and a process that was
- * not given the due dates its dossier's last change owes it gets them (process-variables.ts).
+ * not given the due dates or the message its dossier owes it gets them (owed.ts).
  */
 import { appendAudit } from '../audit/index.js';
 import type { ExecutableProcess } from '../bpmn/index.js';
@@ -23,7 +23,7 @@ import type { ProcessInstanceItem } from '../engine/queries.js';
 import type { RuleVersion } from '../procedures/index.js';
 import { lastCompletedTaskOf, openTaskInstances, tasksOfDossiersIn, type TaskRow } from '../tasks/index.js';
 import { cancelInstance, formContext } from './actions.js';
-import { pushVariables } from './process-variables.js';
+import { tellProcesses } from './owed.js';
 import { recordReturn } from './return.js';
 import { processOf, returnStep, versionOf, type DossierDeps } from './context.js';
 import { form05 } from './forms/build.js';
@@ -129,8 +129,8 @@ export interface ReconcileResult {
   stopped: number;
   returned: number;
   cancelled: number;
-  /** Processes given the due dates a crash or a failed engine call left owed (process-variables.ts). */
-  variablesPushed: number;
+  /** Processes given the due dates or the message a crash or a failed engine call left owed (owed.ts). */
+  processesTold: number;
 }
 
 /** One pass; safe to run from several processes (every change is a guarded transition). */
@@ -141,7 +141,7 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
     stopped: 0,
     returned: 0,
     cancelled: 0,
-    variablesPushed: await pushVariables(deps),
+    processesTold: await tellProcesses(deps),
   };
   if (!deps.queries) return out;
   const batch = opts.batch ?? 200;

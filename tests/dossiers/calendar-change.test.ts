@@ -166,9 +166,9 @@ describe('Feature: a crash between the change and telling the process loses noth
       dueDates: { birthRegistration: '2026-01-06T09:00:00+07:00' },
     });
 
-    expect(await h.dossiers.reconcile()).toMatchObject({ variablesPushed: 1 });
+    expect(await h.dossiers.reconcile()).toMatchObject({ processesTold: 1 });
     expect((await h.instance(key)).variables).toMatchObject({ appointmentAt: '2026-01-12T09:00:00+07:00', dueDates: d.data.dueDates });
     // Given once: the next pass owes nothing.
-    expect(await h.dossiers.reconcile()).toMatchObject({ variablesPushed: 0 });
+    expect(await h.dossiers.reconcile()).toMatchObject({ processesTold: 0 });
   });
 });

@@ -4,6 +4,8 @@
  * rule version says: 'restart' (the whole limit again, a new appointment) or 'pause' (the time
  * left). And form 04: an apology moves the appointment on the working-day calendar.
  */
+import { SUPPLEMENTED_MESSAGE } from '../../src/dossiers/actions.js';
+import { oweMessage } from '../../src/dossiers/owed.js';
 import { ruleVersionAt } from '../../src/procedures/index.js';
 import { STAFF, useDossiers } from './support.js';
 
@@ -114,6 +116,8 @@ describe('Feature: the supplement resumes the clock as the version says', () => 
       const after = await h.dossiers.supplement(dossier.code, lookupSecret, {});
       expect(after.appointmentAt).toEqual(vn('2026-01-13T09:00:00'));
       expect((await h.sla.clocks(h.db, dossier.code))[0]).toMatchObject({ state: 'running', dueAt: vn('2026-01-13T09:00:00') });
+      // The process's appointment follows, though its step due dates (not restarted) stay.
+      expect((await h.instance(after.processInstanceKey!)).variables.appointmentAt).toBe('2026-01-13T09:00:00+07:00');
     } finally {
       version.supplement.clock.value = was;
     }
@@ -151,5 +155,63 @@ describe('Feature: late → an apology and a new appointment (form 04)', () => {
     // The process's appointment follows the new one.
     const key = (await h.dossier(dossier.code)).processInstanceKey!;
     expect((await h.instance(key)).variables).toMatchObject({ appointmentAt: '2026-01-13T09:00:00+07:00' });
+  });
+});
+
+describe('Feature: a process that waits for the supplement gets its message, even across a crash', () => {
+  /** The birth group's version of January 2026, declaring the message for the test's duration. */
+  function declaringTheMessage(): () => void {
+    const version = ruleVersionAt(h.catalog.get(BIRTH), '2026-01-05');
+    const messages = version.process.messages as { name: string; correlationKey: string; description: { vi: string; en: string } }[];
+    messages.push({ name: SUPPLEMENTED_MESSAGE, correlationKey: '=dossierCode', description: { vi: 'Người nộp đã bổ sung', en: 'Supplemented' } });
+    return () => void messages.pop();
+  }
+  async function messagesOf(code: string) {
+    const { rows } = await h.db.query<{ message_id: string; variables: unknown }>(
+      `select message_id, variables from engine.messages where name = $1 and correlation_key = $2 order by key`,
+      [SUPPLEMENTED_MESSAGE, code],
+    );
+    return rows.map((r) => ({ id: r.message_id, variables: typeof r.variables === 'string' ? JSON.parse(r.variables) : r.variables }));
+  }
+  const owes = async (code: string) =>
+    (await h.db.query<{ owes: boolean }>(`select message_owed is not null as owes from domain.dossiers where code = $1`, [code])).rows[0].owes;
+
+  test('Scenario: the applicant supplements on Thursday 08/01/2026 09:00 → the engine holds one message <code>:supplemented:1 with supplementedAt; the dossier owes nothing', async () => {
+    const restore = declaringTheMessage();
+    try {
+      const { dossier, lookupSecret } = await requested();
+      h.clock.set(vn('2026-01-08T09:00:00'));
+      await h.dossiers.supplement(dossier.code, lookupSecret, { note: 'Đã nộp bản rõ nét' });
+      expect(await messagesOf(dossier.code)).toEqual([
+        { id: `${dossier.code}:supplemented:1`, variables: { supplementedAt: vn('2026-01-08T09:00:00').toISOString() } },
+      ]);
+      expect(await owes(dossier.code)).toBe(false);
+    } finally {
+      restore();
+    }
+  });
+
+  test('Scenario: the service died after committing the supplement, before publishing → the next reconcile publishes it once; one already published (its record lost) is not published twice', async () => {
+    const { dossier } = await requested();
+    const message = {
+      name: SUPPLEMENTED_MESSAGE,
+      correlationKey: dossier.code,
+      messageId: `${dossier.code}:supplemented:1`,
+      timeToLive: 86_400_000,
+      variables: { supplementedAt: vn('2026-01-08T09:00:00').toISOString() },
+    };
+    // What the supplement's transaction records; what follows its commit never ran.
+    await h.db.tx((q) => oweMessage(q, dossier.code, message));
+    expect(await messagesOf(dossier.code)).toEqual([]);
+
+    expect(await h.dossiers.reconcile()).toMatchObject({ processesTold: 1 });
+    expect(await messagesOf(dossier.code)).toEqual([{ id: message.messageId, variables: message.variables }]);
+    expect(await owes(dossier.code)).toBe(false);
+
+    // Published, but the record of it lost: the engine refuses the same message id, and that settles it.
+    await h.db.tx((q) => oweMessage(q, dossier.code, message));
+    expect(await h.dossiers.reconcile()).toMatchObject({ processesTold: 1 });
+    expect(await messagesOf(dossier.code)).toHaveLength(1);
+    expect(await owes(dossier.code)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * dossier's `dueDates` or appointment after its process started (a supplement that restarts the
  * clock, an apology, a calendar change); `variables_pushed` is the last of them the process was
  * given. A crash between such a commit and telling the engine leaves the row owed, and the
- * reconciler pushes it (dossiers/process-variables.ts). Two counters, not a flag, so a push that
+ * reconciler pushes it (dossiers/owed.ts). Two counters, not a flag, so a push that
  * read an older state never clears a newer one.
  */
 import type { Knex } from 'knex';
