@@ -34,6 +34,7 @@ import type { ClockView } from '../sla/index.js';
 import { tasksOfDossier } from '../tasks/index.js';
 import type { DiagramState, Jsonified, TimelineEntry, Trace as TraceJson, TraceVariableChange, Verdict } from './api-types.js';
 import { versionOf, type DossierDeps, type DossierQueries } from './context.js';
+import { statusVi, type DossierStatus } from './lifecycle.js';
 import { eventsOf } from './store.js';
 import type { Actor } from './types.js';
 import { visibleDossier } from './visibility.js';
@@ -140,7 +141,7 @@ export async function trace(deps: Pick<DossierDeps, 'db' | 'sla' | 'queries' | '
       kind: 'status',
       actor: e.actor,
       agencyCode: e.agencyCode,
-      what: `${e.fromStatus ?? '∅'} → ${e.toStatus}${e.reason ? ` (${e.reason})` : ''}`,
+      what: statusChange(e.fromStatus, e.toStatus, e.reason),
     });
   }
   for (const t of tasks) {
@@ -340,4 +341,10 @@ async function variableChanges(queries: DiagramQueries, keys: string[]) {
     queries.searchVariableChanges({ filter: { processInstanceKey: { $in: keys } }, sort: [{ field: 'position', order: 'ASC' }], page }),
   );
   return changes.map(({ tenantId: _tenantId, ...c }) => c);
+}
+
+/** A status event as the trace's timeline reads it, in Vietnamese: 'đang giải quyết → chờ bổ sung (lý do)', or the reason alone when the status stayed. */
+function statusChange(from: DossierStatus | null, to: DossierStatus, reason: string | null): string {
+  if (from === to) return `${statusVi(to)}: ${reason ?? 'không đổi trạng thái'}`;
+  return `${from ? statusVi(from) : 'tiếp nhận'} → ${statusVi(to)}${reason ? ` (${reason})` : ''}`;
 }
