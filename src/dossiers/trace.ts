@@ -343,8 +343,8 @@ async function variableChanges(queries: DiagramQueries, keys: string[]) {
   return changes.map(({ tenantId: _tenantId, ...c }) => c);
 }
 
-/** A status event as the trace's timeline reads it, in Vietnamese: 'đang giải quyết → chờ bổ sung (lý do)', or the reason alone when the status stayed. */
+/** A status event as the trace's timeline reads it, in Vietnamese: 'đang giải quyết → chờ bổ sung (lý do)'; the receipt 'đã tiếp nhận'; the status and the reason when it stayed. */
 function statusChange(from: DossierStatus | null, to: DossierStatus, reason: string | null): string {
   if (from === to) return `${statusVi(to)}: ${reason ?? 'không đổi trạng thái'}`;
-  return `${from ? statusVi(from) : 'tiếp nhận'} → ${statusVi(to)}${reason ? ` (${reason})` : ''}`;
+  return `${from ? `${statusVi(from)} → ` : ''}${statusVi(to)}${reason ? ` (${reason})` : ''}`;
 }
