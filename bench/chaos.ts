@@ -29,6 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { verifyAudit } from '../src/audit/index.js';
@@ -83,6 +84,7 @@ const stats = {
   fiveHundreds: [] as { at: number; replica: string; path: string; status: number }[],
   kills: 0,
   dbRestarts: 0,
+  textMessages: 0,
   received: 0,
 };
 
@@ -97,6 +99,20 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The operator's SMS gateway adapter the replicas POST the applicants' text messages to
+ * (docs/api.md): it counts them and answers 202, so the applicants' notices are written and
+ * relayed under kills as in service.
+ */
+const smsGateway = createHttpServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    stats.textMessages++;
+    res.writeHead(202).end();
+  });
+});
+let smsUrl = '';
+
 function startReplica(r: Replica, databaseUrl: string): void {
   r.child = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
@@ -107,6 +123,7 @@ function startReplica(r: Replica, databaseUrl: string): void {
       JWT_SECRET: 'chaos-run-shared-key-0123456789abcdef012345',
       LOG_LEVEL: 'error',
       NODE_ENV: 'development',
+      SMS_WEBHOOK_URL: smsUrl,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -311,6 +328,8 @@ async function main(): Promise<void> {
       { name: 'A', port: await freePort(), up: false, outages: [], log: '' },
       { name: 'B', port: await freePort(), up: false, outages: [], log: '' },
     ];
+    await new Promise<void>((resolve) => smsGateway.listen(0, '127.0.0.1', resolve));
+    smsUrl = `http://127.0.0.1:${(smsGateway.address() as { port: number }).port}/sms`;
     // One at a time the first time: migrations and the demo data, then the second joins.
     startReplica(replicas[0], scratch.url);
     await waitUp(replicas[0]);
@@ -413,6 +432,7 @@ async function main(): Promise<void> {
     ['returned', String(counts.returned)],
     ['of which refused, stopped, supplemented', `${counts.refused}, ${counts.stopped}, ${counts.supplemented}`],
     ['replica kills / database restarts', `${stats.kills} / ${stats.dbRestarts}`],
+    ['text messages to applicants (at the SMS gateway)', String(stats.textMessages)],
     [
       'requests / network errors / 5xx (during kills)',
       `${stats.requests} / ${stats.networkErrors} / ${stats.fiveHundreds.length} (${stats.fiveHundreds.length - stray.length})`,
@@ -434,6 +454,7 @@ async function main(): Promise<void> {
       returned: counts.returned,
       kills: stats.kills,
       dbRestarts: stats.dbRestarts,
+      textMessages: stats.textMessages,
       fiveHundredsOutsideKills: stray.length,
       auditChain: chain,
       minutes: Number(minutes.toFixed(2)),

@@ -57,6 +57,12 @@ export interface Config {
    * wait in the outbox.
    */
   mail?: { url: string; from: string };
+  /**
+   * The operator's SMS gateway adapter (SMS_WEBHOOK_URL, `https://…`), which each text message
+   * to an applicant is POSTed to as JSON, signed with SMS_WEBHOOK_SECRET when set
+   * (src/outbound/sms-webhook.ts). Absent: no text message is sent.
+   */
+  sms?: { url: string; secret?: string };
   /** Where citizens reach this service (PUBLIC_URL, `https://…`): form 01 and the e-mails print its lookup page. */
   publicUrl?: string;
 }
@@ -96,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     zeebeGateway: zeebeGateway(env, nodeEnv, cwd),
     engine: engine(env),
     mail: mail(env),
+    sms: sms(env),
     publicUrl: optionalUrl(env, 'PUBLIC_URL', ['http', 'https']),
   };
 }
@@ -250,6 +257,16 @@ function mail(env: NodeJS.ProcessEnv): Config['mail'] {
   if (from === undefined)
     throw new ConfigError('MAIL_FROM', 'required with SMTP_URL: the sender of the applicants\' e-mails, e.g. "Bộ phận Một cửa" <mot-cua@example.gov.vn>');
   return { url: checkedUrl('SMTP_URL', url, ['smtp', 'smtps'], true), from };
+}
+
+function sms(env: NodeJS.ProcessEnv): Config['sms'] {
+  const url = nonEmpty(env, 'SMS_WEBHOOK_URL');
+  const secret = nonEmpty(env, 'SMS_WEBHOOK_SECRET');
+  if (url === undefined) {
+    if (secret !== undefined) throw new ConfigError('SMS_WEBHOOK_SECRET', 'given without SMS_WEBHOOK_URL: set the gateway too, or neither');
+    return undefined;
+  }
+  return { url: checkedUrl('SMS_WEBHOOK_URL', url, ['http', 'https'], true), ...(secret ? { secret } : {}) };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {

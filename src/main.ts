@@ -35,7 +35,7 @@ import { maskingLoggerOptions } from './http/redact.js';
 import { maskPersonalData } from './security/personal-data.js';
 import type { Router } from 'express';
 import { CalendarStore } from './calendar/index.js';
-import { applicantEmailChannel, DossierService, inboxDossiers, seedDemo, slaDossierFacts } from './dossiers/index.js';
+import { applicantEmailChannel, applicantSmsChannel, DossierService, inboxDossiers, seedDemo, slaDossierFacts } from './dossiers/index.js';
 import { dossiersRouter } from './http/dossiers.js';
 import { tasksRouter } from './http/tasks.js';
 import { notificationsRouter } from './http/notifications.js';
@@ -43,7 +43,7 @@ import { inboxEventsRouter } from './http/inbox-events.js';
 import { reportsRouter } from './http/reports.js';
 import { catalogLinter, formatDeploymentProblems, type Catalog } from './procedures/index.js';
 import { inAppChannel, OutboxRelay, SlaService } from './sla/index.js';
-import { SmtpMailer } from './mail/index.js';
+import { SmsWebhook, SmtpMailer } from './outbound/index.js';
 import { Feed, InboxWorker, TaskFeed, TaskService, type TaskCompletedHook } from './tasks/index.js';
 import type { OutboxRow } from './sla/index.js';
 import { registerWorkers } from './workers/index.js';
@@ -238,7 +238,22 @@ async function startRooms(
   const onTaskCompleted: TaskCompletedHook = (q, task, by, at) => dossiers.onTaskCompleted(q, task, by, at);
   const tasks = new TaskService({ db, engine, sla, clock, forms: queries, onChange: (task) => feed.publish({ kind: 'changed', task }), onTaskCompleted });
   const lookupUrl = config.publicUrl && `${config.publicUrl}/tra-cuu`;
-  const dossiers = new DossierService({ db, engine, queries, catalog, sla, tasks, clock, lookupUrl, log: logger.child({ room: 'dossiers' }) });
+  // The applicants are told by e-mail, else by text message, as far as the service has either.
+  const mailer = config.mail && new SmtpMailer(config.mail);
+  const texter = config.sms && new SmsWebhook(config.sms);
+  const applicantChannels = [...(mailer ? ['email' as const] : []), ...(texter ? ['sms' as const] : [])];
+  const dossiers = new DossierService({
+    db,
+    engine,
+    queries,
+    catalog,
+    sla,
+    tasks,
+    clock,
+    lookupUrl,
+    applicantChannels,
+    log: logger.child({ room: 'dossiers' }),
+  });
   // The seed's new version (a Government decision found) recounts the clocks it reaches; another
   // process's change reaches this one within five seconds.
   await calendar.init();
@@ -258,13 +273,15 @@ async function startRooms(
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();
   const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }), now: () => clock.now() });
-  // The agencies' SLA notices (domain.outbox) become in-app notifications; with a mail server, the
-  // applicants' notices become e-mails (without one they wait in the outbox).
-  const mailer = config.mail && new SmtpMailer(config.mail);
+  // The agencies' SLA notices (domain.outbox) become in-app notifications; the applicants' become e-mails or text messages.
   const relay = new OutboxRelay({
     db,
     clock,
-    channels: [inAppChannel, ...(mailer ? [applicantEmailChannel({ catalog, lookupUrl }, mailer)] : [])],
+    channels: [
+      inAppChannel,
+      ...(mailer ? [applicantEmailChannel({ catalog, lookupUrl }, mailer)] : []),
+      ...(texter ? [applicantSmsChannel({ catalog, lookupUrl }, texter)] : []),
+    ],
     onError: (e, row) => log.warn({ err: e, outboxId: row?.id, channel: row?.channel }, 'outbox relay: delivery failed'),
     onDelivered: (row) => {
       if (row.channel === 'in-app') notices.publish(row);

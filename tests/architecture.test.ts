@@ -26,7 +26,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   engine: ['bpmn', 'feel', 'db'],
   bpmn: ['feel'],
   feel: [],
-  mail: [],
+  outbound: [],
   db: [],
 };
 

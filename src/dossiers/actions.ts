@@ -23,16 +23,8 @@ import { applicantDossier } from './lookup.js';
 import { oweMessage, oweVariables, tellProcesses } from './owed.js';
 import type { FormDoc } from './forms/model.js';
 import { APOLOGY_FROM, illegal, transition, type DossierStatus, type TransitionName } from './lifecycle.js';
-import {
-  answerSupplementRequest,
-  findDossier,
-  insertEvent,
-  insertForm,
-  insertSupplementRequest,
-  moveStatus,
-  notifyApplicant,
-  openSupplementRequest,
-} from './store.js';
+import { notifyApplicant } from './notices.js';
+import { answerSupplementRequest, findDossier, insertEvent, insertForm, insertSupplementRequest, moveStatus, openSupplementRequest } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { visibleDossier } from './visibility.js';
 
@@ -137,7 +129,7 @@ export async function requestSupplement(deps: DossierDeps, actor: Actor, code: s
       number: d.supplementCount + 1,
     });
     // Named by its request and number: a second notice (Construction Law art. 102) is its own news.
-    await notifyApplicant(q, d, 'dossier.supplement_requested', at, {
+    await notifyApplicant(deps, q, d, 'dossier.supplement_requested', at, {
       form: '02',
       requestId: r.id,
       number: d.supplementCount + 1,
@@ -271,7 +263,7 @@ async function endDossier(deps: DossierDeps, actor: Actor, code: string, input: 
       legalBasis: input.legalBasis,
       from: d.status,
     });
-    await notifyApplicant(q, d, `dossier.${outcome}`, at, { form: form.form });
+    await notifyApplicant(deps, q, d, `dossier.${outcome}`, at, { form: form.form });
     return { form, key: d.processInstanceKey };
   });
   if (key) await cancelInstance(deps, key, code);
@@ -335,7 +327,7 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
       previousAppointmentAt: d.appointmentAt.toISOString(),
       appointmentAt: newDueAt.toISOString(),
     });
-    await notifyApplicant(q, d, 'dossier.apologized', at, { form: '04', appointmentAt: newDueAt.toISOString() });
+    await notifyApplicant(deps, q, d, 'dossier.apologized', at, { form: '04', appointmentAt: newDueAt.toISOString() });
     return form;
   });
   // After the commit: the process's appointmentAt follows the new appointment.

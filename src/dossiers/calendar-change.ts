@@ -18,7 +18,8 @@ import type { DossierDeps } from './context.js';
 import { isoVn } from './due-dates.js';
 import { OPEN } from './lifecycle.js';
 import { oweVariables, tellProcesses } from './owed.js';
-import { findDossier, insertEvent, notifyApplicant } from './store.js';
+import { notifyApplicant } from './notices.js';
+import { findDossier, insertEvent } from './store.js';
 import type { Actor } from './types.js';
 
 export interface CalendarChanged {
@@ -72,7 +73,7 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
       at,
       payload,
     });
-    await notifyApplicant(q, d, 'dossier.appointment_moved', at, payload);
+    await notifyApplicant(deps, q, d, 'dossier.appointment_moved', at, payload);
     if (d.processInstanceKey) {
       await oweVariables(q, code);
       told.push(code);

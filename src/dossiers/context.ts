@@ -16,6 +16,7 @@ import type { SlaService } from '../sla/index.js';
 import type { Actor as TaskActor, TaskService } from '../tasks/index.js';
 import { stepOffsets, type StepOffsets } from './due-dates.js';
 import type { IntakeValidator } from './intake/validate.js';
+import type { ApplicantChannel } from './notices.js';
 import type { Actor, DossierRow, LookupThrottleRules } from './types.js';
 
 export type DossierEngine = Pick<
@@ -69,6 +70,8 @@ export interface DossierDeps {
   log: DossierLog;
   /** Printed on form 01: where the citizen looks the dossier up. */
   lookupUrl?: string;
+  /** The channels the service has for the applicants' notices, in the order tried (notices.ts); none: no notice is written. */
+  applicantChannels?: readonly ApplicantChannel[];
   /** Failed lookups (code + secret) allowed per address and per code (default: lookup.ts). */
   lookupThrottle?: LookupThrottleRules;
 }

@@ -17,4 +17,13 @@ export type { ReconcileResult } from './sync.js';
 export type { Actor, DossierRow, Applicant, Channel } from './types.js';
 export { seedDemo, DEMO_PASSWORDS, type SeedResult } from './seed.js';
 export { dossierExists, inboxDossiers, slaDossierFacts } from './store.js';
-export { applicantEmailChannel, applicantLetter, type Mail, type Mailer } from './notices.js';
+export {
+  applicantEmailChannel,
+  applicantLetter,
+  applicantSmsChannel,
+  applicantText,
+  type ApplicantChannel,
+  type Mail,
+  type Mailer,
+  type Texter,
+} from './notices.js';

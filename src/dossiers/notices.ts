@@ -1,24 +1,48 @@
 /**
- * The applicant's notices as e-mail. Each `dossier.*` row the dossier room writes to the outbox
- * (store.ts `notifyApplicant`) becomes a letter to the person who filed the dossier: what
- * happened, what to do, where to look it up — in Vietnamese, dates dd/mm/yyyy and times in
- * Vietnam, naming the form the decision was made on. No secret and no third person's data (the
- * child, the deceased, the parcel) is written into a letter; the lookup secret stays on form 01.
+ * The applicant's notices. Each change the applicant must hear of (a supplement asked, the
+ * result ready, a refusal, a stop, a withdrawal, a new appointment) is written to the outbox in
+ * the transaction that made it (`notifyApplicant`), for the first channel the service has and
+ * the applicant gave a contact for — e-mail, then a text message (`applicantChannels`); none is
+ * written when there is none, so configuring a channel later sends no backlog.
  *
- * `applicantEmailChannel` is the outbox relay's `email` channel (sla/outbox-relay.ts): external,
- * so at least once; the Message-ID is the outbox row's, so a letter sent twice reads as one.
- * The mailer is a port; the composition root gives the SMTP one (src/mail).
+ * The outbox relay delivers them (sla/outbox-relay.ts) through the two channels made here: a
+ * letter by e-mail (`applicantEmailChannel`) and a short text (`applicantSmsChannel`), both in
+ * Vietnamese, dates dd/mm/yyyy and times in Vietnam, naming the form the decision was made on and
+ * where to look the dossier up. No secret and no third person's data (the child, the deceased,
+ * the parcel) is written into either; the lookup secret stays on form 01. Both are external: at
+ * least once, and the message's id is the outbox row's, so a repeat reads as one. The senders
+ * are ports; the composition root gives the SMTP and the SMS-webhook ones (src/outbound).
  */
 import { agenciesByCode } from '../accounts/index.js';
 import { formatVn } from '../calendar/index.js';
 import type { Queryable } from '../db/index.js';
-import type { OutboxChannel, OutboxRow } from '../sla/index.js';
+import { enqueueNotice, type OutboxChannel, type OutboxRow } from '../sla/index.js';
 import type { DossierDeps } from './context.js';
 import { versionOf } from './context.js';
-import { honorific, timeAndDay } from './forms/format.js';
+import { hhmmDmy, honorific, timeAndDay } from './forms/format.js';
 import { FORM_TITLES } from './forms/model.js';
 import { findDossier } from './store.js';
 import type { DossierRow } from './types.js';
+
+/** How the applicant may be told, in the order tried. */
+export type ApplicantChannel = 'email' | 'sms';
+
+/** In the caller's transaction: a notice to the applicant, by the first channel the service has and the applicant gave a contact for. */
+export async function notifyApplicant(
+  deps: Pick<DossierDeps, 'applicantChannels'>,
+  q: Queryable,
+  d: Pick<DossierRow, 'code' | 'applicant'>,
+  kind: string,
+  at: Date,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  for (const channel of deps.applicantChannels ?? []) {
+    const recipient = channel === 'email' ? d.applicant.email : d.applicant.phone;
+    if (!recipient) continue;
+    await enqueueNotice(q, { at, channel, kind, recipient, dossierCode: d.code, payload });
+    return;
+  }
+}
 
 export interface Mail {
   to: string;
@@ -33,23 +57,42 @@ export interface Mailer {
   send(mail: Mail): Promise<void>;
 }
 
+/** Sends one text message or throws (the relay retries with back-off). */
+export interface Texter {
+  send(message: { id: string; to: string; text: string }): Promise<void>;
+}
+
 export function applicantEmailChannel(deps: Pick<DossierDeps, 'catalog' | 'lookupUrl'>, mailer: Mailer): OutboxChannel {
   return {
     name: 'email',
     external: true,
     async deliver(q: Queryable, row: OutboxRow) {
-      const d = row.dossier_code ? await findDossier(q, row.dossier_code) : undefined;
-      if (!d) throw new Error(`outbox row ${row.id}: no dossier '${String(row.dossier_code)}' to write about`);
-      const agency = (await agenciesByCode(q, [d.receivingAgency])).get(d.receivingAgency);
-      const { procedure, version } = versionOf(deps.catalog, d);
-      const letter = applicantLetter(row, {
-        dossier: d,
-        procedure: version.appliedCase ? `${procedure.name.vi} (${version.appliedCase.name.vi})` : procedure.name.vi,
-        agency: agency?.name ?? d.receivingAgency,
-        lookupUrl: deps.lookupUrl,
-      });
+      const letter = applicantLetter(row, await contextOf(deps, q, row));
       await mailer.send({ to: row.recipient, ...letter, messageId: `<outbox.${row.id}@lienthong>` });
     },
+  };
+}
+
+export function applicantSmsChannel(deps: Pick<DossierDeps, 'catalog' | 'lookupUrl'>, texter: Texter): OutboxChannel {
+  return {
+    name: 'sms',
+    external: true,
+    async deliver(q: Queryable, row: OutboxRow) {
+      await texter.send({ id: `outbox.${row.id}`, to: row.recipient, text: applicantText(row, await contextOf(deps, q, row)) });
+    },
+  };
+}
+
+async function contextOf(deps: Pick<DossierDeps, 'catalog' | 'lookupUrl'>, q: Queryable, row: OutboxRow): Promise<LetterContext> {
+  const d = row.dossier_code ? await findDossier(q, row.dossier_code) : undefined;
+  if (!d) throw new Error(`outbox row ${row.id}: no dossier '${String(row.dossier_code)}' to write about`);
+  const agency = (await agenciesByCode(q, [d.receivingAgency])).get(d.receivingAgency);
+  const { procedure, version } = versionOf(deps.catalog, d);
+  return {
+    dossier: d,
+    procedure: version.appliedCase ? `${procedure.name.vi} (${version.appliedCase.name.vi})` : procedure.name.vi,
+    agency: agency?.name ?? d.receivingAgency,
+    lookupUrl: deps.lookupUrl,
   };
 }
 
@@ -81,11 +124,19 @@ export function applicantLetter(row: Pick<OutboxRow, 'kind' | 'payload'>, ctx: L
   return { subject: `Hồ sơ ${d.code}: ${subject}`, text };
 }
 
-function what(kind: string, p: Record<string, unknown>, ctx: LetterContext): { subject: string; body: string[] } {
+/** The text message for one notice: what happened and what to do, in a sentence or two. */
+export function applicantText(row: Pick<OutboxRow, 'kind' | 'payload'>, ctx: LetterContext): string {
+  const { subject, brief } = what(row.kind, row.payload, ctx);
+  return `Hồ sơ ${ctx.dossier.code}: ${subject}${brief ? `, ${brief}` : ''}.${ctx.lookupUrl ? ` Tra cứu: ${ctx.lookupUrl}` : ''}`;
+}
+
+/** The subject, the letter's body and the text message's brief of one notice. */
+function what(kind: string, p: Record<string, unknown>, ctx: LetterContext): { subject: string; body: string[]; brief?: string } {
   const d = ctx.dossier;
   // 'ông Nguyễn Văn An' inside a sentence.
   const you = honorific(d.applicant).replace(/^./, (c) => c.toLowerCase());
   const at = (v: unknown) => (typeof v === 'string' ? timeAndDay(new Date(v)) : '');
+  const short = (v: unknown) => (typeof v === 'string' ? hhmmDmy(new Date(v)) : '');
   const reason = typeof d.result?.reason === 'string' ? [`Lý do: ${d.result.reason}`] : [];
   switch (kind) {
     case 'dossier.supplement_requested': {
@@ -98,27 +149,32 @@ function what(kind: string, p: Record<string, unknown>, ctx: LetterContext): { s
           ...items,
           `Giấy tờ bổ sung nộp tại ${ctx.agency} hoặc trên trang tra cứu hồ sơ.`,
         ],
+        brief: `xem mẫu 02, nộp tại ${ctx.agency}`,
       };
     }
     case 'dossier.done':
       return {
         subject: 'đã có kết quả',
         body: [`Hồ sơ đã được giải quyết xong. Mời ${you} đến ${ctx.agency} nhận kết quả (hẹn trả: ${timeAndDay(d.appointmentAt)}).`],
+        brief: `mời nhận tại ${ctx.agency}`,
       };
     case 'dossier.refused':
       return {
         subject: 'bị từ chối giải quyết',
         body: [`Hồ sơ không được giải quyết theo ${FORM_TITLES['03'].vi} (mẫu 03).`, ...reason, `Mời nhận lại hồ sơ tại ${ctx.agency}.`],
+        brief: `xem mẫu 03, nhận lại hồ sơ tại ${ctx.agency}`,
       };
     case 'dossier.stopped':
       return {
         subject: 'dừng giải quyết',
         body: [`Hồ sơ đã dừng giải quyết theo ${FORM_TITLES['05'].vi} (mẫu 05).`, ...reason, `Mời nhận lại hồ sơ tại ${ctx.agency}.`],
+        brief: `xem mẫu 05, nhận lại hồ sơ tại ${ctx.agency}`,
       };
     case 'dossier.withdrawn':
       return {
         subject: 'đã được rút',
         body: [`Theo đề nghị rút hồ sơ, hồ sơ đã dừng giải quyết (${FORM_TITLES['05'].vi}, mẫu 05). Mời nhận lại giấy tờ tại ${ctx.agency}.`],
+        brief: `nhận lại giấy tờ tại ${ctx.agency}`,
       };
     case 'dossier.apologized':
       return {
@@ -127,6 +183,7 @@ function what(kind: string, p: Record<string, unknown>, ctx: LetterContext): { s
           `Hồ sơ chưa giải quyết được đúng hẹn; cơ quan giải quyết xin lỗi ${you} (${FORM_TITLES['04'].vi}, mẫu 04).`,
           `Hẹn trả kết quả mới: ${at(p.appointmentAt)}.`,
         ],
+        brief: short(p.appointmentAt),
       };
     case 'dossier.appointment_moved': {
       const dates = Array.isArray((p.calendar as { dates?: unknown } | undefined)?.dates)
@@ -138,6 +195,7 @@ function what(kind: string, p: Record<string, unknown>, ctx: LetterContext): { s
           `Lịch làm việc thay đổi${dates ? ` (ngày ${dates})` : ''}, thời hạn giải quyết được tính lại.`,
           `Hẹn trả kết quả: ${at(p.previousAppointmentAt)} → ${at(p.appointmentAt)}.`,
         ],
+        brief: short(p.appointmentAt),
       };
     }
     default:

@@ -45,6 +45,7 @@ export class DossierService {
       log: opts.log ?? silent,
       lookupUrl: opts.lookupUrl,
       lookupThrottle: opts.lookupThrottle,
+      applicantChannels: opts.applicantChannels,
     };
   }
 

@@ -4,7 +4,7 @@
  * state machine's guard, so of two racing requests only one moves the row.
  */
 import type { Queryable } from '../db/index.js';
-import { enqueueNotice, type DossierFacts } from '../sla/index.js';
+import type { DossierFacts } from '../sla/index.js';
 import type { InboxDossier, InboxDossiers } from '../tasks/index.js';
 import type { DossierStatus } from './lifecycle.js';
 import type { Actor, AgencyRow, DossierData, DossierEvent, DossierRow, IssuedFormNo, SupplementRequestRow } from './types.js';
@@ -298,23 +298,4 @@ export async function answerSupplementRequest(q: Queryable, id: string, at: Date
 export async function supplementRequestsOf(q: Queryable, code: string): Promise<SupplementRequestRow[]> {
   const { rows } = await q.query<RawRow>(`select ${SUPPLEMENT_COLUMNS} from domain.dossier_supplement_requests where dossier_code = $1 order by id`, [code]);
   return rows.map(supplement);
-}
-
-// ---- notifications --------------------------------------------------------------------------
-
-/**
- * A notice to the applicant, through the outbox (sla/outbox.ts): by e-mail when they gave an
- * address (notices.ts renders it), else by text message to their phone (no SMS channel exists
- * yet: the notice waits); nothing for an applicant who gave neither.
- */
-export async function notifyApplicant(
-  q: Queryable,
-  d: Pick<DossierRow, 'code' | 'applicant'>,
-  kind: string,
-  at: Date,
-  payload: Record<string, unknown>,
-): Promise<void> {
-  const { email, phone } = d.applicant;
-  if (email) await enqueueNotice(q, { at, channel: 'email', kind, recipient: email, dossierCode: d.code, payload });
-  else if (phone) await enqueueNotice(q, { at, channel: 'sms', kind, recipient: phone, dossierCode: d.code, payload });
 }

@@ -29,7 +29,8 @@ import { processOf, returnStep, versionOf, type DossierDeps } from './context.js
 import { form05 } from './forms/build.js';
 import { can, OPEN, type DossierStatus } from './lifecycle.js';
 import { linkInstance, recoverIntakes } from './receipt-steps.js';
-import { dossierInstances, dossiersWhere, findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
+import { notifyApplicant } from './notices.js';
+import { dossierInstances, dossiersWhere, findDossier, insertEvent, insertForm, moveStatus } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { noteStepAgency } from './visibility.js';
 
@@ -88,7 +89,7 @@ async function finish(deps: DossierDeps, q: Queryable, d: DossierRow, task: { id
     at,
     payload: { taskId: task.id, sla: judged ?? null },
   });
-  await notifyApplicant(q, d, 'dossier.done', at, { agency: task.agencyCode });
+  await notifyApplicant(deps, q, d, 'dossier.done', at, { agency: task.agencyCode });
 }
 
 /**
@@ -267,7 +268,7 @@ async function settleEnded(deps: DossierDeps, d: DossierRow, pi: ProcessInstance
       at,
       payload: { reason: why.reason, legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true },
     });
-    await notifyApplicant(q, now, 'dossier.stopped', at, { form: '05' });
+    await notifyApplicant(deps, q, now, 'dossier.stopped', at, { form: '05' });
     return true;
   });
   return stopped ? 'stopped' : undefined;

@@ -17,7 +17,8 @@ import { form05 } from './forms/build.js';
 import type { FormDoc } from './forms/model.js';
 import { illegal, transition } from './lifecycle.js';
 import { applicantDossier } from './lookup.js';
-import { findDossier, insertEvent, insertForm, moveStatus, notifyApplicant } from './store.js';
+import { notifyApplicant } from './notices.js';
+import { findDossier, insertEvent, insertForm, moveStatus } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { visibleDossier } from './visibility.js';
 
@@ -60,7 +61,7 @@ export async function withdraw(
     const form = form05(ctx, { at, by: who.username, reason, legalBasis, byProcess: !actor });
     await insertForm(q, { code, form: '05', at, by: who.username, data: form });
     await auditAction(q, who, code, 'dossier.withdrawn', at, { reason, from: now.status, online: !actor });
-    await notifyApplicant(q, now, 'dossier.withdrawn', at, { form: '05' });
+    await notifyApplicant(deps, q, now, 'dossier.withdrawn', at, { form: '05' });
     return { form, key: now.processInstanceKey };
   });
   if (key) await endProcess(deps, d, key);

@@ -1,13 +1,17 @@
 /**
- * Feature: the applicant is told by e-mail. Each notice the dossier room writes for the applicant
- * (a supplement asked, the result ready, a refusal, a new appointment…) becomes one letter to the
- * address they gave, through a real SMTP server: in Vietnamese, dates dd/mm/yyyy in Vietnam time,
- * naming the form and where to look the dossier up — never the lookup secret. A busy mail server
- * is tried again later; an applicant who gave only a phone number waits for an SMS channel.
+ * Feature: the applicant is told by e-mail, else by text message. Each notice the dossier room
+ * writes for the applicant (a supplement asked, the result ready, a refusal, a new appointment…)
+ * becomes one letter to the address they gave, through a real SMTP server — or, when they gave
+ * only a phone number, one text message POSTed to the operator's SMS gateway (a real HTTP
+ * server): in Vietnamese, dates dd/mm/yyyy in Vietnam time, naming the form and where to look the
+ * dossier up — never the lookup secret. A busy server is tried again later; a service without a
+ * channel for the applicant writes no notice.
  */
-import { applicantEmailChannel } from '../../src/dossiers/index.js';
-import { SmtpMailer } from '../../src/mail/index.js';
+import { createHmac } from 'node:crypto';
+import { applicantEmailChannel, applicantSmsChannel, DossierService } from '../../src/dossiers/index.js';
+import { SmsWebhook, SmtpMailer } from '../../src/outbound/index.js';
 import { inAppChannel, OutboxRelay } from '../../src/sla/index.js';
+import { startSmsGateway, type TestSmsGateway } from '../support/sms-gateway.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 import { birthIntake } from './fixtures.js';
 import { STAFF, useDossiers } from './support.js';
@@ -17,22 +21,30 @@ const BIRTH = 'birth-registration-group';
 const LOOKUP = 'https://motcua.example.gov.vn/tra-cuu';
 const vn = (local: string) => new Date(`${local}+07:00`);
 
+const SMS_SECRET = 'khoa-ky-tin-nhan-thu-nghiem';
 let smtp: TestSmtp;
 let mailer: SmtpMailer;
+let sms: TestSmsGateway;
 beforeAll(async () => {
   smtp = await startSmtp();
   mailer = new SmtpMailer({ url: smtp.url, from: '"Bộ phận Một cửa" <mot-cua@example.gov.vn>' });
+  sms = await startSmsGateway();
 });
 afterAll(async () => {
   mailer.close();
   await smtp.close();
+  await sms.close();
 });
 
 const relay = () =>
   new OutboxRelay({
     db: h.db,
     clock: h.clock,
-    channels: [inAppChannel, applicantEmailChannel({ catalog: h.catalog, lookupUrl: LOOKUP }, mailer)],
+    channels: [
+      inAppChannel,
+      applicantEmailChannel({ catalog: h.catalog, lookupUrl: LOOKUP }, mailer),
+      applicantSmsChannel({ catalog: h.catalog, lookupUrl: LOOKUP }, new SmsWebhook({ url: sms.url, secret: SMS_SECRET })),
+    ],
     backoffMs: 30_000,
   });
 
@@ -124,19 +136,43 @@ describe('Feature: a busy mail server is tried again later; the letter goes once
   });
 });
 
-describe('Feature: what e-mail cannot carry waits', () => {
-  test('Scenario: an applicant who gave only a phone number → the notice is for a text message (no such channel yet): unsent, untried, no letter', async () => {
+describe('Feature: an applicant who gave only a phone number gets a text message', () => {
+  test('Scenario: an apology on Saturday 10/01/2026 → one POST to the gateway: to 0912345678, "…hẹn trả kết quả mới, 09:00 13/01/2026. Tra cứu: …", the same without diacritics, signed; a gateway down (503) is tried again, once', async () => {
     const intake = birthIntake();
     delete intake.applicant.email;
-    const { dossier } = await h.receive(BIRTH, intake);
-    h.clock.set(vn('2026-01-06T09:00:00'));
-    await h.dossiers.apologize(STAFF.counter, dossier.code, { reason: 'Chờ kết quả xác minh', extra: { value: 1, unit: 'working_days' } });
-    const before = smtp.received.length;
-    expect(await relay().relayOnce()).toMatchObject({ claimed: 0 });
+    const { dossier, lookupSecret } = await h.receive(BIRTH, intake);
+    h.clock.set(vn('2026-01-10T08:00:00'));
+    await h.dossiers.apologize(STAFF.counter, dossier.code, { reason: 'Chờ kết quả xác minh', extra: { value: 2, unit: 'working_days' } });
     expect(await outboxOf(dossier.code)).toEqual([
       { channel: 'sms', kind: 'dossier.apologized', recipient: '0912345678', sent: false, attempts: 0, last_error: null },
     ]);
-    expect(smtp.received).toHaveLength(before);
+
+    sms.refuse(1);
+    const before = sms.received.length;
+    expect(await relay().relayOnce()).toMatchObject({ claimed: 1, delivered: 0, failed: 1 });
+    expect((await outboxOf(dossier.code))[0].last_error).toContain('503');
+    h.clock.advance(30_000);
+    expect(await relay().relayOnce()).toMatchObject({ claimed: 1, delivered: 1 });
+
+    const text = await sms.next();
+    expect(sms.received).toHaveLength(before + 1);
+    expect(text.body).toEqual({
+      id: expect.stringMatching(/^outbox\.\d+$/),
+      to: '0912345678',
+      text: `Hồ sơ ${dossier.code}: hẹn trả kết quả mới, 09:00 13/01/2026. Tra cứu: ${LOOKUP}`,
+      textAscii: `Ho so ${dossier.code}: hen tra ket qua moi, 09:00 13/01/2026. Tra cuu: ${LOOKUP}`,
+    });
+    expect(text.idempotencyKey).toBe(text.body.id);
+    expect(text.signature).toBe(`sha256=${createHmac('sha256', SMS_SECRET).update(text.raw).digest('hex')}`);
+    expect(text.raw).not.toContain(lookupSecret);
+  });
+
+  test('Scenario: a service with neither a mail server nor an SMS gateway writes no notice, so one configured later sends no backlog', async () => {
+    const { dossier } = await h.receive(BIRTH);
+    h.clock.set(vn('2026-01-06T09:00:00'));
+    const silent = new DossierService({ ...h.dossiers.deps, applicantChannels: [] });
+    await silent.apologize(STAFF.counter, dossier.code, { reason: 'Chờ kết quả xác minh', extra: { value: 1, unit: 'working_days' } });
+    expect(await outboxOf(dossier.code)).toEqual([]);
   });
 
   test('Scenario: a letter sent twice (a crash between the send and marking it sent) carries the same Message-ID, so the applicant reads one', async () => {

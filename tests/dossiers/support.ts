@@ -122,6 +122,8 @@ export function useDossiers(): DossierHarness {
       sla,
       tasks,
       clock: h.clock,
+      // As a service with a mail server and an SMS gateway: the applicant is told by e-mail, else by text.
+      applicantChannels: ['email', 'sms'],
     });
     const names = new ElementNames(new EmbeddedEngineQueries(h.db));
     worker = new InboxWorker(h.engine, {

@@ -29,6 +29,7 @@ describe('Scenario: configuration from the environment', () => {
       trustProxy: false,
       engine: { kind: 'embedded' },
       mail: undefined,
+      sms: undefined,
       publicUrl: undefined,
     });
   });
@@ -59,6 +60,8 @@ describe('Scenario: configuration from the environment', () => {
         SMTP_URL: 'smtps://mot-cua:mat-khau@mail.example.gov.vn:465',
         MAIL_FROM: '"Bộ phận Một cửa" <mot-cua@example.gov.vn>',
         PUBLIC_URL: 'https://motcua.example.gov.vn/',
+        SMS_WEBHOOK_URL: 'https://sms-gateway.example.gov.vn/lienthong',
+        SMS_WEBHOOK_SECRET: 'khoa-ky-tin-nhan',
       },
       '/srv',
     );
@@ -81,6 +84,7 @@ describe('Scenario: configuration from the environment', () => {
         auth: { strategy: 'OAUTH', url: 'http://keycloak/token', clientId: 'lienthong', clientSecret: 'bi-mat', audience: 'zeebe-api' },
       },
       mail: { url: 'smtps://mot-cua:mat-khau@mail.example.gov.vn:465', from: '"Bộ phận Một cửa" <mot-cua@example.gov.vn>' },
+      sms: { url: 'https://sms-gateway.example.gov.vn/lienthong', secret: 'khoa-ky-tin-nhan' },
       publicUrl: 'https://motcua.example.gov.vn',
     });
     expect(loadConfig({ ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://z:26500', ZEEBE_REST_ADDRESS: 'http://z:8080' }).engine).toEqual({
@@ -129,12 +133,14 @@ describe('Scenario: configuration from the environment', () => {
     expect(() => loadConfig(half)).toThrow(/^ZEEBE_CLIENT_ID: required with CAMUNDA_AUTH_STRATEGY=OAUTH/);
   });
 
-  test('Given SMTP_URL without MAIL_FROM, the sender without a server, or a server that is not SMTP, when it is read, then startup stops naming the variable and never echoes the URL (it may hold a password)', () => {
+  test('Given SMTP_URL without MAIL_FROM, the sender without a server, a server that is not SMTP, or an SMS secret without its gateway, when it is read, then startup stops naming the variable and never echoes the URL (it may hold a password)', () => {
     expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.gov.vn' })).toThrow(/^MAIL_FROM: required with SMTP_URL/);
     expect(() => loadConfig({ MAIL_FROM: 'mot-cua@example.gov.vn' })).toThrow(/^MAIL_FROM: given without SMTP_URL/);
     const from = { MAIL_FROM: 'mot-cua@example.gov.vn' };
     expect(() => loadConfig({ ...from, SMTP_URL: 'https://u:mat-khau@mail.example.gov.vn' })).toThrow(/^SMTP_URL: expected smtp or smtps, got https:$/);
     expect(() => loadConfig({ ...from, SMTP_URL: 'smtp://u:mat-khau@[mail' })).toThrow(/^SMTP_URL: not a URL$/);
+    expect(() => loadConfig({ SMS_WEBHOOK_SECRET: 'khoa' })).toThrow(/^SMS_WEBHOOK_SECRET: given without SMS_WEBHOOK_URL/);
+    expect(() => loadConfig({ SMS_WEBHOOK_URL: 'ftp://gateway/sms' })).toThrow(/^SMS_WEBHOOK_URL: expected http or https, got ftp:$/);
   });
 
   test('Given production without JWT_SECRET, or a short one, when it is read, then startup stops naming JWT_SECRET and never echoes it', () => {

@@ -1,5 +1,5 @@
 /**
- * Sending e-mail through an SMTP server (nodemailer). Nothing is sent, and no connection is
+ * E-mail through an SMTP server (nodemailer). Nothing is sent, and no connection is
  * opened, unless the service is given a server (`SMTP_URL`); then only to that server. A
  * failed send throws, and the outbox relay that called it tries again later.
  */
