@@ -7,7 +7,9 @@
  *   alone → the first 3 (the province of birth) and the last 3 kept: `001******345`;
  * - a Vietnamese phone number: 0 / 84 / +84, then 9 digits starting with 3, 5, 7, 8 or 9
  *   (mobile) or 10 digits starting with 2 (fixed line), optionally grouped by spaces, dots or
- *   dashes → the prefix, the first two and the last three digits kept: `091****678`.
+ *   dashes → the prefix, the first two and the last three digits kept: `091****678`;
+ * - an e-mail address (the applicants' notices go to one: an SMTP error quotes it) → its first
+ *   character and its domain kept: `a***@example.vn`.
  *
  * This module imports nothing of the project: every room may mask.
  */
@@ -16,9 +18,13 @@ const CITIZEN_ID = /(?<!\d)(\d{3})\d{6}(\d{3})(?!\d)/g;
 // A prefix, then 9–10 digits possibly grouped by single separators; checked further in phone().
 const PHONE = /(?<![\d+])(\+84|84|0)((?:[ .-]?\d){9,10})(?!\d)/g;
 
+// A local part, then a domain with at least one dot (a Message-ID's `@lienthong` is not an address).
+const EMAIL = /(?<![\w.%+-])([A-Za-z0-9])[\w.%+-]*@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})/g;
+
 export function maskPersonalData(text: string): string {
-  if (!/\d{9}|\d[ .-]\d/.test(text)) return text; // nothing long enough to be either: fast path
-  return text.replace(CITIZEN_ID, '$1******$2').replace(PHONE, phone);
+  const out = text.includes('@') ? text.replace(EMAIL, '$1***@$2') : text;
+  if (!/\d{9}|\d[ .-]\d/.test(out)) return out; // nothing long enough to be an ID or a phone: fast path
+  return out.replace(CITIZEN_ID, '$1******$2').replace(PHONE, phone);
 }
 
 function phone(match: string, prefix: string, rest: string): string {

@@ -1,6 +1,6 @@
 /**
  * Feature: an operator reads one JSON line per request, with a request id, and never a citizen
- * ID or phone number in clear; Prometheus scrapes requests, engine jobs and SLA clocks.
+ * ID, phone number or e-mail address in clear; Prometheus scrapes requests, engine jobs and SLA clocks.
  */
 import { pino } from 'pino';
 import { maskingLoggerOptions } from '../../src/http/redact.js';
@@ -18,6 +18,8 @@ describe('Scenario: masking personal identifiers', () => {
     ['+84912345678, 84 912 345 678', '+8491****678, 8491****678'],
     ['cố định 02438253535', 'cố định 024****535'],
     ['?phone=0387654321&x=1', '?phone=038****321&x=1'],
+    ['550 5.1.1 <an.nguyen@example.vn>: không có hộp thư', '550 5.1.1 <a***@example.vn>: không có hộp thư'],
+    ['{"email":"tran.bich+hoso@mail.example.gov.vn"}', '{"email":"t***@mail.example.gov.vn"}'],
   ])('Given %j, when masked, then %j', (input, output) => {
     expect(maskPersonalData(input)).toBe(output);
   });
@@ -29,6 +31,7 @@ describe('Scenario: masking personal identifiers', () => {
     ['a date and time', '2025-07-01T08:00:00.000Z, 01/07/2025 08:00'],
     ['a dossier code', '000.00.10.H01-250701-0001'],
     ['a number that is not a phone', '0112345678 (starts 01)'],
+    ["an e-mail's Message-ID", '<outbox.1234@lienthong>'],
   ])('Given %s, when masked, then it is left alone', (_what, input) => {
     expect(maskPersonalData(input)).toBe(input);
   });
