@@ -1,6 +1,6 @@
 /**
- * The applicant's notices. Each change the applicant must hear of (a supplement asked, the
- * result ready, a refusal, a stop, a withdrawal, a new appointment) is written to the outbox in
+ * The applicant's notices. Each change the applicant must hear of (the dossier received, a
+ * supplement asked, the result ready, a refusal, a stop, a withdrawal, a new appointment) is written to the outbox in
  * the transaction that made it (`notifyApplicant`), for the first channel the service has and
  * the applicant gave a contact for — e-mail, then a text message (`applicantChannels`); none is
  * written when there is none, so configuring a channel later sends no backlog.
@@ -139,6 +139,15 @@ function what(kind: string, p: Record<string, unknown>, ctx: LetterContext): { s
   const short = (v: unknown) => (typeof v === 'string' ? hhmmDmy(new Date(v)) : '');
   const reason = typeof d.result?.reason === 'string' ? [`Lý do: ${d.result.reason}`] : [];
   switch (kind) {
+    case 'dossier.received':
+      return {
+        subject: 'đã được tiếp nhận',
+        body: [
+          `Hồ sơ đã được tiếp nhận. Hẹn trả kết quả: ${at(p.appointmentAt)}, tại ${ctx.agency}.`,
+          `Mã hồ sơ và mã tra cứu in trên ${FORM_TITLES['01'].vi} (mẫu 01); xin giữ kín mã tra cứu.`,
+        ],
+        brief: `hẹn trả ${short(p.appointmentAt)}`,
+      };
     case 'dossier.supplement_requested': {
       const items = Array.isArray(p.items) ? p.items.map((x) => `  - ${String(x)}`) : [];
       const number = typeof p.number === 'number' && p.number > 1 ? ` (lần ${p.number})` : '';

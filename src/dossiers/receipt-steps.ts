@@ -15,6 +15,7 @@ import { isoVn } from './due-dates.js';
 import { form01 } from './forms/build.js';
 import type { FormDoc } from './forms/model.js';
 import { OPEN } from './lifecycle.js';
+import { notifyApplicant } from './notices.js';
 import { findDossier, journalFinish, staleIntakes } from './store.js';
 import type { AgencyRow, DossierRow } from './types.js';
 
@@ -121,6 +122,8 @@ export async function linkInstance(deps: DossierDeps, q: Queryable, d: DossierRo
     });
     // Linked only after the agencies finished (recovery of an old receipt): judged when they did.
     if (d.doneAt) await deps.sla.stopDossier(q, d.code, d.doneAt);
+    // The applicant hears that the dossier is in, and when the result is due (once: the clock starts once).
+    else await notifyApplicant(deps, q, d, 'dossier.received', d.receivedAt, { appointmentAt: d.appointmentAt.toISOString() });
   }
   await journalFinish(q, d.code, 'received', new Date(deps.clock.now()), { key: instanceKey });
 }

@@ -52,8 +52,14 @@ describe('Feature: a supplement request pauses the clock', () => {
     });
     expect(pub.applicant).toEqual({ fullName: 'Nguyễn Văn An', citizenId: '********3456' });
     expect(JSON.stringify(pub)).not.toMatch(/Nguyễn Minh Khang|079301654321/); // the child, the mother: not shown to the public
-    const { rows } = await h.db.query(`select channel, kind, recipient, payload from domain.outbox where dossier_code = $1`, [dossier.code]);
+    const { rows } = await h.db.query(`select channel, kind, recipient, payload from domain.outbox where dossier_code = $1 order by id`, [dossier.code]);
     expect(rows).toEqual([
+      {
+        channel: 'email',
+        kind: 'dossier.received',
+        recipient: 'an.nguyen@example.vn',
+        payload: { appointmentAt: vn('2026-01-10T09:00:00').toISOString() },
+      },
       {
         channel: 'email',
         kind: 'dossier.supplement_requested',

@@ -36,7 +36,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-test('Scenario: the counter receives a birth dossier and refuses it → form 01 names the lookup page; the applicant gets one letter from MAIL_FROM saying so, with the reason and the page', async () => {
+test('Scenario: the counter receives a birth dossier and refuses it → form 01 names the lookup page; the applicant gets a letter from MAIL_FROM for each, the refusal with its reason and the page', async () => {
   const login = await call(svc.url, 'POST', '/api/auth/login', { username: 'motcua.hoa-binh', password: DEMO_PASSWORDS.counter });
   const auth = { authorization: `Bearer ${login.body.token}` };
   const r = await call(svc.url, 'POST', '/api/dossiers', { procedureCode: 'birth-registration-group', channel: 'counter', intake: birthIntake() }, auth);
@@ -53,10 +53,12 @@ test('Scenario: the counter receives a birth dossier and refuses it → form 01 
   );
   expect(refused.status).toBe(201);
 
+  // The receipt's letter first, then the refusal's.
+  expect((await smtp.next()).subject).toBe(`Hồ sơ ${code}: đã được tiếp nhận`);
   const letter = await smtp.next();
   expect(letter).toMatchObject({ from: FROM, to: ['an.nguyen@example.vn'], subject: `Hồ sơ ${code}: bị từ chối giải quyết` });
   expect(letter.text).toContain('Lý do: Giấy chứng sinh không phải bản chính');
   expect(letter.text).toContain('Tra cứu tình trạng hồ sơ tại https://motcua.example.gov.vn/tra-cuu');
   expect(letter.text).not.toContain(r.body.lookupSecret);
-  expect(smtp.received).toHaveLength(1);
+  expect(smtp.received).toHaveLength(2);
 });
