@@ -19,7 +19,7 @@ import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../db/index.js';
 import type { ActivatedJob, JobHandler, WorkflowEngine } from '../engine/port.js';
-import { clockCounts } from '../sla/index.js';
+import { clockCounts, outboxCounts } from '../sla/index.js';
 
 export interface Metrics {
   registry: Registry;
@@ -90,6 +90,20 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
           for (const c of await clockCounts(db)) this.set({ kind: c.kind, state: c.state }, c.count);
         } catch {
           // A scrape must not fail because the database is busy or not migrated: the gauge is just empty.
+        }
+      },
+    });
+    new Gauge({
+      name: 'outbox_unsent',
+      help: 'Notices not delivered yet, by channel (in-app, email, sms) and state (pending, failing, parked), at scrape time',
+      labelNames: ['channel', 'state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const c of await outboxCounts(db)) this.set({ channel: c.channel, state: c.state }, c.count);
+        } catch {
+          // As above: an empty gauge rather than a failed scrape.
         }
       },
     });

@@ -3,7 +3,7 @@ export { SlaService, type SlaServiceOptions } from './service.js';
 export type { ClockState, ClockView, CutOff, DossierFacts, ExtensionView, Limit, MetState, PauseView } from './types.js';
 export { judge, countingFrom } from './arithmetic.js';
 export { shiftInstant, type CalendarChange, type RecountedClock } from './recount.js';
-export { clockCounts, type ClockCount } from './counts.js';
+export { clockCounts, outboxCounts, type ClockCount, type OutboxCount } from './counts.js';
 export { enqueueNotice, type OutboxChannelName, type OutboxNotice } from './outbox.js';
 export { clocksOf, finishedByGroup, openByGroup, type ClockGroup, type ClockItem, type ClockKind, type ClockOutcome, type ClockWindow } from './reporting.js';
 export { MESSAGE_NAMES, type SlaEvent } from './scanner.js';

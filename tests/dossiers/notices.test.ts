@@ -10,7 +10,7 @@
 import { createHmac } from 'node:crypto';
 import { applicantEmailChannel, applicantSmsChannel, DossierService, type Receipt } from '../../src/dossiers/index.js';
 import { SmsWebhook, SmtpMailer } from '../../src/outbound/index.js';
-import { inAppChannel, OutboxRelay } from '../../src/sla/index.js';
+import { inAppChannel, OutboxRelay, outboxCounts } from '../../src/sla/index.js';
 import { startSmsGateway, type ReceivedText, type TestSmsGateway } from '../support/sms-gateway.js';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/smtp.js';
 import { birthIntake } from './fixtures.js';
@@ -144,6 +144,8 @@ describe('Feature: a busy mail server is tried again later; the letter goes once
     const [, row] = await outboxOf(dossier.code);
     expect(row).toMatchObject({ kind: 'dossier.apologized', sent: false, attempts: 1 });
     expect(row.last_error).toContain('451');
+    // The operator sees it on /metrics: outbox_unsent{channel="email",state="failing"} 1.
+    expect(await outboxCounts(h.db)).toEqual([{ channel: 'email', state: 'failing', count: 1 }]);
     expect(smtp.received).toHaveLength(before);
 
     h.clock.advance(29_000);
@@ -153,6 +155,7 @@ describe('Feature: a busy mail server is tried again later; the letter goes once
     expect((await smtp.next()).subject).toBe(`Hồ sơ ${dossier.code}: hẹn trả kết quả mới`);
     expect(smtp.received).toHaveLength(before + 1);
     expect((await outboxOf(dossier.code))[1]).toMatchObject({ kind: 'dossier.apologized', sent: true, attempts: 2 });
+    expect(await outboxCounts(h.db)).toEqual([]);
   });
 });
 

@@ -165,6 +165,7 @@ describe('Scenario: request logs and metrics of a running service', () => {
     expect(text).toMatch(/engine_jobs_failed_total\{type="metrics-fail"\} 1/);
     expect(text).toMatch(/sla_clocks\{kind="dossier",state="running"\} 1/);
     expect(text).toMatch(/sla_clocks\{kind="step",state="met_early"\} 1/);
+    expect(text).toContain('# TYPE outbox_unsent gauge');
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
   });
 });
