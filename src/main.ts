@@ -272,7 +272,7 @@ async function startRooms(
     onTaskCommitted: (task) => feed.publish({ kind: 'created', task }),
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
   }).start();
-  const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }), now: () => clock.now() });
+  const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }), now: () => clock.now(), tellApplicant: dossiers.tellApplicant });
   // The agencies' SLA notices (domain.outbox) become in-app notifications; the applicants' become e-mails or text messages.
   const relay = new OutboxRelay({
     db,

@@ -16,7 +16,7 @@
 import { agenciesByCode } from '../accounts/index.js';
 import { formatVn } from '../calendar/index.js';
 import type { Queryable } from '../db/index.js';
-import { enqueueNotice, type OutboxChannel, type OutboxRow } from '../sla/index.js';
+import { enqueueNotice, noticesOf, type OutboxChannel, type OutboxRow } from '../sla/index.js';
 import type { DossierDeps } from './context.js';
 import { versionOf } from './context.js';
 import { hhmmDmy, honorific, timeAndDay } from './forms/format.js';
@@ -35,13 +35,42 @@ export async function notifyApplicant(
   kind: string,
   at: Date,
   payload: Record<string, unknown>,
+  once?: string,
 ): Promise<void> {
   for (const channel of deps.applicantChannels ?? []) {
     const recipient = channel === 'email' ? d.applicant.email : d.applicant.phone;
     if (!recipient) continue;
-    await enqueueNotice(q, { at, channel, kind, recipient, dossierCode: d.code, payload });
+    await enqueueNotice(q, { at, channel, kind, recipient, dossierCode: d.code, payload, ...(once === undefined ? {} : { once }) });
     return;
   }
+}
+
+/** What a process's `lienthong.notify-citizen` step tells the applicant (workers/notify-citizen.ts). */
+export interface ProcessNotice {
+  dossierCode: string;
+  /** Its job: a job run again after a crash writes no second notice. */
+  jobKey: string;
+  template: string;
+  text: string;
+  /** The notice says the result is ready: the dossier room's own 'dossier.done' notice is then not sent too. */
+  announcesResult: boolean;
+  at: Date;
+}
+
+export const PROCESS_NOTICE = 'dossier.process_notice';
+
+/** Writes a process step's notice to the applicant, once per job; none for a dossier that does not exist. */
+export async function tellApplicant(deps: DossierDeps, n: ProcessNotice): Promise<void> {
+  await deps.db.tx(async (q) => {
+    const d = await findDossier(q, n.dossierCode, true);
+    if (!d) return;
+    await notifyApplicant(deps, q, d, PROCESS_NOTICE, n.at, { template: n.template, text: n.text, announcesResult: n.announcesResult }, `job:${n.jobKey}`);
+  });
+}
+
+/** Whether a process step already told the applicant that the result is ready (then 'dossier.done' is not sent). */
+export async function resultAnnounced(q: Queryable, code: string): Promise<boolean> {
+  return (await noticesOf(q, code)).some((x) => x.kind === PROCESS_NOTICE && x.payload.announcesResult === true);
 }
 
 export interface Mail {
@@ -126,9 +155,19 @@ export function applicantLetter(row: Pick<OutboxRow, 'kind' | 'payload'>, ctx: L
 
 /** The text message for one notice: what happened and what to do, in a sentence or two. */
 export function applicantText(row: Pick<OutboxRow, 'kind' | 'payload'>, ctx: LetterContext): string {
+  const lookup = ctx.lookupUrl ? ` Tra cứu: ${ctx.lookupUrl}` : '';
+  // A process step's notice is already a whole message, naming the dossier.
+  if (row.kind === PROCESS_NOTICE && typeof row.payload.text === 'string') return `${row.payload.text}${lookup}`;
   const { subject, brief } = what(row.kind, row.payload, ctx);
-  return `Hồ sơ ${ctx.dossier.code}: ${subject}${brief ? `, ${brief}` : ''}.${ctx.lookupUrl ? ` Tra cứu: ${ctx.lookupUrl}` : ''}`;
+  return `Hồ sơ ${ctx.dossier.code}: ${subject}${brief ? `, ${brief}` : ''}.${lookup}`;
 }
+
+/** The subject of a process step's notice, by its template (workers/notify-citizen.ts). */
+const PROCESS_SUBJECTS: Record<string, string> = {
+  'result-ready': 'đã có kết quả',
+  'tax-notice': 'thông báo nộp thuế',
+  'permit-decision': 'kết quả cấp giấy phép xây dựng',
+};
 
 /** The subject, the letter's body and the text message's brief of one notice. */
 function what(kind: string, p: Record<string, unknown>, ctx: LetterContext): { subject: string; body: string[]; brief?: string } {
@@ -207,6 +246,16 @@ function what(kind: string, p: Record<string, unknown>, ctx: LetterContext): { s
         brief: short(p.appointmentAt),
       };
     }
+    case PROCESS_NOTICE:
+      return {
+        subject: PROCESS_SUBJECTS[String(p.template)] ?? 'thông báo',
+        // The step's text, which greets the applicant itself: the letter's own greeting stays above it.
+        body: [
+          typeof p.text === 'string'
+            ? p.text.replace(/^Kính gửi [^:]*: /, '').replace(/^./, (c) => c.toUpperCase())
+            : 'Cơ quan giải quyết có thông báo về hồ sơ.',
+        ],
+      };
     default:
       return { subject: 'tình trạng hồ sơ thay đổi', body: ['Tình trạng hồ sơ đã thay đổi.'] };
   }

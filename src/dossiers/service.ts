@@ -16,6 +16,7 @@ import { renderHtml } from './forms/html.js';
 import { IntakeValidator } from './intake/validate.js';
 import { receive, type Receipt, type ReceiveRequest } from './receipt.js';
 import { searchDossiers, type DossierSearch } from './search.js';
+import { tellApplicant, type ProcessNotice } from './notices.js';
 import { onTaskCreated, reconcile, type ReconcileResult } from './sync.js';
 import { trace, type Trace, type TraceOptions } from './trace.js';
 import type { Actor, DossierRow } from './types.js';
@@ -131,6 +132,9 @@ export class DossierService {
 
   /** The tasks room's `onTaskCompleted` hook: the return step finished is the dossier returned. */
   readonly onTaskCompleted = (q: Queryable, task: TaskRow, by: Actor, at: Date): Promise<void> => onTaskCompleted(this.deps, q, task, by, at);
+
+  /** The workers' hook: a process step's notice to the applicant (workers/notify-citizen.ts). */
+  readonly tellApplicant = (n: ProcessNotice): Promise<void> => tellApplicant(this.deps, n);
 
   reconcile(opts?: { intakeGraceMs?: number }): Promise<ReconcileResult> {
     return reconcile(this.deps, opts);

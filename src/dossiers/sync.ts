@@ -29,7 +29,7 @@ import { processOf, returnStep, versionOf, type DossierDeps } from './context.js
 import { form05 } from './forms/build.js';
 import { can, OPEN, type DossierStatus } from './lifecycle.js';
 import { linkInstance, recoverIntakes } from './receipt-steps.js';
-import { notifyApplicant } from './notices.js';
+import { notifyApplicant, resultAnnounced } from './notices.js';
 import { dossierInstances, dossiersWhere, findDossier, insertEvent, insertForm, moveStatus } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { noteStepAgency } from './visibility.js';
@@ -89,7 +89,8 @@ async function finish(deps: DossierDeps, q: Queryable, d: DossierRow, task: { id
     at,
     payload: { taskId: task.id, sla: judged ?? null },
   });
-  await notifyApplicant(deps, q, d, 'dossier.done', at, { agency: task.agencyCode });
+  // A process that told the applicant itself (its notify-citizen step) is not echoed.
+  if (!(await resultAnnounced(q, d.code))) await notifyApplicant(deps, q, d, 'dossier.done', at, { agency: task.agencyCode });
 }
 
 /**

@@ -4,7 +4,7 @@ export type { ClockState, ClockView, CutOff, DossierFacts, ExtensionView, Limit,
 export { judge, countingFrom } from './arithmetic.js';
 export { shiftInstant, type CalendarChange, type RecountedClock } from './recount.js';
 export { clockCounts, outboxCounts, type ClockCount, type OutboxCount } from './counts.js';
-export { enqueueNotice, type OutboxChannelName, type OutboxNotice } from './outbox.js';
+export { enqueueNotice, noticesOf, type OutboxChannelName, type OutboxNotice } from './outbox.js';
 export { clocksOf, finishedByGroup, openByGroup, type ClockGroup, type ClockItem, type ClockKind, type ClockOutcome, type ClockWindow } from './reporting.js';
 export { MESSAGE_NAMES, type SlaEvent } from './scanner.js';
 export { CLAIM_DUE_CLOCKS_SQL } from './sql/claimDueClocks.js';

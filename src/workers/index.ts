@@ -35,7 +35,7 @@ export interface RegisterOptions extends WorkerDeps {
 const silent = { info() {}, warn() {} };
 
 export function registerWorkers(engine: WorkflowEngine, options: RegisterOptions = {}): RegisteredWorkers {
-  const deps: HandlerDeps = { log: options.log ?? silent, now: options.now ?? Date.now };
+  const deps: HandlerDeps = { log: options.log ?? silent, now: options.now ?? Date.now, tellApplicant: options.tellApplicant };
   const workers = HANDLERS.map((h) =>
     engine.createWorker({
       type: h.type,

@@ -1,7 +1,8 @@
 /**
  * lienthong.notify-citizen — composes the notice to the citizen for a template named by the
- * model's `template` header. For now it only computes the text (sending by SMS, e-mail or the
- * portal comes with the notification channel); an unknown template fails the job, so a model
+ * model's `template` header and hands it to the dossier room (`tellApplicant`), which writes it to
+ * the outbox once per job, for the applicant's e-mail or phone (dossiers/notices.ts); the text is
+ * also left in the job's variables (`notification`). An unknown template fails the job, so a model
  * error surfaces as an incident rather than a silent non-notice.
  */
 import { formatVn } from '../calendar/index.js';
@@ -25,6 +26,9 @@ const TEMPLATES = {
       : `${greeting(job)}hồ sơ ${code} không được cấp giấy phép xây dựng. Mời ông/bà đến nhận văn bản trả lời nêu rõ lý do${appointment(job)}.`,
 } satisfies Record<string, Template>;
 
+/** The templates that tell the applicant the result is ready. */
+const ANNOUNCES_RESULT: ReadonlySet<string> = new Set(['result-ready', 'permit-decision']);
+
 /** What the designer picks from: every template above, by a Vietnamese name. */
 const TEMPLATE_NAMES: Record<keyof typeof TEMPLATES, string> = {
   'result-ready': 'Đã có kết quả, mời nhận',
@@ -47,15 +51,23 @@ export const notifyCitizen: JobHandlerSpec = {
     ],
   },
   fetchVariable: ['dossierCode', 'applicantName', 'appointmentAt', 'taxNotice', 'decision'],
-  handle(job, { log, now }) {
+  // Not async: a modelling error (no dossier code, an unknown template) throws at once.
+  handle(job, { log, now, tellApplicant }) {
     const code = dossierCode(job);
     const template = job.customHeaders.template ?? '';
     const compose = Object.hasOwn(TEMPLATES, template) ? (TEMPLATES as Record<string, Template>)[template] : undefined;
     if (!compose) throw new Error(`job ${job.key} at '${job.elementId}': unknown notice template '${template}' (header 'template')`);
-    const notification = { template, text: compose(job, code), at: new Date(now()).toISOString() };
+    const at = new Date(now());
+    const notification = { template, text: compose(job, code), at: at.toISOString() };
     // The text names the applicant: only the template and the code go to the log.
     log.info({ job: job.key, dossierCode: code, template }, 'gửi thông báo cho người dân');
-    return { notification };
+    if (!tellApplicant) return { notification };
+    // Written before the job completes: a crash in between runs the job again, and the notice is written once.
+    return tellApplicant({ dossierCode: code, jobKey: job.key, template, text: notification.text, announcesResult: ANNOUNCES_RESULT.has(template), at }).then(
+      () => ({
+        notification,
+      }),
+    );
   },
 };
 

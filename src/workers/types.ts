@@ -11,9 +11,14 @@ export interface WorkerDeps {
   log?: WorkerLog;
   /** Epoch ms; the engine's clock in tests. */
   now?: () => number;
+  /**
+   * Where a notice to the applicant goes (the dossier room's `tellApplicant`, which writes it to
+   * the outbox once per job); unset: the notice is only composed, into the job's variables.
+   */
+  tellApplicant?: (notice: { dossierCode: string; jobKey: string; template: string; text: string; announcesResult: boolean; at: Date }) => Promise<void>;
 }
 
-export type HandlerDeps = Required<WorkerDeps>;
+export type HandlerDeps = Required<Omit<WorkerDeps, 'tellApplicant'>> & Pick<WorkerDeps, 'tellApplicant'>;
 
 /**
  * What a process designer is told about a job type: the Modeler offers it as an element template

@@ -229,3 +229,41 @@ describe('Feature: an applicant who gave only a phone number gets a text message
     expect(b.messageId).toBe(a.messageId);
   });
 });
+
+describe("Feature: a process's own notify-citizen step reaches the applicant, once", () => {
+  test("Scenario: the birth group through its steps → after the receipt, the process's 'result-ready' notice goes out as the letter 'đã có kết quả' naming the appointment; the dossier room's own 'done' notice is not sent as well", async () => {
+    h.startServiceWorkers();
+    const { dossier } = await received();
+    await h.complete(dossier.code, 'birthRegistration', { outcome: 'approved' });
+    await h.complete(dossier.code, 'residenceRegistration', { outcome: 'approved' });
+    await h.complete(dossier.code, 'healthInsuranceCard', { outcome: 'approved' });
+    await h.task(dossier.code, 'returnResult');
+    expect(await h.status(dossier.code)).toBe('done');
+    expect((await outboxOf(dossier.code)).map((r) => r.kind)).toEqual(['dossier.received', 'dossier.process_notice']);
+
+    await relay().relayOnce();
+    const letter = await smtp.next();
+    expect(letter.subject).toBe(`Hồ sơ ${dossier.code}: đã có kết quả`);
+    expect(letter.text).toContain('Kính gửi Ông Nguyễn Văn An,');
+    expect(letter.text).toContain(`Hồ sơ ${dossier.code} đã có kết quả. Mời ông/bà đến Bộ phận Một cửa nhận kết quả theo lịch hẹn ngày 10/01/2026.`);
+  });
+
+  test('Scenario: the step run again after a crash (same job) → one notice', async () => {
+    const { dossier } = await received();
+    const notice = {
+      dossierCode: dossier.code,
+      jobKey: '2251799813685300',
+      template: 'tax-notice',
+      text: 'Kính gửi ông/bà Nguyễn Văn An: cơ quan thuế đã ban hành Thông báo nộp thuế.',
+      announcesResult: false,
+      at: new Date(h.clock.now()),
+    };
+    await h.dossiers.tellApplicant(notice);
+    await h.dossiers.tellApplicant(notice);
+    expect((await outboxOf(dossier.code)).map((r) => r.kind)).toEqual(['dossier.received', 'dossier.process_notice']);
+    await relay().relayOnce();
+    const letter = await smtp.next();
+    expect(letter.subject).toBe(`Hồ sơ ${dossier.code}: thông báo nộp thuế`);
+    expect(letter.text).toContain('Cơ quan thuế đã ban hành Thông báo nộp thuế.');
+  });
+});

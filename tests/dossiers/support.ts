@@ -210,7 +210,7 @@ export function useDossiers(): DossierHarness {
     };
   };
   x.startServiceWorkers = () => {
-    services ??= registerWorkers(h.engine, { now: () => h.clock.now(), pollInterval: 50 });
+    services ??= registerWorkers(h.engine, { now: () => h.clock.now(), pollInterval: 50, tellApplicant: dossiers.tellApplicant });
   };
   return x;
 }

@@ -26,6 +26,8 @@ export async function up(knex: Knex): Promise<void> {
     alter table domain.outbox add constraint outbox_channel check (channel in ('in-app', 'email', 'sms'));
     drop index domain.outbox_relay_due;
     create index outbox_relay_due on domain.outbox (channel, (coalesce(next_attempt_at, at)), id) where sent_at is null;
+    -- A dossier's notices: a notice written once only (a job's), and whether the process told the applicant itself.
+    create index outbox_dossier on domain.outbox (dossier_code, kind) where dossier_code is not null;
     `,
   );
 }
@@ -34,6 +36,7 @@ export async function down(knex: Knex): Promise<void> {
   await runScript(
     knex,
     `
+    drop index domain.outbox_dossier;
     drop index domain.outbox_relay_due;
     create index outbox_relay_due on domain.outbox ((coalesce(next_attempt_at, at)), id)
       where sent_at is null and kind in ('sla.at_risk', 'sla.overdue');
