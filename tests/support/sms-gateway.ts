@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Arrivals } from './arrivals.js';
 
 export interface ReceivedText {
   body: { id: string; to: string; text: string; textAscii: string };
@@ -23,9 +24,7 @@ export interface TestSmsGateway {
 }
 
 export async function startSmsGateway(): Promise<TestSmsGateway> {
-  const received: ReceivedText[] = [];
-  const waiting: ((m: ReceivedText) => void)[] = [];
-  let taken = 0;
+  const arrivals = new Arrivals<ReceivedText>();
   let refusals = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -43,12 +42,7 @@ export async function startSmsGateway(): Promise<TestSmsGateway> {
         signature: req.headers['x-lienthong-signature'] as string | undefined,
         idempotencyKey: req.headers['idempotency-key'] as string | undefined,
       };
-      received.push(got);
-      const w = waiting.shift();
-      if (w) {
-        taken++;
-        w(got);
-      }
+      arrivals.push(got);
       res.writeHead(202).end();
     });
   });
@@ -56,11 +50,8 @@ export async function startSmsGateway(): Promise<TestSmsGateway> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/sms`,
-    received,
-    next() {
-      if (taken < received.length) return Promise.resolve(received[taken++]);
-      return new Promise((resolve) => waiting.push(resolve));
-    },
+    received: arrivals.received,
+    next: () => arrivals.next(),
     refuse(n) {
       refusals = n;
     },

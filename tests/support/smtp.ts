@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { Arrivals } from './arrivals.js';
 
 export interface ReceivedMail {
   from: string;
@@ -27,9 +28,7 @@ export interface TestSmtp {
 }
 
 export async function startSmtp(): Promise<TestSmtp> {
-  const received: ReceivedMail[] = [];
-  const waiting: ((m: ReceivedMail) => void)[] = [];
-  let taken = 0;
+  const arrivals = new Arrivals<ReceivedMail>();
   let refusals = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -52,12 +51,7 @@ export async function startSmtp(): Promise<TestSmtp> {
             text: parsed.text ?? '',
             messageId: parsed.messageId ?? '',
           };
-          received.push(mail);
-          const w = waiting.shift();
-          if (w) {
-            taken++;
-            w(mail);
-          }
+          arrivals.push(mail);
           callback();
         })
         .catch((e: unknown) => callback(e as Error));
@@ -67,11 +61,8 @@ export async function startSmtp(): Promise<TestSmtp> {
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
-    received,
-    next() {
-      if (taken < received.length) return Promise.resolve(received[taken++]);
-      return new Promise((resolve) => waiting.push(resolve));
-    },
+    received: arrivals.received,
+    next: () => arrivals.next(),
     refuse(n) {
       refusals = n;
     },
