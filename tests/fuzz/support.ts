@@ -172,8 +172,10 @@ export async function startFuzzService(): Promise<FuzzService> {
       if (caller === 'forged') headers.authorization = req.authorization ?? 'Bearer x';
       else if (caller !== 'anonymous') headers.authorization = `Bearer ${tokens[caller]}`;
       if (req.contentType) headers['content-type'] = req.contentType;
-      // A guard, not a measurement: a request that never answers fails naming itself.
-      const res = await fetch(url + req.path, { method: req.method, headers, body: req.body, signal: AbortSignal.timeout(30_000) });
+      // A guard, not a measurement: a request that never answers fails naming itself, well inside the
+      // tests' own 300 s. Not 30 s: a 1 MB deployment that takes 2.5 s on a quiet machine took over
+      // 30 s in a CI run beside the page tests, the type-check and the lint on a slow day.
+      const res = await fetch(url + req.path, { method: req.method, headers, body: req.body, signal: AbortSignal.timeout(120_000) });
       // A stream (server-sent events) never ends: its status and headers are the answer.
       if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
         await res.body?.cancel();
