@@ -20,7 +20,7 @@ import { auditAction, checkActor, checkMayAct, offsetsOf, staff, versionOf, type
 import { dueDatesVariable } from './due-dates.js';
 import { form02, form03, form04, form05, type FormContext } from './forms/build.js';
 import { applicantDossier } from './lookup.js';
-import { oweMessage, oweVariables, tellProcesses } from './owed.js';
+import { moveAppointment, oweMessage, tellProcesses } from './owed.js';
 import type { FormDoc } from './forms/model.js';
 import { APOLOGY_FROM, illegal, transition, type DossierStatus, type TransitionName } from './lifecycle.js';
 import { notifyApplicant } from './notices.js';
@@ -171,19 +171,14 @@ export async function supplement(
     await answerSupplementRequest(q, open.id, at, { ...input, by: who.username });
     const mode = version.supplement.clock.value;
     const { dueAt } = await deps.sla.resumeDossier(q, code, { at, mode });
-    const set: Record<string, unknown> = {};
-    if (mode === 'restart' || dueAt.getTime() !== now.appointmentAt.getTime()) set.appointment_at = dueAt.toISOString();
     if (mode === 'restart') {
       const offsets = await offsetsOf(deps.catalog, procedure, version);
       const consulted = Array.isArray(now.data.intake.consultedAgencies) ? (now.data.intake.consultedAgencies as string[]) : undefined;
       const dueDates = dueDatesVariable(offsets, at, dueAt, (l, s, c) => deps.sla.dueDate(l, s, c), version.cutOff ?? undefined, consulted);
-      set.data = JSON.stringify({ ...now.data, dueDates });
+      await moveAppointment(q, now, { appointmentAt: dueAt, dueDates, at });
+    } else if (dueAt.getTime() !== now.appointmentAt.getTime()) {
+      await moveAppointment(q, now, { appointmentAt: dueAt, at });
     }
-    if (set.data) {
-      await q.query(`update domain.dossiers set data = $2::jsonb where code = $1`, [code, set.data]);
-      delete set.data;
-    }
-    if (set.appointment_at && now.processInstanceKey) await oweVariables(q, code);
     if (now.processInstanceKey && version.process.messages.some((m) => m.name === SUPPLEMENTED_MESSAGE)) {
       await oweMessage(q, code, {
         name: SUPPLEMENTED_MESSAGE,
@@ -193,7 +188,7 @@ export async function supplement(
         variables: { supplementedAt: at.toISOString() },
       });
     }
-    if (!(await moveStatus(q, code, [now.status], to, at, set))) throw illegal('supplement', code, now.status, [now.status]);
+    if (!(await moveStatus(q, code, [now.status], to, at))) throw illegal('supplement', code, now.status, [now.status]);
     await insertEvent(q, {
       code,
       at,
@@ -291,12 +286,7 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
     checkMayAct(actor);
     if (!APOLOGY_FROM.includes(d.status)) throw illegal('apologize', code, d.status, APOLOGY_FROM);
     const { newDueAt } = await deps.sla.extendDossier(q, code, { at, extra: input.extra, reason: input.reason, actor: actor.username });
-    await q.query(`update domain.dossiers set appointment_at = $2::timestamptz, updated_at = $3::timestamptz where code = $1`, [
-      code,
-      newDueAt.toISOString(),
-      at.toISOString(),
-    ]);
-    if (d.processInstanceKey) await oweVariables(q, code);
+    await moveAppointment(q, d, { appointmentAt: newDueAt, at });
     await insertEvent(q, {
       code,
       at,

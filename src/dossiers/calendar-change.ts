@@ -17,7 +17,7 @@ import { shiftInstant } from '../sla/index.js';
 import type { DossierDeps } from './context.js';
 import { isoVn } from './due-dates.js';
 import { OPEN } from './lifecycle.js';
-import { oweVariables, tellProcesses } from './owed.js';
+import { moveAppointment, tellProcesses } from './owed.js';
 import { notifyApplicant } from './notices.js';
 import { findDossier, insertEvent } from './store.js';
 import type { Actor } from './types.js';
@@ -47,12 +47,7 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
     const d = await findDossier(q, code, true);
     if (!clock || !d || !OPEN.includes(d.status)) continue;
     const dueDates = d.data.dueDates === undefined ? undefined : shiftAll(d.data.dueDates, shift);
-    await q.query(`update domain.dossiers set appointment_at = $2::timestamptz, data = $3::jsonb, updated_at = $4::timestamptz where code = $1`, [
-      code,
-      clock.dueAt.toISOString(),
-      JSON.stringify(dueDates === undefined ? d.data : { ...d.data, dueDates }),
-      at.toISOString(),
-    ]);
+    await moveAppointment(q, d, { appointmentAt: clock.dueAt, dueDates, at });
     const dates = change.dates.map(formatVn).join(', ');
     const payload = { calendar: { dates: change.dates }, previousAppointmentAt: d.appointmentAt.toISOString(), appointmentAt: clock.dueAt.toISOString() };
     await insertEvent(q, {
@@ -74,10 +69,7 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
       payload,
     });
     await notifyApplicant(deps, q, d, 'dossier.appointment_moved', at, payload);
-    if (d.processInstanceKey) {
-      await oweVariables(q, code);
-      told.push(code);
-    }
+    if (d.processInstanceKey) told.push(code);
   }
   return told.length ? () => tellProcesses(deps, told).then(() => undefined) : undefined;
 }

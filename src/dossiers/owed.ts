@@ -5,8 +5,8 @@
  * - Variables: the process's copy of what the dossier decides, `dueDates` (each user task's
  *   `zeebe:taskSchedule` reads its step's) and `appointmentAt`. They are given when the process
  *   starts (receipt-steps.ts `processVariables`); a commit that changes them later (a supplement
- *   that restarts the clock, an apology, a calendar change) marks the dossier as owing them
- *   (`oweVariables`, migration 025's counters).
+ *   that restarts the clock, an apology, a calendar change) does it through `moveAppointment`,
+ *   which marks the dossier as owing them (migration 025's counters).
  * - A message: a supplement handed in owes the process `dossier-supplemented` when its version
  *   declares it (`oweMessage`, migration 027), with a message id the engine deduplicates.
  *
@@ -24,10 +24,25 @@ import { Conflict, NotFound } from '../errors.js';
 import type { DossierDeps } from './context.js';
 import { isoVn } from './due-dates.js';
 import { OPEN, type DossierStatus } from './lifecycle.js';
+import type { DossierRow } from './types.js';
 
-/** In the transaction that changed the dossier's due dates or appointment: the process is owed them. */
-export async function oweVariables(q: Queryable, code: string): Promise<void> {
-  await q.query(`update domain.dossiers set variables_changed = variables_changed + 1 where code = $1`, [code]);
+/**
+ * In the caller's transaction (the row locked): the dossier's appointment, and its `dueDates` when
+ * given, change after its process started — and its process is owed them. Every such change goes
+ * through here, so none forgets to tell the process.
+ */
+export async function moveAppointment(
+  q: Queryable,
+  d: Pick<DossierRow, 'code' | 'processInstanceKey' | 'data'>,
+  a: { appointmentAt: Date; dueDates?: unknown; at: Date },
+): Promise<void> {
+  await q.query(
+    `update domain.dossiers
+        set appointment_at = $2::timestamptz, data = $3::jsonb, updated_at = $4::timestamptz,
+            variables_changed = variables_changed + (case when process_instance_key is null then 0 else 1 end)
+      where code = $1`,
+    [d.code, a.appointmentAt.toISOString(), JSON.stringify(a.dueDates === undefined ? d.data : { ...d.data, dueDates: a.dueDates }), a.at.toISOString()],
+  );
 }
 
 /** In the transaction that decided it: the process is owed `message` (its `messageId` set, so a second publish is a duplicate). */
