@@ -1,9 +1,10 @@
 /**
  * The applicant's notices. Each change the applicant must hear of (the dossier received, a
- * supplement asked, the result ready, a refusal, a stop, a withdrawal, a new appointment) is written to the outbox in
- * the transaction that made it (`notifyApplicant`), for the first channel the service has and
- * the applicant gave a contact for — e-mail, then a text message (`applicantChannels`); none is
- * written when there is none, so configuring a channel later sends no backlog.
+ * supplement asked, the result ready, a refusal, a stop, a withdrawal, a new appointment, a
+ * process step's own notice) is written to the outbox in the transaction that made it
+ * (`notifyApplicant`), for the first channel the service has and the applicant gave a contact for
+ * — e-mail, then a text message (`applicantChannels`); none is written when there is none, so
+ * configuring a channel later sends no backlog.
  *
  * The outbox relay delivers them (sla/outbox-relay.ts) through the two channels made here: a
  * letter by e-mail (`applicantEmailChannel`) and a short text (`applicantSmsChannel`), both in
@@ -20,6 +21,7 @@ import { enqueueNotice, noticesOf, type OutboxChannel, type OutboxRow } from '..
 import type { DossierDeps } from './context.js';
 import { versionOf } from './context.js';
 import { hhmmDmy, honorific, timeAndDay } from './forms/format.js';
+import { requested } from './forms/build.js';
 import { FORM_TITLES } from './forms/model.js';
 import { findDossier } from './store.js';
 import type { DossierRow } from './types.js';
@@ -116,10 +118,9 @@ async function contextOf(deps: Pick<DossierDeps, 'catalog' | 'lookupUrl'>, q: Qu
   const d = row.dossier_code ? await findDossier(q, row.dossier_code) : undefined;
   if (!d) throw new Error(`outbox row ${row.id}: no dossier '${String(row.dossier_code)}' to write about`);
   const agency = (await agenciesByCode(q, [d.receivingAgency])).get(d.receivingAgency);
-  const { procedure, version } = versionOf(deps.catalog, d);
   return {
     dossier: d,
-    procedure: version.appliedCase ? `${procedure.name.vi} (${version.appliedCase.name.vi})` : procedure.name.vi,
+    procedure: requested(versionOf(deps.catalog, d)),
     agency: agency?.name ?? d.receivingAgency,
     lookupUrl: deps.lookupUrl,
   };
@@ -145,9 +146,7 @@ export function applicantLetter(row: Pick<OutboxRow, 'kind' | 'payload'>, ctx: L
     '',
     ...body,
     '',
-    ctx.lookupUrl
-      ? `Tra cứu tình trạng hồ sơ tại ${ctx.lookupUrl} bằng mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.`
-      : 'Tra cứu tình trạng hồ sơ bằng mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.',
+    `Tra cứu tình trạng hồ sơ${ctx.lookupUrl ? ` tại ${ctx.lookupUrl}` : ''} bằng mã hồ sơ và mã tra cứu in trên ${FORM_TITLES['01'].vi}.`,
     'Thư này được gửi tự động, xin không trả lời thư này.',
   ].join('\n');
   return { subject: `Hồ sơ ${d.code}: ${subject}`, text };

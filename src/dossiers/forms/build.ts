@@ -84,7 +84,7 @@ export interface Form01Data {
 }
 
 /** What the applicant asked for: the procedure, and its case when the dossier has one ("… (Nhà ở riêng lẻ)"). */
-function requested(ctx: Pick<FormContext, 'procedure' | 'version'>): string {
+export function requested(ctx: Pick<FormContext, 'procedure' | 'version'>): string {
   const c = ctx.version.appliedCase;
   return c ? `${ctx.procedure.name.vi} (${c.name.vi})` : ctx.procedure.name.vi;
 }
