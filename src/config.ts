@@ -53,8 +53,8 @@ export interface Config {
   engine?: EngineConfig;
   /**
    * The mail server that carries the applicants' notices (SMTP_URL: `smtp://user:password@host:587`
-   * or `smtps://…:465`) and their sender (MAIL_FROM). Absent: no e-mail is sent, and the notices
-   * wait in the outbox.
+   * or `smtps://…:465`) and their sender (MAIL_FROM). Absent: no e-mail is sent, and no notice is
+   * written for an e-mail address.
    */
   mail?: { url: string; from: string };
   /**
@@ -63,7 +63,7 @@ export interface Config {
    * (src/outbound/sms-webhook.ts). Absent: no text message is sent.
    */
   sms?: { url: string; secret?: string };
-  /** Where citizens reach this service (PUBLIC_URL, `https://…`): form 01 and the e-mails print its lookup page. */
+  /** Where citizens reach this service (PUBLIC_URL, `https://…`): form 01 and the applicants' messages print its lookup page. */
   publicUrl?: string;
 }
 
