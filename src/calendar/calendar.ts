@@ -14,7 +14,7 @@ import { checkInstant, dateFromJdn, isoFromJdn, jdnFromDate, parseIsoDate, vnDay
 import { decisionSource, type GovernmentDecision } from './decisions.js';
 import { CalendarError } from './errors.js';
 import type { Occasion } from './holiday-rules.js';
-import { WEEKEND_SOURCE, holidaysForYear, isWeekend } from './holidays.js';
+import { WEEKEND_SOURCE, isWeekend, rememberedHolidays } from './holidays.js';
 import { LUNAR_MAX_YEAR, LUNAR_MIN_YEAR } from './lunar.js';
 import { DEFAULT_OFFICE_HOURS, parseOfficeHours, type OfficeSession, type SessionMs } from './office-hours.js';
 
@@ -133,7 +133,7 @@ export class WorkingCalendar {
     this.decisions = options.decisions ?? [];
 
     for (let year = fromYear; year <= toYear; year++) {
-      for (const holiday of holidaysForYear(year, { decisions: this.decisions })) {
+      for (const holiday of rememberedHolidays(year, this.decisions)) {
         const jdn = parseIsoDate(holiday.date, 'holiday');
         const earlier = this.notes.get(jdn);
         this.notes.set(jdn, {

@@ -123,6 +123,21 @@ export function holidaysForYear(year: number, options: HolidayOptions = {}): Hol
   return [...statutory, ...inLieu].sort(byDate);
 }
 
+const remembered = new WeakMap<readonly GovernmentDecision[], Map<number, readonly Holiday[]>>();
+
+/**
+ * `holidaysForYear` under every rule, remembered per list of decisions: the days of a year never
+ * change under the same decisions, and a calendar of 2000–2100 is built at every start and again
+ * after every change of an override (~55 ms of lunar arithmetic each time).
+ */
+export function rememberedHolidays(year: number, decisions: readonly GovernmentDecision[]): readonly Holiday[] {
+  let byYear = remembered.get(decisions);
+  if (!byYear) remembered.set(decisions, (byYear = new Map<number, readonly Holiday[]>()));
+  let days = byYear.get(year);
+  if (!days) byYear.set(year, (days = Object.freeze(holidaysForYear(year, { decisions }).map((h) => Object.freeze(h)))));
+  return days;
+}
+
 /** Saturday or Sunday. */
 export function isWeekend(jdn: number): boolean {
   const weekday = weekdayOfJdn(jdn);
