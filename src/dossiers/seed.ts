@@ -44,17 +44,19 @@ export const DEMO_PASSWORDS = {
 type Role = keyof typeof DEMO_PASSWORDS;
 
 /**
- * The demo passwords' scrypt hashes (PASSWORD_COST), made once with `hashPassword` and kept here:
- * the passwords are public, so a fixed salt hides nothing, and a seed then costs no scrypt (each
- * hash is ~0.2 s of CPU on purpose — five per start added up across the test suite's services).
+ * The demo passwords' scrypt hashes, made once with `hashPassword` and kept here. The passwords are
+ * printed in the README and `NODE_ENV=production` refuses demo data, so neither a fixed salt nor
+ * the cost protects anything: they are made at ln=10, r=8, p=1 (~2 ms to check) instead of
+ * PASSWORD_COST (~0.12 s of CPU, on purpose, for every real account). Each sign-in of a demo
+ * account — about 130 per test run, on each database — then costs nothing measurable.
  * tests/dossiers/seed.test.ts checks that each still verifies against its password.
  */
 export const DEMO_PASSWORD_HASHES: Record<Role, string> = {
-  admin: '$scrypt$ln=14,r=8,p=5$zPTgCmHiIRsv7TEJlCR1Wg$tTeMXXX6U9RQHzjXJ/B5XNXIjCnqXq0ffPXa0w2KHqU',
-  designer: '$scrypt$ln=14,r=8,p=5$RZwHH09gHnHjLJxHanA14g$Njwt9QHBVEXHSQ9Fr20ghgIrR8jlMtQzt3QKOvA87uM',
-  auditor: '$scrypt$ln=14,r=8,p=5$Ys0YSE33L2avI4rmygflsw$cwfSt20vbZ8ez0KjepUsmSJKqifNVN6UX5s5vIQy06M',
-  counter: '$scrypt$ln=14,r=8,p=5$lYzuuoW2QclXYxCrbdZ3Bg$gGlHahy9LIiTkLij2ROiq/eNZVczQUmSemc0k8iakZQ',
-  officer: '$scrypt$ln=14,r=8,p=5$vobhbtxWoCSwqpjyxe8vdg$fdE4wFWMJXOxSPXWsJEpOnT8tEPihNKq6B8324v7OqM',
+  admin: '$scrypt$ln=10,r=8,p=1$702xJ5umiCWeh7elYFYRAQ$Falc18HvseEM1Z+Vk3M4q6hklj837jiG/llGvuP4UIQ',
+  designer: '$scrypt$ln=10,r=8,p=1$ekaPdaXaVabyBioF+MiFXw$9Cca2+4MYcXC+cFY+cQ3uJQuN6R2r8AFp/lyob+fCZU',
+  auditor: '$scrypt$ln=10,r=8,p=1$kIl4pe5nK2oI6qHSxl0oLQ$pHpmOl25aYNkfgGxQCz7KXtacrpKvxOYclrvL6BbKH8',
+  counter: '$scrypt$ln=10,r=8,p=1$LtfG4fuqQKIp9VcrZ4OqMQ$aCQKQv2VjKVmGhnd7no4li1kFZg4USYurQuidkmHWaE',
+  officer: '$scrypt$ln=10,r=8,p=1$s4MyjJ6oW4WHQ1iDR10FIg$WeKP7XbjtfB/fZISCaPemQGOHa29eCXDlv/VKZKHZMk',
 };
 
 /** The demo registry's version: raise it with every entry added, and mark the entry `since`. */
