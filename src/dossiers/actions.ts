@@ -286,21 +286,7 @@ export async function apologize(deps: DossierDeps, actor: Actor, code: string, i
     checkMayAct(actor);
     if (!APOLOGY_FROM.includes(d.status)) throw illegal('apologize', code, d.status, APOLOGY_FROM);
     const { newDueAt } = await deps.sla.extendDossier(q, code, { at, extra: input.extra, reason: input.reason, actor: actor.username });
-    await moveAppointment(q, d, { appointmentAt: newDueAt, at });
-    await insertEvent(q, {
-      code,
-      at,
-      from: d.status,
-      to: d.status,
-      actor,
-      reason: input.reason,
-      payload: {
-        apology: true,
-        previousAppointmentAt: d.appointmentAt.toISOString(),
-        appointmentAt: newDueAt.toISOString(),
-        extra: input.extra,
-      },
-    });
+    await moveAppointment(q, d, { appointmentAt: newDueAt, at, event: { actor, reason: input.reason, payload: { apology: true, extra: input.extra } } });
     const ctx = await formContext(q, deps, { ...d, appointmentAt: newDueAt }, [actor.username]);
     const form = form04(ctx, {
       at,

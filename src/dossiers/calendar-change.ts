@@ -19,7 +19,7 @@ import { isoVn } from './due-dates.js';
 import { OPEN } from './lifecycle.js';
 import { moveAppointment, tellProcesses } from './owed.js';
 import { notifyApplicant } from './notices.js';
-import { findDossier, insertEvent } from './store.js';
+import { findDossier } from './store.js';
 import type { Actor } from './types.js';
 
 export interface CalendarChanged {
@@ -47,18 +47,10 @@ export async function recountForCalendar(deps: DossierDeps, q: Queryable, change
     const d = await findDossier(q, code, true);
     if (!clock || !d || !OPEN.includes(d.status)) continue;
     const dueDates = d.data.dueDates === undefined ? undefined : shiftAll(d.data.dueDates, shift);
-    await moveAppointment(q, d, { appointmentAt: clock.dueAt, dueDates, at });
     const dates = change.dates.map(formatVn).join(', ');
+    const reason = `Lịch làm việc thay đổi (ngày ${dates}): hẹn trả kết quả ${formatVn(d.appointmentAt)} → ${formatVn(clock.dueAt)}`;
     const payload = { calendar: { dates: change.dates }, previousAppointmentAt: d.appointmentAt.toISOString(), appointmentAt: clock.dueAt.toISOString() };
-    await insertEvent(q, {
-      code,
-      at,
-      from: d.status,
-      to: d.status,
-      actor,
-      reason: `Lịch làm việc thay đổi (ngày ${dates}): hẹn trả kết quả ${formatVn(d.appointmentAt)} → ${formatVn(clock.dueAt)}`,
-      payload,
-    });
+    await moveAppointment(q, d, { appointmentAt: clock.dueAt, dueDates, at, event: { actor, reason, payload } });
     await appendAudit(q, {
       actor: change.actor,
       role: 'system',

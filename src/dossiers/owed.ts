@@ -24,17 +24,19 @@ import { Conflict, NotFound } from '../errors.js';
 import type { DossierDeps } from './context.js';
 import { isoVn } from './due-dates.js';
 import { OPEN, type DossierStatus } from './lifecycle.js';
-import type { DossierRow } from './types.js';
+import { insertEvent } from './store.js';
+import type { Actor, DossierRow } from './types.js';
 
 /**
  * In the caller's transaction (the row locked): the dossier's appointment, and its `dueDates` when
  * given, change after its process started — and its process is owed them. Every such change goes
- * through here, so none forgets to tell the process.
+ * through here, so none forgets to tell the process. With `event`, the move is also the dossier's
+ * event (its status unchanged: an apology, a calendar change), carrying both appointments.
  */
 export async function moveAppointment(
   q: Queryable,
-  d: Pick<DossierRow, 'code' | 'processInstanceKey' | 'data'>,
-  a: { appointmentAt: Date; dueDates?: unknown; at: Date },
+  d: Pick<DossierRow, 'code' | 'processInstanceKey' | 'data' | 'status' | 'appointmentAt'>,
+  a: { appointmentAt: Date; dueDates?: unknown; at: Date; event?: { actor: Actor; reason: string; payload: Record<string, unknown> } },
 ): Promise<void> {
   await q.query(
     `update domain.dossiers
@@ -43,6 +45,17 @@ export async function moveAppointment(
       where code = $1`,
     [d.code, a.appointmentAt.toISOString(), JSON.stringify(a.dueDates === undefined ? d.data : { ...d.data, dueDates: a.dueDates }), a.at.toISOString()],
   );
+  if (!a.event) return;
+  const { actor, reason, payload } = a.event;
+  await insertEvent(q, {
+    code: d.code,
+    at: a.at,
+    from: d.status,
+    to: d.status,
+    actor,
+    reason,
+    payload: { ...payload, previousAppointmentAt: d.appointmentAt.toISOString(), appointmentAt: a.appointmentAt.toISOString() },
+  });
 }
 
 /** In the transaction that decided it: the process is owed `message` (its `messageId` set, so a second publish is a duplicate). */
