@@ -80,8 +80,9 @@ export async function openDb(opts: DbOptions): Promise<Db> {
  * The image of a migrated, empty in-memory PGlite (for `DbOptions.pgliteImage`). Every clone unpacks
  * it, so it is kept small (42.7 MB → 17 MB, 1,245 files → 648): WAL segments of 1 MB instead
  * of 16, and no template databases — a PGlite never creates a database (docs/benchmarks.md).
+ * `opts.to` stops the migrations there (`migrate`), for the tests of a later data migration.
  */
-export async function pgliteImage(): Promise<Uint8Array> {
+export async function pgliteImage(opts: { to?: string } = {}): Promise<Uint8Array> {
   const { PGlite } = await import('@electric-sql/pglite');
   const pglite = new PGlite({ parsers: { [INT8]: (v: string) => v }, initDbStartParams: ['--wal-segsize=1'] });
   await pglite.waitReady;
@@ -90,7 +91,7 @@ export async function pgliteImage(): Promise<Uint8Array> {
   try {
     await pglite.exec(`update pg_database set datistemplate = false where datname in ('template0', 'template1')`);
     for (const t of ['template0', 'template1']) await pglite.exec(`drop database ${t}`);
-    await migrate(knex);
+    await migrate(knex, opts);
     // A clone then starts from this checkpoint instead of replaying every migration's WAL.
     await pglite.exec('checkpoint');
     return new Uint8Array(await (await pglite.dumpDataDir('none')).arrayBuffer());

@@ -5,27 +5,33 @@
  * e-mail or text about a step long past would mislead more than it tells, and switching a channel
  * on later must not send that backlog. The agencies' SLA notices keep going to their inbox.
  *
- * Each scenario starts from an empty database migrated up to 025 (`migrate(knex, { to })`), writes
+ * Each scenario starts from a database migrated up to 025 (`migrate(knex, { to })`), writes
  * rows as that version did, then migrates to the latest and relays as the service does.
  */
 import { ManualClock } from '../../src/clock.js';
-import { openDb, type Db } from '../../src/db/index.js';
+import { openDb, pgliteImage, type Db } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { enqueueNotice, inAppChannel, OutboxRelay, type OutboxChannel, type OutboxRow } from '../../src/sla/index.js';
 import { createScratchDatabase } from '../support/db.js';
 
+const BEFORE = '025_process_variables_owed';
 let db: Db;
 let drop: (() => Promise<void>) | undefined;
+/** PGlite: a database migrated up to BEFORE, made once and cloned for each test. */
+let image: Uint8Array | undefined;
 
+beforeAll(async () => {
+  if (!process.env.DATABASE_URL) image = await pgliteImage({ to: BEFORE });
+});
 beforeEach(async () => {
-  if (process.env.DATABASE_URL) {
-    const scratch = await createScratchDatabase();
-    drop = () => scratch.drop();
-    db = await openDb({ databaseUrl: scratch.url, poolMax: 2, migrate: false });
-  } else {
-    db = await openDb({ migrate: false });
+  if (image) {
+    db = await openDb({ pgliteImage: image, migrate: false });
+    return;
   }
-  await migrate(db.knex, { to: '025_process_variables_owed' });
+  const scratch = await createScratchDatabase();
+  drop = () => scratch.drop();
+  db = await openDb({ databaseUrl: scratch.url, poolMax: 2, migrate: false });
+  await migrate(db.knex, { to: BEFORE });
 });
 afterEach(async () => {
   await db.close();
