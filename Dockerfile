@@ -9,7 +9,7 @@
 # and the gateway stays on loopback unless TLS files are given (src/config.ts). The compose files
 # choose their own values.
 
-# ---- build: dependencies, the service (tsc) and the browser app (esbuild) ----
+# ---- build: dependencies, the type-check, the service and the browser app (esbuild) ----
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # .npmrc sets ignore-scripts=true: no dependency runs code at install, here as anywhere. The
@@ -18,10 +18,10 @@ COPY package.json package-lock.json .npmrc ./
 COPY packages ./packages
 RUN npm ci
 # Everything else the builds read (.dockerignore keeps node_modules, dist, data and .git out).
-# tsconfig.build.json compiles src, bench and scripts; scripts/screenshots.ts imports helpers from
-# tests/, so tests/ comes along for the compiler.
+# The type-check covers the tests too (scripts/screenshots.ts imports helpers from tests/); the
+# build (esbuild) only strips types, so an image is never built from code that does not check.
 COPY . .
-RUN npm run build && npm run build:web \
+RUN npm run typecheck && npm run build && npm run build:web \
   && test -f dist/src/main.js && test -f dist/web/manifest.json \
   && npm prune --omit=dev
 

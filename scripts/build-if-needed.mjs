@@ -1,20 +1,14 @@
-// Builds dist/ only when an input is newer than the last build: the service (tsc -p
-// tsconfig.build.json) and the browser app (esbuild, scripts/build-web.mjs), each with its own
-// stamp. `npm start`, the benches and `npm test` (whose crash and browser tests run the built
-// code) call it first.
-//
-//   --allow-type-errors   type errors are reported but the emitted JavaScript is kept (tsc emits
-//                         despite them); for tests, which run TypeScript without type-checking
-//                         anyway. The build is then not stamped, so the next call builds again.
+// Builds dist/ only when an input is newer than the last build: the service, benches and scripts
+// (esbuild, scripts/build-server.mjs: types stripped, not checked — `npm run typecheck` checks
+// them) and the browser app (esbuild, scripts/build-web.mjs), each with its own stamp. `npm start`,
+// the benches and `npm test` (whose crash and browser tests run the built code) call it first.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-const allowTypeErrors = process.argv.includes('--allow-type-errors');
-const inputs = ['src', 'bench', 'scripts/screenshots.ts', 'tests/support/browser.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const inputs = ['src', 'bench', 'scripts', 'tests', 'tsconfig.json', 'package.json'];
 const webInputs = ['src/web', 'packages', 'package.json', 'scripts/build-web.mjs'];
 // Stamped with the time the last good build *started*: a file saved during a build is newer.
 const stamp = 'dist/.build-stamp';
@@ -54,16 +48,15 @@ let status = 0;
 try {
   if (stale()) {
     const started = new Date();
-    console.error('lienthong: building (tsc)…');
-    const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-    if (r.status === 0) {
+    console.error('lienthong: building the service (esbuild)…');
+    const { buildServer } = await import('./build-server.mjs');
+    try {
+      await buildServer();
       writeFileSync(stamp, `${started.toISOString()}\n`);
       utimesSync(stamp, started, started);
-    } else if (allowTypeErrors && r.status === 2 && existsSync('dist/src')) {
-      // tsc's exit code 2: errors were reported, but the output was still emitted.
-      console.error('lienthong: tsc reported type errors (above); using the JavaScript it emitted anyway');
-    } else {
-      status = r.status ?? 1;
+    } catch (e) {
+      console.error(`lienthong: the service did not build: ${e.message}`);
+      status = 1;
     }
   }
   if (status === 0 && webStale()) {

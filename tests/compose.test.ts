@@ -303,10 +303,11 @@ describe('Scenario: the image lienthong runs from', () => {
     expect((s.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target))).toContain(imageEnv.DATA_DIR);
   });
 
-  test('Given the Dockerfile, when it is read, then Node 20 builds with npm ci, build and build:web, and a non-root user runs dist/src/main.js with a healthcheck on /healthz', () => {
+  test('Given the Dockerfile, when it is read, then Node 20 type-checks and builds with npm ci, typecheck, build and build:web, and a non-root user runs dist/src/main.js with a healthcheck on /healthz', () => {
     expect(instructions('FROM').every((f) => /^node:20[-.\w]*(\s|$)/.test(f))).toBe(true);
     const runs = instructions('RUN').join(' && ');
     expect(runs).toContain('npm ci');
+    expect(runs).toContain('npm run typecheck');
     expect(runs).toContain('npm run build ');
     expect(runs).toContain('npm run build:web');
     // .npmrc (ignore-scripts=true) is in place before npm ci installs anything.

@@ -52,7 +52,7 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   // The children run dist/: make sure it is the code under test.
-  execFileSync(process.execPath, ['scripts/build-if-needed.mjs', '--allow-type-errors'], { cwd: root, stdio: 'inherit', timeout: 180_000 });
+  execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { cwd: root, stdio: 'inherit', timeout: 180_000 });
   if (kind === 'postgres') {
     const scratch = await createScratchDatabase();
     env = { CRASH_DATABASE_URL: scratch.url };
