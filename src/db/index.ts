@@ -83,6 +83,14 @@ export async function openDb(opts: DbOptions): Promise<Db> {
  * `opts.to` stops the migrations there (`migrate`), for the tests of a later data migration.
  */
 export async function pgliteImage(opts: { to?: string } = {}): Promise<Uint8Array> {
+  return (await pgliteImages([opts.to]))[0];
+}
+
+/**
+ * Images of one database as it passes each of `stops` — a migration's name, or undefined for the
+ * latest — in ascending order: one initdb (seconds, inside WebAssembly) serves them all.
+ */
+export async function pgliteImages(stops: (string | undefined)[]): Promise<Uint8Array[]> {
   const { PGlite } = await import('@electric-sql/pglite');
   const pglite = new PGlite({ parsers: { [INT8]: (v: string) => v }, initDbStartParams: ['--wal-segsize=1'] });
   await pglite.waitReady;
@@ -91,10 +99,14 @@ export async function pgliteImage(opts: { to?: string } = {}): Promise<Uint8Arra
   try {
     await pglite.exec(`update pg_database set datistemplate = false where datname in ('template0', 'template1')`);
     for (const t of ['template0', 'template1']) await pglite.exec(`drop database ${t}`);
-    await migrate(knex, opts);
-    // A clone then starts from this checkpoint instead of replaying every migration's WAL.
-    await pglite.exec('checkpoint');
-    return new Uint8Array(await (await pglite.dumpDataDir('none')).arrayBuffer());
+    const images: Uint8Array[] = [];
+    for (const to of stops) {
+      await migrate(knex, { to });
+      // A clone then starts from this checkpoint instead of replaying every migration's WAL.
+      await pglite.exec('checkpoint');
+      images.push(new Uint8Array(await (await pglite.dumpDataDir('none')).arrayBuffer()));
+    }
+    return images;
   } finally {
     await knex.destroy();
     await pglite.close().catch(() => undefined);

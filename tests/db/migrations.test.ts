@@ -12,16 +12,16 @@ import { ManualClock } from '../../src/clock.js';
 import { openDb, pgliteImage, type Db } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrate.js';
 import { enqueueNotice, inAppChannel, OutboxRelay, type OutboxChannel, type OutboxRow } from '../../src/sla/index.js';
-import { createScratchDatabase } from '../support/db.js';
+import { createScratchDatabase, migratedImage } from '../support/db.js';
 
 const BEFORE = '025_process_variables_owed';
 let db: Db;
 let drop: (() => Promise<void>) | undefined;
-/** PGlite: a database migrated up to BEFORE, made once and cloned for each test. */
+/** PGlite: a database migrated up to BEFORE (global setup's, else made here once), cloned for each test. */
 let image: Uint8Array | undefined;
 
 beforeAll(async () => {
-  if (!process.env.DATABASE_URL) image = await pgliteImage({ to: BEFORE });
+  if (!process.env.DATABASE_URL) image = migratedImage(BEFORE) ?? (await pgliteImage({ to: BEFORE }));
 });
 beforeEach(async () => {
   if (image) {

@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/index.js';
 
 export interface TestDb {
@@ -35,9 +36,13 @@ export async function openTestDb(): Promise<TestDb> {
   };
 }
 
-/** The migrated database global-setup.mjs made for this run, if any (migrations then only check). */
-export function migratedImage(): Uint8Array | undefined {
-  const file = process.env.LIENTHONG_PGLITE_IMAGE;
+/**
+ * The migrated database global-setup.mjs made for this run, if any (migrations then only check);
+ * with `at`, the same database as it was after that migration (one of global-setup's STOPS).
+ */
+export function migratedImage(at = 'latest'): Uint8Array | undefined {
+  const dir = process.env.LIENTHONG_PGLITE_IMAGES;
+  const file = dir && join(dir, `${at}.tar`);
   return file && existsSync(file) ? readFileSync(file) : undefined;
 }
 

@@ -1,15 +1,19 @@
 // Once per `npm test`, from the sources jest runs (src/db, bundled by esbuild into a temporary
 // module, since this file runs outside jest's TypeScript transform):
-// - on PGlite, migrate one in-memory database and keep its image in a temp file; every test
-//   file's openTestDb clones it (~1 s) instead of opening and migrating its own (~6 s);
+// - on PGlite, migrate one in-memory database and keep its image in a temp folder (latest.tar);
+//   every test file's openTestDb clones it (~1 s) instead of opening and migrating its own (~6 s).
+//   The same database is also kept as it was at each of STOPS, for the tests of a data migration;
 // - on PostgreSQL, migrate one template database; every test file's database is created from it
 //   (`create database … template …`, a file copy) instead of running every migration again.
 // So the image always has the migrations of the sources, with or without a fresh dist/.
 import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The migrations a test starts from (tests/db/migrations.test.ts: the database before 026). */
+const STOPS = ['025_process_variables_owed'];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -55,7 +59,8 @@ export default async function globalSetup() {
     process.env.LIENTHONG_PG_TEMPLATE = name;
     return;
   }
-  const file = join(tmpdir(), `lienthong-pglite-image-${process.pid}.tar`);
-  writeFileSync(file, await built.pgliteImage());
-  process.env.LIENTHONG_PGLITE_IMAGE = file;
+  const dir = mkdtempSync(join(tmpdir(), 'lienthong-pglite-images-'));
+  const images = await built.pgliteImages([...STOPS, undefined]);
+  for (const [i, image] of images.entries()) writeFileSync(join(dir, `${STOPS[i] ?? 'latest'}.tar`), image);
+  process.env.LIENTHONG_PGLITE_IMAGES = dir;
 }

@@ -1,8 +1,8 @@
-// Removes what global-setup.mjs made: the PGlite image, or the PostgreSQL template database.
+// Removes what global-setup.mjs made: the PGlite images, or the PostgreSQL template database.
 import { rmSync } from 'node:fs';
 
 export default async function globalTeardown() {
-  if (process.env.LIENTHONG_PGLITE_IMAGE) rmSync(process.env.LIENTHONG_PGLITE_IMAGE, { force: true });
+  if (process.env.LIENTHONG_PGLITE_IMAGES) rmSync(process.env.LIENTHONG_PGLITE_IMAGES, { recursive: true, force: true });
   const template = process.env.LIENTHONG_PG_TEMPLATE;
   if (template && process.env.DATABASE_URL) {
     const pg = (await import('pg')).default;
