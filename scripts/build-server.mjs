@@ -7,12 +7,12 @@
 // is `npm run typecheck`, which .ci/run and the Dockerfile run. tsc's own emit cost 11–25 s of CPU
 // before every test run and start after a change; esbuild takes well under a second.
 //
-// The inputs are src/main.ts, every bench and script, and whatever they import (scripts/screenshots.ts
-// and some benches import helpers from tests/): an esbuild bundle pass that writes nothing lists
-// them in its metafile, then each is compiled on its own.
+// The inputs are every TypeScript file of src/ (but the browser app, scripts/build-web.mjs's), bench/
+// and scripts/, and the test helpers they import (scripts/screenshots.ts and some benches do): an
+// esbuild bundle pass that writes nothing lists them in its metafile, then each is compiled on its own.
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +24,7 @@ const tsIn = (dir) =>
 
 /** Every TypeScript source the service, benches and scripts are made of, reachable by import or not. */
 async function inputs() {
-  const roots = [...tsIn('src').filter((f) => !f.startsWith(join(root, 'src', 'web'))), ...tsIn('bench'), ...tsIn('scripts')];
+  const roots = [...tsIn('src').filter((f) => !f.startsWith(join(root, 'src', 'web') + sep)), ...tsIn('bench'), ...tsIn('scripts')];
   const { metafile } = await build({
     absWorkingDir: root,
     entryPoints: roots,
