@@ -54,7 +54,7 @@ export class SchemaRegistry {
   }
 
   validator(id: string): ValidateFunction {
-    if (!this.ids.has(id)) throw new Error(`no JSON Schema with $id ${id}`);
+    this.mustHold(id);
     return validatorFor(id);
   }
 
