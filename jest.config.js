@@ -17,5 +17,7 @@ export default {
   globalTeardown: '<rootDir>/tests/support/global-teardown.mjs',
   // Files that run long but are small start first (see the file).
   testSequencer: '<rootDir>/tests/support/sequencer.mjs',
+  // Files of one folder share a module registry, in groups (see the file).
+  runner: '<rootDir>/tests/support/group-runner.mjs',
   maxWorkers: 2,
 };

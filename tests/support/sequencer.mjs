@@ -33,6 +33,11 @@ function rank(path) {
   return i < 0 ? LONG_FIRST.length : i;
 }
 
+/** Whether the file is one of the known long ones (tests/support/group-runner.mjs runs them alone). */
+export function isLong(path) {
+  return rank(path) < LONG_FIRST.length;
+}
+
 export default class LongFirst extends (Sequencer.default ?? Sequencer) {
   sort(tests) {
     const sorted = super.sort(tests);
