@@ -7,8 +7,9 @@
 // is then split back into one result per file, so reporters, `--json` and the sequencer's timings
 // see the files as before. A run of one file (or of a few) is not grouped.
 //
-// Files in LONG_FIRST (tests/support/sequencer.mjs) run alone and first: they are long because of
-// their own work, and a long group started last would keep one worker busy while the other idles.
+// With two workers or more, the files in LONG_FIRST (tests/support/sequencer.mjs) run alone and
+// first: they are long because of their own work, and a long group started last would keep one
+// worker busy while the other idles.
 import TestRunner from 'jest-runner';
 import { createEmptyTestResult } from '@jest/test-result';
 import { formatExecError, formatResultsErrors } from 'jest-message-util';
@@ -36,12 +37,15 @@ function chunks(files) {
   return out;
 }
 
-/** The run's tests as units: long files alone, then the rest by folder, largest unit first. */
-export function plan(tests, rootDir) {
+/**
+ * The run's tests as units: long files alone (with two workers or more), then the rest by folder,
+ * largest unit first.
+ */
+export function plan(tests, rootDir, workers) {
   const alone = [];
   const byFolder = new Map();
   for (const test of tests) {
-    if (isLong(test.path)) {
+    if (workers > 1 && isLong(test.path)) {
       alone.push([test]);
       continue;
     }
@@ -134,7 +138,7 @@ export default class GroupRunner {
     const groups = new Map();
     const units = !grouping
       ? tests
-      : plan(tests, rootDir).map((files, i) => {
+      : plan(tests, rootDir, options.serial ? 1 : this._globalConfig.maxWorkers).map((files, i) => {
           if (files.length === 1) return files[0];
           mkdirSync(dir, { recursive: true });
           const folder = dirname(relative(rootDir, files[0].path)).replaceAll(/[\\/]/g, '-');
