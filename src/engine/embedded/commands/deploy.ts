@@ -21,7 +21,7 @@ interface Compiled {
   resource: Resource;
   xml: string;
   checksum: string;
-  processes: ExecutableProcess[];
+  processes: readonly ExecutableProcess[];
 }
 
 interface Form {
@@ -161,7 +161,7 @@ async function compileAll(resources: Resource[]): Promise<Compiled[]> {
       throw new Invalid(`resource '${resource.name}': only BPMN processes (.bpmn) and Camunda forms (.form) can be deployed`);
     }
     const xml = typeof resource.content === 'string' ? resource.content : resource.content.toString('utf8');
-    let processes: ExecutableProcess[];
+    let processes: readonly ExecutableProcess[];
     try {
       processes = await compileBpmn(xml, resource.name);
     } catch (e) {
