@@ -296,6 +296,27 @@ describe('Feature: a user task whose element ends otherwise is canceled', () => 
 });
 
 describe('Feature: forms', () => {
+  test('Scenario: a deployment of several forms versions each on its own: unchanged ones keep theirs', async () => {
+    const form = (id: string, label: string) => ({
+      name: `${id}.form`,
+      content: JSON.stringify({ id, type: 'default', components: [{ key: 'x', label, type: 'textfield' }] }),
+    });
+    const first = await h.engine.deployResources([form('a', 'A'), form('b', 'B')]);
+    const second = await h.engine.deployResources([form('b', 'B'), form('a', 'A, đã sửa'), form('c', 'C')]);
+    const versions = (d: typeof first) => d.forms.map((f) => [f.formId, f.version]);
+    expect(versions(first)).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
+    expect(versions(second)).toEqual([
+      ['b', 1],
+      ['a', 2],
+      ['c', 1],
+    ]);
+    expect(second.forms[0].formKey).toBe(first.forms[1].formKey);
+    expect(new Set([...first.forms, ...second.forms].map((f) => f.formKey)).size).toBe(4);
+  });
+
   test('Scenario: a task links the latest version of its form deployed when it is created', async () => {
     const first = await h.engine.deployResources([{ name: 'review.form', content: FORM('1') }]);
     expect(first.forms).toEqual([{ formId: 'review-form', version: 1, formKey: expect.any(String), resourceName: 'review.form' }]);

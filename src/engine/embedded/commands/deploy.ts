@@ -15,7 +15,7 @@ import * as defs from '../sql/definitions.js';
 import * as msgs from '../sql/messages.js';
 import { replaceSignalStarts } from '../sql/signals.js';
 import { deleteStartTimers, insertStartTimer } from '../sql/timers.js';
-import { insertForm, latestForm } from '../sql/userTasks.js';
+import { insertForms, latestForms, type FormRow } from '../sql/userTasks.js';
 
 interface Compiled {
   resource: Resource;
@@ -90,17 +90,27 @@ export async function deployResources(core: EngineCore, resources: Resource[]): 
         await defs.recordProcessCreated(q, { at: now, bpmnProcessId: p.id, definitionKey: row.key, version: row.version, deploymentKey });
       }
     }
+    // Forms: three statements for all of them (a catalogue deploys a few dozen at every start).
+    await defs.lockProcessIds(
+      q,
+      forms.map((f) => `form:${f.formId}`),
+    );
+    const previousForms = await latestForms(
+      q,
+      forms.map((f) => f.formId),
+    );
     const formsOut: FormMetadata[] = [];
+    const newForms: (FormRow & { schema: string })[] = [];
     for (const f of forms) {
-      await defs.lockProcessId(q, `form:${f.formId}`);
-      const previous = await latestForm(q, f.formId);
+      const previous = previousForms.get(f.formId);
       const same = previous && previous.checksum === f.checksum && previous.resource_name === f.resource.name;
       const row = same
         ? previous
         : { key: keys.next(), form_id: f.formId, version: (previous?.version ?? 0) + 1, resource_name: f.resource.name, checksum: f.checksum };
-      if (!same) await insertForm(q, { ...row, deployment_key: deploymentKey, schema: f.schema, deployed_at: now });
+      if (!same) newForms.push({ ...row, schema: f.schema });
       formsOut.push({ formId: row.form_id, version: row.version, formKey: row.key, resourceName: row.resource_name });
     }
+    await insertForms(q, newForms, deploymentKey, now);
     return { deploymentKey, processes: out, forms: formsOut };
   });
   // Only once committed: a rolled-back deployment must not become anyone's latest version.

@@ -40,10 +40,36 @@ export async function latestForm(q: Queryable, formId: string): Promise<FormRow 
   return rows[0];
 }
 
-export async function insertForm(q: Queryable, f: FormRow & { deployment_key: string; schema: string; deployed_at: number }): Promise<void> {
+/**
+ * The latest version of each of `formIds`, by form id, in one round trip (a deployment's forms): one
+ * backward scan of the unique (form_id, version) index per id.
+ */
+export async function latestForms(q: Queryable, formIds: string[]): Promise<Map<string, FormRow>> {
+  const { rows } = await q.query<FormRow>(
+    `select distinct on (form_id) key::text, form_id, version, resource_name, checksum
+       from engine.forms where form_id = any($1::text[]) order by form_id, version desc`,
+    [formIds],
+  );
+  return new Map(rows.map((r) => [r.form_id, r]));
+}
+
+/** A deployment's new form versions, in one statement (a catalogue holds a few dozen forms). */
+export async function insertForms(q: Queryable, forms: (FormRow & { schema: string })[], deploymentKey: string, at: number): Promise<void> {
+  if (forms.length === 0) return;
   await q.query(
     `insert into engine.forms (key, form_id, version, resource_name, checksum, deployment_key, schema, deployed_at)
-     values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0))`,
-    [f.key, f.form_id, f.version, f.resource_name, f.checksum, f.deployment_key, f.schema, f.deployed_at],
+     select key, form_id, version, resource_name, checksum, $7, schema, to_timestamp($8 / 1000.0)
+       from unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
+         as f(key, form_id, version, resource_name, checksum, schema)`,
+    [
+      forms.map((f) => f.key),
+      forms.map((f) => f.form_id),
+      forms.map((f) => f.version),
+      forms.map((f) => f.resource_name),
+      forms.map((f) => f.checksum),
+      forms.map((f) => f.schema),
+      deploymentKey,
+      at,
+    ],
   );
 }
