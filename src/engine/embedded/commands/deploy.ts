@@ -44,18 +44,25 @@ export async function deployResources(core: EngineCore, resources: Resource[]): 
     const keys = await core.takeKeys(q, 1 + count * 16);
     const deploymentKey = keys.next();
     await defs.insertDeployment(q, deploymentKey, now);
+    // All of a deployment's locks first, in one statement; then each table in one statement for
+    // all the new versions (a catalogue of a few processes and a few dozen forms is deployed at
+    // every start, and the tests deploy one before each case).
+    const ids = compiled.flatMap((c) => c.processes.map((p) => p.id));
+    await defs.lockProcessIds(q, [...ids, ...forms.map((f) => `form:${f.formId}`)]);
+    const previousVersions = await defs.latestDefinitions(q, ids);
     const out: ProcessMetadata[] = [];
+    const created: { row: defs.NewDefinition; process: ExecutableProcess }[] = [];
+    const timers: Parameters<typeof insertStartTimer>[1][] = [];
     for (const c of compiled) {
       for (const p of c.processes) {
-        await defs.lockProcessId(q, p.id);
-        const previous = await defs.latestDefinition(q, p.id);
+        const previous = previousVersions.get(p.id);
         if (previous && previous.checksum === c.checksum && previous.resource_name === c.resource.name) {
           // Zeebe: the same resource again is not a new version.
           out.push(meta(previous));
           latest.push({ row: previous, process: p });
           continue;
         }
-        const row = {
+        const row: defs.NewDefinition = {
           key: keys.next(),
           bpmn_process_id: p.id,
           version: (previous?.version ?? 0) + 1,
@@ -67,34 +74,44 @@ export async function deployResources(core: EngineCore, resources: Resource[]): 
           xml: c.xml,
           deployedAt: now,
         };
-        await defs.insertDefinition(q, row);
+        created.push({ row, process: p });
         const { xml: _xml, deployedAt: _at, ...kept } = row;
         latest.push({ row: kept, process: p });
-        // Start events follow the latest version: the previous version's are replaced.
-        await msgs.replaceMessageStarts(q, p.id, row.key, p.messageStarts);
-        await replaceSignalStarts(q, p.id, row.key, p.signalStarts);
-        await deleteStartTimers(q, p.id);
         for (const t of p.timerStarts) {
           const text = 'static' in t.timer.expression ? t.timer.expression.static : String(evaluateExpr(t.timer.expression, {}));
           const schedule = scheduleTimer(t.timer.kind, text, now);
-          await insertStartTimer(q, {
-            key: keys.next(),
-            schedule,
-            elementId: t.elementId,
-            definitionKey: row.key,
-            bpmnProcessId: p.id,
-            now,
-          });
+          timers.push({ key: keys.next(), schedule, elementId: t.elementId, definitionKey: row.key, bpmnProcessId: p.id, now });
         }
         out.push(meta(row));
-        await defs.recordProcessCreated(q, { at: now, bpmnProcessId: p.id, definitionKey: row.key, version: row.version, deploymentKey });
       }
     }
-    // Forms: three statements for all of them (a catalogue deploys a few dozen at every start).
-    await defs.lockProcessIds(
+    await defs.insertDefinitions(
       q,
-      forms.map((f) => `form:${f.formId}`),
+      created.map((c) => c.row),
     );
+    // Start events follow the latest version: the previous version's are replaced.
+    const startsOf = <S>(pick: (p: ExecutableProcess) => S[]) =>
+      created.map(({ row, process }) => ({ bpmnProcessId: row.bpmn_process_id, definitionKey: row.key, starts: pick(process) }));
+    await msgs.replaceMessageStarts(
+      q,
+      startsOf((p) => p.messageStarts),
+    );
+    await replaceSignalStarts(
+      q,
+      startsOf((p) => p.signalStarts),
+    );
+    await deleteStartTimers(
+      q,
+      created.map((c) => c.row.bpmn_process_id),
+    );
+    for (const t of timers) await insertStartTimer(q, t);
+    await defs.recordProcessesCreated(
+      q,
+      now,
+      deploymentKey,
+      created.map(({ row }) => ({ bpmnProcessId: row.bpmn_process_id, definitionKey: row.key, version: row.version })),
+    );
+    // Forms: their latest versions, then one insert.
     const previousForms = await latestForms(
       q,
       forms.map((f) => f.formId),

@@ -54,32 +54,58 @@ export async function insertDeployment(q: Queryable, key: string, at: number): P
 }
 
 /**
- * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
- * p50 0.36 ms, p99 0.36 ms over 1 calls; ModifyTable definitions.
+ * The latest version of each of `ids`, by id, in one round trip (a deployment's processes): one
+ * backward scan of the unique (bpmn_process_id, version) index per id.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 305,353 events of history):
+ * p50 0.48 ms over 1 call; Seq Scan definitions (one row per version: a few hundred at most).
  */
-export async function insertDefinition(q: Queryable, d: Omit<DefinitionRow, 'key'> & { key: string; xml: string; deployedAt: number }): Promise<void> {
+export async function latestDefinitions(q: Queryable, ids: string[]): Promise<Map<string, DefinitionRow>> {
+  const { rows } = await q.query<DefinitionRow>(
+    `select distinct on (bpmn_process_id) ${COLS} from engine.definitions where bpmn_process_id = any($1::text[]) order by bpmn_process_id, version desc`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.bpmn_process_id, r]));
+}
+
+export type NewDefinition = DefinitionRow & { xml: string; deployedAt: number };
+
+/**
+ * A deployment's new versions, in one statement.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 305,353 events of history):
+ * p50 0.61 ms over 1 call; ModifyTable definitions, Function Scan.
+ */
+export async function insertDefinitions(q: Queryable, ds: NewDefinition[]): Promise<void> {
+  if (ds.length === 0) return;
+  const col = <K extends keyof NewDefinition>(k: K) => ds.map((d) => d[k]);
   await q.query(
-    `insert into engine.definitions (key, bpmn_process_id, version, version_tag, name, resource_name,
-       checksum, xml, deployment_key, deployed_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0))`,
-    [d.key, d.bpmn_process_id, d.version, d.version_tag, d.name, d.resource_name, d.checksum, d.xml, d.deployment_key, d.deployedAt],
+    `insert into engine.definitions (key, bpmn_process_id, version, version_tag, name, resource_name, checksum, xml, deployment_key, deployed_at)
+     select key, bpmn_process_id, version, version_tag, name, resource_name, checksum, xml, deployment_key, to_timestamp(deployed_at / 1000.0)
+       from unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::float8[])
+         as d(key, bpmn_process_id, version, version_tag, name, resource_name, checksum, xml, deployment_key, deployed_at)`,
+    [
+      col('key'),
+      col('bpmn_process_id'),
+      col('version'),
+      col('version_tag'),
+      col('name'),
+      col('resource_name'),
+      col('checksum'),
+      col('xml'),
+      col('deployment_key'),
+      col('deployedAt'),
+    ],
   );
 }
 
 /**
- * Serialises deployments of one process id, so versions never collide.
+ * Serialises deployments of the same process ids (and form ids), so versions never collide: all of
+ * a deployment's locks in one statement, in the ids' order, so two deployments sharing ids take
+ * them in the same order (PostgreSQL runs a volatile output function after the ORDER BY).
  *
- * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
- * p50 0.37 ms, p99 0.37 ms over 1 calls.
- */
-export async function lockProcessId(q: Queryable, bpmnProcessId: string): Promise<void> {
-  await q.query(`select pg_advisory_xact_lock(hashtext('engine.definitions:' || $1))`, [bpmnProcessId]);
-}
-
-/**
- * `lockProcessId` for many ids at once, in the ids' order (a deployment's forms): two deployments
- * sharing ids take their locks in the same order. PostgreSQL runs a volatile output function after
- * the ORDER BY.
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 305,353 events of history):
+ * p50 0.51 ms over 1 call.
  */
 export async function lockProcessIds(q: Queryable, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
@@ -87,18 +113,22 @@ export async function lockProcessIds(q: Queryable, ids: string[]): Promise<void>
 }
 
 /**
- * The PROCESS CREATED record of a new version, in the event log.
+ * The PROCESS CREATED records of a deployment's new versions, in the event log, in their order.
  *
- * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
- * p50 0.29 ms, p99 0.29 ms over 1 calls; ModifyTable events.
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 305,353 events of history):
+ * p50 0.41 ms over 1 call; ModifyTable events.
  */
-export async function recordProcessCreated(
+export async function recordProcessesCreated(
   q: Queryable,
-  e: { at: number; bpmnProcessId: string; definitionKey: string; version: number; deploymentKey: string },
+  at: number,
+  deploymentKey: string,
+  created: { bpmnProcessId: string; definitionKey: string; version: number }[],
 ): Promise<void> {
+  if (created.length === 0) return;
   await q.query(
     `insert into engine.events (at, value_type, intent, bpmn_process_id, payload)
-     values (to_timestamp($1 / 1000.0), 'PROCESS', 'CREATED', $2, $3)`,
-    [e.at, e.bpmnProcessId, JSON.stringify({ processDefinitionKey: e.definitionKey, version: e.version, deploymentKey: e.deploymentKey })],
+     select to_timestamp($1 / 1000.0), 'PROCESS', 'CREATED', id, payload::jsonb
+       from unnest($2::text[], $3::text[]) with ordinality as e(id, payload, n) order by n`,
+    [at, created.map((c) => c.bpmnProcessId), created.map((c) => JSON.stringify({ processDefinitionKey: c.definitionKey, version: c.version, deploymentKey }))],
   );
 }

@@ -160,25 +160,25 @@ export async function messageStartsOf(q: Queryable, bpmnProcessId: string): Prom
 }
 
 /**
- * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
- * p50 0.21 ms, p99 0.21 ms over 1 calls; ModifyTable message_start_subscriptions, Seq Scan
- * message_start_subscriptions.
+ * Message start events follow their process's latest version: a deployment's new versions replace
+ * theirs, in two statements for all of them.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 305,353 events of history):
+ * p50 0.26 ms over 1 call; ModifyTable message_start_subscriptions, Seq Scan message_start_subscriptions.
  */
 export async function replaceMessageStarts(
   q: Queryable,
-  bpmnProcessId: string,
-  definitionKey: string,
-  starts: { elementId: string; messageName: string }[],
+  processes: { bpmnProcessId: string; definitionKey: string; starts: { elementId: string; messageName: string }[] }[],
 ): Promise<void> {
-  await q.query(`delete from engine.message_start_subscriptions where bpmn_process_id = $1`, [bpmnProcessId]);
-  for (const s of starts) {
-    await q.query(`insert into engine.message_start_subscriptions (message_name, bpmn_process_id, definition_key, element_id) values ($1, $2, $3, $4)`, [
-      s.messageName,
-      bpmnProcessId,
-      definitionKey,
-      s.elementId,
-    ]);
-  }
+  if (processes.length === 0) return;
+  await q.query(`delete from engine.message_start_subscriptions where bpmn_process_id = any($1::text[])`, [processes.map((p) => p.bpmnProcessId)]);
+  const rows = processes.flatMap((p) => p.starts.map((s) => ({ ...s, bpmnProcessId: p.bpmnProcessId, definitionKey: p.definitionKey })));
+  if (rows.length === 0) return;
+  await q.query(
+    `insert into engine.message_start_subscriptions (message_name, bpmn_process_id, definition_key, element_id)
+     select * from unnest($1::text[], $2::text[], $3::bigint[], $4::text[])`,
+    [rows.map((r) => r.messageName), rows.map((r) => r.bpmnProcessId), rows.map((r) => r.definitionKey), rows.map((r) => r.elementId)],
+  );
 }
 
 /**

@@ -28,20 +28,24 @@ export async function signalStarts(q: Queryable, signalName: string): Promise<{ 
   return rows;
 }
 
-/** A process's signal start events follow its latest version: replaced at every deploy. */
+/**
+ * A process's signal start events follow its latest version: a deployment's new versions replace
+ * theirs, in two statements for all of them.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 305,353 events of history):
+ * p50 0.24 ms over 1 call; ModifyTable signal_start_subscriptions, Seq Scan signal_start_subscriptions.
+ */
 export async function replaceSignalStarts(
   q: Queryable,
-  bpmnProcessId: string,
-  definitionKey: string,
-  starts: { elementId: string; signalName: string }[],
+  processes: { bpmnProcessId: string; definitionKey: string; starts: { elementId: string; signalName: string }[] }[],
 ): Promise<void> {
-  await q.query(`delete from engine.signal_start_subscriptions where bpmn_process_id = $1`, [bpmnProcessId]);
-  for (const s of starts) {
-    await q.query(`insert into engine.signal_start_subscriptions (signal_name, bpmn_process_id, definition_key, element_id) values ($1, $2, $3, $4)`, [
-      s.signalName,
-      bpmnProcessId,
-      definitionKey,
-      s.elementId,
-    ]);
-  }
+  if (processes.length === 0) return;
+  await q.query(`delete from engine.signal_start_subscriptions where bpmn_process_id = any($1::text[])`, [processes.map((p) => p.bpmnProcessId)]);
+  const rows = processes.flatMap((p) => p.starts.map((s) => ({ ...s, bpmnProcessId: p.bpmnProcessId, definitionKey: p.definitionKey })));
+  if (rows.length === 0) return;
+  await q.query(
+    `insert into engine.signal_start_subscriptions (signal_name, bpmn_process_id, definition_key, element_id)
+     select * from unnest($1::text[], $2::text[], $3::bigint[], $4::text[])`,
+    [rows.map((r) => r.signalName), rows.map((r) => r.bpmnProcessId), rows.map((r) => r.definitionKey), rows.map((r) => r.elementId)],
+  );
 }
