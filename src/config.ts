@@ -88,6 +88,9 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
+  if (nodeEnv === 'production' && env.LIENTHONG_TEST_HASHES !== undefined) {
+    throw new ConfigError('LIENTHONG_TEST_HASHES', 'for test runs only: production hashes passwords and lookup secrets at full cost');
+  }
   return {
     port: port(env.PORT),
     databaseUrl: databaseUrl(env.DATABASE_URL),

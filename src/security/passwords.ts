@@ -20,8 +20,20 @@ export interface ScryptCost {
   p: number;
 }
 
-export const PASSWORD_COST: ScryptCost = { ln: 14, r: 8, p: 5 };
-export const SECRET_COST: ScryptCost = { ln: 14, r: 8, p: 1 };
+/**
+ * The costs of new hashes: OWASP's minimum for passwords, `p=1` for secrets — or, only where
+ * `LIENTHONG_TEST_HASHES=light` (the test run sets it; production refuses to start with it,
+ * config.ts), N=2^10 and p=1 for both, as the demo accounts' hashes: a test run hashes ~500 lookup
+ * secrets and passwords per database, 25 s of CPU at full cost. Old hashes verify either way.
+ */
+export function hashCosts(env: NodeJS.ProcessEnv = process.env): { password: ScryptCost; secret: ScryptCost } {
+  if (env.LIENTHONG_TEST_HASHES === 'light') return { password: { ln: 10, r: 8, p: 1 }, secret: { ln: 10, r: 8, p: 1 } };
+  return { password: { ln: 14, r: 8, p: 5 }, secret: { ln: 14, r: 8, p: 1 } };
+}
+
+const costs = hashCosts();
+export const PASSWORD_COST: ScryptCost = costs.password;
+export const SECRET_COST: ScryptCost = costs.secret;
 
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;

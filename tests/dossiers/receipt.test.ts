@@ -5,7 +5,7 @@
  */
 import { normaliseSecret, CODE_PATTERN } from '../../src/dossiers/index.js';
 import { DossierService } from '../../src/dossiers/service.js';
-import { verifyPassword } from '../../src/security/passwords.js';
+import { SECRET_COST, verifyPassword } from '../../src/security/passwords.js';
 import { rejection } from '../support/engine.js';
 import { birthIntake, constructionIntake, deathIntake } from './fixtures.js';
 import { STAFF, useDossiers } from './support.js';
@@ -164,7 +164,7 @@ describe('Feature: the dossier code and the lookup secret', () => {
     expect(r.lookupSecret).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(r.form01.data).toMatchObject({ lookupSecret: r.lookupSecret });
     const { rows } = await h.db.query(`select lookup_secret_hash from domain.dossiers where code = $1`, [r.dossier.code]);
-    expect(rows[0].lookup_secret_hash).toMatch(/^\$scrypt\$ln=14,r=8,p=1\$/);
+    expect(rows[0].lookup_secret_hash).toMatch(new RegExp(`^\\$scrypt\\$ln=${SECRET_COST.ln},r=${SECRET_COST.r},p=${SECRET_COST.p}\\$`));
     expect(await verifyPassword(normaliseSecret(r.lookupSecret), rows[0].lookup_secret_hash)).toBe(true);
     const stored = await h.dossiers.form(STAFF.counter, r.dossier.code, '01');
     expect(JSON.stringify(stored)).not.toContain(r.lookupSecret);

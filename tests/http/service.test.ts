@@ -148,6 +148,12 @@ describe('Scenario: configuration from the environment', () => {
     expect(refuse('JWT_SECRET', 'kort-geheim').message).not.toContain('kort-geheim');
   });
 
+  test('Given production with the test runs’ light password hashing, when it is read, then startup stops naming LIENTHONG_TEST_HASHES', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(() => loadConfig({ ...production, LIENTHONG_TEST_HASHES: 'light' })).toThrow(/^LIENTHONG_TEST_HASHES: for test runs only/);
+    expect(() => loadConfig({ LIENTHONG_TEST_HASHES: 'light' })).not.toThrow();
+  });
+
   test('Given a DATABASE_URL that is not a PostgreSQL URL, when it is read, then the error names the variable but never echoes it (it may hold a password)', () => {
     expect(refuse('DATABASE_URL', 'not a url').message).not.toContain('not a url');
     expect(refuse('DATABASE_URL', 'mysql://u:bi-mat@h/db').message).not.toContain('bi-mat');

@@ -1,5 +1,5 @@
 /** Feature: password and secret hashing with scrypt, parameters carried in the hash (PHC string). */
-import { hashPassword, PASSWORD_COST, verifyPassword } from '../../src/security/passwords.js';
+import { hashCosts, hashPassword, PASSWORD_COST, verifyPassword } from '../../src/security/passwords.js';
 
 test('Given a password, when hashed, then the hash names scrypt and its cost, is salted, and verifies only that password', async () => {
   const a = await hashPassword('mật-khẩu-2026');
@@ -23,4 +23,10 @@ test('Given a malformed or hostile hash, when verified, then false — never a t
     expect(await verifyPassword('x', bad)).toBe(false);
   }
   await expect(hashPassword('')).rejects.toThrow(TypeError);
+});
+
+test('Given no test setting, when costs are chosen, then passwords are hashed at OWASP’s minimum (N=2^14, r=8, p=5) and secrets at p=1; light hashing is for test runs only', () => {
+  expect(hashCosts({})).toEqual({ password: { ln: 14, r: 8, p: 5 }, secret: { ln: 14, r: 8, p: 1 } });
+  expect(hashCosts({ NODE_ENV: 'production', LIENTHONG_TEST_HASHES: 'yes' })).toEqual(hashCosts({}));
+  expect(hashCosts({ LIENTHONG_TEST_HASHES: 'light' })).toEqual({ password: { ln: 10, r: 8, p: 1 }, secret: { ln: 10, r: 8, p: 1 } });
 });

@@ -1,4 +1,4 @@
-// Once per `npm test`, from the sources jest runs (src/db, bundled by esbuild into a temporary
+// Once per `npm test`: lighter password hashing for the whole run (below), and, from the sources jest runs (src/db, bundled by esbuild into a temporary
 // module, since this file runs outside jest's TypeScript transform):
 // - on PGlite, migrate one in-memory database and keep its image in a temp folder (latest.tar);
 //   every test file's openTestDb clones it (~1 s) instead of opening and migrating its own (~6 s).
@@ -40,6 +40,8 @@ async function loadDbModule() {
 }
 
 export default async function globalSetup() {
+  // Lighter scrypt for every hash the run makes (src/security/passwords.ts): ~25 s of CPU per run.
+  process.env.LIENTHONG_TEST_HASHES = 'light';
   const built = await loadDbModule();
   const url = process.env.DATABASE_URL;
   if (url) {
