@@ -124,6 +124,9 @@ function startReplica(r: Replica, databaseUrl: string): void {
       LOG_LEVEL: 'error',
       NODE_ENV: 'development',
       SMS_WEBHOOK_URL: smsUrl,
+      // An inbox completion cut short by a kill is finished 10 s later, not 60: the run then waits
+      // seconds for its last dossiers rather than a minute of kills (completions take under 1 s here).
+      COMPLETION_RECOVERY_SECONDS: '10',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -385,7 +388,7 @@ async function main(): Promise<void> {
     const db: Db = await openDb({ databaseUrl: scratch.url, poolMax: 2 });
     for (;;) {
       // Settled: every dossier back, and no completion a kill cut off still being finished (the
-      // inbox finishes those within about two minutes: tasks/worker.ts finishStalled).
+      // inbox finishes those COMPLETION_RECOVERY_SECONDS later: tasks/worker.ts finishStalled).
       // The driver's own connection dies with a PostgreSQL restart too: ask again.
       const { rows } = await db
         .query<{ open: number; all: number; completing: number }>(

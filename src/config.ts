@@ -28,6 +28,12 @@ export interface Config {
   /** Lifetime of a login token, seconds (JWT_TTL_SECONDS, default 8 h: one working day). */
   jwtTtlSeconds: number;
   /**
+   * How long an inbox task's completion cut short by a crash (task `completing`, its job not yet
+   * completed) is left before the inbox worker finishes it, seconds (COMPLETION_RECOVERY_SECONDS,
+   * default 60): longer than any completion still in flight, so recovery never races one. Absent: 60.
+   */
+  completionRecoverySeconds?: number;
+  /**
    * Zeebe's gRPC gateway (src/engine/gateway): its port (ZEEBE_GATEWAY_PORT, default 26500; 0
    * picks a free one here, while the variable's 0 leaves it out), the interface it listens on
    * (ZEEBE_GATEWAY_HOST, default 127.0.0.1) and its TLS files (ZEEBE_GATEWAY_TLS_CERT and _KEY,
@@ -101,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     nodeEnv,
     jwtSecret: jwtSecret(env.JWT_SECRET, nodeEnv),
     jwtTtlSeconds: jwtTtl(env.JWT_TTL_SECONDS),
+    completionRecoverySeconds: completionRecovery(env.COMPLETION_RECOVERY_SECONDS),
     trustProxy: trustProxy(env.TRUST_PROXY),
     zeebeGateway: zeebeGateway(env, nodeEnv, cwd),
     engine: engine(env),
@@ -198,6 +205,16 @@ function jwtTtl(v: string | undefined): number {
   const n = Number(s);
   if (!/^\d+$/.test(s) || n < 1 || n > 7 * 24 * 3600) {
     throw new ConfigError('JWT_TTL_SECONDS', `expected a number of seconds from 1 to 604800, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function completionRecovery(v: string | undefined): number {
+  if (v === undefined || v.trim() === '') return 60;
+  const s = v.trim();
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || n < 5 || n > 3600) {
+    throw new ConfigError('COMPLETION_RECOVERY_SECONDS', `expected a number of seconds from 5 to 3600, got ${JSON.stringify(v)}`);
   }
   return n;
 }

@@ -271,6 +271,7 @@ async function startRooms(
     onTaskCompleted,
     onTaskCommitted: (task) => feed.publish({ kind: 'created', task }),
     onError: (e) => logger.warn({ err: e, room: 'tasks' }, 'inbox worker error'),
+    stalledAfter: (config.completionRecoverySeconds ?? 60) * 1000,
   }).start();
   const workers = registerWorkers(engine, { log: logger.child({ room: 'workers' }), now: () => clock.now(), tellApplicant: dossiers.tellApplicant });
   // The agencies' SLA notices (domain.outbox) become in-app notifications; the applicants' become e-mails or text messages.

@@ -25,6 +25,7 @@ describe('Scenario: configuration from the environment', () => {
       nodeEnv: 'development',
       jwtSecret: undefined,
       jwtTtlSeconds: 28800,
+      completionRecoverySeconds: 60,
       zeebeGateway: { port: 26500, host: '127.0.0.1' },
       trustProxy: false,
       engine: { kind: 'embedded' },
@@ -45,6 +46,7 @@ describe('Scenario: configuration from the environment', () => {
         NODE_ENV: 'production',
         JWT_SECRET: 'k'.repeat(40),
         JWT_TTL_SECONDS: '600',
+        COMPLETION_RECOVERY_SECONDS: '30',
         ZEEBE_GATEWAY_PORT: '26600',
         ZEEBE_GATEWAY_HOST: '0.0.0.0',
         ZEEBE_GATEWAY_TLS_CERT: 'tls/gateway.crt',
@@ -75,6 +77,7 @@ describe('Scenario: configuration from the environment', () => {
       nodeEnv: 'production',
       jwtSecret: 'k'.repeat(40),
       jwtTtlSeconds: 600,
+      completionRecoverySeconds: 30,
       zeebeGateway: { port: 26600, host: '0.0.0.0', tls: { certFile: '/srv/tls/gateway.crt', keyFile: '/srv/tls/gateway.key' } },
       trustProxy: 1,
       engine: {
@@ -95,6 +98,7 @@ describe('Scenario: configuration from the environment', () => {
     });
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
     expect(loadConfig({ ZEEBE_GATEWAY_PORT: '0' }).zeebeGateway).toBeUndefined();
+    expect(loadConfig({ COMPLETION_RECOVERY_SECONDS: '10' }).completionRecoverySeconds).toBe(10);
   });
 
   const refuse = (name: string, value: string): ConfigError => {
@@ -118,6 +122,8 @@ describe('Scenario: configuration from the environment', () => {
     ['LOG_LEVEL', 'loud'],
     ['JWT_TTL_SECONDS', '0'],
     ['JWT_TTL_SECONDS', '8h'],
+    ['COMPLETION_RECOVERY_SECONDS', '2'],
+    ['COMPLETION_RECOVERY_SECONDS', '1m'],
     ['TRUST_PROXY', 'yes please'],
     ['ENGINE', 'camunda7'],
     ['PUBLIC_URL', 'motcua.example.gov.vn'],
