@@ -9,8 +9,9 @@ export * from './timers.js';
 export { parseBpmnXml } from './parse.js';
 export { elementNamesOf } from './names.js';
 
-/** How many compiled resources are remembered (a catalogue holds a few dozen). */
+/** How many compiled resources are remembered (a catalogue holds a few dozen), and up to what size each. */
 const REMEMBERED = 64;
+const REMEMBERED_CHARS = 512 * 1024;
 const compiled = new Map<string, Promise<readonly ExecutableProcess[]>>();
 
 /**
@@ -30,6 +31,7 @@ export function compileBpmn(xml: string, resourceName = 'process.bpmn'): Promise
     result = parseBpmnXml(xml, resourceName).then((definitions) => deepFreeze(compileDefinitions(definitions, resourceName)));
     result.catch(() => compiled.delete(key));
   }
+  if (xml.length > REMEMBERED_CHARS) return result; // a few very large resources must not hold hundreds of MB
   compiled.set(key, result);
   if (compiled.size > REMEMBERED) compiled.delete(compiled.keys().next().value as string);
   return result;

@@ -54,8 +54,8 @@ export async function insertDeployment(q: Queryable, key: string, at: number): P
 }
 
 /**
- * The latest version of each of `ids`, by id, in one round trip (a deployment's processes): one
- * backward scan of the unique (bpmn_process_id, version) index per id.
+ * The latest version of each of `ids`, by id, in one round trip (a deployment's processes); the
+ * unique (bpmn_process_id, version) index serves it once the table outgrows a whole read.
  *
  * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 305,353 events of history):
  * p50 0.48 ms over 1 call; Seq Scan definitions (one row per version: a few hundred at most).
