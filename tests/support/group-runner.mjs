@@ -35,6 +35,9 @@ const FEW = 4;
 
 const groupModule = join(dirname(fileURLToPath(import.meta.url)), 'group.ts');
 
+/** A file's name as its group's `describe` carries it (tests/support/group.ts names it the same way). */
+const nameOf = (rootDir, path) => relative(rootDir, path).replaceAll('\\', '/');
+
 /** Splits `files` into ceil(n / GROUP_SIZE) groups of nearly equal size, keeping their order. */
 function chunks(files) {
   const n = Math.ceil(files.length / GROUP_SIZE);
@@ -51,7 +54,7 @@ export function plan(tests, rootDir, workers) {
   const alone = [];
   const byFolder = new Map();
   for (const test of tests) {
-    if ((workers > 1 && isLong(test.path)) || OWN_REGISTRY.includes(relative(rootDir, test.path).replaceAll('\\', '/'))) {
+    if ((workers > 1 && isLong(test.path)) || OWN_REGISTRY.includes(nameOf(rootDir, test.path))) {
       alone.push([test]);
       continue;
     }
@@ -72,7 +75,7 @@ export function plan(tests, rootDir, workers) {
 
 /** One file's result cut out of its group's: its tests, without the group's `describe`. */
 function resultOf(test, owner, groupResult, projectConfig, globalConfig, rootDir, previousEnd) {
-  const name = relative(rootDir, test.path).replaceAll('\\', '/');
+  const name = nameOf(rootDir, test.path);
   const mine = groupResult.testResults
     .filter((r) => r.ancestorTitles[0] === name)
     .map((r) => ({ ...r, ancestorTitles: r.ancestorTitles.slice(1), fullName: r.fullName.slice(name.length + 1) }));
@@ -108,7 +111,7 @@ function resultOf(test, owner, groupResult, projectConfig, globalConfig, rootDir
 
 /** Strips a group's `describe` from a test case's event, naming the file it belongs to. */
 function caseOf(files, rootDir, info) {
-  const test = files.find((t) => relative(rootDir, t.path).replaceAll('\\', '/') === info.ancestorTitles?.[0]);
+  const test = files.find((t) => nameOf(rootDir, t.path) === info.ancestorTitles?.[0]);
   if (!test) return undefined;
   const name = info.ancestorTitles[0];
   return [test.path, { ...info, ancestorTitles: info.ancestorTitles.slice(1), fullName: info.fullName?.slice(name.length + 1) }];
@@ -154,6 +157,13 @@ export default class GroupRunner {
           groups.set(path, files);
           return { context: files[0].context, path, duration: files.reduce((s, t) => s + (t.duration ?? 0), 0) };
         });
+    const forwardCase =
+      (event) =>
+      async ([path, info]) => {
+        const files = groups.get(path);
+        const named = files ? caseOf(files, rootDir, info) : [path, info];
+        if (named) await emit(event, named);
+      };
     // The inner runner reports on the units; the files' results go out under the files' names.
     const forward = {
       'test-file-start': async ([unit]) => {
@@ -174,16 +184,8 @@ export default class GroupRunner {
       'test-file-failure': async ([unit, error]) => {
         for (const t of groups.get(unit.path) ?? [unit]) await emit('test-file-failure', [t, error]);
       },
-      'test-case-start': async ([path, info]) => {
-        const files = groups.get(path);
-        const event = files ? caseOf(files, rootDir, info) : [path, info];
-        if (event) await emit('test-case-start', event);
-      },
-      'test-case-result': async ([path, info]) => {
-        const files = groups.get(path);
-        const event = files ? caseOf(files, rootDir, info) : [path, info];
-        if (event) await emit('test-case-result', event);
-      },
+      'test-case-start': forwardCase('test-case-start'),
+      'test-case-result': forwardCase('test-case-result'),
     };
     const off = Object.entries(forward).map(([event, listener]) => inner.on(event, listener));
     try {
