@@ -15,6 +15,7 @@ import { startService, type Service } from '../../src/main.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { call, testConfig } from '../http/support.js';
 import { chain, end, processXml, serviceTask, start } from '../support/bpmn.js';
+import { sdkGrpcSettings } from './gateway-support.js';
 
 let t: TestDb;
 let service: Service;
@@ -40,7 +41,7 @@ function sdk(clientId: string, clientSecret: string) {
       ZEEBE_CLIENT_SECRET: clientSecret,
       CAMUNDA_TOKEN_DISK_CACHE_DISABLE: true,
       CAMUNDA_LOG_LEVEL: 'none',
-      zeebeGrpcSettings: { ZEEBE_GRPC_CLIENT_RETRY: false, ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_EAGER_CONNECT: false },
+      zeebeGrpcSettings: sdkGrpcSettings,
     },
   });
   clients.push(zbc);

@@ -8,6 +8,7 @@ import { startService, type Service } from '../../src/main.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { adminHeaders, testConfig } from '../http/support.js';
 import { chain, end, processXml, serviceTask, start } from '../support/bpmn.js';
+import { sdkGrpcSettings } from './gateway-support.js';
 
 let t: TestDb;
 let service: Service;
@@ -29,7 +30,7 @@ test('Scenario: a client with the /v2 token deploys over gRPC, and /v2 sees the 
       CAMUNDA_AUTH_STRATEGY: 'BEARER',
       CAMUNDA_OAUTH_TOKEN: auth.authorization.slice('Bearer '.length),
       CAMUNDA_LOG_LEVEL: 'none',
-      zeebeGrpcSettings: { ZEEBE_GRPC_CLIENT_RETRY: false, ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
+      zeebeGrpcSettings: sdkGrpcSettings,
     },
   });
   try {

@@ -22,6 +22,17 @@ import { gatewayAuthorizer } from '../../src/http/gateway-access.js';
 import { maskPersonalData } from '../../src/security/personal-data.js';
 import { useEngine, type EngineHarness } from '../support/engine.js';
 
+/**
+ * The SDK's gRPC settings for the tests' clients: no retries or logs, and no connection-tolerance
+ * timer — the SDK debounces its channel events with a timer it does not clear at close, which kept
+ * a finished test file's process alive for its default 3 s.
+ */
+export const sdkGrpcSettings = {
+  ZEEBE_GRPC_CLIENT_RETRY: false,
+  ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
+  ZEEBE_GRPC_CLIENT_EAGER_CONNECT: false,
+  ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: 0,
+} as const;
 export type GrpcClient = InstanceType<typeof Zeebe.ZeebeGrpcClient>;
 
 export const HOUR = 3_600_000;
@@ -157,7 +168,7 @@ export function useGateway(): GatewayHarness {
           CAMUNDA_AUTH_STRATEGY: token ? 'BEARER' : 'NONE',
           CAMUNDA_OAUTH_TOKEN: token || undefined,
           CAMUNDA_LOG_LEVEL: 'none',
-          zeebeGrpcSettings: { ZEEBE_GRPC_CLIENT_RETRY: false, ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_EAGER_CONNECT: false },
+          zeebeGrpcSettings: sdkGrpcSettings,
         },
       });
       clients.push(client);

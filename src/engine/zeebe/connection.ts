@@ -44,7 +44,14 @@ export class ZeebeConnection {
       CAMUNDA_TOKEN_DISK_CACHE_DISABLE: true,
       CAMUNDA_LOG_LEVEL: 'none' as const,
       // A refused command is an answer to pass on, not something to retry blindly.
-      zeebeGrpcSettings: { ZEEBE_GRPC_CLIENT_RETRY: false, ZEEBE_CLIENT_LOG_LEVEL: 'NONE' as const, ZEEBE_GRPC_CLIENT_EAGER_CONNECT: false },
+      // The SDK debounces its channel's ready/error events (unused here) with a timer it does not
+      // clear at close: at its default 3 s, a closed client kept the process alive that long.
+      zeebeGrpcSettings: {
+        ZEEBE_GRPC_CLIENT_RETRY: false,
+        ZEEBE_CLIENT_LOG_LEVEL: 'NONE' as const,
+        ZEEBE_GRPC_CLIENT_EAGER_CONNECT: false,
+        ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: 0,
+      },
     };
     this.grpc = new Zeebe.ZeebeGrpcClient({ config });
     const provider = o.auth.strategy === 'OAUTH' ? new Auth.OAuthProvider({ config }) : undefined;
