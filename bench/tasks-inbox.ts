@@ -135,6 +135,7 @@ async function main(): Promise<void> {
         assignUserTask: () => Promise.resolve(),
         unassignUserTask: () => Promise.resolve(),
       },
+      forms: new EmbeddedEngineQueries(db),
     });
     const secret = 'bench-secret-bench-secret-bench-secret!';
     const engine = new EmbeddedEngine(db, { scheduler: false });

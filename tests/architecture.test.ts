@@ -131,3 +131,24 @@ test('engine/gateway is a client of the port: it imports engine/port, queries an
   }
   expect(bad).toEqual([]);
 });
+
+test("outside engine/, a room reaches the engine through its port: engine/port, queries, query-types, names and long-poll (the gateway's authorizer type for http), never an adapter", () => {
+  const allowed = new Set(['engine/port.ts', 'engine/queries.ts', 'engine/query-types.ts', 'engine/names.ts', 'engine/long-poll.ts']);
+  const typesAllowed = new Set(['engine/gateway/index.ts']);
+  const bad: string[] = [];
+  const spec = /(?:^|\n)\s*(?:import|export)\s+(type\s+)?[^'";]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+  for (const room of rooms.filter((r) => r !== 'engine')) {
+    for (const file of files(join(SRC, room))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(spec)) {
+        const target = relative(SRC, normalize(join(dirname(file), m[2] ?? m[3])))
+          .split(sep)
+          .join('/')
+          .replace(/\.js$/, '.ts')
+          .replace(/^(engine\/[^.]+)$/, '$1.ts');
+        if (!target.startsWith('engine/') || allowed.has(target) || (m[1] && typesAllowed.has(target))) continue;
+        bad.push(`${relative(SRC, file)} → ${target}`);
+      }
+    }
+  }
+  expect(bad).toEqual([]);
+});

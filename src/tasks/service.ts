@@ -12,7 +12,6 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { reportedProblem } from '../schemas.js';
 import { auditedTask, INBOX_ACTOR, settleCompletion, type StepClocks, type StepEngine, type TaskCompletedHook } from './completion.js';
 import { DecisionForms, type FormLookup, type TaskForm } from './decisions.js';
-import { EmbeddedEngineQueries } from '../engine/embedded/queries.js';
 import { MAX_PAGE_SIZE, listTasks } from './sql/listTasks.js';
 import { taskById } from './sql/taskById.js';
 import * as tr from './sql/transitions.js';
@@ -27,8 +26,8 @@ export interface TaskServiceOptions {
   engine: TaskEngine;
   sla?: StepClocks;
   clock?: Clock;
-  /** Where the tasks' Camunda forms are read; default: the embedded engine's tables. */
-  forms?: FormLookup;
+  /** Where the tasks' Camunda forms are read: the engine's queries (engine/queries.ts). */
+  forms: FormLookup;
   /** Told after each change of a task has committed (the inbox's live feed). */
   onChange?: (t: TaskRow) => void;
   /** The dossier room's hook, in the transaction that finishes a task (completion.ts). */
@@ -52,7 +51,7 @@ export class TaskService {
     this.engine = opts.engine;
     this.sla = opts.sla;
     this.clock = opts.clock ?? systemClock;
-    this.decisions = new DecisionForms(opts.forms ?? new EmbeddedEngineQueries(opts.db));
+    this.decisions = new DecisionForms(opts.forms);
     this.onChange = opts.onChange;
     this.onTaskCompleted = opts.onTaskCompleted;
   }

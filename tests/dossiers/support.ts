@@ -113,7 +113,7 @@ export function useDossiers(): DossierHarness {
     await h.engine.deployResources(catalog.resources());
     sla = new SlaService({ db: h.db, dossiers: slaDossierFacts, calendar: () => store.calendar, clock: h.clock });
     const onTaskCompleted: TaskCompletedHook = (q, t, by, at) => (hookOn ? dossiers.onTaskCompleted(q, t, by, at) : Promise.resolve());
-    tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock, onTaskCompleted });
+    tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock, forms: new EmbeddedEngineQueries(h.db), onTaskCompleted });
     dossiers = new DossierService({
       db: h.db,
       engine: h.engine,

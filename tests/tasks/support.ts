@@ -101,7 +101,7 @@ export function useInbox(workerOptions: Partial<InboxWorkerOptions> = {}, o: { u
     const resources = catalog.resources();
     await h.engine.deployResources(o.userTasks === 'job' ? resources.map(asJobWorkerTasks) : resources);
     sla = new SlaService({ db: h.db, dossiers: slaDossierFacts, calendar: () => calendar, clock: h.clock });
-    tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock });
+    tasks = new TaskService({ db: h.db, engine: h.engine, sla, clock: h.clock, forms: new EmbeddedEngineQueries(h.db) });
     const names = new ElementNames(new EmbeddedEngineQueries(h.db));
     worker = new InboxWorker(h.engine, {
       db: h.db,
