@@ -213,7 +213,7 @@ describe('Feature: an applicant who gave only a phone number gets a text message
     ]);
     const row = {
       id: rows[0].id,
-      at: new Date(),
+      at: new Date(h.clock.now()),
       channel: 'email' as const,
       kind: 'dossier.apologized',
       recipient: 'an.nguyen@example.vn',
@@ -222,8 +222,8 @@ describe('Feature: an applicant who gave only a phone number gets a text message
       attempts: 1,
     };
     const channel = applicantEmailChannel({ catalog: h.catalog }, mailer);
-    await channel.deliver(h.db, row, new Date());
-    await channel.deliver(h.db, row, new Date());
+    await channel.deliver(h.db, row, new Date(h.clock.now()));
+    await channel.deliver(h.db, row, new Date(h.clock.now()));
     const [a, b] = [await smtp.next(), await smtp.next()];
     expect(a.messageId).toBe(`<outbox.${rows[0].id}@lienthong>`);
     expect(b.messageId).toBe(a.messageId);

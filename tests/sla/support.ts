@@ -78,13 +78,13 @@ export async function dossier(
 /** The job key of the next task row (one database per file: unique within it). */
 let jobKey = 7_000_000_000n;
 
-/** An inbox row for one agency step of a dossier; returns its id. */
+/** An inbox row for one agency step of a dossier; returns its id. Its creation instant is fixed: nothing here reads it, and no row takes the real clock's. */
 export async function task(q: Queryable, dossierCode: string, agencyCode: string, elementId = 'step'): Promise<string> {
   jobKey++;
   const { rows } = await q.query<{ id: string }>(
     `insert into domain.tasks (job_key, dossier_code, process_instance_key, element_id, element_instance_key, name, agency_code,
        candidate_groups, state, created_at)
-     values ($1, $2, 1, $3, $1, $3, $4, array[$4], 'open', now()) returning id::text`,
+     values ($1, $2, 1, $3, $1, $3, $4, array[$4], 'open', '2025-07-01T08:00:00+07:00') returning id::text`,
     [String(jobKey), dossierCode, elementId, agencyCode],
   );
   return rows[0].id;

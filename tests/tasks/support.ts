@@ -198,7 +198,10 @@ async function seedRegistry(q: Queryable): Promise<void> {
   }
 }
 
-/** Inserts inbox rows directly (list and claim tests need many, with chosen dates and states). */
+/**
+ * Inserts inbox rows directly (list and claim tests need many, with chosen dates and states). Their
+ * creation instant is fixed (the list orders by due date or completion, never by it), not the real clock's.
+ */
 export async function seedTask(
   db: Db,
   t: {
@@ -218,7 +221,7 @@ export async function seedTask(
     `insert into domain.tasks (job_key, dossier_code, procedure_code, bpmn_process_id, process_instance_key, element_id,
        element_instance_key, name, agency_code, agency_kind, candidate_groups, assignee, state, due_at, created_at, completed_at)
      values ((select coalesce(max(job_key), 9000000000) + 1 from domain.tasks), $1, $2, $2, 1, $3, 1, $3, $4, $5, array[$5]::text[],
-       $6, $7, $8::timestamptz, now(), $9::timestamptz)
+       $6, $7, $8::timestamptz, '2025-07-01T08:00:00+07:00', $9::timestamptz)
      returning id::text`,
     [
       t.dossierCode ?? null,
