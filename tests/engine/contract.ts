@@ -7,6 +7,21 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkflowEngine } from '../../src/engine/port.js';
 import type { EngineQueries } from '../../src/engine/queries.js';
+import {
+  definitions,
+  end,
+  errorBoundary,
+  flow,
+  messageCatch,
+  named,
+  node,
+  proc,
+  processXml,
+  serviceTask,
+  signalCatch,
+  start,
+  type NodeItem,
+} from '../support/bpmn.js';
 
 export interface EngineUnderTest {
   engine: WorkflowEngine;
@@ -14,47 +29,37 @@ export interface EngineUnderTest {
   close(): Promise<void>;
 }
 
-const NS = `xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" targetNamespace="http://bpmn.io/schema/bpmn"`;
+/**
+ * start → work "Xử lý" (job `type`, header agency=ubnd-xa, 3 retries) → end; with `boundaryError`,
+ * an error boundary `caught` leading to its own end `handled`; `extra`: more elements of the process.
+ */
+function jobProcess(id: string, type: string, o: { name?: string; boundaryError?: string; extra?: NodeItem[] } = {}): string {
+  const caught = o.boundaryError ? [errorBoundary('caught', 'work', o.boundaryError), end('handled'), flow('caught', 'handled', { id: 'toHandled' })] : [];
+  return definitions(
+    named(
+      o.name ?? id,
+      proc(
+        id,
+        start('start'),
+        named('Xử lý', serviceTask('work', type, { retries: 3, headers: { agency: 'ubnd-xa' } })),
+        end('end'),
+        flow('start', 'work', { id: 'toWork' }),
+        flow('work', 'end', { id: 'toEnd' }),
+        ...caught,
+        ...(o.extra ?? []),
+      ),
+    ),
+  );
+}
 
-/** start → service task (job `type`, header) → end; with `boundaryError`, an error boundary leading to its own end. */
-function jobProcess(id: string, type: string, o: { name?: string; boundaryError?: string } = {}): string {
-  const boundary = o.boundaryError ? `<bpmn:error id="err" errorCode="${o.boundaryError}"/>` : '';
-  const inner = o.boundaryError
-    ? `<bpmn:boundaryEvent id="caught" attachedToRef="work"><bpmn:errorEventDefinition errorRef="err"/></bpmn:boundaryEvent>
-       <bpmn:sequenceFlow id="toHandled" sourceRef="caught" targetRef="handled"/><bpmn:endEvent id="handled"/>`
-    : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions ${NS} id="d-${id}">
-  ${boundary}
-  <bpmn:process id="${id}" name="${o.name ?? id}" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="toWork" sourceRef="start" targetRef="work"/>
-    <bpmn:serviceTask id="work" name="Xử lý">
-      <bpmn:extensionElements>
-        <zeebe:taskDefinition type="${type}" retries="3"/>
-        <zeebe:taskHeaders><zeebe:header key="agency" value="ubnd-xa"/></zeebe:taskHeaders>
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
-    <bpmn:sequenceFlow id="toEnd" sourceRef="work" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-    ${inner}
-  </bpmn:process>
-</bpmn:definitions>`;
+/** start → `wait` (a catch event) → end. */
+function waitingProcess(id: string, wait: NodeItem): string {
+  return processXml(id, start('start'), wait, end('end'), flow('start', 'wait', { id: 'toWait' }), flow('wait', 'end', { id: 'toEnd' }));
 }
 
 /** start → message catch (`name`, key `=dossierCode`) → end. */
 function waitProcess(id: string, name: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions ${NS} id="d-${id}">
-  <bpmn:message id="m" name="${name}"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode"/></bpmn:extensionElements></bpmn:message>
-  <bpmn:process id="${id}" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="toWait" sourceRef="start" targetRef="wait"/>
-    <bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="toEnd" sourceRef="wait" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+  return waitingProcess(id, messageCatch('wait', name, '=dossierCode'));
 }
 
 /** What an adapter may lack of the port's hints (each documented in port.ts as optional). */
@@ -95,10 +100,7 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
 
     test('deploy: what the adapter cannot run is refused at deploy, naming the element', async () => {
       const id = unique('contract-refused');
-      const xml = jobProcess(id, 'contract.job').replace(
-        '<bpmn:serviceTask id="work" name="Xử lý">',
-        '<bpmn:complexGateway id="odd"/><bpmn:serviceTask id="work" name="Xử lý">',
-      );
+      const xml = jobProcess(id, 'contract.job', { extra: [node('complexGateway', 'odd')] });
       await expect(deploy(`${id}.bpmn`, xml)).rejects.toThrow(/odd/);
     });
 
@@ -203,9 +205,7 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
     test('a broadcast signal moves every instance waiting for it', async () => {
       const id = unique('contract-signal');
       const signal = unique('contract-signal-name');
-      const xml = waitProcess(id, 'unused')
-        .replace(/<bpmn:message [^>]*>.*?<\/bpmn:message>/s, `<bpmn:signal id="sig" name="${signal}"/>`)
-        .replace('<bpmn:messageEventDefinition messageRef="m"/>', '<bpmn:signalEventDefinition signalRef="sig"/>');
+      const xml = waitingProcess(id, signalCatch('wait', signal));
       await deploy(`${id}.bpmn`, xml);
       const a = await e.engine.createProcessInstance({ bpmnProcessId: id });
       const b = await e.engine.createProcessInstance({ bpmnProcessId: id });

@@ -1,71 +1,56 @@
-import { openTestDb, type TestDb } from '../support/db.js';
-import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
-import { ManualClock } from '../../src/clock.js';
+/**
+ * A tour of the engine: one instance through a timer, a buffered message, an error boundary on a
+ * sub-process, a call activity and a multi-instance service task.
+ */
+import { callActivity, chain, definitions, end, errorBoundary, flow, messageCatch, proc, serviceTask, start, subProcess, timerCatch } from '../support/bpmn.js';
+import { HOUR, useEngine } from '../support/engine.js';
 
-const H = `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d">`;
-const task = (id: string, type: string, extra = '') =>
-  `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}"/></bpmn:extensionElements>${extra}</bpmn:serviceTask>`;
-const flow = (id: string, a: string, b: string) => `<bpmn:sequenceFlow id="${id}" sourceRef="${a}" targetRef="${b}"/>`;
+const h = useEngine();
 
-let t: TestDb;
-let clock: ClockT;
-let engine: EmbeddedEngine;
-type ClockT = ManualClock;
-beforeAll(async () => {
-  t = await openTestDb();
-  clock = new ManualClock();
-  engine = new EmbeddedEngine(t.db, { clock, scheduler: false });
-});
-afterAll(async () => {
-  await engine.close();
-  await t.close();
-});
-const state = async (k: string) => (await t.db.query(`select state, doc from engine.process_instances where key=$1`, [k])).rows[0];
+/**
+ * p: s → timer (PT1H) → msg (`paid`, key `=code`) → sub (ss → work → se; error BAD → call) → call (child)
+ *    → mi (a job per item of `=items`, results collected) → e
+ * child: cs → ct (job `child-work`) → ce
+ */
+const TOUR = definitions(
+  proc(
+    'p',
+    start('s'),
+    timerCatch('timer', { duration: 'PT1H' }),
+    messageCatch('msg', 'paid', '=code'),
+    subProcess('sub', [start('ss'), serviceTask('work', 'work'), end('se'), ...chain('ss', 'work', 'se')]),
+    errorBoundary('err', 'sub', 'BAD'),
+    callActivity('call', 'child'),
+    serviceTask('mi', 'mi', { mi: { inputCollection: '=items', inputElement: 'item', outputCollection: 'results', outputElement: '=r' } }),
+    end('e'),
+    ...chain('s', 'timer', 'msg', 'sub', 'call', 'mi', 'e'),
+    flow('err', 'call'),
+  ),
+  proc('child', start('cs'), serviceTask('ct', 'child-work'), end('ce'), ...chain('cs', 'ct', 'ce')),
+);
 
 test('Scenario: one instance passes a timer, a buffered message, an error boundary, a call activity and a multi-instance task', async () => {
-  const xml =
-    H +
-    `
-  <bpmn:message id="m1" name="paid"><bpmn:extensionElements><zeebe:subscription correlationKey="=code"/></bpmn:extensionElements></bpmn:message>
-  <bpmn:error id="e1" errorCode="BAD"/>
-  <bpmn:process id="p" isExecutable="true">
-    <bpmn:startEvent id="s"/>${flow('f1', 's', 'timer')}
-    <bpmn:intermediateCatchEvent id="timer"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>${flow('f2', 'timer', 'msg')}
-    <bpmn:intermediateCatchEvent id="msg"><bpmn:messageEventDefinition messageRef="m1"/></bpmn:intermediateCatchEvent>${flow('f3', 'msg', 'sub')}
-    <bpmn:subProcess id="sub"><bpmn:startEvent id="ss"/>${flow('sf1', 'ss', 'work')}${task('work', 'work')}${flow('sf2', 'work', 'se')}<bpmn:endEvent id="se"/></bpmn:subProcess>
-    <bpmn:boundaryEvent id="err" attachedToRef="sub"><bpmn:errorEventDefinition errorRef="e1"/></bpmn:boundaryEvent>${flow('f5', 'err', 'call')}
-    ${flow('f4', 'sub', 'call')}
-    <bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="child"/></bpmn:extensionElements></bpmn:callActivity>${flow('f6', 'call', 'mi')}
-    <bpmn:serviceTask id="mi"><bpmn:extensionElements><zeebe:taskDefinition type="mi"/></bpmn:extensionElements><bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=items" inputElement="item" outputCollection="results" outputElement="=r"/></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:serviceTask>${flow('f7', 'mi', 'e')}
-    <bpmn:endEvent id="e"/>
-  </bpmn:process>
-  <bpmn:process id="child" isExecutable="true"><bpmn:startEvent id="cs"/>${flow('cf1', 'cs', 'ct')}${task('ct', 'child-work')}${flow('cf2', 'ct', 'ce')}<bpmn:endEvent id="ce"/></bpmn:process>
-  </bpmn:definitions>`;
-  await engine.deployResources([{ name: 'p.bpmn', content: xml }]);
-  const { processInstanceKey: k } = await engine.createProcessInstance({
-    bpmnProcessId: 'p',
-    variables: { code: 'HS-1', items: [1, 2, 3] },
-  });
+  await h.deploy(TOUR, 'p.bpmn');
+  const k = await h.start('p', { code: 'HS-1', items: [1, 2, 3] });
   // message published early: buffered
-  await engine.publishMessage({ name: 'paid', correlationKey: 'HS-1', timeToLive: 3_600_000 * 3, variables: { amount: 5 } });
-  expect(await engine.tick()).toMatchObject({ timers: 0 });
-  clock.advance(3_600_000);
-  expect((await engine.tick()).timers).toBe(1);
-  let s = await state(k);
-  expect(s.doc.vars.amount).toBe(5);
-  let jobs = await engine.activateJobs({ type: 'work', worker: 'w', maxJobsToActivate: 5, timeout: 1000 });
+  await h.engine.publishMessage({ name: 'paid', correlationKey: 'HS-1', timeToLive: HOUR * 3, variables: { amount: 5 } });
+  expect(await h.engine.tick()).toMatchObject({ timers: 0 });
+  expect(await h.advance(HOUR)).toBe(1);
+  let s = await h.instance(k);
+  expect(s.variables.amount).toBe(5);
+  let jobs = await h.activate('work');
   expect(jobs).toHaveLength(1);
-  await engine.throwError({ jobKey: jobs[0].key, errorCode: 'BAD' });
-  jobs = await engine.activateJobs({ type: 'child-work', worker: 'w', maxJobsToActivate: 5, timeout: 1000 });
+  await h.engine.throwError({ jobKey: jobs[0].key, errorCode: 'BAD' });
+  jobs = await h.activate('child-work');
   expect(jobs).toHaveLength(1);
   expect(jobs[0].variables.code).toBe('HS-1');
-  await engine.completeJob({ jobKey: jobs[0].key, variables: { fromChild: 'x' } });
-  s = await state(k);
-  expect(s.doc.vars.fromChild).toBe('x');
-  jobs = await engine.activateJobs({ type: 'mi', worker: 'w', maxJobsToActivate: 5, timeout: 1000 });
+  await h.engine.completeJob({ jobKey: jobs[0].key, variables: { fromChild: 'x' } });
+  s = await h.instance(k);
+  expect(s.variables.fromChild).toBe('x');
+  jobs = await h.activate('mi');
   expect(jobs.map((j) => j.variables.item).sort()).toEqual([1, 2, 3]);
-  for (const j of jobs) await engine.completeJob({ jobKey: j.key, variables: { r: (j.variables.item as number) * 10 } });
-  s = await state(k);
+  for (const j of jobs) await h.engine.completeJob({ jobKey: j.key, variables: { r: (j.variables.item as number) * 10 } });
+  s = await h.instance(k);
   expect(s.state).toBe('COMPLETED');
-  expect(s.doc.vars.results).toEqual([10, 20, 30]);
+  expect(s.variables.results).toEqual([10, 20, 30]);
 });

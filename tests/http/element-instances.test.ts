@@ -1,17 +1,17 @@
 /** Feature: /v2/element-instances/search — what Operate shows of an instance: each element's activations with their BPMN names and states. */
+import { chain, end, named, processXml, serviceTask, start } from '../support/bpmn.js';
 import { call, deploy, startTestService, type TestService } from './support.js';
 
 let s: TestService;
 beforeAll(async () => {
   s = await startTestService();
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d">
-  <bpmn:process id="check" isExecutable="true">
-    <bpmn:startEvent id="s" name="Nhận hồ sơ"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="verify"/>
-    <bpmn:serviceTask id="verify" name="Kiểm tra giấy tờ"><bpmn:extensionElements><zeebe:taskDefinition type="verify"/></bpmn:extensionElements></bpmn:serviceTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="verify" targetRef="e"/><bpmn:endEvent id="e"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+  const xml = processXml(
+    'check',
+    named('Nhận hồ sơ', start('s')),
+    named('Kiểm tra giấy tờ', serviceTask('verify', 'verify')),
+    end('e'),
+    ...chain('s', 'verify', 'e'),
+  );
   expect((await deploy(s.url, [{ name: 'check.bpmn', xml }])).status).toBe(200);
 });
 afterAll(async () => {

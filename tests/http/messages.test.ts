@@ -2,20 +2,13 @@
  * Feature: messages over /v2 — publication (buffered for its time to live) and correlation (now
  * or 404), as a citizen's payment or an agency's answer reaches a waiting dossier.
  */
+import { chain, end, messageCatch, named, processXml, start as startEvent } from '../support/bpmn.js';
 import { call, deploy, startTestService, type TestService } from './support.js';
 
 let s: TestService;
 beforeAll(async () => {
   s = await startTestService();
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d">
-  <bpmn:message id="m" name="tax-paid"><bpmn:extensionElements><zeebe:subscription correlationKey="=dossierCode"/></bpmn:extensionElements></bpmn:message>
-  <bpmn:process id="pay" isExecutable="true">
-    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
-    <bpmn:intermediateCatchEvent id="wait" name="Chờ nộp thuế"><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e"/><bpmn:endEvent id="e"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+  const xml = processXml('pay', startEvent('s'), named('Chờ nộp thuế', messageCatch('wait', 'tax-paid', '=dossierCode')), end('e'), ...chain('s', 'wait', 'e'));
   expect((await deploy(s.url, [{ name: 'pay.bpmn', xml }])).status).toBe(200);
 });
 afterAll(async () => {

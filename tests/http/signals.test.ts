@@ -1,18 +1,11 @@
 /** Feature: signals over /v2 — a broadcast moves every instance waiting for the signal; a bad body is a 400 that names the field. */
+import { chain, end, named, processXml, signalCatch, start } from '../support/bpmn.js';
 import { call, deploy, startTestService, type TestService } from './support.js';
 
 let s: TestService;
 beforeAll(async () => {
   s = await startTestService();
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
-  <bpmn:signal id="sig" name="ngung-tiep-nhan"/>
-  <bpmn:process id="waits" isExecutable="true">
-    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
-    <bpmn:intermediateCatchEvent id="wait" name="Chờ lệnh"><bpmn:signalEventDefinition signalRef="sig"/></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e"/><bpmn:endEvent id="e"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+  const xml = processXml('waits', start('s'), named('Chờ lệnh', signalCatch('wait', 'ngung-tiep-nhan')), end('e'), ...chain('s', 'wait', 'e'));
   expect((await deploy(s.url, [{ name: 'waits.bpmn', xml }])).status).toBe(200);
 });
 afterAll(async () => {

@@ -13,6 +13,7 @@ import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/clock.js';
 import { createTokenService, type Principal } from '../../src/http/auth.js';
 import { startService, type Service } from '../../src/main.js';
+import { chain, definitions, end, flow, named, node, proc, processXml, serviceTask, start } from '../support/bpmn.js';
 import { openTestDb, type TestDb } from '../support/db.js';
 import { pino } from 'pino';
 
@@ -116,40 +117,20 @@ export async function deploy(base: string, files: { name: string; xml: string }[
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
-const HEAD = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs" targetNamespace="http://bpmn.io/schema/bpmn">`;
-
-/** start → service task (job `type`) → end. */
+/** start → service task `task` "Xử lý" (job `type`, header agency=UBND-XA, 3 retries unless told) → end. */
 export function serviceTaskProcess(id: string, type: string, opts: { name?: string; retries?: number } = {}): string {
-  return `${HEAD}
-  <bpmn:process id="${id}" ${opts.name ? `name="${opts.name}"` : ''} isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="toTask" sourceRef="start" targetRef="task"/>
-    <bpmn:serviceTask id="task" name="Xử lý">
-      <bpmn:extensionElements>
-        <zeebe:taskDefinition type="${type}" retries="${opts.retries ?? 3}"/>
-        <zeebe:taskHeaders><zeebe:header key="agency" value="UBND-XA"/></zeebe:taskHeaders>
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
-    <bpmn:sequenceFlow id="toEnd" sourceRef="task" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+  const task = named('Xử lý', serviceTask('task', type, { retries: opts.retries ?? 3, headers: { agency: 'UBND-XA' } }));
+  return definitions(
+    named(opts.name, proc(id, start('start'), task, end('end'), flow('start', 'task', { id: 'toTask' }), flow('task', 'end', { id: 'toEnd' }))),
+  );
 }
 
-/** A process the embedded engine refuses: a complex gateway. */
+/** A process the embedded engine refuses: a complex gateway `cg`. */
 export function unsupportedProcess(id: string): string {
-  return `${HEAD}
-  <bpmn:process id="${id}" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="cg"/>
-    <bpmn:complexGateway id="cg"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="cg" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+  return processXml(id, start('start'), node('complexGateway', 'cg'), end('end'), ...chain('start', 'cg', 'end'));
 }
 
+// Literal: documents the builder cannot write, for the parser's refusals (a DTD, unclosed tags).
 export const DTD_BPMN = `<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="x">&lol2;</bpmn:process></bpmn:definitions>`;

@@ -5,48 +5,48 @@
  * administrators act on them; auditors read; everyone else is refused.
  */
 import type { Role } from '../../src/http/auth.js';
+import { camundaUserTask, chain, definitions, end, named, proc, processXml, start as startEvent, subProcess } from '../support/bpmn.js';
 import { call, deploy, startTestService, tokenFor, type TestService } from './support.js';
 
-const HEAD = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn">`;
-
 /** start → review (a Camunda user task with assignment, schedule, priority, form, headers) → end. */
-const REVIEW = `${HEAD}
-  <bpmn:process id="xet-duyet" name="Xét duyệt" isExecutable="true">
-    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="review"/>
-    <bpmn:userTask id="review" name="Xem xét">
-      <bpmn:extensionElements>
-        <zeebe:userTask />
-        <zeebe:assignmentDefinition assignee="=reviewer" candidateGroups="ubnd-xa, cong-an-xa" />
-        <zeebe:taskSchedule dueDate="2026-12-01T10:00:00Z" />
-        <zeebe:priorityDefinition priority="70" />
-        <zeebe:formDefinition formId="review-form" />
-        <zeebe:taskHeaders><zeebe:header key="buoc" value="xem-xet"/></zeebe:taskHeaders>
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="e"/><bpmn:endEvent id="e"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+const REVIEW = definitions(
+  named(
+    'Xét duyệt',
+    proc(
+      'xet-duyet',
+      startEvent('s'),
+      camundaUserTask('review', {
+        name: 'Xem xét',
+        assignee: '=reviewer',
+        candidateGroups: 'ubnd-xa, cong-an-xa',
+        dueDate: '2026-12-01T10:00:00Z',
+        priority: '70',
+        formId: 'review-form',
+        headers: { buoc: 'xem-xet' },
+      }),
+      end('e'),
+      ...chain('s', 'review', 'e'),
+    ),
+  ),
+);
 
 /** A user task without a form, in a sub-process; both map a variable the process holds too. */
-const NOTE = `${HEAD}
-  <bpmn:process id="ghi-chu" isExecutable="true">
-    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="sub"/>
-    <bpmn:subProcess id="sub">
-      <bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=2" target="capDo"/></zeebe:ioMapping></bpmn:extensionElements>
-      <bpmn:startEvent id="ss"/><bpmn:sequenceFlow id="sf1" sourceRef="ss" targetRef="note"/>
-      <bpmn:userTask id="note" name="Ghi chú">
-        <bpmn:extensionElements>
-          <zeebe:userTask />
-          <zeebe:assignmentDefinition candidateUsers="=nguoiNhan" />
-          <zeebe:ioMapping><zeebe:input source="=&quot;trong&quot;" target="ghiChu"/></zeebe:ioMapping>
-        </bpmn:extensionElements>
-      </bpmn:userTask>
-      <bpmn:sequenceFlow id="sf2" sourceRef="note" targetRef="se"/><bpmn:endEvent id="se"/>
-    </bpmn:subProcess>
-    <bpmn:sequenceFlow id="f2" sourceRef="sub" targetRef="e"/><bpmn:endEvent id="e"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+const NOTE = processXml(
+  'ghi-chu',
+  startEvent('s'),
+  subProcess(
+    'sub',
+    [
+      startEvent('ss'),
+      camundaUserTask('note', { name: 'Ghi chú', candidateUsers: '=nguoiNhan', inputs: { ghiChu: '="trong"' } }),
+      end('se'),
+      ...chain('ss', 'note', 'se'),
+    ],
+    { inputs: { capDo: '=2' } },
+  ),
+  end('e'),
+  ...chain('s', 'sub', 'e'),
+);
 
 const FORM = { id: 'review-form', type: 'default', components: [{ key: 'ketQua', label: 'Kết quả', type: 'textfield' }] };
 

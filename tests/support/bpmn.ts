@@ -73,18 +73,31 @@ export type TimerSpec = { duration: string } | { date: string } | { cycle: strin
 
 export interface Process {
   id: string;
+  /** The process's BPMN name (see `named`). */
+  name?: string;
   items: Items;
 }
 
 /** A deployable resource holding several processes (e.g. a parent and the process it calls). */
 export function definitions(...processes: Process[]): string {
   const roots = new Map<string, string>();
-  const bodies = processes.map((p) => `  <bpmn:process id="${esc(p.id)}" isExecutable="true">\n${renderItems(p.items.flat(), roots)}\n  </bpmn:process>`);
+  const bodies = processes.map(
+    (p) => `  <bpmn:process${attributes({ id: p.id, name: p.name })} isExecutable="true">\n${renderItems(p.items.flat(), roots)}\n  </bpmn:process>`,
+  );
   return rawDefinitions([...[...roots.values()].map((r) => '  ' + r), ...bodies].join('\n'));
 }
 
 export function proc(id: string, ...items: Items): Process {
   return { id, items };
+}
+
+/**
+ * A flow node or process with a BPMN name (what Operate and the task lists show), e.g.
+ * `named('Xử lý', serviceTask('work', 'job'))`; an undefined name leaves it as it is.
+ */
+export function named<T extends NodeItem | Process>(name: string | undefined, x: T): T {
+  if (name === undefined) return x;
+  return 'kind' in x ? { ...x, attrs: { ...x.attrs, name } } : { ...x, name };
 }
 
 /** A resource with one executable process. */
