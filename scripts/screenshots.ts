@@ -14,6 +14,7 @@ import { DEMO_PASSWORDS } from '../src/dossiers/index.js';
 import { ManualClock } from '../src/clock.js';
 import { startService } from '../src/main.js';
 import { launchBrowser, openPage, signInAs } from '../tests/support/browser.js';
+import { announcing } from '../tests/support/changes.js';
 import { lateDossier, peopleOf } from '../tests/support/late-dossier.js';
 import { receiveAtCounter } from '../tests/support/counter-form.js';
 import { birthIntake } from '../tests/dossiers/fixtures.js';
@@ -21,7 +22,7 @@ import { birthIntake } from '../tests/dossiers/fixtures.js';
 const out = join(process.cwd(), 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-shots-'));
-const db = await openDb({ dataDir: dir });
+const db = announcing(await openDb({ dataDir: dir }));
 const clock = new ManualClock();
 const service = await startService(
   {

@@ -8,6 +8,7 @@
  */
 import type { ActivatedJob, JobWorker, WorkerOptions } from '../../src/engine/port.js';
 import { chain, end, processXml, serviceTask, start } from '../support/bpmn.js';
+import { announceChange } from '../support/changes.js';
 import { useEngine, waitFor } from '../support/engine.js';
 
 const h = useEngine();
@@ -97,7 +98,17 @@ describe('Feature: in-process workers', () => {
     for (let i = 0; i < 6; i++) keys.push(await h.start('p'));
     const busy: Array<() => void> = [];
     let released = false;
-    worker('work', () => (released ? Promise.resolve() : new Promise<void>((done) => busy.push(done))), { concurrency: 2 });
+    worker(
+      'work',
+      () =>
+        released
+          ? Promise.resolve()
+          : new Promise<void>((done) => {
+              busy.push(done);
+              announceChange();
+            }),
+      { concurrency: 2 },
+    );
     try {
       // Six jobs wait, but the worker takes only two while its handlers are busy
       await waitFor('two busy handlers', () => busy.length === 2, 3_000);
@@ -128,6 +139,7 @@ describe('Feature: in-process workers', () => {
     let started: ActivatedJob | undefined;
     const w = worker('work', async (job) => {
       started = job;
+      announceChange();
       await gate;
       return { finished: true };
     });

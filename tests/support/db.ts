@@ -3,12 +3,14 @@
  * database of the run, tests/support/global-setup.mjs), or — when DATABASE_URL is set —
  * a fresh PostgreSQL database created for the file (from the run's migrated template) and
  * dropped after it, so files run in parallel and every run leaves the server as it found it.
+ * Each announces the writes it commits (changes.ts), which is what `waitFor` waits on.
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/index.js';
+import { announcing } from './changes.js';
 
 export interface TestDb {
   db: Db;
@@ -20,14 +22,14 @@ export async function openTestDb(): Promise<TestDb> {
   const base = process.env.DATABASE_URL;
   if (!base) {
     const db = await openDb({ pgliteImage: migratedImage(), pgliteSharedBuffers: TEST_SHARED_BUFFERS, pgliteStall: STALL });
-    return { db, close: () => db.close() };
+    return { db: announcing(db), close: () => db.close() };
   }
   const name = `lienthong_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin(base, `create database ${name}${fromTemplate()}`);
   const url = withDatabase(base, name);
   const db = await openDb({ databaseUrl: url });
   return {
-    db,
+    db: announcing(db),
     url,
     async close() {
       await db.close();

@@ -17,6 +17,9 @@ import { ManualClock } from '../../src/clock.js';
 import { EmbeddedEngine } from '../../src/engine/embedded/engine.js';
 import type { ActivatedJob, ActivateJobsRequest, ProcessMetadata, Variables } from '../../src/engine/port.js';
 import { createScratchDatabase, emptyTables, migratedImage, openTestDb, TEST_SHARED_BUFFERS, type TestDb } from './db.js';
+import { announcing } from './changes.js';
+
+export { waitFor } from './changes.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -324,16 +327,6 @@ const ENGINE_TABLES = [
   'engine.deployments',
 ];
 
-/** Waits until `check` holds, polling; fails after `timeout` ms with `what` in the message. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeout = 5_000): Promise<void> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** The error a promise rejects with (fails the test when it resolves). */
 export async function rejection(p: Promise<unknown>): Promise<any> {
   try {
@@ -351,15 +344,21 @@ export async function rejection(p: Promise<unknown>): Promise<any> {
 export async function durableDatabase(): Promise<{ open(): Promise<Db>; drop(): Promise<void> }> {
   if (process.env.DATABASE_URL) {
     const scratch = await createScratchDatabase();
-    return { open: () => openDb({ databaseUrl: scratch.url, poolMax: 4 }), drop: () => scratch.drop() };
+    return { open: async () => announcing(await openDb({ databaseUrl: scratch.url, poolMax: 4 })), drop: () => scratch.drop() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-restart-'));
   return {
     // The first open unpacks the run's migrated database into the folder (tests/support/db.ts),
     // instead of creating and migrating one there; later opens find the folder filled (PGlite
     // refuses an image over an existing database).
-    open: () =>
-      openDb({ dataDir: dir, pgliteImage: existsSync(join(dir, 'PG_VERSION')) ? undefined : migratedImage(), pgliteSharedBuffers: TEST_SHARED_BUFFERS }),
+    open: async () =>
+      announcing(
+        await openDb({
+          dataDir: dir,
+          pgliteImage: existsSync(join(dir, 'PG_VERSION')) ? undefined : migratedImage(),
+          pgliteSharedBuffers: TEST_SHARED_BUFFERS,
+        }),
+      ),
     drop: () => rm(dir, { recursive: true, force: true }),
   };
 }

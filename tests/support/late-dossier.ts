@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/clock.js';
 import { startService, type Service } from '../../src/main.js';
 import { birthIntake } from '../dossiers/fixtures.js';
 import { call, testConfig } from '../http/support.js';
+import { waitFor } from './changes.js';
 import { openTestDb, type TestDb } from './db.js';
 
 export const DAY = 24 * 3_600_000;
@@ -85,17 +86,20 @@ export async function expectOk(r: Promise<{ status: number; body: any }>, what: 
 /**
  * The open task of the dossier at `elementId` once `who`'s inbox lists it (the inbox worker writes
  * it on its own, after the engine). Not support/inbox.ts: the screenshots script, built without
- * Jest's types, uses this file too.
+ * Jest's types, uses this file too (its database announces its writes as the tests' do).
  */
 async function openInboxTask(w: People, who: Person, code: string, elementId: string): Promise<any> {
-  const until = Date.now() + 20_000;
-  for (;;) {
-    const r = await w.as(who, 'GET', `/api/tasks?state=open&dossierCode=${encodeURIComponent(code)}`);
-    const task = r.body.items?.find((x: any) => x.elementId === elementId);
-    if (task) return task;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${elementId} of ${code} in the inbox of ${PEOPLE[who][0]}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  let task: any;
+  await waitFor(
+    `${elementId} of ${code} in the inbox of ${PEOPLE[who][0]}`,
+    async () => {
+      const r = await w.as(who, 'GET', `/api/tasks?state=open&dossierCode=${encodeURIComponent(code)}`);
+      task = r.body.items?.find((x: any) => x.elementId === elementId);
+      return !!task;
+    },
+    20_000,
+  );
+  return task;
 }
 
 async function claimAndComplete(w: People, who: Person, code: string, elementId: string): Promise<void> {
