@@ -81,8 +81,8 @@ export async function startService(config: Config, deps: ServiceDeps = {}): Prom
   const logger = deps.logger ?? createLogger(config);
   const jwtSecret = tokenKey(config, logger);
   const db = deps.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }));
-  const metrics = createMetrics({ db, defaultMetrics: true });
   const chosen = await chooseEngine(config.engine, db, deps.clock ?? systemClock);
+  const metrics = createMetrics({ db, defaultMetrics: true, clock: chosen.clock });
   // Every room gets the counted engine, so /metrics sees the jobs of the inbox, the workers and /v2.
   const engine = instrumentEngine(chosen.engine, metrics);
   const { clock, queries } = chosen;

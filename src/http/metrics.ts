@@ -18,6 +18,7 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../db/index.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { ActivatedJob, JobHandler, WorkflowEngine } from '../engine/port.js';
 import { clockCounts, outboxCounts } from '../sla/index.js';
 
@@ -34,6 +35,8 @@ export interface Metrics {
 export interface MetricsOptions {
   /** Where the SLA gauge counts clocks; without it the gauge is absent. */
   db?: Queryable;
+  /** The instant the gauge judges running clocks against (default: the system clock). */
+  clock?: Clock;
   /** Node's process metrics (CPU, memory, event loop); off by default (tests build many apps). */
   defaultMetrics?: boolean;
 }
@@ -78,6 +81,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     }),
   };
   const db = opts.db;
+  const clock = opts.clock ?? systemClock;
   if (db) {
     new Gauge({
       name: 'sla_clocks',
@@ -87,7 +91,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       async collect() {
         this.reset();
         try {
-          for (const c of await clockCounts(db)) this.set({ kind: c.kind, state: c.state }, c.count);
+          for (const c of await clockCounts(db, new Date(clock.now()))) this.set({ kind: c.kind, state: c.state }, c.count);
         } catch {
           // A scrape must not fail because the database is busy or not migrated: the gauge is just empty.
         }

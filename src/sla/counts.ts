@@ -1,7 +1,7 @@
 /**
  * For the /metrics gauges: how many SLA clocks there are by kind (dossier, step) and state, the
  * derived states included — a running clock past its due instant is `overdue`, one past its
- * warning instant `at_risk`, both read against the database's now; and how many notices of the
+ * warning instant `at_risk`, both read against `at` (the service's clock, as every verdict is); and how many notices of the
  * outbox are still unsent, by channel and why.
  */
 import type { Queryable } from '../db/index.js';
@@ -12,14 +12,15 @@ export interface ClockCount {
   count: number;
 }
 
-export async function clockCounts(q: Queryable): Promise<ClockCount[]> {
+export async function clockCounts(q: Queryable, at: Date): Promise<ClockCount[]> {
   const { rows } = await q.query<{ kind: string; state: string; n: string }>(
     `select kind,
-            case when state = 'running' and now() >= due_at then 'overdue'
-                 when state = 'running' and at_risk_at is not null and now() >= at_risk_at then 'at_risk'
+            case when state = 'running' and $1::timestamptz >= due_at then 'overdue'
+                 when state = 'running' and at_risk_at is not null and $1::timestamptz >= at_risk_at then 'at_risk'
                  else state end as state,
             count(*)::text as n
        from domain.sla_clocks group by 1, 2`,
+    [at.toISOString()],
   );
   return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.n) }));
 }

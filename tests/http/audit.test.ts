@@ -3,14 +3,17 @@
  * row rewritten behind the application's back (trigger disabled, UPDATE, trigger enabled) is
  * named by GET /api/audit/verify; the log can be read and filtered; her own reads of a
  * dossier's personal data land in it too; she can change nothing.
+ *
+ * The log holds what the service wrote as its users worked (fixtures.ts): six sign-ins, then on
+ * Monday 05/01/2026 the receipt of a birth-group dossier at xã Hòa Bình's counter at 09:00, the
+ * inbox's tasks, the civil-status officer's claim at 10:00 and completion at 11:30.
  */
-import { traceFixture, type TraceFixture } from './fixtures.js';
-import { startApiService, type ApiService } from './api-support.js';
+import { startTraceService, traceFixture, TRACE_USERS, type TraceFixture, type TraceService } from './fixtures.js';
 
-let s: ApiService;
+let s: TraceService;
 let f: TraceFixture;
 beforeAll(async () => {
-  s = await startApiService();
+  s = await startTraceService();
   f = await traceFixture(s);
 });
 afterAll(async () => {
@@ -56,14 +59,30 @@ describe('Scenario: reading the log', () => {
   test('Given filters, when the admin reads the log, then rows come oldest first, filtered and paged', async () => {
     const all = await s.as('admin', 'GET', `/api/audit?dossier=${f.code}`);
     expect(all.status).toBe(200);
-    expect(all.body.items.map((r: any) => r.action)).toEqual(['dossier.received', 'task.completed']);
-    expect(all.body).toMatchObject({ page: 1, pageSize: 50, total: 2 });
+    // Received; the inbox hands the first step over; claimed; completed; the inbox hands over the two next steps.
+    expect(all.body.items.map((r: any) => r.action)).toEqual([
+      'dossier.received',
+      'task.created',
+      'task.claimed',
+      'task.completed',
+      'task.created',
+      'task.created',
+    ]);
+    expect(all.body).toMatchObject({ page: 1, pageSize: 50, total: 6 });
     expect(all.body.items[0]).toMatchObject({
-      actor: 'motcua.a',
+      actor: TRACE_USERS.counter.username,
       role: 'counter',
-      agency: 'mot-cua-xa.a',
+      agency: f.receivingAgency,
       dossierCode: f.code,
-      at: '2025-07-01T01:00:00.000Z',
+      at: '2026-01-05T02:00:00.000Z', // 09:00 in Hà Nội
+    });
+    // (The completion's row is the one the chain test rewrites: the claim names the officer.)
+    expect(all.body.items[2]).toMatchObject({
+      actor: TRACE_USERS.officerA.username,
+      role: 'officer',
+      agency: f.done.agencyCode,
+      dossierCode: f.code,
+      at: '2026-01-05T03:00:00.000Z', // 10:00
     });
 
     const logins = await s.as('admin', 'GET', '/api/audit?action=auth.&pageSize=2&page=2');
@@ -71,8 +90,9 @@ describe('Scenario: reading the log', () => {
     expect(logins.body.items.every((r: any) => r.action.startsWith('auth.'))).toBe(true);
     expect(Number(logins.body.items[0].seq)).toBeLessThan(Number(logins.body.items[1].seq));
 
-    const window = await s.as('admin', 'GET', `/api/audit?dossier=${f.code}&from=2025-07-01T09:00:00%2B07:00&to=2025-07-01T11:00:00%2B07:00`);
-    expect(window.body.items.map((r: any) => r.action)).toEqual(['task.completed']);
+    // 09:30 to 11:00 in Hà Nội: after the receipt, before the completion — only the claim of 10:00.
+    const window = await s.as('admin', 'GET', `/api/audit?dossier=${f.code}&from=2026-01-05T09:30:00%2B07:00&to=2026-01-05T11:00:00%2B07:00`);
+    expect(window.body.items.map((r: any) => [r.action, r.at])).toEqual([['task.claimed', '2026-01-05T03:00:00.000Z']]);
   });
 
   test('Given bad filters, when sent, then 400 names each parameter', async () => {

@@ -1,139 +1,156 @@
 /**
- * A dossier of agency A written straight into the tables (the way the dossier and inbox rooms
- * would leave it), over a real process instance, so the scoping rules, the audit routes and the
- * metrics can be tested on their own: received at A's counter, handed over to A's People's
- * Committee, claimed and completed early by canbo.a; a second step still open; a running dossier
- * clock. The trace itself is tested on rows the service really wrote (trace.test.ts).
+ * A dossier's trace made of rows the service itself wrote, for the scoping rules, the audit routes
+ * and the metrics: the whole service (the shipped catalog, the demo registry it seeds into its
+ * empty database, the inbox worker, the SLA room) on a ManualClock that starts on Monday
+ * 05/01/2026 at 09:00 in Hà Nội, its callers signed in as demo accounts (`startTraceService`).
+ *
+ * `traceFixture`: at 09:00 the one-stop counter of xã Hòa Bình receives a birth-group dossier
+ * through the API; the engine starts its process, the inbox worker hands the birth registration to
+ * the commune's civil-status officer, who claims it at 10:00 and completes it at 11:30 (early: its
+ * limit is a working day); the service's own worker then activates and completes the hand-off job
+ * (`handOffBirthData`), and the inbox hands the residence registration to the commune police and
+ * the health-insurance card to social insurance, both left open. The SLA room started the
+ * dossier's clock at the receipt and a clock for each step as the inbox wrote it; the audit log
+ * holds what each of them did. The trace itself (every field of every step) is tested in
+ * trace.test.ts.
  */
-import { appendAudit } from '../../src/audit/index.js';
-import { call, deploy } from './support.js';
-import type { ApiService } from './api-support.js';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { ManualClock } from '../../src/clock.js';
+import { DEMO_PASSWORDS } from '../../src/dossiers/seed.js';
+import { startService, type Service } from '../../src/main.js';
+import { APPLICANT, birthIntake } from '../dossiers/fixtures.js';
+import { openTestDb, type TestDb } from '../support/db.js';
+import { openInboxTask } from '../support/inbox.js';
+import { call, testConfig, type Reply } from './support.js';
+import type { ApiService, Caller } from './api-support.js';
 
-const XML = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="trace-fixture" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>
-    <bpmn:serviceTask id="decide" name="Quyết định">
-      <bpmn:extensionElements><zeebe:taskDefinition type="trace-fixture-decide"/></bpmn:extensionElements>
-    </bpmn:serviceTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="sign"/>
-    <bpmn:serviceTask id="sign" name="Ký">
-      <bpmn:extensionElements><zeebe:taskDefinition type="trace-fixture-sign"/></bpmn:extensionElements>
-    </bpmn:serviceTask>
-    <bpmn:sequenceFlow id="f3" sourceRef="sign" targetRef="end"/>
-    <bpmn:endEvent id="end"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+/** Monday 05/01/2026, 09:00 in Hà Nội: the trace service's clock when it starts. */
+export const TRACE_START = Date.UTC(2026, 0, 5, 2, 0);
+const HOUR = 3_600_000;
+
+/**
+ * Who each caller of the API tests is on the trace service: demo accounts of the seeded registry.
+ * officerA works at the agency of the dossier's first step, officerB is the same kind of office in
+ * the other commune (no step of the dossier), counter received the dossier.
+ */
+export const TRACE_USERS: Record<Exclude<Caller, 'anonymous'>, { username: string; password: string; agencyCode: string | null }> = {
+  designer: { username: 'thietke', password: DEMO_PASSWORDS.designer, agencyCode: null },
+  officerA: { username: 'hotich.hoa-binh', password: DEMO_PASSWORDS.officer, agencyCode: 'ubnd-xa.tu-phap-ho-tich.hoa-binh' },
+  officerB: { username: 'hotich.tan-an', password: DEMO_PASSWORDS.officer, agencyCode: 'ubnd-xa.tu-phap-ho-tich.tan-an' },
+  counter: { username: 'motcua.hoa-binh', password: DEMO_PASSWORDS.counter, agencyCode: 'mot-cua-xa.hoa-binh' },
+  auditor: { username: 'thanhtra', password: DEMO_PASSWORDS.auditor, agencyCode: null },
+  admin: { username: 'quantri', password: DEMO_PASSWORDS.admin, agencyCode: null },
+};
+
+/** An ApiService over the catalog and the demo registry, whose clock the fixture moves. */
+export interface TraceService extends ApiService {
+  clock: ManualClock;
+}
+
+/** `logger`: where the service logs (default: nowhere). */
+export async function startTraceService(opts: { logger?: Logger } = {}): Promise<TraceService> {
+  const clock = new ManualClock(TRACE_START);
+  const t: TestDb = await openTestDb();
+  let service: Service;
+  try {
+    // Sessions last a working day of the service's clock, as the officers' sign-ins do.
+    const config = testConfig({ processesDir: join(process.cwd(), 'processes'), processesDirExplicit: true, jwtTtlSeconds: 8 * 3600 });
+    service = await startService(config, { db: t.db, logger: opts.logger ?? pino({ level: 'silent' }), clock });
+  } catch (e) {
+    await t.close();
+    throw e;
+  }
+  const url = service.url;
+  const headers = { anonymous: { authorization: '' } } as unknown as Record<Caller, Record<string, string>>;
+  const signIn = async (caller: Exclude<Caller, 'anonymous'>) => {
+    const { username, password } = TRACE_USERS[caller];
+    const r = await call(url, 'POST', '/api/auth/login', { username, password }, { authorization: '' });
+    if (r.status !== 200) throw new Error(`login of ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    headers[caller] = { authorization: `Bearer ${r.body.token}` };
+  };
+  try {
+    for (const caller of Object.keys(TRACE_USERS) as Exclude<Caller, 'anonymous'>[]) await signIn(caller);
+  } catch (e) {
+    await service.close();
+    await t.close();
+    throw e;
+  }
+  return {
+    url,
+    service,
+    t,
+    clock,
+    headers,
+    as: (caller, method, path, body, extra = {}) => call(url, method, path, body, { ...headers[caller], ...extra }),
+    signInAgain: signIn,
+    async close() {
+      await service.close();
+      await t.close();
+    },
+  };
+}
+
+/** A step of the fixture's dossier, as the inbox wrote it. */
+export interface TraceStep {
+  taskId: string;
+  elementId: string;
+  name: string;
+  agencyCode: string;
+}
 
 export interface TraceFixture {
   code: string;
   processInstanceKey: string;
-  doneTaskId: string;
-  openTaskId: string;
+  /** The counter that received the dossier. */
+  receivingAgency: string;
+  /** The applicant as the counter typed them in (what the public must not see without the secret). */
+  applicant: { fullName: string; citizenId: string; phone: string };
+  /** The birth registration: claimed and completed by officerA. */
+  done: TraceStep;
+  /** The steps left open, in the process's order: the residence registration (commune police), the health-insurance card (social insurance). */
+  open: TraceStep[];
 }
 
-let n = 0;
+function ok(r: Reply, status: number, what: string): Reply {
+  if (r.status !== status) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  return r;
+}
 
-export async function traceFixture(s: ApiService): Promise<TraceFixture> {
-  const code = `A-TRACE-${++n}`;
-  const d = await deploy(s.url, [{ name: 'trace-fixture.bpmn', xml: XML }]);
-  if (d.status !== 200) throw new Error(JSON.stringify(d.body));
-  const pi = await call(s.url, 'POST', '/v2/process-instances', { processDefinitionId: 'trace-fixture' });
-  const processInstanceKey = pi.body.processInstanceKey as string;
-  // The first step is done in the engine, as the inbox would have done it.
-  const jobs = await call(s.url, 'POST', '/v2/jobs/activation', {
-    type: 'trace-fixture-decide',
-    timeout: 60_000,
-    maxJobsToActivate: 1,
-    requestTimeout: -1,
-  });
-  const done = jobs.body.jobs[0];
-  await call(s.url, 'POST', `/v2/jobs/${done.jobKey}/completion`, {});
-
-  const t = (hhmm: string) => new Date(`2025-07-01T${hhmm}:00+07:00`);
-  return s.t.db.tx(async (q) => {
-    await q.query(
-      `insert into domain.dossiers (code, procedure_code, rule_version, status, channel, receiving_agency, applicant, data,
-         lookup_secret_hash, received_at, received_by, appointment_at, process_instance_key)
-       values ($1, 'trace-fixture', '2025.1', 'in_progress', 'counter', 'mot-cua-xa.a', $2, '{}', 'x', $3, 'motcua.a', $4, $5)`,
-      [
-        code,
-        JSON.stringify({ fullName: 'Nguyễn Văn Dân', citizenId: '001099012345', phone: '0912345678' }),
-        t('08:00'),
-        new Date('2025-07-04T17:00:00+07:00'),
-        processInstanceKey,
-      ],
-    );
-    await q.query(
-      `insert into domain.dossier_events (dossier_code, at, from_status, to_status, actor, agency_code) values
-         ($1, $2, null, 'received', 'motcua.a', 'mot-cua-xa.a'), ($1, $3, 'received', 'in_progress', 'motcua.a', 'mot-cua-xa.a')`,
-      [code, t('08:00'), t('08:05')],
-    );
-    const ins = async (jobKey: string, elementId: string, name: string, state: string, extra: Record<string, unknown>) =>
-      (
-        await q.query<{ id: string }>(
-          `insert into domain.tasks (job_key, dossier_code, process_instance_key, element_id, element_instance_key, name, agency_code,
-             candidate_groups, state, created_at, assignee, claimed_at, completed_at, completed_by, due_at)
-           values ($1, $2, $3, $4, $1, $5, 'ubnd-xa.a', '{ubnd-xa}', $6, $7, $8, $9, $10, $11, $12) returning id::text`,
-          [
-            jobKey,
-            code,
-            processInstanceKey,
-            elementId,
-            name,
-            state,
-            extra.created,
-            extra.assignee ?? null,
-            extra.claimed ?? null,
-            extra.completed ?? null,
-            extra.completedBy ?? null,
-            extra.due ?? null,
-          ],
-        )
-      ).rows[0].id;
-    const base = BigInt(processInstanceKey) * 10n + BigInt(n); // unique fake job keys
-    const doneTaskId = await ins(String(base + 1n), 'decide', 'Quyết định', 'completed', {
-      created: t('08:05'),
-      assignee: 'canbo.a',
-      claimed: t('09:00'),
-      completed: t('10:30'),
-      completedBy: 'canbo.a',
-      due: new Date('2025-07-02T17:00:00+07:00'),
-    });
-    const openTaskId = await ins(String(base + 2n), 'sign', 'Ký', 'open', {
-      created: t('10:30'),
-      due: new Date('2025-07-03T17:00:00+07:00'),
-    });
-    // What the inbox's hook records with a dossier's first task of an agency (dossiers/visibility.ts).
-    await q.query(`insert into domain.dossier_agencies (dossier_code, agency_code, since) values ($1, 'ubnd-xa.a', $2)`, [code, t('08:05')]);
-    await q.query(
-      `insert into domain.sla_clocks (dossier_code, kind, task_id, agency_code, step, limit_value, limit_unit, started_at, due_at, state, stopped_at,
-         procedure_code, channel, receiving_agency)
-       select c.*, d.procedure_code, d.channel, d.receiving_agency from domain.dossiers d,
-         (values ($1, 'dossier', null::bigint, null, null, 3, 'working_days', $2::timestamptz, $3::timestamptz, 'running', null::timestamptz),
-                 ($1, 'step', $4::bigint, 'ubnd-xa.a', 'decide', 1, 'working_days', $5::timestamptz, $6::timestamptz, 'met_early', $7::timestamptz)) c
-        where d.code = $1`,
-      [code, t('08:00'), new Date('2099-07-04T17:00:00+07:00'), doneTaskId, t('08:05'), new Date('2025-07-02T17:00:00+07:00'), t('10:30')],
-    );
-    await appendAudit(q, {
-      actor: 'motcua.a',
-      role: 'counter',
-      agency: 'mot-cua-xa.a',
-      dossierCode: code,
-      action: 'dossier.received',
-      at: t('08:00'),
-      payload: { form: '01' },
-    });
-    await appendAudit(q, {
-      actor: 'canbo.a',
-      role: 'officer',
-      agency: 'ubnd-xa.a',
-      dossierCode: code,
-      action: 'task.completed',
-      at: t('10:30'),
-      payload: { taskId: doneTaskId },
-    });
-    return { code, processInstanceKey, doneTaskId, openTaskId };
-  });
+/** The dossier of the file's header, received on `s` at its clock's time (09:00 on a fresh service). */
+export async function traceFixture(s: TraceService): Promise<TraceFixture> {
+  const received = s.clock.now();
+  const r = ok(
+    await s.as('counter', 'POST', '/api/dossiers', {
+      procedureCode: 'birth-registration-group',
+      channel: 'counter',
+      intake: birthIntake(),
+    }),
+    201,
+    'the counter receives the dossier',
+  );
+  const code = r.body.dossier.code as string;
+  const inbox = (caller: Caller) => (path: string) => s.as(caller, 'GET', path);
+  const first = await openInboxTask(inbox('officerA'), TRACE_USERS.officerA.username, code, 'birthRegistration');
+  s.clock.set(received + HOUR);
+  ok(await s.as('officerA', 'POST', `/api/tasks/${first.id}/claim`, {}), 200, 'officerA claims the birth registration');
+  s.clock.set(received + 2.5 * HOUR);
+  ok(
+    await s.as('officerA', 'POST', `/api/tasks/${first.id}/complete`, { decision: { outcome: 'approved', note: 'Đủ điều kiện' } }),
+    200,
+    'officerA completes the birth registration',
+  );
+  // None of the callers works at the police or social insurance: the administrator's inbox lists every agency's tasks.
+  const open: any[] = [];
+  for (const elementId of ['residenceRegistration', 'healthInsuranceCard'])
+    open.push(await openInboxTask(inbox('admin'), TRACE_USERS.admin.username, code, elementId));
+  const step = (x: any): TraceStep => ({ taskId: String(x.id), elementId: x.elementId, name: x.name, agencyCode: x.agencyCode });
+  return {
+    code,
+    processInstanceKey: String(r.body.dossier.processInstanceKey),
+    receivingAgency: r.body.dossier.receivingAgency,
+    applicant: { fullName: APPLICANT.fullName, citizenId: APPLICANT.citizenId, phone: APPLICANT.phone },
+    done: step(first),
+    open: open.map(step),
+  };
 }

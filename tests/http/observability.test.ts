@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { maskingLoggerOptions } from '../../src/http/redact.js';
 import { maskDeep, maskPersonalData } from '../../src/security/personal-data.js';
 import { call, deploy, serviceTaskProcess } from './support.js';
-import { traceFixture } from './fixtures.js';
+import { startTraceService, traceFixture } from './fixtures.js';
 import { startApiService, type ApiService } from './api-support.js';
 
 describe('Scenario: masking personal identifiers', () => {
@@ -143,29 +143,40 @@ describe('Scenario: request logs and metrics of a running service', () => {
   });
 
   test('Given requests, jobs and SLA clocks, when Prometheus scrapes /metrics, then each is there with bounded labels', async () => {
-    await traceFixture(s); // one job activated and completed over /v2, a running and a met_early clock
-    await s.as('officerB', 'GET', '/api/dossiers/KHONG-CO/trace');
-    await s.as('anonymous', 'GET', '/api/no-such-route-123');
-    await deploy(s.url, [{ name: 'm.bpmn', xml: serviceTaskProcess('metrics-fail', 'metrics-fail') }]);
-    await call(s.url, 'POST', '/v2/process-instances', { processDefinitionId: 'metrics-fail' });
-    const job = (await call(s.url, 'POST', '/v2/jobs/activation', { type: 'metrics-fail', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1 })).body
-      .jobs[0];
-    await call(s.url, 'POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 1, errorMessage: 'thử lại' });
+    // The shipped catalog on the demo registry (fixtures.ts): a dossier received, its first step
+    // completed early through the inbox, the service's own worker activating and completing the
+    // hand-off job, two steps left open — a running dossier clock, a step clock met early, two running.
+    const ts = await startTraceService();
+    try {
+      await traceFixture(ts);
+      await ts.as('officerB', 'GET', '/api/dossiers/KHONG-CO/trace');
+      await ts.as('anonymous', 'GET', '/api/no-such-route-123');
+      await deploy(ts.url, [{ name: 'm.bpmn', xml: serviceTaskProcess('metrics-fail', 'metrics-fail') }]);
+      await ts.as('admin', 'POST', '/v2/process-instances', { processDefinitionId: 'metrics-fail' });
+      const job = (await ts.as('admin', 'POST', '/v2/jobs/activation', { type: 'metrics-fail', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1 }))
+        .body.jobs[0];
+      await ts.as('admin', 'POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 1, errorMessage: 'thử lại' });
 
-    const r = await call(s.url, 'GET', '/metrics', undefined, { authorization: '' });
-    expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toContain('text/plain');
-    const text = r.body as string;
-    expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/dossiers\/:code\/trace",status="404"\} 1/);
-    expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
-    expect(text).not.toContain('no-such-route-123');
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.05",method="POST",route="\/api\/auth\/login",status="200"\} \d+/);
-    expect(text).toMatch(/engine_jobs_activated_total\{type="trace-fixture-decide"\} 1/);
-    expect(text).toMatch(/engine_jobs_completed_total\{type="trace-fixture-decide"\} 1/);
-    expect(text).toMatch(/engine_jobs_failed_total\{type="metrics-fail"\} 1/);
-    expect(text).toMatch(/sla_clocks\{kind="dossier",state="running"\} 1/);
-    expect(text).toMatch(/sla_clocks\{kind="step",state="met_early"\} 1/);
-    expect(text).toContain('# TYPE outbox_unsent gauge');
-    expect(text).toMatch(/process_resident_memory_bytes \d+/);
+      const r = await ts.as('anonymous', 'GET', '/metrics');
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toContain('text/plain');
+      const text = r.body as string;
+      expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/dossiers\/:code\/trace",status="404"\} 1/);
+      expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+      expect(text).not.toContain('no-such-route-123');
+      expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.05",method="POST",route="\/api\/auth\/login",status="200"\} \d+/);
+      expect(text).toMatch(/engine_jobs_activated_total\{type="lienthong.handoff"\} 1/);
+      expect(text).toMatch(/engine_jobs_completed_total\{type="lienthong.handoff"\} 1/);
+      expect(text).toMatch(/engine_jobs_failed_total\{type="metrics-fail"\} 1/);
+      // Judged at the service's time (its ManualClock, Monday 05/01/2026): nothing is late yet.
+      expect(text).toMatch(/sla_clocks\{kind="dossier",state="running"\} 1/);
+      expect(text).toMatch(/sla_clocks\{kind="step",state="running"\} 2/);
+      expect(text).toMatch(/sla_clocks\{kind="step",state="met_early"\} 1/);
+      expect(text).not.toMatch(/state="(at_risk|overdue)"/);
+      expect(text).toContain('# TYPE outbox_unsent gauge');
+      expect(text).toMatch(/process_resident_memory_bytes \d+/);
+    } finally {
+      await ts.close();
+    }
   });
 });
