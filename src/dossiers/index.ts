@@ -17,6 +17,7 @@ export type { ReconcileResult } from './sync.js';
 export type { Actor, DossierRow, Applicant, Channel } from './types.js';
 export { seedDemo, DEMO_PASSWORDS, type SeedResult } from './seed.js';
 export { dossierExists, inboxDossiers, slaDossierFacts } from './store.js';
+export { visibleCodeSql } from './visibility.js';
 export {
   applicantEmailChannel,
   applicantLetter,

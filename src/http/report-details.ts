@@ -6,9 +6,17 @@
  *   GET /api/reports/open               clocks still open at the period's end, and those overdue
  *   GET /api/reports/on-time/dossiers   ?…&key=&result=early|on_time|late|open|overdue: the
  *                                       dossiers behind one bar (at most 500, with the total)
+ *
+ * The dossiers behind a bar name dossiers (code, procedure, receiving section), so they pass two
+ * rules: the report's scope (which bar the reader may open) and the dossier room's one visibility
+ * rule (dossiers/visibility.ts), as a predicate in the SLA room's query so the limit and the total
+ * count only what the reader may see. Today the scope is the stricter — a step clock's agency holds
+ * the step, a dossier clock's the receipt — but a report row must never depend on that staying true.
  */
 import type { Router } from 'express';
 import type { Queryable } from '../db/index.js';
+import { visibleCodeSql, type Actor } from '../dossiers/index.js';
+import { Forbidden } from '../errors.js';
 import { clocksBehind, openTotal, reportOpen, reportScope, type ClockResult, type GroupBy } from '../reports/index.js';
 import { requireRole, type Principal } from './auth.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
@@ -84,8 +92,15 @@ export function reportDetailRoutes(
         now: new Date(deps.now()),
         key: q.key!,
         result: q.result as ClockResult,
+        dossiers: (codeSql, param) => visibleCodeSql(reader(req.user as Principal), codeSql, param),
       });
       res.json(r);
     },
   );
+}
+
+/** The reader as the dossier room's visibility rule knows it (the route's guard let staff only through). */
+function reader(p: Principal): Actor {
+  if (p.role === 'worker') throw new Forbidden("vai trò 'worker' không được xem hồ sơ (role 'worker' may not see dossiers)");
+  return { username: p.username, role: p.role, agencyCode: p.agencyCode };
 }

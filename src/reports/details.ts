@@ -6,10 +6,12 @@
  *   passed before the period's end (or before now, for a period still running), not paused now.
  * - `clocksBehind`: the dossiers behind one bar of the report — one group (`key`) and one result
  *   (early, on time, late: exactly the clocks `reportOnTime` counts; open, overdue: those of
- *   `reportOpen`).
+ *   `reportOpen`), of the dossiers the reader may see: `dossiers` is the dossier room's
+ *   visibility rule, handed over by http/ (this room reads no dossier room table or module).
  */
 import type { Queryable } from '../db/index.js';
 import { clocksOf, openByGroup } from '../sla/index.js';
+import type { DossierFilter } from '../sla/reporting.js';
 import { Invalid } from '../errors.js';
 import type { BehindItem, ClockResult, GroupBy, OpenRow } from './api-types.js';
 import { groupNames, kindOf } from './on-time.js';
@@ -43,9 +45,9 @@ export function openTotal(rows: readonly OpenRow[]): OpenRow {
 
 export async function clocksBehind(
   db: Queryable,
-  q: OpenQuery & { key: string; result: ClockResult; limit?: number },
+  q: OpenQuery & { key: string; result: ClockResult; limit?: number; dossiers?: DossierFilter },
 ): Promise<{ items: BehindItem[]; total: number }> {
   if (!CLOCK_RESULTS.includes(q.result)) throw new Invalid(`result must be one of ${CLOCK_RESULTS.join(', ')}`, { param: 'result' });
   const kind = kindOf(q.groupBy, q.kind);
-  return clocksOf(db, { kind, group: q.groupBy, from: q.from, to: q.to, now: q.now, key: q.key, outcome: q.result, limit: q.limit });
+  return clocksOf(db, { kind, group: q.groupBy, from: q.from, to: q.to, now: q.now, key: q.key, outcome: q.result, limit: q.limit, dossiers: q.dossiers });
 }

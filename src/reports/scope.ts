@@ -5,6 +5,11 @@
  *   officers, counter staff   their own agency's row only, the report grouped by agency whatever
  *                             they ask, its total their row's; none without an agency;
  *   anyone else               refused by the routes before a report is made (designers: 403).
+ *
+ * The scope decides which rows and bars a reader may open, not which dossiers: the dossiers behind
+ * a bar also pass the dossier room's one visibility rule (http/report-details.ts, through
+ * dossiers/visibility.ts `visibleCodeSql`), so a report row never names a dossier its reader could
+ * not open.
  */
 import type { GroupBy } from './api-types.js';
 

@@ -65,15 +65,29 @@ export async function openByGroup(q: Queryable, w: ClockWindow & { now: Date }):
   return rows;
 }
 
-/** The clocks of one group (`key`) with one outcome, oldest first (at most `limit`, ≤ 500), and how many there are. */
+/**
+ * Which clocks' dossiers a reader may be shown: a predicate on the clock's dossier code
+ * (`codeSql`), its values added with `param`. The caller's, not this room's: the dossier room's
+ * visibility rule, which http/ hands over (dossiers/visibility.ts `visibleCodeSql`), so this room
+ * names no table but its own.
+ */
+export type DossierFilter = (codeSql: string, param: (value: unknown) => string) => string;
+
+/**
+ * The clocks of one group (`key`) with one outcome, oldest first (at most `limit`, ≤ 500), and how
+ * many there are; only those whose dossier passes `dossiers`, when given (the limit and the total
+ * count those).
+ */
 export async function clocksOf(
   q: Queryable,
-  w: ClockWindow & { now: Date; key: string; outcome: ClockOutcome; limit?: number },
+  w: ClockWindow & { now: Date; key: string; outcome: ClockOutcome; limit?: number; dossiers?: DossierFilter },
 ): Promise<{ items: ClockItem[]; total: number }> {
   const which =
     w.outcome === 'open' ? OPEN_SQL : w.outcome === 'overdue' ? `${OPEN_SQL} and ${OVERDUE_SQL}` : `${FINISHED_SQL} and c.state = '${STATE[w.outcome]}'`;
-  const where = `c.kind = $1 and ${which} and $4::timestamptz is not null and ${keySql(w.group, w.kind)} = $5`;
-  const params = [w.kind, w.from.toISOString(), w.to.toISOString(), w.now.toISOString(), w.key];
+  const params: unknown[] = [w.kind, w.from.toISOString(), w.to.toISOString(), w.now.toISOString(), w.key];
+  const seen = w.dossiers ? ` and ${w.dossiers('c.dossier_code', (v) => `$${params.push(v)}`)}` : '';
+  // $2 and $4 named whatever the outcome uses: a parameter no clause names has no type (PostgreSQL refuses the query).
+  const where = `c.kind = $1 and ${which} and $2::timestamptz is not null and $4::timestamptz is not null and ${keySql(w.group, w.kind)} = $5${seen}`;
   const [{ rows }, count] = await Promise.all([
     q.query<ClockItem>(
       `select c.dossier_code as code, c.procedure_code as "procedureCode", c.channel, c.receiving_agency as "receivingAgency",
