@@ -5,9 +5,9 @@
  * it answers NOT_FOUND by itself.
  */
 import type { Queryable } from '../../db/index.js';
+import { jobType } from './sql/jobs.js';
 
 export async function jobTypeOf(db: Queryable, jobKey: string): Promise<string | undefined> {
   if (!/^[1-9]\d{0,18}$/.test(jobKey)) return undefined;
-  const { rows } = await db.query<{ type: string }>(`select type from engine.jobs where key = $1`, [jobKey]);
-  return rows[0]?.type;
+  return jobType(db, jobKey);
 }

@@ -93,7 +93,16 @@ function selectExpression(c: Column): string {
 /** The SQL of one search: the page of items and the count of all that match, each with its parameters. */
 export function compileSearch(table: SearchTable<unknown>, query: SearchQuery<object, string>): { page: Statement; count: Statement } {
   const params = new Params();
-  const where = compileFilter(query.filter, table.columns, params);
+  return compileSearchWhere(table, compileFilter(query.filter, table.columns, params), params, query);
+}
+
+/** compileSearch with a WHERE of the caller's own (`where`, its values already in `params`); the sort and the page are the query's. */
+export function compileSearchWhere(
+  table: SearchTable<unknown>,
+  where: string,
+  params: Params,
+  query: SearchQuery<object, string>,
+): { page: Statement; count: Statement } {
   const count = { sql: `select count(*)::int as n from ${table.from} where ${where}`, values: [...params.values] };
   const order = compileSort(query.sort, table.columns, table.key);
   const page = compilePage(query.page, params);

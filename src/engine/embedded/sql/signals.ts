@@ -9,7 +9,12 @@ export interface SignalWait {
   interrupting: boolean;
 }
 
-/** Every open wait for a signal, oldest first. By the signal_subscriptions_by_name index. */
+/**
+ * Every open wait for a signal, oldest first. By the signal_subscriptions_by_name index.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 326,373 events of history):
+ * p50 0.15 ms, p99 2.35 ms over 8 calls; Index Scan signal_subscriptions_by_name.
+ */
 export async function signalWaits(q: Queryable, signalName: string): Promise<SignalWait[]> {
   const { rows } = await q.query<SignalWait>(
     `select key::text, process_instance_key::text, element_instance_key::text, target_element_id, interrupting
@@ -19,7 +24,12 @@ export async function signalWaits(q: Queryable, signalName: string): Promise<Sig
   return rows;
 }
 
-/** The processes (latest versions) a signal starts. By the signal_start_subscriptions_by_name index. */
+/**
+ * The processes (latest versions) a signal starts. By the signal_start_subscriptions_by_name index.
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 326,373 events of history):
+ * p50 0.14 ms, p99 0.31 ms over 8 calls; Seq Scan signal_start_subscriptions.
+ */
 export async function signalStarts(q: Queryable, signalName: string): Promise<{ definition_key: string; element_id: string }[]> {
   const { rows } = await q.query<{ definition_key: string; element_id: string }>(
     `select definition_key::text, element_id from engine.signal_start_subscriptions where signal_name = $1 order by bpmn_process_id, element_id`,
