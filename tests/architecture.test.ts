@@ -152,3 +152,12 @@ test("outside engine/, a room reaches the engine through its port: engine/port, 
   }
   expect(bad).toEqual([]);
 });
+
+test('the embedded engine sends SQL only from engine/embedded/sql/, where each statement stands beside its measurement', () => {
+  const dir = join(SRC, 'engine', 'embedded');
+  const bad = files(dir)
+    .filter((f) => !f.startsWith(join(dir, 'sql') + sep))
+    .filter((f) => /\.query\s*(<[^>]*>)?\s*\(/.test(withoutComments(readFileSync(f, 'utf8'))))
+    .map((f) => relative(SRC, f));
+  expect(bad).toEqual([]);
+});
