@@ -5,9 +5,11 @@
  * Zeebe's client protocol (contract.zeebe.test.ts). Each scenario deploys its own process ids, so scenarios do not depend on each other.
  */
 import { randomBytes } from 'node:crypto';
-import type { WorkflowEngine } from '../../src/engine/port.js';
+import { activateWithLongPolling } from '../../src/engine/long-poll.js';
+import type { ActivateJobsRequest, WorkflowEngine } from '../../src/engine/port.js';
 import type { EngineQueries } from '../../src/engine/queries.js';
 import {
+  camundaUserTask,
   definitions,
   end,
   errorBoundary,
@@ -74,7 +76,10 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
     beforeAll(async () => {
       e = await open();
     });
+    /** Long polls a failed scenario may leave waiting: ended before the engine closes. */
+    const polls: AbortController[] = [];
     afterAll(async () => {
+      for (const p of polls) p.abort();
       await e?.close();
     });
 
@@ -86,6 +91,17 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       return jobs[0];
     };
     const state = async (key: string) => (await e.queries.getProcessInstance(key)).state;
+    /**
+     * An instance's variables as the reads see them now: scope key → name → value. The embedded
+     * reads list every change (oldest first), Zeebe's each variable's latest value: the last per
+     * scope and name is the value either way.
+     */
+    const variables = async (processInstanceKey: string) => {
+      const { items } = await e.queries.searchVariableChanges({ filter: { processInstanceKey } });
+      const scopes: Record<string, Record<string, unknown>> = {};
+      for (const v of items) (scopes[v.scopeKey] ??= {})[v.name] = JSON.parse(v.value);
+      return scopes;
+    };
 
     test('deploy: a process gets version 1; the same content again keeps it; changed content is version 2', async () => {
       const id = unique('contract-deploy');
@@ -157,6 +173,83 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       }
     });
 
+    test('long polling: an activation waiting for its type answers with the job created meanwhile', async () => {
+      const id = unique('contract-long-poll');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type));
+      const req: ActivateJobsRequest = { type, worker: 'contract', maxJobsToActivate: 10, timeout: 60_000 };
+      // The port has no requestTimeout: long polling is engine/long-poll.ts over the port (what /v2
+      // and the gRPC gateway answer with). This engine tells when its first look found nothing.
+      const answers: number[] = [];
+      let waiting: () => void = () => undefined;
+      const firstLookEmpty = new Promise<void>((resolve) => (waiting = resolve));
+      const watched = {
+        activateJobs: async (r: ActivateJobsRequest) => {
+          const jobs = await e.engine.activateJobs(r);
+          answers.push(jobs.length);
+          if (!jobs.length) waiting();
+          return jobs;
+        },
+        onJobCreated: (listener: (type: string) => void) => e.engine.onJobCreated(listener),
+      };
+      // The wait outlasts the test's own timeout, so the answer cannot be the look at its end. With job
+      // notifications the fallback poll is as long as the wait: only the creation's wake answers in
+      // time. Without them (Zeebe notifies no client) the long poll's fallback poll finds the job.
+      const poll = new AbortController();
+      polls.push(poll);
+      const wait = 10 * 60_000;
+      const polled = activateWithLongPolling(watched, req, {
+        wait,
+        pollInterval: traits.jobNotifications === false ? 100 : wait,
+        signal: poll.signal,
+      });
+      await firstLookEmpty;
+      const created = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'L-1' } });
+      const jobs = await polled;
+      expect(answers[0]).toBe(0);
+      expect(jobs.map((j) => [j.processInstanceKey, j.elementId, j.variables])).toEqual([[created.processInstanceKey, 'work', { dossierCode: 'L-1' }]]);
+      await e.engine.completeJob({ jobKey: jobs[0].key });
+      expect(await state(created.processInstanceKey)).toBe('COMPLETED');
+    });
+
+    test('long polling: with no job of its type before its request timeout, an activation answers with no jobs', async () => {
+      const id = unique('contract-long-poll-empty');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type));
+      await e.engine.createProcessInstance({ bpmnProcessId: id }); // a job, of another type than the one asked for
+      const jobs = await activateWithLongPolling(
+        e.engine,
+        { type: `${type}.other`, worker: 'contract', maxJobsToActivate: 10, timeout: 60_000 },
+        { wait: 300, pollInterval: 100, signal: new AbortController().signal },
+      );
+      expect(jobs).toEqual([]);
+    });
+
+    test('set variables: global ones land where the name lives (else on the instance), local ones on the element; the next job and the reads see them', async () => {
+      const id = unique('contract-variables');
+      const type = unique('contract.job');
+      await deploy(`${id}.bpmn`, jobProcess(id, type));
+      const { processInstanceKey } = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'V-1', fee: 0 } });
+      const { items } = await e.queries.searchElementInstances({ filter: { processInstanceKey, elementId: 'work' } });
+      expect(items).toHaveLength(1);
+      const work = items[0].elementInstanceKey;
+
+      await e.engine.setVariables({ elementInstanceKey: processInstanceKey, variables: { fee: 50_000 } });
+      await e.engine.setVariables({ elementInstanceKey: work, variables: { dossierCode: 'V-1-bis', note: 'bổ sung' }, local: true });
+      await e.engine.setVariables({ elementInstanceKey: work, variables: { paid: true } }); // not local, held nowhere: the instance's
+
+      const job = await activateOne(type);
+      expect(job.variables).toEqual({ dossierCode: 'V-1-bis', fee: 50_000, paid: true, note: 'bổ sung' });
+      expect(await variables(processInstanceKey)).toEqual({
+        [processInstanceKey]: { dossierCode: 'V-1', fee: 50_000, paid: true },
+        [work]: { dossierCode: 'V-1-bis', note: 'bổ sung' },
+      });
+      await e.engine.completeJob({ jobKey: job.key });
+      expect(await state(processInstanceKey)).toBe('COMPLETED');
+      await expect(e.engine.setVariables({ elementInstanceKey: processInstanceKey, variables: { fee: 1 } })).rejects.toThrow();
+      await expect(e.engine.setVariables({ elementInstanceKey: '2251799813999999', variables: { fee: 1 } })).rejects.toThrow();
+    });
+
     test('a failed job with no retries left is an incident; retries and resolution bring it back', async () => {
       const id = unique('contract-incident');
       const type = unique('contract.job');
@@ -202,6 +295,23 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       expect(await state(a.processInstanceKey)).toBe('COMPLETED');
     });
 
+    test('a message published with a time to live waits for an instance to arrive, and correlates once; one with none is not kept', async () => {
+      const id = unique('contract-buffered');
+      const name = unique('fee-paid');
+      await deploy(`${id}.bpmn`, waitProcess(id, name));
+      await e.engine.publishMessage({ name, correlationKey: 'T-1', timeToLive: 3_600_000, variables: { paidAt: '2026-01-05' } });
+      await e.engine.publishMessage({ name, correlationKey: 'T-2', timeToLive: 0 });
+
+      const buffered = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'T-1' } });
+      expect(await state(buffered.processInstanceKey)).toBe('COMPLETED');
+      expect((await variables(buffered.processInstanceKey))[buffered.processInstanceKey]).toEqual({ dossierCode: 'T-1', paidAt: '2026-01-05' });
+      // Zeebe correlates a message to at most one instance of a process.
+      const again = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'T-1' } });
+      expect(await state(again.processInstanceKey)).toBe('ACTIVE');
+      const dropped = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'T-2' } });
+      expect(await state(dropped.processInstanceKey)).toBe('ACTIVE');
+    });
+
     test('a broadcast signal moves every instance waiting for it', async () => {
       const id = unique('contract-signal');
       const signal = unique('contract-signal-name');
@@ -211,6 +321,34 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       const b = await e.engine.createProcessInstance({ bpmnProcessId: id });
       expect(await e.engine.broadcastSignal({ signalName: signal })).toEqual({ signalKey: expect.any(String) });
       expect([await state(a.processInstanceKey), await state(b.processInstanceKey)]).toEqual(['COMPLETED', 'COMPLETED']);
+    });
+
+    test('a Camunda user task: created and found by search, assigned, completed with variables, and the instance moves on', async () => {
+      const id = unique('contract-user-task');
+      const xml = waitingProcess(id, camundaUserTask('wait', { name: 'Thẩm định', candidateGroups: 'mot-cua' }));
+      await deploy(`${id}.bpmn`, xml);
+      const { processInstanceKey } = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: 'U-1' } });
+      const found = await e.queries.searchUserTasks({ filter: { processInstanceKey } });
+      expect(found.totalItems).toBe(1);
+      const task = found.items[0];
+      expect(task).toMatchObject({ name: 'Thẩm định', state: 'CREATED', elementId: 'wait', candidateGroups: ['mot-cua'], processDefinitionId: id });
+      expect(task.assignee).toBeUndefined();
+      const { userTaskKey } = task;
+      const forGroup = await e.queries.searchUserTasks({ filter: { processDefinitionId: id, candidateGroup: 'mot-cua', state: 'CREATED' } });
+      expect(forGroup.items.map((t) => t.userTaskKey)).toEqual([userTaskKey]);
+
+      await e.engine.assignUserTask({ userTaskKey, assignee: 'can-bo-a' });
+      expect(await e.queries.getUserTask(userTaskKey)).toMatchObject({ state: 'CREATED', assignee: 'can-bo-a' });
+      await expect(e.engine.assignUserTask({ userTaskKey, assignee: 'can-bo-b', allowOverride: false })).rejects.toThrow();
+      expect((await e.queries.searchUserTasks({ filter: { processDefinitionId: id, assignee: 'can-bo-a' } })).items.map((t) => t.userTaskKey)).toEqual([
+        userTaskKey,
+      ]);
+
+      await e.engine.completeUserTask({ userTaskKey, variables: { decision: 'approved' } });
+      expect(await e.queries.getUserTask(userTaskKey)).toMatchObject({ state: 'COMPLETED', assignee: 'can-bo-a' });
+      expect(await state(processInstanceKey)).toBe('COMPLETED');
+      expect((await variables(processInstanceKey))[processInstanceKey]).toEqual({ dossierCode: 'U-1', decision: 'approved' });
+      await expect(e.engine.completeUserTask({ userTaskKey })).rejects.toThrow(); // no longer CREATED
     });
 
     test('a cancelled instance is terminated and its job is gone', async () => {
