@@ -338,6 +338,18 @@ const RESULTS = ['early', 'on_time', 'late', 'open', 'overdue'] as const;
  * status of its refusal.
  */
 async function reportLists(who: Caller, dossiers: Dossier[]): Promise<number | Record<string, { codes: string[]; total: number }>> {
+  const id = `${who} ${dossiers.map((d) => d.code).join(',')}`;
+  const known = reportsRead?.get(id);
+  if (known) return known;
+  const read = readReportLists(who, dossiers);
+  reportsRead?.set(id, read);
+  return read;
+}
+
+/** While checkLists reads (nothing changes meanwhile), each caller's report lists are asked once. */
+let reportsRead: Map<string, ReturnType<typeof readReportLists>> | undefined;
+
+async function readReportLists(who: Caller, dossiers: Dossier[]): Promise<number | Record<string, { codes: string[]; total: number }>> {
   const days = dossiers.map((d) => d.day).sort();
   const mine = agencies[who as Person];
   const keys = mine ? [mine] : [...new Set(Object.values(agencies).filter((a): a is string => Boolean(a)))].sort();
@@ -372,6 +384,15 @@ const reportNames = (bars: number | Record<string, { codes: string[] }>): number
 async function checkLists(dossiers: Dossier[], sees: Record<Caller, number>): Promise<void> {
   // The story's dossiers are alike for each caller: all seen or none (the matrix above says which).
   const seen = (who: Caller) => sees[who] === 200;
+  reportsRead = new Map();
+  try {
+    await checkListsOnce(dossiers, sees, seen);
+  } finally {
+    reportsRead = undefined;
+  }
+}
+
+async function checkListsOnce(dossiers: Dossier[], sees: Record<Caller, number>, seen: (who: Caller) => boolean): Promise<void> {
   const admin = await reportLists('admin', dossiers);
   if (typeof admin === 'number') throw new Error(`the admin's report: ${admin}`);
   for (const [route, r] of routesOf('list')) {
