@@ -4,6 +4,7 @@
  *
  *   DATABASE_URL=postgres://… npm run chaos -- [--dossiers 2000] [--kill-every 20] [--minutes 15]
  *                                               [--db-restart "<command>"] [--concurrency 16]
+ *                                               [--max-kills N]
  *
  * A scratch database (created and dropped); two replicas of the BUILT service (`node
  * dist/src/main.js`, each with its inbox worker, SLA scanner, outbox relay and reconciler) on two
@@ -13,8 +14,8 @@
  * refusing the dossier; the tax office's payment arrives as a message; the counter withdraws a few
  * dossiers for their applicants and hands every result (and every refused or stopped dossier's
  * papers) back. Every `--kill-every` seconds (±50 %) one replica is killed with SIGKILL and started
- * again; after the tenth kill, `--db-restart` (a shell command, e.g. `pg_ctlcluster 15 main
- * restart`; none by default) restarts PostgreSQL itself.
+ * again, until `--max-kills` kills (no limit by default); after the tenth kill, `--db-restart` (a
+ * shell command, e.g. `pg_ctlcluster 15 main restart`; none by default) restarts PostgreSQL itself.
  *
  * At the end it checks, on the database: every dossier received is accounted for (returned, after
  * being decided, refused or stopped — each transition exactly once); each dossier has exactly one
@@ -44,6 +45,7 @@ const { values } = parseArgs({
   options: {
     dossiers: { type: 'string', default: '2000' },
     'kill-every': { type: 'string', default: '20' },
+    'max-kills': { type: 'string' },
     minutes: { type: 'string', default: '15' },
     'db-restart': { type: 'string' },
     concurrency: { type: 'string', default: '16' },
@@ -51,6 +53,7 @@ const { values } = parseArgs({
 });
 const TARGET = Number(values.dossiers);
 const KILL_EVERY_MS = Number(values['kill-every']) * 1000;
+const MAX_KILLS = values['max-kills'] === undefined ? Infinity : Number(values['max-kills']);
 const DEADLINE = Date.now() + Number(values.minutes) * 60_000;
 const CONCURRENCY = Number(values.concurrency);
 if (!process.env.DATABASE_URL) throw new Error('npm run chaos needs DATABASE_URL: two replicas share one PostgreSQL database');
@@ -361,6 +364,7 @@ async function main(): Promise<void> {
           }
           continue;
         }
+        if (stats.kills >= MAX_KILLS) break;
         const live = replicas.filter((r) => r.up);
         if (live.length < 2) continue;
         const r = live[Math.floor(Math.random() * live.length)];
