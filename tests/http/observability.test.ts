@@ -16,6 +16,7 @@ describe('Scenario: masking personal identifiers', () => {
     ['gọi 0912345678 nhé', 'gọi 091****678 nhé'],
     ['gọi 0912 345 678 hoặc 0912.345.678', 'gọi 091****678 hoặc 091****678'],
     ['+84912345678, 84 912 345 678', '+8491****678, 8491****678'],
+    ['yêu cầu 91c466d2-77fa-4423-8144-130821229475 gọi 0912345678', 'yêu cầu 91c466d2-77fa-4423-8144-130821229475 gọi 091****678'],
     ['cố định 02438253535', 'cố định 024****535'],
     ['?phone=0387654321&x=1', '?phone=038****321&x=1'],
     ['550 5.1.1 <an.nguyen@example.vn>: không có hộp thư', '550 5.1.1 <a***@example.vn>: không có hộp thư'],
@@ -32,6 +33,9 @@ describe('Scenario: masking personal identifiers', () => {
     ['a dossier code', '000.00.10.H01-250701-0001'],
     ['a number that is not a phone', '0112345678 (starts 01)'],
     ["an e-mail's Message-ID", '<outbox.1234@lienthong>'],
+    // Request ids: about 1 in 160 random UUIDs has a group that reads as an ID or a phone number.
+    ['a UUID ending in twelve digits', 'request 91c466d2-77fa-4423-8144-130821229475 answered'],
+    ['a UUID ending in a phone number', '7688addc-3d0e-4354-ab62-0783072852c1'],
   ])('Given %s, when masked, then it is left alone', (_what, input) => {
     expect(maskPersonalData(input)).toBe(input);
   });
@@ -108,6 +112,11 @@ describe('Scenario: request logs and metrics of a running service', () => {
       }),
     );
     expect(JSON.stringify(lines)).not.toContain('0912345678');
+
+    // A request id whose last group reads as a phone number is still the id the caller was given.
+    const uuid = '7688addc-3d0e-4354-ab62-0783072852c1';
+    expect((await call(s.url, 'GET', '/healthz', undefined, { 'x-request-id': uuid })).headers.get('x-request-id')).toBe(uuid);
+    expect(await logged((l) => l.reqId === uuid)).toBe(true);
   });
 
   test("Given a citizen's lookup with its secret in the query string, when logged, then the line names the path but not the secret", async () => {
