@@ -24,12 +24,6 @@ const Runner = TestRunner.default ?? TestRunner;
 const GROUP_SIZE = 8;
 /** Folders with fewer files than this run together in one group of leftovers. */
 const SMALL_FOLDER = 3;
-/**
- * Files that always run alone, each with why. tests/http/observability.test.ts: grouped with other
- * HTTP files, its /healthz case hung for 60 s in two loaded runs out of about fifteen (never alone,
- * twelve loaded runs); the cause is not found yet (docs/benchmarks.md).
- */
-const OWN_REGISTRY = ['tests/http/observability.test.ts'];
 /** Runs of fewer files than this are not grouped. */
 const FEW = 4;
 
@@ -54,7 +48,7 @@ export function plan(tests, rootDir, workers) {
   const alone = [];
   const byFolder = new Map();
   for (const test of tests) {
-    if ((workers > 1 && isLong(test.path)) || OWN_REGISTRY.includes(nameOf(rootDir, test.path))) {
+    if (workers > 1 && isLong(test.path)) {
       alone.push([test]);
       continue;
     }
