@@ -101,7 +101,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
           'hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ một cửa tiếp nhận: cần đăng nhập (sign in to receive counter or postal dossiers)',
         );
       }
-      const r = await dossiers.receive(user ? actor(user) : undefined, { ...input, idempotencyKey: idempotencyKey(req) });
+      const r = await dossiers.receive(user ? dossierActor(user) : undefined, { ...input, idempotencyKey: idempotencyKey(req) });
       // 200 for a receipt sent again under its key: the same dossier, not a new one.
       const status = r.repeated ? 200 : 201;
       res.status(status).location(`/api/dossiers/${encodeURIComponent(r.dossier.code)}`);
@@ -123,7 +123,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     async (req, res) => {
       const q = query(req, SEARCH);
       res.json(
-        await dossiers.search(actor(req.user!), {
+        await dossiers.search(dossierActor(req.user!), {
           citizenId: q.citizenId,
           from: q.from,
           to: q.to,
@@ -147,7 +147,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       const q = query(req, QUERY);
       const code = codeOf(req);
       const secret = q.secret ?? header(req, 'x-lookup-secret');
-      if (req.user && !secret) return res.json(await dossiers.get(actor(req.user), code));
+      if (req.user && !secret) return res.json(await dossiers.get(dossierActor(req.user), code));
       if (!secret) throw new Unauthenticated('cần đăng nhập, hoặc mã tra cứu in trên giấy tiếp nhận (sign in, or give the lookup secret printed on form 01)');
       res.set('Cache-Control', 'no-store').json(await throttled(res, dossiers.publicStatus(code, secret, clientIp(req))));
     },
@@ -159,7 +159,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Yêu cầu bổ sung, hoàn thiện hồ sơ (form 02); pauses or restarts the clock per the rule version' }),
     body('dossier-supplement-request'),
     async (req, res) => {
-      res.status(201).json(await dossiers.requestSupplement(actor(req.user!), codeOf(req), req.body as SupplementRequestInput));
+      res.status(201).json(await dossiers.requestSupplement(dossierActor(req.user!), codeOf(req), req.body as SupplementRequestInput));
     },
   );
 
@@ -176,7 +176,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       const secret = inBody ?? header(req, 'x-lookup-secret');
       if (secret) return res.json(summary(await throttled(res, dossiers.supplement(code, secret, input, undefined, clientIp(req)))));
       if (!req.user) throw new Unauthenticated('cần mã tra cứu in trên giấy tiếp nhận (give the lookup secret printed on form 01)');
-      res.json(summary(await dossiers.supplement(code, undefined, input, actor(req.user))));
+      res.json(summary(await dossiers.supplement(code, undefined, input, dossierActor(req.user))));
     },
   );
 
@@ -186,7 +186,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Từ chối giải quyết hồ sơ (form 03)' }),
     body('dossier-decision'),
     async (req, res) => {
-      res.status(201).json(await dossiers.refuse(actor(req.user!), codeOf(req), req.body as DecisionInput));
+      res.status(201).json(await dossiers.refuse(dossierActor(req.user!), codeOf(req), req.body as DecisionInput));
     },
   );
 
@@ -196,7 +196,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Dừng giải quyết hồ sơ (form 05)' }),
     body('dossier-decision'),
     async (req, res) => {
-      res.status(201).json(await dossiers.stop(actor(req.user!), codeOf(req), req.body as DecisionInput));
+      res.status(201).json(await dossiers.stop(dossierActor(req.user!), codeOf(req), req.body as DecisionInput));
     },
   );
 
@@ -213,7 +213,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       const secret = inBody ?? header(req, 'x-lookup-secret');
       if (secret) return res.status(201).json(await throttled(res, dossiers.withdraw(code, secret, input, undefined, clientIp(req))));
       if (!req.user) throw new Unauthenticated('cần mã tra cứu in trên giấy tiếp nhận (give the lookup secret printed on form 01)');
-      res.status(201).json(await dossiers.withdraw(code, undefined, input, actor(req.user)));
+      res.status(201).json(await dossiers.withdraw(code, undefined, input, dossierActor(req.user)));
     },
   );
 
@@ -223,7 +223,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Xin lỗi và hẹn lại ngày trả kết quả (form 04)' }),
     body('dossier-apology'),
     async (req, res) => {
-      res.status(201).json(await dossiers.apologize(actor(req.user!), codeOf(req), req.body as ApologyInput));
+      res.status(201).json(await dossiers.apologize(dossierActor(req.user!), codeOf(req), req.body as ApologyInput));
     },
   );
 
@@ -233,7 +233,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     describeRoute({ summary: 'Trả kết quả (or the papers of a refused or stopped dossier) at the counter' }),
     body('dossier-return'),
     async (req, res) => {
-      res.json(summary(await dossiers.returnResult(actor(req.user!), codeOf(req), req.body as { note?: string })));
+      res.json(summary(await dossiers.returnResult(dossierActor(req.user!), codeOf(req), req.body as { note?: string })));
     },
   );
 
@@ -259,7 +259,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
       }
       // The counter, right after a receipt, prints form 01 with the secret it was just shown.
       const secret = no === '01' ? header(req, 'x-lookup-secret') : undefined;
-      const doc = await dossiers.form(actor(req.user!), codeOf(req), no, secret);
+      const doc = await dossiers.form(dossierActor(req.user!), codeOf(req), no, secret);
       if (q.format === 'html') {
         sendHtml(res, doc);
         return;
@@ -282,7 +282,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
           { parameter: 'include', value: include, message: "must be 'xml'", ...problem('/include', "phải là 'xml'", "must be 'xml'") },
         ]);
       }
-      res.json(await dossiers.trace(actor(req.user!), codeOf(req), { xml: include === 'xml' }));
+      res.json(await dossiers.trace(dossierActor(req.user!), codeOf(req), { xml: include === 'xml' }));
     },
   );
 
@@ -300,7 +300,7 @@ export function dossiersRouter(opts: DossiersRouterOptions): Router {
     }),
     async (req, res) => {
       const q = query(req, REGISTER);
-      const doc = await dossiers.register(actor(req.user!), { agency: q.agency, from: q.from!, to: q.to! });
+      const doc = await dossiers.register(dossierActor(req.user!), { agency: q.agency, from: q.from!, to: q.to! });
       if (q.format === 'html') {
         sendHtml(res, doc);
         return;
@@ -318,7 +318,8 @@ function queryDocOf(schemas: SchemaRegistry, id: string): Record<string, QueryPa
   return Object.fromEntries(Object.entries(props).map(([name, { description, ...schema }]) => [name, { description: description as string, schema }]));
 }
 
-function actor(u: Principal): Actor {
+/** The caller as the dossier room knows it; an API client is refused (403). */
+export function dossierActor(u: Principal): Actor {
   // An API client's 'worker' role works jobs only and reaches no dossier (accounts/roles.ts).
   if (u.role === 'worker') throw new Forbidden("vai trò 'worker' không được thao tác trên hồ sơ (role 'worker' may not act on dossiers)");
   return { username: u.username, role: u.role, agencyCode: u.agencyCode };

@@ -15,10 +15,10 @@
  */
 import type { Router } from 'express';
 import type { Queryable } from '../db/index.js';
-import { visibleCodeSql, type Actor } from '../dossiers/index.js';
-import { Forbidden } from '../errors.js';
+import { visibleCodeSql } from '../dossiers/index.js';
 import { clocksBehind, openTotal, reportOpen, reportScope, type ClockResult, type GroupBy } from '../reports/index.js';
 import { requireRole, type Principal } from './auth.js';
+import { dossierActor } from './dossiers.js';
 import { describeRoute, type QueryParamDoc } from './routes.js';
 import { schemaId, type SchemaRegistry } from './validate.js';
 
@@ -92,15 +92,9 @@ export function reportDetailRoutes(
         now: new Date(deps.now()),
         key: q.key!,
         result: q.result as ClockResult,
-        dossiers: (codeSql, param) => visibleCodeSql(reader(req.user as Principal), codeSql, param),
+        dossiers: (codeSql, param) => visibleCodeSql(dossierActor(req.user as Principal), codeSql, param),
       });
       res.json(r);
     },
   );
-}
-
-/** The reader as the dossier room's visibility rule knows it (the route's guard let staff only through). */
-function reader(p: Principal): Actor {
-  if (p.role === 'worker') throw new Forbidden("vai trò 'worker' không được xem hồ sơ (role 'worker' may not see dossiers)");
-  return { username: p.username, role: p.role, agencyCode: p.agencyCode };
 }
