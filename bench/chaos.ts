@@ -39,7 +39,7 @@ import { DEMO_PASSWORDS } from '../src/dossiers/index.js';
 import { demoUsers } from '../src/dossiers/seed.js';
 import { INTAKES } from '../tests/dossiers/fixtures.js';
 import { createScratchDatabase } from '../tests/support/db.js';
-import { checkChaos, type Violation } from './support/chaos-checks.js';
+import { checkChaos, describeDossier, type Violation } from './support/chaos-checks.js';
 
 const { values } = parseArgs({
   options: {
@@ -329,6 +329,8 @@ async function main(): Promise<void> {
   const scratch = await createScratchDatabase();
   const t0 = Date.now();
   let outcome: { violations: Violation[]; counts: Record<string, number>; chain: boolean } | undefined;
+  /** The state of the first few dossiers a check named (describeDossier). */
+  const diagnosis: string[] = [];
   try {
     replicas = [
       { name: 'A', port: await freePort(), up: false, outages: [], log: '' },
@@ -409,6 +411,7 @@ async function main(): Promise<void> {
     await Promise.allSettled(people);
     for (const r of replicas) r.child?.kill('SIGTERM');
     outcome = { ...(await checkChaos(db)), chain: (await verifyAudit(db)).ok };
+    for (const code of [...new Set(outcome.violations.flatMap((v) => v.dossiers))].slice(0, 3)) diagnosis.push(await describeDossier(db, code));
     await db.close();
   } finally {
     finished = true;
@@ -454,6 +457,7 @@ async function main(): Promise<void> {
     rows.push(['replica error log lines', `${errorLog.length} (${file})`]);
   }
   for (const [k, v] of rows) console.log(`  ${k.padEnd(50)} ${v}`);
+  for (const line of diagnosis) console.log(`  ${line}`);
   console.log(
     JSON.stringify({
       bench: 'chaos',
@@ -466,6 +470,7 @@ async function main(): Promise<void> {
       auditChain: chain,
       minutes: Number(minutes.toFixed(2)),
       violations: violations.map((v) => ({ check: v.check, dossiers: v.dossiers.slice(0, 20) })),
+      diagnosis,
       ok: violations.length === 0,
     }),
   );

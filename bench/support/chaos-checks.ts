@@ -77,3 +77,51 @@ export async function checkChaos(q: Queryable): Promise<{ violations: Violation[
   );
   return { violations, counts: rows[0] };
 }
+
+/**
+ * What a dossier a check named was doing when the run ended, on one line: its status and
+ * transitions, the intake journal, its inbox tasks, its process instances with their jobs, user
+ * tasks, message subscriptions, timers and incidents. A CI run that fails shows only its test's
+ * diff, and its database is gone with the machine: this is what is left to go on.
+ */
+export async function describeDossier(q: Queryable, code: string): Promise<string> {
+  const one = async (sql: string): Promise<string> => {
+    const { rows } = await q.query<{ s: string | null }>(sql, [code]);
+    return rows.map((r) => r.s ?? '').join('; ') || '–';
+  };
+  const instances = `(select key from engine.process_instances where doc->'vars'->>'dossierCode' = $1
+                       union select process_instance_key from domain.dossiers where code = $1 and process_instance_key is not null)`;
+  const parts: [string, string][] = [
+    ['status', `select status || coalesce(' pi=' || process_instance_key, ' pi=none') as s from domain.dossiers where code = $1`],
+    ['events', `select string_agg(coalesce(from_status, '·') || '>' || to_status, ' ' order by id) as s from domain.dossier_events where dossier_code = $1`],
+    ['intake', `select state as s from domain.dossier_intakes where code = $1`],
+    [
+      'tasks',
+      `select element_id || ':' || state || coalesce('@' || assignee, '') || ' pi=' || process_instance_key || coalesce(' job=' || job_key, '') as s
+         from domain.tasks where dossier_code = $1 order by id`,
+    ],
+    [
+      'instances',
+      `select key || ':' || state || ' parent=' || coalesce(parent_process_instance_key::text, '–') as s from engine.process_instances where key in ${instances}`,
+    ],
+    [
+      'jobs',
+      `select element_id || ':' || type || ':' || state || ' retries=' || retries || coalesce(' deadline=' || to_char(deadline at time zone 'UTC', 'HH24:MI:SS'), '')
+              || coalesce(' err=' || left(error_message, 80), '') as s from engine.jobs where process_instance_key in ${instances}`,
+    ],
+    ['user tasks', `select element_id || ':' || state as s from engine.user_tasks where process_instance_key in ${instances}`],
+    ['waits for', `select message_name || '/' || correlation_key as s from engine.message_subscriptions where process_instance_key in ${instances}`],
+    [
+      'timers',
+      `select element_id || ' due ' || to_char(due_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as s from engine.timers where process_instance_key in ${instances}`,
+    ],
+    [
+      'incidents',
+      `select element_id || ':' || state || ' ' || error_type || ' ' || left(coalesce(error_message, ''), 120) as s from engine.incidents where process_instance_key in ${instances}`,
+    ],
+    ['clocks', `select kind || ':' || state as s from domain.sla_clocks where dossier_code = $1 order by id`],
+  ];
+  const out: string[] = [];
+  for (const [name, sql] of parts) out.push(`${name} ${await one(sql).catch((e: unknown) => `(${(e as Error).message})`)}`);
+  return `${code}: ${out.join(' | ')}`;
+}

@@ -36,13 +36,16 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
       returned?: number;
       kills?: number;
       violations?: unknown[];
+      /** What the dossiers a check named were doing at the end (bench/support/chaos-checks.ts describeDossier). */
+      diagnosis?: string[];
     };
-    expect({ code, ok: result.ok, dossiers: result.dossiers, returned: result.returned, violations: result.violations }).toEqual({
+    expect({ code, ok: result.ok, dossiers: result.dossiers, returned: result.returned, violations: result.violations, diagnosis: result.diagnosis }).toEqual({
       code: 0,
       ok: true,
       dossiers: 24,
       returned: 24,
       violations: [],
+      diagnosis: [],
     });
     expect(result.kills).toBeGreaterThanOrEqual(1);
   },
