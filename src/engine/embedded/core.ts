@@ -271,6 +271,7 @@ export class EngineCore {
         // Zeebe: a message buffered while an instance with its key was active starts the next one.
         const key = p.inst.startCorrelationKey!;
         for (const start of await msgs.messageStartsOf(q, p.inst.bpmnProcessId)) {
+          await msgs.lockCorrelation(q, start.message_name, key);
           for (const m of await msgs.bufferedFor(q, start.message_name, key, p.inst.bpmnProcessId, now)) {
             if (!(await msgs.claimCorrelation(q, m.key, p.inst.bpmnProcessId))) continue;
             const next = await this.newInstance(c, start.definition_key);
@@ -290,6 +291,8 @@ export class EngineCore {
       }
       case 'subscribed': {
         if (!c.fx.newSubscriptions.has(p.sub.key) || p.inst.state !== 'ACTIVE') return;
+        // A publish of this name and key waits until this subscription is committed, or is seen here.
+        await msgs.lockCorrelation(q, p.sub.message_name, p.sub.correlation_key);
         for (const m of await msgs.bufferedFor(q, p.sub.message_name, p.sub.correlation_key, p.inst.bpmnProcessId, now)) {
           if (!(await msgs.claimCorrelation(q, m.key, p.inst.bpmnProcessId))) continue;
           this.correlated(c, p.inst, p.sub.element_instance_key, p.sub.message_name, p.sub.correlation_key, m.key, now);

@@ -55,6 +55,8 @@ async function publish(core: EngineCore, req: PublishMessageRequest, mustCorrela
     c.runtime.ctx.cause = { command: 'CORRELATE_MESSAGE', messageName: req.name };
     const now = core.clock.now();
     let first: string | undefined;
+    // Before reading subscriptions or buffered ids: one publish or subscriber of this name and key at a time.
+    await msgs.lockCorrelation(q, req.name, correlationKey);
     if (req.messageId && (await msgs.messageIdTaken(q, req.name, correlationKey, req.messageId, now))) {
       throw new Conflict(`a message named '${req.name}' with correlation key '${correlationKey}' and id '${req.messageId}' is already published and buffered`);
     }

@@ -11,6 +11,21 @@ export interface SubscriptionCandidate {
 }
 
 /**
+ * Serialises, until the transaction ends, every command that publishes a message with this name
+ * and key or looks for one buffered with them (a subscription just opened, an instance with a
+ * message start ended). Without it, under READ COMMITTED, a publish and a subscription committed
+ * side by side each miss the other's row: the message stays buffered and the instance waits for it
+ * until its time to live is over (the chaos run's land dossier waited for its tax payment so). Zeebe
+ * orders both on the message's partition. The key is a hash: two pairs that collide only wait for
+ * each other. A publish takes it before any instance lock and a subscriber after its own, so two
+ * such commands can deadlock only when the publish also correlates to the subscriber's instance;
+ * PostgreSQL then aborts one and the engine runs it again (core.ts `command`).
+ */
+export async function lockCorrelation(q: Queryable, name: string, correlationKey: string): Promise<void> {
+  await q.query(`select pg_advisory_xact_lock(hashtextextended('engine.message:' || $1 || ':' || $2, 0))`, [name, correlationKey]);
+}
+
+/**
  * Open subscriptions for a name and key, oldest first.
  *
  * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
