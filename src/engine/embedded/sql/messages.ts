@@ -20,6 +20,9 @@ export interface SubscriptionCandidate {
  * each other. A publish takes it before any instance lock and a subscriber after its own, so two
  * such commands can deadlock only when the publish also correlates to the subscriber's instance;
  * PostgreSQL then aborts one and the engine runs it again (core.ts `command`).
+ *
+ * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 326,378 events of history,
+ * load 5.9): p50 0.11 ms, p99 1.47 ms over 721 calls (one per publish, one per subscription opened).
  */
 export async function lockCorrelation(q: Queryable, name: string, correlationKey: string): Promise<void> {
   await q.query(`select pg_advisory_xact_lock(hashtextextended('engine.message:' || $1 || ':' || $2, 0))`, [name, correlationKey]);
