@@ -6,6 +6,7 @@
 import { Conflict, NotFound } from '../../src/errors.js';
 import { chain, end, messageBoundary, messageCatch, messageStart, processXml, receiveTask, serviceTask, start } from '../support/bpmn.js';
 import { HOUR, MINUTE, rejection, useEngine } from '../support/engine.js';
+import { holdLock, until, waitsFor } from '../support/locks.js';
 
 const h = useEngine();
 
@@ -476,10 +477,10 @@ describe('Feature: publish vs correlate', () => {
 });
 
 /**
- * Two commands at once, on PostgreSQL's pool (PGlite has one connection, so its commands never
- * overlap): the subscription's commit is held back by a lock a third connection takes on the
- * subscription table, so the publish runs exactly between the subscriber's look at the buffered
- * messages and its commit — the window the chaos run's tax payment fell into.
+ * Two commands at once, on PostgreSQL's pool: the subscription's commit is held back by a lock
+ * another session takes on the subscription table (tests/support/locks.ts), so the publish runs
+ * exactly between the subscriber's look at the buffered messages and its commit — the window the
+ * chaos run's tax payment fell into.
  */
 describe('Feature: a message published while its subscription is being opened', () => {
   (process.env.DATABASE_URL ? test : test.skip)(
@@ -489,30 +490,21 @@ describe('Feature: a message published while its subscription is being opened', 
       await h.deploy(prepareThenWait());
       const key = await h.start('p', { code: 'HS-1' });
       const [job] = await h.activate('prepare-p');
-
       // And the subscription table is locked against writes by another session
-      let release!: () => void;
-      let locked!: () => void;
-      const held = new Promise<void>((r) => (locked = r));
-      const holder = h.db.tx(async (q) => {
-        await q.query(`lock table engine.message_subscriptions in share row exclusive mode`);
-        locked();
-        await new Promise<void>((r) => (release = r));
-      });
-      await held;
+      const lock = await holdLock(h.db, `lock table engine.message_subscriptions in share row exclusive mode`);
 
       // When the job is completed (its command now waits to write the subscription, inside its transaction)
       const completing = h.engine.completeJob({ jobKey: job.key });
-      await until(() => waiting(`relation = 'engine.message_subscriptions'::regclass`));
+      await until(h.db, () => waitsFor(h.db, `relation = 'engine.message_subscriptions'::regclass`));
       // And the payment is published meanwhile, with a time to live
       let published = false;
       const publishing = h.engine
         .publishMessage({ name: 'payment-received', correlationKey: 'HS-1', timeToLive: HOUR, variables: { amount: 150_000 } })
         .finally(() => (published = true));
       // (it either commits now, or waits for the subscriber)
-      await until(async () => published || (await waiting(`locktype = 'advisory'`)));
-      release();
-      await Promise.all([holder, completing, publishing]);
+      await until(h.db, async () => published || (await waitsFor(h.db, `locktype = 'advisory'`)));
+      lock.release();
+      await Promise.all([lock.done, completing, publishing]);
 
       // Then the payment reached the instance, which went on to its end
       const i = await h.instance(key);
@@ -522,14 +514,3 @@ describe('Feature: a message published while its subscription is being opened', 
     },
   );
 });
-
-/** Whether a session waits for a lock matching `where` (pg_locks). */
-async function waiting(where: string): Promise<boolean> {
-  const { rows } = await h.db.query(`select 1 from pg_locks where not granted and ${where} limit 1`);
-  return rows.length > 0;
-}
-
-/** Asks again, one round trip after another, until `cond` holds (each ask is a database query, not a timer). */
-async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await cond())) await h.db.query('select 1');
-}

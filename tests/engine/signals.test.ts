@@ -22,6 +22,7 @@ import {
   start,
 } from '../support/bpmn.js';
 import { useEngine } from '../support/engine.js';
+import { holdLock, until, waitsFor } from '../support/locks.js';
 
 const h = useEngine();
 
@@ -132,6 +133,53 @@ describe('Feature: a signal after an event-based gateway', () => {
     expect(await h.elementEnds(key)).toEqual(expect.arrayContaining([['suspended', 'ELEMENT_COMPLETED']]));
     expect(await h.subscriptions(key)).toEqual([]);
   });
+});
+
+describe('Feature: a broadcast while an instance moves from one wait for the signal to the next', () => {
+  (process.env.DATABASE_URL ? test : test.skip)(
+    "Scenario: step 1 completes (closing its boundary wait, opening step 2's) while the broadcast waits for the instance → the broadcast reaches step 2's wait",
+    async () => {
+      // Given an instance at step 1, both steps with an interrupting boundary event for the signal "tam-dung"
+      await h.deploy(
+        processXml(
+          'p',
+          start('s'),
+          serviceTask('step1', 'step1'),
+          serviceTask('step2', 'step2'),
+          end('e'),
+          signalBoundary('paused1', 'step1', 'tam-dung'),
+          signalBoundary('paused2', 'step2', 'tam-dung'),
+          end('paused'),
+          ...chain('s', 'step1', 'step2', 'e'),
+          flow('paused1', 'paused'),
+          flow('paused2', 'paused'),
+        ),
+      );
+      const key = await h.start('p');
+      const [job] = await h.activate('step1');
+      // And the signal waits are locked against writes by another session
+      const lock = await holdLock(h.db, `lock table engine.signal_subscriptions in share row exclusive mode`);
+
+      // When step 1 is completed (its command, holding the instance, now waits to swap the waits)
+      const completing = h.engine.completeJob({ jobKey: job.key });
+      await until(h.db, () => waitsFor(h.db, `relation = 'engine.signal_subscriptions'::regclass`));
+      // And the signal is broadcast meanwhile (it has read step 1's wait and waits for the instance)
+      const broadcasting = h.engine.broadcastSignal({ signalName: 'tam-dung' });
+      await until(h.db, () => waitsFor(h.db, `locktype in ('transactionid', 'tuple')`));
+      lock.release();
+      await Promise.all([lock.done, completing, broadcasting]);
+
+      // Then step 2 was interrupted by the signal, and the instance ended there
+      expect((await h.instance(key)).state).toBe('COMPLETED');
+      expect(await h.elementEnds(key)).toEqual(
+        expect.arrayContaining([
+          ['step2', 'ELEMENT_TERMINATED'],
+          ['paused2', 'ELEMENT_COMPLETED'],
+        ]),
+      );
+      expect(await h.subscriptions(key)).toEqual([]);
+    },
+  );
 });
 
 describe('Feature: signals that cannot run are refused at deploy', () => {

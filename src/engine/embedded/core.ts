@@ -183,9 +183,22 @@ export class EngineCore {
       c.runtime.startBy(inst, s.element_id, variables);
       started.push(inst.key);
     }
-    const waits = await signalWaits(c.q, signalName);
-    // Instances are locked in key order, so two broadcasts never wait on each other in a cycle.
-    for (const key of [...new Set(waits.map((w) => w.process_instance_key))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))) await this.load(c, key);
+    // The waits are read again once their instances are locked: a command that held one of them
+    // may have closed the wait read first and opened another for the same signal (the next step's
+    // boundary event), and the broadcast must reach that one, as it would have in either order.
+    // Instances are locked in key order, so two broadcasts rarely wait on each other in a cycle
+    // (PostgreSQL aborts one if they do, and `command` runs it again).
+    const locked = new Set<string>();
+    let waits: Awaited<ReturnType<typeof signalWaits>>;
+    for (;;) {
+      waits = await signalWaits(c.q, signalName);
+      const fresh = [...new Set(waits.map((w) => w.process_instance_key))].filter((k) => !locked.has(k)).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      if (!fresh.length) break;
+      for (const key of fresh) {
+        await this.load(c, key);
+        locked.add(key);
+      }
+    }
     const reached = new Set<string>();
     for (const w of waits) {
       const inst = await this.load(c, w.process_instance_key);
