@@ -4,7 +4,7 @@
  * message's time to live, message id uniqueness, and correlation at most once per process.
  */
 import { Conflict, NotFound } from '../../src/errors.js';
-import { chain, end, messageBoundary, messageCatch, messageStart, processXml, receiveTask, serviceTask, start } from '../support/bpmn.js';
+import { chain, end, flow, messageBoundary, messageCatch, messageStart, processXml, receiveTask, serviceTask, start } from '../support/bpmn.js';
 import { HOUR, MINUTE, rejection, useEngine } from '../support/engine.js';
 import { holdLock, until, waitsFor } from '../support/locks.js';
 
@@ -511,6 +511,45 @@ describe('Feature: a message published while its subscription is being opened', 
       expect({ state: i.state, amount: i.variables.amount }).toEqual({ state: 'COMPLETED', amount: 150_000 });
       expect(await h.subscriptions(key)).toEqual([]);
       expect(await h.countEvents('MESSAGE', 'CORRELATED', key)).toBe(1);
+    },
+  );
+});
+
+describe('Feature: one active instance per process and correlation key, whichever message starts it', () => {
+  (process.env.DATABASE_URL ? test : test.skip)(
+    'Scenario: the two messages that start a process are published at once for the same key → one instance; the later message is buffered',
+    async () => {
+      // Given a process started by a counter filing or an online filing, one instance per dossier code
+      await h.deploy(
+        processXml(
+          'intake',
+          messageStart('atCounter', 'nop-tai-quay'),
+          messageStart('online', 'nop-truc-tuyen'),
+          serviceTask('check', 'check'),
+          end('e'),
+          flow('atCounter', 'check'),
+          flow('online', 'check'),
+          flow('check', 'e'),
+        ),
+      );
+      // And new instances are held back from being written by another session
+      const lock = await holdLock(h.db, `lock table engine.process_instances in share row exclusive mode`);
+
+      // When HS-1 is filed at the counter (its instance waits to be written, inside its transaction)
+      const first = h.engine.publishMessage({ name: 'nop-tai-quay', correlationKey: 'HS-1', timeToLive: HOUR });
+      await until(h.db, () => waitsFor(h.db, `relation = 'engine.process_instances'::regclass`));
+      // And online at the same moment (it waits for the first, or — wrongly — writes a second instance too)
+      const second = h.engine.publishMessage({ name: 'nop-truc-tuyen', correlationKey: 'HS-1', timeToLive: HOUR });
+      await until(
+        h.db,
+        async () => (await waitsFor(h.db, `locktype = 'advisory'`)) || (await waitsFor(h.db, `relation = 'engine.process_instances'::regclass`, 2)),
+      );
+      lock.release();
+      await Promise.all([lock.done, first, second]);
+
+      // Then HS-1 has one instance, started at the counter, and the online filing waits buffered
+      expect((await h.instancesOf('intake')).map((i) => i.state)).toEqual(['ACTIVE']);
+      expect(await h.bufferedMessages()).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'nop-truc-tuyen', correlationKey: 'HS-1' })]));
     },
   );
 });

@@ -20,10 +20,10 @@ export async function holdLock(db: Db, sql: string): Promise<{ release(): void; 
   return { release: () => release(), done };
 }
 
-/** Whether a session waits for a lock matching `where` (a condition on `pg_locks`). */
-export async function waitsFor(db: Db, where: string): Promise<boolean> {
-  const { rows } = await db.query(`select 1 from pg_locks where not granted and ${where} limit 1`);
-  return rows.length > 0;
+/** Whether at least `sessions` sessions wait for a lock matching `where` (a condition on `pg_locks`). */
+export async function waitsFor(db: Db, where: string, sessions = 1): Promise<boolean> {
+  const { rows } = await db.query<{ n: number }>(`select count(distinct pid)::int as n from pg_locks where not granted and ${where}`);
+  return rows[0].n >= sessions;
 }
 
 /** Asks again, one round trip after another, until `cond` holds (each ask is a query, not a timer). */

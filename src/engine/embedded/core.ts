@@ -285,6 +285,7 @@ export class EngineCore {
         const key = p.inst.startCorrelationKey!;
         for (const start of await msgs.messageStartsOf(q, p.inst.bpmnProcessId)) {
           await msgs.lockCorrelation(q, start.message_name, key);
+          await msgs.lockStartedWithKey(q, p.inst.bpmnProcessId, key);
           for (const m of await msgs.bufferedFor(q, start.message_name, key, p.inst.bpmnProcessId, now)) {
             if (!(await msgs.claimCorrelation(q, m.key, p.inst.bpmnProcessId))) continue;
             const next = await this.newInstance(c, start.definition_key);

@@ -77,7 +77,10 @@ async function publish(core: EngineCore, req: PublishMessageRequest, mustCorrela
     }
     for (const start of await msgs.messageStarts(q, req.name)) {
       if (done.has(start.bpmn_process_id)) continue;
-      if (correlationKey && (await msgs.activeStartedWithKey(q, start.bpmn_process_id, correlationKey))) continue;
+      if (correlationKey) {
+        await msgs.lockStartedWithKey(q, start.bpmn_process_id, correlationKey);
+        if (await msgs.activeStartedWithKey(q, start.bpmn_process_id, correlationKey)) continue;
+      }
       if (!(await msgs.claimCorrelation(q, messageKey, start.bpmn_process_id))) continue;
       done.add(start.bpmn_process_id);
       const inst = await core.newInstance(c, start.definition_key);

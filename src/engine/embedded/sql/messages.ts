@@ -29,6 +29,16 @@ export async function lockCorrelation(q: Queryable, name: string, correlationKey
 }
 
 /**
+ * Serialises the commands that may start an instance of `bpmnProcessId` by a message with this
+ * correlation key, or end one (Zeebe: one active instance per process and key). `lockCorrelation`
+ * is per message name, and a process may start by two messages: their publishes would each see no
+ * active instance with the key and start one each. Taken after the name's lock, in both places.
+ */
+export async function lockStartedWithKey(q: Queryable, bpmnProcessId: string, correlationKey: string): Promise<void> {
+  await q.query(`select pg_advisory_xact_lock(hashtextextended('engine.message-start:' || $1 || ':' || $2, 0))`, [bpmnProcessId, correlationKey]);
+}
+
+/**
  * Open subscriptions for a name and key, oldest first.
  *
  * Measured (npm run bench:engine-sql, PostgreSQL, 10,000 instances and 289,349 events of history):
