@@ -33,6 +33,9 @@ export async function lockCorrelation(q: Queryable, name: string, correlationKey
  * correlation key, or end one (Zeebe: one active instance per process and key). `lockCorrelation`
  * is per message name, and a process may start by two messages: their publishes would each see no
  * active instance with the key and start one each. Taken after the name's lock, in both places.
+ *
+ * Not in bench:engine-sql's workload (it has no message start event); the statement is
+ * `lockCorrelation`'s, whose figure is above.
  */
 export async function lockStartedWithKey(q: Queryable, bpmnProcessId: string, correlationKey: string): Promise<void> {
   await q.query(`select pg_advisory_xact_lock(hashtextextended('engine.message-start:' || $1 || ':' || $2, 0))`, [bpmnProcessId, correlationKey]);
