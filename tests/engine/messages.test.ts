@@ -445,6 +445,16 @@ describe('Feature: publish vs correlate', () => {
     expect((await h.instance(key)).active).toEqual(['after']);
   });
 
+  test('Scenario: a message published without a time to live leaves nothing behind once correlated (its once-per-process record goes with it)', async () => {
+    await h.deploy(waitForPayment());
+    const published = await h.start('p', { code: 'HS-1' });
+    const correlated = await h.start('p', { code: 'HS-2' });
+    await h.engine.publishMessage({ name: 'payment-received', correlationKey: 'HS-1' });
+    await h.engine.correlateMessage({ name: 'payment-received', correlationKey: 'HS-2' });
+    expect([(await h.instance(published)).active, (await h.instance(correlated)).active]).toEqual([['after'], ['after']]);
+    expect((await h.db.query(`select count(*)::int as n from engine.message_correlations`)).rows[0]).toEqual({ n: 0 });
+  });
+
   test('Scenario: CorrelateMessage when nothing waits → NotFound, and nothing is buffered', async () => {
     await h.deploy(waitForPayment());
     await h.start('p', { code: 'HS-1' });

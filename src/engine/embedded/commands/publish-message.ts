@@ -62,6 +62,10 @@ async function publish(core: EngineCore, req: PublishMessageRequest, mustCorrela
     }
     const messageKey = c.keys.next();
     const done = new Set<string>();
+    // Once per process id: `done` within this command; a buffered message's row keeps it so for the
+    // subscriptions opened later (and goes when the message expires). An unbuffered message is gone
+    // with this command, so it leaves no row (they used to stay for good).
+    const claim = (bpmnProcessId: string) => (ttl > 0 ? msgs.claimCorrelation(q, messageKey, bpmnProcessId) : Promise.resolve(true));
     for (const sub of await msgs.findSubscriptions(q, req.name, correlationKey)) {
       if (done.has(sub.bpmn_process_id)) continue;
       const inst = await core.load(c, sub.process_instance_key);
@@ -69,7 +73,7 @@ async function publish(core: EngineCore, req: PublishMessageRequest, mustCorrela
       const target = (await core.use(c, inst.definitionKey)).process.elements[sub.target_element_id];
       // The owner is still there: an element instance, or the process itself (its event sub-processes).
       if (sub.element_instance_key !== inst.key && !inst.doc.els[sub.element_instance_key]) continue;
-      if (!(await msgs.claimCorrelation(q, messageKey, sub.bpmn_process_id))) continue;
+      if (!(await claim(sub.bpmn_process_id))) continue;
       done.add(sub.bpmn_process_id);
       first ??= inst.key;
       core.correlated(c, inst, sub.element_instance_key, req.name, correlationKey, messageKey, now);
@@ -81,7 +85,7 @@ async function publish(core: EngineCore, req: PublishMessageRequest, mustCorrela
         await msgs.lockStartedWithKey(q, start.bpmn_process_id, correlationKey);
         if (await msgs.activeStartedWithKey(q, start.bpmn_process_id, correlationKey)) continue;
       }
-      if (!(await msgs.claimCorrelation(q, messageKey, start.bpmn_process_id))) continue;
+      if (!(await claim(start.bpmn_process_id))) continue;
       done.add(start.bpmn_process_id);
       const inst = await core.newInstance(c, start.definition_key);
       inst.startCorrelationKey = correlationKey || null;
