@@ -15,8 +15,8 @@ export interface SubscriptionCandidate {
  * and key or looks for one buffered with them (a subscription just opened, an instance with a
  * message start ended). Without it, under READ COMMITTED, a publish and a subscription committed
  * side by side each miss the other's row: the message stays buffered and the instance waits for it
- * until its time to live is over (the chaos run's land dossier waited for its tax payment so). Zeebe
- * orders both on the message's partition. The key is a hash: two pairs that collide only wait for
+ * until its time to live is over (most likely what kept a CI chaos run's land dossier waiting for its
+ * tax payment). Zeebe orders both on the message's partition. The key is a hash: two pairs that collide only wait for
  * each other. A publish takes it before any instance lock and a subscriber after its own, so two
  * such commands can deadlock only when the publish also correlates to the subscriber's instance;
  * PostgreSQL then aborts one and the engine runs it again (core.ts `command`).
