@@ -90,7 +90,9 @@ type Told = 'settled' | 'stale' | 'failed';
 
 /**
  * Tells the processes of `codes` (all owed dossiers when omitted, `batch` at a time) what they
- * are owed. Never throws: an engine failure is logged and left owed. Returns how many dossiers
+ * are owed. Never throws for a dossier: a failure — the engine's, or the database's recording the
+ * push (a chaos run saw that update chosen as a deadlock's victim, and the supplement already
+ * committed answered 500) — is logged and left owed for the reconciler. Returns how many dossiers
  * owe nothing more.
  */
 export async function tellProcesses(deps: DossierDeps, codes?: string[], batch = 200): Promise<number> {
@@ -99,9 +101,16 @@ export async function tellProcesses(deps: DossierDeps, codes?: string[], batch =
   for (let round = 0; round < 3; round++) {
     let stale = 0;
     for (const r of await owed(deps.db, codes, batch)) {
-      const variables = BigInt(r.changed) > BigInt(r.pushed) ? await pushVariables(deps, r) : 'settled';
-      // The message only after the variables: what it lets the process reach reads them.
-      const message = variables === 'settled' && r.message ? await publish(deps, r) : variables;
+      let variables: Told;
+      let message: Told;
+      try {
+        variables = BigInt(r.changed) > BigInt(r.pushed) ? await pushVariables(deps, r) : 'settled';
+        // The message only after the variables: what it lets the process reach reads them.
+        message = variables === 'settled' && r.message ? await publish(deps, r) : variables;
+      } catch (e) {
+        deps.log.warn({ err: e, dossierCode: r.code }, 'telling the process what it is owed failed; the reconciler will retry');
+        continue;
+      }
       if (message === 'settled') settled++;
       if (variables === 'stale' || message === 'stale') stale++;
     }

@@ -197,6 +197,33 @@ describe('Feature: a process that waits for the supplement gets its message, eve
     }
   });
 
+  test('Scenario: the database refuses to record that the process was told (a trigger standing in for a deadlock victim) → the supplement still answers; the dossier owes the process until the next reconcile', async () => {
+    const { dossier, lookupSecret } = await requested();
+    const owesVariables = async () =>
+      (await h.db.query<{ owes: boolean }>(`select variables_changed > variables_pushed as owes from domain.dossiers where code = $1`, [dossier.code])).rows[0]
+        .owes;
+    await h.db.query(`create function public.lt_refuse_push() returns trigger language plpgsql as $$
+      begin
+        if new.variables_pushed is distinct from old.variables_pushed then raise exception 'recording the push refused (test)'; end if;
+        return new;
+      end $$`);
+    await h.db.query(`create trigger lt_refuse_push before update on domain.dossiers for each row execute function public.lt_refuse_push()`);
+    try {
+      // When the applicant supplements (restart: a new appointment the process is owed)
+      h.clock.set(vn('2026-01-08T09:00:00'));
+      const supplemented = await h.dossiers.supplement(dossier.code, lookupSecret, { note: 'Đã nộp bản rõ nét' });
+      // Then the supplement is done, and the process is still owed its new due dates
+      expect(supplemented.status).toBe('supplemented');
+      expect(await owesVariables()).toBe(true);
+    } finally {
+      await h.db.query(`drop trigger lt_refuse_push on domain.dossiers`);
+      await h.db.query(`drop function public.lt_refuse_push()`);
+    }
+    // And the next reconcile tells it
+    expect(await h.dossiers.reconcile()).toMatchObject({ processesTold: 1 });
+    expect(await owesVariables()).toBe(false);
+  });
+
   test('Scenario: the service died after committing the supplement, before publishing → the next reconcile publishes it once; one already published (its record lost) is not published twice', async () => {
     const { dossier } = await requested();
     const message = {
