@@ -28,7 +28,7 @@ export interface Db extends Queryable {
   /**
    * `fn` in one transaction. On PostgreSQL a transaction chosen as a deadlock's victim (40P01) or
    * failing serialization (40001) is run again, up to 4 times: `fn` must touch only the database
-   * (what it computes outside, it computes again).
+   * (what it computes outside, it computes again). So is a statement sent on its own with `query`.
    */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Calls `cb` for each NOTIFY on `channel`; returns the unsubscribe function. */
@@ -113,6 +113,22 @@ export async function pgliteImages(stops: (string | undefined)[]): Promise<Uint8
   }
 }
 
+/**
+ * PostgreSQL rolled the whole transaction back as a deadlock's victim (or a serialization failure):
+ * nothing of it happened, so it is run again, up to 4 times, after a short wait.
+ */
+async function runAgainIfVictim<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      const code = (e as { code?: unknown } | null)?.code;
+      if ((code !== '40P01' && code !== '40001') || attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
 function openPostgres(url: string, poolMax: number): Db {
   const knex = knexFactory({
     client: 'pg',
@@ -165,17 +181,19 @@ function openPostgres(url: string, poolMax: number): Db {
   const db: Db = {
     kind: 'postgres',
     knex,
-    async query(sql, params) {
-      const c = await acquire();
-      try {
-        const r = await c.query(prepared(sql, params));
-        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
-      } finally {
-        await release(c);
-      }
-    },
-    async tx(fn) {
-      for (let attempt = 1; ; attempt++) {
+    // A statement on its own is its own transaction, and may be a deadlock's victim too.
+    query: (sql, params) =>
+      runAgainIfVictim(async () => {
+        const c = await acquire();
+        try {
+          const r = await c.query(prepared(sql, params));
+          return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+        } finally {
+          await release(c);
+        }
+      }),
+    tx: (fn) =>
+      runAgainIfVictim(async () => {
         const c = await acquire();
         const q: Queryable = {
           async query(sql, params) {
@@ -183,17 +201,8 @@ function openPostgres(url: string, poolMax: number): Db {
             return { rows: r.rows, rowCount: r.rowCount ?? 0 };
           },
         };
-        try {
-          return await inTransaction(c, () => fn(q), release);
-        } catch (e) {
-          // PostgreSQL rolled the whole transaction back as a deadlock's victim (or a serialization
-          // failure): nothing of it happened, so it is run again, a few times, after a short wait.
-          const code = (e as { code?: unknown } | null)?.code;
-          if ((code !== '40P01' && code !== '40001') || attempt >= 4) throw e;
-          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
-        }
-      }
-    },
+        return inTransaction(c, () => fn(q), release);
+      }),
     async listen(channel, cb) {
       let set = listeners.get(channel);
       if (!set) {
