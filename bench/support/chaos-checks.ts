@@ -27,14 +27,16 @@ const CHECKS: { check: string; sql: string }[] = [
            where p.state = 'ACTIVE'
               or (d.process_instance_key is null and exists (
                     select 1 from engine.process_instances x
-                     where x.parent_process_instance_key is null and x.doc->'vars'->>'dossierCode' = d.code and x.state <> 'CANCELED'))
+                     where x.parent_process_instance_key is null and x.doc->'vars'->>'dossierCode' = d.code and x.state <> 'TERMINATED'))
            order by 1`,
   },
   {
-    check: 'no other process instance of a dossier is alive',
+    // The engine's states are ACTIVE, COMPLETED and TERMINATED (cancelled). These two checks said
+    // 'CANCELED', which no instance is, so a second instance reconcile had cancelled read as alive.
+    check: 'no other process instance of a dossier is alive or ran to its end (one cancelled is fine)',
     sql: `select distinct p.doc->'vars'->>'dossierCode' as code from engine.process_instances p
            join domain.dossiers d on d.code = p.doc->'vars'->>'dossierCode'
-           where p.parent_process_instance_key is null and p.key <> d.process_instance_key and p.state <> 'CANCELED' order by 1`,
+           where p.parent_process_instance_key is null and p.key <> d.process_instance_key and p.state <> 'TERMINATED' order by 1`,
   },
   {
     check: 'no inbox task exists twice for one step',
