@@ -155,8 +155,9 @@ export async function recoverIntake(deps: DossierDeps, code: string, opts: { sta
   }
   const { procedure, version } = versionOf(deps.catalog, d);
   let key = d.processInstanceKey;
-  // Its first task names the instance the interrupted receipt started.
-  key ??= (await firstTasksOf(deps.db, [code])).get(code)?.processInstanceKey ?? null;
+  // Its first task names the instance the interrupted receipt started; before the task reaches an
+  // inbox (its job held by a replica that died), the engine does.
+  key ??= (await firstTasksOf(deps.db, [code])).get(code)?.processInstanceKey ?? (await startedInstanceOf(deps, version, code));
   if (!key && !OPEN.includes(d.status)) {
     // Refused or stopped before its process ever started: there is nothing left to start.
     await deps.db.tx((q) => journalFinish(q, code, 'received', new Date(deps.clock.now())));
@@ -166,4 +167,29 @@ export async function recoverIntake(deps: DossierDeps, code: string, opts: { sta
   key ??= await startProcess(deps, procedure, version, d);
   await finishReceipt(deps, d, version, key);
   return true;
+}
+
+/**
+ * The live instance a receipt started for dossier `code`, found by the `dossierCode` it was
+ * created with; null when there is none (or no read side to ask). Without it, a receipt whose first
+ * task had not reached any inbox within recovery's grace had its process started a second time, and
+ * the first ran on as a stray until the reconciler saw one of its tasks open — in a chaos run,
+ * minutes, with officers working it (docs/architecture.md, known seam 14).
+ */
+async function startedInstanceOf(deps: DossierDeps, version: RuleVersion, code: string): Promise<string | null> {
+  if (!deps.queries) return null;
+  const { items } = await deps.queries.searchVariableChanges({
+    filter: { name: 'dossierCode', value: JSON.stringify(code), processDefinitionId: version.process.bpmnProcessId },
+    sort: [{ field: 'position' }],
+    page: { limit: 20 },
+  });
+  // An adapter that cannot filter by value (the Zeebe one passes only the name and instance to
+  // Camunda's variable search) answers more: only this code counts, and with none found the
+  // process is started again as before.
+  const mine = items.filter((v) => v.name === 'dossierCode' && v.value === JSON.stringify(code));
+  for (const key of new Set(mine.map((v) => v.processInstanceKey))) {
+    const pi = await deps.queries.getProcessInstance(key).catch(() => undefined);
+    if (pi?.state === 'ACTIVE' && !pi.parentProcessInstanceKey) return key;
+  }
+  return null;
 }

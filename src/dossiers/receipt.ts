@@ -18,8 +18,9 @@
  *   - T2 fails → the dossier is received (form 01 is in hand) and its process runs; T2 is
  *     retried, and `recoverIntakes` (reconcile) finishes any receipt still 'starting' later.
  *   - a crash between E and T2 → the journal still says 'starting'. Recovery adopts the instance
- *     from the inbox row its first user task left (every catalog process starts with one), or
- *     starts the process again when there is none; and should a second instance ever run for
+ *     from the inbox row its first user task left (every catalog process starts with one), else
+ *     the live instance the engine holds with the dossier's code, or starts the process again
+ *     when there is none; and should a second instance ever run for
  *     one dossier, reconcile cancels every instance that is not the dossier's own. So no
  *     orphan instance survives and no dossier is left without its process.
  *

@@ -338,6 +338,23 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     expect((await h.sla.clocks(h.db, d.code))[0]).toMatchObject({ kind: 'dossier', state: 'running' });
   });
 
+  test('Scenario: linking the process fails after it started, and its first step reaches no inbox within the grace (its job held by a replica that died) → reconcile adopts the instance the engine holds for the dossier, not a second one', async () => {
+    h.hook(false);
+    const broken = new DossierService({
+      ...h.dossiers.deps,
+      sla: new Proxy(h.sla, {
+        get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
+      }),
+    });
+    const r = await broken.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });
+    const [started] = (await h.db.query<{ key: string }>(`select key::text from engine.process_instances`)).rows;
+    // No inbox runs: no task names the instance
+    h.clock.advance(10 * 60_000);
+    expect((await h.dossiers.reconcile()).recovered).toBe(1);
+    expect((await h.db.query(`select key::text, state from engine.process_instances`)).rows).toEqual([{ key: started.key, state: 'ACTIVE' }]);
+    expect((await h.dossier(r.dossier.code)).processInstanceKey).toBe(started.key);
+  });
+
   test('Scenario: a withdrawn dossier whose cancel did not reach the engine, its papers already handed back → reconcile cancels its process', async () => {
     const unreachable = new DossierService({
       ...h.dossiers.deps,
