@@ -8,14 +8,29 @@ import { openDb, type Db } from '../../src/db/index.js';
 import { createScratchDatabase } from '../support/db.js';
 import { until, waitsFor } from '../support/locks.js';
 
+/** A scratch database with two rows, a and b, each counted from 0; `fn` runs on a pool of 4. */
+async function withRowsAB(fn: (db: Db) => Promise<void>): Promise<void> {
+  const scratch = await createScratchDatabase();
+  const db: Db = await openDb({ databaseUrl: scratch.url, poolMax: 4, migrate: false });
+  try {
+    await db.query(`create table rows_ab (id text primary key, n int not null)`);
+    await db.query(`insert into rows_ab values ('a', 0), ('b', 0)`);
+    await fn(db);
+    // Both rows were updated twice, by both sides
+    expect((await db.query<{ id: string; n: number }>(`select id, n from rows_ab order by id`)).rows).toEqual([
+      { id: 'a', n: 2 },
+      { id: 'b', n: 2 },
+    ]);
+  } finally {
+    await db.close();
+    await scratch.drop();
+  }
+}
+
 (process.env.DATABASE_URL ? test : test.skip)(
   'Scenario: two transactions lock a and b in opposite orders → a deadlock → both commit, the victim on its second run',
-  async () => {
-    const scratch = await createScratchDatabase();
-    const db: Db = await openDb({ databaseUrl: scratch.url, poolMax: 4, migrate: false });
-    try {
-      await db.query(`create table rows_ab (id text primary key, n int not null)`);
-      await db.query(`insert into rows_ab values ('a', 0), ('b', 0)`);
+  () =>
+    withRowsAB(async (db) => {
       let firstLocked!: () => void;
       let secondLocked!: () => void;
       const first = new Promise<void>((r) => (firstLocked = r));
@@ -31,26 +46,14 @@ import { until, waitsFor } from '../support/locks.js';
         });
       await Promise.all([lockInOrder('a', 'b', firstLocked, second), lockInOrder('b', 'a', secondLocked, first)]);
       expect(runs).toBe(3);
-      expect((await db.query<{ id: string; n: number }>(`select id, n from rows_ab order by id`)).rows).toEqual([
-        { id: 'a', n: 2 },
-        { id: 'b', n: 2 },
-      ]);
-    } finally {
-      await db.close();
-      await scratch.drop();
-    }
-  },
+    }),
   30_000,
 );
 
 (process.env.DATABASE_URL ? test : test.skip)(
   "Scenario: a statement sent on its own is the deadlock's victim → it is run again and commits (a chaos run saw one answer 500 so)",
-  async () => {
-    const scratch = await createScratchDatabase();
-    const db: Db = await openDb({ databaseUrl: scratch.url, poolMax: 4, migrate: false });
-    try {
-      await db.query(`create table rows_ab (id text primary key, n int not null)`);
-      await db.query(`insert into rows_ab values ('a', 0), ('b', 0)`);
+  () =>
+    withRowsAB(async (db) => {
       await db.query(`create sequence statement_runs`);
       // A transaction holds a, and waits long before it looks for a deadlock (so the statement is the victim)
       let holding!: () => void;
@@ -75,16 +78,8 @@ import { until, waitsFor } from '../support/locks.js';
       // And the transaction now asks for b: a deadlock, whose victim is the statement
       go();
       await Promise.all([transaction, statement]);
-      // Then both committed, the statement on its second run
+      // Then both committed (withRowsAB), the statement on its second run
       expect((await db.query<{ n: string }>(`select last_value::text as n from statement_runs`)).rows[0].n).toBe('2');
-      expect((await db.query<{ id: string; n: number }>(`select id, n from rows_ab order by id`)).rows).toEqual([
-        { id: 'a', n: 2 },
-        { id: 'b', n: 2 },
-      ]);
-    } finally {
-      await db.close();
-      await scratch.drop();
-    }
-  },
+    }),
   30_000,
 );

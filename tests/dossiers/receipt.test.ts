@@ -14,6 +14,15 @@ const h = useDossiers();
 const BIRTH = 'birth-registration-group';
 const vn = (local: string) => new Date(`${local}+07:00`);
 
+/** The service whose T2 fails: the dossier clock cannot be started, so the instance is not linked. */
+const brokenLink = () =>
+  new DossierService({
+    ...h.dossiers.deps,
+    sla: new Proxy(h.sla, {
+      get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
+    }),
+  });
+
 describe('Feature: the rule version in force on the day of receipt', () => {
   test.each([
     ['2025-06-30T23:59:59', '2024.06'],
@@ -255,12 +264,7 @@ describe('Feature: a receipt sent again under its Idempotency-Key is not a secon
   });
 
   test('Scenario: the first receipt was interrupted before its process was linked → sending it again gives that dossier, and starts no second process', async () => {
-    const broken = new DossierService({
-      ...h.dossiers.deps,
-      sla: new Proxy(h.sla, {
-        get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
-      }),
-    });
+    const broken = brokenLink();
     const first = await broken.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake(), idempotencyKey: 'k-4' });
     expect(first.dossier.processInstanceKey).toBeNull();
     const again = await send('k-4');
@@ -294,14 +298,6 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     expect((await h.receive(BIRTH)).dossier.code).toBe('000.02.31.H99-260105-0002');
   });
 
-  const brokenLink = () =>
-    new DossierService({
-      ...h.dossiers.deps,
-      sla: new Proxy(h.sla, {
-        get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
-      }),
-    });
-
   test("Scenario: linking the process fails after it started → the dossier's first task links it, in the inbox's transaction, the clock from the receipt", async () => {
     const r = await brokenLink().receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });
     expect(r.dossier.processInstanceKey).toBeNull();
@@ -316,12 +312,7 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
 
   test('Scenario: linking the process fails after it started and the inbox hook is not there → form 01 is still given; reconcile finishes the receipt later', async () => {
     h.hook(false);
-    const broken = new DossierService({
-      ...h.dossiers.deps,
-      sla: new Proxy(h.sla, {
-        get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
-      }),
-    });
+    const broken = brokenLink();
     const r = await broken.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });
     expect(r.lookupSecret).toBeTruthy();
     const journal = () => h.db.query(`select state from domain.dossier_intakes`).then((x) => x.rows[0].state);
@@ -340,12 +331,7 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
 
   test('Scenario: linking the process fails after it started, and its first step reaches no inbox within the grace (its job held by a replica that died) → reconcile adopts the instance the engine holds for the dossier, not a second one', async () => {
     h.hook(false);
-    const broken = new DossierService({
-      ...h.dossiers.deps,
-      sla: new Proxy(h.sla, {
-        get: (t, p) => (p === 'startDossierClock' ? () => Promise.reject(new Error('database blinked')) : (t as any)[p].bind(t)),
-      }),
-    });
+    const broken = brokenLink();
     const r = await broken.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });
     const [started] = (await h.db.query<{ key: string }>(`select key::text from engine.process_instances`)).rows;
     // No inbox runs: no task names the instance
