@@ -183,13 +183,13 @@ async function startedInstanceOf(deps: DossierDeps, version: RuleVersion, code: 
     sort: [{ field: 'position' }],
     page: { limit: 20 },
   });
-  // An adapter that cannot filter by value (the Zeebe one passes only the name and instance to
-  // Camunda's variable search) answers more: only this code counts, and with none found the
-  // process is started again as before.
+  // Camunda's variable search has no process id filter, so on a cluster the answer may hold
+  // another process's variable of that name and value: only a live root instance of the
+  // version's process counts.
   const mine = items.filter((v) => v.name === 'dossierCode' && v.value === JSON.stringify(code));
   for (const key of new Set(mine.map((v) => v.processInstanceKey))) {
     const pi = await deps.queries.getProcessInstance(key).catch(() => undefined);
-    if (pi?.state === 'ACTIVE' && !pi.parentProcessInstanceKey) return key;
+    if (pi?.state === 'ACTIVE' && !pi.parentProcessInstanceKey && pi.processDefinitionId === version.process.bpmnProcessId) return key;
   }
   return null;
 }

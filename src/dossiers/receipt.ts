@@ -14,7 +14,9 @@
  *   - E fails (engine refused or unreachable) → T3 undoes T1: the form, events and dossier row
  *     are deleted (nothing else refers to them yet: no instance, so no inbox task), the journal
  *     says 'failed' with the reason and the audit log 'dossier.receipt_failed'; the caller gets
- *     the error and no form 01. The code is never reused: the journal explains the gap.
+ *     the error and no form 01. The code is never reused: the journal explains the gap. An engine
+ *     that timed out may have started the instance all the same: reconcile cancels that orphan
+ *     (strays.ts).
  *   - T2 fails → the dossier is received (form 01 is in hand) and its process runs; T2 is
  *     retried, and `recoverIntakes` (reconcile) finishes any receipt still 'starting' later.
  *   - a crash between E and T2 → the journal still says 'starting'. Recovery adopts the instance

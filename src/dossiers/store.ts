@@ -236,6 +236,12 @@ export async function staleIntakes(q: Queryable, before: Date, limit: number): P
   return rows.map((r) => ({ code: r.code, createdAt: new Date(r.created_at) }));
 }
 
+/** Of these codes, those whose receipt failed and was undone (the journal keeps them; no dossier has them). */
+export async function failedIntakes(q: Queryable, codes: string[]): Promise<Set<string>> {
+  const { rows } = await q.query<{ code: string }>(`select code from domain.dossier_intakes where code = any($1::text[]) and state = 'failed'`, [codes]);
+  return new Set(rows.map((r) => r.code));
+}
+
 // ---- issued forms ---------------------------------------------------------------------------
 
 export async function insertForm(q: Queryable, f: { code: string; form: IssuedFormNo; at: Date; by: string; data: unknown }): Promise<void> {

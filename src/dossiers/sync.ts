@@ -12,16 +12,17 @@
  * instances: a process that ended without reaching the return step stopped the dossier itself
  * (the land procedure's unpaid-tax timer → form 05); a return step completed straight from the
  * inbox means returned; a refused or stopped dossier whose cancel did not go through is cancelled
- * again; an instance that is not its dossier's own (a receipt recovered twice) is cancelled;
- * receipts interrupted between the engine and T2 are finished (receipt.ts); and a process that was
- * not given the due dates or the message its dossier owes it gets them (owed.ts).
+ * again; an instance that is not its dossier's own, or runs for a receipt that failed, is
+ * cancelled (strays.ts); receipts interrupted between the engine and T2 are finished (receipt.ts);
+ * and a process that was not given the due dates or the message its dossier owes it gets them
+ * (owed.ts).
  */
 import { appendAudit } from '../audit/index.js';
 import type { ExecutableProcess } from '../bpmn/index.js';
 import type { Queryable } from '../db/index.js';
 import type { ProcessInstanceItem } from '../engine/queries.js';
 import type { RuleVersion } from '../procedures/index.js';
-import { lastCompletedTaskOf, openTaskInstances, tasksOfDossiersIn, type TaskRow } from '../tasks/index.js';
+import { lastCompletedTaskOf, tasksOfDossiersIn, type TaskRow } from '../tasks/index.js';
 import { cancelInstance, formContext } from './actions.js';
 import { tellProcesses } from './owed.js';
 import { recordReturn } from './return.js';
@@ -30,6 +31,7 @@ import { form05 } from './forms/build.js';
 import { can, OPEN, type DossierStatus } from './lifecycle.js';
 import { linkInstance, recoverIntakes } from './receipt-steps.js';
 import { notifyApplicant, resultAnnounced } from './notices.js';
+import { strayInstances } from './strays.js';
 import { dossierInstances, dossiersWhere, findDossier, insertEvent, insertForm, moveStatus } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { noteStepAgency } from './visibility.js';
@@ -187,19 +189,8 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
         and d.process_instance_key is not null and d.updated_at > $1::timestamptz`,
     [new Date(deps.clock.now() - 7 * 86_400_000).toISOString()],
   );
-  const withTasks = await openTaskInstances(deps.db);
-  const ownKey = new Map(
-    (await dossierInstances(deps.db, `d.code = any($1::text[])`, [[...new Set(withTasks.map((t) => t.dossierCode))]])).map((d) => [
-      d.code,
-      d.processInstanceKey,
-    ]),
-  );
-  const stray = withTasks.filter((t) => {
-    const own = ownKey.get(t.dossierCode);
-    return own != null && own !== t.processInstanceKey;
-  });
   const byKey = new Map<string, { key: string; code: string }>();
-  for (const r of [...ended, ...stray.map((t) => ({ key: t.processInstanceKey, code: t.dossierCode }))]) byKey.set(r.key, r);
+  for (const r of [...ended, ...(await strayInstances(deps))]) byKey.set(r.key, r);
   const rows = [...byKey.values()];
   const active = await instances(
     deps,

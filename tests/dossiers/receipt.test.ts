@@ -365,4 +365,41 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     expect((await h.instance(stray)).state).toBe('TERMINATED');
     expect((await h.instance(own)).state).toBe('ACTIVE');
   });
+
+  test('Scenario: a second instance running for one dossier, none of its steps in any inbox (its job held by a replica that died) → reconcile finds it through the engine and cancels it', async () => {
+    const r = await h.receive(BIRTH);
+    const own = r.dossier.processInstanceKey!;
+    h.hook(false);
+    const stray = await h.start(BIRTH, { dossierCode: r.dossier.code, dueDates: r.dossier.data.dueDates });
+    // No inbox runs: no task names the stray
+    expect((await h.dossiers.reconcile()).cancelled).toBe(1);
+    expect((await h.instance(stray)).state).toBe('TERMINATED');
+    expect((await h.instance(own)).state).toBe('ACTIVE');
+  });
+
+  test('Scenario: the engine timed out on starting the process but had started it → the receipt is undone, and reconcile cancels the orphan instance', async () => {
+    const timedOut = new DossierService({
+      ...h.dossiers.deps,
+      engine: new Proxy(h.engine, {
+        get: (t, p) =>
+          p === 'createProcessInstance'
+            ? (req: any) => t.createProcessInstance(req).then(() => Promise.reject(new Error('DEADLINE_EXCEEDED')))
+            : (t as any)[p].bind(t),
+      }),
+    });
+    await rejection(timedOut.receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() }));
+    const [orphan] = (await h.db.query<{ key: string }>(`select key::text from engine.process_instances where state = 'ACTIVE'`)).rows;
+    expect(orphan).toBeDefined();
+    expect((await h.dossiers.reconcile()).cancelled).toBe(1);
+    expect((await h.instance(orphan.key)).state).toBe('TERMINATED');
+  });
+
+  test('Scenario: an instance whose receipt is still being linked (within the grace) is not taken for a stray', async () => {
+    h.hook(false);
+    const r = await brokenLink().receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });
+    expect(r.dossier.processInstanceKey).toBeNull();
+    const out = await h.dossiers.reconcile({ intakeGraceMs: 3_600_000 });
+    expect(out).toMatchObject({ recovered: 0, cancelled: 0 });
+    expect((await h.db.query(`select state from engine.process_instances`)).rows).toEqual([{ state: 'ACTIVE' }]);
+  });
 });

@@ -9,7 +9,9 @@ import { activateWithLongPolling } from '../../src/engine/long-poll.js';
 import type { ActivateJobsRequest, WorkflowEngine } from '../../src/engine/port.js';
 import type { EngineQueries } from '../../src/engine/queries.js';
 import {
+  callActivity,
   camundaUserTask,
+  chain,
   definitions,
   end,
   errorBoundary,
@@ -248,6 +250,35 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       expect(await state(processInstanceKey)).toBe('COMPLETED');
       await expect(e.engine.setVariables({ elementInstanceKey: processInstanceKey, variables: { fee: 1 } })).rejects.toThrow();
       await expect(e.engine.setVariables({ elementInstanceKey: '2251799813999999', variables: { fee: 1 } })).rejects.toThrow();
+    });
+
+    test("an instance is found by a variable's value, as receipt recovery asks for a dossier's code", async () => {
+      const id = unique('contract-by-value');
+      await deploy(`${id}.bpmn`, jobProcess(id, unique('contract.job')));
+      const code = unique('H99-261201');
+      const mine = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: code } });
+      await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: `${code}-other` } });
+      const { items } = await e.queries.searchVariableChanges({ filter: { name: 'dossierCode', value: JSON.stringify(code) } });
+      expect(items.map((v) => [v.processInstanceKey, v.name, v.value])).toEqual([[mine.processInstanceKey, 'dossierCode', JSON.stringify(code)]]);
+    });
+
+    test("live root instances of some processes started since a moment, as reconcile asks for strays: a call activity's child is not one", async () => {
+      const child = unique('contract-child');
+      const parent = unique('contract-parent');
+      await deploy(`${child}.bpmn`, jobProcess(child, unique('contract.job')));
+      await deploy(`${parent}.bpmn`, processXml(parent, start('s'), callActivity('call', child), end('e'), ...chain('s', 'call', 'e')));
+      const { processInstanceKey } = await e.engine.createProcessInstance({ bpmnProcessId: parent });
+      const { startDate } = await e.queries.getProcessInstance(processInstanceKey);
+      const roots = async (since: { $gte: string } | { $lt: string }) =>
+        (
+          await e.queries.searchProcessInstances({
+            filter: { processDefinitionId: { $in: [parent, child] }, state: 'ACTIVE', startDate: since, parentProcessInstanceKey: { $exists: false } },
+            sort: [{ field: 'processInstanceKey', order: 'ASC' }],
+            page: { from: 0, limit: 10 },
+          })
+        ).items.map((pi) => pi.processInstanceKey);
+      expect(await roots({ $gte: startDate })).toEqual([processInstanceKey]);
+      expect(await roots({ $lt: startDate })).toEqual([]);
     });
 
     test('a failed job with no retries left is an incident; retries and resolution bring it back', async () => {

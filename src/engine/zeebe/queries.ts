@@ -8,7 +8,7 @@
  * id (`GET /v2/forms/by-id/{id}`, `GET /v2/forms`) — on a real cluster, deploy forms with the
  * catalog so they are found by key; and the history of a variable: Camunda keeps only the latest
  * value, so `searchVariableChanges` answers each variable's current value as its one change
- * (`POST /v2/variables/search`).
+ * (`POST /v2/variables/search`), filtered by instance, scope, name and value.
  */
 import type {
   ElementInstanceFilter,
@@ -112,8 +112,11 @@ export class ZeebeEngineQueries implements EngineQueries {
     return this.search(`/user-tasks/${key(userTaskKey)}/variables/search`, query);
   }
   async searchVariableChanges(query: SearchQuery<VariableChangeFilter, VariableChangeSortField>): Promise<SearchResult<VariableChangeItem>> {
-    const f = query.filter ?? {};
-    const filter = { ...(f.processInstanceKey ? { processInstanceKey: f.processInstanceKey } : {}), ...(f.name ? { name: f.name } : {}) };
+    // What Camunda's variable filter has: the rest of a change's filter (position, element, command,
+    // time, process id) means nothing for a latest value and is not sent. `value` is the current
+    // value's JSON text, as the embedded search's.
+    const { processInstanceKey, scopeKey, name, value } = query.filter ?? {};
+    const filter = Object.fromEntries(Object.entries({ processInstanceKey, scopeKey, name, value }).filter(([, v]) => v !== undefined));
     const r = await this.search<VariableItem>('/variables/search', { filter, page: query.page });
     const items = r.items.map((v, i): VariableChangeItem => ({
       position: String(i),
