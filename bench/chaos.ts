@@ -39,7 +39,7 @@ import { DEMO_PASSWORDS } from '../src/dossiers/index.js';
 import { demoUsers } from '../src/dossiers/seed.js';
 import { INTAKES } from '../tests/dossiers/fixtures.js';
 import { createScratchDatabase } from '../tests/support/db.js';
-import { checkChaos, describeDossier, type Violation } from './support/chaos-checks.js';
+import { checkChaos, describeDossier, ORPHANS, type Violation } from './support/chaos-checks.js';
 
 const { values } = parseArgs({
   options: {
@@ -393,17 +393,20 @@ async function main(): Promise<void> {
     // Until every dossier received is back with its applicant (or the time is up).
     const db: Db = await openDb({ databaseUrl: scratch.url, poolMax: 2 });
     for (;;) {
-      // Settled: every dossier back, and no completion a kill cut off still being finished (the
-      // inbox finishes those COMPLETION_RECOVERY_SECONDS later: tasks/worker.ts finishStalled).
+      // Settled: every dossier back, no completion a kill cut off still being finished (the inbox
+      // finishes those COMPLETION_RECOVERY_SECONDS later: tasks/worker.ts finishStalled), and no
+      // orphan of a failed receipt left for the next reconcile pass to cancel.
       // The driver's own connection dies with a PostgreSQL restart too: ask again.
       const { rows } = await db
-        .query<{ open: number; all: number; completing: number }>(
+        .query<{ open: number; all: number; completing: number; orphans: number }>(
           `select count(*) filter (where status <> 'returned')::int as open, count(*)::int as "all",
-                (select count(*)::int from domain.tasks where state = 'completing') as completing
+                (select count(*)::int from domain.tasks where state = 'completing') as completing,
+                (select count(*)::int from (${ORPHANS}) o) as orphans
            from domain.dossiers`,
         )
-        .catch(() => ({ rows: [{ open: 1, all: 0, completing: 0 }] }));
-      if ((rows[0].all >= TARGET && rows[0].open === 0 && rows[0].completing === 0) || Date.now() > DEADLINE) break;
+        .catch(() => ({ rows: [{ open: 1, all: 0, completing: 0, orphans: 0 }] }));
+      const r = rows[0];
+      if ((r.all >= TARGET && r.open === 0 && r.completing === 0 && r.orphans === 0) || Date.now() > DEADLINE) break;
       await pause(2000);
     }
     finished = true;

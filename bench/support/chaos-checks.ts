@@ -9,6 +9,11 @@ export interface Violation {
   dossiers: string[];
 }
 
+/** Root instances, not cancelled, started for a receipt whose journal says it failed (its code names no dossier). */
+export const ORPHANS = `select distinct i.code from domain.dossier_intakes i
+   join engine.process_instances p on p.doc->'vars'->>'dossierCode' = i.code
+  where i.state = 'failed' and p.parent_process_instance_key is null and p.state <> 'TERMINATED' order by 1`;
+
 const CHECKS: { check: string; sql: string }[] = [
   {
     check: 'every dossier received is back with its applicant (returned)',
@@ -37,6 +42,12 @@ const CHECKS: { check: string; sql: string }[] = [
     sql: `select distinct p.doc->'vars'->>'dossierCode' as code from engine.process_instances p
            join domain.dossiers d on d.code = p.doc->'vars'->>'dossierCode'
            where p.parent_process_instance_key is null and p.key <> d.process_instance_key and p.state <> 'TERMINATED' order by 1`,
+  },
+  {
+    // A receipt undone after the engine failed to answer (a PostgreSQL restart cutting the commit's
+    // acknowledgement) may have left an instance: reconcile cancels it (dossiers/strays.ts).
+    check: 'no process instance of a receipt that failed is alive or ran to its end',
+    sql: ORPHANS,
   },
   {
     check: 'no inbox task exists twice for one step',
