@@ -30,6 +30,7 @@ import type { Db, Queryable } from '../src/db/index.js';
 import { ManualClock } from '../src/clock.js';
 import { slaDossierFacts } from '../src/dossiers/index.js';
 import { CLAIM_DUE_CLOCKS_SQL, SlaService } from '../src/sla/index.js';
+import { databaseOption, positiveInt } from './support/args.js';
 import { openScratchDb } from './support/scratch.js';
 
 interface Options {
@@ -52,14 +53,8 @@ function options(): Options {
       'fire-runs': { type: 'string' },
     },
   });
-  const int = (v: string | undefined, dflt: number, name: string) => {
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, not '${v}'`);
-    return n;
-  };
-  const db = values.db ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite');
-  if (db !== 'postgres' && db !== 'pglite') throw new Error(`--db must be postgres or pglite, not '${db}'`);
+  const int = positiveInt;
+  const db = databaseOption(values.db);
   return {
     clocks: int(values.clocks, 1_000_000, 'clocks'),
     db,
