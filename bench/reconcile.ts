@@ -4,6 +4,7 @@
  * apart from it the engine's side of the stray search, `strayInstances` (src/dossiers/strays.ts).
  *
  *   npm run bench:reconcile -- [--dossiers 2000] [--runs 20] [--db postgres|pglite] [--concurrency 4] [--skip-inbox]
+ *                              [--old-live 0]
  *
  * Setup, in a scratch database created and dropped by the bench (PostgreSQL when DATABASE_URL is
  * set, else PGlite in a temporary directory), wired as tests/dossiers/support.ts wires the dossier
@@ -17,8 +18,10 @@
  * `--skip-inbox`, the inbox worker is run (by hand, as `h.inbox()` in the test harness) until it
  * finds nothing more: each dossier gets its first task (birthRegistration) and moves to
  * in_progress. No service-task worker runs and no officer completes a task, so no process ends and
- * a pass has nothing to settle: what is measured is the scan itself. Then ANALYZE, and the passes
- * run 5 minutes after the last receipt.
+ * a pass has nothing to settle: what is measured is the scan itself. With `--old-live N`, N more
+ * live root instances started ten days earlier (copies of the received ones, named by no dossier:
+ * the open dossiers of the weeks before, outside the stray search's window). Then ANALYZE, and the
+ * passes run 5 minutes after the last receipt.
  *
  * Measured, after 2 warm-up passes:
  *  - pass: `DossierService.reconcile()` timed on the client, p50 / p99 over `--runs` passes. Every
@@ -57,6 +60,8 @@ interface Options {
   db: 'postgres' | 'pglite';
   concurrency: number;
   inbox: boolean;
+  /** Live root instances started ten days before the receipts: dossiers still open from earlier. */
+  oldLive: number;
 }
 
 function options(): Options {
@@ -67,6 +72,7 @@ function options(): Options {
       db: { type: 'string' },
       concurrency: { type: 'string' },
       'skip-inbox': { type: 'boolean' },
+      'old-live': { type: 'string' },
     },
   });
   const int = positiveInt;
@@ -77,6 +83,7 @@ function options(): Options {
     db,
     concurrency: int(values.concurrency, 4, 'concurrency'),
     inbox: !values['skip-inbox'],
+    oldLive: int(values['old-live'], 0, 'old-live'),
   };
 }
 
@@ -151,6 +158,7 @@ async function main(): Promise<void> {
       if (errors.length) throw new Error(`the inbox worker failed ${errors.length} times`, { cause: errors[0] });
     }
     const inboxMs = performance.now() - inboxStart;
+    if (o.oldLive) await addOldLive(scratch.db, o.oldLive);
     // As autovacuum would soon after such an intake: the passes run on fresh statistics.
     await scratch.db.query('analyze');
     const setupMs = performance.now() - setupStart;
@@ -194,12 +202,14 @@ async function main(): Promise<void> {
     }
     const strayStatements = counters.statements / o.runs;
     const busy = systemCpu(cpu);
+    const plan = await strayPagePlan(scratch.db, room.deps);
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
     const p = (xs: number[], q: number) => round(pct(xs, q), 1);
     const server = o.db === 'postgres' ? `, PostgreSQL ${scratch.settings.server_version}` : '';
     printTable(`reconcile — ${o.db} (${scratch.where}${server})`, [
       ['dossiers received', `${o.dossiers.toLocaleString('en-US')} ${PROCEDURE}, ${o.concurrency} at once`],
+      ['live instances from ten days before', o.oldLive.toLocaleString('en-US')],
       ['setup', `${s(setupMs)} (wiring + seed + deploy ${s(wiringMs)}, receipts ${s(receiveMs)}, inbox ${o.inbox ? s(inboxMs) : 'skipped'})`],
       ['receipts/s', `${Math.round(o.dossiers / (receiveMs / 1000))}`],
       ['state', `${describe(facts.byStatus)}; ${facts.openTasks} open tasks; ${facts.activeRoots} live root instances`],
@@ -208,6 +218,7 @@ async function main(): Promise<void> {
       ['  results over all passes', describe(totals)],
       [`strayInstances p50 / p99 (${o.runs} runs)`, `${p(strays, 50)} ms / ${p(strays, 99)} ms (min ${p(strays, 0)}, max ${p(strays, 100)})`],
       ['  statements per call', `${round(strayStatements, 1)}; strays found ${found}`],
+      ['  plan of its first page', plan],
       ...[...engineCalls].map(([m, c]): [string, string] => [`  of which ${m}`, `${round(c.calls / o.runs, 1)} calls, ${round(c.ms / o.runs, 1)} ms together`]),
       ['machine busy while measuring', busy === undefined ? 'n/a' : `${busy} % of all cores`],
       ['peak RSS (this process)', `${peakRssMb} MB`],
@@ -219,12 +230,14 @@ async function main(): Promise<void> {
         db: o.db,
         dossiers: o.dossiers,
         inbox: o.inbox,
+        oldLive: o.oldLive,
         runs: o.runs,
         setupMs: Math.round(setupMs),
         passP50Ms: p(passes, 50),
         passP99Ms: p(passes, 99),
         straysP50Ms: p(strays, 50),
         straysP99Ms: p(strays, 99),
+        strayPagePlan: plan,
         statementsPerPass: round(passStatements, 1),
         statementsPerStrays: round(strayStatements, 1),
         cancelled: totals.cancelled,
@@ -237,6 +250,55 @@ async function main(): Promise<void> {
     await engine.close();
     await scratch.drop();
   }
+}
+
+/**
+ * `n` more live root instances, copies of the received ones with new keys, started ten days
+ * earlier: the dossiers of the weeks before, still open, which the stray search must not read.
+ * No dossier names them, and they are outside its one-day window.
+ */
+async function addOldLive(db: Db, n: number): Promise<void> {
+  await db.query(
+    `insert into engine.process_instances (key, definition_key, bpmn_process_id, version, state, doc, has_incident, started_at)
+     select p.key + g * 1000000000000, p.definition_key, p.bpmn_process_id, p.version, 'ACTIVE', p.doc, false, p.started_at - interval '10 days'
+       from engine.process_instances p
+            cross join generate_series(1, (select ceil($1::numeric / count(*))::int from engine.process_instances
+                                            where state = 'ACTIVE' and parent_process_instance_key is null)) g
+      where p.state = 'ACTIVE' and p.parent_process_instance_key is null
+      order by g, p.key limit $1`,
+    [n],
+  );
+}
+
+/**
+ * How PostgreSQL reads the first page of the engine's stray search: its scans, as EXPLAIN names
+ * them (migration 028's `process_instances_live_roots` keeps it to the last day's instances).
+ */
+async function strayPagePlan(db: Db, deps: DossierService['deps']): Promise<string> {
+  const seen: { sql: string; params?: unknown[] }[] = [];
+  const capturing = new Proxy(db, {
+    get: (t, name) =>
+      name === 'query'
+        ? (sql: string, params?: unknown[]) => {
+            seen.push({ sql, params });
+            return t.query(sql, params);
+          }
+        : Reflect.get(t, name),
+  });
+  await strayInstances({ ...deps, queries: new EmbeddedEngineQueries(capturing) });
+  const page = seen.find((x) => /from engine\.process_instances pi/.test(x.sql) && !/count\(\*\)/.test(x.sql));
+  if (!page) return 'not found';
+  const { rows } = await db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${page.sql}`, page.params);
+  const scans: string[] = [];
+  const walk = (n: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: unknown[] }) => {
+    // A bitmap scan names its index on its child, which names no relation.
+    if (n['Relation Name'] === 'process_instances' || n['Index Name']?.startsWith('process_instances')) {
+      scans.push(`${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}`);
+    }
+    for (const c of n.Plans ?? []) walk(c as typeof n);
+  };
+  walk((rows[0]['QUERY PLAN'] as { Plan: Parameters<typeof walk>[0] }[])[0].Plan);
+  return scans.join(', ') || 'no scan of process_instances';
 }
 
 interface Facts {

@@ -31,6 +31,7 @@ import * as m024 from './migrations/024_dossier_agencies.js';
 import * as m025 from './migrations/025_process_variables_owed.js';
 import * as m026 from './migrations/026_outbox_channels.js';
 import * as m027 from './migrations/027_process_message_owed.js';
+import * as m028 from './migrations/028_live_root_instances.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '025_process_variables_owed': m025,
   '026_outbox_channels': m026,
   '027_process_message_owed': m027,
+  '028_live_root_instances': m028,
 };
 
 /** The migrations up to and including `last`, in order. */

@@ -84,11 +84,12 @@ export async function dossierInstances(
   q: Queryable,
   where: string,
   params: unknown[],
+  tail = '',
 ): Promise<Pick<DossierRow, 'code' | 'procedureCode' | 'ruleVersion' | 'caseCode' | 'processInstanceKey'>[]> {
   const { rows } = await q.query<Pick<DossierRow, 'code' | 'procedureCode' | 'ruleVersion' | 'caseCode' | 'processInstanceKey'>>(
     `select d.code, d.procedure_code as "procedureCode", d.rule_version as "ruleVersion", d.case_code as "caseCode",
             d.process_instance_key::text as "processInstanceKey"
-       from domain.dossiers d where ${where}`,
+       from domain.dossiers d where ${where} ${tail}`,
     params,
   );
   return rows;
