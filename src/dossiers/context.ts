@@ -16,8 +16,7 @@ import type { SlaService } from '../sla/index.js';
 import type { Actor as TaskActor, TaskService } from '../tasks/index.js';
 import { stepOffsets, type StepOffsets } from './due-dates.js';
 import type { IntakeValidator } from './intake/validate.js';
-import type { ApplicantChannel } from './notices.js';
-import type { Actor, DossierRow, LookupThrottleRules } from './types.js';
+import type { Actor, ApplicantChannel, DossierRow, LookupThrottleRules } from './types.js';
 
 export type DossierEngine = Pick<
   WorkflowEngine,

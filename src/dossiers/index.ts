@@ -14,17 +14,8 @@ export type { PublicStatus, PublicStep } from './views.js';
 export { DEFAULT_LOOKUP_THROTTLE, LOOKUP_NOT_FOUND, type LookupRule, type LookupThrottleRules } from './lookup.js';
 export type { Trace, TimelineEntry, DiagramState } from './trace.js';
 export type { ReconcileResult } from './sync.js';
-export type { Actor, DossierRow, Applicant, Channel } from './types.js';
+export type { Actor, ApplicantChannel, DossierRow, Applicant, Channel } from './types.js';
 export { seedDemo, DEMO_PASSWORDS, type SeedResult } from './seed.js';
 export { dossierExists, inboxDossiers, slaDossierFacts } from './store.js';
 export { visibleCodeSql } from './visibility.js';
-export {
-  applicantEmailChannel,
-  applicantLetter,
-  applicantSmsChannel,
-  applicantText,
-  type ApplicantChannel,
-  type Mail,
-  type Mailer,
-  type Texter,
-} from './notices.js';
+export { applicantEmailChannel, applicantLetter, applicantSmsChannel, applicantText, type Mail, type Mailer, type Texter } from './notices.js';

@@ -26,9 +26,6 @@ import { FORM_TITLES } from './forms/model.js';
 import { findDossier } from './store.js';
 import type { DossierRow } from './types.js';
 
-/** How the applicant may be told, in the order tried. */
-export type ApplicantChannel = 'email' | 'sms';
-
 /** In the caller's transaction: a notice to the applicant, by the first channel the service has and the applicant gave a contact for. */
 export async function notifyApplicant(
   deps: Pick<DossierDeps, 'applicantChannels'>,

@@ -4,6 +4,9 @@ import type { DossierStatus } from './lifecycle.js';
 
 export type Channel = 'counter' | 'online' | 'postal';
 
+/** How the applicant may be told of the dossier (notices.ts), in the order tried. */
+export type ApplicantChannel = 'email' | 'sms';
+
 /** Whoever acts: an authenticated staff member (the http room's `req.user`) or the system. */
 export interface Actor {
   username: string;
