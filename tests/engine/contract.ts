@@ -252,14 +252,24 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       await expect(e.engine.setVariables({ elementInstanceKey: '2251799813999999', variables: { fee: 1 } })).rejects.toThrow();
     });
 
-    test("an instance is found by a variable's value, as receipt recovery asks for a dossier's code", async () => {
+    test("an instance is found by a variable's value, as receipt recovery asks for a dossier's code, and instances' codes by their keys", async () => {
       const id = unique('contract-by-value');
       await deploy(`${id}.bpmn`, jobProcess(id, unique('contract.job')));
       const code = unique('H99-261201');
       const mine = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: code } });
-      await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: `${code}-other` } });
+      const other = await e.engine.createProcessInstance({ bpmnProcessId: id, variables: { dossierCode: `${code}-other` } });
       const { items } = await e.queries.searchVariableChanges({ filter: { name: 'dossierCode', value: JSON.stringify(code) } });
       expect(items.map((v) => [v.processInstanceKey, v.name, v.value])).toEqual([[mine.processInstanceKey, 'dossierCode', JSON.stringify(code)]]);
+      // And the other way, as reconcile reads whose instances a page of them are.
+      const both = await e.queries.searchVariableChanges({
+        filter: { processInstanceKey: { $in: [mine.processInstanceKey, other.processInstanceKey] }, name: 'dossierCode' },
+      });
+      expect(both.items.map((v) => [v.processInstanceKey, JSON.parse(v.value)]).sort()).toEqual(
+        [
+          [mine.processInstanceKey, code],
+          [other.processInstanceKey, `${code}-other`],
+        ].sort(),
+      );
     });
 
     test("live root instances of some processes started since a moment, as reconcile asks for strays: a call activity's child is not one", async () => {
