@@ -266,12 +266,15 @@ async function endDossier(deps: DossierDeps, actor: Actor, code: string, input: 
 }
 
 /** Cancels an instance, tolerating one that already ended; failures are left to reconcile. */
-export async function cancelInstance(deps: DossierDeps, key: string, code: string): Promise<void> {
+/** Cancels the instance; true when it is gone (cancelled now or before), false when the engine failed (logged). */
+export async function cancelInstance(deps: DossierDeps, key: string, code: string): Promise<boolean> {
   try {
     await deps.engine.cancelProcessInstance(key);
+    return true;
   } catch (e) {
-    if (e instanceof NotFound || e instanceof Conflict) return;
+    if (e instanceof NotFound || e instanceof Conflict) return true;
     deps.log.warn({ err: e, dossierCode: code, processInstanceKey: key }, 'cancelling the process failed; reconcile will retry');
+    return false;
   }
 }
 

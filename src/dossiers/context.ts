@@ -47,7 +47,7 @@ export type DossierSla = Pick<
   | 'workingHoursBetween'
   | 'recount'
 >;
-export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete' | 'recountDueDates'>;
+export type DossierTasks = Pick<TaskService, 'cancelOpenTasks' | 'complete' | 'recountDueDates' | 'withdrawInstanceTasks'>;
 
 export interface DossierLog {
   info(obj: object, msg?: string): void;

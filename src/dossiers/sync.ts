@@ -202,7 +202,12 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
   );
   for (const r of rows) {
     if (!active.has(r.key)) continue;
-    await cancelInstance(deps, r.key, r.code);
+    // A stray's steps leave the inboxes with it, not at the inbox's hourly sweep.
+    if ((await cancelInstance(deps, r.key, r.code)) && deps.tasks) {
+      await deps.tasks.withdrawInstanceTasks(r.key).catch((e: unknown) => {
+        deps.log.warn({ err: e, dossierCode: r.code, processInstanceKey: r.key }, "could not withdraw a cancelled instance's tasks; the inbox's sweep will");
+      });
+    }
     out.cancelled++;
   }
   return out;

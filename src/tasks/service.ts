@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { reportedProblem } from '../schemas.js';
-import { auditedTask, INBOX_ACTOR, settleCompletion, type StepClocks, type StepEngine, type TaskCompletedHook } from './completion.js';
+import { auditedTask, INBOX_ACTOR, settleCompletion, withdraw, type StepClocks, type StepEngine, type TaskCompletedHook } from './completion.js';
 import { DecisionForms, type FormLookup, type TaskForm } from './decisions.js';
 import { MAX_PAGE_SIZE, listTasks } from './sql/listTasks.js';
 import { taskById } from './sql/taskById.js';
@@ -187,6 +187,19 @@ export class TaskService {
       });
     }
     return gone;
+  }
+
+  /**
+   * The dossier room cancelled process instance `processInstanceKey` (a second instance of a
+   * dossier, not its own): its open tasks leave every inbox now, their step clocks cancelled, as
+   * the sweep would withdraw them within the hour. Returns how many.
+   */
+  async withdrawInstanceTasks(processInstanceKey: string): Promise<number> {
+    let n = 0;
+    for (const t of await tr.openTasksOfInstance(this.db, processInstanceKey)) {
+      if (await withdraw({ db: this.db, sla: this.sla, clock: this.clock }, t, 'engine')) n++;
+    }
+    return n;
   }
 
   /** The calendar changed: each unfinished task of the dossier takes `recount(its due date)`, in the caller's transaction. */

@@ -356,7 +356,7 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     expect((await h.instance(r.dossier.processInstanceKey!)).state).toBe('TERMINATED');
   });
 
-  test('Scenario: a second instance running for one dossier is cancelled by reconcile', async () => {
+  test("Scenario: a second instance running for one dossier is cancelled by reconcile, and its step leaves the inbox at once, the dossier's own staying", async () => {
     const r = await h.receive(BIRTH);
     const own = r.dossier.processInstanceKey!;
     const stray = await h.start(BIRTH, { dossierCode: r.dossier.code, dueDates: r.dossier.data.dueDates });
@@ -364,6 +364,18 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     expect((await h.dossiers.reconcile()).cancelled).toBe(1);
     expect((await h.instance(stray)).state).toBe('TERMINATED');
     expect((await h.instance(own)).state).toBe('ACTIVE');
+    const tasks = await h.db.query<{ pi: string; state: string }>(`select process_instance_key::text as pi, state from domain.tasks order by id`);
+    expect(tasks.rows).toEqual([
+      { pi: own, state: 'open' },
+      { pi: stray, state: 'cancelled' },
+    ]);
+    const clocks = await h.db.query<{ state: string }>(
+      `select c.state from domain.sla_clocks c join domain.tasks t on t.id = c.task_id where t.process_instance_key = $1`,
+      [stray],
+    );
+    expect(clocks.rows.map((c) => c.state)).toEqual(['cancelled']);
+    const audit = await h.db.query<{ action: string }>(`select action from domain.audit_log where action = 'task.withdrawn'`);
+    expect(audit.rows).toHaveLength(1);
   });
 
   test('Scenario: a second instance running for one dossier, none of its steps in any inbox (its job held by a replica that died) → reconcile finds it through the engine and cancels it', async () => {

@@ -164,6 +164,15 @@ export async function cancelDossierTasks(q: Queryable, dossierCode: string, at: 
   return rows.map(toTask).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
 }
 
+/** The open and claimed tasks of a process instance (a completion in flight is left to finish or to the sweep). */
+export async function openTasksOfInstance(q: Queryable, processInstanceKey: string): Promise<TaskRow[]> {
+  const { rows } = await q.query<DbTaskRow>(
+    `select ${RETURNING} from domain.tasks where process_instance_key = $1 and state in ('open', 'claimed') order by id`,
+    [processInstanceKey],
+  );
+  return rows.map(toTask);
+}
+
 /** The unfinished tasks of a dossier with a due date, locked: the calendar changed and their due dates are recounted. */
 export async function datedOpenTasks(q: Queryable, dossierCode: string): Promise<{ id: string; dueAt: Date }[]> {
   const { rows } = await q.query<{ id: string; due_at: Date | string }>(
