@@ -265,8 +265,10 @@ async function endDossier(deps: DossierDeps, actor: Actor, code: string, input: 
   return form;
 }
 
-/** Cancels an instance, tolerating one that already ended; failures are left to reconcile. */
-/** Cancels the instance; true when it is gone (cancelled now or before), false when the engine failed (logged). */
+/**
+ * Cancels an instance, tolerating one that already ended: true when it is gone (now or before);
+ * false when the engine failed, which is logged and left to reconcile.
+ */
 export async function cancelInstance(deps: DossierDeps, key: string, code: string): Promise<boolean> {
   try {
     await deps.engine.cancelProcessInstance(key);
