@@ -31,7 +31,7 @@ import * as m024 from './migrations/024_dossier_agencies.js';
 import * as m025 from './migrations/025_process_variables_owed.js';
 import * as m026 from './migrations/026_outbox_channels.js';
 import * as m027 from './migrations/027_process_message_owed.js';
-import * as m028 from './migrations/028_live_root_instances.js';
+import * as m028 from './migrations/028_root_instances_by_time.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -65,7 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '025_process_variables_owed': m025,
   '026_outbox_channels': m026,
   '027_process_message_owed': m027,
-  '028_live_root_instances': m028,
+  '028_root_instances_by_time': m028,
 };
 
 /** The migrations up to and including `last`, in order. */

@@ -91,6 +91,11 @@ export function returnStep(version: RuleVersion): { agencyKind: string; elementI
   return undefined;
 }
 
+/** The BPMN process ids the catalog's versions run, each once: the root processes of dossiers. */
+export function catalogProcessIds(catalog: Catalog): string[] {
+  return [...new Set(catalog.procedures.flatMap((p) => p.versions.map((v) => v.process.bpmnProcessId)))];
+}
+
 /** The dossier's rule version, as it applies to the dossier's case (procedures/cases.ts). */
 export function versionOf(
   catalog: Catalog,

@@ -28,6 +28,11 @@ export type DossierServiceOptions = Omit<DossierDeps, 'intake' | 'clock' | 'log'
 
 const silent: DossierLog = { info() {}, warn() {}, error() {} };
 
+/** A background pass's look back at ended processes: far more than a pass apart, and than Camunda's search lags. */
+const RECENT_MS = 15 * 60_000;
+/** One background pass in this many looks at every waiting dossier (10 minutes at 10 s). */
+const FULL_EVERY = 60;
+
 export class DossierService {
   readonly deps: DossierDeps;
   private timer?: NodeJS.Timeout;
@@ -136,16 +141,23 @@ export class DossierService {
   /** The workers' hook: a process step's notice to the applicant (workers/notify-citizen.ts). */
   readonly tellApplicant = (n: ProcessNotice): Promise<void> => tellApplicant(this.deps, n);
 
-  reconcile(opts?: { intakeGraceMs?: number }): Promise<ReconcileResult> {
+  /** One pass (sync.ts); `endedWithinMs` limits its look at ended processes to those that ended that recently. */
+  reconcile(opts?: { intakeGraceMs?: number; endedWithinMs?: number }): Promise<ReconcileResult> {
     return reconcile(this.deps, opts);
   }
 
-  /** Runs reconcile every `everyMs` in the background until stop(). */
+  /**
+   * Runs reconcile every `everyMs` in the background until stop(). Most passes look only at the
+   * processes that ended in the last `RECENT_MS` for their dossiers; the first pass, and one every
+   * `FULL_EVERY`, looks at every waiting dossier's (ended.ts), so what a missed pass left is caught up.
+   */
   start(everyMs = 10_000): void {
     if (this.timer) return;
+    let pass = 0;
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = this.reconcile()
+      const full = pass++ % FULL_EVERY === 0;
+      this.running = this.reconcile(full ? {} : { endedWithinMs: RECENT_MS })
         .catch((e: unknown) => this.deps.log.warn({ err: e }, 'dossier reconcile failed'))
         .finally(() => (this.running = undefined));
     }, everyMs);

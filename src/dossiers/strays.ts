@@ -16,7 +16,7 @@
  * one is still found through the inbox.
  */
 import { openTaskInstances } from '../tasks/index.js';
-import type { DossierDeps } from './context.js';
+import { catalogProcessIds, type DossierDeps } from './context.js';
 import { dossierInstances, failedIntakes } from './store.js';
 
 /** How far back the engine is asked for instances no dossier names. */
@@ -51,7 +51,7 @@ async function fromInbox(deps: DossierDeps): Promise<Stray[]> {
 
 async function fromEngine(deps: DossierDeps): Promise<Stray[]> {
   if (!deps.queries) return [];
-  const processIds = [...new Set(deps.catalog.procedures.flatMap((p) => p.versions.map((v) => v.process.bpmnProcessId)))];
+  const processIds = catalogProcessIds(deps.catalog);
   if (!processIds.length) return [];
   const since = new Date(deps.clock.now() - ENGINE_WINDOW_MS).toISOString();
   const out: Stray[] = [];

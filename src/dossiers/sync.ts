@@ -11,32 +11,27 @@
  * What the inbox cannot see, `reconcile` finds by asking the engine about the dossiers' process
  * instances: a process that ended without reaching the return step stopped the dossier itself
  * (the land procedure's unpaid-tax timer → form 05); a return step completed straight from the
- * inbox means returned; a refused or stopped dossier whose cancel did not go through is cancelled
- * again; an instance that is not its dossier's own, or runs for a receipt that failed, is
- * cancelled (strays.ts); receipts interrupted between the engine and T2 are finished (receipt.ts);
- * and a process that was not given the due dates or the message its dossier owes it gets them
- * (owed.ts).
+ * inbox means returned (both ended.ts); a refused or stopped dossier whose cancel did not go
+ * through is cancelled again; an instance that is not its dossier's own, or runs for a receipt
+ * that failed, is cancelled (strays.ts); receipts interrupted between the engine and T2 are
+ * finished (receipt.ts); and a process that was not given the due dates or the message its
+ * dossier owes it gets them (owed.ts).
  */
 import { appendAudit } from '../audit/index.js';
-import type { ExecutableProcess } from '../bpmn/index.js';
 import type { Queryable } from '../db/index.js';
-import type { ProcessInstanceItem } from '../engine/queries.js';
-import type { RuleVersion } from '../procedures/index.js';
-import { lastCompletedTaskOf, tasksOfDossiersIn, type TaskRow } from '../tasks/index.js';
-import { cancelInstance, formContext } from './actions.js';
-import { tellProcesses } from './owed.js';
-import { recordReturn } from './return.js';
-import { processOf, returnStep, versionOf, type DossierDeps } from './context.js';
-import { form05 } from './forms/build.js';
-import { can, OPEN, type DossierStatus } from './lifecycle.js';
-import { linkInstance, recoverIntakes } from './receipt-steps.js';
+import { tasksOfDossiersIn, type TaskRow } from '../tasks/index.js';
+import { cancelInstance } from './actions.js';
+import { returnStep, versionOf, type DossierDeps } from './context.js';
+import { instancesIn, settleEndedProcesses } from './ended.js';
+import { can } from './lifecycle.js';
 import { notifyApplicant, resultAnnounced } from './notices.js';
+import { tellProcesses } from './owed.js';
+import { linkInstance, recoverIntakes } from './receipt-steps.js';
 import { strayInstances } from './strays.js';
-import { dossierInstances, findDossier, insertEvent, insertForm, moveStatus } from './store.js';
+import { dossierInstances, findDossier, insertEvent, moveStatus } from './store.js';
 import type { Actor, DossierRow } from './types.js';
 import { noteStepAgency } from './visibility.js';
 
-const SYSTEM: Actor = { username: 'lienthong.dossiers', role: 'system' };
 const INBOX: Actor = { username: 'lienthong.inbox', role: 'system' };
 
 /** The tasks room's hook: runs in the transaction that created `task`. Never throws for a state it does not expect. */
@@ -137,8 +132,12 @@ export interface ReconcileResult {
   processesTold: number;
 }
 
-/** One pass; safe to run from several processes (every change is a guarded transition). */
-export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: number; batch?: number } = {}): Promise<ReconcileResult> {
+/**
+ * One pass; safe to run from several processes (every change is a guarded transition). With
+ * `endedWithinMs`, only processes that ended that recently are looked at for their dossiers
+ * (ended.ts); without it, every waiting dossier's.
+ */
+export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: number; batch?: number; endedWithinMs?: number } = {}): Promise<ReconcileResult> {
   const out: ReconcileResult = {
     recovered: await recoverIntakes(deps, opts.intakeGraceMs ?? 60_000),
     finished: await finishMissed(deps),
@@ -148,41 +147,9 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
     processesTold: await tellProcesses(deps),
   };
   if (!deps.queries) return out;
-  const batch = opts.batch ?? 200;
-
-  // Dossiers whose process ended while the dossier still waits for it. The batches read only the
-  // keys (a whole row is ten times the cost: bench:reconcile), a dossier to settle in full.
-  const waiting: DossierStatus[] = [...OPEN, 'done'];
-  let after = '';
-  for (;;) {
-    const ds = await dossierInstances(
-      deps.db,
-      `d.status = any($1::text[]) and d.process_instance_key is not null and d.code > $2`,
-      [waiting, after],
-      `order by d.code limit ${batch}`,
-    );
-    if (!ds.length) break;
-    after = ds[ds.length - 1].code;
-    const ended = await instances(
-      deps,
-      ds.map((d) => d.processInstanceKey!),
-      ['COMPLETED', 'TERMINATED'],
-    );
-    for (const { code, processInstanceKey } of ds) {
-      const pi = ended.get(processInstanceKey!);
-      if (!pi) continue;
-      try {
-        const d = await findDossier(deps.db, code);
-        if (!d || !waiting.includes(d.status)) continue;
-        const r = await settleEnded(deps, d, pi);
-        if (r === 'stopped') out.stopped++;
-        if (r === 'returned') out.returned++;
-      } catch (e) {
-        deps.log.warn({ err: e, dossierCode: code }, 'could not settle a dossier whose process ended');
-      }
-    }
-    if (ds.length < batch) break;
-  }
+  const settled = await settleEndedProcesses(deps, { batch: opts.batch, endedWithinMs: opts.endedWithinMs });
+  out.stopped = settled.stopped;
+  out.returned = settled.returned;
 
   // Instances that should not be running: of refused/stopped dossiers (whose papers may have been
   // handed back already: returned, with that outcome), and not their dossier's own.
@@ -195,7 +162,7 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
   const byKey = new Map<string, { key: string; code: string }>();
   for (const r of [...ended, ...(await strayInstances(deps))]) byKey.set(r.key, r);
   const rows = [...byKey.values()];
-  const active = await instances(
+  const active = await instancesIn(
     deps,
     rows.map((r) => r.key),
     ['ACTIVE'],
@@ -211,103 +178,4 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
     out.cancelled++;
   }
   return out;
-}
-
-async function instances(deps: DossierDeps, keys: string[], states: ProcessInstanceItem['state'][]): Promise<Map<string, ProcessInstanceItem>> {
-  const out = new Map<string, ProcessInstanceItem>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const slice = keys.slice(i, i + 500);
-    const r = await deps.queries!.searchProcessInstances({
-      filter: { processInstanceKey: { $in: slice }, state: { $in: states } },
-      page: { limit: slice.length },
-    });
-    for (const pi of r.items) out.set(pi.processInstanceKey, pi);
-  }
-  return out;
-}
-
-/** A dossier whose process instance ended: returned (the return step was completed) or stopped by the process. */
-async function settleEnded(deps: DossierDeps, d: DossierRow, pi: ProcessInstanceItem): Promise<'stopped' | 'returned' | undefined> {
-  const { procedure, version } = versionOf(deps.catalog, d);
-  const back = returnStep(version);
-  if (d.status === 'done') {
-    if (pi.state !== 'COMPLETED') return undefined;
-    const last = back && (await lastCompletedTaskOf(deps.db, d.code, back.elementId));
-    const by: Actor = last?.completedBy ? { username: last.completedBy, role: 'counter', agencyCode: last.agencyCode } : SYSTEM;
-    await recordReturn(deps, by, d.code, 'trả kết quả qua hộp việc của bộ phận một cửa');
-    return 'returned';
-  }
-  const def = await processOf(deps.catalog, procedure, version);
-  const flows = pi.state === 'COMPLETED' ? (await deps.queries!.getSequenceFlows(pi.processInstanceKey)).map((f) => f.elementId) : [];
-  const why = stopReason(def, version, flows, pi.state);
-  const at = new Date(pi.endDate ?? deps.clock.now());
-  const stopped = await deps.db.tx(async (q) => {
-    const now = (await findDossier(q, d.code, true))!;
-    if (!OPEN.includes(now.status)) return false;
-    const result = { outcome: 'stopped', reason: why.reason, legalBasis: why.legalBasis, at: at.toISOString(), by: 'process' };
-    if (!(await moveStatus(q, d.code, [now.status], 'stopped', at, { result: JSON.stringify(result), done_at: at.toISOString() }))) return false;
-    await insertEvent(q, {
-      code: d.code,
-      at,
-      from: now.status,
-      to: 'stopped',
-      actor: SYSTEM,
-      reason: why.reason,
-      payload: { legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true },
-    });
-    await deps.sla.cancelDossier(q, d.code, at);
-    const ctx = await formContext(q, deps, { ...now, status: 'stopped' });
-    const form = form05(ctx, { at, by: SYSTEM.username, reason: why.reason, legalBasis: why.legalBasis, byProcess: true });
-    await insertForm(q, { code: d.code, form: '05', at, by: SYSTEM.username, data: form });
-    await appendAudit(q, {
-      actor: SYSTEM.username,
-      role: 'system',
-      agency: d.receivingAgency,
-      dossierCode: d.code,
-      action: 'dossier.stopped',
-      at,
-      payload: { reason: why.reason, legalBasis: why.legalBasis, endEvent: why.endEvent, byProcess: true },
-    });
-    await notifyApplicant(deps, q, now, 'dossier.stopped', at, { form: '05' });
-    return true;
-  });
-  return stopped ? 'stopped' : undefined;
-}
-
-/**
- * Why a process stopped, read from the model: the end event it reached and the event that led
- * there (the timer "Hết hạn nộp thuế"); the legal basis is the threshold the timer reads, when
- * it reads one (`=taxPaymentPeriod` → the version's `taxPaymentPeriod` and its source).
- */
-export function stopReason(
-  def: ExecutableProcess,
-  version: RuleVersion,
-  takenFlows: string[],
-  state: ProcessInstanceItem['state'],
-): { reason: string; legalBasis: string; endEvent: string | null } {
-  const basis = `${version.legalBasis[0]?.document ?? 'Quy định của thủ tục'} (phiên bản quy định ${version.version})`;
-  if (state === 'TERMINATED') return { reason: 'quy trình giải quyết hồ sơ bị hủy', legalBasis: basis, endEvent: null };
-  const taken = new Set(takenFlows);
-  const reached = Object.values(def.flows).filter((f) => taken.has(f.id) && def.elements[f.target]?.type === 'endEvent');
-  const end = reached.map((f) => def.elements[f.target]).find(Boolean);
-  // Walk back along taken flows to the event that caused the stop.
-  let trigger: ExecutableProcess['elements'][string] | undefined;
-  let cursor = end?.id;
-  for (let guard = 0; cursor && guard < 100; guard++) {
-    const el = def.elements[cursor];
-    if (el && (el.type === 'intermediateCatchEvent' || el.type === 'boundaryEvent')) {
-      trigger = el;
-      break;
-    }
-    const inFlow = Object.values(def.flows).find((f) => f.target === cursor && taken.has(f.id));
-    cursor = inFlow?.source ?? (el?.attachedTo && el.type === 'boundaryEvent' ? el.attachedTo : undefined);
-  }
-  const reason = [trigger?.name, end?.name].filter(Boolean).join(': ') || 'quy trình kết thúc mà không có kết quả';
-  let legalBasis = basis;
-  const ev = trigger?.event;
-  if (ev?.kind === 'timer' && 'feel' in ev.timer.expression) {
-    const t = (version.thresholds ?? []).find((x) => x.code === (ev.timer.expression as { feel: string }).feel.trim());
-    if (t) legalBasis = `${t.name.vi}: ${t.value} ${t.unit === 'calendar_days' ? 'ngày' : t.unit} (${t.source})`;
-  }
-  return { reason: reason.charAt(0).toLowerCase() + reason.slice(1), legalBasis, endEvent: end?.id ?? null };
 }

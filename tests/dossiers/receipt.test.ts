@@ -406,6 +406,21 @@ describe('Feature: no orphan survives a failure between the dossier and its proc
     expect((await h.instance(orphan.key)).state).toBe('TERMINATED');
   });
 
+  test('Scenario: a process ended while its dossier waits → a recent pass stops the dossier; one that ended before its look-back is left to the next full pass', async () => {
+    const recent = { endedWithinMs: 15 * 60_000 };
+    const a = await h.receive(BIRTH);
+    await h.engine.cancelProcessInstance(a.dossier.processInstanceKey!); // e.g. an administrator through /v2
+    expect(await h.dossiers.reconcile(recent)).toMatchObject({ stopped: 1 });
+    expect((await h.dossier(a.dossier.code)).result).toMatchObject({ outcome: 'stopped', by: 'process', reason: 'quy trình giải quyết hồ sơ bị hủy' });
+    const b = await h.receive(BIRTH);
+    await h.engine.cancelProcessInstance(b.dossier.processInstanceKey!);
+    h.clock.advance(20 * 60_000);
+    expect(await h.dossiers.reconcile(recent)).toMatchObject({ stopped: 0 });
+    expect(await h.status(b.dossier.code)).toBe('received');
+    expect(await h.dossiers.reconcile()).toMatchObject({ stopped: 1 });
+    expect(await h.status(b.dossier.code)).toBe('stopped');
+  });
+
   test('Scenario: an instance whose receipt is still being linked (within the grace) is not taken for a stray', async () => {
     h.hook(false);
     const r = await brokenLink().receive(STAFF.counter, { procedureCode: BIRTH, channel: 'counter', intake: birthIntake() });

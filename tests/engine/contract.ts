@@ -272,7 +272,7 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
       );
     });
 
-    test("live root instances of some processes started since a moment, as reconcile asks for strays: a call activity's child is not one", async () => {
+    test("root instances of some processes started since a moment, live or ended, as reconcile asks: a call activity's child is not one", async () => {
       const child = unique('contract-child');
       const parent = unique('contract-parent');
       await deploy(`${child}.bpmn`, jobProcess(child, unique('contract.job')));
@@ -289,6 +289,19 @@ export function workflowEngineContract(adapter: string, open: () => Promise<Engi
         ).items.map((pi) => pi.processInstanceKey);
       expect(await roots({ $gte: startDate })).toEqual([processInstanceKey]);
       expect(await roots({ $lt: startDate })).toEqual([]);
+      // Ended since then: the parent once cancelled (its child ends with it, not a root).
+      await e.engine.cancelProcessInstance(processInstanceKey);
+      const ended = await e.queries.searchProcessInstances({
+        filter: {
+          processDefinitionId: { $in: [parent, child] },
+          state: { $in: ['COMPLETED', 'TERMINATED'] },
+          endDate: { $gte: startDate },
+          parentProcessInstanceKey: { $exists: false },
+        },
+        sort: [{ field: 'processInstanceKey', order: 'ASC' }],
+        page: { from: 0, limit: 10 },
+      });
+      expect(ended.items.map((pi) => [pi.processInstanceKey, pi.state])).toEqual([[processInstanceKey, 'TERMINATED']]);
     });
 
     test('a failed job with no retries left is an incident; retries and resolution bring it back', async () => {
