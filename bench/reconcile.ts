@@ -26,7 +26,8 @@
  * Measured, after 2 warm-up passes:
  *  - pass: `DossierService.reconcile()` timed on the client, p50 / p99 over `--runs` passes: the
  *    full pass (every waiting dossier's instance asked about), then the background loop's usual
- *    recent pass (only processes that ended in the last 15 minutes: dossiers/ended.ts). Every
+ *    recent pass (processes that ended in the last 15 minutes, strays started in the last hour:
+ *    dossiers/sync.ts `RECENT`). Every
  *    pass must cancel nothing (its `cancelled` 0), else the bench fails.
  *  - strays: `strayInstances(deps)` alone (the inbox's open tasks of instances their dossier does
  *    not name, and the engine's live root instances of the catalog's processes started in the
@@ -44,6 +45,7 @@ import { ManualClock } from '../src/clock.js';
 import type { Db } from '../src/db/index.js';
 import { DossierService, inboxDossiers, seedDemo, slaDossierFacts, type Actor, type ReconcileResult } from '../src/dossiers/index.js';
 import { strayInstances } from '../src/dossiers/strays.js';
+import { FULL_STRAYS_MS } from '../src/dossiers/sync.js';
 import { EmbeddedEngine } from '../src/engine/embedded/engine.js';
 import { EmbeddedEngineQueries } from '../src/engine/embedded/queries.js';
 import { ElementNames } from '../src/engine/names.js';
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
     // The passes, five minutes after the last receipt: every instance is inside the one-day window.
     clock.set(T0 + o.dossiers * step + 5 * 60_000);
     const totals: Record<keyof ReconcileResult, number> = { recovered: 0, finished: 0, stopped: 0, returned: 0, cancelled: 0, processesTold: 0 };
-    const pass = async (opts?: { endedWithinMs: number }): Promise<number> => {
+    const pass = async (opts?: { recent: boolean }): Promise<number> => {
       const t = performance.now();
       const r = await room.reconcile(opts);
       const ms = performance.now() - t;
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
     // The background loop's usual pass: only processes that ended in the last 15 minutes.
     counters.reset();
     const recentPasses: number[] = [];
-    for (let i = 0; i < o.runs; i++) recentPasses.push(await pass({ endedWithinMs: 15 * 60_000 }));
+    for (let i = 0; i < o.runs; i++) recentPasses.push(await pass({ recent: true }));
     const recentStatements = counters.statements / o.runs;
 
     // strayInstances alone, its engine reads timed by method (the room's own deps otherwise).
@@ -203,7 +205,7 @@ async function main(): Promise<void> {
         engineCalls.clear();
       }
       const t = performance.now();
-      const s = await strayInstances(strayDeps);
+      const s = await strayInstances(strayDeps, FULL_STRAYS_MS);
       if (i >= WARM_UP) strays.push(performance.now() - t);
       found = Math.max(found, s.length);
     }
@@ -296,7 +298,7 @@ async function strayPagePlan(db: Db, deps: DossierService['deps']): Promise<stri
           }
         : Reflect.get(t, name),
   });
-  await strayInstances({ ...deps, queries: new EmbeddedEngineQueries(capturing) });
+  await strayInstances({ ...deps, queries: new EmbeddedEngineQueries(capturing) }, FULL_STRAYS_MS);
   const page = seen.find((x) => /from engine\.process_instances pi/.test(x.sql) && !/count\(\*\)/.test(x.sql));
   if (!page) return 'not found';
   const { rows } = await db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${page.sql}`, page.params);

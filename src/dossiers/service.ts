@@ -28,8 +28,6 @@ export type DossierServiceOptions = Omit<DossierDeps, 'intake' | 'clock' | 'log'
 
 const silent: DossierLog = { info() {}, warn() {}, error() {} };
 
-/** A background pass's look back at ended processes: far more than a pass apart, and than Camunda's search lags. */
-const RECENT_MS = 15 * 60_000;
 /** One background pass in this many looks at every waiting dossier (10 minutes at 10 s). */
 const FULL_EVERY = 60;
 
@@ -141,15 +139,15 @@ export class DossierService {
   /** The workers' hook: a process step's notice to the applicant (workers/notify-citizen.ts). */
   readonly tellApplicant = (n: ProcessNotice): Promise<void> => tellApplicant(this.deps, n);
 
-  /** One pass (sync.ts); `endedWithinMs` limits its look at ended processes to those that ended that recently. */
-  reconcile(opts?: { intakeGraceMs?: number; endedWithinMs?: number }): Promise<ReconcileResult> {
+  /** One pass (sync.ts): full, or `recent` — what the background loop runs most of the time. */
+  reconcile(opts?: { intakeGraceMs?: number; recent?: boolean }): Promise<ReconcileResult> {
     return reconcile(this.deps, opts);
   }
 
   /**
-   * Runs reconcile every `everyMs` in the background until stop(). Most passes look only at the
-   * processes that ended in the last `RECENT_MS` for their dossiers; the first pass, and one every
-   * `FULL_EVERY`, looks at every waiting dossier's (ended.ts), so what a missed pass left is caught up.
+   * Runs reconcile every `everyMs` in the background until stop(). Most passes are recent ones (what
+   * ended or started lately: sync.ts `RECENT`, far more than a pass apart and than Camunda's search
+   * lags); the first, and one every `FULL_EVERY`, is full, so what a missed pass left is caught up.
    */
   start(everyMs = 10_000): void {
     if (this.timer) return;
@@ -157,7 +155,7 @@ export class DossierService {
     this.timer = setInterval(() => {
       if (this.running) return;
       const full = pass++ % FULL_EVERY === 0;
-      this.running = this.reconcile(full ? {} : { endedWithinMs: RECENT_MS })
+      this.running = this.reconcile({ recent: !full })
         .catch((e: unknown) => this.deps.log.warn({ err: e }, 'dossier reconcile failed'))
         .finally(() => (this.running = undefined));
     }, everyMs);

@@ -8,19 +8,18 @@
  * journal says 'failed', the dossier row is gone), and the instance is an orphan.
  *
  * Two ways to find one. The inbox: an open task of an instance its dossier does not name. The
- * engine: a live root instance of a catalog process, started in the last `ENGINE_WINDOW_MS`, that
- * no dossier names — its `dossierCode` variable says whose it is, and it is a stray when that
- * dossier names another instance, an orphan when that receipt failed. An instance whose dossier
- * names none yet is a receipt still being linked (recovery adopts it) and is left alone. The window
- * bounds each pass to a day of receipts (a stray arises within minutes of its receipt); an older
- * one is still found through the inbox.
+ * engine: a live root instance of a catalog process, started within the pass's look-back (an hour
+ * for the background loop's recent passes, a day for its full ones: sync.ts), that no dossier
+ * names — its `dossierCode` variable says whose it is, and it is a stray when that dossier names
+ * another instance, an orphan when that receipt failed. An instance whose dossier names none yet
+ * is a receipt still being linked (recovery adopts it) and is left alone. The look-back bounds a
+ * pass to the receipts of that time (a stray arises within minutes of its receipt); an older one
+ * is still found through the inbox.
  */
 import { openTaskInstances } from '../tasks/index.js';
 import { catalogProcessIds, type DossierDeps } from './context.js';
 import { dossierInstances, failedIntakes } from './store.js';
 
-/** How far back the engine is asked for instances no dossier names. */
-export const ENGINE_WINDOW_MS = 86_400_000;
 const PAGE = 500;
 
 export interface Stray {
@@ -29,9 +28,9 @@ export interface Stray {
 }
 
 /** Every live-looking stray or orphan instance found now; the caller checks each is still active before cancelling. */
-export async function strayInstances(deps: DossierDeps): Promise<Stray[]> {
+export async function strayInstances(deps: DossierDeps, startedWithinMs: number): Promise<Stray[]> {
   const byKey = new Map<string, Stray>();
-  for (const s of [...(await fromInbox(deps)), ...(await fromEngine(deps))]) byKey.set(s.key, s);
+  for (const s of [...(await fromInbox(deps)), ...(await fromEngine(deps, startedWithinMs))]) byKey.set(s.key, s);
   return [...byKey.values()];
 }
 
@@ -49,11 +48,11 @@ async function fromInbox(deps: DossierDeps): Promise<Stray[]> {
     .map((t) => ({ key: t.processInstanceKey, code: t.dossierCode }));
 }
 
-async function fromEngine(deps: DossierDeps): Promise<Stray[]> {
+async function fromEngine(deps: DossierDeps, startedWithinMs: number): Promise<Stray[]> {
   if (!deps.queries) return [];
   const processIds = catalogProcessIds(deps.catalog);
   if (!processIds.length) return [];
-  const since = new Date(deps.clock.now() - ENGINE_WINDOW_MS).toISOString();
+  const since = new Date(deps.clock.now() - startedWithinMs).toISOString();
   const out: Stray[] = [];
   for (let from = 0; ; from += PAGE) {
     const { items } = await deps.queries.searchProcessInstances({

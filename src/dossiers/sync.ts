@@ -132,12 +132,19 @@ export interface ReconcileResult {
   processesTold: number;
 }
 
+/** What a recent pass looks back at: processes that ended this recently, strays started this recently. */
+export const RECENT = { endedMs: 15 * 60_000, straysMs: 3_600_000 };
+/** What a full pass looks back at for strays (every waiting dossier's process it asks about, ended or not). */
+export const FULL_STRAYS_MS = 86_400_000;
+
 /**
- * One pass; safe to run from several processes (every change is a guarded transition). With
- * `endedWithinMs`, only processes that ended that recently are looked at for their dossiers
- * (ended.ts); without it, every waiting dossier's.
+ * One pass; safe to run from several processes (every change is a guarded transition). A full
+ * pass asks the engine about every waiting dossier's process (ended.ts) and for strays started in
+ * the last day (strays.ts); a `recent` one — the background loop's usual pass — only about
+ * processes that ended in the last 15 minutes and strays started in the last hour, so its cost
+ * follows what happened lately, not how many dossiers are open.
  */
-export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: number; batch?: number; endedWithinMs?: number } = {}): Promise<ReconcileResult> {
+export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: number; batch?: number; recent?: boolean } = {}): Promise<ReconcileResult> {
   const out: ReconcileResult = {
     recovered: await recoverIntakes(deps, opts.intakeGraceMs ?? 60_000),
     finished: await finishMissed(deps),
@@ -147,7 +154,7 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
     processesTold: await tellProcesses(deps),
   };
   if (!deps.queries) return out;
-  const settled = await settleEndedProcesses(deps, { batch: opts.batch, endedWithinMs: opts.endedWithinMs });
+  const settled = await settleEndedProcesses(deps, { batch: opts.batch, endedWithinMs: opts.recent ? RECENT.endedMs : undefined });
   out.stopped = settled.stopped;
   out.returned = settled.returned;
 
@@ -160,7 +167,7 @@ export async function reconcile(deps: DossierDeps, opts: { intakeGraceMs?: numbe
     [new Date(deps.clock.now() - 7 * 86_400_000).toISOString()],
   );
   const byKey = new Map<string, { key: string; code: string }>();
-  for (const r of [...ended, ...(await strayInstances(deps))]) byKey.set(r.key, r);
+  for (const r of [...ended, ...(await strayInstances(deps, opts.recent ? RECENT.straysMs : FULL_STRAYS_MS))]) byKey.set(r.key, r);
   const rows = [...byKey.values()];
   const active = await instancesIn(
     deps,
