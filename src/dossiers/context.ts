@@ -9,7 +9,7 @@ import { compileBpmn, type ExecutableProcess } from '../bpmn/index.js';
 import type { Db, Queryable } from '../db/index.js';
 import type { Clock } from '../clock.js';
 import type { WorkflowEngine } from '../engine/port.js';
-import type { EngineQueries } from '../engine/queries.js';
+import type { EngineQueries, ProcessInstanceFilter, ProcessInstanceItem } from '../engine/queries.js';
 import { Forbidden, Unauthenticated } from '../errors.js';
 import { withCase, type Catalog, type LoadedProcedure, type RuleVersion } from '../procedures/index.js';
 import type { SlaService } from '../sla/index.js';
@@ -92,8 +92,32 @@ export function returnStep(version: RuleVersion): { agencyKind: string; elementI
 }
 
 /** The BPMN process ids the catalog's versions run, each once: the root processes of dossiers. */
-export function catalogProcessIds(catalog: Catalog): string[] {
+function catalogProcessIds(catalog: Catalog): string[] {
   return [...new Set(catalog.procedures.flatMap((p) => p.versions.map((v) => v.process.bpmnProcessId)))];
+}
+
+const ROOT_PAGE = 500;
+
+/**
+ * The root instances of the catalog's processes that `filter` also takes, handed to `onPage` 500
+ * at a time in key order: what reconcile asks the engine for (ended.ts, strays.ts).
+ */
+export async function eachCatalogRootPage(
+  deps: Pick<DossierDeps, 'catalog' | 'queries'>,
+  filter: ProcessInstanceFilter,
+  onPage: (items: ProcessInstanceItem[]) => Promise<void>,
+): Promise<void> {
+  const processIds = catalogProcessIds(deps.catalog);
+  if (!deps.queries || !processIds.length) return;
+  for (let from = 0; ; from += ROOT_PAGE) {
+    const { items } = await deps.queries.searchProcessInstances({
+      filter: { ...filter, processDefinitionId: { $in: processIds }, parentProcessInstanceKey: { $exists: false } },
+      sort: [{ field: 'processInstanceKey', order: 'ASC' }],
+      page: { from, limit: ROOT_PAGE },
+    });
+    if (items.length) await onPage(items);
+    if (items.length < ROOT_PAGE) return;
+  }
 }
 
 /** The dossier's rule version, as it applies to the dossier's case (procedures/cases.ts). */

@@ -17,7 +17,7 @@ import type { ProcessInstanceItem } from '../engine/queries.js';
 import type { RuleVersion } from '../procedures/index.js';
 import { lastCompletedTaskOf } from '../tasks/index.js';
 import { formContext } from './actions.js';
-import { catalogProcessIds, processOf, returnStep, versionOf, type DossierDeps } from './context.js';
+import { eachCatalogRootPage, processOf, returnStep, versionOf, type DossierDeps } from './context.js';
 import { form05 } from './forms/build.js';
 import { OPEN, type DossierStatus } from './lifecycle.js';
 import { notifyApplicant } from './notices.js';
@@ -26,7 +26,6 @@ import { dossierInstances, findDossier, insertEvent, insertForm, moveStatus } fr
 import type { Actor, DossierRow } from './types.js';
 
 const SYSTEM: Actor = { username: 'lienthong.dossiers', role: 'system' };
-const PAGE = 500;
 
 /** The dossier statuses that still wait for their process. */
 const WAITING: DossierStatus[] = [...OPEN, 'done'];
@@ -80,24 +79,12 @@ export async function settleEndedProcesses(
 async function endedLately(deps: DossierDeps, withinMs: number): Promise<[string, ProcessInstanceItem][]> {
   const since = new Date(deps.clock.now() - withinMs).toISOString();
   const out: [string, ProcessInstanceItem][] = [];
-  for (let from = 0; ; from += PAGE) {
-    const { items } = await deps.queries!.searchProcessInstances({
-      filter: {
-        processDefinitionId: { $in: catalogProcessIds(deps.catalog) },
-        state: { $in: ['COMPLETED', 'TERMINATED'] },
-        endDate: { $gte: since },
-        parentProcessInstanceKey: { $exists: false },
-      },
-      sort: [{ field: 'processInstanceKey', order: 'ASC' }],
-      page: { from, limit: PAGE },
-    });
-    if (items.length) {
-      const byKey = new Map(items.map((pi) => [pi.processInstanceKey, pi]));
-      const ds = await dossierInstances(deps.db, `d.status = any($1::text[]) and d.process_instance_key = any($2::bigint[])`, [WAITING, [...byKey.keys()]]);
-      for (const d of ds) out.push([d.code, byKey.get(d.processInstanceKey!)!]);
-    }
-    if (items.length < PAGE) return out;
-  }
+  await eachCatalogRootPage(deps, { state: { $in: ['COMPLETED', 'TERMINATED'] }, endDate: { $gte: since } }, async (items) => {
+    const byKey = new Map(items.map((pi) => [pi.processInstanceKey, pi]));
+    const ds = await dossierInstances(deps.db, `d.status = any($1::text[]) and d.process_instance_key = any($2::bigint[])`, [WAITING, [...byKey.keys()]]);
+    for (const d of ds) out.push([d.code, byKey.get(d.processInstanceKey!)!]);
+  });
+  return out;
 }
 
 /** The instances among `keys` in one of `states`, by key. */

@@ -17,10 +17,8 @@
  * is still found through the inbox.
  */
 import { openTaskInstances } from '../tasks/index.js';
-import { catalogProcessIds, type DossierDeps } from './context.js';
+import { eachCatalogRootPage, type DossierDeps } from './context.js';
 import { dossierInstances, failedIntakes } from './store.js';
-
-const PAGE = 500;
 
 export interface Stray {
   key: string;
@@ -49,25 +47,17 @@ async function fromInbox(deps: DossierDeps): Promise<Stray[]> {
 }
 
 async function fromEngine(deps: DossierDeps, startedWithinMs: number): Promise<Stray[]> {
-  if (!deps.queries) return [];
-  const processIds = catalogProcessIds(deps.catalog);
-  if (!processIds.length) return [];
   const since = new Date(deps.clock.now() - startedWithinMs).toISOString();
   const out: Stray[] = [];
-  for (let from = 0; ; from += PAGE) {
-    const { items } = await deps.queries.searchProcessInstances({
-      filter: { processDefinitionId: { $in: processIds }, state: 'ACTIVE', startDate: { $gte: since }, parentProcessInstanceKey: { $exists: false } },
-      sort: [{ field: 'processInstanceKey', order: 'ASC' }],
-      page: { from, limit: PAGE },
-    });
+  await eachCatalogRootPage(deps, { state: 'ACTIVE', startDate: { $gte: since } }, async (items) => {
     out.push(
       ...(await unnamed(
         deps,
         items.map((pi) => pi.processInstanceKey),
       )),
     );
-    if (items.length < PAGE) return out;
-  }
+  });
+  return out;
 }
 
 /** Of these instances, those no dossier names whose dossier names another, or whose receipt failed. */
